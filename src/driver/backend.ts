@@ -1,0 +1,178 @@
+/**
+ * The DriverBackend interface: exactly the operations and events of the driver
+ * protocol (shared/design/driver-protocol.md, version 1). The `ext` backend
+ * carries them as JSON lines over a Unix stream socket; the `sim` backend
+ * implements them in process. Nothing above this file knows which one it has.
+ *
+ * Binary values are Buffers here; the hex encoding belongs to the wire form
+ * (ext) only. MAC addresses are lowercase `aa:bb:cc:dd:ee:ff` strings, as on
+ * the wire and in every wpa_supplicant output.
+ */
+import type { EventEmitter } from 'node:events';
+
+export const DRIVER_PROTOCOL_VERSION = 1;
+
+export interface DriverCapabilities {
+  four_way_psk: boolean;
+  four_way_8021x: boolean;
+  key_mgmt_offload: boolean;
+  gtk_rekey_offload: boolean;
+  pmksa_offload: boolean;
+  max_pmksa: number;
+  /** AKM names as wpa_supplicant prints them: WPA-PSK, WPA-PSK-SHA256, SAE, ... */
+  akms: string[];
+  /** Cipher names as wpa_supplicant prints them: CCMP, GCMP, BIP, ... */
+  ciphers: string[];
+}
+
+export interface HelloResult {
+  version: number;
+  address: string;
+  capabilities: DriverCapabilities;
+}
+
+export interface ScanParams {
+  ssids?: Buffer[];
+  freqs?: number[];
+}
+
+export type MfpPolicy = 'none' | 'optional' | 'required';
+
+export interface ConnectParams {
+  bssid: string;
+  ssid: Buffer;
+  freq: number;
+  /** IEs for the (Re)Association Request, our RSNE first. */
+  ies: Buffer;
+  akm: string;
+  pairwise: string;
+  group: string;
+  mfp: MfpPolicy;
+  /** Present only when the host asks the firmware to run the 4-way handshake. */
+  pmk?: Buffer;
+  /** The PMKSA the host wants used. */
+  pmkid?: Buffer;
+}
+
+export type KeyKind = 'pairwise' | 'group' | 'igtk';
+
+export interface SetKeyParams {
+  kind: KeyKind;
+  idx: number;
+  cipher: string;
+  key: Buffer;
+  rsc?: Buffer;
+  addr: string;
+}
+
+export interface PmksaParams {
+  bssid: string;
+  pmkid: Buffer;
+  pmk: Buffer;
+  akm: string;
+  lifetime: number;
+  ssid?: Buffer;
+}
+
+export interface RekeyData {
+  kck: Buffer;
+  kek: Buffer;
+  /** 8 bytes, big-endian, as in the EAPOL-Key frame. */
+  replayCtr: Buffer;
+  akm: string;
+}
+
+export interface FirmwareSyncState {
+  replayCtr: Buffer | null;
+  kckFp: string | null;
+  kekFp: string | null;
+  pmkids: { bssid: string; pmkid: Buffer }[];
+}
+
+export interface ScanBss {
+  bssid: string;
+  ssid: Buffer;
+  freq: number;
+  signal: number;
+  noise: number;
+  beaconInt: number;
+  caps: number;
+  ies: Buffer;
+  ageMs: number;
+}
+
+/** PTK material the firmware reports after running the 4-way handshake. */
+export interface FirmwareMaterial {
+  keyReplayCtr: Buffer;
+  kck: Buffer;
+  kek: Buffer;
+}
+
+export interface AssocEvent {
+  bssid: string;
+  freq: number;
+  reqIes: Buffer;
+  respIes: Buffer;
+  beaconIes: Buffer;
+  roam: boolean;
+  authorized: boolean;
+  /** Present when authorized. */
+  material?: FirmwareMaterial;
+  pmk?: Buffer;
+  pmkid?: Buffer;
+}
+
+export interface DriverEvents {
+  scan_started: [];
+  scan_results: [bss: ScanBss[]];
+  assoc: [ev: AssocEvent];
+  port_authorized: [ev: { bssid: string; material: FirmwareMaterial }];
+  assoc_reject: [ev: { bssid: string; status: number; timeout: boolean }];
+  eapol_rx: [ev: { src: string; data: Buffer }];
+  gtk_rekey: [ev: { bssid: string; replayCtr: Buffer }];
+  pmksa_added: [ev: { bssid: string; pmkid: Buffer; pmk: Buffer; akm: string; lifetime: number }];
+  disconnected: [ev: { bssid: string; reason: number; locallyGenerated: boolean }];
+  signal: [ev: { bssid: string; signal: number }];
+  firmware_restarted: [];
+  /**
+   * Not a protocol event: the backend's own link to the driver came up
+   * (after `hello` succeeded) or went down. Resync hangs off `link_up`.
+   */
+  link_up: [hello: HelloResult];
+  link_down: [];
+}
+
+/** An operation the driver refused, or that timed out. */
+export class DriverError extends Error {
+  constructor(
+    readonly op: string,
+    message: string,
+    readonly timedOut = false,
+  ) {
+    super(`driver ${op}: ${message}`);
+    this.name = 'DriverError';
+  }
+}
+
+export interface DriverBackend extends EventEmitter<DriverEvents> {
+  readonly name: string;
+  /** Result of the last successful `hello`, or null while the link is down. */
+  readonly hello: HelloResult | null;
+  /** Opens the link and keeps it open (reconnecting with back-off) until close(). */
+  start(): void;
+  close(): Promise<void>;
+
+  scan(params: ScanParams): Promise<void>;
+  connect(params: ConnectParams): Promise<void>;
+  disconnect(reason: number): Promise<void>;
+  roam(bssid: string): Promise<void>;
+  txEapol(dst: string, data: Buffer): Promise<void>;
+  setKey(params: SetKeyParams): Promise<void>;
+  setPort(authorized: boolean): Promise<void>;
+  setPmksa(params: PmksaParams): Promise<void>;
+  delPmksa(bssid: string, pmkid: Buffer): Promise<void>;
+  flushPmksa(): Promise<void>;
+  setRekeyData(data: RekeyData): Promise<void>;
+  syncState(): Promise<FirmwareSyncState>;
+  driverCmd(cmd: string): Promise<string>;
+}
