@@ -1,0 +1,51 @@
+/**
+ * What the control interface needs from the station, and nothing more.
+ * ctrl depends on this contract, never on the station's internals, so the
+ * station's state machine can change without touching command handlers.
+ */
+import type { EventEmitter } from 'node:events';
+import type { WpaState } from './state.js';
+
+export interface StationEvents {
+  /** A control-interface event for monitors: level (wpa MsgLevel) and text without `<N>`. */
+  ctrlEvent: [level: number, text: string];
+}
+
+/** A network as the station sees it; `id` matches LIST_NETWORKS. */
+export interface NetworkRef {
+  readonly id: number;
+}
+
+export interface StationControl extends EventEmitter<StationEvents> {
+  readonly wpaState: WpaState;
+  /** Own MAC address (STATUS address=). */
+  readonly ownAddress: string;
+  /**
+   * The STATUS lines that wpa_supplicant prints before `wpa_state=` once
+   * associated (bssid, freq, ssid, id, id_str, mode, pairwise_cipher,
+   * group_cipher, key_mgmt), already formatted with trailing newlines;
+   * empty when not associated.
+   */
+  statusAssocLines(): string;
+  /** Id of the network in use, for LIST_NETWORKS [CURRENT]; undefined when none. */
+  readonly currentNetworkId: number | undefined;
+  /** Networks in temporary disable, for LIST_NETWORKS [TEMP-DISABLED]. */
+  isTempDisabled(id: number): boolean;
+
+  /* Hooks called by the control interface after it changed the configuration. */
+  networkAdded(net: NetworkRef): void;
+  /** Before the network is gone from the configuration: disconnects if it is current. */
+  networkRemoved(net: NetworkRef): void;
+  /** A field changed through SET_NETWORK; security fields drop PMKSA entries. */
+  networkChanged(net: NetworkRef, field: string): void;
+  /** ENABLE_NETWORK (undefined = all). */
+  enableNetwork(net: NetworkRef | undefined): void;
+  /** DISABLE_NETWORK (undefined = all). */
+  disableNetwork(net: NetworkRef | undefined): void;
+  /** SELECT_NETWORK (undefined = any). */
+  selectNetwork(net: NetworkRef | undefined): void;
+  /** RECONFIGURE / SIGHUP: the configuration object was replaced; disconnect and start over. */
+  reconfigured(): void;
+  /** TERMINATE / SIGTERM: leave the BSS and release the driver. */
+  terminate(): Promise<void>;
+}
