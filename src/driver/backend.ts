@@ -68,7 +68,12 @@ export interface SetKeyParams {
 export interface PmksaParams {
   bssid: string;
   pmkid: Buffer;
-  pmk: Buffer;
+  /**
+   * Sent only to a firmware with `pmksa_offload`; without it the firmware
+   * keeps PMKIDs only (nl80211 SET_PMKSA without NL80211_ATTR_PMK), and the
+   * wire form carries `pmk` as "".
+   */
+  pmk?: Buffer;
   akm: string;
   lifetime: number;
   ssid?: Buffer;

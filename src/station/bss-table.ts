@@ -1,0 +1,133 @@
+/**
+ * The BSS table (wpa_supplicant's bss.c): every BSS seen in scan results, with
+ * a stable id that only grows, so BSS <id>, BSS NEXT-<id> and BSS RANGE= can
+ * page through it while it changes. Entries expire like wpa_supplicant's:
+ * when they were missing from the last `expirationScanCount` scans and are
+ * older than `expirationAge` seconds, or when BSS_FLUSH asks.
+ */
+import type { ScanBss } from '../driver/backend.js';
+import { EID_RSN, EID_SSID, findIe } from './ies.js';
+
+export interface BssEntry {
+  readonly id: number;
+  readonly bssid: string;
+  ssid: Buffer;
+  freq: number;
+  level: number;
+  noise: number;
+  beaconInt: number;
+  caps: number;
+  ies: Buffer;
+  /** Seconds (station clock) when this entry was last updated by a scan. */
+  lastUpdate: number;
+  /** Scan counter value at the last time the BSS was seen. */
+  lastSeenScan: number;
+}
+
+export interface BssTableEvents {
+  added(e: BssEntry): void;
+  removed(e: BssEntry): void;
+}
+
+export class BssTable {
+  private readonly byBssid = new Map<string, BssEntry>();
+  /** Ordered by id, as BSS FIRST/NEXT walk them. */
+  private readonly ordered: BssEntry[] = [];
+  private nextId = 0;
+  private scanCount = 0;
+  expirationAge = 180;
+  expirationScanCount = 2;
+  maxCount = 200;
+
+  constructor(
+    private readonly notify: BssTableEvents,
+    private readonly now: () => number,
+  ) {}
+
+  /** Applies one complete set of scan results; returns nothing, notifies adds and removals. */
+  update(results: ScanBss[]): void {
+    this.scanCount++;
+    const t = this.now();
+    for (const r of results) {
+      const bssid = r.bssid.toLowerCase();
+      const existing = this.byBssid.get(bssid);
+      const ssid = findIe(r.ies, EID_SSID)?.body ?? r.ssid;
+      if (existing) {
+        Object.assign(existing, {
+          ssid: Buffer.from(ssid),
+          freq: r.freq,
+          level: r.signal,
+          noise: r.noise,
+          beaconInt: r.beaconInt,
+          caps: r.caps,
+          ies: Buffer.from(r.ies),
+          lastUpdate: t - r.ageMs / 1000,
+          lastSeenScan: this.scanCount,
+        });
+        continue;
+      }
+      if (this.ordered.length >= this.maxCount) this.removeOldest();
+      const e: BssEntry = {
+        id: this.nextId++,
+        bssid,
+        ssid: Buffer.from(ssid),
+        freq: r.freq,
+        level: r.signal,
+        noise: r.noise,
+        beaconInt: r.beaconInt,
+        caps: r.caps,
+        ies: Buffer.from(r.ies),
+        lastUpdate: t - r.ageMs / 1000,
+        lastSeenScan: this.scanCount,
+      };
+      this.byBssid.set(bssid, e);
+      this.ordered.push(e);
+      this.notify.added(e);
+    }
+    this.expire((e) => this.scanCount - e.lastSeenScan >= this.expirationScanCount && t - e.lastUpdate >= 0);
+    this.expire((e) => t - e.lastUpdate > this.expirationAge);
+  }
+
+  /** BSS_FLUSH [age]: drop entries not updated within `age` seconds (0 = all). */
+  flush(age: number, keep?: string): void {
+    const t = this.now();
+    this.expire((e) => e.bssid !== keep && (age === 0 || t - e.lastUpdate > age));
+  }
+
+  private removeOldest(): void {
+    let oldest: BssEntry | undefined;
+    for (const e of this.ordered) if (!oldest || e.lastUpdate < oldest.lastUpdate) oldest = e;
+    if (oldest) this.remove(oldest);
+  }
+
+  private expire(pred: (e: BssEntry) => boolean): void {
+    for (const e of [...this.ordered]) if (pred(e)) this.remove(e);
+  }
+
+  private remove(e: BssEntry): void {
+    this.byBssid.delete(e.bssid);
+    this.ordered.splice(this.ordered.indexOf(e), 1);
+    this.notify.removed(e);
+  }
+
+  get(bssid: string): BssEntry | undefined {
+    return this.byBssid.get(bssid.toLowerCase());
+  }
+
+  getById(id: number): BssEntry | undefined {
+    return this.ordered.find((e) => e.id === id);
+  }
+
+  /** All entries in id order. */
+  list(): readonly BssEntry[] {
+    return this.ordered;
+  }
+
+  age(e: BssEntry): number {
+    return Math.max(0, Math.floor(this.now() - e.lastUpdate));
+  }
+}
+
+export function bssRsne(e: BssEntry): Buffer | undefined {
+  return findIe(e.ies, EID_RSN)?.raw;
+}

@@ -1,0 +1,55 @@
+/**
+ * The text of every station event, in wpa_supplicant 2.10's exact wording
+ * (wpa_ctrl.h WPA_EVENT_* and the wpa_msg() formats in events.c/wpa.c).
+ * One place, so a format is fixed once and tests can import the builders.
+ * Several wpa_supplicant events end in a space; that is deliberate.
+ */
+export const ev = {
+  scanStarted: (): string => 'CTRL-EVENT-SCAN-STARTED ',
+  scanResults: (): string => 'CTRL-EVENT-SCAN-RESULTS ',
+  scanFailed: (ret: number): string => `CTRL-EVENT-SCAN-FAILED ret=${ret}`,
+  bssAdded: (id: number, bssid: string): string => `CTRL-EVENT-BSS-ADDED ${id} ${bssid}`,
+  bssRemoved: (id: number, bssid: string): string => `CTRL-EVENT-BSS-REMOVED ${id} ${bssid}`,
+  networkNotFound: (): string => 'CTRL-EVENT-NETWORK-NOT-FOUND ',
+  trying: (bssid: string, ssid: string, freq: number): string =>
+    `Trying to associate with ${bssid} (SSID='${ssid}' freq=${freq} MHz)`,
+  associated: (bssid: string): string => `Associated with ${bssid}`,
+  keyNegotiationCompleted: (bssid: string, ptk: string, gtk: string): string =>
+    `WPA: Key negotiation completed with ${bssid} [PTK=${ptk} GTK=${gtk}]`,
+  groupRekeyCompleted: (bssid: string, gtk: string): string =>
+    `WPA: Group rekeying completed with ${bssid} [GTK=${gtk}]`,
+  connected: (bssid: string, id: number, idStr: string): string =>
+    `CTRL-EVENT-CONNECTED - Connection to ${bssid} completed [id=${id} id_str=${idStr}]`,
+  disconnected: (bssid: string, reason: number, locallyGenerated: boolean): string =>
+    `CTRL-EVENT-DISCONNECTED bssid=${bssid} reason=${reason}${locallyGenerated ? ' locally_generated=1' : ''}`,
+  fourWayFailed: (): string => 'WPA: 4-Way Handshake failed - pre-shared key may be incorrect',
+  assocReject: (bssid: string, status: number, timeout: boolean): string =>
+    `CTRL-EVENT-ASSOC-REJECT bssid=${bssid} status_code=${status}${timeout ? ' timeout' : ''}`,
+  tempDisabled: (id: number, ssid: string, failures: number, duration: number, reason: string): string =>
+    `CTRL-EVENT-SSID-TEMP-DISABLED id=${id} ssid="${ssid}" auth_failures=${failures} duration=${duration} reason=${reason}`,
+  reenabled: (id: number, ssid: string): string => `CTRL-EVENT-SSID-REENABLED id=${id} ssid="${ssid}"`,
+  signalChange: (above: boolean, signal: number, noise: number, txrate: number): string =>
+    `CTRL-EVENT-SIGNAL-CHANGE above=${above ? 1 : 0} signal=${signal} noise=${noise} txrate=${txrate}`,
+  dscpClearAll: (): string => 'CTRL-EVENT-DSCP-POLICY clear_all',
+};
+
+/**
+ * wpa_ssid_txt(): an SSID as wpa_supplicant prints it in events, with the
+ * printf_encode() escapes (\\, \", \e, \n, \r, \t, \xNN).
+ */
+export function ssidTxt(ssid: Buffer): string {
+  let out = '';
+  for (const b of ssid) {
+    switch (b) {
+      case 0x22: out += '\\"'; break;
+      case 0x5c: out += '\\\\'; break;
+      case 0x1b: out += '\\e'; break;
+      case 0x0a: out += '\\n'; break;
+      case 0x0d: out += '\\r'; break;
+      case 0x09: out += '\\t'; break;
+      default:
+        out += b >= 0x20 && b <= 0x7e ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`;
+    }
+  }
+  return out;
+}

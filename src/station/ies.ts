@@ -1,0 +1,33 @@
+/**
+ * Information Elements as carried in Beacon / Probe Response / (Re)Association
+ * frames: a walk over (id, length, body) with every length checked. A
+ * truncated trailing element ends the walk, as wpa_supplicant's ieee802_11_parse_elems
+ * treats it: the elements before it still count.
+ */
+export const EID_SSID = 0;
+export const EID_RSN = 48;
+export const EID_VENDOR = 221;
+
+export interface Ie {
+  id: number;
+  body: Buffer;
+  /** The whole element, header included (what an RSNE comparison needs). */
+  raw: Buffer;
+}
+
+export function parseIes(buf: Buffer): Ie[] {
+  const out: Ie[] = [];
+  let off = 0;
+  while (off + 2 <= buf.length) {
+    const id = buf[off];
+    const len = buf[off + 1];
+    if (off + 2 + len > buf.length) break;
+    out.push({ id, body: buf.subarray(off + 2, off + 2 + len), raw: buf.subarray(off, off + 2 + len) });
+    off += 2 + len;
+  }
+  return out;
+}
+
+export function findIe(buf: Buffer, id: number): Ie | undefined {
+  return parseIes(buf).find((ie) => ie.id === id);
+}
