@@ -1,0 +1,310 @@
+/**
+ * The `ext` backend: the driver protocol over a Unix stream socket to a driver
+ * in another process (wpa-offload-sim, a vendor shim, a test harness).
+ *
+ * The link is kept up until close(): on every new connection `hello` goes
+ * first and `link_up` is emitted with its result (the consumer resyncs from
+ * there); on loss, pending requests fail, `link_down` is emitted and the
+ * socket is reopened with back-off (100 ms doubling to 5 s). Garbage from the
+ * peer is logged and dropped; it never closes the link.
+ */
+import { EventEmitter } from 'node:events';
+import net from 'node:net';
+import {
+  DRIVER_PROTOCOL_VERSION,
+  DriverError,
+  type ConnectParams,
+  type DriverBackend,
+  type DriverEvents,
+  type FirmwareSyncState,
+  type HelloResult,
+  type PmksaParams,
+  type RekeyData,
+  type ScanBss,
+  type ScanParams,
+  type SetKeyParams,
+} from './backend.js';
+import * as log from '../log.js';
+import {
+  LineSplitter,
+  WireFormatError,
+  decodeEvent,
+  decodeHello,
+  decodeSyncState,
+  encodeArgs,
+  formatLine,
+  getStr,
+  parseLine,
+  type WireObject,
+} from './wire.js';
+
+export interface ExtDriverOptions {
+  socket: string;
+  /** Sent in `hello`; the driver may serve several interfaces. */
+  ifname?: string;
+  replyTimeoutMs?: number;
+  backoffMinMs?: number;
+  backoffMaxMs?: number;
+}
+
+export const REPLY_TIMEOUT_MS = 5000;
+export const BACKOFF_MIN_MS = 100;
+export const BACKOFF_MAX_MS = 5000;
+
+interface Pending {
+  op: string;
+  resolve: (reply: WireObject) => void;
+  reject: (e: DriverError) => void;
+  timer: NodeJS.Timeout;
+}
+
+export class ExtDriver extends EventEmitter<DriverEvents> implements DriverBackend {
+  readonly name = 'ext';
+  private helloResult: HelloResult | null = null;
+  private sock: net.Socket | null = null;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private backoffMs: number;
+  /** scan_results parts received so far (see encodeScanResults). */
+  private scanParts: ScanBss[] = [];
+  private running = false;
+  private readonly replyTimeoutMs: number;
+  private readonly backoffMinMs: number;
+  private readonly backoffMaxMs: number;
+
+  constructor(private readonly opts: ExtDriverOptions) {
+    super();
+    this.replyTimeoutMs = opts.replyTimeoutMs ?? REPLY_TIMEOUT_MS;
+    this.backoffMinMs = opts.backoffMinMs ?? BACKOFF_MIN_MS;
+    this.backoffMaxMs = opts.backoffMaxMs ?? BACKOFF_MAX_MS;
+    this.backoffMs = this.backoffMinMs;
+  }
+
+  get hello(): HelloResult | null {
+    return this.helloResult;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.open();
+  }
+
+  async close(): Promise<void> {
+    this.running = false;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = undefined;
+    const s = this.sock;
+    if (!s) return;
+    await new Promise<void>((resolve) => {
+      s.once('close', () => resolve());
+      s.destroy();
+    });
+  }
+
+  /* ------------------------------------------------------------ the link */
+
+  private open(): void {
+    const s = net.createConnection({ path: this.opts.socket });
+    this.sock = s;
+    const splitter = new LineSplitter(
+      (line) => this.onLine(line),
+      (n) => log.warning(`ext: dropped an over-long line from the driver (${n} bytes > 65536)`),
+    );
+    s.on('connect', () => {
+      log.debug(`ext: connected to ${this.opts.socket}`);
+      this.sayHello(s);
+    });
+    s.on('data', (chunk: Buffer) => splitter.push(chunk));
+    s.on('error', (e) => log.debug(`ext: ${this.opts.socket}: ${e.message}`));
+    s.on('close', () => this.onClose(s));
+  }
+
+  private sayHello(s: net.Socket): void {
+    this.request('hello', encodeArgs.hello(this.opts.ifname ?? 'wlan0'))
+      .then((reply) => {
+        if (this.sock !== s) return;
+        const h = decodeHello(reply);
+        if (h.version !== DRIVER_PROTOCOL_VERSION) throw new WireFormatError(`driver speaks protocol version ${h.version}`);
+        this.helloResult = h;
+        this.backoffMs = this.backoffMinMs;
+        log.info(`ext: driver link up (${this.opts.socket}, address ${h.address})`);
+        this.emit('link_up', h);
+      })
+      .catch((e: Error) => {
+        if (this.sock !== s) return;
+        // Without a usable hello the link is useless: drop it and try again.
+        log.warning(`ext: hello failed: ${e.message}`);
+        s.destroy();
+      });
+  }
+
+  private onClose(s: net.Socket): void {
+    if (this.sock !== s) return;
+    this.sock = null;
+    for (const [id, p] of this.pending) {
+      clearTimeout(p.timer);
+      this.pending.delete(id);
+      p.reject(new DriverError(p.op, 'driver link lost'));
+    }
+    this.scanParts = [];
+    const wasUp = this.helloResult !== null;
+    this.helloResult = null;
+    if (wasUp) {
+      log.warning(`ext: driver link down (${this.opts.socket})`);
+      this.emit('link_down');
+    }
+    if (!this.running) return;
+    const delay = this.backoffMs;
+    this.backoffMs = Math.min(this.backoffMs * 2, this.backoffMaxMs);
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      if (this.running) this.open();
+    }, delay);
+  }
+
+  private onLine(line: string): void {
+    let msg: WireObject;
+    try {
+      msg = parseLine(line);
+    } catch (e) {
+      log.warning(`ext: dropped a line from the driver: ${(e as Error).message}`);
+      return;
+    }
+    if (msg.event !== undefined) this.onEvent(msg);
+    else if (msg.id !== undefined) this.onReply(msg);
+    else log.warning('ext: dropped a message from the driver that is neither a reply nor an event');
+  }
+
+  private onReply(msg: WireObject): void {
+    const id = msg.id;
+    const p = typeof id === 'number' ? this.pending.get(id) : undefined;
+    if (!p) {
+      log.warning(`ext: reply with unknown id ${JSON.stringify(id)} dropped (late, after a timeout?)`);
+      return;
+    }
+    clearTimeout(p.timer);
+    this.pending.delete(id as number);
+    if (msg.ok === true) p.resolve(msg);
+    else p.reject(new DriverError(p.op, typeof msg.error === 'string' ? msg.error : 'failed'));
+  }
+
+  private onEvent(msg: WireObject): void {
+    if (!this.helloResult) {
+      log.debug(`ext: event ${String(msg.event)} before hello completed, ignored`);
+      return;
+    }
+    let ev;
+    try {
+      ev = decodeEvent(msg);
+    } catch (e) {
+      log.warning(`ext: dropped event ${String(msg.event)}: ${(e as Error).message}`);
+      return;
+    }
+    if (!ev) {
+      log.debug(`ext: unknown event ${String(msg.event)} ignored`);
+      return;
+    }
+    if (ev.name === 'scan_results') {
+      this.scanParts.push(...ev.args[0]);
+      if (ev.more) return;
+      const all = this.scanParts;
+      this.scanParts = [];
+      this.emit('scan_results', all);
+      return;
+    }
+    log.msgdump(() => `ext: event ${ev.name}`);
+    (this.emit as (n: string, ...a: unknown[]) => boolean)(ev.name, ...ev.args);
+  }
+
+  /* ------------------------------------------------------------ requests */
+
+  private request(op: string, args: WireObject): Promise<WireObject> {
+    const s = this.sock;
+    if (!s || s.connecting || s.destroyed) return Promise.reject(new DriverError(op, 'driver link down'));
+    if (op !== 'hello' && !this.helloResult) return Promise.reject(new DriverError(op, 'driver link down'));
+    const id = this.nextId++;
+    let line: string;
+    try {
+      line = formatLine({ id, op, ...args });
+    } catch (e) {
+      return Promise.reject(new DriverError(op, (e as Error).message));
+    }
+    return new Promise<WireObject>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        log.warning(`ext: no reply to ${op} (id ${id}) within ${this.replyTimeoutMs} ms`);
+        reject(new DriverError(op, `no reply within ${this.replyTimeoutMs} ms`, true));
+      }, this.replyTimeoutMs);
+      this.pending.set(id, { op, resolve, reject, timer });
+      s.write(line);
+    });
+  }
+
+  private async call(op: string, args: WireObject): Promise<void> {
+    await this.request(op, args);
+  }
+
+  scan(p: ScanParams): Promise<void> {
+    return this.call('scan', encodeArgs.scan(p));
+  }
+
+  connect(p: ConnectParams): Promise<void> {
+    return this.call('connect', encodeArgs.connect(p));
+  }
+
+  disconnect(reason: number): Promise<void> {
+    return this.call('disconnect', encodeArgs.disconnect(reason));
+  }
+
+  roam(bssid: string): Promise<void> {
+    return this.call('roam', encodeArgs.roam(bssid));
+  }
+
+  txEapol(dst: string, data: Buffer): Promise<void> {
+    return this.call('tx_eapol', encodeArgs.tx_eapol(dst, data));
+  }
+
+  setKey(p: SetKeyParams): Promise<void> {
+    return this.call('set_key', encodeArgs.set_key(p));
+  }
+
+  setPort(authorized: boolean): Promise<void> {
+    return this.call('set_port', encodeArgs.set_port(authorized));
+  }
+
+  setPmksa(p: PmksaParams): Promise<void> {
+    return this.call('set_pmksa', encodeArgs.set_pmksa(p));
+  }
+
+  delPmksa(bssid: string, pmkid: Buffer): Promise<void> {
+    return this.call('del_pmksa', encodeArgs.del_pmksa(bssid, pmkid));
+  }
+
+  flushPmksa(): Promise<void> {
+    return this.call('flush_pmksa', encodeArgs.flush_pmksa());
+  }
+
+  setRekeyData(d: RekeyData): Promise<void> {
+    return this.call('set_rekey_data', encodeArgs.set_rekey_data(d));
+  }
+
+  async syncState(): Promise<FirmwareSyncState> {
+    const r = await this.request('sync_state', encodeArgs.sync_state());
+    try {
+      return decodeSyncState(r);
+    } catch (e) {
+      throw new DriverError('sync_state', (e as Error).message);
+    }
+  }
+
+  async driverCmd(cmd: string): Promise<string> {
+    const r = await this.request('driver_cmd', encodeArgs.driver_cmd(cmd));
+    try {
+      return getStr(r, 'reply');
+    } catch (e) {
+      throw new DriverError('driver_cmd', (e as Error).message);
+    }
+  }
+}
