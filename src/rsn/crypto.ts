@@ -1,0 +1,334 @@
+/**
+ * The key-management primitives of IEEE 802.11 on top of node:crypto.
+ *
+ * OpenSSL does the block cipher, the hashes, HMAC, PBKDF2 and RFC 3394 key
+ * wrap; this module only adds the 802.11 constructions around them (PRF,
+ * KDF, PTK and FT key hierarchies, EAPOL-Key MIC, PMKID) and AES-CMAC, which
+ * node:crypto does not expose as a MAC.
+ */
+import { createCipheriv, createDecipheriv, createHash, createHmac, pbkdf2Sync } from 'node:crypto';
+import { akmInfo, cipherInfo, type KdfHash, type MicAlgorithm } from './akm.js';
+
+export class CryptoInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CryptoInputError';
+  }
+}
+
+/** RFC 3394 unwrap produced a wrong integrity check value: wrong KEK or tampered data. */
+export class KeyUnwrapError extends Error {
+  constructor(message = 'AES key unwrap integrity check failed') {
+    super(message);
+    this.name = 'KeyUnwrapError';
+  }
+}
+
+/* ------------------------------------------------------------- PBKDF2 */
+
+export function pbkdf2Sha1(password: Buffer | string, salt: Buffer | string, iterations: number, dkLen: number): Buffer {
+  return pbkdf2Sync(password, salt, iterations, dkLen, 'sha1');
+}
+
+/**
+ * 4096 rounds of PBKDF2-SHA1 take milliseconds; a configuration with many
+ * networks, or a reconnect loop, must not pay that again for the same pair.
+ * Bounded so that a client cycling passphrases cannot grow it without limit.
+ */
+const PSK_CACHE_MAX = 64;
+const pskCache = new Map<string, Buffer>();
+
+/** Passphrase-to-PSK (IEEE 802.11 Annex J.4): PBKDF2-SHA1(passphrase, SSID, 4096, 32), cached. */
+export function pbkdf2Psk(passphrase: string | Buffer, ssid: string | Buffer): Buffer {
+  const p = typeof passphrase === 'string' ? Buffer.from(passphrase, 'utf8') : passphrase;
+  const s = typeof ssid === 'string' ? Buffer.from(ssid, 'utf8') : ssid;
+  if (p.length < 8 || p.length > 63) throw new CryptoInputError(`passphrase must be 8..63 characters, got ${p.length}`);
+  if (s.length > 32) throw new CryptoInputError(`SSID longer than 32 octets (${s.length})`);
+  const key = `${p.toString('hex')}/${s.toString('hex')}`;
+  let psk = pskCache.get(key);
+  if (psk) {
+    pskCache.delete(key); // move to the most recently used end
+  } else {
+    psk = pbkdf2Sha1(p, s, 4096, 32);
+    if (pskCache.size >= PSK_CACHE_MAX) pskCache.delete(pskCache.keys().next().value as string);
+  }
+  pskCache.set(key, psk);
+  return Buffer.from(psk);
+}
+
+/** Forgets every cached PSK (configuration reload, or a benchmark that wants the cold cost). */
+export function clearPskCache(): void {
+  for (const v of pskCache.values()) v.fill(0);
+  pskCache.clear();
+}
+
+/* ------------------------------------------------------- PRF and KDF */
+
+/** IEEE 802.11 PRF-n with HMAC-SHA1 (12.7.1.2): output of any length in octets. */
+export function prfSha1(key: Buffer, label: string, data: Buffer, length: number): Buffer {
+  const lab = Buffer.from(label, 'ascii');
+  const out: Buffer[] = [];
+  let have = 0;
+  for (let i = 0; have < length; i++) {
+    const h = createHmac('sha1', key).update(lab).update(Buffer.of(0)).update(data).update(Buffer.of(i)).digest();
+    out.push(h);
+    have += h.length;
+  }
+  return Buffer.concat(out).subarray(0, length);
+}
+
+/**
+ * IEEE 802.11 KDF-Hash-Length (12.7.1.6.2): HMAC(K, i || label || context || L)
+ * with i and L as little-endian 16-bit counters, L in bits.
+ */
+export function kdf(hash: 'sha256' | 'sha384', key: Buffer, label: string, context: Buffer, bits: number): Buffer {
+  if (bits <= 0 || bits % 8 !== 0 || bits > 0xffff) throw new CryptoInputError(`KDF length ${bits} bits`);
+  const len = Buffer.alloc(2);
+  len.writeUInt16LE(bits);
+  const lab = Buffer.from(label, 'ascii');
+  const out: Buffer[] = [];
+  let have = 0;
+  for (let i = 1; have * 8 < bits; i++) {
+    const ctr = Buffer.alloc(2);
+    ctr.writeUInt16LE(i);
+    const h = createHmac(hash, key).update(ctr).update(lab).update(context).update(len).digest();
+    out.push(h);
+    have += h.length;
+  }
+  return Buffer.concat(out).subarray(0, bits / 8);
+}
+
+export function kdfSha256(key: Buffer, label: string, context: Buffer, bits: number): Buffer {
+  return kdf('sha256', key, label, context, bits);
+}
+
+export function kdfSha384(key: Buffer, label: string, context: Buffer, bits: number): Buffer {
+  return kdf('sha384', key, label, context, bits);
+}
+
+function prfByHash(hash: KdfHash, key: Buffer, label: string, data: Buffer, bytes: number): Buffer {
+  return hash === 'sha1' ? prfSha1(key, label, data, bytes) : kdf(hash, key, label, data, bytes * 8);
+}
+
+/* ---------------------------------------------------------------- PTK */
+
+export interface Ptk {
+  kck: Buffer;
+  kek: Buffer;
+  tk: Buffer;
+}
+
+/** A MAC address as "aa:bb:cc:dd:ee:ff" (or without separators) or 6 octets. */
+export type MacAddress = string | Buffer;
+
+export function macBytes(addr: MacAddress): Buffer {
+  if (Buffer.isBuffer(addr)) {
+    if (addr.length !== 6) throw new CryptoInputError(`MAC address of ${addr.length} octets`);
+    return addr;
+  }
+  const hex = addr.replace(/[:-]/g, '');
+  if (!/^[0-9a-fA-F]{12}$/.test(hex)) throw new CryptoInputError(`invalid MAC address "${addr}"`);
+  return Buffer.from(hex, 'hex');
+}
+
+function minMax(a: Buffer, b: Buffer): Buffer {
+  return Buffer.compare(a, b) < 0 ? Buffer.concat([a, b]) : Buffer.concat([b, a]);
+}
+
+export interface PtkParams {
+  akm: string | number;
+  pairwise: string | number;
+  pmk: Buffer;
+  aa: MacAddress;
+  spa: MacAddress;
+  anonce: Buffer;
+  snonce: Buffer;
+}
+
+/**
+ * PTK = PRF(PMK, "Pairwise key expansion", Min(AA,SPA) || Max(AA,SPA) ||
+ * Min(ANonce,SNonce) || Max(ANonce,SNonce)) split as KCK | KEK | TK, with the
+ * AKM's hash (PRF-SHA1 or KDF-SHA256/384) and key lengths (12.7.1.3). Not for
+ * FT AKMs, whose PTK comes from PMK-R1 (deriveFtPtk).
+ */
+export function derivePtk(p: PtkParams): Ptk {
+  const a = akmInfo(p.akm);
+  if (a.ft) throw new CryptoInputError(`${a.name} derives its PTK from PMK-R1 (deriveFtPtk)`);
+  if (p.anonce.length !== 32 || p.snonce.length !== 32) throw new CryptoInputError('nonces must be 32 octets');
+  if (p.pmk.length < 16) throw new CryptoInputError(`PMK of ${p.pmk.length} octets`);
+  const tkLen = cipherInfo(p.pairwise).keyLen;
+  const data = Buffer.concat([minMax(macBytes(p.aa), macBytes(p.spa)), minMax(p.anonce, p.snonce)]);
+  const ptk = prfByHash(a.hash, p.pmk, 'Pairwise key expansion', data, a.kckLen + a.kekLen + tkLen);
+  return splitPtk(ptk, a.kckLen, a.kekLen);
+}
+
+function splitPtk(ptk: Buffer, kckLen: number, kekLen: number): Ptk {
+  return {
+    kck: Buffer.from(ptk.subarray(0, kckLen)),
+    kek: Buffer.from(ptk.subarray(kckLen, kckLen + kekLen)),
+    tk: Buffer.from(ptk.subarray(kckLen + kekLen)),
+  };
+}
+
+/* ------------------------------------------------- FT key hierarchy */
+
+function ftHash(akm: string | number): 'sha256' | 'sha384' {
+  const a = akmInfo(akm);
+  if (!a.ft) throw new CryptoInputError(`${a.name} is not an FT AKM`);
+  return a.hash === 'sha384' ? 'sha384' : 'sha256';
+}
+
+function truncHash(hash: 'sha256' | 'sha384', parts: Buffer[]): Buffer {
+  const h = createHash(hash);
+  for (const p of parts) h.update(p);
+  return h.digest().subarray(0, 16);
+}
+
+export interface PmkR0 {
+  pmkR0: Buffer;
+  pmkR0Name: Buffer;
+}
+
+/**
+ * PMK-R0 and PMKR0Name (12.7.1.7.3): R0-Key-Data = KDF(XXKey, "FT-R0",
+ * SSIDlength || SSID || MDID || R0KHlength || R0KH-ID || S0KH-ID); PMK-R0 is
+ * its first Q bits, the rest is the PMK-R0Name-Salt and
+ * PMKR0Name = Truncate-128(H("FT-R0N" || PMK-R0Name-Salt)).
+ * XXKey is the PSK for FT-PSK and the second 256 bits of the MSK for FT-EAP.
+ */
+export function deriveFtPmkR0(p: { akm: string | number; xxkey: Buffer; ssid: Buffer; mdid: Buffer; r0khId: Buffer; s0khId: MacAddress }): PmkR0 {
+  const hash = ftHash(p.akm);
+  if (p.ssid.length > 32) throw new CryptoInputError('SSID longer than 32 octets');
+  if (p.mdid.length !== 2) throw new CryptoInputError('MDID must be 2 octets');
+  if (p.r0khId.length < 1 || p.r0khId.length > 48) throw new CryptoInputError('R0KH-ID must be 1..48 octets');
+  const q = hash === 'sha384' ? 48 : 32;
+  const ctx = Buffer.concat([Buffer.of(p.ssid.length), p.ssid, p.mdid, Buffer.of(p.r0khId.length), p.r0khId, macBytes(p.s0khId)]);
+  const r0 = kdf(hash, p.xxkey, 'FT-R0', ctx, (q + 16) * 8);
+  return { pmkR0: Buffer.from(r0.subarray(0, q)), pmkR0Name: truncHash(hash, [Buffer.from('FT-R0N'), r0.subarray(q)]) };
+}
+
+export interface PmkR1 {
+  pmkR1: Buffer;
+  pmkR1Name: Buffer;
+}
+
+/** PMK-R1 = KDF(PMK-R0, "FT-R1", R1KH-ID || S1KH-ID); PMKR1Name = Truncate-128(H("FT-R1N" || PMKR0Name || R1KH-ID || S1KH-ID)). */
+export function deriveFtPmkR1(p: { akm: string | number; pmkR0: Buffer; pmkR0Name: Buffer; r1khId: MacAddress; s1khId: MacAddress }): PmkR1 {
+  const hash = ftHash(p.akm);
+  const ids = Buffer.concat([macBytes(p.r1khId), macBytes(p.s1khId)]);
+  return {
+    pmkR1: kdf(hash, p.pmkR0, 'FT-R1', ids, p.pmkR0.length * 8),
+    pmkR1Name: truncHash(hash, [Buffer.from('FT-R1N'), p.pmkR0Name, ids]),
+  };
+}
+
+/** FT PTK = KDF(PMK-R1, "FT-PTK", SNonce || ANonce || BSSID || STA-ADDR); PTKName = Truncate-128(H(PMKR1Name || "FT-PTKN" || SNonce || ANonce || BSSID || STA-ADDR)). */
+export function deriveFtPtk(p: { akm: string | number; pairwise: string | number; pmkR1: Buffer; pmkR1Name: Buffer; snonce: Buffer; anonce: Buffer; bssid: MacAddress; sta: MacAddress }): Ptk & { ptkName: Buffer } {
+  const hash = ftHash(p.akm);
+  const a = akmInfo(p.akm);
+  if (p.anonce.length !== 32 || p.snonce.length !== 32) throw new CryptoInputError('nonces must be 32 octets');
+  const ctx = Buffer.concat([p.snonce, p.anonce, macBytes(p.bssid), macBytes(p.sta)]);
+  const len = a.kckLen + a.kekLen + cipherInfo(p.pairwise).keyLen;
+  const ptk = kdf(hash, p.pmkR1, 'FT-PTK', ctx, len * 8);
+  return { ...splitPtk(ptk, a.kckLen, a.kekLen), ptkName: truncHash(hash, [p.pmkR1Name, Buffer.from('FT-PTKN'), ctx]) };
+}
+
+/* --------------------------------------------------------------- PMKID */
+
+/**
+ * PMKID = Truncate-128(HMAC-Hash(PMK, "PMK Name" || AA || SPA)), 12.7.1.3:
+ * SHA-1 for AKMs 1 and 2, SHA-256 for the SHA-256 AKMs.
+ */
+export function pmkid(pmk: Buffer, aa: MacAddress, spa: MacAddress, hash: 'sha1' | 'sha256' = 'sha1'): Buffer {
+  return createHmac(hash, pmk).update('PMK Name').update(macBytes(aa)).update(macBytes(spa)).digest().subarray(0, 16);
+}
+
+/** PMKID with the hash the AKM specifies. */
+export function pmkidForAkm(akm: string | number, pmk: Buffer, aa: MacAddress, spa: MacAddress): Buffer {
+  return pmkid(pmk, aa, spa, akmInfo(akm).hash === 'sha1' ? 'sha1' : 'sha256');
+}
+
+/* ------------------------------------------------------------ AES-CMAC */
+
+function aesEcb(key: Buffer): string {
+  if (key.length === 16) return 'aes-128';
+  if (key.length === 24) return 'aes-192';
+  if (key.length === 32) return 'aes-256';
+  throw new CryptoInputError(`AES key of ${key.length} octets`);
+}
+
+function dbl(b: Buffer): Buffer {
+  const out = Buffer.alloc(16);
+  let carry = 0;
+  for (let i = 15; i >= 0; i--) {
+    const v = (b[i] << 1) | carry;
+    out[i] = v & 0xff;
+    carry = b[i] >> 7;
+  }
+  if (carry) out[15] ^= 0x87;
+  return out;
+}
+
+/** AES-CMAC (RFC 4493 / NIST SP 800-38B): one CBC pass over the message with the last block masked. */
+export function aesCmac(key: Buffer, message: Buffer): Buffer {
+  const alg = aesEcb(key);
+  const ecb = createCipheriv(`${alg}-ecb`, key, null);
+  ecb.setAutoPadding(false);
+  const l = ecb.update(Buffer.alloc(16));
+  const k1 = dbl(l);
+  const k2 = dbl(k1);
+  const n = Math.max(1, Math.ceil(message.length / 16));
+  const complete = message.length > 0 && message.length % 16 === 0;
+  const m = Buffer.alloc(n * 16);
+  message.copy(m);
+  if (!complete) m[message.length] = 0x80;
+  const sub = complete ? k1 : k2;
+  for (let i = 0; i < 16; i++) m[(n - 1) * 16 + i] ^= sub[i];
+  const cbc = createCipheriv(`${alg}-cbc`, key, Buffer.alloc(16));
+  cbc.setAutoPadding(false);
+  const out = cbc.update(m);
+  return out.subarray(out.length - 16);
+}
+
+/* ------------------------------------------------------ EAPOL-Key MIC */
+
+/** The EAPOL-Key MIC over `frame` (the whole EAPOL frame with the MIC field zeroed). */
+export function eapolKeyMic(alg: MicAlgorithm, kck: Buffer, frame: Buffer): Buffer {
+  switch (alg) {
+    case 'hmac-sha1-128':
+      return createHmac('sha1', kck).update(frame).digest().subarray(0, 16);
+    case 'aes-128-cmac':
+      if (kck.length !== 16) throw new CryptoInputError(`AES-128-CMAC needs a 16-octet KCK, got ${kck.length}`);
+      return aesCmac(kck, frame);
+    case 'hmac-sha256-128':
+      return createHmac('sha256', kck).update(frame).digest().subarray(0, 16);
+    case 'hmac-sha384-192':
+      return createHmac('sha384', kck).update(frame).digest().subarray(0, 24);
+  }
+}
+
+/* ------------------------------------------------- AES key wrap (RFC 3394) */
+
+const KW_IV = Buffer.from('a6a6a6a6a6a6a6a6', 'hex');
+
+function wrapAlg(kek: Buffer): string {
+  return `id-${aesEcb(kek).replace('-', '')}-wrap`;
+}
+
+/** RFC 3394 AES key wrap; the plaintext must be a multiple of 8 octets, at least 16. */
+export function aesKeyWrap(kek: Buffer, plaintext: Buffer): Buffer {
+  if (plaintext.length < 16 || plaintext.length % 8 !== 0) throw new CryptoInputError(`key wrap input of ${plaintext.length} octets (need a multiple of 8, >= 16)`);
+  const c = createCipheriv(wrapAlg(kek), kek, KW_IV);
+  return Buffer.concat([c.update(plaintext), c.final()]);
+}
+
+/** RFC 3394 AES key unwrap; a failed integrity check throws KeyUnwrapError, never returns data. */
+export function aesKeyUnwrap(kek: Buffer, ciphertext: Buffer): Buffer {
+  if (ciphertext.length < 24 || ciphertext.length % 8 !== 0) throw new CryptoInputError(`key unwrap input of ${ciphertext.length} octets (need a multiple of 8, >= 24)`);
+  const d = createDecipheriv(wrapAlg(kek), kek, KW_IV);
+  try {
+    return Buffer.concat([d.update(ciphertext), d.final()]);
+  } catch {
+    throw new KeyUnwrapError();
+  }
+}
