@@ -1,0 +1,69 @@
+/**
+ * Driver selection, as wpa_supplicant's `-D <name> -p <driver_param>`:
+ * `sim` (the in-process simulator, `scenario=PATH`) and `ext` (a driver in
+ * another process, `socket=PATH`).
+ */
+import type { DriverBackend } from './backend.js';
+import { ExtDriver } from './ext.js';
+import { loadScenario } from './sim/scenario.js';
+import { SimDriver } from './sim/sim-driver.js';
+import type { Clock } from './sim/clock.js';
+
+export const DRIVER_NAMES = ['sim', 'ext'] as const;
+
+/** `-D` named a driver we do not have. */
+export class UnknownDriverError extends Error {
+  constructor(readonly driver: string) {
+    super(`unsupported driver '${driver}' (available: ${DRIVER_NAMES.join(', ')})`);
+    this.name = 'UnknownDriverError';
+  }
+}
+
+/** A driver parameter is missing or malformed. */
+export class DriverParamError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DriverParamError';
+  }
+}
+
+export interface CreateDriverOptions {
+  ifname?: string;
+  /** sim only: virtual time for tests. */
+  clock?: Clock;
+  /** sim only: overrides the scenario's seed. */
+  seed?: number;
+}
+
+/** `-p "scenario=conf/sim.ini seed=3"`: key=value pairs separated by spaces or commas. */
+export function parseDriverParams(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const tok of text.split(/[\s,]+/).filter((t) => t !== '')) {
+    const eq = tok.indexOf('=');
+    if (eq <= 0) throw new DriverParamError(`driver parameter '${tok}' is not key=value`);
+    out[tok.slice(0, eq)] = tok.slice(eq + 1);
+  }
+  return out;
+}
+
+export function createDriver(name: string, params: Record<string, string>, opts: CreateDriverOptions = {}): DriverBackend {
+  switch (name) {
+    case 'sim': {
+      const scenario = params.scenario;
+      if (!scenario) throw new DriverParamError('driver sim needs scenario=PATH');
+      let seed = opts.seed;
+      if (params.seed !== undefined) {
+        if (!/^\d+$/.test(params.seed)) throw new DriverParamError(`seed=${params.seed} is not a non-negative integer`);
+        seed = Number(params.seed);
+      }
+      return new SimDriver(loadScenario(scenario), { clock: opts.clock, seed });
+    }
+    case 'ext': {
+      const socket = params.socket;
+      if (!socket) throw new DriverParamError('driver ext needs socket=PATH');
+      return new ExtDriver({ socket, ifname: opts.ifname });
+    }
+    default:
+      throw new UnknownDriverError(name);
+  }
+}

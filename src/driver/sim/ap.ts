@@ -1,0 +1,209 @@
+/**
+ * One simulated access point: its beacon, its group keys, and the AP side of
+ * the EAPOL-Key exchanges with our station, run by the rsn Authenticator so
+ * every frame carries a real MIC. Retransmission and give-up follow hostapd
+ * (a request repeated eapol_retries times, then deauthentication with reason
+ * 15 for the 4-way or 16 for the group key handshake).
+ */
+import { Authenticator } from '../../rsn/authenticator.js';
+import { pbkdf2Psk } from '../../rsn/crypto.js';
+import { cipherInfo } from '../../rsn/akm.js';
+import * as log from '../../log.js';
+import type { Clock, TimerHandle } from './clock.js';
+import type { SeededRandom } from './random.js';
+import type { ApConfig } from './scenario.js';
+import { apRsne } from './ies.js';
+
+export const REASON_4WAY_TIMEOUT = 15;
+export const REASON_GROUP_KEY_TIMEOUT = 16;
+
+/** EAPOL packet types (802.1X-2010 11.3.2). */
+const EAPOL_START = 1;
+const EAPOL_KEY = 3;
+
+export interface ApEnv {
+  clock: Clock;
+  random: SeededRandom;
+  eapolTimeoutMs: number;
+  eapolRetries: number;
+  /** An EAPOL frame from this AP to the associated station (the simulator adds air delay). */
+  toStation(ap: SimAp, frame: Buffer): void;
+  /** The AP deauthenticates the station (handshake timeout, failure). */
+  deauth(ap: SimAp, reason: number): void;
+}
+
+interface Session {
+  spa: string;
+  auth: Authenticator;
+  retransmit?: TimerHandle;
+  tries: number;
+  /** What a give-up means: which handshake is waiting for the station. */
+  waiting: '4way' | 'group' | null;
+  /** The 4-way handshake has completed at least once on this association. */
+  established: boolean;
+  rekeyTimers: TimerHandle[];
+}
+
+export class SimAp {
+  signal: number;
+  up: boolean;
+  readonly rsne: Buffer;
+  readonly pmk: Buffer | undefined;
+  private gtk: { key: Buffer; idx: number };
+  private igtk: { key: Buffer; idx: number } | undefined;
+  private session: Session | undefined;
+
+  constructor(
+    readonly cfg: ApConfig,
+    private readonly env: ApEnv,
+  ) {
+    this.signal = cfg.signal;
+    this.up = cfg.up;
+    this.rsne = apRsne(cfg);
+    this.pmk = cfg.akm === 'NONE' ? undefined : (cfg.pmk ?? pbkdf2Psk(cfg.passphrase as string, cfg.ssid));
+    this.gtk = { key: env.random.bytes(cipherInfo(cfg.group).keyLen), idx: 1 };
+    this.igtk = cfg.mfp !== 'none' ? { key: env.random.bytes(cipherInfo(cfg.groupMgmt).keyLen), idx: 4 } : undefined;
+  }
+
+  get bssid(): string {
+    return this.cfg.bssid;
+  }
+
+  get associatedStation(): string | undefined {
+    return this.session?.spa;
+  }
+
+  get rsn(): boolean {
+    return this.cfg.akm !== 'NONE';
+  }
+
+  /** The station associated: the AP starts the 4-way handshake (msg 1/4). */
+  associate(spa: string, staRsne: Buffer): void {
+    this.disassociate();
+    if (!this.rsn) return;
+    const auth = new Authenticator({
+      akm: this.cfg.akm,
+      pairwise: this.cfg.pairwise,
+      group: this.cfg.group,
+      groupMgmt: this.igtk ? this.cfg.groupMgmt : undefined,
+      mfp: this.cfg.mfp !== 'none',
+      pmk: this.pmk as Buffer,
+      aa: this.bssid,
+      spa,
+      apRsne: this.rsne,
+      staRsne,
+      gtk: this.gtk,
+      igtk: this.igtk,
+      random: (n: number) => this.env.random.bytes(n),
+    });
+    this.session = { spa, auth, tries: 0, waiting: null, established: false, rekeyTimers: [] };
+    this.sendRequest(auth.start(), '4way');
+  }
+
+  disassociate(): void {
+    const s = this.session;
+    if (!s) return;
+    s.retransmit?.cancel();
+    for (const t of s.rekeyTimers) t.cancel();
+    this.session = undefined;
+  }
+
+  /** An EAPOL frame from the station. */
+  receive(src: string, frame: Buffer): void {
+    const s = this.session;
+    if (!s || s.spa !== src) {
+      log.debug(`sim: AP ${this.bssid}: EAPOL from unassociated ${src} dropped`);
+      return;
+    }
+    if (frame.length < 4) return;
+    if (frame[1] === EAPOL_START) {
+      // hostapd answers EAPOL-Start from a PSK station by restarting the 4-way handshake.
+      log.debug(`sim: AP ${this.bssid}: EAPOL-Start, restarting the 4-way handshake`);
+      this.startPtkRekey();
+      return;
+    }
+    if (frame[1] !== EAPOL_KEY) return;
+    const r = s.auth.receive(frame);
+    if (r.dropped) log.debug(`sim: AP ${this.bssid}: dropped EAPOL-Key: ${r.dropped}`);
+    if (r.failure) {
+      log.info(`sim: AP ${this.bssid}: handshake failed: ${r.failure.message ?? r.failure.reason}`);
+      this.giveUp(r.failure.reason);
+      return;
+    }
+    for (const f of r.tx) this.env.toStation(this, f);
+    if (r.event === '4way-complete' || r.event === 'group-complete' || r.event === 'ptk-rekeyed') {
+      s.retransmit?.cancel();
+      s.retransmit = undefined;
+      s.waiting = null;
+      if (r.event !== 'group-complete' && !s.established) {
+        s.established = true;
+        this.armRekeys(s);
+      }
+    } else if (r.tx.length > 0) {
+      // msg 3 (or the next request) went out: it has its own retransmission budget.
+      this.sendRequest(null, s.waiting ?? '4way');
+    }
+  }
+
+  /** Group key handshake with a fresh GTK (index alternates 1 and 2, as hostapd does). */
+  startGroupRekey(): boolean {
+    const s = this.session;
+    if (!s || !s.established) return false;
+    this.gtk = { key: this.env.random.bytes(cipherInfo(this.cfg.group).keyLen), idx: this.gtk.idx === 1 ? 2 : 1 };
+    this.sendRequest(s.auth.startGroupRekey(this.gtk), 'group');
+    return true;
+  }
+
+  /** A new 4-way handshake on the running association (fresh ANonce). */
+  startPtkRekey(): boolean {
+    const s = this.session;
+    if (!s) return false;
+    this.sendRequest(s.established ? s.auth.startPtkRekey() : s.auth.start(), '4way');
+    return true;
+  }
+
+  /** Sends a request frame (or re-arms for one already sent) and arms its retransmission. */
+  private sendRequest(frame: Buffer | null, waiting: '4way' | 'group'): void {
+    const s = this.session;
+    if (!s) return;
+    if (frame) this.env.toStation(this, frame);
+    s.waiting = waiting;
+    s.tries = 0;
+    this.armRetransmit(s);
+  }
+
+  private armRetransmit(s: Session): void {
+    s.retransmit?.cancel();
+    s.retransmit = this.env.clock.after(this.env.eapolTimeoutMs, () => {
+      if (this.session !== s || !s.waiting) return;
+      if (s.tries >= this.env.eapolRetries) {
+        this.giveUp(s.waiting === 'group' ? REASON_GROUP_KEY_TIMEOUT : REASON_4WAY_TIMEOUT);
+        return;
+      }
+      s.tries++;
+      const f = s.auth.retransmit();
+      if (f) this.env.toStation(this, f);
+      this.armRetransmit(s);
+    });
+  }
+
+  private armRekeys(s: Session): void {
+    const every = (sec: number, fn: () => void): void => {
+      if (sec <= 0) return;
+      const tick = (): void => {
+        if (this.session !== s) return;
+        fn();
+        s.rekeyTimers.push(this.env.clock.after(sec * 1000, tick));
+      };
+      s.rekeyTimers.push(this.env.clock.after(sec * 1000, tick));
+    };
+    every(this.cfg.gtkRekeyS, () => this.startGroupRekey());
+    every(this.cfg.ptkRekeyS, () => this.startPtkRekey());
+  }
+
+  private giveUp(reason: number): void {
+    log.info(`sim: AP ${this.bssid}: deauthenticating ${this.session?.spa} (reason ${reason})`);
+    this.disassociate();
+    this.env.deauth(this, reason);
+  }
+}

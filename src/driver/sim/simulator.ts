@@ -1,0 +1,694 @@
+/**
+ * The simulator core: a radio environment (the scenario's APs, their signal,
+ * a timeline) and an offloading firmware between it and the host. It is the
+ * one implementation behind both `-D sim` (SimDriver, in process) and
+ * `wpa-offload-sim` (the same object served over the driver protocol).
+ *
+ * The firmware follows the nl80211 offload model:
+ * - connect with a PMK and the capability for the AKM: the firmware runs the
+ *   4-way handshake itself with the rsn Supplicant and reports it according
+ *   to its mode (complete / late / silent / no_material / fail);
+ * - otherwise the AP's EAPOL frames go to the host (`eapol_rx`) and the
+ *   host's (`tx_eapol`) go to the AP;
+ * - after set_rekey_data (or its own handshake) a firmware with
+ *   gtk_rekey_offload answers group key messages itself and says so with
+ *   `gtk_rekey`; PTK rekeys always reach the host;
+ * - with key_mgmt_offload it roams on its own when the signal drops, using a
+ *   cached PMKSA (or the ESS-wide PSK it was given).
+ */
+import { createHash } from 'node:crypto';
+import * as log from '../../log.js';
+import { secret } from '../../log.js';
+import { Supplicant, type SupplicantResult } from '../../rsn/supplicant.js';
+import { classifyEapol } from '../../rsn/eapol.js';
+import { pmkidForAkm } from '../../rsn/crypto.js';
+import {
+  DRIVER_PROTOCOL_VERSION,
+  type ConnectParams,
+  type DriverEvents,
+  type FirmwareSyncState,
+  type HelloResult,
+  type PmksaParams,
+  type RekeyData,
+  type ScanBss,
+  type ScanParams,
+  type SetKeyParams,
+} from '../backend.js';
+import type { ProtocolEventName } from '../wire.js';
+import type { Clock, TimerHandle } from './clock.js';
+import { SeededRandom } from './random.js';
+import type { FirmwareMode, RestartPoint, Scenario } from './scenario.js';
+import { SimAp } from './ap.js';
+import { assocReqIes, assocRespIes, beaconIes, capabilityInfo, probeRespIes } from './ies.js';
+
+/** 802.11 status and reason codes the simulator reports. */
+const STATUS_UNSPECIFIED = 1;
+const STATUS_INVALID_GROUP_CIPHER = 41;
+const STATUS_INVALID_PAIRWISE_CIPHER = 42;
+const STATUS_INVALID_AKMP = 43;
+const STATUS_ROBUST_MGMT_POLICY = 31;
+const REASON_PREV_AUTH_NOT_VALID = 2;
+const REASON_INACTIVITY = 4;
+const REASON_4WAY_TIMEOUT = 15;
+
+const EID_RSN = 48;
+
+/** An operation the simulated firmware refuses (becomes a DriverError / ok:false). */
+export class SimOpError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SimOpError';
+  }
+}
+
+export type SimEmit = <K extends ProtocolEventName>(name: K, ...args: DriverEvents[K]) => void;
+
+interface PmksaEntry {
+  bssid: string;
+  pmkid: Buffer;
+  pmk?: Buffer;
+  akm: string;
+  lifetime: number;
+}
+
+/** PTK material as the firmware holds it (sync_state reports fingerprints of it). */
+interface FwMaterial {
+  kck: Buffer;
+  kek: Buffer;
+  replayCtr: Buffer;
+}
+
+interface Association {
+  ap: SimAp;
+  conn: ConnectParams;
+  staRsne: Buffer;
+  roam: boolean;
+  /** Reported to the host with `assoc` yet (complete/no_material report only after the handshake). */
+  reported: boolean;
+  /** The firmware runs the current 4-way handshake (null: the host does). */
+  fwSm: Supplicant | null;
+  fwHandshakeDone: boolean;
+  /** Used by the firmware for group rekeys it answers itself. */
+  rekeySm: Supplicant | null;
+  material: FwMaterial | null;
+  pmk?: Buffer;
+  pmkid?: Buffer;
+  mode: FirmwareMode;
+}
+
+function fingerprint(b: Buffer): string {
+  return createHash('sha256').update(b).digest('hex').slice(0, 8);
+}
+
+function findRsne(ies: Buffer): Buffer {
+  for (let off = 0; off + 2 <= ies.length; off += 2 + ies[off + 1]) {
+    if (off + 2 + ies[off + 1] > ies.length) break;
+    if (ies[off] === EID_RSN) return ies.subarray(off, off + 2 + ies[off + 1]);
+  }
+  return Buffer.alloc(0);
+}
+
+export interface SimulatorOptions {
+  clock: Clock;
+  emit: SimEmit;
+  /** Overrides the scenario's seed (wpa-offload-sim --seed). */
+  seed?: number;
+}
+
+export class Simulator {
+  readonly aps: SimAp[];
+  readonly hello: HelloResult;
+  private readonly clock: Clock;
+  private readonly emitEvent: SimEmit;
+  private readonly random: SeededRandom;
+  private mode: FirmwareMode;
+  private restartAt: RestartPoint | undefined;
+  private pmksa: PmksaEntry[] = [];
+  private assoc: Association | null = null;
+  /** A connect or roam on its way to association (cancelled by disconnect or restart). */
+  private pending: TimerHandle | null = null;
+  private pendingBssid: string | null = null;
+  private scanning = false;
+  private nextGroupRekeyRoute: 'auto' | 'host' | 'fw' = 'auto';
+  private timeline: TimerHandle[] = [];
+  private readonly startedAt: number;
+  private readonly hostKeys: SetKeyParams[] = [];
+  portAuthorized = false;
+
+  constructor(
+    readonly scenario: Scenario,
+    opts: SimulatorOptions,
+  ) {
+    this.clock = opts.clock;
+    this.emitEvent = opts.emit;
+    this.random = new SeededRandom(opts.seed ?? scenario.seed);
+    this.mode = scenario.firmware.mode;
+    this.restartAt = scenario.firmware.restartAt;
+    this.startedAt = this.clock.now();
+    const env = {
+      clock: this.clock,
+      random: this.random,
+      eapolTimeoutMs: scenario.eapolTimeoutMs,
+      eapolRetries: scenario.eapolRetries,
+      toStation: (ap: SimAp, f: Buffer) => this.air(() => this.fromAp(ap, f)),
+      deauth: (ap: SimAp, reason: number) => this.air(() => this.apDeauth(ap, reason)),
+    };
+    this.aps = scenario.aps.map((c) => new SimAp(c, env));
+    this.hello = { version: DRIVER_PROTOCOL_VERSION, address: scenario.address, capabilities: { ...scenario.firmware.caps } };
+  }
+
+  private get caps() {
+    return this.hello.capabilities;
+  }
+
+  private get own(): string {
+    return this.hello.address;
+  }
+
+  private emit: SimEmit = (name, ...args) => {
+    log.msgdump(() => `sim: event ${name}`);
+    this.emitEvent(name, ...args);
+  };
+
+  /** One hop over the air. */
+  private air(fn: () => void): void {
+    this.clock.after(this.scenario.airDelayMs, fn);
+  }
+
+  ap(bssid: string): SimAp | undefined {
+    return this.aps.find((a) => a.bssid === bssid.toLowerCase());
+  }
+
+  /** Schedules the scenario's timeline; `run` executes one DRIVER command. */
+  startTimeline(run: (cmd: string) => string): void {
+    for (const e of this.scenario.timeline) {
+      this.timeline.push(
+        this.clock.after(e.atMs, () => {
+          for (const c of e.commands) log.info(`sim: timeline +${e.atMs} ms: ${c}: ${run(c)}`);
+        }),
+      );
+    }
+  }
+
+  stop(): void {
+    for (const t of this.timeline) t.cancel();
+    this.timeline = [];
+    this.pending?.cancel();
+    this.pending = null;
+    if (this.assoc) this.assoc.ap.disassociate();
+    this.assoc = null;
+  }
+
+  /* ------------------------------------------------------------------ scan */
+
+  scan(p: ScanParams): void {
+    if (this.scanning) throw new SimOpError('scan already in progress');
+    this.scanning = true;
+    this.clock.after(0, () => this.emit('scan_started'));
+    this.clock.after(this.scenario.scanDelayMs, () => {
+      this.scanning = false;
+      this.emit('scan_results', this.scanResults(p));
+    });
+  }
+
+  private scanResults(p: ScanParams): ScanBss[] {
+    const probed = (ssid: Buffer): boolean => (p.ssids ?? []).some((s) => s.equals(ssid));
+    const out: ScanBss[] = [];
+    for (const ap of this.aps) {
+      if (!ap.up) continue;
+      if (p.freqs && p.freqs.length && !p.freqs.includes(ap.cfg.freq)) continue;
+      // A hidden AP shows up only when a directed probe names its SSID.
+      const revealed = !ap.cfg.hidden || probed(ap.cfg.ssid);
+      if (ap.cfg.hidden && !revealed) continue;
+      out.push({
+        bssid: ap.bssid,
+        ssid: ap.cfg.ssid,
+        freq: ap.cfg.freq,
+        signal: ap.signal,
+        noise: this.scenario.noise,
+        beaconInt: ap.cfg.beaconInt,
+        caps: capabilityInfo(ap.cfg),
+        ies: probeRespIes(ap.cfg),
+        ageMs: 0,
+      });
+    }
+    return out;
+  }
+
+  /* ------------------------------------------------------------ connection */
+
+  connect(p: ConnectParams): void {
+    // A connect while associated replaces the association: after a driver
+    // link loss the host reconnects without knowing what the firmware kept.
+    this.dropAssociation();
+    if (this.restartPoint('connect')) return;
+    const ap = this.ap(p.bssid);
+    this.pendingBssid = p.bssid;
+    this.pending = this.clock.after(this.scenario.airDelayMs, () => {
+      this.pending = null;
+      this.pendingBssid = null;
+      if (!ap || !ap.up || !ap.cfg.ssid.equals(p.ssid)) {
+        // No answer to Authentication: nl80211 reports a timed-out connect.
+        this.emit('assoc_reject', { bssid: p.bssid, status: STATUS_UNSPECIFIED, timeout: true });
+        return;
+      }
+      const status = this.assocStatus(ap, p);
+      if (status !== 0) {
+        this.emit('assoc_reject', { bssid: p.bssid, status, timeout: false });
+        return;
+      }
+      this.associate(ap, p, false, this.pmkFor(ap, p));
+    });
+  }
+
+  /** Association Request checks an AP makes against its RSN policy. */
+  private assocStatus(ap: SimAp, p: ConnectParams): number {
+    if (!ap.rsn) return p.akm === 'NONE' || p.akm === '' ? 0 : STATUS_INVALID_AKMP;
+    if (p.akm !== ap.cfg.akm) return STATUS_INVALID_AKMP;
+    if (p.pairwise !== ap.cfg.pairwise) return STATUS_INVALID_PAIRWISE_CIPHER;
+    if (p.group !== ap.cfg.group) return STATUS_INVALID_GROUP_CIPHER;
+    if ((ap.cfg.mfp === 'required' && p.mfp === 'none') || (p.mfp === 'required' && ap.cfg.mfp === 'none')) return STATUS_ROBUST_MGMT_POLICY;
+    return 0;
+  }
+
+  /** The PMK the firmware runs the handshake with, or undefined when the host must. */
+  private pmkFor(ap: SimAp, p: ConnectParams): { pmk: Buffer; pmkid?: Buffer } | undefined {
+    if (!this.canOffload(p.akm)) {
+      if (p.pmk) log.debug(`sim: firmware cannot offload ${p.akm}; the host runs the handshake`);
+      return undefined;
+    }
+    if (p.pmk) return { pmk: p.pmk, pmkid: p.pmkid };
+    // A PMKSA the host pushed with its PMK may stand in for the PMK.
+    const e = p.pmkid ? this.pmksa.find((x) => x.pmkid.equals(p.pmkid as Buffer) && x.bssid === ap.bssid && x.pmk) : undefined;
+    return e ? { pmk: e.pmk as Buffer, pmkid: e.pmkid } : undefined;
+  }
+
+  private canOffload(akm: string): boolean {
+    if (!this.caps.akms.includes(akm)) return false;
+    if (akm.includes('PSK')) return this.caps.four_way_psk;
+    if (akm.includes('EAP')) return this.caps.four_way_8021x;
+    return false;
+  }
+
+  private associate(ap: SimAp, conn: ConnectParams, roam: boolean, key: { pmk: Buffer; pmkid?: Buffer } | undefined): void {
+    const staRsne = findRsne(conn.ies);
+    const a: Association = {
+      ap,
+      conn: { ...conn, bssid: ap.bssid, freq: ap.cfg.freq },
+      staRsne,
+      roam,
+      reported: false,
+      fwSm: null,
+      fwHandshakeDone: false,
+      rekeySm: null,
+      material: null,
+      pmk: key?.pmk,
+      pmkid: key?.pmkid,
+      mode: this.mode,
+    };
+    this.assoc = a;
+    this.portAuthorized = false;
+    log.info(`sim: associated with ${ap.bssid}${roam ? ' (roam)' : ''}; handshake by ${key && ap.rsn ? `firmware (${a.mode})` : 'host'}`);
+    if (!ap.rsn) {
+      this.reportAssoc(a, false);
+      return;
+    }
+    if (key) {
+      if (a.mode !== 'silent') a.fwSm = this.newSupplicant(a, key.pmk, key.pmkid);
+      if (a.mode !== 'complete' && a.mode !== 'no_material') this.reportAssoc(a, false);
+    } else {
+      this.reportAssoc(a, false);
+    }
+    if (this.restartPoint('assoc')) return;
+    ap.associate(this.own, staRsne);
+  }
+
+  private newSupplicant(a: Association, pmk: Buffer, pmkid?: Buffer): Supplicant {
+    return new Supplicant({
+      akm: a.conn.akm,
+      pairwise: a.conn.pairwise,
+      group: a.conn.group,
+      groupMgmt: a.ap.cfg.mfp !== 'none' ? a.ap.cfg.groupMgmt : undefined,
+      mfp: a.conn.mfp !== 'none' && a.ap.cfg.mfp !== 'none',
+      pmk,
+      pmkid,
+      aa: a.ap.bssid,
+      spa: this.own,
+      ownRsne: a.staRsne,
+      apRsne: a.ap.rsne,
+      random: (n: number) => this.random.bytes(n),
+    });
+  }
+
+  private reportAssoc(a: Association, authorized: boolean, withMaterial = false): void {
+    a.reported = true;
+    this.emit('assoc', {
+      bssid: a.ap.bssid,
+      freq: a.ap.cfg.freq,
+      reqIes: assocReqIes(a.ap.cfg, a.conn.ies),
+      respIes: assocRespIes(a.ap.cfg),
+      beaconIes: beaconIes(a.ap.cfg),
+      roam: a.roam,
+      authorized,
+      ...(withMaterial && a.material ? { material: { keyReplayCtr: a.material.replayCtr, kck: a.material.kck, kek: a.material.kek } } : {}),
+      ...(a.roam && a.pmkid ? { pmkid: a.pmkid } : {}),
+    });
+  }
+
+  disconnect(reason: number): void {
+    const a = this.assoc;
+    const bssid = a?.ap.bssid ?? this.pendingBssid;
+    this.dropAssociation();
+    if (bssid) this.air(() => this.emit('disconnected', { bssid, reason, locallyGenerated: true }));
+  }
+
+  /** Ends the association (or the attempt) without telling the host. */
+  private dropAssociation(): void {
+    this.pending?.cancel();
+    this.pending = null;
+    this.pendingBssid = null;
+    if (this.assoc) this.assoc.ap.disassociate();
+    this.assoc = null;
+    this.portAuthorized = false;
+  }
+
+  roam(bssid: string): void {
+    const a = this.assoc;
+    if (!a) throw new SimOpError('not associated');
+    const target = this.ap(bssid);
+    if (!target || !target.up) throw new SimOpError(`BSS ${bssid} not found`);
+    if (!target.cfg.ssid.equals(a.ap.cfg.ssid)) throw new SimOpError(`BSS ${bssid} is not in the same ESS`);
+    if (target === a.ap) throw new SimOpError('already associated with that BSS');
+    this.reassociate(a, target);
+  }
+
+  /** Reassociation to `target`, host- or firmware-initiated. */
+  private reassociate(a: Association, target: SimAp): void {
+    const key = this.roamKey(a, target);
+    a.ap.disassociate();
+    this.assoc = null;
+    this.pendingBssid = target.bssid;
+    this.pending = this.clock.after(this.scenario.airDelayMs, () => {
+      this.pending = null;
+      this.pendingBssid = null;
+      this.associate(target, a.conn, true, key);
+    });
+  }
+
+  /** A cached PMKSA with its PMK for the target, or the ESS-wide PSK the firmware was given. */
+  private roamKey(a: Association, target: SimAp): { pmk: Buffer; pmkid?: Buffer } | undefined {
+    if (!this.canOffload(a.conn.akm)) return undefined;
+    const cached = this.pmksa.find((e) => e.bssid === target.bssid && e.pmk && e.akm === a.conn.akm);
+    if (cached) return { pmk: cached.pmk as Buffer, pmkid: cached.pmkid };
+    if (a.pmk && a.conn.akm.includes('PSK')) return { pmk: a.pmk };
+    return undefined;
+  }
+
+  /* ---------------------------------------------------------------- EAPOL */
+
+  txEapol(dst: string, data: Buffer): void {
+    const a = this.assoc;
+    if (!a || a.ap.bssid !== dst.toLowerCase()) throw new SimOpError(`not associated with ${dst}`);
+    const spa = this.own;
+    this.air(() => a.ap.receive(spa, data));
+  }
+
+  /** An EAPOL frame from the AP reaches the firmware. */
+  private fromAp(ap: SimAp, frame: Buffer): void {
+    const a = this.assoc;
+    if (!a || a.ap !== ap) return;
+    const kind = classifyEapol(frame);
+    if (kind === 'pairwise-3' && this.restartPoint('4way')) return;
+    if (a.fwSm && !a.fwHandshakeDone) {
+      this.firmwareHandshake(a, frame);
+      return;
+    }
+    if (kind === 'group-1' && this.firmwareTakesGroupRekey(a)) {
+      this.firmwareGroupRekey(a, frame);
+      return;
+    }
+    this.emit('eapol_rx', { src: ap.bssid, data: frame });
+  }
+
+  private firmwareTakesGroupRekey(a: Association): boolean {
+    const route = this.nextGroupRekeyRoute;
+    this.nextGroupRekeyRoute = 'auto';
+    if (route === 'host') return false;
+    return this.caps.gtk_rekey_offload && a.rekeySm !== null;
+  }
+
+  private firmwareHandshake(a: Association, frame: Buffer): void {
+    if (a.mode === 'fail') {
+      // The firmware gives up on the handshake it was asked to run.
+      log.info(`sim: firmware mode fail: abandoning the 4-way handshake with ${a.ap.bssid}`);
+      this.dropAssociation();
+      this.air(() => this.emit('disconnected', { bssid: a.ap.bssid, reason: REASON_4WAY_TIMEOUT, locallyGenerated: true }));
+      return;
+    }
+    const sm = a.fwSm as Supplicant;
+    const r = sm.receive(frame);
+    this.sendFirmwareTx(a, r);
+    if (r.failure) {
+      log.info(`sim: firmware handshake failed: ${r.failure.message}`);
+      this.dropAssociation();
+      this.air(() => this.emit('disconnected', { bssid: a.ap.bssid, reason: r.failure!.reason, locallyGenerated: true }));
+      return;
+    }
+    if (r.event !== '4way-complete') return;
+    a.fwHandshakeDone = true;
+    a.rekeySm = sm;
+    this.takeMaterial(a, sm);
+    log.debug(() => `sim: firmware completed the 4-way handshake, KCK=${secret(a.material!.kck)}`);
+    this.portAuthorized = true;
+    this.firmwarePmksa(a);
+    if (a.mode === 'late') {
+      const m = a.material as FwMaterial;
+      this.emit('port_authorized', { bssid: a.ap.bssid, material: { keyReplayCtr: m.replayCtr, kck: m.kck, kek: m.kek } });
+    } else {
+      this.reportAssoc(a, true, a.mode === 'complete');
+    }
+  }
+
+  /** After an offloaded 802.1X handshake the firmware owns a PMKSA the host has not seen. */
+  private firmwarePmksa(a: Association): void {
+    if (!a.pmk || a.pmkid || !a.conn.akm.includes('EAP') || !this.caps.pmksa_offload) return;
+    const pmkid = pmkidForAkm(a.conn.akm, a.pmk, a.ap.bssid, this.own);
+    const entry = { bssid: a.ap.bssid, pmkid, pmk: a.pmk, akm: a.conn.akm, lifetime: 43200 };
+    this.storePmksa(entry);
+    this.emit('pmksa_added', { ...entry, pmk: a.pmk });
+  }
+
+  private firmwareGroupRekey(a: Association, frame: Buffer): void {
+    const sm = a.rekeySm as Supplicant;
+    const r = sm.receive(frame);
+    this.sendFirmwareTx(a, r);
+    if (r.event === 'group-complete') {
+      this.takeMaterial(a, sm);
+      this.emit('gtk_rekey', { bssid: a.ap.bssid, replayCtr: (a.material as FwMaterial).replayCtr });
+    } else if (r.dropped || r.failure) {
+      // Stale rekey data (the host re-keyed without telling us): the AP will time out.
+      log.info(`sim: firmware could not answer a group key message: ${r.dropped ?? r.failure?.message}`);
+    }
+  }
+
+  private takeMaterial(a: Association, sm: Supplicant): void {
+    const m = sm.material();
+    if (m) a.material = { kck: m.kck, kek: m.kek, replayCtr: m.replayCounter };
+  }
+
+  private sendFirmwareTx(a: Association, r: SupplicantResult): void {
+    const spa = this.own;
+    for (const f of r.tx) this.air(() => a.ap.receive(spa, f));
+  }
+
+  /** The AP deauthenticated us. */
+  private apDeauth(ap: SimAp, reason: number): void {
+    const a = this.assoc;
+    if (!a || a.ap !== ap) return;
+    this.dropAssociation();
+    this.emit('disconnected', { bssid: ap.bssid, reason, locallyGenerated: false });
+  }
+
+  /* ----------------------------------------------------------- key material */
+
+  setKey(p: SetKeyParams): void {
+    if (!this.assoc) throw new SimOpError('not associated');
+    this.hostKeys.push(p);
+    log.debug(() => `sim: host installed ${p.kind} key idx ${p.idx} (${p.cipher}) ${secret(p.key)}`);
+  }
+
+  setPort(authorized: boolean): void {
+    if (!this.assoc) throw new SimOpError('not associated');
+    this.portAuthorized = authorized;
+  }
+
+  setRekeyData(d: RekeyData): void {
+    if (!this.caps.gtk_rekey_offload) throw new SimOpError('GTK rekey offload not supported');
+    const a = this.assoc;
+    if (!a) throw new SimOpError('not associated');
+    if (d.replayCtr.length !== 8) throw new SimOpError('replay_ctr must be 8 bytes');
+    const sm = this.newSupplicant(a, a.pmk ?? Buffer.alloc(32));
+    sm.seedMaterial({ kck: d.kck, kek: d.kek, replayCounter: d.replayCtr });
+    a.rekeySm = sm;
+    a.material = { kck: d.kck, kek: d.kek, replayCtr: d.replayCtr };
+  }
+
+  setPmksa(p: PmksaParams): void {
+    const entry: PmksaEntry = {
+      bssid: p.bssid.toLowerCase(),
+      pmkid: p.pmkid,
+      // Without pmksa_offload the firmware keeps PMKIDs only.
+      pmk: this.caps.pmksa_offload ? p.pmk : undefined,
+      akm: p.akm,
+      lifetime: p.lifetime,
+    };
+    this.storePmksa(entry);
+  }
+
+  private storePmksa(entry: PmksaEntry): void {
+    const i = this.pmksa.findIndex((e) => e.bssid === entry.bssid);
+    if (i >= 0) {
+      this.pmksa[i] = entry;
+      return;
+    }
+    if (this.pmksa.length >= this.caps.max_pmksa) throw new SimOpError(`PMKSA table full (${this.caps.max_pmksa} entries)`);
+    this.pmksa.push(entry);
+  }
+
+  delPmksa(bssid: string, pmkid: Buffer): void {
+    const i = this.pmksa.findIndex((e) => e.bssid === bssid.toLowerCase() && e.pmkid.equals(pmkid));
+    if (i < 0) throw new SimOpError('no such PMKSA entry');
+    this.pmksa.splice(i, 1);
+  }
+
+  flushPmksa(): void {
+    this.pmksa = [];
+  }
+
+  syncState(): FirmwareSyncState {
+    const m = this.assoc?.material;
+    return {
+      replayCtr: m ? m.replayCtr : null,
+      kckFp: m ? fingerprint(m.kck) : null,
+      kekFp: m ? fingerprint(m.kek) : null,
+      pmkids: this.pmksa.map((e) => ({ bssid: e.bssid, pmkid: e.pmkid })),
+    };
+  }
+
+  /* --------------------------------------------------- environment control */
+
+  setSignal(bssid: string, dbm: number): boolean {
+    const ap = this.ap(bssid);
+    if (!ap) return false;
+    ap.signal = dbm;
+    const a = this.assoc;
+    if (a && a.ap === ap) {
+      this.emit('signal', { bssid: ap.bssid, signal: dbm });
+      this.maybeFirmwareRoam(a);
+    }
+    return true;
+  }
+
+  setApUp(bssid: string, up: boolean): boolean {
+    const ap = this.ap(bssid);
+    if (!ap) return false;
+    ap.up = up;
+    const a = this.assoc;
+    if (!up && a && a.ap === ap) {
+      // Beacon loss: a roaming firmware moves on, others report the link lost.
+      if (!this.firmwareRoamTarget(a)) {
+        this.dropAssociation();
+        this.air(() => this.emit('disconnected', { bssid: ap.bssid, reason: REASON_INACTIVITY, locallyGenerated: true }));
+      } else {
+        this.maybeFirmwareRoam(a);
+      }
+    }
+    return true;
+  }
+
+  private firmwareRoamTarget(a: Association): SimAp | undefined {
+    if (!this.caps.key_mgmt_offload) return undefined;
+    const cur = a.ap.up ? a.ap.signal : -Infinity;
+    if (a.ap.up && cur >= this.scenario.firmware.roamThreshold) return undefined;
+    const best = this.aps
+      .filter((x) => x !== a.ap && x.up && x.cfg.ssid.equals(a.ap.cfg.ssid) && x.cfg.akm === a.ap.cfg.akm)
+      .filter((x) => x.signal >= cur + this.scenario.firmware.roamDelta && this.roamKey(a, x))
+      .sort((x, y) => y.signal - x.signal)[0];
+    return best;
+  }
+
+  private maybeFirmwareRoam(a: Association): void {
+    const t = this.firmwareRoamTarget(a);
+    if (!t) return;
+    log.info(`sim: firmware roams from ${a.ap.bssid} (${a.ap.signal} dBm) to ${t.bssid} (${t.signal} dBm)`);
+    this.reassociate(a, t);
+  }
+
+  /** SIM_DEAUTH: the AP deauthenticates the station. */
+  apDeauthNow(reason = REASON_PREV_AUTH_NOT_VALID): boolean {
+    const a = this.assoc;
+    if (!a) return false;
+    a.ap.disassociate();
+    this.air(() => this.apDeauth(a.ap, reason));
+    return true;
+  }
+
+  groupRekey(route: 'auto' | 'host' | 'fw'): string {
+    const a = this.assoc;
+    if (!a) return 'FAIL not associated';
+    if (route === 'fw' && !(this.caps.gtk_rekey_offload && a.rekeySm)) return 'FAIL firmware holds no rekey data';
+    if (!a.ap.startGroupRekey()) return 'FAIL no completed 4-way handshake';
+    this.nextGroupRekeyRoute = route;
+    return 'OK';
+  }
+
+  ptkRekey(): string {
+    const a = this.assoc;
+    if (!a) return 'FAIL not associated';
+    return a.ap.startPtkRekey() ? 'OK' : 'FAIL no RSN association';
+  }
+
+  setMode(mode: FirmwareMode): void {
+    this.mode = mode;
+  }
+
+  setRestartAt(point: RestartPoint | undefined): void {
+    this.restartAt = point;
+  }
+
+  get firmwareMode(): { mode: FirmwareMode; restartAt?: RestartPoint } {
+    return { mode: this.mode, restartAt: this.restartAt };
+  }
+
+  /** Fires a pending `restart_at` once at its point. */
+  private restartPoint(point: RestartPoint): boolean {
+    if (this.restartAt !== point) return false;
+    log.info(`sim: firmware restart at ${point}`);
+    this.firmwareRestart();
+    return true;
+  }
+
+  /** The firmware loses everything: association, keys, PMKSA table, rekey data. */
+  firmwareRestart(): void {
+    this.restartAt = undefined;
+    this.dropAssociation();
+    this.pmksa = [];
+    this.scanning = false;
+    this.air(() => this.emit('firmware_restarted'));
+  }
+
+  /** A summary for SIM_STATUS (tests and people at a wpa_cli prompt). */
+  status(): string {
+    const a = this.assoc;
+    const lines = [
+      `mode=${this.mode}`,
+      `restart_at=${this.restartAt ?? ''}`,
+      `bssid=${a?.ap.bssid ?? ''}`,
+      `port_authorized=${this.portAuthorized ? 1 : 0}`,
+      `fw_handshake=${a?.fwHandshakeDone ? 1 : 0}`,
+      `pmksa_entries=${this.pmksa.length}`,
+      `uptime_ms=${this.clock.now() - this.startedAt}`,
+    ];
+    return lines.join('\n');
+  }
+}
