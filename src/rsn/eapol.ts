@@ -1,0 +1,293 @@
+/**
+ * EAPOL (IEEE 802.1X-2020 clause 11) and the EAPOL-Key frame of IEEE
+ * 802.11-2020 12.7.2, decoded and built strictly: every length is checked
+ * against the frame and the header, and anything malformed is an
+ * EapolParseError, never an exception of another kind.
+ */
+
+export class EapolParseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EapolParseError';
+  }
+}
+
+/** EAPOL Packet Types. */
+export const EapolType = {
+  EAP_PACKET: 0,
+  START: 1,
+  LOGOFF: 2,
+  KEY: 3,
+  ASF_ALERT: 4,
+} as const;
+
+/** Descriptor Type of an EAPOL-Key frame: 2 for RSN (IEEE 802.11), 254 for WPA1. */
+export const KeyDescriptorType = { RSN: 2, WPA: 254 } as const;
+
+/** Key Information bits (802.11-2020 Figure 12-33). */
+export const KeyInfo = {
+  VERSION_MASK: 0x0007,
+  /** Key Type: 1 = pairwise, 0 = group. */
+  KEY_TYPE: 0x0008,
+  /** Bits 4-5: key index in WPA1 group frames; reserved (0) in RSN. */
+  KEY_INDEX_MASK: 0x0030,
+  KEY_INDEX_SHIFT: 4,
+  INSTALL: 0x0040,
+  ACK: 0x0080,
+  MIC: 0x0100,
+  SECURE: 0x0200,
+  ERROR: 0x0400,
+  REQUEST: 0x0800,
+  ENCR_KEY_DATA: 0x1000,
+  SMK_MESSAGE: 0x2000,
+} as const;
+
+export interface KeyInfoFlags {
+  version: number;
+  pairwise: boolean;
+  keyIndex: number;
+  install: boolean;
+  ack: boolean;
+  mic: boolean;
+  secure: boolean;
+  error: boolean;
+  request: boolean;
+  encrypted: boolean;
+  smk: boolean;
+}
+
+export function decodeKeyInfo(v: number): KeyInfoFlags {
+  return {
+    version: v & KeyInfo.VERSION_MASK,
+    pairwise: (v & KeyInfo.KEY_TYPE) !== 0,
+    keyIndex: (v & KeyInfo.KEY_INDEX_MASK) >> KeyInfo.KEY_INDEX_SHIFT,
+    install: (v & KeyInfo.INSTALL) !== 0,
+    ack: (v & KeyInfo.ACK) !== 0,
+    mic: (v & KeyInfo.MIC) !== 0,
+    secure: (v & KeyInfo.SECURE) !== 0,
+    error: (v & KeyInfo.ERROR) !== 0,
+    request: (v & KeyInfo.REQUEST) !== 0,
+    encrypted: (v & KeyInfo.ENCR_KEY_DATA) !== 0,
+    smk: (v & KeyInfo.SMK_MESSAGE) !== 0,
+  };
+}
+
+export function encodeKeyInfo(f: Partial<KeyInfoFlags>): number {
+  let v = (f.version ?? 0) & KeyInfo.VERSION_MASK;
+  if (f.pairwise) v |= KeyInfo.KEY_TYPE;
+  v |= ((f.keyIndex ?? 0) << KeyInfo.KEY_INDEX_SHIFT) & KeyInfo.KEY_INDEX_MASK;
+  if (f.install) v |= KeyInfo.INSTALL;
+  if (f.ack) v |= KeyInfo.ACK;
+  if (f.mic) v |= KeyInfo.MIC;
+  if (f.secure) v |= KeyInfo.SECURE;
+  if (f.error) v |= KeyInfo.ERROR;
+  if (f.request) v |= KeyInfo.REQUEST;
+  if (f.encrypted) v |= KeyInfo.ENCR_KEY_DATA;
+  if (f.smk) v |= KeyInfo.SMK_MESSAGE;
+  return v;
+}
+
+export const EAPOL_HEADER_LEN = 4;
+/** Offsets inside the EAPOL frame (from the version octet). */
+const OFF = {
+  descriptorType: 4,
+  keyInfo: 5,
+  keyLength: 7,
+  replayCounter: 9,
+  nonce: 17,
+  iv: 49,
+  rsc: 65,
+  keyId: 73,
+  mic: 81,
+} as const;
+/** EAPOL-Key body without MIC, Key Data Length and Key Data. */
+const KEY_FIXED = OFF.mic - EAPOL_HEADER_LEN;
+
+export interface EapolFrame {
+  version: number;
+  type: number;
+  /** The packet body, exactly as long as the header says. */
+  body: Buffer;
+  /** Octets after the body (Ethernet padding), ignored. */
+  trailing: number;
+}
+
+/** EAPOL header; the body length must fit in the frame (shorter than the frame is padding). */
+export function parseEapol(frame: Buffer): EapolFrame {
+  if (frame.length < EAPOL_HEADER_LEN) throw new EapolParseError(`EAPOL frame of ${frame.length} octets is shorter than its header`);
+  const len = frame.readUInt16BE(2);
+  if (len > frame.length - EAPOL_HEADER_LEN) throw new EapolParseError(`EAPOL body length ${len} exceeds the ${frame.length - EAPOL_HEADER_LEN} octets received`);
+  return { version: frame[0], type: frame[1], body: frame.subarray(EAPOL_HEADER_LEN, EAPOL_HEADER_LEN + len), trailing: frame.length - EAPOL_HEADER_LEN - len };
+}
+
+export interface EapolKey {
+  /** EAPOL protocol version of the carrying frame. */
+  eapolVersion: number;
+  descriptorType: number;
+  keyInfo: number;
+  flags: KeyInfoFlags;
+  keyLength: number;
+  replayCounter: Buffer;
+  nonce: Buffer;
+  iv: Buffer;
+  rsc: Buffer;
+  keyId: Buffer;
+  mic: Buffer;
+  keyData: Buffer;
+  /** The EAPOL frame without trailing padding: what the MIC covers. */
+  raw: Buffer;
+}
+
+/**
+ * An EAPOL-Key frame with a MIC field of `micLen` octets (16, or 24 for the
+ * SHA-384 AKMs). Only the RSN descriptor type is accepted.
+ */
+export function parseEapolKey(frame: Buffer, micLen = 16): EapolKey {
+  const e = parseEapol(frame);
+  if (e.type !== EapolType.KEY) throw new EapolParseError(`EAPOL packet type ${e.type} is not EAPOL-Key`);
+  const fixed = KEY_FIXED + micLen + 2;
+  if (e.body.length < fixed) throw new EapolParseError(`EAPOL-Key body of ${e.body.length} octets, at least ${fixed} needed`);
+  const descriptorType = frame[OFF.descriptorType];
+  if (descriptorType !== KeyDescriptorType.RSN) throw new EapolParseError(`EAPOL-Key descriptor type ${descriptorType} is not RSN (2)`);
+  const kdlOff = OFF.mic + micLen;
+  const keyDataLen = frame.readUInt16BE(kdlOff);
+  if (keyDataLen > e.body.length - fixed) throw new EapolParseError(`Key Data Length ${keyDataLen} overflows the ${e.body.length - fixed} octets left`);
+  const keyInfo = frame.readUInt16BE(OFF.keyInfo);
+  const raw = frame.subarray(0, EAPOL_HEADER_LEN + e.body.length);
+  return {
+    eapolVersion: e.version,
+    descriptorType,
+    keyInfo,
+    flags: decodeKeyInfo(keyInfo),
+    keyLength: frame.readUInt16BE(OFF.keyLength),
+    replayCounter: Buffer.from(frame.subarray(OFF.replayCounter, OFF.nonce)),
+    nonce: Buffer.from(frame.subarray(OFF.nonce, OFF.iv)),
+    iv: Buffer.from(frame.subarray(OFF.iv, OFF.rsc)),
+    rsc: Buffer.from(frame.subarray(OFF.rsc, OFF.keyId)),
+    keyId: Buffer.from(frame.subarray(OFF.keyId, OFF.mic)),
+    mic: Buffer.from(frame.subarray(OFF.mic, kdlOff)),
+    keyData: Buffer.from(frame.subarray(kdlOff + 2, kdlOff + 2 + keyDataLen)),
+    raw: Buffer.from(raw),
+  };
+}
+
+export interface EapolKeyFields {
+  eapolVersion?: number;
+  keyInfo: number;
+  keyLength?: number;
+  replayCounter: Buffer;
+  nonce?: Buffer;
+  iv?: Buffer;
+  rsc?: Buffer;
+  keyId?: Buffer;
+  keyData?: Buffer;
+}
+
+function field(name: string, v: Buffer | undefined, len: number): Buffer {
+  if (!v) return Buffer.alloc(len);
+  if (v.length !== len) throw new EapolParseError(`${name} must be ${len} octets, got ${v.length}`);
+  return v;
+}
+
+/** Builds an RSN EAPOL-Key frame with a zero MIC field of `micLen` octets (see setMic). */
+export function buildEapolKey(f: EapolKeyFields, micLen = 16): Buffer {
+  const keyData = f.keyData ?? Buffer.alloc(0);
+  if (keyData.length > 0xffff) throw new EapolParseError('Key Data longer than 65535 octets');
+  const bodyLen = KEY_FIXED + micLen + 2 + keyData.length;
+  const buf = Buffer.alloc(EAPOL_HEADER_LEN + bodyLen);
+  buf[0] = f.eapolVersion ?? 2;
+  buf[1] = EapolType.KEY;
+  buf.writeUInt16BE(bodyLen, 2);
+  buf[OFF.descriptorType] = KeyDescriptorType.RSN;
+  buf.writeUInt16BE(f.keyInfo & 0xffff, OFF.keyInfo);
+  buf.writeUInt16BE(f.keyLength ?? 0, OFF.keyLength);
+  field('Replay Counter', f.replayCounter, 8).copy(buf, OFF.replayCounter);
+  field('Key Nonce', f.nonce, 32).copy(buf, OFF.nonce);
+  field('EAPOL-Key IV', f.iv, 16).copy(buf, OFF.iv);
+  field('Key RSC', f.rsc, 8).copy(buf, OFF.rsc);
+  field('Reserved', f.keyId, 8).copy(buf, OFF.keyId);
+  buf.writeUInt16BE(keyData.length, OFF.mic + micLen);
+  keyData.copy(buf, OFF.mic + micLen + 2);
+  return buf;
+}
+
+/** The frame with its MIC field replaced (a copy; `frame` is left as is). */
+export function withMic(frame: Buffer, mic: Buffer): Buffer {
+  const out = Buffer.from(frame);
+  mic.copy(out, OFF.mic);
+  return out;
+}
+
+/** The frame with its MIC field zeroed: the input of the MIC computation. */
+export function zeroMic(frame: Buffer, micLen: number): Buffer {
+  const out = Buffer.from(frame);
+  out.fill(0, OFF.mic, OFF.mic + micLen);
+  return out;
+}
+
+/** EAPOL-Start (an empty body), which asks the authenticator to (re)start authentication. */
+export function buildEapolStart(version = 1): Buffer {
+  return Buffer.from([version, EapolType.START, 0, 0]);
+}
+
+export type EapolKind =
+  | 'pairwise-1'
+  | 'pairwise-2'
+  | 'pairwise-3'
+  | 'pairwise-4'
+  | 'group-1'
+  | 'group-2'
+  | 'request'
+  | 'eap'
+  | 'start'
+  | 'logoff'
+  | 'other'
+  | 'invalid';
+
+/**
+ * A first look at an EAPOL frame, from the header and the Key Information
+ * bits only (no MIC length needed): which message of which handshake it
+ * claims to be. Nothing here is verified; it is for routing and logs.
+ */
+export function classifyEapol(frame: Buffer): EapolKind {
+  let e: EapolFrame;
+  try {
+    e = parseEapol(frame);
+  } catch {
+    return 'invalid';
+  }
+  switch (e.type) {
+    case EapolType.EAP_PACKET:
+      return 'eap';
+    case EapolType.START:
+      return 'start';
+    case EapolType.LOGOFF:
+      return 'logoff';
+    case EapolType.KEY:
+      break;
+    default:
+      return 'other';
+  }
+  if (e.body.length < KEY_FIXED + 16 + 2 || frame[OFF.descriptorType] !== KeyDescriptorType.RSN) return 'invalid';
+  const f = decodeKeyInfo(frame.readUInt16BE(OFF.keyInfo));
+  if (f.request) return 'request';
+  if (f.pairwise) {
+    if (f.ack) return f.mic ? 'pairwise-3' : 'pairwise-1';
+    if (!f.mic) return 'invalid';
+    const nonceZero = frame.subarray(OFF.nonce, OFF.iv).every((b) => b === 0);
+    return nonceZero ? 'pairwise-4' : 'pairwise-2';
+  }
+  if (f.ack) return f.mic ? 'group-1' : 'invalid';
+  return f.mic ? 'group-2' : 'invalid';
+}
+
+/** Replay counters are 64-bit big-endian; helpers to move between Buffer and bigint. */
+export function counterToBigInt(c: Buffer): bigint {
+  return c.readBigUInt64BE(0);
+}
+
+export function bigIntToCounter(v: bigint): Buffer {
+  const b = Buffer.alloc(8);
+  b.writeBigUInt64BE(BigInt.asUintN(64, v));
+  return b;
+}
