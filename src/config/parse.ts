@@ -1,0 +1,112 @@
+/**
+ * wpa_supplicant.conf reader with wpa_supplicant 2.10's line rules: fgets()
+ * buffers (1024 bytes at top level, 2000 inside a network block; the rest of
+ * a longer line is dropped), leading blanks and `#` comment lines skipped,
+ * a `#` after the last double quote of a line starts a comment, trailing
+ * blanks removed, `network={` ... `}` blocks, and `name=value` lines.
+ *
+ * Deliberate difference: 2.10 keeps reading after a bad line to log every
+ * error, then rejects the file; we stop at the first one and report its line.
+ */
+import { readFile } from 'node:fs/promises';
+import { SupplicantConfig } from './config.js';
+import { networkField } from './fields.js';
+import { NetworkConfig } from './network.js';
+import { CIPHER_CCMP, PAIRWISE_ALLOWING_CCMP_GROUP } from './tokens.js';
+
+export class ConfigParseError extends Error {
+  constructor(readonly line: number, message: string) {
+    super(`Line ${line}: ${message}`);
+    this.name = 'ConfigParseError';
+  }
+}
+
+const TOP_LINE_MAX = 1024;
+const NETWORK_LINE_MAX = 2000;
+
+/** Physical lines with wpa_config_get_line()'s clean-up; yields [lineNumber, text]. */
+class LineReader {
+  #lines: string[];
+  #i = 0;
+
+  constructor(text: string) {
+    this.#lines = text.split('\n');
+    // A final newline does not start another line.
+    if (this.#lines.length && this.#lines[this.#lines.length - 1] === '') this.#lines.pop();
+  }
+
+  get lineNo(): number {
+    return this.#i;
+  }
+
+  next(bufSize: number): string | undefined {
+    while (this.#i < this.#lines.length) {
+      // fgets keeps at most size-1 bytes, counting the newline.
+      let s = this.#lines[this.#i++] + '\n';
+      if (s.length > bufSize - 1) s = s.slice(0, bufSize - 1);
+      let p = 0;
+      while (s[p] === ' ' || s[p] === '\t' || s[p] === '\r') p++;
+      if (s[p] === '#' || s[p] === '\n' || p >= s.length) continue;
+      s = s.slice(p);
+      // A '#' only starts a comment after the last double quote of the line.
+      const q1 = s.indexOf('"');
+      const q2 = q1 < 0 ? -1 : s.lastIndexOf('"');
+      const from = q1 >= 0 && q2 > q1 ? q2 : 0;
+      const hash = s.indexOf('#', from);
+      if (hash >= 0) s = s.slice(0, hash);
+      s = s.replace(/[\n \t\r]+$/, '');
+      if (s === '') continue;
+      return s;
+    }
+    return undefined;
+  }
+}
+
+function readNetwork(cfg: SupplicantConfig, lines: LineReader, startLine: number): void {
+  const net = new NetworkConfig(cfg.nextId());
+  for (;;) {
+    const line = lines.next(NETWORK_LINE_MAX);
+    if (line === undefined) throw new ConfigParseError(lines.lineNo, `network block starting at line ${startLine} was not terminated properly`);
+    if (line === '}') break;
+    const eq = line.indexOf('=');
+    if (eq < 0) throw new ConfigParseError(lines.lineNo, `invalid network line '${line}'`);
+    const name = line.slice(0, eq);
+    const value = line.slice(eq + 1);
+    if (value[0] === '"' && value.indexOf('"', 1) < 0) throw new ConfigParseError(lines.lineNo, `invalid quotation in ${name}`);
+    const field = networkField(name);
+    if (!field) throw new ConfigParseError(lines.lineNo, `unknown network field '${name}'`);
+    // Never echo the value: it may be a passphrase.
+    if (!net.set(name, value)) throw new ConfigParseError(lines.lineNo, `failed to parse ${name}`);
+  }
+  // wpa_config_validate_network(): a group cipher may not be stronger than the pairwise one.
+  const st = net.state;
+  if (st.group & CIPHER_CCMP && !(st.pairwise & PAIRWISE_ALLOWING_CCMP_GROUP)) {
+    net.patchState({ group: st.group & ~CIPHER_CCMP });
+  }
+  cfg.appendNetwork(net);
+}
+
+/** Parses wpa_supplicant.conf text (a binary string or UTF-8 text); throws ConfigParseError with the line number. */
+export function parseConfig(text: string): SupplicantConfig {
+  const cfg = new SupplicantConfig();
+  const lines = new LineReader(text);
+  for (;;) {
+    const line = lines.next(TOP_LINE_MAX);
+    if (line === undefined) break;
+    if (line === 'network={') {
+      readNetwork(cfg, lines, lines.lineNo);
+      continue;
+    }
+    const eq = line.indexOf('=');
+    const name = eq < 0 ? line : line.slice(0, eq);
+    if (eq < 0 || !cfg.processGlobal(name, line.slice(eq + 1))) {
+      throw new ConfigParseError(lines.lineNo, `invalid configuration line for '${name}'`);
+    }
+  }
+  return cfg;
+}
+
+/** Reads and parses a configuration file; bytes are kept as they are (latin1 binary string). */
+export async function readConfigFile(path: string): Promise<SupplicantConfig> {
+  return parseConfig(await readFile(path, 'latin1'));
+}

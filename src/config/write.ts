@@ -1,0 +1,77 @@
+/**
+ * SAVE_CONFIG: the text wpa_supplicant 2.10 writes for the same state, and an
+ * atomic, private file replacement.
+ *
+ * No value can break a line: network strings with any byte outside 0x20..0x7e
+ * are written as hex, a passphrase cannot hold control characters, and global
+ * string options refuse newlines (country included, unlike 2.10).
+ */
+import { open, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { SupplicantConfig } from './config.js';
+import { NETWORK_FIELDS } from './fields.js';
+import { NetworkConfig } from './network.js';
+import { KM_PSK_NO_SAE, KM_SAE, KM_WPS } from './tokens.js';
+
+/** 2.10 does not save temporary or WPS-only networks, nor ones that cannot connect for lack of a key. */
+function isSaved(net: NetworkConfig): boolean {
+  const km = net.state.keyMgmt;
+  if (net.temporary || km === KM_WPS) return false;
+  if (km & KM_PSK_NO_SAE && !net.hasPsk) return false;
+  if (km & KM_SAE && net.state.passphrase === undefined && net.state.saePassword === undefined) return false;
+  return true;
+}
+
+function networkBlock(net: NetworkConfig): string {
+  let out = '\nnetwork={\n';
+  for (const f of NETWORK_FIELDS) {
+    if (!f.saved || f.omitOnSave(net.state)) continue;
+    const text = f.format(net.state);
+    if (text === undefined || text === '') continue;
+    out += `\t${f.name}=${text}\n`;
+  }
+  return out + '}\n';
+}
+
+/** The file text (a binary string: one char per byte). */
+export function serializeConfig(cfg: SupplicantConfig): string {
+  let out = '';
+  for (const [name, text] of cfg.globalLines()) out += `${name}=${text}\n`;
+  for (const net of cfg.networks) if (isSaved(net)) out += networkBlock(net);
+  return out;
+}
+
+/**
+ * Writes the file atomically: a temporary file in the same directory, fsync,
+ * rename over the target, fsync of the directory. Mode 0600 on purpose:
+ * 2.10 leaves 0644 behind with the passphrases in it.
+ */
+export async function saveConfigFile(path: string, cfg: SupplicantConfig): Promise<void> {
+  const data = Buffer.from(serializeConfig(cfg), 'latin1');
+  const dir = dirname(path);
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.tmp`);
+  const fh = await open(tmp, 'w', 0o600);
+  try {
+    // The mode argument is filtered by the umask and ignored for an existing file.
+    await fh.chmod(0o600);
+    await fh.writeFile(data);
+    await fh.sync();
+  } catch (err) {
+    await fh.close();
+    await unlink(tmp).catch(() => undefined);
+    throw err;
+  }
+  await fh.close();
+  try {
+    await rename(tmp, path);
+  } catch (err) {
+    await unlink(tmp).catch(() => undefined);
+    throw err;
+  }
+  const dh = await open(dir, 'r');
+  try {
+    await dh.sync();
+  } finally {
+    await dh.close();
+  }
+}
