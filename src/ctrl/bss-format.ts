@@ -135,10 +135,13 @@ function extCapab(ies: Ie[], bit: number): boolean {
 }
 
 // ------------------------------------------------- WPA / RSN element parsing
-// TODO(rsn): use src/rsn/rsne.ts once it exists. This is the minimal walk the
-// flags text needs, with wpa_supplicant's own parse rules (wpa_common.c
-// wpa_parse_wpa_ie_rsn, wpa_ie.c wpa_parse_wpa_ie_wpa): defaults for missing
-// fields, and the same inputs rejected, since a rejected element prints "?".
+// TODO(rsn): use src/rsn/rsne.ts. Not yet, because the flags text depends on
+// exactly which elements wpa_supplicant rejects ("[WPA2-?]") and parseRsne
+// draws that line elsewhere: it refuses a stray octet after the AKM list or a
+// cut group management suite (wpa_supplicant ignores both) and accepts an
+// invalid group cipher or AES-128-CMAC as pairwise (wpa_supplicant refuses
+// them). This walk follows wpa_common.c wpa_parse_wpa_ie_rsn and wpa_ie.c
+// wpa_parse_wpa_ie_wpa (WPA1 and OSEN elements are not RSNEs at all).
 
 const CIPHER = { NONE: 1 << 0, TKIP: 1 << 3, CCMP: 1 << 4, AES_128_CMAC: 1 << 5, GCMP: 1 << 6, GTK_NOT_USED: 1 << 8, GCMP_256: 1 << 9, CCMP_256: 1 << 10 } as const;
 const CIPHER_WEP40 = 1 << 1;
