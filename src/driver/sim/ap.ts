@@ -8,6 +8,7 @@
 import { Authenticator } from '../../rsn/authenticator.js';
 import { pbkdf2Psk } from '../../rsn/crypto.js';
 import { cipherInfo } from '../../rsn/akm.js';
+import { classifyEapol } from '../../rsn/eapol.js';
 import * as log from '../../log.js';
 import type { Clock, TimerHandle } from './clock.js';
 import type { SeededRandom } from './random.js';
@@ -16,10 +17,6 @@ import { apRsne } from './ies.js';
 
 export const REASON_4WAY_TIMEOUT = 15;
 export const REASON_GROUP_KEY_TIMEOUT = 16;
-
-/** EAPOL packet types (802.1X-2010 11.3.2). */
-const EAPOL_START = 1;
-const EAPOL_KEY = 3;
 
 export interface ApEnv {
   clock: Clock;
@@ -115,14 +112,17 @@ export class SimAp {
       log.debug(`sim: AP ${this.bssid}: EAPOL from unassociated ${src} dropped`);
       return;
     }
-    if (frame.length < 4) return;
-    if (frame[1] === EAPOL_START) {
+    const kind = classifyEapol(frame);
+    if (kind === 'start') {
       // hostapd answers EAPOL-Start from a PSK station by restarting the 4-way handshake.
       log.debug(`sim: AP ${this.bssid}: EAPOL-Start, restarting the 4-way handshake`);
       this.startPtkRekey();
       return;
     }
-    if (frame[1] !== EAPOL_KEY) return;
+    if (kind === 'eap' || kind === 'logoff' || kind === 'other' || kind === 'invalid') {
+      log.debug(`sim: AP ${this.bssid}: ignored EAPOL frame (${kind})`);
+      return;
+    }
     const r = s.auth.receive(frame);
     if (r.dropped) log.debug(`sim: AP ${this.bssid}: dropped EAPOL-Key: ${r.dropped}`);
     if (r.failure) {
