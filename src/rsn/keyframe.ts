@@ -1,0 +1,36 @@
+/**
+ * What both ends of a handshake do to an EAPOL-Key frame around the codec:
+ * sign and verify its MIC, and wrap or unwrap its Key Data with the KEK.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { MicAlgorithm } from './akm.js';
+import { aesKeyUnwrap, aesKeyWrap, CryptoInputError, eapolKeyMic } from './crypto.js';
+import { withMic, zeroMic, type EapolKey } from './eapol.js';
+import { padKeyData } from './kde.js';
+
+/** Fills in the MIC of a frame built with a zero MIC field. */
+export function signEapolKey(frame: Buffer, alg: MicAlgorithm, kck: Buffer, micLen: number): Buffer {
+  return withMic(frame, eapolKeyMic(alg, kck, zeroMic(frame, micLen)));
+}
+
+/** True when the frame's MIC is the one `kck` gives (compared in constant time). */
+export function eapolKeyMicValid(key: EapolKey, alg: MicAlgorithm, kck: Buffer): boolean {
+  let expected: Buffer;
+  try {
+    expected = eapolKeyMic(alg, kck, zeroMic(key.raw, key.mic.length));
+  } catch (e) {
+    if (e instanceof CryptoInputError) return false;
+    throw e;
+  }
+  return expected.length === key.mic.length && timingSafeEqual(expected, key.mic);
+}
+
+/** Key Data as sent encrypted: padded, then AES-key-wrapped with the KEK. */
+export function wrapKeyData(kek: Buffer, plain: Buffer): Buffer {
+  return aesKeyWrap(kek, padKeyData(plain));
+}
+
+/** Encrypted Key Data back to plaintext; throws CryptoInputError (bad length) or KeyUnwrapError (integrity). */
+export function unwrapKeyData(kek: Buffer, data: Buffer): Buffer {
+  return aesKeyUnwrap(kek, data);
+}

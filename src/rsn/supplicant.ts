@@ -1,0 +1,458 @@
+/**
+ * The supplicant side of the RSN key handshakes: 4-way handshake, group key
+ * handshake, PTK rekey and EAPOL-Key requests, following wpa_supplicant's
+ * src/rsn_supp/wpa.c in its checks, their order and its reactions (drop the
+ * frame, or deauthenticate with a reason code).
+ *
+ * It does no I/O: `receive()` takes an EAPOL frame and returns the frames to
+ * send, the keys to install, the event and any failure. It never throws on
+ * what the air delivers. KRACK defences (CVE-2017-13077..13081): an
+ * installed PTK, GTK or IGTK is never installed again; a retransmitted msg 3
+ * is answered without reinstalling; a msg 3 whose ANonce is not the last
+ * msg 1's fails; an SNonce is never used with two different ANonces.
+ *
+ * The PTK material (KCK, KEK, replay counter) can be seeded from elsewhere
+ * (the firmware ran the handshake) and every change of it is reported, which
+ * is what the host/firmware sync is built on.
+ */
+import { randomBytes } from 'node:crypto';
+import { akmInfo, cipherInfo, descriptorVersion, micAlgorithm, type AkmInfo, type MicAlgorithm } from './akm.js';
+import { derivePtk, KeyUnwrapError, macBytes, type MacAddress, type Ptk } from './crypto.js';
+import { buildEapolKey, EapolParseError, EapolType, encodeKeyInfo, parseEapol, parseEapolKey, type EapolKey } from './eapol.js';
+import { KeyDataError, parseKeyData, type KeyDataElements } from './kde.js';
+import { eapolKeyMicValid, signEapolKey, unwrapKeyData } from './keyframe.js';
+
+/** IEEE 802.11 reason codes this state machine gives. */
+export const Reason = {
+  UNSPECIFIED: 1,
+  PREV_AUTH_NOT_VALID: 2,
+  MICHAEL_MIC_FAILURE: 14,
+  FOURWAY_HANDSHAKE_TIMEOUT: 15,
+  GROUP_KEY_UPDATE_TIMEOUT: 16,
+  IE_IN_4WAY_DIFFERS: 17,
+} as const;
+
+export class SupplicantConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SupplicantConfigError';
+  }
+}
+
+export interface SupplicantOptions {
+  akm: string | number;
+  pairwise: string;
+  group: string;
+  /** Group management cipher; used only with `mfp`. Default AES-128-CMAC. */
+  groupMgmt?: string;
+  mfp: boolean;
+  pmk: Buffer;
+  /** PMKID of `pmk`, when it comes from a PMKSA cache entry. */
+  pmkid?: Buffer;
+  aa: MacAddress;
+  spa: MacAddress;
+  /** Our RSNE as sent in the (Re)Association Request: goes into msg 2. */
+  ownRsne: Buffer;
+  /** The AP's RSNE from its Beacon/Probe Response: msg 3 must carry exactly this. */
+  apRsne: Buffer;
+  random?: (n: number) => Buffer;
+  /** PMKSA cache hook: the PMK cached under a PMKID the AP names in msg 1. */
+  pmksaLookup?: (pmkid: Buffer) => Buffer | undefined;
+  /** EAPOL version of our frames (wpa_supplicant's eapol_version, default 1). */
+  eapolVersion?: number;
+}
+
+export interface KeyInstall {
+  kind: 'pairwise' | 'group' | 'igtk';
+  idx: number;
+  cipher: string;
+  key: Buffer;
+  /** Receive sequence counter to start from (Key RSC, or the IPN for an IGTK). */
+  rsc?: Buffer;
+}
+
+export type SupplicantEvent = '4way-started' | '4way-complete' | 'group-complete' | 'ptk-rekeyed';
+
+export interface SupplicantResult {
+  tx: Buffer[];
+  install: KeyInstall[];
+  event?: SupplicantEvent;
+  /** The association must end: deauthenticate with this reason. */
+  failure?: { reason: number; message: string };
+  /** Why the frame was ignored, for the log. */
+  dropped?: string;
+  /** KCK, KEK or the replay counter changed (see material()). */
+  materialChanged: boolean;
+}
+
+export interface PtkMaterial {
+  kck: Buffer;
+  kek: Buffer;
+  replayCounter: Buffer;
+}
+
+export type SupplicantState = 'idle' | '4way' | 'complete' | 'failed';
+
+/** Thrown by API misuse (not by received frames), e.g. a key request without a PTK. */
+export class SupplicantStateError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SupplicantStateError';
+  }
+}
+
+/** A frame handler's early exit: dropped frame or failed association. */
+class Outcome {
+  constructor(
+    readonly kind: 'dropped' | 'failure',
+    readonly message: string,
+    readonly reason = Reason.UNSPECIFIED as number,
+  ) {}
+}
+const drop = (message: string): Outcome => new Outcome('dropped', message);
+const fail = (message: string, reason: number = Reason.UNSPECIFIED): Outcome => new Outcome('failure', message, reason);
+
+export class Supplicant {
+  private readonly akm: AkmInfo;
+  private readonly ver: number;
+  private readonly micAlg: MicAlgorithm;
+  private readonly pairwise: string;
+  private readonly group: string;
+  private readonly groupMgmt: string | undefined;
+  private readonly aa: Buffer;
+  private readonly spa: Buffer;
+  private readonly random: (n: number) => Buffer;
+  private readonly eapolVersion: number;
+
+  private st: SupplicantState = 'idle';
+  /** Replay counter of the last frame whose MIC verified (wpa_supplicant's rx_replay_counter). */
+  private rxReplay: Buffer | null = null;
+  private anonce: Buffer | null = null;
+  private snonce: Buffer | null = null;
+  /** The ANonce the current SNonce was first sent with. */
+  private snonceAnonce: Buffer | null = null;
+  /** Set once a msg 3 used the SNonce: the next msg 1 gets a fresh one. */
+  private renewSnonce = true;
+  private tptk: Ptk | null = null;
+  private ptk: Ptk | null = null;
+  private ptkInstalled = false;
+  private msg3Ok = false;
+  private everCompleted = false;
+  private installedGtk: Buffer | null = null;
+  private installedIgtk: Buffer | null = null;
+  private requestCounter = 0n;
+
+  constructor(private readonly opts: SupplicantOptions) {
+    try {
+      this.akm = akmInfo(opts.akm);
+      this.pairwise = cipherInfo(opts.pairwise).name;
+      this.group = cipherInfo(opts.group).name;
+      this.groupMgmt = opts.mfp ? cipherInfo(opts.groupMgmt ?? 'AES-128-CMAC').name : undefined;
+      this.ver = descriptorVersion(this.akm.selector, this.pairwise);
+      this.aa = macBytes(opts.aa);
+      this.spa = macBytes(opts.spa);
+    } catch (e) {
+      throw new SupplicantConfigError((e as Error).message);
+    }
+    const alg = micAlgorithm(this.akm.selector, this.ver);
+    if (!alg || this.akm.ft) throw new SupplicantConfigError(`${this.akm.name} with ${this.pairwise} is not supported by the host handshake`);
+    this.micAlg = alg;
+    this.random = opts.random ?? randomBytes;
+    this.eapolVersion = opts.eapolVersion ?? 1;
+  }
+
+  get state(): SupplicantState {
+    return this.st;
+  }
+
+  /** The PTK material the host holds (null before any verified handshake or seeding). */
+  material(): PtkMaterial | null {
+    if (!this.ptk || !this.rxReplay) return null;
+    return { kck: Buffer.from(this.ptk.kck), kek: Buffer.from(this.ptk.kek), replayCounter: Buffer.from(this.rxReplay) };
+  }
+
+  /**
+   * Adopts PTK material someone else derived (the firmware completed the
+   * 4-way handshake): a following group key handshake verifies with this KCK
+   * and unwraps with this KEK, and the replay counter continues from here.
+   */
+  seedMaterial(m: PtkMaterial): void {
+    if (m.kck.length !== this.akm.kckLen) throw new SupplicantStateError(`KCK of ${m.kck.length} octets for ${this.akm.name}`);
+    if (m.kek.length !== this.akm.kekLen) throw new SupplicantStateError(`KEK of ${m.kek.length} octets for ${this.akm.name}`);
+    if (m.replayCounter.length !== 8) throw new SupplicantStateError(`replay counter of ${m.replayCounter.length} octets`);
+    this.ptk = { kck: Buffer.from(m.kck), kek: Buffer.from(m.kek), tk: Buffer.alloc(0) };
+    this.tptk = null;
+    this.ptkInstalled = true; // the firmware installed the TK it derived
+    this.rxReplay = Buffer.from(m.replayCounter);
+    this.msg3Ok = true;
+    this.everCompleted = true;
+    this.renewSnonce = true;
+    this.st = 'complete';
+  }
+
+  /** Someone else (the firmware) consumed EAPOL-Key frames up to `ctr`. Forward only. */
+  advanceReplayCounter(ctr: Buffer): boolean {
+    if (ctr.length !== 8) return false;
+    if (this.rxReplay && Buffer.compare(ctr, this.rxReplay) < 0) return false;
+    this.rxReplay = Buffer.from(ctr);
+    return true;
+  }
+
+  /** An EAPOL-Key request (asking the AP for a PTK rekey, or a GTK rekey when `pairwise` is false). */
+  buildKeyRequest(pairwise: boolean): Buffer {
+    if (!this.ptk) throw new SupplicantStateError('no PTK: an EAPOL-Key request needs a KCK for its MIC');
+    this.requestCounter++;
+    const ctr = Buffer.alloc(8);
+    ctr.writeBigUInt64BE(this.requestCounter);
+    const frame = buildEapolKey(
+      {
+        eapolVersion: this.eapolVersion,
+        keyInfo: encodeKeyInfo({ version: this.ver, request: true, mic: true, secure: true, pairwise }),
+        replayCounter: ctr,
+      },
+      this.akm.micLen,
+    );
+    return signEapolKey(frame, this.micAlg, this.ptk.kck, this.akm.micLen);
+  }
+
+  /** One EAPOL frame (from the version octet) from the authenticator. */
+  receive(frame: Buffer): SupplicantResult {
+    const res: SupplicantResult = { tx: [], install: [], materialChanged: false };
+    const before = this.material();
+    try {
+      const out = this.process(frame, res);
+      if (out) {
+        if (out.kind === 'dropped') res.dropped = out.message;
+        else {
+          res.failure = { reason: out.reason, message: out.message };
+          this.st = 'failed';
+        }
+      }
+    } catch (e) {
+      // Only a defect can get here; keep the caller running and say what happened.
+      res.dropped = `internal error: ${(e as Error).message}`;
+    }
+    const after = this.material();
+    res.materialChanged = !sameMaterial(before, after);
+    return res;
+  }
+
+  private process(frame: Buffer, res: SupplicantResult): Outcome | undefined {
+    if (this.st === 'failed') return drop('association failed; waiting for the disconnect');
+    let key: EapolKey;
+    try {
+      const e = parseEapol(frame);
+      if (e.type !== EapolType.KEY) return drop(`EAPOL packet type ${e.type} is not EAPOL-Key`);
+      key = parseEapolKey(frame, this.akm.micLen);
+    } catch (e) {
+      if (e instanceof EapolParseError) return drop(e.message);
+      throw e;
+    }
+    const f = key.flags;
+    if (f.request) return drop('EAPOL-Key with Request bit from the authenticator');
+    if (f.smk) return drop('EAPOL-Key SMK message');
+    if (!f.ack) return drop('EAPOL-Key without Ack bit');
+    if (f.version !== this.ver) return drop(`unexpected EAPOL-Key descriptor version ${f.version} (${this.akm.name} with ${this.pairwise} uses ${this.ver})`);
+    if (f.pairwise && f.keyIndex !== 0) return drop('pairwise EAPOL-Key with non-zero key index');
+    if (this.rxReplay && Buffer.compare(key.replayCounter, this.rxReplay) <= 0) {
+      return drop(`replay counter ${key.replayCounter.toString('hex')} did not increase (last ${this.rxReplay.toString('hex')})`);
+    }
+    if (f.pairwise && !f.mic) {
+      if (f.encrypted) return drop('msg 1/4 with encrypted key data');
+      return this.msg1(key, res);
+    }
+    if (!f.mic) return drop('group EAPOL-Key without MIC');
+
+    // MIC: the temporary PTK of the running handshake first, then the
+    // current one (a retransmitted msg 3 or a group message).
+    let ptk: Ptk;
+    if (this.tptk && eapolKeyMicValid(key, this.micAlg, this.tptk.kck)) {
+      ptk = this.tptk;
+      this.ptk = ptk;
+      this.tptk = null;
+      this.ptkInstalled = false;
+    } else if (this.ptk && eapolKeyMicValid(key, this.micAlg, this.ptk.kck)) {
+      ptk = this.ptk;
+    } else {
+      return drop(this.tptk || this.ptk ? 'invalid EAPOL-Key MIC' : 'no PTK to verify the EAPOL-Key MIC');
+    }
+    this.rxReplay = Buffer.from(key.replayCounter);
+
+    let keyData = key.keyData;
+    if (f.encrypted) {
+      try {
+        keyData = unwrapKeyData(ptk.kek, key.keyData);
+      } catch (e) {
+        if (e instanceof KeyUnwrapError) return drop('AES unwrap failed: could not decrypt EAPOL-Key key data');
+        return drop(`encrypted key data of ${key.keyData.length} octets`);
+      }
+    }
+    return f.pairwise ? this.msg3(key, keyData, ptk, res) : this.group1(key, keyData, ptk, res);
+  }
+
+  /* --------------------------------------------------------- msg 1/4 */
+
+  private msg1(key: EapolKey, res: SupplicantResult): Outcome | undefined {
+    let ie: KeyDataElements;
+    try {
+      ie = parseKeyData(key.keyData);
+    } catch (e) {
+      if (e instanceof KeyDataError) return fail(`invalid key data in msg 1/4: ${e.message}`);
+      throw e;
+    }
+    let pmk = this.opts.pmk;
+    if (ie.pmkid && !(this.opts.pmkid && ie.pmkid.equals(this.opts.pmkid))) {
+      const cached = this.opts.pmksaLookup?.(ie.pmkid);
+      if (cached) pmk = cached;
+    }
+    if (!this.snonce || this.renewSnonce || !this.snonceAnonce || !this.snonceAnonce.equals(key.nonce)) {
+      this.snonce = Buffer.from(this.random(32));
+      this.snonceAnonce = Buffer.from(key.nonce);
+      this.renewSnonce = false;
+    }
+    this.anonce = Buffer.from(key.nonce);
+    this.tptk = derivePtk({ akm: this.akm.selector, pairwise: this.pairwise, pmk, aa: this.aa, spa: this.spa, anonce: this.anonce, snonce: this.snonce });
+    const msg2 = buildEapolKey(
+      {
+        eapolVersion: this.eapolVersion,
+        keyInfo: encodeKeyInfo({ version: this.ver, pairwise: true, mic: true }),
+        replayCounter: key.replayCounter,
+        nonce: this.snonce,
+        keyData: this.opts.ownRsne,
+      },
+      this.akm.micLen,
+    );
+    res.tx.push(signEapolKey(msg2, this.micAlg, this.tptk.kck, this.akm.micLen));
+    this.st = '4way';
+    res.event = '4way-started';
+    return undefined;
+  }
+
+  /* --------------------------------------------------------- msg 3/4 */
+
+  private msg3(key: EapolKey, keyData: Buffer, ptk: Ptk, res: SupplicantResult): Outcome | undefined {
+    let ie: KeyDataElements;
+    try {
+      ie = parseKeyData(keyData);
+    } catch (e) {
+      if (e instanceof KeyDataError) return fail(`invalid key data in msg 3/4: ${e.message}`);
+      throw e;
+    }
+    if (!key.flags.encrypted && (ie.gtk || ie.igtk)) return fail('GTK/IGTK KDE in unencrypted key data');
+    if (ie.igtk && this.groupMgmt && ie.igtk.key.length !== cipherInfo(this.groupMgmt).keyLen) {
+      return fail(`invalid IGTK KDE length ${8 + ie.igtk.key.length}`);
+    }
+    if (!ie.rsne) return fail('no RSNE in msg 3/4', Reason.IE_IN_4WAY_DIFFERS);
+    if (!ie.rsne.equals(this.opts.apRsne)) return fail('RSNE in msg 3/4 does not match the one in Beacon/Probe Response', Reason.IE_IN_4WAY_DIFFERS);
+    if (!this.anonce || !key.nonce.equals(this.anonce)) return fail('ANonce from msg 1/4 differs from msg 3/4');
+    const tkLen = cipherInfo(this.pairwise).keyLen;
+    if (key.keyLength !== tkLen) return fail(`invalid ${this.pairwise} key length ${key.keyLength}`);
+
+    const msg4 = buildEapolKey(
+      {
+        eapolVersion: this.eapolVersion,
+        keyInfo: encodeKeyInfo({ version: this.ver, pairwise: true, mic: true, secure: key.flags.secure }),
+        replayCounter: key.replayCounter,
+      },
+      this.akm.micLen,
+    );
+    res.tx.push(signEapolKey(msg4, this.micAlg, ptk.kck, this.akm.micLen));
+    // This SNonce has been answered with a msg 3: a new msg 1 gets a new one,
+    // while a retransmitted msg 3 still verifies with the same PTK.
+    this.renewSnonce = true;
+
+    let newPtk = false;
+    if (key.flags.install && !this.ptkInstalled) {
+      res.install.push({ kind: 'pairwise', idx: 0, cipher: this.pairwise, key: Buffer.from(ptk.tk), rsc: Buffer.alloc(6) });
+      this.ptkInstalled = true;
+      newPtk = true;
+    }
+    this.msg3Ok = true;
+    this.st = 'complete';
+
+    if (this.group !== 'GTK_NOT_USED') {
+      if (!ie.gtk) return fail('no GTK KDE in msg 3/4');
+      const g = this.gtkInstall(ie.gtk.keyId, ie.gtk.key, key.rsc);
+      if (g instanceof Outcome) return g;
+      if (g) res.install.push(g);
+    }
+    const i = this.igtkInstall(ie);
+    if (i instanceof Outcome) return i;
+    if (i) res.install.push(i);
+
+    if (newPtk) {
+      res.event = this.everCompleted ? 'ptk-rekeyed' : '4way-complete';
+      this.everCompleted = true;
+    }
+    return undefined;
+  }
+
+  /* ------------------------------------------------------ group 1/2 */
+
+  private group1(key: EapolKey, keyData: Buffer, ptk: Ptk, res: SupplicantResult): Outcome | undefined {
+    if (!this.msg3Ok) return fail('group key handshake started before the 4-way handshake completed');
+    if (!key.flags.encrypted) return fail('GTK KDE in unencrypted key data');
+    let ie: KeyDataElements;
+    try {
+      ie = parseKeyData(keyData);
+    } catch (e) {
+      if (e instanceof KeyDataError) return fail(`invalid key data in group msg 1/2: ${e.message}`);
+      throw e;
+    }
+    if (!ie.gtk) return fail('no GTK KDE in group msg 1/2');
+    const i = this.igtkInstall(ie);
+    if (i instanceof Outcome) return i;
+    const g = this.gtkInstall(ie.gtk.keyId, ie.gtk.key, key.rsc);
+    if (g instanceof Outcome) return g;
+    if (g) res.install.push(g);
+    if (i) res.install.push(i);
+    const msg2 = buildEapolKey(
+      {
+        eapolVersion: this.eapolVersion,
+        keyInfo: encodeKeyInfo({ version: this.ver, mic: true, secure: true }),
+        replayCounter: key.replayCounter,
+      },
+      this.akm.micLen,
+    );
+    res.tx.push(signEapolKey(msg2, this.micAlg, ptk.kck, this.akm.micLen));
+    this.st = 'complete';
+    res.event = 'group-complete';
+    return undefined;
+  }
+
+  /* ----------------------------------------------------- group keys */
+
+  /** The GTK to install, null when it is the one already installed (KRACK), or the failure. */
+  private gtkInstall(keyId: number, gtk: Buffer, rsc: Buffer): KeyInstall | null | Outcome {
+    const g = cipherInfo(this.group);
+    if (gtk.length > 32) return fail(`too long GTK in GTK KDE (len=${gtk.length})`);
+    if (gtk.length !== g.keyLen) return fail(`unsupported ${g.name} group cipher key length ${gtk.length}`);
+    if (this.installedGtk && this.installedGtk.equals(gtk)) return null;
+    this.installedGtk = Buffer.from(gtk);
+    return { kind: 'group', idx: keyId, cipher: g.name, key: Buffer.from(gtk), rsc: Buffer.from(rsc.subarray(0, g.rscLen)) };
+  }
+
+  /**
+   * The IGTK to install. Key IDs are 4 or 5; > 4095 fails as in
+   * wpa_supplicant; the byte-swapped 0x0400/0x0500 some APs send is
+   * tolerated by not installing the IGTK (wpa_supplicant's interoperability
+   * workaround); other IDs fail as the driver would refuse them.
+   */
+  private igtkInstall(ie: KeyDataElements): KeyInstall | null | Outcome {
+    if (!this.groupMgmt || !ie.igtk) return null;
+    const { keyId, ipn, key } = ie.igtk;
+    if (key.length !== cipherInfo(this.groupMgmt).keyLen) return fail(`invalid IGTK KDE length ${8 + key.length}`);
+    if (keyId > 4095) return fail(`invalid IGTK KeyID ${keyId}`);
+    if (keyId === 0x0400 || keyId === 0x0500) return null;
+    if (keyId !== 4 && keyId !== 5) return fail(`IGTK KeyID ${keyId} is neither 4 nor 5`);
+    if (this.installedIgtk && this.installedIgtk.equals(key)) return null;
+    this.installedIgtk = Buffer.from(key);
+    return { kind: 'igtk', idx: keyId, cipher: this.groupMgmt, key: Buffer.from(key), rsc: Buffer.from(ipn) };
+  }
+}
+
+function sameMaterial(a: PtkMaterial | null, b: PtkMaterial | null): boolean {
+  if (!a || !b) return a === b;
+  return a.kck.equals(b.kck) && a.kek.equals(b.kek) && a.replayCounter.equals(b.replayCounter);
+}
+
