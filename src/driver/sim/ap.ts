@@ -6,7 +6,7 @@
  * 15 for the 4-way or 16 for the group key handshake).
  */
 import { Authenticator } from '../../rsn/authenticator.js';
-import { pbkdf2Psk } from '../../rsn/crypto.js';
+import { pbkdf2Psk, pmkidForAkm } from '../../rsn/crypto.js';
 import { cipherInfo } from '../../rsn/akm.js';
 import { classifyEapol } from '../../rsn/eapol.js';
 import * as log from '../../log.js';
@@ -85,6 +85,8 @@ export class SimAp {
       groupMgmt: this.igtk ? this.cfg.groupMgmt : undefined,
       mfp: this.cfg.mfp !== 'none',
       pmk: this.pmk as Buffer,
+      // hostapd names the PMKSA in msg 1/4 for 802.1X AKMs, not for PSK.
+      pmkid: this.cfg.akm.includes('EAP') ? pmkidForAkm(this.cfg.akm, this.pmk as Buffer, this.bssid, spa) : undefined,
       aa: this.bssid,
       spa,
       apRsne: this.rsne,
@@ -140,8 +142,8 @@ export class SimAp {
         this.armRekeys(s);
       }
     } else if (r.tx.length > 0) {
-      // msg 3 (or the next request) went out: it has its own retransmission budget.
-      this.sendRequest(null, s.waiting ?? '4way');
+      // msg 3, or the handshake an EAPOL-Key request asked for, went out: it has its own retransmission budget.
+      this.sendRequest(null, classifyEapol(r.tx[0]) === 'group-1' ? 'group' : '4way');
     }
   }
 

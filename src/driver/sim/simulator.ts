@@ -461,12 +461,16 @@ export class Simulator {
     log.debug(() => `sim: firmware completed the 4-way handshake, KCK=${secret(a.material!.kck)}`);
     this.portAuthorized = true;
     this.firmwarePmksa(a);
-    if (a.mode === 'late') {
-      const m = a.material as FwMaterial;
-      this.emit('port_authorized', { bssid: a.ap.bssid, material: { keyReplayCtr: m.replayCtr, kck: m.kck, kek: m.kek } });
-    } else {
-      this.reportAssoc(a, true, a.mode === 'complete');
-    }
+    // Reported once msg 4/4 (sent above, same air delay) has reached the AP.
+    this.air(() => {
+      if (this.assoc !== a) return;
+      if (a.mode === 'late') {
+        const m = a.material as FwMaterial;
+        this.emit('port_authorized', { bssid: a.ap.bssid, material: { keyReplayCtr: m.replayCtr, kck: m.kck, kek: m.kek } });
+      } else {
+        this.reportAssoc(a, true, a.mode === 'complete');
+      }
+    });
   }
 
   /** After an offloaded 802.1X handshake the firmware owns a PMKSA the host has not seen. */
@@ -484,7 +488,8 @@ export class Simulator {
     this.sendFirmwareTx(a, r);
     if (r.event === 'group-complete') {
       this.takeMaterial(a, sm);
-      this.emit('gtk_rekey', { bssid: a.ap.bssid, replayCtr: (a.material as FwMaterial).replayCtr });
+      const replayCtr = (a.material as FwMaterial).replayCtr;
+      this.air(() => this.emit('gtk_rekey', { bssid: a.ap.bssid, replayCtr }));
     } else if (r.dropped || r.failure) {
       // Stale rekey data (the host re-keyed without telling us): the AP will time out.
       log.info(`sim: firmware could not answer a group key message: ${r.dropped ?? r.failure?.message}`);
@@ -633,19 +638,28 @@ export class Simulator {
     return true;
   }
 
+  /**
+   * SIM_GTK_REKEY / SIM_PTK_REKEY. The AP starts one air delay later, so
+   * frames already in flight (a msg 4/4 the host just sent) arrive first.
+   */
   groupRekey(route: 'auto' | 'host' | 'fw'): string {
     const a = this.assoc;
-    if (!a) return 'FAIL not associated';
+    if (!a || !a.ap.rsn) return 'FAIL not associated';
     if (route === 'fw' && !(this.caps.gtk_rekey_offload && a.rekeySm)) return 'FAIL firmware holds no rekey data';
-    if (!a.ap.startGroupRekey()) return 'FAIL no completed 4-way handshake';
     this.nextGroupRekeyRoute = route;
+    this.air(() => {
+      if (this.assoc === a && !a.ap.startGroupRekey()) log.warning(`sim: AP ${a.ap.bssid}: no completed 4-way handshake, group rekey not started`);
+    });
     return 'OK';
   }
 
   ptkRekey(): string {
     const a = this.assoc;
-    if (!a) return 'FAIL not associated';
-    return a.ap.startPtkRekey() ? 'OK' : 'FAIL no RSN association';
+    if (!a || !a.ap.rsn) return 'FAIL not associated';
+    this.air(() => {
+      if (this.assoc === a) a.ap.startPtkRekey();
+    });
+    return 'OK';
   }
 
   setMode(mode: FirmwareMode): void {

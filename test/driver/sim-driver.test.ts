@@ -1,0 +1,159 @@
+/**
+ * The in-process simulator (`-D sim`): the shared driver sequences, and what
+ * needs virtual time (the scenario timeline, firmware roaming, determinism).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { AssocEvent, DriverEvents } from '../../src/driver/backend.js';
+import { createDriver, DriverParamError, parseDriverParams, UnknownDriverError } from '../../src/driver/index.js';
+import { ManualClock } from '../../src/driver/sim/clock.js';
+import { parseScenario, ScenarioError } from '../../src/driver/sim/scenario.js';
+import { SimDriver } from '../../src/driver/sim/sim-driver.js';
+import { pbkdf2Psk } from '../../src/rsn/crypto.js';
+import { buildRsne } from '../../src/rsn/rsne.js';
+import { ExtDriver } from '../../src/driver/ext.js';
+import { driverSequences, OWN, testScenario, AP_A } from './sequences.js';
+import { once, tmpDir } from './helpers.js';
+
+driverSequences('SimDriver (in process)', async (text) => {
+  const d = new SimDriver(parseScenario(text));
+  d.start();
+  return { driver: d, close: () => d.close() };
+});
+
+/** Starts a SimDriver on virtual time and records its protocol events. */
+async function manual(text: string, seed?: number) {
+  const clock = new ManualClock();
+  const d = new SimDriver(parseScenario(text), { clock, seed });
+  const events: { name: string; args: unknown[] }[] = [];
+  for (const n of ['assoc', 'disconnected', 'signal', 'scan_results', 'port_authorized', 'firmware_restarted'] as (keyof DriverEvents)[]) {
+    (d.on as (n: string, f: (...a: unknown[]) => void) => void)(n, (...args: unknown[]) => events.push({ name: n, args }));
+  }
+  const up = once(d, 'link_up');
+  d.start();
+  await up;
+  return { d, clock, events };
+}
+
+const ssidOf = (text: string, bssid: string) => parseScenario(text).aps.find((a) => a.bssid === bssid)!;
+
+function pskConnect(text: string, bssid: string) {
+  const ap = ssidOf(text, bssid);
+  return {
+    bssid, ssid: ap.ssid, freq: ap.freq, akm: 'WPA-PSK', pairwise: 'CCMP', group: 'CCMP', mfp: 'none' as const,
+    ies: buildRsne({ group: 'CCMP', pairwise: ['CCMP'], akms: ['WPA-PSK'], mfpc: false, mfpr: false, pmkids: [] }),
+    pmk: pbkdf2Psk(ap.passphrase as string, ap.ssid),
+  };
+}
+
+describe('SimDriver on virtual time', () => {
+  it('runs the roaming scenario timeline: the firmware roams on a signal drop and again when the AP vanishes', async () => {
+    const text = fs.readFileSync(path.resolve(process.cwd(), 'conf/scenarios/roaming.ini'), 'utf8');
+    const { d, clock, events } = await manual(text);
+    await d.connect(pskConnect(text, '02:00:00:00:0a:01'));
+    clock.advance(100);
+    expect(events.map((e) => e.name)).toEqual(['assoc']);
+    clock.advance(5000); // timeline: a fades to -85 dBm
+    const roams = events.filter((e) => e.name === 'assoc').map((e) => e.args[0] as AssocEvent);
+    expect(roams.map((a) => [a.bssid, a.roam, a.authorized])).toEqual([
+      ['02:00:00:00:0a:01', false, true],
+      ['02:00:00:00:0a:02', true, true],
+    ]);
+    expect(events.find((e) => e.name === 'signal')?.args[0]).toEqual({ bssid: '02:00:00:00:0a:01', signal: -85 });
+    clock.advance(5000); // timeline: b goes off the air
+    const last = events.filter((e) => e.name === 'assoc').map((e) => e.args[0] as AssocEvent).at(-1)!;
+    expect([last.bssid, last.roam, last.authorized]).toEqual(['02:00:00:00:0a:03', true, true]);
+    expect(events.some((e) => e.name === 'disconnected')).toBe(false);
+    await d.close();
+  });
+
+  it('an AP rekeys on its own gtk_rekey interval; the firmware answers it once it holds rekey data', async () => {
+    const text = testScenario().replace('passphrase = test passphrase\n[ap b]', 'passphrase = test passphrase\ngtk_rekey = 60\n[ap b]');
+    const { d, clock } = await manual(text);
+    const rekeys: Buffer[] = [];
+    d.on('gtk_rekey', (g) => rekeys.push(g.replayCtr));
+    await d.connect(pskConnect(text, AP_A));
+    clock.advance(60_000 * 3 + 100);
+    expect(rekeys.length).toBe(3);
+    expect(Buffer.compare(rekeys[0], rekeys[1])).toBe(-1);
+    expect(Buffer.compare(rekeys[1], rekeys[2])).toBe(-1);
+    await d.close();
+  });
+
+  it('the same seed gives the same keys and fingerprints; another seed does not', async () => {
+    const run = async (seed: number) => {
+      const { d, clock, events } = await manual(testScenario(), seed);
+      await d.connect(pskConnect(testScenario(), AP_A));
+      clock.advance(100);
+      const a = events.find((e) => e.name === 'assoc')!.args[0] as AssocEvent;
+      const st = await d.syncState();
+      await d.close();
+      return `${a.material!.kck.toString('hex')}/${st.kekFp}`;
+    };
+    const one = await run(5);
+    expect(await run(5)).toBe(one);
+    expect(await run(6)).not.toBe(one);
+  });
+
+  it('the AP gives up on a silent station after its retransmissions (virtual time, no real wait)', async () => {
+    const { d, clock, events } = await manual(testScenario({ mode: 'silent' }));
+    await d.connect(pskConnect(testScenario(), AP_A));
+    clock.advance(2000);
+    expect(events.map((e) => e.name)).toEqual(['assoc', 'disconnected']);
+    expect(events[1].args[0]).toEqual({ bssid: AP_A, reason: 15, locallyGenerated: false });
+    await d.close();
+  });
+});
+
+describe('scenario files', () => {
+  it('every example scenario parses', () => {
+    const files = ['conf/sim.ini', ...fs.readdirSync('conf/scenarios').filter((f) => f.endsWith('.ini')).map((f) => `conf/scenarios/${f}`)];
+    expect(files.length).toBeGreaterThan(5);
+    for (const f of files) expect(() => parseScenario(fs.readFileSync(f, 'utf8'), f)).not.toThrow();
+    expect(parseScenario(fs.readFileSync('conf/scenarios/scale-1000.ini', 'utf8')).aps.length).toBe(1000);
+  });
+
+  it('bad scenarios are refused with the section and key named', () => {
+    const bad: [string, RegExp][] = [
+      ['[ap x]\nbssid = nope\nssid = a\nfreq = 2412\npassphrase = 12345678\n', /\[ap x\] bssid/],
+      ['[ap x]\nbssid = 02:00:00:00:00:02\nssid = a\nfreq = 2412\n', /\[ap x\] passphrase/],
+      ['[ap x]\nbssid = 02:00:00:00:00:02\nssid = a\nfreq = 2412\npassphrase = 12345678\npairwise = ROT13\n', /pairwise/],
+      ['[firmware]\nmode = sloppy\n', /\[firmware\] mode/],
+      ['[timeline]\nsoon = SIM_FW_RESTART\n', /\[timeline\] soon/],
+      ['[radio]\nx = 1\n', /unknown section/],
+    ];
+    for (const [text, re] of bad) {
+      let err: unknown;
+      try {
+        parseScenario(text);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(ScenarioError);
+      expect((err as Error).message).toMatch(re);
+    }
+  });
+});
+
+describe('createDriver', () => {
+  it('builds sim from scenario=PATH and ext from socket=PATH; refuses the rest with typed errors', async () => {
+    const dir = tmpDir();
+    const file = path.join(dir, 's.ini');
+    fs.writeFileSync(file, testScenario());
+    const params = parseDriverParams(`scenario=${file} seed=9`);
+    expect(params).toEqual({ scenario: file, seed: '9' });
+    const sim = createDriver('sim', params);
+    expect(sim).toBeInstanceOf(SimDriver);
+    sim.start();
+    await once(sim, 'link_up');
+    expect(sim.hello?.address).toBe(OWN);
+    await sim.close();
+    expect(createDriver('ext', { socket: path.join(dir, 'x.sock') })).toBeInstanceOf(ExtDriver);
+    expect(() => createDriver('nl80211', {})).toThrow(UnknownDriverError);
+    expect(() => createDriver('sim', {})).toThrow(DriverParamError);
+    expect(() => createDriver('ext', {})).toThrow(DriverParamError);
+    expect(() => createDriver('sim', { scenario: path.join(dir, 'missing.ini') })).toThrow(ScenarioError);
+    expect(() => parseDriverParams('scenario')).toThrow(DriverParamError);
+  });
+});
