@@ -12,7 +12,11 @@ import { readFile } from 'node:fs/promises';
 import { SupplicantConfig } from './config.js';
 import { networkField } from './fields.js';
 import { NetworkConfig } from './network.js';
-import { CIPHER_CCMP, PAIRWISE_ALLOWING_CCMP_GROUP } from './tokens.js';
+import { CIPHER_CCMP, KEY_MGMT, PAIRWISE_ALLOWING_CCMP_GROUP, bits } from './tokens.js';
+
+const WPAS_MODE_MESH = 5;
+const KM_NONE = bits(KEY_MGMT, 'NONE');
+const KM_SAE_ONLY = bits(KEY_MGMT, 'SAE');
 
 export class ConfigParseError extends Error {
   constructor(readonly line: number, message: string) {
@@ -78,8 +82,12 @@ function readNetwork(cfg: SupplicantConfig, lines: LineReader, startLine: number
     // Never echo the value: it may be a passphrase.
     if (!net.set(name, value)) throw new ConfigParseError(lines.lineNo, `failed to parse ${name}`);
   }
-  // wpa_config_validate_network(): a group cipher may not be stronger than the pairwise one.
+  // wpa_config_validate_network(): a mesh network is open or SAE, and a
+  // group cipher may not be stronger than the pairwise one.
   const st = net.state;
+  if (st.mode === WPAS_MODE_MESH && st.keyMgmt !== KM_NONE && st.keyMgmt !== KM_SAE_ONLY) {
+    throw new ConfigParseError(lines.lineNo, 'key_mgmt for mesh network should be open or SAE');
+  }
   if (st.group & CIPHER_CCMP && !(st.pairwise & PAIRWISE_ALLOWING_CCMP_GROUP)) {
     net.patchState({ group: st.group & ~CIPHER_CCMP });
   }
