@@ -1,0 +1,202 @@
+/**
+ * One wpa_ctrl endpoint: a bound AF_UNIX/SOCK_DGRAM socket that answers each
+ * request datagram with exactly one reply datagram to the sender's path.
+ *
+ * Framing is wpa_supplicant's (ctrl_iface_unix.c):
+ * - at most CTRL_IFACE_MAX_LEN (8192) bytes are read; a longer request is
+ *   dropped without a reply;
+ * - the request is a C string: it ends at the first NUL;
+ * - ATTACH, DETACH and "LEVEL " are handled here, before the command table,
+ *   and only on exact match (so `IFNAME=x ATTACH` is not a monitor request);
+ * - everything else goes to the owner's request handler, whose reply text is
+ *   sent as is (no NUL, maybe empty).
+ *
+ * The hot path (PING, STATUS) is one Map lookup in the handler plus one
+ * Buffer conversion each way; nothing here allocates per request beyond that.
+ */
+import fs from 'node:fs';
+import { constants as osConstants } from 'node:os';
+import { debug, error as logError, info, msgdump } from '../log.js';
+import { createDgramSocket, type UnixDgramSocket } from '../client/dgram.js';
+import { atoi } from '../config/cstr.js';
+import { FAIL, OK } from './command-table.js';
+import { MonitorList } from './monitors.js';
+
+/** CTRL_IFACE_MAX_LEN; also what `GET max_command_len` answers. */
+export const CTRL_IFACE_MAX_LEN = 8192;
+
+/**
+ * How request bytes become command text and reply text becomes bytes: one
+ * char per byte ("binary strings", the config module's convention), so SSIDs,
+ * passphrases and junk reach the handlers with exactly the bytes the client
+ * sent and replies go out byte for byte as built.
+ */
+const WIRE_ENCODING: BufferEncoding = 'latin1';
+
+export class CtrlSocketInUseError extends Error {
+  constructor(readonly path: string) {
+    super('ctrl_iface exists and seems to be in use - cannot override it');
+    this.name = 'CtrlSocketInUseError';
+  }
+}
+
+export class CtrlBindError extends Error {
+  constructor(readonly path: string, cause: unknown) {
+    super(`bind(PF_UNIX) ${path}: ${(cause as Error).message}`);
+    this.name = 'CtrlBindError';
+  }
+}
+
+export type RequestHandler = (cmd: string) => string | Promise<string>;
+
+export class CtrlSocket {
+  readonly monitors = new MonitorList();
+  private closed = false;
+
+  private constructor(
+    readonly path: string,
+    private readonly sock: UnixDgramSocket,
+    private readonly label: string,
+    private handler: RequestHandler,
+  ) {
+    sock.on('message', (msg: Buffer, rinfo: { path?: string }) => this.receive(msg, rinfo.path));
+    // Send errors are reported through callbacks; anything else is logged, never thrown.
+    sock.on('error', (e: Error) => logError(`${label}: socket error: ${e.message}`));
+  }
+
+  /**
+   * Binds `path`. A socket file nobody answers on (connect refused) is a
+   * leftover of a killed daemon and is replaced; one that accepts a connect
+   * belongs to a live daemon and makes this fail with CtrlSocketInUseError.
+   */
+  static open(path: string, label: string, handler: RequestHandler): CtrlSocket {
+    const sock = createDgramSocket();
+    try {
+      if (!tryBind(sock, path)) {
+        if (tryConnect(sock, path)) {
+          info('ctrl_iface exists and seems to be in use - cannot override it');
+          info(`Delete '${path}' manually if it is not used anymore`);
+          throw new CtrlSocketInUseError(path);
+        }
+        debug('ctrl_iface exists, but does not allow connections - assuming it was left over from forced program termination');
+        fs.unlinkSync(path);
+        const err = bindError(sock, path);
+        if (err) throw new CtrlBindError(path, err);
+        debug(`Successfully replaced leftover ctrl_iface socket '${path}'`);
+      }
+    } catch (e) {
+      sock.close();
+      throw e;
+    }
+    return new CtrlSocket(path, sock, label, handler);
+  }
+
+  /** Replaces the request handler (the global socket routes to interfaces that come and go). */
+  setHandler(handler: RequestHandler): void {
+    this.handler = handler;
+  }
+
+  /** An event to this socket's monitors; `prefix` is 'IFNAME=<if> ' on the global socket. */
+  event(level: number, text: string, prefix = ''): void {
+    if (!this.closed) this.monitors.send(this.sock, level, text, prefix);
+  }
+
+  /** Closes the socket and removes its file. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.monitors.clear();
+    this.sock.close();
+    try {
+      fs.unlinkSync(this.path);
+    } catch {
+      // Already gone (removed by an operator): nothing to clean.
+    }
+  }
+
+  private receive(msg: Buffer, from: string | undefined): void {
+    if (this.closed) return;
+    if (msg.length > CTRL_IFACE_MAX_LEN) {
+      logError('recvfrom returned truncated msg');
+      return;
+    }
+    // An unbound (or abstract-namespace) client has no address to reply to.
+    if (from === undefined) return;
+    const nul = msg.indexOf(0);
+    const cmd = (nul < 0 ? msg : msg.subarray(0, nul)).toString(WIRE_ENCODING);
+
+    if (cmd === 'ATTACH') {
+      this.monitors.attach(from);
+      this.reply(OK, from);
+      return;
+    }
+    if (cmd === 'DETACH') {
+      this.reply(this.monitors.detach(from) ? OK : FAIL, from);
+      return;
+    }
+    if (cmd.startsWith('LEVEL ')) {
+      debug(`CTRL_IFACE LEVEL ${cmd.slice(6)}`);
+      this.reply(this.monitors.setLevel(from, atoi(cmd.slice(6))) ? OK : FAIL, from);
+      return;
+    }
+    msgdump(() => `RX ${this.label}: ${JSON.stringify(cmd)}`);
+    let r: string | Promise<string>;
+    try {
+      r = this.handler(cmd);
+    } catch (e) {
+      // A handler bug must not take the daemon down; the client gets FAIL.
+      logError(`${this.label}: command failed: ${(e as Error).stack ?? e}`);
+      r = FAIL;
+    }
+    if (typeof r === 'string') this.reply(r, from);
+    else
+      r.then(
+        (text) => this.reply(text, from),
+        (e: unknown) => {
+          logError(`${this.label}: command failed: ${(e as Error).stack ?? e}`);
+          this.reply(FAIL, from);
+        },
+      );
+  }
+
+  private reply(text: string, to: string): void {
+    if (this.closed) return;
+    const buf = Buffer.from(text, WIRE_ENCODING);
+    this.sock.sendto(buf, 0, buf.length, to, (err) => {
+      if (err) debug(`${this.label}: reply to ${to} failed: ${err.message}`);
+    });
+  }
+}
+
+function bindError(sock: UnixDgramSocket, path: string): Error | undefined {
+  let err: Error | undefined;
+  const onError = (e: Error): void => {
+    err = e;
+  };
+  sock.once('error', onError);
+  sock.bind(path);
+  sock.removeListener('error', onError);
+  return err;
+}
+
+/** bind(); false on EADDRINUSE (someone's file is there), throws on anything else. */
+function tryBind(sock: UnixDgramSocket, path: string): boolean {
+  const err = bindError(sock, path);
+  if (!err) return true;
+  if (-Number((err as { code?: unknown }).code) === osConstants.errno.EADDRINUSE) return false;
+  throw new CtrlBindError(path, err);
+}
+
+/** connect() succeeds only when a live socket is bound at path. */
+function tryConnect(sock: UnixDgramSocket, path: string): boolean {
+  let ok = true;
+  const onError = (): void => {
+    ok = false;
+  };
+  sock.once('error', onError);
+  sock.connect(path);
+  sock.removeListener('error', onError);
+  return ok;
+}
+
+

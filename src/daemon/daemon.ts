@@ -1,0 +1,128 @@
+/**
+ * The process-wide state (wpa_supplicant's struct wpa_global): the
+ * interfaces, the optional global control socket, and the orderly stop.
+ */
+import { resolveGroup, setSocketMode } from '../ctrl/ctrl-dir.js';
+import { globalRequestHandler, type GlobalControl, type InterfaceAddRequest } from '../ctrl/global-commands.js';
+import { uuidFromMac } from '../ctrl/interface-commands.js';
+import { CtrlSocket } from '../ctrl/transport.js';
+import { error as logError, info, MsgLevel } from '../log.js';
+import type { OffloadPolicy } from '../offload/policy.js';
+import { WpaInterface, type InterfaceHost, type InterfaceParams } from './interface.js';
+
+export interface DaemonOptions {
+  /** -g: path of the global control socket. */
+  globalCtrl?: string;
+  /** -G: its group. */
+  globalGroup?: string;
+  offloadPolicy: OffloadPolicy;
+  relog(): boolean;
+  /** Called once everything is stopped (TERMINATE, SIGTERM). */
+  onTerminated(): void;
+}
+
+export class Daemon implements GlobalControl, InterfaceHost {
+  /** Most recently added first, as wpa_supplicant lists them. */
+  private ifaces: WpaInterface[] = [];
+  private global: CtrlSocket | undefined;
+  private stopping: Promise<void> | undefined;
+  wifiDisplay = true;
+
+  constructor(private readonly opts: DaemonOptions) {}
+
+  get offloadPolicy(): OffloadPolicy {
+    return this.opts.offloadPolicy;
+  }
+
+  /** Opens the global socket: 0700, or 0770 with its group (-G). */
+  openGlobal(): void {
+    const path = this.opts.globalCtrl;
+    if (path === undefined) return;
+    const sock = CtrlSocket.open(path, 'global ctrl_iface', globalRequestHandler(this));
+    try {
+      const group = this.opts.globalGroup;
+      setSocketMode(path, group === undefined ? 0o700 : 0o770, group === undefined ? undefined : resolveGroup(group));
+    } catch (e) {
+      sock.close();
+      throw e;
+    }
+    this.global = sock;
+  }
+
+  async add(params: InterfaceParams): Promise<WpaInterface> {
+    if (this.find(params.ifname)) throw new Error(`interface ${params.ifname} already added`);
+    const iface = await WpaInterface.create(params, this);
+    this.ifaces.unshift(iface);
+    return iface;
+  }
+
+  // ---- DaemonControl / GlobalControl ----
+
+  interfaces(): readonly { ifname: string; ctrlInterface: string | undefined }[] {
+    return this.ifaces;
+  }
+
+  find(ifname: string): WpaInterface | undefined {
+    return this.ifaces.find((i) => i.ifname === ifname);
+  }
+
+  async addInterface(req: InterfaceAddRequest): Promise<boolean> {
+    try {
+      await this.add({
+        ifname: req.ifname,
+        confname: req.confname,
+        driver: req.driver,
+        driverParam: req.driverParam,
+        ctrlInterface: req.ctrlInterface,
+      });
+      return true;
+    } catch (e) {
+      logError(`Failed to add interface ${req.ifname}: ${(e as Error).message}`);
+      this.globalEvent(req.ifname, MsgLevel.ERROR, `Failed to add interface ${req.ifname}: ${(e as Error).message}`);
+      return false;
+    }
+  }
+
+  async removeInterface(ifname: string): Promise<boolean> {
+    const iface = this.find(ifname);
+    if (!iface) return false;
+    this.ifaces = this.ifaces.filter((i) => i !== iface);
+    await iface.stop(false);
+    info(`${ifname}: interface removed`);
+    return true;
+  }
+
+  terminate(): void {
+    // Let the reply to TERMINATE go out first, as wpa_supplicant's eloop does.
+    setImmediate(() => void this.stop().then(() => this.opts.onTerminated()));
+  }
+
+  relog(): boolean {
+    return this.opts.relog();
+  }
+
+  /** wpas_wps_set_uuid() without a configured uuid: every interface uses the first one's, made from its MAC. */
+  uuid(): string {
+    const first = this.ifaces[this.ifaces.length - 1];
+    return uuidFromMac(first?.station.ownAddress ?? '00:00:00:00:00:00');
+  }
+
+  globalEvent(ifname: string, level: number, text: string): void {
+    this.global?.event(level, text, `IFNAME=${ifname} `);
+  }
+
+  globalWants(level: number): boolean {
+    return this.global?.monitors.wants(level) ?? false;
+  }
+
+  /** Stops every interface (CTRL-EVENT-TERMINATING to monitors) and removes all sockets. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      for (const iface of this.ifaces) await iface.stop(true);
+      this.ifaces = [];
+      this.global?.close();
+      this.global = undefined;
+    })();
+    return this.stopping;
+  }
+}

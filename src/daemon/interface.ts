@@ -1,0 +1,230 @@
+/**
+ * One managed interface (wpa_supplicant's struct wpa_supplicant): its
+ * configuration, its station, its control socket and its command table.
+ */
+import { SupplicantConfig } from '../config/config.js';
+import { ConfigParseError, readConfigFile } from '../config/parse.js';
+import { saveConfigFile } from '../config/write.js';
+import { CommandTable, UNKNOWN_COMMAND, type CommandReply } from '../ctrl/command-table.js';
+import { parseCtrlInterface, prepareCtrlDir, removeCtrlDirIfEmpty, setSocketMode, socketPathFor } from '../ctrl/ctrl-dir.js';
+import { commandDebugLine, interfaceCommands, type DaemonControl, type InterfaceControl } from '../ctrl/interface-commands.js';
+import type { RoutedInterface } from '../ctrl/global-commands.js';
+import { CtrlSocket } from '../ctrl/transport.js';
+import { debug, error as logError, info, log, MsgLevel } from '../log.js';
+import type { OffloadPolicy } from '../offload/policy.js';
+import type { StationControl } from '../station/api.js';
+import { IdleStation } from '../station/idle.js';
+
+export interface InterfaceParams {
+  ifname: string;
+  /** -c: the wpa_supplicant.conf file; none = an empty configuration that cannot be saved. */
+  confname?: string;
+  /** -D */
+  driver?: string;
+  /** -p */
+  driverParam?: string;
+  /** -C: overrides the file's ctrl_interface. */
+  ctrlInterface?: string;
+}
+
+/** What an interface needs from the daemon besides DaemonControl. */
+export interface InterfaceHost extends DaemonControl {
+  /** Forwards an interface event to the global socket's monitors (IFNAME=<if> <level>...). */
+  globalEvent(ifname: string, level: number, text: string): void;
+  globalWants(level: number): boolean;
+  readonly offloadPolicy: OffloadPolicy;
+}
+
+export class InterfaceInitError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InterfaceInitError';
+  }
+}
+
+export class UnsupportedDriverError extends InterfaceInitError {
+  constructor(readonly driver: string) {
+    super(`Unsupported driver '${driver}'`);
+    this.name = 'UnsupportedDriverError';
+  }
+}
+
+export interface StationSetup {
+  ifname: string;
+  config: () => SupplicantConfig;
+  driver: string | undefined;
+  driverParam: string | undefined;
+  offloadPolicy: OffloadPolicy;
+}
+
+/**
+ * THE place where an interface's station is built. Today there is no driver
+ * backend wired in, so only "no driver" is accepted and the station is the
+ * IdleStation; the real station (createDriver(name, params) from
+ * src/driver/index.ts + src/station) replaces this body.
+ */
+function createStation(setup: StationSetup): StationControl {
+  if (setup.driver !== undefined && setup.driver !== '') throw new UnsupportedDriverError(setup.driver);
+  return new IdleStation(setup.ifname, setup.config);
+}
+
+export class WpaInterface implements InterfaceControl, RoutedInterface {
+  readonly control: InterfaceControl = this;
+  readonly station: StationControl;
+  private readonly table: CommandTable;
+  private ctrl: CtrlSocket | undefined;
+  private ctrlDir: string | undefined;
+
+  private constructor(
+    readonly params: InterfaceParams,
+    private cfg: SupplicantConfig,
+    private readonly host: InterfaceHost,
+  ) {
+    this.station = createStation({
+      ifname: params.ifname,
+      config: () => this.cfg,
+      driver: params.driver,
+      driverParam: params.driverParam,
+      offloadPolicy: host.offloadPolicy,
+    });
+    // Station events are wpa_msg()s of this interface.
+    this.station.on('ctrlEvent', (level, text) => this.event(level, text));
+    // Station and offload command modules register here too (see command-table.ts).
+    this.table = new CommandTable().register(interfaceCommands, this as InterfaceControl);
+  }
+
+  /** wpa_supplicant_add_iface(): reads the configuration and opens the control socket. */
+  static async create(params: InterfaceParams, host: InterfaceHost): Promise<WpaInterface> {
+    const cfg = await loadConfig(params);
+    const iface = new WpaInterface(params, cfg, host);
+    iface.openCtrl();
+    info(`${params.ifname}: interface ready`);
+    return iface;
+  }
+
+  get ifname(): string {
+    return this.params.ifname;
+  }
+
+  get config(): SupplicantConfig {
+    return this.cfg;
+  }
+
+  get daemon(): DaemonControl {
+    return this.host;
+  }
+
+  /** ctrl_interface as INTERFACES ctrl shows it (the whole DIR=... GROUP=... string). */
+  get ctrlInterface(): string | undefined {
+    return this.cfg.ctrlInterfaceRaw;
+  }
+
+  event(level: number, text: string): void {
+    log(level as MsgLevel, () => `${this.ifname}: ${text}`);
+    this.ctrl?.event(level, text);
+    this.host.globalEvent(this.ifname, level, text);
+  }
+
+  /** wpa_supplicant_ctrl_iface_process(): the debug line, then the table. */
+  handle(cmd: string): CommandReply {
+    const dbg = commandDebugLine(cmd);
+    if (this.ctrl?.monitors.wants(dbg.level) || this.host.globalWants(dbg.level)) this.event(dbg.level, dbg.text());
+    else log(dbg.level as MsgLevel, dbg.text);
+    return this.table.dispatch(cmd) ?? UNKNOWN_COMMAND;
+  }
+
+  async reconfigure(): Promise<boolean> {
+    if (this.params.confname === undefined) return false;
+    let next: SupplicantConfig;
+    try {
+      next = await loadConfig(this.params);
+    } catch (e) {
+      logError(`Failed to parse the configuration file '${this.params.confname}': ${(e as Error).message}`);
+      this.event(MsgLevel.ERROR, `Failed to parse the configuration file '${this.params.confname}' - exiting`);
+      return false;
+    }
+    const socketMoved = next.ctrlInterfaceRaw !== this.cfg.ctrlInterfaceRaw;
+    this.cfg = next;
+    if (socketMoved) {
+      this.closeCtrl();
+      this.openCtrl();
+    }
+    this.station.reconfigured();
+    debug(`${this.ifname}: Reconfiguration completed`);
+    return true;
+  }
+
+  async saveConfig(): Promise<boolean> {
+    if (!this.cfg.updateConfig) {
+      debug('CTRL_IFACE: SAVE_CONFIG - Not allowed to update configuration (update_config=0)');
+      return false;
+    }
+    if (this.params.confname === undefined) return false;
+    try {
+      await saveConfigFile(this.params.confname, this.cfg);
+    } catch (e) {
+      logError(`CTRL_IFACE: SAVE_CONFIG - Failed to update configuration: ${(e as Error).message}`);
+      return false;
+    }
+    debug('CTRL_IFACE: SAVE_CONFIG - Configuration updated');
+    return true;
+  }
+
+  /**
+   * wpa_supplicant_deinit_iface(): station first (its disconnect events still
+   * reach monitors), then CTRL-EVENT-TERMINATING when the process ends, then
+   * the socket file and, if empty, its directory.
+   */
+  async stop(terminating: boolean): Promise<void> {
+    try {
+      await this.station.terminate();
+    } catch (e) {
+      logError(`${this.ifname}: station stop failed: ${(e as Error).message}`);
+    }
+    if (terminating) this.event(MsgLevel.INFO, 'CTRL-EVENT-TERMINATING ');
+    this.closeCtrl();
+  }
+
+  private openCtrl(): void {
+    const raw = this.cfg.ctrlInterfaceRaw;
+    if (raw === undefined) return;
+    const loc = parseCtrlInterface(raw, this.cfg.ctrlInterfaceGroup);
+    const gid = prepareCtrlDir(loc);
+    const path = socketPathFor(loc.dir, this.ifname);
+    const sock = CtrlSocket.open(path, `ctrl_iface ${this.ifname}`, (cmd) => this.handle(cmd));
+    try {
+      setSocketMode(path, 0o770, gid);
+    } catch (e) {
+      sock.close();
+      throw e;
+    }
+    this.ctrl = sock;
+    this.ctrlDir = loc.dir;
+  }
+
+  private closeCtrl(): void {
+    if (!this.ctrl) return;
+    this.ctrl.close();
+    this.ctrl = undefined;
+    if (this.ctrlDir !== undefined) removeCtrlDirIfEmpty(this.ctrlDir);
+  }
+}
+
+/** The interface's configuration: the file (with -C overriding ctrl_interface) or an empty one. */
+async function loadConfig(params: InterfaceParams): Promise<SupplicantConfig> {
+  let cfg: SupplicantConfig;
+  if (params.confname !== undefined) {
+    try {
+      cfg = await readConfigFile(params.confname);
+    } catch (e) {
+      if (e instanceof ConfigParseError) throw new InterfaceInitError(`${params.confname}: ${e.message}`);
+      throw new InterfaceInitError(`Failed to open config file '${params.confname}', error: ${(e as Error).message}`);
+    }
+  } else {
+    cfg = new SupplicantConfig();
+  }
+  if (params.ctrlInterface !== undefined && !cfg.processGlobal('ctrl_interface', params.ctrlInterface)) {
+    throw new InterfaceInitError(`invalid ctrl_interface '${params.ctrlInterface}'`);
+  }
+  return cfg;
+}

@@ -1,0 +1,110 @@
+/**
+ * The daemon's own settings, which wpa_supplicant.conf has no place for
+ * (INI, `--settings FILE`, read with the `ini` package):
+ *
+ *   [driver]   backend = sim | ext      (-D overrides; absent = no driver)
+ *              params  = key=value ...  (-p overrides)
+ *   [offload]  psk = true, ieee8021x = true, offload_wait_ms = 1000,
+ *              auth_timeout_ms = 10000, pmksa_file = PATH, pmksa_testing = false
+ *   [log]      level = EXCESSIVE|MSGDUMP|DEBUG|INFO|WARNING|ERROR,
+ *              timestamps = false, file = PATH, syslog = false
+ *
+ * Unknown sections or keys and malformed values are errors that name the
+ * offending entry: a typo must not silently fall back to a default.
+ */
+import fs from 'node:fs';
+import ini from 'ini';
+import { parseLevelName, type MsgLevel } from '../log.js';
+import { DEFAULT_POLICY, type OffloadPolicy } from '../offload/policy.js';
+
+export class SettingsError extends Error {
+  constructor(readonly file: string, message: string) {
+    super(`${file}: ${message}`);
+    this.name = 'SettingsError';
+  }
+}
+
+export interface Settings {
+  driver?: { backend: string; params?: string };
+  offload: OffloadPolicy;
+  log: { level?: MsgLevel; timestamps?: boolean; file?: string; syslog?: boolean };
+}
+
+const KEYS: Record<string, readonly string[]> = {
+  driver: ['backend', 'params'],
+  offload: ['psk', 'ieee8021x', 'offload_wait_ms', 'auth_timeout_ms', 'pmksa_file', 'pmksa_testing'],
+  log: ['level', 'timestamps', 'file', 'syslog'],
+};
+
+export function defaultSettings(): Settings {
+  return { offload: { ...DEFAULT_POLICY }, log: {} };
+}
+
+export function readSettings(file: string): Settings {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new SettingsError(file, `cannot read: ${(e as Error).message}`);
+  }
+  return parseSettings(text, file);
+}
+
+export function parseSettings(text: string, file = 'settings'): Settings {
+  const raw = ini.parse(text) as Record<string, unknown>;
+  const s = defaultSettings();
+  for (const [section, body] of Object.entries(raw)) {
+    const allowed = KEYS[section];
+    if (!allowed || typeof body !== 'object' || body === null) {
+      throw new SettingsError(file, `unknown section or top-level key '${section}' (sections: ${Object.keys(KEYS).join(', ')})`);
+    }
+    for (const key of Object.keys(body)) {
+      if (!allowed.includes(key)) throw new SettingsError(file, `[${section}] unknown key '${key}' (keys: ${allowed.join(', ')})`);
+    }
+  }
+  const sec = (name: string): Record<string, unknown> => (raw[name] as Record<string, unknown> | undefined) ?? {};
+  const str = (section: string, key: string): string | undefined => {
+    const v = sec(section)[key];
+    if (v === undefined) return undefined;
+    if (typeof v !== 'string' || v === '') throw new SettingsError(file, `[${section}] ${key} needs a value`);
+    return v;
+  };
+  const bool = (section: string, key: string): boolean | undefined => {
+    const v = sec(section)[key];
+    if (v === undefined) return undefined;
+    // `ini` turns bare true/false into booleans; accept the strings too.
+    if (v === true || v === 'true' || v === '1' || v === 'yes') return true;
+    if (v === false || v === 'false' || v === '0' || v === 'no') return false;
+    throw new SettingsError(file, `[${section}] ${key} = ${String(v)} is not true/false`);
+  };
+  const ms = (section: string, key: string): number | undefined => {
+    const v = str(section, key);
+    if (v === undefined) return undefined;
+    if (!/^\d+$/.test(v)) throw new SettingsError(file, `[${section}] ${key} = ${v} is not a number of milliseconds`);
+    return Number(v);
+  };
+
+  const backend = str('driver', 'backend');
+  const params = str('driver', 'params');
+  if (params !== undefined && backend === undefined) throw new SettingsError(file, '[driver] params without backend');
+  if (backend !== undefined) s.driver = { backend, params };
+
+  const o = s.offload;
+  o.psk = bool('offload', 'psk') ?? o.psk;
+  o.ieee8021x = bool('offload', 'ieee8021x') ?? o.ieee8021x;
+  o.offloadWaitMs = ms('offload', 'offload_wait_ms') ?? o.offloadWaitMs;
+  o.authTimeoutMs = ms('offload', 'auth_timeout_ms') ?? o.authTimeoutMs;
+  o.pmksaFile = str('offload', 'pmksa_file') ?? o.pmksaFile;
+  o.pmksaTesting = bool('offload', 'pmksa_testing') ?? o.pmksaTesting;
+
+  const level = str('log', 'level');
+  if (level !== undefined) {
+    const l = parseLevelName(level);
+    if (l === undefined) throw new SettingsError(file, `[log] level = ${level} is not one of EXCESSIVE, MSGDUMP, DEBUG, INFO, WARNING, ERROR`);
+    s.log.level = l;
+  }
+  s.log.timestamps = bool('log', 'timestamps');
+  s.log.file = str('log', 'file');
+  s.log.syslog = bool('log', 'syslog');
+  return s;
+}

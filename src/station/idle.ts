@@ -1,0 +1,53 @@
+/**
+ * The station when no driver is configured: it cannot scan or associate, so
+ * it only reports the state a Wi-Fi wpa_supplicant reports between scans:
+ * INACTIVE while no network is enabled ("No enabled networks - do not scan"),
+ * DISCONNECTED once one is. Everything the control interface manages
+ * (networks, configuration, monitors) works on top of it unchanged.
+ */
+import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import type { SupplicantConfig } from '../config/config.js';
+import type { NetworkRef, StationControl, StationEvents } from './api.js';
+import type { WpaState } from './state.js';
+
+export class IdleStation extends EventEmitter<StationEvents> implements StationControl {
+  readonly ownAddress: string;
+  readonly currentNetworkId = undefined;
+
+  constructor(ifname: string, private readonly config: () => SupplicantConfig) {
+    super();
+    this.ownAddress = readMacAddress(ifname);
+  }
+
+  get wpaState(): WpaState {
+    return this.config().networks.some((n) => n.disabled === 0) ? 'DISCONNECTED' : 'INACTIVE';
+  }
+
+  statusAssocLines(): string {
+    return '';
+  }
+
+  isTempDisabled(): boolean {
+    return false;
+  }
+
+  // Nothing to connect to or disconnect from: the configuration change is all there is.
+  networkAdded(_net: NetworkRef): void {}
+  networkRemoved(_net: NetworkRef): void {}
+  networkChanged(_net: NetworkRef, _field: string): void {}
+  enableNetwork(_net: NetworkRef | undefined): void {}
+  disableNetwork(_net: NetworkRef | undefined): void {}
+  selectNetwork(_net: NetworkRef | undefined): void {}
+  reconfigured(): void {}
+  async terminate(): Promise<void> {}
+}
+
+/** The interface's MAC from sysfs; all zeros when the interface does not exist here. */
+function readMacAddress(ifname: string): string {
+  try {
+    return fs.readFileSync(`/sys/class/net/${ifname}/address`, 'utf8').trim();
+  } catch {
+    return '00:00:00:00:00:00';
+  }
+}
