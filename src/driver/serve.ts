@@ -98,8 +98,12 @@ export class DriverServer {
   private onClient(s: net.Socket): void {
     this.clients.add(s);
     log.info(`sim: host connected (${this.clients.size} client(s))`);
+    // Requests are answered in the order they came, one at a time.
+    let queue = Promise.resolve();
     const splitter = new LineSplitter(
-      (line) => void this.onLine(s, line),
+      (line) => {
+        queue = queue.then(() => this.onLine(s, line));
+      },
       (n) => log.warning(`sim: dropped an over-long line from the host (${n} bytes)`),
     );
     s.on('data', (c: Buffer) => splitter.push(c));
