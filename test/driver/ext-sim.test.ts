@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { ScanBss } from '../../src/driver/backend.js';
 import { ExtDriver } from '../../src/driver/ext.js';
 import { driverSequences, testScenario, OWN } from './sequences.js';
 import { tmpDir, until } from './helpers.js';
@@ -107,6 +108,25 @@ describe('wpa-offload-sim process', () => {
       expect(String(replies[2].error)).toMatch(/bssid/);
     } finally {
       c.destroy();
+      await stop(proc);
+    }
+  });
+
+  it('delivers a 1000-BSS scan over the wire in parts that each fit a line', async () => {
+    const sock = path.join(tmpDir(), 'sim.sock');
+    const proc = await startSim(fs.readFileSync(path.resolve(process.cwd(), 'conf/scenarios/scale-1000.ini'), 'utf8'), sock);
+    const d = new ExtDriver({ socket: sock });
+    d.start();
+    try {
+      await until(() => d.hello !== null, 'link_up');
+      const results = new Promise<ScanBss[]>((r) => d.once('scan_results', r));
+      await d.scan({});
+      const bss = await results;
+      expect(bss.length).toBe(1000);
+      expect(new Set(bss.map((b) => b.bssid)).size).toBe(1000);
+      expect(bss.find((b) => b.ssid.toString() === 'scale-home')?.signal).toBe(-40);
+    } finally {
+      await d.close();
       await stop(proc);
     }
   });

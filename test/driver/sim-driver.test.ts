@@ -106,6 +106,60 @@ describe('SimDriver on virtual time', () => {
   });
 });
 
+describe('firmware roaming with a cached PMKSA (802.1X AKM)', () => {
+  const PMK = Buffer.alloc(32, 0x5a);
+  const text = [
+    '[sim]', `address = ${OWN}`, 'air_delay_ms = 1',
+    '[firmware]', 'four_way_8021x = true', 'key_mgmt_offload = true', 'pmksa_offload = true', 'akms = WPA-EAP', 'roam_threshold = -70',
+    '[ap e1]', 'bssid = 02:00:00:00:e0:01', 'ssid = corp', 'freq = 2412', 'signal = -50', 'akm = WPA-EAP', `pmk = ${PMK.toString('hex')}`,
+    '[ap e2]', 'bssid = 02:00:00:00:e0:02', 'ssid = corp', 'freq = 5200', 'signal = -60', 'akm = WPA-EAP', `pmk = ${PMK.toString('hex')}`,
+    '',
+  ].join('\n');
+  const conn = {
+    bssid: '02:00:00:00:e0:01', ssid: Buffer.from('corp'), freq: 2412, akm: 'WPA-EAP', pairwise: 'CCMP', group: 'CCMP', mfp: 'none' as const,
+    ies: buildRsne({ group: 'CCMP', pairwise: ['CCMP'], akms: ['WPA-EAP'], mfpc: false, mfpr: false, pmkids: [] }), pmk: PMK,
+  };
+
+  it('reports the PMKSA it created, roams only where it holds a PMKSA with its PMK, and names it in the roam assoc', async () => {
+    const { d, clock, events } = await manual(text);
+    const added: { bssid: string; pmkid: Buffer }[] = [];
+    d.on('pmksa_added', (p) => added.push(p));
+    await d.connect(conn);
+    clock.advance(50);
+    expect(added.map((p) => p.bssid)).toEqual(['02:00:00:00:e0:01']);
+    // No PMKSA for e2 yet: an 802.1X PMK is not ESS-wide, so no roam.
+    expect(await d.driverCmd('SIM_SIGNAL 02:00:00:00:e0:01 -80')).toBe('OK');
+    clock.advance(50);
+    expect(events.filter((e) => e.name === 'assoc').length).toBe(1);
+    const pmkid = Buffer.alloc(16, 0xe2);
+    await d.setPmksa({ bssid: '02:00:00:00:e0:02', pmkid, pmk: PMK, akm: 'WPA-EAP', lifetime: 3600 });
+    expect(await d.driverCmd('SIM_SIGNAL 02:00:00:00:e0:01 -81')).toBe('OK');
+    clock.advance(50);
+    const roam = events.filter((e) => e.name === 'assoc').map((e) => e.args[0] as AssocEvent)[1];
+    expect(roam).toMatchObject({ bssid: '02:00:00:00:e0:02', roam: true, authorized: true });
+    expect(roam.pmkid?.equals(pmkid)).toBe(true);
+    await d.close();
+  });
+
+  it('in silent mode the firmware still roams, unauthorized, and the host gets the new AP msg 1/4', async () => {
+    const { d, clock, events } = await manual(text.replace('roam_threshold = -70', 'roam_threshold = -70\nmode = silent'));
+    const rx: string[] = [];
+    d.on('eapol_rx', (e) => rx.push(e.src));
+    await d.connect(conn);
+    clock.advance(10);
+    await d.setPmksa({ bssid: '02:00:00:00:e0:02', pmkid: Buffer.alloc(16, 1), pmk: PMK, akm: 'WPA-EAP', lifetime: 3600 });
+    await d.driverCmd('SIM_SIGNAL 02:00:00:00:e0:01 -85');
+    clock.advance(10);
+    const assocs = events.filter((e) => e.name === 'assoc').map((e) => e.args[0] as AssocEvent);
+    expect(assocs.map((a) => [a.bssid, a.roam, a.authorized])).toEqual([
+      ['02:00:00:00:e0:01', false, false],
+      ['02:00:00:00:e0:02', true, false],
+    ]);
+    expect(rx).toEqual(['02:00:00:00:e0:01', '02:00:00:00:e0:02']);
+    await d.close();
+  });
+});
+
 describe('scenario files', () => {
   it('every example scenario parses', () => {
     const files = ['conf/sim.ini', ...fs.readdirSync('conf/scenarios').filter((f) => f.endsWith('.ini')).map((f) => `conf/scenarios/${f}`)];

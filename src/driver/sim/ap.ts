@@ -45,7 +45,7 @@ export class SimAp {
   signal: number;
   up: boolean;
   readonly rsne: Buffer;
-  readonly pmk: Buffer | undefined;
+  private pmkCache: Buffer | undefined;
   private gtk: { key: Buffer; idx: number };
   private igtk: { key: Buffer; idx: number } | undefined;
   private session: Session | undefined;
@@ -57,9 +57,14 @@ export class SimAp {
     this.signal = cfg.signal;
     this.up = cfg.up;
     this.rsne = apRsne(cfg);
-    this.pmk = cfg.akm === 'NONE' ? undefined : (cfg.pmk ?? pbkdf2Psk(cfg.passphrase as string, cfg.ssid));
     this.gtk = { key: env.random.bytes(cipherInfo(cfg.group).keyLen), idx: 1 };
     this.igtk = cfg.mfp !== 'none' ? { key: env.random.bytes(cipherInfo(cfg.groupMgmt).keyLen), idx: 4 } : undefined;
+  }
+
+  /** Derived on first association: 1000 APs with distinct SSIDs would otherwise cost 1000 PBKDF2 runs at start. */
+  private get pmk(): Buffer {
+    this.pmkCache ??= this.cfg.pmk ?? pbkdf2Psk(this.cfg.passphrase as string, this.cfg.ssid);
+    return this.pmkCache;
   }
 
   get bssid(): string {
@@ -84,9 +89,9 @@ export class SimAp {
       group: this.cfg.group,
       groupMgmt: this.igtk ? this.cfg.groupMgmt : undefined,
       mfp: this.cfg.mfp !== 'none',
-      pmk: this.pmk as Buffer,
+      pmk: this.pmk,
       // hostapd names the PMKSA in msg 1/4 for 802.1X AKMs, not for PSK.
-      pmkid: this.cfg.akm.includes('EAP') ? pmkidForAkm(this.cfg.akm, this.pmk as Buffer, this.bssid, spa) : undefined,
+      pmkid: this.cfg.akm.includes('EAP') ? pmkidForAkm(this.cfg.akm, this.pmk, this.bssid, spa) : undefined,
       aa: this.bssid,
       spa,
       apRsne: this.rsne,
