@@ -16,7 +16,7 @@
  */
 import fs from 'node:fs';
 import { constants as osConstants } from 'node:os';
-import { debug, error as logError, info, msgdump } from '../log.js';
+import { debug, error as logError, info } from '../log.js';
 import { createDgramSocket, type UnixDgramSocket } from '../client/dgram.js';
 import { atoi } from '../config/cstr.js';
 import { FAIL, OK } from './command-table.js';
@@ -139,7 +139,6 @@ export class CtrlSocket {
       this.reply(this.monitors.setLevel(from, atoi(cmd.slice(6))) ? OK : FAIL, from);
       return;
     }
-    msgdump(() => `RX ${this.label}: ${JSON.stringify(cmd)}`);
     let r: string | Promise<string>;
     try {
       r = this.handler(cmd);
