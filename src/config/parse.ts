@@ -1,9 +1,9 @@
 /**
  * wpa_supplicant.conf reader with wpa_supplicant 2.10's line rules: fgets()
- * buffers (1024 bytes at top level, 2000 inside a network block; the rest of
- * a longer line is dropped), leading blanks and `#` comment lines skipped,
- * a `#` after the last double quote of a line starts a comment, trailing
+ * buffers (512 bytes at top level, 2000 inside a network block; the rest of
+ * a longer line is dropped), leading blanks and `#` comment lines skipped, trailing
  * blanks removed, `network={` ... `}` blocks, and `name=value` lines.
+ * A `#` outside double-quote pairs starts a comment.
  *
  * Deliberate difference: 2.10 keeps reading after a bad line to log every
  * error, then rejects the file; we stop at the first one and report its line.
@@ -25,8 +25,26 @@ export class ConfigParseError extends Error {
   }
 }
 
-const TOP_LINE_MAX = 1024;
+const TOP_LINE_MAX = 512;
 const NETWORK_LINE_MAX = 2000;
+
+/**
+ * A '#' starts a comment unless it sits between a pair of double quotes;
+ * quotes pair up from the left, and an unpaired quote protects nothing.
+ */
+function stripComment(s: string): string {
+  let end = s.indexOf('#');
+  let from = 0;
+  while (end >= 0) {
+    const open = s.indexOf('"', from);
+    if (open < 0 || open > end) break;
+    const close = s.indexOf('"', open + 1);
+    if (close < 0) break;
+    from = close + 1;
+    if (from > end) end = s.indexOf('#', from);
+  }
+  return end >= 0 ? s.slice(0, end) : s;
+}
 
 /** Physical lines with wpa_config_get_line()'s clean-up; yields [lineNumber, text]. */
 class LineReader {
@@ -52,12 +70,7 @@ class LineReader {
       while (s[p] === ' ' || s[p] === '\t' || s[p] === '\r') p++;
       if (s[p] === '#' || s[p] === '\n' || p >= s.length) continue;
       s = s.slice(p);
-      // A '#' only starts a comment after the last double quote of the line.
-      const q1 = s.indexOf('"');
-      const q2 = q1 < 0 ? -1 : s.lastIndexOf('"');
-      const from = q1 >= 0 && q2 > q1 ? q2 : 0;
-      const hash = s.indexOf('#', from);
-      if (hash >= 0) s = s.slice(0, hash);
+      s = stripComment(s);
       s = s.replace(/[\n \t\r]+$/, '');
       if (s === '') continue;
       return s;

@@ -95,6 +95,11 @@ export class ReferenceSupplicant {
     });
   }
 
+  /** Everything the reference printed so far (its error lines carry "Line N:"). */
+  get output(): string {
+    return this.#output;
+  }
+
   /** The real wpa_cli, one-shot. */
   cli(...args: string[]): string {
     return execFileSync(WPA_CLI, ['-p', this.ctrlDir, '-i', this.ifname, ...args], { encoding: 'latin1' });
