@@ -14,6 +14,12 @@ import { debug, error as logError, info, log, MsgLevel } from '../log.js';
 import type { OffloadPolicy } from '../offload/policy.js';
 import type { StationControl } from '../station/api.js';
 import { IdleStation } from '../station/idle.js';
+import { Station } from '../station/station.js';
+import { createDriver, parseDriverParams, UnknownDriverError } from '../driver/index.js';
+import { PmksaCache } from '../rsn/pmksa.js';
+import { PmksaSync } from '../offload/pmksa-sync.js';
+import { stationCommands } from '../ctrl/station-commands.js';
+import { offloadCommands } from '../ctrl/offload-commands.js';
 
 export interface InterfaceParams {
   ifname: string;
@@ -57,20 +63,56 @@ export interface StationSetup {
   offloadPolicy: OffloadPolicy;
 }
 
+/** What createStation() builds: the station and, with a driver, its command modules. */
+interface StationParts {
+  station: StationControl;
+  register(table: CommandTable): void;
+  /** Brings the driver link up (after the control socket is open, so no event is lost). */
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
 /**
- * THE place where an interface's station is built. Today there is no driver
- * backend wired in, so only "no driver" is accepted and the station is the
- * IdleStation; the real station (createDriver(name, params) from
- * src/driver/index.ts + src/station) replaces this body.
+ * THE place where an interface's station is built: no driver gives the
+ * IdleStation (configuration and control only); a driver gives the real
+ * station over that backend, with its PMKSA cache kept in sync with the
+ * firmware and the station and offload commands registered.
  */
-function createStation(setup: StationSetup): StationControl {
-  if (setup.driver !== undefined && setup.driver !== '') throw new UnsupportedDriverError(setup.driver);
-  return new IdleStation(setup.ifname, setup.config);
+function createStation(setup: StationSetup): StationParts {
+  if (setup.driver === undefined || setup.driver === '') {
+    return { station: new IdleStation(setup.ifname, setup.config), register: () => undefined, start: async () => undefined, close: async () => undefined };
+  }
+  let driver;
+  try {
+    driver = createDriver(setup.driver, parseDriverParams(setup.driverParam ?? ''), { ifname: setup.ifname });
+  } catch (e) {
+    if (e instanceof UnknownDriverError) throw new UnsupportedDriverError(setup.driver);
+    throw new InterfaceInitError((e as Error).message);
+  }
+  const policy = setup.offloadPolicy;
+  const pmksaFile = policy.pmksaFile?.replaceAll('%i', setup.ifname);
+  const pmksa = new PmksaSync(new PmksaCache(), driver, setup.ifname, pmksaFile);
+  const station = new Station({ ifname: setup.ifname, driver, config: setup.config, policy, pmksa });
+  return {
+    station,
+    register: (table) => {
+      table.register(stationCommands, { station, config: setup.config, bssidIgnore: [] });
+      table.register(offloadCommands, { station, pmksa, config: setup.config, pmksaTesting: policy.pmksaTesting });
+    },
+    // Entries kept from the last run are in the cache before the driver link
+    // comes up, so the first resync pushes them to the firmware.
+    start: async () => {
+      await pmksa.load();
+      station.start();
+    },
+    close: () => pmksa.close(),
+  };
 }
 
 export class WpaInterface implements InterfaceControl, RoutedInterface {
   readonly control: InterfaceControl = this;
   readonly station: StationControl;
+  private readonly parts: StationParts;
   private readonly table: CommandTable;
   private ctrl: CtrlSocket | undefined;
   private ctrlDir: string | undefined;
@@ -80,17 +122,19 @@ export class WpaInterface implements InterfaceControl, RoutedInterface {
     private cfg: SupplicantConfig,
     private readonly host: InterfaceHost,
   ) {
-    this.station = createStation({
+    this.parts = createStation({
       ifname: params.ifname,
       config: () => this.cfg,
       driver: params.driver,
       driverParam: params.driverParam,
       offloadPolicy: host.offloadPolicy,
     });
+    this.station = this.parts.station;
     // Station events are wpa_msg()s of this interface.
     this.station.on('ctrlEvent', (level, text) => this.event(level, text));
     // Station and offload command modules register here too (see command-table.ts).
     this.table = new CommandTable().register(interfaceCommands, this as InterfaceControl);
+    this.parts.register(this.table);
   }
 
   /** wpa_supplicant_add_iface(): reads the configuration and opens the control socket. */
@@ -98,6 +142,7 @@ export class WpaInterface implements InterfaceControl, RoutedInterface {
     const cfg = await loadConfig(params);
     const iface = new WpaInterface(params, cfg, host);
     iface.openCtrl();
+    await iface.parts.start();
     info(`${params.ifname}: interface ready`);
     return iface;
   }
@@ -178,6 +223,7 @@ export class WpaInterface implements InterfaceControl, RoutedInterface {
   async stop(terminating: boolean): Promise<void> {
     try {
       await this.station.terminate();
+      await this.parts.close();
     } catch (e) {
       logError(`${this.ifname}: station stop failed: ${(e as Error).message}`);
     }

@@ -31,6 +31,13 @@ export const ev = {
   signalChange: (above: boolean, signal: number, noise: number, txrate: number): string =>
     `CTRL-EVENT-SIGNAL-CHANGE above=${above ? 1 : 0} signal=${signal} noise=${noise} txrate=${txrate}`,
   dscpClearAll: (): string => 'CTRL-EVENT-DSCP-POLICY clear_all',
+  /**
+   * Ours, not wpa_supplicant's: who holds the keys of the association and why
+   * (owner=firmware|host, completion as in OFFLOAD_STATUS). The reason text is
+   * last so that it may contain spaces.
+   */
+  keyOwner: (bssid: string, owner: string, completion: string, reason: string): string =>
+    `OFFLOAD-KEY-OWNER bssid=${bssid} owner=${owner} completion=${completion} reason=${reason}`,
 };
 
 /**

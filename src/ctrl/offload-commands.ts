@@ -1,0 +1,114 @@
+/**
+ * PMKSA cache commands in wpa_supplicant 2.10's formats, and OFFLOAD_STATUS,
+ * the one command wpa_supplicant does not have.
+ *
+ * PMKSA_GET and PMKSA_ADD (wpa_supplicant's CONFIG_PMKSA_CACHE_EXTERNAL)
+ * carry PMKs in clear: they answer FAIL unless the daemon's settings enable
+ * them for testing (`[offload] pmksa_testing = true`).
+ */
+import type { PmksaEntry } from '../rsn/pmksa.js';
+import { formatOffloadStatus } from '../offload/audit.js';
+import type { PmksaSync } from '../offload/pmksa-sync.js';
+import type { Station } from '../station/station.js';
+import type { SupplicantConfig } from '../config/config.js';
+import { atoi } from '../config/cstr.js';
+import { FAIL, OK, ReplyBuffer, IFACE_REPLY_SIZE, type CommandSpec } from './command-table.js';
+import { parseMac } from './station-commands.js';
+
+export interface OffloadCommandContext {
+  station: Station;
+  pmksa: PmksaSync;
+  config: () => SupplicantConfig;
+  pmksaTesting: boolean;
+}
+
+/** WPA_KEY_MGMT_* bits (src/common/defs.h): PMKSA_GET / PMKSA_ADD carry the AKM this way. */
+const KEY_MGMT_BITS: Record<string, number> = {
+  'WPA-EAP': 1 << 0,
+  'WPA-PSK': 1 << 1,
+  'FT-EAP': 1 << 5,
+  'FT-PSK': 1 << 6,
+  'WPA-EAP-SHA256': 1 << 7,
+  'WPA-PSK-SHA256': 1 << 8,
+  SAE: 1 << 10,
+  'FT-SAE': 1 << 11,
+  'WPA-EAP-SUITE-B': 1 << 16,
+  'WPA-EAP-SUITE-B-192': 1 << 17,
+};
+
+function pmksaList(c: OffloadCommandContext): string {
+  const out = new ReplyBuffer(IFACE_REPLY_SIZE);
+  out.add('Index / AA / PMKID / expiration (in seconds) / opportunistic\n');
+  const now = c.pmksa.cache.now();
+  c.pmksa.cache.list().forEach((e, i) => {
+    out.add(`${i + 1} ${e.aa} ${e.pmkid.toString('hex')} ${e.expiration - now} ${e.opportunistic ? 1 : 0}\n`);
+  });
+  return out.toString();
+}
+
+/** PMKSA_GET <network id>: "aa pmkid pmk reauth_time expiration akmp opportunistic" per entry. */
+function pmksaGet(c: OffloadCommandContext, args: string): string {
+  if (!c.pmksaTesting) return FAIL;
+  const net = c.config().getNetwork(atoi(args));
+  if (!net) return FAIL;
+  const now = c.pmksa.cache.now();
+  const out = new ReplyBuffer(IFACE_REPLY_SIZE);
+  for (const e of c.pmksa.cache.forNetwork(net.id)) {
+    const line = `${e.aa} ${e.pmkid.toString('hex')} ${e.pmk.toString('hex')} ${e.reauthThreshold - now} ${e.expiration - now} ${KEY_MGMT_BITS[e.akm] ?? 0} ${e.opportunistic ? 1 : 0}\n`;
+    if (!out.add(line)) break;
+  }
+  return out.toString();
+}
+
+/** PMKSA_ADD <network id> <BSSID> <PMKID> <PMK> <reauth_time> <expiration> <akmp> <opportunistic> */
+function pmksaAdd(c: OffloadCommandContext, args: string): string {
+  if (!c.pmksaTesting) return FAIL;
+  const f = args.split(' ');
+  if (f.length !== 8) return FAIL;
+  const net = c.config().getNetwork(atoi(f[0]));
+  const aa = parseMac(f[1]);
+  if (!net || !aa || f[1].length !== 17) return FAIL;
+  if (!/^[0-9a-fA-F]{32}$/.test(f[2]) || !/^[0-9a-fA-F]{32,128}$/.test(f[3]) || f[3].length % 2) return FAIL;
+  const reauth = atoi(f[4]);
+  const expiration = atoi(f[5]);
+  const akmBits = atoi(f[6]);
+  const akm = Object.keys(KEY_MGMT_BITS).find((k) => KEY_MGMT_BITS[k] === akmBits);
+  if (!akm || expiration <= 0 || reauth < 0 || reauth > expiration) return FAIL;
+  try {
+    c.pmksa.cache.add({
+      aa,
+      pmkid: Buffer.from(f[2], 'hex'),
+      pmk: Buffer.from(f[3], 'hex'),
+      akm,
+      networkId: net.id,
+      lifetime: expiration,
+      reauthThresholdPct: Math.floor((reauth * 100) / expiration),
+      opportunistic: atoi(f[7]) !== 0,
+    });
+  } catch {
+    return FAIL;
+  }
+  return OK;
+}
+
+async function offloadStatus(c: OffloadCommandContext): Promise<string> {
+  const keys = c.station.currentAssociation?.keys;
+  let firmware;
+  let firmwareError: string | undefined;
+  try {
+    firmware = c.station.driver.hello ? await c.station.driver.syncState() : undefined;
+    if (!c.station.driver.hello) firmwareError = 'driver link down';
+  } catch (e) {
+    firmwareError = e instanceof Error ? e.message : String(e);
+  }
+  const hostPmksa = c.pmksa.cache.list().map((e: PmksaEntry) => ({ aa: e.aa, pmkid: e.pmkid }));
+  return formatOffloadStatus({ caps: c.station.capabilities, keys, hostPmksa, firmware, firmwareError });
+}
+
+export const offloadCommands: CommandSpec<OffloadCommandContext>[] = [
+  { name: 'PMKSA', form: 'exact', handler: pmksaList },
+  { name: 'PMKSA_FLUSH', form: 'exact', handler: (c) => (c.pmksa.flushAll(), OK) },
+  { name: 'PMKSA_GET', form: 'space', handler: pmksaGet },
+  { name: 'PMKSA_ADD', form: 'space', handler: pmksaAdd },
+  { name: 'OFFLOAD_STATUS', form: 'exact', handler: offloadStatus },
+];

@@ -1,0 +1,147 @@
+/**
+ * Control commands that act on the station: scanning, the BSS table,
+ * connection control, and pass-through to the driver. Replies follow
+ * wpa_supplicant 2.10's ctrl_iface.c for a Wi-Fi (nl80211) station.
+ */
+import type { Station } from '../station/station.js';
+import type { SupplicantConfig } from '../config/config.js';
+import { formatBss, formatScanResults } from './bss-format.js';
+import { FAIL, OK, type CommandSpec } from './command-table.js';
+import { atoi } from '../config/cstr.js';
+
+const MAC_RE = /^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/;
+
+/** hwaddr_aton(): six colon-separated hex pairs; what follows is not looked at. */
+export function parseMac(s: string): string | undefined {
+  const m = s.slice(0, 17);
+  return MAC_RE.test(m) ? m.toLowerCase() : undefined;
+}
+
+export interface StationCommandContext {
+  station: Station;
+  config: () => SupplicantConfig;
+  /** Networks' bssid_ignore is per network; the interface-wide list lives here. */
+  bssidIgnore: string[];
+}
+
+/** ap_scan as set by AP_SCAN (the config global is read-only at run time in wpa_supplicant). */
+function apScan(ctx: StationCommandContext, args: string): string {
+  const v = atoi(args);
+  if (v < 0 || v > 2) return FAIL;
+  return ctx.config().setGlobal('ap_scan', String(v)) ? OK : FAIL;
+}
+
+function signalPoll(ctx: StationCommandContext): string {
+  const cur = ctx.station.currentAssociation;
+  if (!cur || ctx.station.wpaState !== 'COMPLETED') return FAIL;
+  const bss = ctx.station.bss.get(cur.bssid);
+  const noise = bss?.noise ?? -95;
+  return `RSSI=${cur.signal}\nLINKSPEED=0\nNOISE=${noise}\nFREQUENCY=${cur.freq}\nWIDTH=20 MHz\nCENTER_FRQ1=${cur.freq}\n`;
+}
+
+function bssidIgnore(ctx: StationCommandContext, args: string): string {
+  const a = args.trim();
+  if (a === '') return ctx.bssidIgnore.map((b) => `${b}\n`).join('');
+  if (a === 'clear') {
+    ctx.bssidIgnore.length = 0;
+    return OK;
+  }
+  const mac = parseMac(a);
+  if (!mac) return FAIL;
+  if (!ctx.bssidIgnore.includes(mac)) ctx.bssidIgnore.unshift(mac);
+  return OK;
+}
+
+/** BSSID <network id> <bssid>: pin a network to one BSS (00:00:00:00:00:00 clears). */
+function setBssid(ctx: StationCommandContext, args: string): string {
+  const sp = args.indexOf(' ');
+  if (sp < 0) return FAIL;
+  const net = ctx.config().getNetwork(atoi(args.slice(0, sp)));
+  const mac = parseMac(args.slice(sp + 1));
+  if (!net || !mac) return FAIL;
+  if (!net.set('bssid', mac === '00:00:00:00:00:00' ? 'any' : mac)) return FAIL;
+  ctx.station.networkChanged(net, 'bssid');
+  return OK;
+}
+
+function positive(args: string, apply: (n: number) => void, min = 1): string {
+  const n = atoi(args);
+  if (n < min) return FAIL;
+  apply(n);
+  return OK;
+}
+
+/**
+ * Handlers by command name. `space` commands are matched as "NAME " (with the
+ * space, as wpa_supplicant's os_strncmp(buf, "NAME ", n) does); the others exactly.
+ */
+export const stationCommands: CommandSpec<StationCommandContext>[] = [
+  { name: 'SCAN', form: 'exact', handler: (c) => (c.station.userScan() ? OK : 'FAIL-BUSY\n') },
+  { name: 'SCAN', form: 'space', handler: (c) => (c.station.userScan() ? OK : 'FAIL-BUSY\n') },
+  { name: 'SCAN_RESULTS', form: 'exact', handler: (c) => formatScanResults(c.station.bss) },
+  { name: 'ABORT_SCAN', form: 'exact', handler: (c) => (c.station.abortScan() ? OK : FAIL) },
+  { name: 'BSS', form: 'space', handler: (c, a) => formatBss(c.station.bss, a, { currentBssid: c.station.currentAssociation?.bssid }) },
+  { name: 'BSS_FLUSH', form: 'exact', handler: (c) => (c.station.bss.flush(0, c.station.currentAssociation?.bssid), OK) },
+  {
+    name: 'BSS_FLUSH',
+    form: 'space',
+    handler: (c, a) => (c.station.bss.flush(atoi(a), c.station.currentAssociation?.bssid), OK),
+  },
+  { name: 'BSS_EXPIRE_AGE', form: 'space', handler: (c, a) => positive(a, (n) => (c.station.bss.expirationAge = n), 10) },
+  { name: 'BSS_EXPIRE_COUNT', form: 'space', handler: (c, a) => positive(a, (n) => (c.station.bss.expirationScanCount = n)) },
+  { name: 'DISCONNECT', form: 'exact', handler: (c) => (c.station.disconnect(), OK) },
+  { name: 'RECONNECT', form: 'exact', handler: (c) => (c.station.reconnect(false), OK) },
+  { name: 'REASSOCIATE', form: 'exact', handler: (c) => (c.station.reconnect(true), OK) },
+  { name: 'REATTACH', form: 'exact', handler: (c) => (c.station.currentNetworkId === undefined ? FAIL : (c.station.reconnect(true), OK)) },
+  {
+    name: 'ROAM',
+    form: 'space',
+    handler: (c, a) => {
+      const mac = parseMac(a);
+      return mac && c.station.roam(mac) ? OK : FAIL;
+    },
+  },
+  { name: 'BSSID', form: 'space', handler: setBssid },
+  { name: 'BSSID_IGNORE', form: 'prefix', handler: bssidIgnore },
+  { name: 'BLACKLIST', form: 'prefix', handler: bssidIgnore },
+  { name: 'SIGNAL_POLL', form: 'prefix', handler: signalPoll },
+  { name: 'STA_AUTOCONNECT', form: 'space', handler: (c, a) => ((c.station.autoconnect = atoi(a) !== 0), OK) },
+  { name: 'AP_SCAN', form: 'space', handler: apScan },
+  { name: 'SCAN_INTERVAL', form: 'space', handler: (c, a) => positive(a, (n) => (c.station.scanInterval = n), 0) },
+  {
+    name: 'DRIVER',
+    form: 'space',
+    handler: async (c, a) => {
+      try {
+        const r = await c.station.driver.driverCmd(a);
+        return r.endsWith('\n') || r === '' ? r : `${r}\n`;
+      } catch {
+        return FAIL;
+      }
+    },
+  },
+  { name: 'DRIVER_FLAGS', form: 'exact', handler: (c) => driverFlags(c) },
+];
+
+/**
+ * DRIVER_FLAGS: "%016llx:\n" then one name per line in bit order, as
+ * wpa_supplicant prints its WPA_DRIVER_FLAGS_* (src/drivers/driver.h). We set
+ * the offload bits nl80211 would set for the firmware's capabilities; the
+ * backend uses the connect API (no SME flag).
+ */
+function driverFlags(c: StationCommandContext): string {
+  const caps = c.station.capabilities;
+  const flags: [bigint, string, boolean][] = [
+    [0x8n, '4WAY_HANDSHAKE_8021X', caps?.four_way_8021x ?? false],
+    [0x0000000400000000n, 'KEY_MGMT_OFFLOAD', caps?.key_mgmt_offload ?? false],
+    [0x0200000000000000n, '4WAY_HANDSHAKE_PSK', caps?.four_way_psk ?? false],
+  ];
+  let bits = 0n;
+  const names: string[] = [];
+  for (const [bit, name, on] of flags) {
+    if (!on) continue;
+    bits |= bit;
+    names.push(name);
+  }
+  return `${bits.toString(16).padStart(16, '0')}:\n${names.map((n) => `${n}\n`).join('')}`;
+}

@@ -1,0 +1,287 @@
+/**
+ * Key ownership for one association (ARCHITECTURE.md, "Key owner").
+ *
+ * Exactly one side runs the EAPOL-Key exchanges of an association at a time:
+ * the firmware (it completed the 4-way handshake itself) or the host (it runs
+ * the rsn Supplicant). Whoever it is, the host keeps the PTK material (KCK,
+ * KEK, replay counter) current, so it can answer the next group key message,
+ * and pushes it down to a firmware that re-keys while the host sleeps.
+ *
+ * This class decides, never does I/O itself: it is given the driver
+ * operations it may call and the station callbacks through `KeyOwnerHooks`.
+ */
+import { createHash } from 'node:crypto';
+import type { FirmwareMaterial, SetKeyParams } from '../driver/backend.js';
+import * as log from '../log.js';
+import { secret } from '../log.js';
+import { Supplicant, type SupplicantResult } from '../rsn/supplicant.js';
+import { buildEapolStart, classifyEapol } from '../rsn/eapol.js';
+import { kckLength, kekLength } from '../rsn/akm.js';
+
+export type KeyOwner = 'none' | 'firmware' | 'host';
+
+/** How the last 4-way handshake of this association completed (OFFLOAD_STATUS, the key-owner event). */
+export type Completion =
+  | 'pending'
+  | 'firmware-at-assoc'
+  | 'firmware-late'
+  | 'firmware-no-material'
+  | 'host-after-firmware-silence'
+  | 'host-reclaimed'
+  | 'host-only';
+
+export interface AssociationParams {
+  bssid: string;
+  ownAddress: string;
+  akm: string;
+  pairwise: string;
+  group: string;
+  groupMgmt?: string;
+  mfp: boolean;
+  pmk: Buffer;
+  pmkid?: Buffer;
+  ownRsne: Buffer;
+  apRsne: Buffer;
+  /** The host asked the firmware to run the 4-way handshake (PMK went down with connect). */
+  offloadRequested: boolean;
+  /** The firmware accepts set_rekey_data. */
+  gtkRekeyOffload: boolean;
+}
+
+export interface KeyOwnerHooks {
+  txEapol(dst: string, frame: Buffer): void;
+  setKey(params: SetKeyParams): void;
+  setPort(authorized: boolean): void;
+  setRekeyData(kck: Buffer, kek: Buffer, replayCtr: Buffer): void;
+  /** wpa_state moves the station must show. */
+  handshakeState(state: '4WAY_HANDSHAKE' | 'GROUP_HANDSHAKE'): void;
+  /** First completion of this association (or of a roam). */
+  completed(owner: KeyOwner, how: Completion): void;
+  /** A group key handshake finished after completion. */
+  groupRekeyed(owner: KeyOwner): void;
+  /** The exchange cannot complete: the station disconnects with this reason. */
+  failed(reason: number, message: string, wrongKey: boolean): void;
+  /** Owner or reason changed (the key-owner event). */
+  ownerChanged(owner: KeyOwner, how: Completion, why: string): void;
+}
+
+export interface KeyOwnerTimers {
+  /** How long to wait for the firmware after an unauthorized `assoc` (ms). */
+  offloadWaitMs: number;
+  /** wpa_supplicant's authentication timeout after association (ms). */
+  authTimeoutMs: number;
+}
+
+/** A firmware report that was refused, for the log and the tests. */
+export class FirmwareInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FirmwareInputError';
+  }
+}
+
+/** First 8 hex digits of SHA-256: the fingerprint driver-protocol.md uses for keys. */
+export function keyFingerprint(key: Buffer | null | undefined): string | null {
+  return key ? createHash('sha256').update(key).digest('hex').slice(0, 8) : null;
+}
+
+export class AssociationKeys {
+  owner: KeyOwner = 'none';
+  how: Completion = 'pending';
+  private completedOnce = false;
+  private readonly sm: Supplicant;
+  private offloadTimer: NodeJS.Timeout | undefined;
+  private authTimer: NodeJS.Timeout | undefined;
+  /** Completion was reported without KCK/KEK: group messages cannot be answered. */
+  private materialMissing = false;
+  private eapolStartSent = false;
+
+  constructor(
+    readonly params: AssociationParams,
+    private readonly hooks: KeyOwnerHooks,
+    private readonly timers: KeyOwnerTimers,
+  ) {
+    this.sm = new Supplicant({
+      akm: params.akm,
+      pairwise: params.pairwise,
+      group: params.group,
+      groupMgmt: params.groupMgmt,
+      mfp: params.mfp,
+      pmk: params.pmk,
+      pmkid: params.pmkid,
+      aa: params.bssid,
+      spa: params.ownAddress,
+      ownRsne: params.ownRsne,
+      apRsne: params.apRsne,
+    });
+  }
+
+  get bssid(): string {
+    return this.params.bssid;
+  }
+
+  /** The PTK material the host holds now (null before any handshake). */
+  material(): { kck: Buffer; kek: Buffer; replayCounter: Buffer } | null {
+    return this.sm.material();
+  }
+
+  /** Association done. `ev.authorized` tells whether the firmware already ran the 4-way handshake. */
+  onAssoc(authorized: boolean, material: FirmwareMaterial | undefined): void {
+    this.startAuthTimer();
+    if (authorized) {
+      this.firmwareCompleted(material, 'firmware-at-assoc');
+      return;
+    }
+    if (this.params.offloadRequested) {
+      this.offloadTimer = setTimeout(() => this.firmwareSilent(), this.timers.offloadWaitMs);
+      return;
+    }
+    this.setOwner('host', 'host-only', 'firmware cannot offload this AKM or policy forbids it');
+  }
+
+  /** `port_authorized` after an unauthorized `assoc`. */
+  onPortAuthorized(bssid: string, material: FirmwareMaterial): void {
+    if (bssid !== this.params.bssid) throw new FirmwareInputError(`port_authorized for ${bssid}, not the current BSS ${this.params.bssid}`);
+    if (this.owner === 'host') throw new FirmwareInputError('port_authorized after the host took the handshake over');
+    this.firmwareCompleted(material, 'firmware-late');
+  }
+
+  private firmwareCompleted(material: FirmwareMaterial | undefined, how: Completion): void {
+    if (material) {
+      this.checkMaterial(material);
+      this.sm.seedMaterial({ kck: material.kck, kek: material.kek, replayCounter: material.keyReplayCtr });
+      log.debug(() => `OFFLOAD: firmware material adopted replay_ctr=${material.keyReplayCtr.toString('hex')} KCK=${secret(material.kck)} KEK=${secret(material.kek)}`);
+    } else {
+      this.materialMissing = true;
+      how = 'firmware-no-material';
+    }
+    this.clearOffloadTimer();
+    this.clearAuthTimer();
+    this.setOwner('firmware', how, material ? 'firmware completed the 4-way handshake' : 'firmware completed the 4-way handshake without reporting KCK/KEK');
+    this.completeOnce();
+  }
+
+  private checkMaterial(m: FirmwareMaterial): void {
+    if (m.kck.length !== kckLength(this.params.akm)) throw new FirmwareInputError(`KCK of ${m.kck.length} bytes for ${this.params.akm}`);
+    if (m.kek.length !== kekLength(this.params.akm)) throw new FirmwareInputError(`KEK of ${m.kek.length} bytes for ${this.params.akm}`);
+    if (m.keyReplayCtr.length !== 8) throw new FirmwareInputError(`replay counter of ${m.keyReplayCtr.length} bytes`);
+    const cur = this.sm.material()?.replayCounter;
+    if (cur && Buffer.compare(m.keyReplayCtr, cur) < 0) throw new FirmwareInputError(`replay counter ${m.keyReplayCtr.toString('hex')} is behind ${cur.toString('hex')}`);
+  }
+
+  /** The firmware ran a group key handshake itself. */
+  onFirmwareGtkRekey(bssid: string, replayCtr: Buffer): void {
+    if (bssid !== this.params.bssid) throw new FirmwareInputError(`gtk_rekey for ${bssid}, not the current BSS ${this.params.bssid}`);
+    if (replayCtr.length !== 8) throw new FirmwareInputError(`replay counter of ${replayCtr.length} bytes`);
+    if (!this.sm.advanceReplayCounter(replayCtr)) throw new FirmwareInputError(`replay counter ${replayCtr.toString('hex')} goes backwards`);
+  }
+
+  /** An EAPOL frame the firmware did not consume. */
+  onEapol(src: string, frame: Buffer): void {
+    const kind = classifyEapol(frame);
+    if (kind === 'pairwise-1' && this.owner !== 'host') {
+      // Whatever we expected, a msg 1/4 reaching the host means the firmware
+      // is not running this handshake: take it over with the PMK we hold.
+      const why = this.owner === 'firmware'
+        ? (this.materialMissing ? 'host restarted the 4-way handshake to reclaim keys' : 'AP started a PTK rekey that reached the host')
+        : 'firmware forwarded EAPOL-Key msg 1/4 instead of completing';
+      this.clearOffloadTimer();
+      this.setOwner('host', this.owner === 'firmware' ? 'host-reclaimed' : 'host-after-firmware-silence', why);
+      this.materialMissing = false;
+    } else if (kind === 'group-1' && this.materialMissing) {
+      // Completion came without KCK/KEK (nl80211 PORT_AUTHORIZED style): we
+      // cannot verify this frame. Rather than let the AP time us out, ask
+      // it to run a fresh 4-way handshake that the host will own.
+      log.info('OFFLOAD: group key message without PTK material; requesting a new 4-way handshake');
+      this.sendEapolStart();
+      return;
+    }
+    if (src !== this.params.bssid) log.debug(`EAPOL from ${src}, associated with ${this.params.bssid}`);
+    this.apply(this.sm.receive(frame));
+  }
+
+  private apply(r: SupplicantResult): void {
+    if (r.dropped) log.info(`WPA: dropped EAPOL-Key frame: ${r.dropped}`);
+    for (const k of r.install) {
+      this.hooks.setKey({ kind: k.kind, idx: k.idx, cipher: k.cipher, key: k.key, rsc: k.rsc, addr: k.kind === 'pairwise' ? this.params.bssid : 'ff:ff:ff:ff:ff:ff' });
+    }
+    if (r.event === '4way-started') this.hooks.handshakeState('4WAY_HANDSHAKE');
+    for (const f of r.tx) this.hooks.txEapol(this.params.bssid, f);
+    if (r.failure) {
+      this.clearTimers();
+      this.hooks.failed(r.failure.reason, r.failure.message, r.failure.reason === 15 || r.failure.reason === 14);
+      return;
+    }
+    if (r.event === '4way-complete' || r.event === 'ptk-rekeyed') {
+      this.clearAuthTimer();
+      if (this.owner !== 'host') this.setOwner('host', 'host-only', 'host ran the 4-way handshake');
+      this.hooks.setPort(true);
+      this.pushRekeyData();
+      this.completeOnce();
+    } else if (r.event === 'group-complete') {
+      this.pushRekeyData();
+      if (this.completedOnce) this.hooks.groupRekeyed(this.owner);
+      else this.completeOnce();
+    }
+  }
+
+  private completeOnce(): void {
+    if (this.completedOnce) return;
+    this.completedOnce = true;
+    this.hooks.completed(this.owner, this.how);
+  }
+
+  /** Host to firmware: the firmware can run the next GTK rekey with what the host holds. */
+  private pushRekeyData(): void {
+    if (!this.params.gtkRekeyOffload) return;
+    const m = this.sm.material();
+    if (m) this.hooks.setRekeyData(m.kck, m.kek, m.replayCounter);
+  }
+
+  private firmwareSilent(): void {
+    this.offloadTimer = undefined;
+    if (this.owner !== 'none') return;
+    this.setOwner('host', 'host-after-firmware-silence', `no completion from the firmware within ${this.timers.offloadWaitMs} ms; sent EAPOL-Start`);
+    this.sendEapolStart();
+  }
+
+  private sendEapolStart(): void {
+    this.eapolStartSent = true;
+    this.hooks.txEapol(this.params.bssid, buildEapolStart());
+  }
+
+  get requestedRestart(): boolean {
+    return this.eapolStartSent;
+  }
+
+  private setOwner(owner: KeyOwner, how: Completion, why: string): void {
+    this.owner = owner;
+    this.how = how;
+    this.hooks.ownerChanged(owner, how, why);
+  }
+
+  private startAuthTimer(): void {
+    this.clearAuthTimer();
+    this.authTimer = setTimeout(() => {
+      this.authTimer = undefined;
+      if (this.completedOnce) return;
+      this.clearTimers();
+      this.hooks.failed(15, 'Authentication with the AP timed out', false);
+    }, this.timers.authTimeoutMs);
+  }
+
+  private clearOffloadTimer(): void {
+    if (this.offloadTimer) clearTimeout(this.offloadTimer);
+    this.offloadTimer = undefined;
+  }
+
+  private clearAuthTimer(): void {
+    if (this.authTimer) clearTimeout(this.authTimer);
+    this.authTimer = undefined;
+  }
+
+  clearTimers(): void {
+    this.clearOffloadTimer();
+    this.clearAuthTimer();
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * The PMKSA cache kept equal on host and firmware.
+ *
+ * The host cache (rsn PmksaCache) is the source of truth. Every change it
+ * reports is mirrored to the driver; entries the firmware creates join the
+ * host cache. On every new driver link and after a firmware restart the
+ * firmware's table is rebuilt from scratch (flush, then every entry), so the
+ * firmware never holds an entry the host does not know, and the host never
+ * believes the firmware holds one it lost.
+ *
+ * Optionally the cache is kept in a file (mode 0600) so that a restarted
+ * daemon can still roam fast; wpa_supplicant has no such thing.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { DriverBackend, DriverCapabilities } from '../driver/backend.js';
+import * as log from '../log.js';
+import { PmksaCache, type PmksaEntry } from '../rsn/pmksa.js';
+
+export class PmksaSync {
+  private caps: DriverCapabilities | undefined;
+  private saveTimer: NodeJS.Timeout | undefined;
+  /** Set while an entry from the firmware is being added, so it is not echoed back. */
+  private fromFirmware = false;
+
+  constructor(
+    readonly cache: PmksaCache,
+    private readonly driver: DriverBackend,
+    private readonly ifname: string,
+    private readonly file?: string,
+  ) {
+    cache.on('change', (kind, entry) => this.mirror(kind, entry));
+  }
+
+  /** Mirror one host-cache change to the firmware. */
+  private mirror(kind: string, entry: PmksaEntry | undefined): void {
+    this.scheduleSave();
+    if (!this.driver.hello || this.fromFirmware) return;
+    const op = (name: string, p: Promise<unknown>): void => {
+      p.catch((e) => log.warning(`${this.ifname}: PMKSA sync: ${name} failed: ${e instanceof Error ? e.message : String(e)}`));
+    };
+    switch (kind) {
+      case 'added':
+      case 'replaced':
+        if (entry) op('set_pmksa', this.driver.setPmksa(this.params(entry)));
+        break;
+      case 'expired':
+      case 'removed':
+        if (entry) op('del_pmksa', this.driver.delPmksa(entry.aa, entry.pmkid));
+        break;
+      case 'flushed':
+        op('flush_pmksa', this.driver.flushPmksa());
+        break;
+    }
+  }
+
+  private params(e: PmksaEntry) {
+    const lifetime = Math.max(0, Math.round(e.expiration - this.cache.now()));
+    return {
+      bssid: e.aa,
+      pmkid: e.pmkid,
+      pmk: this.caps?.pmksa_offload ? e.pmk : undefined,
+      akm: e.akm,
+      lifetime,
+    };
+  }
+
+  /** Rebuilds the firmware's table from the host's (new driver link, firmware restart). */
+  async resync(caps: DriverCapabilities): Promise<void> {
+    this.caps = caps;
+    await this.driver.flushPmksa();
+    for (const e of this.cache.list()) await this.driver.setPmksa(this.params(e));
+    log.debug(`${this.ifname}: PMKSA sync: firmware table rebuilt with ${this.cache.list().length} entries`);
+  }
+
+  lookup(aa: string, networkId: number, akm: string): PmksaEntry | undefined {
+    const e = this.cache.get(aa, networkId);
+    return e && e.akm === akm ? e : undefined;
+  }
+
+  /** An entry the firmware created (pmksa_added, or PMK/PMKID in an assoc). */
+  addFromFirmware(aa: string, pmkid: Buffer, pmk: Buffer, akm: string, lifetime: number | undefined, networkId: number | undefined): PmksaEntry {
+    this.fromFirmware = true;
+    try {
+      return this.cache.add({ aa: aa.toLowerCase(), pmkid, pmk, akm, networkId: networkId ?? -1, lifetime, opportunistic: false });
+    } finally {
+      this.fromFirmware = false;
+    }
+  }
+
+  /** A firmware-completed roam used this entry: it is no longer merely opportunistic. */
+  markUsed(e: PmksaEntry): void {
+    e.opportunistic = false;
+    this.scheduleSave();
+  }
+
+  dropNetwork(networkId: number): void {
+    this.cache.removeNetwork(networkId);
+  }
+
+  flushAll(): void {
+    this.cache.flush();
+  }
+
+  /* ------------------------------------------------------- persistence */
+
+  async load(): Promise<void> {
+    if (!this.file) return;
+    let text: string;
+    try {
+      text = await fs.readFile(this.file, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') log.warning(`${this.ifname}: PMKSA file ${this.file}: ${(e as Error).message}`);
+      return;
+    }
+    try {
+      const n = this.cache.importJson(text);
+      log.info(`${this.ifname}: PMKSA cache: ${n} entries restored from ${this.file}`);
+    } catch (e) {
+      log.warning(`${this.ifname}: PMKSA file ${this.file} ignored: ${(e as Error).message}`);
+    }
+  }
+
+  private scheduleSave(): void {
+    if (!this.file || this.saveTimer) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = undefined;
+      this.save().catch((e) => log.warning(`${this.ifname}: PMKSA file ${this.file}: ${(e as Error).message}`));
+    }, 50);
+  }
+
+  /** Atomic write, mode 0600: the file holds PMKs. */
+  async save(): Promise<void> {
+    if (!this.file) return;
+    const tmp = path.join(path.dirname(this.file), `.${path.basename(this.file)}.${process.pid}.tmp`);
+    const fh = await fs.open(tmp, 'w', 0o600);
+    try {
+      await fh.writeFile(this.cache.exportJson());
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await fs.rename(tmp, this.file);
+  }
+
+  async close(): Promise<void> {
+    if (this.saveTimer) {
+      clearTimeout(this.saveTimer);
+      this.saveTimer = undefined;
+      await this.save();
+    }
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * When the host asks the firmware to run the 4-way handshake.
+ *
+ * Offload is requested only when the firmware advertises it for the AKM's
+ * family (`four_way_psk` / `four_way_8021x`), the AKM and the daemon's policy
+ * allow it, and wpa_supplicant's own global `key_mgmt_offload` (default 1) is
+ * not 0 — so a wpa_supplicant.conf that turns offload off still does.
+ */
+import type { DriverCapabilities } from '../driver/backend.js';
+
+export interface OffloadPolicy {
+  /** Let the firmware run the 4-way handshake for PSK AKMs. */
+  psk: boolean;
+  /** The same for 802.1X AKMs (the PMK comes from EAP or a cached PMKSA). */
+  ieee8021x: boolean;
+  /**
+   * After an unauthorized `assoc`, how long to wait for `port_authorized` or a
+   * forwarded msg 1/4 before the host sends EAPOL-Start itself (ms).
+   */
+  offloadWaitMs: number;
+  /** wpa_supplicant's authentication timeout after association (ms): 10 s for WPA. */
+  authTimeoutMs: number;
+  /** Where to keep the PMKSA cache across restarts; undefined = not kept. */
+  pmksaFile?: string;
+  /** PMKSA_GET / PMKSA_ADD expose PMKs: allowed only for testing. */
+  pmksaTesting: boolean;
+}
+
+export const DEFAULT_POLICY: OffloadPolicy = {
+  psk: true,
+  ieee8021x: true,
+  offloadWaitMs: 1000,
+  authTimeoutMs: 10_000,
+  pmksaTesting: false,
+};
+
+const PSK_FAMILY = new Set(['WPA-PSK', 'WPA-PSK-SHA256', 'FT-PSK']);
+const IEEE8021X_FAMILY = new Set(['WPA-EAP', 'WPA-EAP-SHA256', 'FT-EAP', 'WPA-EAP-SUITE-B', 'WPA-EAP-SUITE-B-192']);
+
+export function wantsOffload(
+  policy: OffloadPolicy,
+  config: { getGlobal(name: string): string | undefined },
+  caps: DriverCapabilities | undefined,
+  akm: string,
+): boolean {
+  if (!caps) return false;
+  if (config.getGlobal('key_mgmt_offload') === '0') return false;
+  if (caps.akms.length > 0 && !caps.akms.includes(akm)) return false;
+  if (PSK_FAMILY.has(akm)) return policy.psk && caps.four_way_psk;
+  if (IEEE8021X_FAMILY.has(akm)) return policy.ieee8021x && caps.four_way_8021x;
+  return false;
+}

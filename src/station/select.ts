@@ -1,0 +1,108 @@
+/**
+ * Network and BSS selection, after wpa_supplicant's wpa_supplicant_select_bss():
+ * networks in priority groups (highest first), a BSS matches a network when the
+ * SSID (and BSSID, if pinned) match and the security of the BSS's RSNE fits the
+ * network's key_mgmt / pairwise / group / ieee80211w; among matches the
+ * strongest signal wins.
+ */
+import type { NetworkConfig } from '../config/network.js';
+import { parseRsne, type Rsne } from '../rsn/rsne.js';
+import { bssRsne, type BssEntry } from './bss-table.js';
+
+/** The security parameters chosen for one association. */
+export interface SecurityChoice {
+  akm: string;
+  pairwise: string;
+  group: string;
+  groupMgmt?: string;
+  /** Management frame protection in use (MFPC on both sides). */
+  mfp: boolean;
+  /** The AP requires it (MFPR). */
+  mfpRequired: boolean;
+  apRsne: Buffer;
+  rsne: Rsne;
+}
+
+/** wpa_supplicant's AKM preference when a BSS offers several the network allows. */
+const AKM_PREFERENCE = ['FT-SAE', 'SAE', 'FT-PSK', 'WPA-PSK-SHA256', 'WPA-PSK', 'FT-EAP', 'WPA-EAP-SHA256', 'WPA-EAP'];
+const PAIRWISE_PREFERENCE = ['GCMP-256', 'CCMP-256', 'GCMP', 'CCMP', 'TKIP'];
+/** AKMs this host can run the 4-way handshake for (PSK family); others need the firmware. */
+export const PSK_AKMS = new Set(['WPA-PSK', 'WPA-PSK-SHA256', 'FT-PSK']);
+
+/**
+ * Returns the security to use with `bss` for `net`, or undefined when the two
+ * cannot agree. `pmfDefault` is the global `pmf` option, used for ieee80211w=3.
+ */
+export function chooseSecurity(net: NetworkConfig, bss: BssEntry, pmfDefault: number): SecurityChoice | undefined {
+  const raw = bssRsne(bss);
+  if (!raw) return undefined; // open and WPA1-only networks are out of scope for a key-management daemon
+  let rsne: Rsne;
+  try {
+    rsne = parseRsne(raw);
+  } catch {
+    return undefined;
+  }
+  if (!net.proto.includes('RSN')) return undefined;
+  const akm = AKM_PREFERENCE.find((a) => net.keyMgmt.includes(a) && rsne.akms.includes(a));
+  if (!akm) return undefined;
+  const pairwise = PAIRWISE_PREFERENCE.find((c) => net.pairwise.includes(c) && rsne.pairwise.includes(c));
+  if (!pairwise) return undefined;
+  if (!net.group.includes(rsne.group)) return undefined;
+  const w = net.ieee80211w === 3 ? pmfDefault : net.ieee80211w;
+  const apCapable = rsne.mfpc;
+  const apRequired = rsne.mfpr;
+  if (w === 2 && !apCapable) return undefined;
+  if (w === 0 && apRequired) return undefined;
+  const mfp = w > 0 && apCapable;
+  return {
+    akm,
+    pairwise,
+    group: rsne.group,
+    groupMgmt: mfp ? (rsne.groupMgmt ?? 'AES-128-CMAC') : undefined,
+    mfp,
+    mfpRequired: w === 2,
+    apRsne: Buffer.from(raw),
+    rsne,
+  };
+}
+
+/** The network has what it takes to authenticate with this AKM. */
+export function hasCredentials(net: NetworkConfig, akm: string): boolean {
+  if (PSK_AKMS.has(akm)) return net.passphrase !== undefined || net.psk !== undefined;
+  if (akm === 'SAE' || akm === 'FT-SAE') return net.saePassword !== undefined || net.passphrase !== undefined;
+  return false;
+}
+
+export interface Candidate {
+  net: NetworkConfig;
+  bss: BssEntry;
+  sec: SecurityChoice;
+}
+
+export function selectCandidate(
+  networks: readonly NetworkConfig[],
+  bsses: readonly BssEntry[],
+  usable: (net: NetworkConfig) => boolean,
+  bssUsable: (bss: BssEntry) => boolean,
+  pmfDefault: number,
+): Candidate | undefined {
+  const enabled = networks.filter((n) => n.disabled === 0 && usable(n));
+  const priorities = [...new Set(enabled.map((n) => n.priority))].sort((a, b) => b - a);
+  for (const prio of priorities) {
+    let best: Candidate | undefined;
+    for (const net of enabled.filter((n) => n.priority === prio)) {
+      for (const bss of bsses) {
+        if (!bssUsable(bss)) continue;
+        if (!net.ssid || !net.ssid.equals(bss.ssid)) continue;
+        if (net.bssid && net.bssid !== bss.bssid) continue;
+        if (net.bssidIgnore.includes(bss.bssid)) continue;
+        if (net.bssidAccept.length > 0 && !net.bssidAccept.includes(bss.bssid)) continue;
+        const sec = chooseSecurity(net, bss, pmfDefault);
+        if (!sec || !hasCredentials(net, sec.akm)) continue;
+        if (!best || bss.level > best.bss.level) best = { net, bss, sec };
+      }
+    }
+    if (best) return best;
+  }
+  return undefined;
+}

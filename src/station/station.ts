@@ -1,0 +1,657 @@
+/**
+ * The station: wpa_supplicant's connection state machine (wpa_supplicant.c,
+ * events.c, scan.c) on top of a DriverBackend. It scans, selects a network,
+ * connects, and hands the association's EAPOL-Key work to the offload layer's
+ * AssociationKeys, which decides whether the firmware or the host runs it.
+ * The station neither knows nor cares which driver backend it has.
+ */
+import { EventEmitter } from 'node:events';
+import type { SupplicantConfig } from '../config/config.js';
+import type { NetworkConfig } from '../config/network.js';
+import type { AssocEvent, DriverBackend, HelloResult, ScanBss } from '../driver/backend.js';
+import * as log from '../log.js';
+import { MsgLevel } from '../log.js';
+import { AssociationKeys, FirmwareInputError, type Completion, type KeyOwner } from '../offload/key-owner.js';
+import type { OffloadPolicy } from '../offload/policy.js';
+import { wantsOffload } from '../offload/policy.js';
+import type { PmksaSync } from '../offload/pmksa-sync.js';
+import { pbkdf2Psk } from '../rsn/crypto.js';
+import { buildRsne } from '../rsn/rsne.js';
+import type { NetworkRef, StationControl, StationEvents } from './api.js';
+import { BssTable, type BssEntry } from './bss-table.js';
+import { ev, ssidTxt } from './events.js';
+import { chooseSecurity, selectCandidate, type SecurityChoice } from './select.js';
+import { stateAtLeast, type WpaState } from './state.js';
+import { TempDisableTable } from './temp-disable.js';
+
+/** 802.11 reason codes used here. */
+export const Reason = {
+  UNSPECIFIED: 1,
+  DEAUTH_LEAVING: 3,
+  MICHAEL_MIC_FAILURE: 14,
+  FOURWAY_HANDSHAKE_TIMEOUT: 15,
+  IE_IN_4WAY_DIFFERS: 17,
+} as const;
+
+/** One association as the station tracks it. */
+interface Current {
+  net: NetworkConfig;
+  bssid: string;
+  freq: number;
+  ssid: Buffer;
+  sec: SecurityChoice;
+  keys: AssociationKeys | undefined;
+  signal: number;
+}
+
+export interface StationOptions {
+  ifname: string;
+  driver: DriverBackend;
+  /** The configuration in force; RECONFIGURE replaces the object, so it is read through this. */
+  config: () => SupplicantConfig;
+  policy: OffloadPolicy;
+  pmksa: PmksaSync;
+  /** Seconds; injectable for tests of expiry. */
+  now?: () => number;
+}
+
+export class Station extends EventEmitter<StationEvents> implements StationControl {
+  wpaState: WpaState = 'DISCONNECTED';
+  ownAddress = '00:00:00:00:00:00';
+  readonly bss: BssTable;
+  private readonly tempDisabled = new TempDisableTable();
+  private readonly now: () => number;
+  private current: Current | undefined;
+  /** Where a connect is under way (before `assoc`). */
+  private connecting: Current | undefined;
+  /** DISCONNECT was given; only RECONNECT / SELECT / REASSOCIATE clear it. */
+  private userDisconnected = false;
+  autoconnect = true;
+  /** SCAN_INTERVAL, seconds between scans while looking for a network. */
+  scanInterval = 5;
+  private scanTimer: NodeJS.Timeout | undefined;
+  private reenableTimer: NodeJS.Timeout | undefined;
+  private scanning = false;
+  /** Consecutive connection failures, for the reconnect back-off. */
+  private failures = 0;
+  private hello: HelloResult | null = null;
+  lastSignal: { signal: number; noise: number } | undefined;
+  private terminated = false;
+
+  constructor(private readonly opts: StationOptions) {
+    super();
+    this.now = opts.now ?? (() => Date.now() / 1000);
+    this.bss = new BssTable(
+      {
+        added: (e) => this.event(ev.bssAdded(e.id, e.bssid)),
+        removed: (e) => this.event(ev.bssRemoved(e.id, e.bssid)),
+      },
+      this.now,
+    );
+    this.attachDriver();
+  }
+
+  get driver(): DriverBackend {
+    return this.opts.driver;
+  }
+
+  get capabilities(): HelloResult['capabilities'] | undefined {
+    return this.hello?.capabilities;
+  }
+
+  private get config(): SupplicantConfig {
+    return this.opts.config();
+  }
+
+  start(): void {
+    this.opts.driver.start();
+  }
+
+  /** A wpa_msg() of this interface: the interface logs it and sends it to monitors. */
+  private event(text: string, level: number = MsgLevel.INFO): void {
+    this.emit('ctrlEvent', level, text);
+  }
+
+  private setState(s: WpaState): void {
+    if (s === this.wpaState) return;
+    log.debug(`${this.opts.ifname}: State: ${this.wpaState} -> ${s}`);
+    this.wpaState = s;
+  }
+
+  /* ---------------------------------------------------------------- driver */
+
+  private attachDriver(): void {
+    const d = this.opts.driver;
+    const guard = <A extends unknown[]>(name: string, fn: (...a: A) => void | Promise<void>) =>
+      (...a: A): void => {
+        try {
+          const r = fn(...a);
+          if (r instanceof Promise) r.catch((e) => this.driverEventError(name, e));
+        } catch (e) {
+          this.driverEventError(name, e);
+        }
+      };
+    d.on('link_up', guard('link_up', (h) => this.onLinkUp(h)));
+    d.on('link_down', guard('link_down', () => this.onLinkLost('driver link lost')));
+    d.on('firmware_restarted', guard('firmware_restarted', () => this.onFirmwareRestarted()));
+    d.on('scan_started', guard('scan_started', () => this.event(ev.scanStarted())));
+    d.on('scan_results', guard('scan_results', (bss) => this.onScanResults(bss)));
+    d.on('assoc', guard('assoc', (a) => this.onAssoc(a)));
+    d.on('port_authorized', guard('port_authorized', (p) => this.onPortAuthorized(p.bssid, p.material)));
+    d.on('assoc_reject', guard('assoc_reject', (r) => this.onAssocReject(r.bssid, r.status, r.timeout)));
+    d.on('eapol_rx', guard('eapol_rx', (e) => this.onEapolRx(e.src, e.data)));
+    d.on('gtk_rekey', guard('gtk_rekey', (g) => this.onFirmwareGtkRekey(g.bssid, g.replayCtr)));
+    d.on('pmksa_added', guard('pmksa_added', (p) => {
+      this.opts.pmksa.addFromFirmware(p.bssid, p.pmkid, p.pmk, p.akm, p.lifetime, this.current?.net.id);
+    }));
+    d.on('disconnected', guard('disconnected', (x) => this.onDisconnected(x.bssid, x.reason, x.locallyGenerated)));
+    d.on('signal', guard('signal', (s) => this.onSignal(s.bssid, s.signal)));
+  }
+
+  /** Bad input from the firmware: logged, state left as it was, daemon keeps running. */
+  private driverEventError(name: string, e: unknown): void {
+    if (e instanceof FirmwareInputError) log.warning(`${this.opts.ifname}: OFFLOAD: ignored ${name} from driver: ${e.message}`);
+    else log.error(`${this.opts.ifname}: driver event ${name} failed: ${e instanceof Error ? e.message : String(e)}`);
+  }
+
+  private async onLinkUp(h: HelloResult): Promise<void> {
+    this.hello = h;
+    this.ownAddress = h.address.toLowerCase();
+    log.info(`${this.opts.ifname}: driver ${this.opts.driver.name} up, own address ${this.ownAddress}`);
+    await this.opts.pmksa.resync(h.capabilities);
+    if (this.current || this.connecting) this.onLinkLost('driver reconnected; firmware state is gone');
+    else this.requestScan(0);
+  }
+
+  private async onFirmwareRestarted(): Promise<void> {
+    log.warning(`${this.opts.ifname}: firmware restarted: resyncing PMKSA cache and reconnecting`);
+    if (this.hello) await this.opts.pmksa.resync(this.hello.capabilities);
+    if (this.current || this.connecting) this.onLinkLost('firmware restarted');
+  }
+
+  /** The association is gone without a disconnect event (driver link or firmware lost). */
+  private onLinkLost(why: string): void {
+    const cur = this.current ?? this.connecting;
+    if (!cur) {
+      if (this.wpaState !== 'DISCONNECTED') this.setState('DISCONNECTED');
+      return;
+    }
+    log.info(`${this.opts.ifname}: association with ${cur.bssid} lost: ${why}`);
+    this.endAssociation();
+    this.event(ev.disconnected(cur.bssid, Reason.DEAUTH_LEAVING, true));
+    this.setState('DISCONNECTED');
+    this.requestScan(100);
+  }
+
+  /* ----------------------------------------------------------------- scan */
+
+  /** SCAN command: returns false (FAIL-BUSY) when a scan is already running. */
+  userScan(): boolean {
+    if (this.scanning) return false;
+    this.startScan();
+    return true;
+  }
+
+  abortScan(): boolean {
+    if (!this.scanning) return false;
+    this.scanning = false;
+    return true;
+  }
+
+  private wantsConnection(): boolean {
+    return !this.terminated && !this.userDisconnected && this.autoconnect && !this.current && !this.connecting;
+  }
+
+  private requestScan(delayMs: number): void {
+    if (this.scanTimer) clearTimeout(this.scanTimer);
+    this.scanTimer = undefined;
+    if (!this.wantsConnection()) {
+      if (!this.current && !this.connecting) this.setState(this.hasEnabledNetwork() ? 'DISCONNECTED' : 'INACTIVE');
+      return;
+    }
+    if (!this.hasEnabledNetwork()) {
+      this.setState('INACTIVE');
+      return;
+    }
+    this.scanTimer = setTimeout(() => {
+      this.scanTimer = undefined;
+      if (this.wantsConnection()) this.startScan();
+    }, delayMs);
+  }
+
+  private hasEnabledNetwork(): boolean {
+    return this.config.networks.some((n) => n.disabled === 0);
+  }
+
+  private startScan(): void {
+    if (!this.opts.driver.hello) return;
+    this.scanning = true;
+    if (!this.current && !this.connecting) this.setState('SCANNING');
+    const ssids = this.config.networks.filter((n) => n.disabled === 0 && n.scanSsid && n.ssid).map((n) => n.ssid as Buffer);
+    this.opts.driver.scan(ssids.length ? { ssids } : {}).catch((e) => {
+      this.scanning = false;
+      this.event(ev.scanFailed(-1));
+      log.warning(`${this.opts.ifname}: scan failed: ${e instanceof Error ? e.message : String(e)}`);
+      this.requestScan(this.scanInterval * 1000);
+    });
+  }
+
+  private onScanResults(results: ScanBss[]): void {
+    this.scanning = false;
+    this.bss.update(results);
+    this.event(ev.scanResults());
+    if (this.current) this.refreshCurrentSignal();
+    if (this.wantsConnection()) this.selectAndConnect();
+    else if (!this.current && !this.connecting) this.setState(this.hasEnabledNetwork() && !this.userDisconnected ? 'DISCONNECTED' : 'INACTIVE');
+  }
+
+  private refreshCurrentSignal(): void {
+    const b = this.current && this.bss.get(this.current.bssid);
+    if (b && this.current) this.current.signal = b.level;
+  }
+
+  /* -------------------------------------------------------------- connect */
+
+  private selectAndConnect(): void {
+    this.reenableExpired();
+    const pmf = Number(this.config.getGlobal('pmf') ?? '0') || 0;
+    const cand = selectCandidate(
+      this.config.networks,
+      this.bss.list(),
+      (n) => !this.tempDisabled.isDisabled(n.id, this.now()),
+      () => true,
+      pmf,
+    );
+    if (!cand) {
+      this.event(ev.networkNotFound());
+      this.setState('DISCONNECTED');
+      this.requestScan(this.scanInterval * 1000);
+      return;
+    }
+    this.connectTo(cand.net, cand.bss, cand.sec);
+  }
+
+  /** The PMK for a PSK network: the raw PSK or PBKDF2(passphrase, SSID), cached by rsn. */
+  private pskPmk(net: NetworkConfig): Buffer | undefined {
+    if (net.psk) return net.psk;
+    const passphrase = net.state.passphrase;
+    if (passphrase !== undefined && net.ssid) return pbkdf2Psk(passphrase, net.ssid);
+    return undefined;
+  }
+
+  private connectTo(net: NetworkConfig, bss: BssEntry, sec: SecurityChoice): void {
+    const pmksa = this.opts.pmksa.lookup(bss.bssid, net.id, sec.akm);
+    const pmk = pmksa?.pmk ?? this.pskPmk(net);
+    if (!pmk) {
+      log.warning(`${this.opts.ifname}: no PMK for network ${net.id} (${sec.akm})`);
+      this.tempDisable(net, 'AUTH_FAILED');
+      this.requestScan(this.scanInterval * 1000);
+      return;
+    }
+    const ownRsne = buildRsne({
+      group: sec.group,
+      pairwise: [sec.pairwise],
+      akms: [sec.akm],
+      mfpc: sec.mfp,
+      mfpr: sec.mfp && sec.mfpRequired,
+      pmkids: pmksa ? [pmksa.pmkid] : [],
+      groupMgmt: sec.groupMgmt,
+    });
+    const offload = wantsOffload(this.opts.policy, this.config, this.hello?.capabilities, sec.akm);
+    this.connecting = { net, bssid: bss.bssid, freq: bss.freq, ssid: bss.ssid, sec, keys: undefined, signal: bss.level };
+    this.connecting.keys = this.newKeys(this.connecting, pmk, pmksa?.pmkid, ownRsne, offload);
+    this.setState('ASSOCIATING');
+    this.event(ev.trying(bss.bssid, ssidTxt(bss.ssid), bss.freq));
+    this.opts.driver
+      .connect({
+        bssid: bss.bssid,
+        ssid: bss.ssid,
+        freq: bss.freq,
+        ies: ownRsne,
+        akm: sec.akm,
+        pairwise: sec.pairwise,
+        group: sec.group,
+        mfp: sec.mfpRequired ? 'required' : sec.mfp ? 'optional' : 'none',
+        pmk: offload ? pmk : undefined,
+        pmkid: pmksa?.pmkid,
+      })
+      .catch((e) => {
+        log.warning(`${this.opts.ifname}: connect failed: ${e instanceof Error ? e.message : String(e)}`);
+        if (this.connecting?.bssid !== bss.bssid) return;
+        this.endAssociation();
+        this.connectionFailed(net, 'CONN_FAILED');
+      });
+  }
+
+  private newKeys(cur: Current, pmk: Buffer, pmkid: Buffer | undefined, ownRsne: Buffer, offload: boolean): AssociationKeys {
+    const caps = this.hello?.capabilities;
+    return new AssociationKeys(
+      {
+        bssid: cur.bssid,
+        ownAddress: this.ownAddress,
+        akm: cur.sec.akm,
+        pairwise: cur.sec.pairwise,
+        group: cur.sec.group,
+        groupMgmt: cur.sec.groupMgmt,
+        mfp: cur.sec.mfp,
+        pmk,
+        pmkid,
+        ownRsne,
+        apRsne: cur.sec.apRsne,
+        offloadRequested: offload,
+        gtkRekeyOffload: caps?.gtk_rekey_offload ?? false,
+      },
+      {
+        txEapol: (dst, frame) => this.driverOp('tx_eapol', this.opts.driver.txEapol(dst, frame)),
+        setKey: (p) => this.driverOp('set_key', this.opts.driver.setKey(p)),
+        setPort: (a) => this.driverOp('set_port', this.opts.driver.setPort(a)),
+        setRekeyData: (kck, kek, replayCtr) =>
+          this.driverOp('set_rekey_data', this.opts.driver.setRekeyData({ kck, kek, replayCtr, akm: cur.sec.akm })),
+        handshakeState: (s) => {
+          if (this.current === cur) this.setState(s);
+        },
+        completed: (owner, how) => this.onKeysCompleted(cur, owner, how),
+        groupRekeyed: () => {
+          if (this.current !== cur) return;
+          this.event(ev.groupRekeyCompleted(cur.bssid, cur.sec.group));
+          this.setState('COMPLETED');
+        },
+        failed: (reason, message, wrongKey) => this.onKeysFailed(cur, reason, message, wrongKey),
+        ownerChanged: (owner, how, why) => this.event(ev.keyOwner(cur.bssid, owner, how, why)),
+      },
+      { offloadWaitMs: this.opts.policy.offloadWaitMs, authTimeoutMs: this.opts.policy.authTimeoutMs },
+    );
+  }
+
+  private driverOp(op: string, p: Promise<unknown>): void {
+    p.catch((e) => log.warning(`${this.opts.ifname}: driver ${op} failed: ${e instanceof Error ? e.message : String(e)}`));
+  }
+
+  private onAssoc(a: AssocEvent): void {
+    const bssid = a.bssid.toLowerCase();
+    if (a.roam && this.current) {
+      this.onRoamed(a, bssid);
+      return;
+    }
+    const cur = this.connecting;
+    if (!cur || cur.bssid !== bssid) {
+      log.warning(`${this.opts.ifname}: assoc event for ${bssid} with no connection attempt to it; ignored`);
+      return;
+    }
+    this.connecting = undefined;
+    this.current = cur;
+    cur.freq = a.freq || cur.freq;
+    if (a.pmk && a.pmkid) this.opts.pmksa.addFromFirmware(bssid, a.pmkid, a.pmk, cur.sec.akm, undefined, cur.net.id);
+    this.setState('ASSOCIATED');
+    this.event(ev.associated(bssid));
+    cur.keys!.onAssoc(a.authorized, a.material);
+  }
+
+  /** The firmware reassociated on its own (key_mgmt_offload) or on our ROAM request. */
+  private onRoamed(a: AssocEvent, bssid: string): void {
+    const prev = this.current!;
+    prev.keys?.clearTimers();
+    const bss = this.bss.get(bssid);
+    const pmf = Number(this.config.getGlobal('pmf') ?? '0') || 0;
+    // The new BSS may differ in what it offers; without its IEs, keep what the ESS used.
+    const sec = (bss && chooseSecurity(prev.net, bss, pmf)) || prev.sec;
+    const cur: Current = { net: prev.net, bssid, freq: a.freq, ssid: bss?.ssid ?? prev.ssid, sec, keys: undefined, signal: bss?.level ?? prev.signal };
+    let pmksa = this.opts.pmksa.lookup(bssid, prev.net.id, sec.akm);
+    if (a.pmk && a.pmkid) pmksa = this.opts.pmksa.addFromFirmware(bssid, a.pmkid, a.pmk, sec.akm, undefined, prev.net.id);
+    if (pmksa && a.authorized) this.opts.pmksa.markUsed(pmksa);
+    const pmk = pmksa?.pmk ?? this.pskPmk(prev.net);
+    if (!pmk) throw new FirmwareInputError(`roam to ${bssid} with no PMK known for it`);
+    const ownRsne = buildRsne({ group: sec.group, pairwise: [sec.pairwise], akms: [sec.akm], mfpc: sec.mfp, mfpr: sec.mfp && sec.mfpRequired, pmkids: pmksa ? [pmksa.pmkid] : [], groupMgmt: sec.groupMgmt });
+    const offload = wantsOffload(this.opts.policy, this.config, this.hello?.capabilities, sec.akm);
+    cur.keys = this.newKeys(cur, pmk, pmksa?.pmkid, ownRsne, offload);
+    this.current = cur;
+    this.setState('ASSOCIATED');
+    this.event(ev.associated(bssid));
+    cur.keys.onAssoc(a.authorized, a.material);
+  }
+
+  private onPortAuthorized(bssid: string, material: AssocEvent['material'] & object): void {
+    const keys = this.current?.keys;
+    if (!keys) throw new FirmwareInputError(`port_authorized for ${bssid} while not associated`);
+    keys.onPortAuthorized(bssid.toLowerCase(), material);
+  }
+
+  private onEapolRx(src: string, data: Buffer): void {
+    const keys = this.current?.keys;
+    if (!keys) {
+      log.debug(`${this.opts.ifname}: EAPOL from ${src} while not associated; dropped`);
+      return;
+    }
+    keys.onEapol(src.toLowerCase(), data);
+  }
+
+  private onFirmwareGtkRekey(bssid: string, replayCtr: Buffer): void {
+    const cur = this.current;
+    if (!cur?.keys) throw new FirmwareInputError(`gtk_rekey for ${bssid} while not associated`);
+    cur.keys.onFirmwareGtkRekey(bssid.toLowerCase(), replayCtr);
+    log.info(`${this.opts.ifname}: OFFLOAD: firmware completed a group rekey with ${cur.bssid}; replay counter now ${replayCtr.toString('hex')}`);
+  }
+
+  private onKeysCompleted(cur: Current, owner: KeyOwner, how: Completion): void {
+    if (this.current !== cur) return;
+    this.setState('COMPLETED');
+    this.failures = 0;
+    this.tempDisabled.clear(cur.net.id);
+    this.event(ev.keyNegotiationCompleted(cur.bssid, cur.sec.pairwise, cur.sec.group));
+    this.event(ev.connected(cur.bssid, cur.net.id, cur.net.idStr ?? ''));
+    log.debug(`${this.opts.ifname}: key owner ${owner} (${how})`);
+  }
+
+  private onKeysFailed(cur: Current, reason: number, message: string, wrongKey: boolean): void {
+    if (this.current !== cur && this.connecting !== cur) return;
+    log.info(`${this.opts.ifname}: WPA: ${message}`);
+    cur.keys?.clearTimers();
+    (cur as Current & { failReason?: { reason: number; wrongKey: boolean } }).failReason = { reason, wrongKey };
+    this.opts.driver.disconnect(reason).catch(() => this.onDisconnected(cur.bssid, reason, true));
+  }
+
+  private onAssocReject(bssid: string, status: number, timeout: boolean): void {
+    const cur = this.connecting;
+    this.event(ev.assocReject(bssid.toLowerCase(), status, timeout));
+    if (!cur) return;
+    this.endAssociation();
+    this.connectionFailed(cur.net, 'CONN_FAILED');
+  }
+
+  private onDisconnected(bssid: string, reason: number, locallyGenerated: boolean): void {
+    const cur = this.current ?? this.connecting;
+    if (!cur) return;
+    const inHandshake = this.wpaState === '4WAY_HANDSHAKE' || this.wpaState === 'ASSOCIATED';
+    const fail = (cur as Current & { failReason?: { reason: number; wrongKey: boolean } }).failReason;
+    this.endAssociation();
+    this.event(ev.disconnected(bssid.toLowerCase(), reason, locallyGenerated));
+    this.setState('DISCONNECTED');
+    // wpa_supplicant's could_be_psk_mismatch(): lost during the 4-way handshake of a PSK network.
+    const pskMismatch = (fail?.wrongKey ?? false) || (inHandshake && (reason === Reason.FOURWAY_HANDSHAKE_TIMEOUT || !locallyGenerated) && cur.net.keyMgmt.some((k) => k.includes('PSK')));
+    if (pskMismatch) {
+      this.event(ev.fourWayFailed());
+      this.connectionFailed(cur.net, 'WRONG_KEY');
+      return;
+    }
+    if (fail) {
+      this.connectionFailed(cur.net, 'AUTH_FAILED');
+      return;
+    }
+    this.requestScan(this.backoffMs());
+  }
+
+  private backoffMs(): number {
+    return this.failures === 0 ? 100 : Math.min(100 * 2 ** this.failures, this.scanInterval * 1000);
+  }
+
+  private connectionFailed(net: NetworkConfig, reason: string): void {
+    this.failures++;
+    this.tempDisable(net, reason);
+    this.requestScan(this.backoffMs());
+  }
+
+  private tempDisable(net: NetworkConfig, reason: string): void {
+    const e = this.tempDisabled.fail(net.id, this.now());
+    this.event(ev.tempDisabled(net.id, net.ssid ? ssidTxt(net.ssid) : '', e.authFailures, e.duration, reason));
+    if (this.reenableTimer) clearTimeout(this.reenableTimer);
+    this.reenableTimer = setTimeout(() => {
+      this.reenableTimer = undefined;
+      this.reenableExpired();
+      this.requestScan(0);
+    }, e.duration * 1000);
+  }
+
+  private reenableExpired(): void {
+    for (const id of this.tempDisabled.expired(this.now())) {
+      const net = this.config.getNetwork(id);
+      if (net) this.event(ev.reenabled(id, net.ssid ? ssidTxt(net.ssid) : ''));
+    }
+  }
+
+  private onSignal(bssid: string, signal: number): void {
+    if (!this.current || this.current.bssid !== bssid.toLowerCase()) return;
+    this.current.signal = signal;
+  }
+
+  private endAssociation(): void {
+    this.current?.keys?.clearTimers();
+    this.connecting?.keys?.clearTimers();
+    this.current = undefined;
+    this.connecting = undefined;
+  }
+
+  /* ------------------------------------------------------ control actions */
+
+  /** DISCONNECT: leave and stay away until RECONNECT / REASSOCIATE / SELECT_NETWORK. */
+  disconnect(): void {
+    this.userDisconnected = true;
+    this.leave(Reason.DEAUTH_LEAVING);
+    this.setState('DISCONNECTED');
+  }
+
+  /** RECONNECT: only if disconnected by DISCONNECT; REASSOCIATE always. */
+  reconnect(force: boolean): void {
+    if (!force && !this.userDisconnected) return;
+    this.userDisconnected = false;
+    if (force && this.current) this.leave(Reason.DEAUTH_LEAVING);
+    this.requestScan(0);
+  }
+
+  /** ROAM <bssid>: reassociate within the ESS; false means FAIL. */
+  roam(bssid: string): boolean {
+    const cur = this.current;
+    const target = this.bss.get(bssid);
+    if (!cur || !target || !target.ssid.equals(cur.ssid)) return false;
+    this.driverOp('roam', this.opts.driver.roam(target.bssid));
+    return true;
+  }
+
+  private leave(reason: number): void {
+    const cur = this.current ?? this.connecting;
+    if (!cur) return;
+    this.endAssociation();
+    this.opts.driver.disconnect(reason).catch(() => undefined);
+    this.event(ev.disconnected(cur.bssid, reason, true));
+  }
+
+  /* ------------------------------------------- StationControl (ctrl hooks) */
+
+  get currentNetworkId(): number | undefined {
+    return (this.current ?? this.connecting)?.net.id;
+  }
+
+  get currentAssociation(): Readonly<Current> | undefined {
+    return this.current;
+  }
+
+  isTempDisabled(id: number): boolean {
+    return this.tempDisabled.isDisabled(id, this.now());
+  }
+
+  statusAssocLines(): string {
+    const cur = this.current;
+    if (!cur || !stateAtLeast(this.wpaState, 'ASSOCIATED')) return '';
+    let s = `bssid=${cur.bssid}\nfreq=${cur.freq}\nssid=${ssidTxt(cur.ssid)}\nid=${cur.net.id}\n`;
+    if (cur.net.idStr !== undefined) s += `id_str=${cur.net.idStr}\n`;
+    s += `mode=station\npairwise_cipher=${cur.sec.pairwise}\ngroup_cipher=${cur.sec.group}\nkey_mgmt=${keyMgmtTxt(cur.sec.akm)}\n`;
+    if (cur.sec.mfp) s += 'pmf=1\n';
+    return s;
+  }
+
+  networkAdded(): void {
+    /* A network added over the control interface starts disabled: nothing to do. */
+  }
+
+  networkRemoved(net: NetworkRef): void {
+    this.opts.pmksa.dropNetwork(net.id);
+    this.tempDisabled.clear(net.id);
+    if (this.currentNetworkId === net.id) {
+      this.leave(Reason.DEAUTH_LEAVING);
+      this.setState('DISCONNECTED');
+      this.requestScan(0);
+    }
+  }
+
+  networkChanged(net: NetworkRef, field: string): void {
+    if (SECURITY_FIELDS.has(field)) this.opts.pmksa.dropNetwork(net.id);
+    this.tempDisabled.clear(net.id);
+    if (field === 'disabled' || field === 'priority' || field === 'ssid') this.kick();
+  }
+
+  enableNetwork(net: NetworkRef | undefined): void {
+    if (net) this.tempDisabled.clear(net.id);
+    this.kick();
+  }
+
+  disableNetwork(net: NetworkRef | undefined): void {
+    const id = this.currentNetworkId;
+    if (id !== undefined && (net === undefined || net.id === id)) {
+      this.leave(Reason.DEAUTH_LEAVING);
+      this.setState('DISCONNECTED');
+    }
+    this.kick();
+  }
+
+  selectNetwork(net: NetworkRef | undefined): void {
+    this.userDisconnected = false;
+    const id = this.currentNetworkId;
+    if (net && id !== undefined && id !== net.id) this.leave(Reason.DEAUTH_LEAVING);
+    if (net) this.tempDisabled.clear(net.id);
+    this.kick();
+  }
+
+  reconfigured(): void {
+    this.opts.pmksa.flushAll();
+    this.leave(Reason.DEAUTH_LEAVING);
+    this.event(ev.dscpClearAll());
+    this.setState('DISCONNECTED');
+    this.kick();
+  }
+
+  /** Something changed the candidate set: (re)start looking if we are idle. */
+  private kick(): void {
+    if (!this.current && !this.connecting) this.requestScan(0);
+  }
+
+  async terminate(): Promise<void> {
+    this.terminated = true;
+    if (this.scanTimer) clearTimeout(this.scanTimer);
+    if (this.reenableTimer) clearTimeout(this.reenableTimer);
+    this.leave(Reason.DEAUTH_LEAVING);
+    await this.opts.driver.close();
+  }
+}
+
+/** Fields whose change invalidates the network's PMKSA entries (wpa_supplicant's wpa_config_update_psk / pmksa_cache_clear_current). */
+const SECURITY_FIELDS = new Set(['ssid', 'psk', 'sae_password', 'key_mgmt', 'proto', 'pairwise', 'group', 'group_mgmt', 'ieee80211w', 'auth_alg']);
+
+/** wpa_key_mgmt_txt() for RSN. */
+export function keyMgmtTxt(akm: string): string {
+  switch (akm) {
+    case 'WPA-PSK': return 'WPA2-PSK';
+    case 'WPA-PSK-SHA256': return 'WPA2-PSK-SHA256';
+    case 'WPA-EAP': return 'WPA2/IEEE 802.1X/EAP';
+    case 'WPA-EAP-SHA256': return 'WPA2-EAP-SHA256';
+    default: return akm;
+  }
+}
