@@ -97,9 +97,9 @@ export function captureLog(): { lines: string[]; stop: () => void } {
   return { lines, stop };
 }
 
-export async function until(pred: () => boolean, what: string, tries = 2000): Promise<void> {
+export async function until(pred: () => boolean | Promise<boolean>, what: string, tries = 2000): Promise<void> {
   for (let i = 0; i < tries; i++) {
-    if (pred()) return;
+    if (await pred()) return;
     await new Promise((r) => setTimeout(r, 5));
   }
   throw new Error(`gave up waiting for ${what}`);

@@ -95,6 +95,8 @@ function connectParams(bss: ScanBss, passphrase: string, offload: boolean): { pa
 export class TestHost {
   readonly results: SupplicantResult[] = [];
   readonly events: string[] = [];
+  /** Driver operations that failed (kept, not thrown: the link may close under a test's teardown). */
+  readonly errors: unknown[] = [];
   readonly sm: Supplicant;
 
   constructor(
@@ -115,8 +117,11 @@ export class TestHost {
     const r = this.sm.receive(e.data);
     this.results.push(r);
     if (r.event) this.events.push(r.event);
-    for (const k of r.install) void this.d.setKey({ kind: k.kind, idx: k.idx, cipher: k.cipher, key: k.key, rsc: k.rsc, addr: k.kind === 'pairwise' ? this.bssid : 'ff:ff:ff:ff:ff:ff' });
-    for (const f of r.tx) void this.d.txEapol(this.bssid, f);
+    const keep = (e: unknown): void => {
+      this.errors.push(e);
+    };
+    for (const k of r.install) this.d.setKey({ kind: k.kind, idx: k.idx, cipher: k.cipher, key: k.key, rsc: k.rsc, addr: k.kind === 'pairwise' ? this.bssid : 'ff:ff:ff:ff:ff:ff' }).catch(keep);
+    for (const f of r.tx) this.d.txEapol(this.bssid, f).catch(keep);
   };
 
   detach(): void {
@@ -273,8 +278,11 @@ export function driverSequences(label: string, make: (scenarioText: string) => P
       await until(() => host.events.includes('4way-complete'), 'host 4-way handshake');
       expect(host.results.flatMap((r) => r.install).map((k) => k.kind).sort()).toEqual(['group', 'igtk', 'pairwise']);
       await d.setPort(true);
+      // The keys the host installed are the AP's (the simulator compares them).
+      await until(async () => /host_tk_ok=1\nhost_gtk_ok=1/.test(await d.driverCmd('SIM_STATUS')), 'keys installed');
       expect(await d.driverCmd('SIM_GTK_REKEY')).toBe('OK'); // no rekey data yet: to the host
       await until(() => host.events.includes('group-complete'), 'host group rekey');
+      await until(async () => /host_gtk_ok=1/.test(await d.driverCmd('SIM_STATUS')), 'new GTK installed');
       const mat = host.sm.material() as { kck: Buffer; kek: Buffer; replayCounter: Buffer };
       await d.setRekeyData({ kck: mat.kck, kek: mat.kek, replayCtr: mat.replayCounter, akm: c.akm });
       expect((await d.syncState()).kckFp).toBe(fp(mat.kck));
@@ -286,6 +294,7 @@ export function driverSequences(label: string, make: (scenarioText: string) => P
       expect((await d.syncState()).replayCtr?.equals(g.replayCtr)).toBe(true);
       expect(seen.filter((e) => e.name === 'eapol_rx').map((e) => classifyEapol((e.args[0] as { data: Buffer }).data))).toEqual(['pairwise-1', 'pairwise-3', 'group-1']);
       expect(seen.some((e) => e.name === 'disconnected')).toBe(false);
+      expect(host.errors).toEqual([]);
       host.detach();
     });
 

@@ -9,14 +9,12 @@ import { Authenticator } from '../../rsn/authenticator.js';
 import { pbkdf2Psk, pmkidForAkm } from '../../rsn/crypto.js';
 import { cipherInfo } from '../../rsn/akm.js';
 import { classifyEapol } from '../../rsn/eapol.js';
+import { Reason } from '../../rsn/supplicant.js';
 import * as log from '../../log.js';
 import type { Clock, TimerHandle } from './clock.js';
 import type { SeededRandom } from './random.js';
 import type { ApConfig } from './scenario.js';
 import { apRsne } from './ies.js';
-
-export const REASON_4WAY_TIMEOUT = 15;
-export const REASON_GROUP_KEY_TIMEOUT = 16;
 
 export interface ApEnv {
   clock: Clock;
@@ -71,8 +69,13 @@ export class SimAp {
     return this.cfg.bssid;
   }
 
-  get associatedStation(): string | undefined {
-    return this.session?.spa;
+  /** The TK of the PTK the last 4-way handshake confirmed (to check what the host installed). */
+  get tk(): Buffer | undefined {
+    return this.session?.auth.ptk?.tk;
+  }
+
+  get gtkKey(): Buffer {
+    return this.gtk.key;
   }
 
   get rsn(): boolean {
@@ -184,7 +187,7 @@ export class SimAp {
     s.retransmit = this.env.clock.after(this.env.eapolTimeoutMs, () => {
       if (this.session !== s || !s.waiting) return;
       if (s.tries >= this.env.eapolRetries) {
-        this.giveUp(s.waiting === 'group' ? REASON_GROUP_KEY_TIMEOUT : REASON_4WAY_TIMEOUT);
+        this.giveUp(s.waiting === 'group' ? Reason.GROUP_KEY_UPDATE_TIMEOUT : Reason.FOURWAY_HANDSHAKE_TIMEOUT);
         return;
       }
       s.tries++;

@@ -19,7 +19,7 @@
 import { createHash } from 'node:crypto';
 import * as log from '../../log.js';
 import { secret } from '../../log.js';
-import { Supplicant, type SupplicantResult } from '../../rsn/supplicant.js';
+import { Reason, Supplicant, type SupplicantResult } from '../../rsn/supplicant.js';
 import { classifyEapol } from '../../rsn/eapol.js';
 import { pmkidForAkm } from '../../rsn/crypto.js';
 import {
@@ -47,9 +47,8 @@ const STATUS_INVALID_GROUP_CIPHER = 41;
 const STATUS_INVALID_PAIRWISE_CIPHER = 42;
 const STATUS_INVALID_AKMP = 43;
 const STATUS_ROBUST_MGMT_POLICY = 31;
-const REASON_PREV_AUTH_NOT_VALID = 2;
+/** Disassociated due to inactivity: what mac80211 reports on beacon loss. */
 const REASON_INACTIVITY = 4;
-const REASON_4WAY_TIMEOUT = 15;
 
 const EID_RSN = 48;
 
@@ -132,7 +131,8 @@ export class Simulator {
   private nextGroupRekeyRoute: 'auto' | 'host' | 'fw' = 'auto';
   private timeline: TimerHandle[] = [];
   private readonly startedAt: number;
-  private readonly hostKeys: SetKeyParams[] = [];
+  /** The last key of each kind the host installed on this association (SIM_STATUS checks them against the AP's). */
+  private hostKeys = new Map<string, SetKeyParams>();
   portAuthorized = false;
 
   constructor(
@@ -308,6 +308,7 @@ export class Simulator {
     };
     this.assoc = a;
     this.portAuthorized = false;
+    this.hostKeys.clear();
     log.info(`sim: associated with ${ap.bssid}${roam ? ' (roam)' : ''}; handshake by ${key && ap.rsn ? `firmware (${a.mode})` : 'host'}`);
     if (!ap.rsn) {
       this.reportAssoc(a, false);
@@ -442,7 +443,7 @@ export class Simulator {
       // The firmware gives up on the handshake it was asked to run.
       log.info(`sim: firmware mode fail: abandoning the 4-way handshake with ${a.ap.bssid}`);
       this.dropAssociation();
-      this.air(() => this.emit('disconnected', { bssid: a.ap.bssid, reason: REASON_4WAY_TIMEOUT, locallyGenerated: true }));
+      this.air(() => this.emit('disconnected', { bssid: a.ap.bssid, reason: Reason.FOURWAY_HANDSHAKE_TIMEOUT, locallyGenerated: true }));
       return;
     }
     const sm = a.fwSm as Supplicant;
@@ -518,7 +519,7 @@ export class Simulator {
 
   setKey(p: SetKeyParams): void {
     if (!this.assoc) throw new SimOpError('not associated');
-    this.hostKeys.push(p);
+    this.hostKeys.set(p.kind, p);
     log.debug(() => `sim: host installed ${p.kind} key idx ${p.idx} (${p.cipher}) ${secret(p.key)}`);
   }
 
@@ -630,7 +631,7 @@ export class Simulator {
   }
 
   /** SIM_DEAUTH: the AP deauthenticates the station. */
-  apDeauthNow(reason = REASON_PREV_AUTH_NOT_VALID): boolean {
+  apDeauthNow(reason: number = Reason.PREV_AUTH_NOT_VALID): boolean {
     const a = this.assoc;
     if (!a) return false;
     a.ap.disassociate();
@@ -670,10 +671,6 @@ export class Simulator {
     this.restartAt = point;
   }
 
-  get firmwareMode(): { mode: FirmwareMode; restartAt?: RestartPoint } {
-    return { mode: this.mode, restartAt: this.restartAt };
-  }
-
   /** Fires a pending `restart_at` once at its point. */
   private restartPoint(point: RestartPoint): boolean {
     if (this.restartAt !== point) return false;
@@ -691,6 +688,12 @@ export class Simulator {
     this.air(() => this.emit('firmware_restarted'));
   }
 
+  private keyCheck(kind: string, apKey: Buffer | undefined): string {
+    const k = this.hostKeys.get(kind);
+    if (!k) return '';
+    return apKey && k.key.equals(apKey) ? '1' : '0';
+  }
+
   /** A summary for SIM_STATUS (tests and people at a wpa_cli prompt). */
   status(): string {
     const a = this.assoc;
@@ -700,6 +703,9 @@ export class Simulator {
       `bssid=${a?.ap.bssid ?? ''}`,
       `port_authorized=${this.portAuthorized ? 1 : 0}`,
       `fw_handshake=${a?.fwHandshakeDone ? 1 : 0}`,
+      // 1/0: the key the host installed is/is not the AP's; empty: none installed.
+      `host_tk_ok=${this.keyCheck('pairwise', a?.ap.tk)}`,
+      `host_gtk_ok=${this.keyCheck('group', a?.ap.gtkKey)}`,
       `pmksa_entries=${this.pmksa.length}`,
       `uptime_ms=${this.clock.now() - this.startedAt}`,
     ];
