@@ -86,13 +86,13 @@ function readNetwork(cfg: SupplicantConfig, lines: LineReader, startLine: number
     if (line === undefined) throw new ConfigParseError(lines.lineNo, `network block starting at line ${startLine} was not terminated properly`);
     if (line === '}') break;
     const eq = line.indexOf('=');
-    if (eq < 0) throw new ConfigParseError(lines.lineNo, `invalid network line '${line}'`);
+    // Messages never quote a value or a whole line: it may be a passphrase.
+    if (eq < 0) throw new ConfigParseError(lines.lineNo, "invalid network line (no '=')");
     const name = line.slice(0, eq);
     const value = line.slice(eq + 1);
     if (value[0] === '"' && value.indexOf('"', 1) < 0) throw new ConfigParseError(lines.lineNo, `invalid quotation in ${name}`);
     const field = networkField(name);
     if (!field) throw new ConfigParseError(lines.lineNo, `unknown network field '${name}'`);
-    // Never echo the value: it may be a passphrase.
     if (!net.set(name, value)) throw new ConfigParseError(lines.lineNo, `failed to parse ${name}`);
   }
   // wpa_config_validate_network(): a mesh network is open or SAE, and a
@@ -119,9 +119,10 @@ export function parseConfig(text: string): SupplicantConfig {
       continue;
     }
     const eq = line.indexOf('=');
-    const name = eq < 0 ? line : line.slice(0, eq);
-    if (eq < 0 || !cfg.processGlobal(name, line.slice(eq + 1))) {
-      throw new ConfigParseError(lines.lineNo, `invalid configuration line for '${name}'`);
+    if (eq < 0) throw new ConfigParseError(lines.lineNo, "invalid configuration line (no '=')");
+    const name = line.slice(0, eq);
+    if (!cfg.processGlobal(name, line.slice(eq + 1))) {
+      throw new ConfigParseError(lines.lineNo, `unknown global field or invalid value for '${name}'`);
     }
   }
   return cfg;
