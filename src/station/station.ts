@@ -20,7 +20,7 @@ import { buildRsne } from '../rsn/rsne.js';
 import type { NetworkRef, StationControl, StationEvents } from './api.js';
 import { BssTable, type BssEntry } from './bss-table.js';
 import { ev, ssidTxt } from './events.js';
-import { chooseSecurity, selectCandidate, type SecurityChoice } from './select.js';
+import { chooseSecurity, PSK_AKMS, selectCandidate, type SecurityChoice } from './select.js';
 import { stateAtLeast, type WpaState } from './state.js';
 import { TempDisableTable } from './temp-disable.js';
 
@@ -42,6 +42,8 @@ interface Current {
   sec: SecurityChoice;
   keys: AssociationKeys | undefined;
   signal: number;
+  /** Set when the key exchange failed and we asked the driver to disconnect. */
+  failure?: { reason: number; wrongKey: boolean };
 }
 
 export interface StationOptions {
@@ -446,7 +448,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     if (this.current !== cur && this.connecting !== cur) return;
     log.info(`${this.opts.ifname}: WPA: ${message}`);
     cur.keys?.clearTimers();
-    (cur as Current & { failReason?: { reason: number; wrongKey: boolean } }).failReason = { reason, wrongKey };
+    cur.failure = { reason, wrongKey };
     this.opts.driver.disconnect(reason).catch(() => this.onDisconnected(cur.bssid, reason, true));
   }
 
@@ -461,13 +463,11 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   private onDisconnected(bssid: string, reason: number, locallyGenerated: boolean): void {
     const cur = this.current ?? this.connecting;
     if (!cur) return;
-    const inHandshake = this.wpaState === '4WAY_HANDSHAKE' || this.wpaState === 'ASSOCIATED';
-    const fail = (cur as Current & { failReason?: { reason: number; wrongKey: boolean } }).failReason;
+    const fail = cur.failure;
+    const pskMismatch = fail?.wrongKey || this.couldBePskMismatch(cur, reason, locallyGenerated);
     this.endAssociation();
     this.event(ev.disconnected(bssid.toLowerCase(), reason, locallyGenerated));
     this.setState('DISCONNECTED');
-    // wpa_supplicant's could_be_psk_mismatch(): lost during the 4-way handshake of a PSK network.
-    const pskMismatch = (fail?.wrongKey ?? false) || (inHandshake && (reason === Reason.FOURWAY_HANDSHAKE_TIMEOUT || !locallyGenerated) && cur.net.keyMgmt.some((k) => k.includes('PSK')));
     if (pskMismatch) {
       this.event(ev.fourWayFailed());
       this.connectionFailed(cur.net, 'WRONG_KEY');
@@ -478,6 +478,19 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
       return;
     }
     this.requestScan(this.backoffMs());
+  }
+
+  /**
+   * wpa_supplicant's could_be_psk_mismatch(): the link was lost during the
+   * 4-way handshake of a PSK network, and not because our own msg 3 check
+   * refused the AP's RSNE. With the handshake offloaded the host never sees
+   * 4WAY_HANDSHAKE, so the association waiting for the firmware counts too.
+   */
+  private couldBePskMismatch(cur: Current, reason: number, locallyGenerated: boolean): boolean {
+    const offloadWait = cur.keys?.owner !== 'host' && (this.wpaState === 'ASSOCIATING' || this.wpaState === 'ASSOCIATED');
+    if (this.wpaState !== '4WAY_HANDSHAKE' && !offloadWait) return false;
+    if (!PSK_AKMS.has(cur.sec.akm)) return false;
+    return !(locallyGenerated && reason === Reason.IE_IN_4WAY_DIFFERS);
   }
 
   private backoffMs(): number {
