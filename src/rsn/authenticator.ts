@@ -100,8 +100,11 @@ export class Authenticator {
     this.spa = macBytes(opts.spa);
     this.random = opts.random ?? randomBytes;
     this.eapolVersion = opts.eapolVersion ?? 2;
+    if (opts.gtk.key.length !== cipherInfo(opts.group).keyLen) throw new AuthenticatorStateError(`GTK of ${opts.gtk.key.length} octets for ${opts.group}`);
     this.groupKey = opts.gtk;
     this.igtk = opts.mfp ? opts.igtk : undefined;
+    const mgmt = cipherInfo(opts.groupMgmt ?? 'AES-128-CMAC');
+    if (this.igtk && this.igtk.key.length !== mgmt.keyLen) throw new AuthenticatorStateError(`IGTK of ${this.igtk.key.length} octets for ${mgmt.name}`);
   }
 
   get state(): AuthenticatorState {
@@ -138,6 +141,7 @@ export class Authenticator {
   /** Group key handshake msg 1/2 with a new GTK. */
   startGroupRekey(gtk: GroupKey): Buffer {
     if (!this.established) throw new AuthenticatorStateError('group rekey before the 4-way handshake completed');
+    if (gtk.key.length !== this.groupKey.key.length) throw new AuthenticatorStateError(`GTK of ${gtk.key.length} octets`);
     this.groupKey = gtk;
     return this.send('group1');
   }
