@@ -72,7 +72,10 @@ const CASES: Case[] = [
   ['bssid_whitelist', '02:00:00:00:00:08'],
   // freq_list: atoi words until a 0
   ...['2412', '2412 5180 2437', '5180 2412 5180', '  2412  2437 ', '2412,2437', 'abc', '2412 abc', '', '0', '-5 10', '-5 -5', '0x10',
-    '2412\t2437', '99999999999', '2412 0 2437', Array.from({ length: 450 }, (_, i) => 2400 + i).join(' ')].map((v): Case => ['freq_list', v, '2462']),
+    '2412\t2437', '99999999999', '2412 0 2437', Array.from({ length: 450 }, (_, i) => 2400 + i).join(' '),
+    // 4095 and 4096 bytes of GET_NETWORK text: the second no longer fits the reply buffer.
+    [...Array<string>(818).fill('1000'), '10000'].join(' '), [...Array<string>(817).fill('1000'), '10000', '10000'].join(' ')]
+    .map((v): Case => ['freq_list', v, '2462']),
   // unknown and case-sensitive names
   ['SSID', '"x"'], ['nonexistent', '1'], ['', '1'],
 ];
@@ -176,7 +179,7 @@ describe.skipIf(!available && !CI)('config vs real wpa_supplicant 2.10', () => {
       ['disassoc_low_ack', '1'], ['p2p_disabled', '1'], ['dtim_period', '2'], ['beacon_int', '100'], ['sae_pwe', '1'], ['sae_pwe', '4'], ['sae_pwe', '2'],
       ['sae_groups', '19 20'], ['freq_list', '2412 2437'], ['bgscan', '"simple:30:-45:300"'], ['bgscan', 'nothex'], ['autoscan', 'periodic:10'],
       ['scan_cur_freq', '1'], ['sched_scan_interval', '10'], ['external_sim', '1'], ['wowlan_triggers', 'any'], ['rand_addr_lifetime', '30'],
-      ['passive_scan', '1'], ['eapol_version', '1'], ['no_such_option', '1'],
+      ['passive_scan', '1'], ['ctrl_interface_group', '0'], ['ctrl_interface_group', 'netdev'], ['eapol_version', '1'], ['no_such_option', '1'],
     ];
     for (const [name, value] of cases) {
       const label = `SET ${name} ${JSON.stringify(value)}`;
