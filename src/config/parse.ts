@@ -46,7 +46,7 @@ function stripComment(s: string): string {
   return end >= 0 ? s.slice(0, end) : s;
 }
 
-/** Physical lines with wpa_config_get_line()'s clean-up; yields [lineNumber, text]. */
+/** Physical lines with wpa_config_get_line()'s clean-up; next() returns the next meaningful line, lineNo its number. */
 class LineReader {
   #lines: string[];
   #i = 0;
