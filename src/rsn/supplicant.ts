@@ -154,6 +154,7 @@ export class Supplicant {
     } catch (e) {
       throw new SupplicantConfigError((e as Error).message);
     }
+    if (opts.pmk.length < 32 || opts.pmk.length > 64) throw new SupplicantConfigError(`PMK of ${opts.pmk.length} octets`);
     const alg = micAlgorithm(this.akm.selector, this.ver);
     if (!alg || this.akm.ft) throw new SupplicantConfigError(`${this.akm.name} with ${this.pairwise} is not supported by the host handshake`);
     this.micAlg = alg;
@@ -303,7 +304,7 @@ export class Supplicant {
     let pmk = this.opts.pmk;
     if (ie.pmkid && !(this.opts.pmkid && ie.pmkid.equals(this.opts.pmkid))) {
       const cached = this.opts.pmksaLookup?.(ie.pmkid);
-      if (cached) pmk = cached;
+      if (cached && cached.length >= 32 && cached.length <= 64) pmk = cached;
     }
     if (!this.snonce || this.renewSnonce || !this.snonceAnonce || !this.snonceAnonce.equals(key.nonce)) {
       this.snonce = Buffer.from(this.random(32));

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { Authenticator } from '../../src/rsn/authenticator.js';
 import { bigIntToCounter, parseEapolKey } from '../../src/rsn/eapol.js';
+import { pmkidKde } from '../../src/rsn/kde.js';
 import { eapolKeyMicValid } from '../../src/rsn/keyframe.js';
 import { Reason, Supplicant, SupplicantConfigError, SupplicantStateError } from '../../src/rsn/supplicant.js';
 import { AA, GTK, h, newSupplicant, PMK, Rig, rsneFor, SPA } from './rig.js';
@@ -339,7 +340,27 @@ describe('supplicant material (offload sync)', () => {
     expect(sup.receive(rig.group1({ ctr: 11n })).event).toBe('group-complete');
   });
 
+  it('msg 1 naming a cached PMKSA by PMKID uses that PMK (PMKSA cache hook)', () => {
+    const cachedPmk = Buffer.alloc(32, 0xcc);
+    const pmkid = Buffer.alloc(16, 0xee);
+    const seen: Buffer[] = [];
+    const sup = newSupplicant({ pmksaLookup: (id) => (seen.push(id), id.equals(pmkid) ? cachedPmk : undefined) });
+    const rig = new Rig('WPA-PSK', cachedPmk);
+    const r1 = sup.receive(rig.msg1({ keyData: pmkidKde(pmkid) }));
+    expect(seen.map((b) => b.toString('hex'))).toEqual([pmkid.toString('hex')]);
+    rig.learn(r1.tx[0]);
+    expect(verifies(rig, r1.tx[0])).toBe(true);
+    expect(sup.receive(rig.msg3()).event).toBe('4way-complete');
+    // An unknown PMKID falls back to the configured PMK.
+    const other = newSupplicant({ pmksaLookup: () => undefined });
+    const rig2 = new Rig();
+    const r2 = other.receive(rig2.msg1({ keyData: pmkidKde(Buffer.alloc(16, 1)) }));
+    rig2.learn(r2.tx[0]);
+    expect(verifies(rig2, r2.tx[0])).toBe(true);
+  });
+
   it('unsupported configurations are a typed error at construction', () => {
+    expect(() => newSupplicant({ pmk: Buffer.alloc(16) })).toThrow(SupplicantConfigError);
     expect(() => newSupplicant({ akm: 'FT-PSK' })).toThrow(SupplicantConfigError);
     expect(() => newSupplicant({ pairwise: 'TKIP' })).toThrow(SupplicantConfigError);
     expect(() => newSupplicant({ aa: 'nonsense' })).toThrow(SupplicantConfigError);
