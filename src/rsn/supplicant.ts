@@ -416,7 +416,7 @@ export class Supplicant {
       this.akm.micLen,
     );
     res.tx.push(signEapolKey(msg2, this.micAlg, ptk.kck, this.akm.micLen));
-    this.st = 'complete';
+    // The state stays as it is: 'complete', or '4way' when a PTK rekey is under way.
     res.event = 'group-complete';
     return undefined;
   }

@@ -290,6 +290,21 @@ describe('supplicant rekeying', () => {
     expect(sup.material()!.kck.equals(rig.ptk!.kck)).toBe(true);
   });
 
+  it('a group key handshake during a PTK rekey uses the current PTK and leaves the rekey running', () => {
+    const { sup, rig } = complete();
+    const current = rig.ptk!;
+    rig.anonce = Buffer.alloc(32, 0x67);
+    const m2 = sup.receive(rig.msg1()).tx[0];
+    rig.ptk = current;
+    const g = sup.receive(rig.group1());
+    expect(g.event).toBe('group-complete');
+    expect(verifies(rig, g.tx[0], current.kck)).toBe(true);
+    expect(sup.state).toBe('4way');
+    rig.learn(m2);
+    expect(sup.receive(rig.msg3()).event).toBe('ptk-rekeyed');
+    expect(sup.state).toBe('complete');
+  });
+
   it('EAPOL-Key request: pairwise request makes our authenticator start a PTK rekey, replays dropped', () => {
     const gtk = { key: GTK, idx: 1 };
     const auth = new Authenticator({ akm: 'WPA-PSK', pairwise: 'CCMP', group: 'CCMP', mfp: false, pmk: PMK, aa: AA, spa: SPA, apRsne: rsneFor(), staRsne: rsneFor(), gtk });
