@@ -17,7 +17,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { akmInfo, cipherInfo, descriptorVersion, micAlgorithm, type AkmInfo, type MicAlgorithm } from './akm.js';
-import { derivePtk, KeyUnwrapError, macBytes, type MacAddress, type Ptk } from './crypto.js';
+import { CryptoInputError, derivePtk, KeyUnwrapError, macBytes, type MacAddress, type Ptk } from './crypto.js';
 import { buildEapolKey, EapolParseError, EapolType, encodeKeyInfo, parseEapol, parseEapolKey, type EapolKey } from './eapol.js';
 import { KeyDataError, parseKeyData, type KeyDataElements } from './kde.js';
 import { eapolKeyMicValid, signEapolKey, unwrapKeyData } from './keyframe.js';
@@ -285,7 +285,8 @@ export class Supplicant {
         keyData = unwrapKeyData(ptk.kek, key.keyData);
       } catch (e) {
         if (e instanceof KeyUnwrapError) return drop('AES unwrap failed: could not decrypt EAPOL-Key key data');
-        return drop(`encrypted key data of ${key.keyData.length} octets`);
+        if (e instanceof CryptoInputError) return drop(`encrypted key data of ${key.keyData.length} octets cannot be unwrapped`);
+        throw e;
       }
     }
     return f.pairwise ? this.msg3(key, keyData, ptk, res) : this.group1(key, keyData, ptk, res);

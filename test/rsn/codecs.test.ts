@@ -93,6 +93,23 @@ describe('EAPOL-Key codec', () => {
     expect(k.keyData.toString()).toBe('abc');
   });
 
+  it('property: any EAPOL-Key built from random fields parses back to the same fields', () => {
+    const bytes = (n: number) => fc.uint8Array({ minLength: n, maxLength: n }).map((a) => Buffer.from(a));
+    fc.assert(
+      fc.property(
+        fc.record({ keyInfo: fc.integer({ min: 0, max: 0xffff }), keyLength: fc.integer({ min: 0, max: 0xffff }), replayCounter: bytes(8), nonce: bytes(32), iv: bytes(16), rsc: bytes(8), keyId: bytes(8), keyData: fc.uint8Array({ maxLength: 300 }).map((a) => Buffer.from(a)) }),
+        fc.constantFrom(16, 24),
+        (f, micLen) => {
+          const k = parseEapolKey(buildEapolKey(f, micLen), micLen);
+          expect({ keyInfo: k.keyInfo, keyLength: k.keyLength, replayCounter: k.replayCounter, nonce: k.nonce, iv: k.iv, rsc: k.rsc, keyId: k.keyId, keyData: k.keyData }).toEqual(f);
+          expect(encodeKeyInfo(k.flags)).toBe(f.keyInfo & 0x3fff);
+          expect(k.mic.equals(Buffer.alloc(micLen))).toBe(true);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('fuzz: random bytes and mutated frames only ever raise EapolParseError', () => {
     const seeds = psk.frames.map((f: { eapol: string }) => h(f.eapol));
     fc.assert(
