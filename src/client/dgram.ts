@@ -1,0 +1,50 @@
+/**
+ * A typed view of the `unix-dgram` addon (it ships no type declarations).
+ *
+ * Loaded through createRequire rather than an ambient `declare module`, so
+ * this file does not collide with any other module's declaration of the same
+ * package.
+ */
+import { createRequire } from 'node:module';
+import type { EventEmitter } from 'node:events';
+import { constants as osConstants } from 'node:os';
+
+export interface UnixDgramSocket extends EventEmitter {
+  bind(path: string): void;
+  connect(path: string): void;
+  /** Connected sockets: send(buf, cb). */
+  send(buf: Buffer, callback?: (err?: NodeJS.ErrnoException) => void): void;
+  /** Unconnected sockets: sendto(buf, offset, length, path, cb). */
+  sendto(
+    buf: Buffer,
+    offset: number,
+    length: number,
+    path: string,
+    callback?: (err?: NodeJS.ErrnoException) => void,
+  ): void;
+  close(): void;
+}
+
+interface UnixDgramModule {
+  createSocket(type: 'unix_dgram', listener?: (msg: Buffer, rinfo: { path?: string }) => void): UnixDgramSocket;
+}
+
+const require = createRequire(import.meta.url);
+const unixDgram = require('unix-dgram') as UnixDgramModule;
+
+export function createDgramSocket(): UnixDgramSocket {
+  return unixDgram.createSocket('unix_dgram');
+}
+
+/**
+ * The addon reports errno as a negative number in `code` (message "connect -2");
+ * this turns it into the usual symbolic name (ENOENT, ECONNREFUSED, ...).
+ */
+export function errnoName(err: unknown): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === 'number') {
+    const hit = Object.entries(osConstants.errno).find(([, n]) => n === -code);
+    return hit ? hit[0] : `errno ${-code}`;
+  }
+  return typeof code === 'string' ? code : String(err);
+}
