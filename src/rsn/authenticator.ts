@@ -195,7 +195,8 @@ export class Authenticator {
     if (!key.keyData.equals(this.opts.staRsne)) {
       this.st = 'failed';
       this.pending = null;
-      return { tx: [], failure: { reason: Reason.IE_IN_4WAY_DIFFERS, message: 'RSNE in msg 2/4 differs from the (Re)Association Request' } };
+      // hostapd: "WPA IE from (Re)AssocReq did not match with msg 2/4", deauthenticated with reason 2.
+      return { tx: [], failure: { reason: Reason.PREV_AUTH_NOT_VALID, message: 'RSNE in msg 2/4 differs from the (Re)Association Request' } };
     }
     this.tptk = tptk;
     this.st = 'ptkinitnegotiating';
