@@ -139,6 +139,13 @@ export function cipherInfo(cipher: string | number): CipherInfo {
   return info;
 }
 
+/** A cipher that must be valid in this role (a BIP suite is no pairwise cipher); throws UnknownSuiteError. */
+export function cipherFor(use: CipherUse, cipher: string | number): CipherInfo {
+  const info = cipherInfo(cipher);
+  if (!info.uses.includes(use)) throw new UnknownSuiteError(`${info.name} is not a ${use} cipher`);
+  return info;
+}
+
 export function cipherBySelector(selector: number): CipherInfo | undefined {
   return CIPHER_BY_SELECTOR.get(selector);
 }

@@ -9,7 +9,7 @@
  * and gives up after its own retry budget.
  */
 import { randomBytes } from 'node:crypto';
-import { akmInfo, cipherInfo, descriptorVersion, micAlgorithm, type AkmInfo, type MicAlgorithm } from './akm.js';
+import { akmInfo, cipherFor, cipherInfo, descriptorVersion, micAlgorithm, type AkmInfo, type MicAlgorithm } from './akm.js';
 import { derivePtk, macBytes, type MacAddress, type Ptk } from './crypto.js';
 import { bigIntToCounter, buildEapolKey, counterToBigInt, EapolParseError, EapolType, encodeKeyInfo, parseEapol, parseEapolKey, type EapolKey } from './eapol.js';
 import { gtkKde, igtkKde, pmkidKde } from './kde.js';
@@ -91,7 +91,7 @@ export class Authenticator {
 
   constructor(private readonly opts: AuthenticatorOptions) {
     this.akm = akmInfo(opts.akm);
-    this.pairwise = cipherInfo(opts.pairwise).name;
+    this.pairwise = cipherFor('pairwise', opts.pairwise).name;
     this.ver = descriptorVersion(this.akm.selector, this.pairwise);
     const alg = micAlgorithm(this.akm.selector, this.ver);
     if (!alg || this.akm.ft) throw new AuthenticatorStateError(`${this.akm.name} with ${this.pairwise} is not supported`);
@@ -100,10 +100,10 @@ export class Authenticator {
     this.spa = macBytes(opts.spa);
     this.random = opts.random ?? randomBytes;
     this.eapolVersion = opts.eapolVersion ?? 2;
-    if (opts.gtk.key.length !== cipherInfo(opts.group).keyLen) throw new AuthenticatorStateError(`GTK of ${opts.gtk.key.length} octets for ${opts.group}`);
+    if (opts.gtk.key.length !== cipherFor('group', opts.group).keyLen) throw new AuthenticatorStateError(`GTK of ${opts.gtk.key.length} octets for ${opts.group}`);
     this.groupKey = opts.gtk;
     this.igtk = opts.mfp ? opts.igtk : undefined;
-    const mgmt = cipherInfo(opts.groupMgmt ?? 'AES-128-CMAC');
+    const mgmt = cipherFor('group-mgmt', opts.groupMgmt ?? 'AES-128-CMAC');
     if (this.igtk && this.igtk.key.length !== mgmt.keyLen) throw new AuthenticatorStateError(`IGTK of ${this.igtk.key.length} octets for ${mgmt.name}`);
   }
 

@@ -7,7 +7,7 @@
  * them ("CCMP", "WPA-PSK-SHA256", "AES-128-CMAC"); suites we do not know keep
  * a printable "oo-oo-oo:n" name so that they still compare and display.
  */
-import { akmBySelector, akmInfo, cipherBySelector, cipherInfo, IEEE80211_OUI, selectorName } from './akm.js';
+import { akmBySelector, akmInfo, cipherBySelector, cipherFor, IEEE80211_OUI, selectorName } from './akm.js';
 
 export const WLAN_EID_RSN = 48;
 
@@ -132,7 +132,7 @@ export function buildRsne(o: RsneBuild): Buffer {
   if (o.pairwise.length === 0 || o.akms.length === 0) throw new RsneParseError('RSNE needs at least one pairwise cipher and one AKM');
   const pmkids = o.pmkids ?? [];
   for (const p of pmkids) if (p.length !== 16) throw new RsneParseError(`PMKID of ${p.length} octets`);
-  const mgmt = o.groupMgmt !== undefined ? cipherInfo(o.groupMgmt) : undefined;
+  const mgmt = o.groupMgmt !== undefined ? cipherFor('group-mgmt', o.groupMgmt) : undefined;
   const withMgmt = mgmt !== undefined && mgmt.name !== 'AES-128-CMAC';
   const withPmkids = pmkids.length > 0 || withMgmt;
   const len = 2 + 4 + 2 + 4 * o.pairwise.length + 2 + 4 * o.akms.length + 2 + (withPmkids ? 2 + 16 * pmkids.length : 0) + (withMgmt ? 4 : 0);
@@ -141,12 +141,12 @@ export function buildRsne(o: RsneBuild): Buffer {
   b[0] = WLAN_EID_RSN;
   b[1] = len;
   b.writeUInt16LE(o.version ?? 1, 2);
-  putSuite(b, 4, cipherInfo(o.group).selector);
+  putSuite(b, 4, cipherFor('group', o.group).selector);
   let pos = 8;
   b.writeUInt16LE(o.pairwise.length, pos);
   pos += 2;
   for (const c of o.pairwise) {
-    putSuite(b, pos, cipherInfo(c).selector);
+    putSuite(b, pos, cipherFor('pairwise', c).selector);
     pos += 4;
   }
   b.writeUInt16LE(o.akms.length, pos);

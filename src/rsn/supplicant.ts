@@ -16,7 +16,7 @@
  * is what the host/firmware sync is built on.
  */
 import { randomBytes } from 'node:crypto';
-import { akmInfo, cipherInfo, descriptorVersion, micAlgorithm, type AkmInfo, type MicAlgorithm } from './akm.js';
+import { akmInfo, cipherFor, cipherInfo, descriptorVersion, micAlgorithm, type AkmInfo, type MicAlgorithm } from './akm.js';
 import { CryptoInputError, derivePtk, KeyUnwrapError, macBytes, type MacAddress, type Ptk } from './crypto.js';
 import { buildEapolKey, EapolParseError, EapolType, encodeKeyInfo, parseEapol, parseEapolKey, type EapolKey } from './eapol.js';
 import { KeyDataError, parseKeyData, type KeyDataElements } from './kde.js';
@@ -145,9 +145,9 @@ export class Supplicant {
   constructor(private readonly opts: SupplicantOptions) {
     try {
       this.akm = akmInfo(opts.akm);
-      this.pairwise = cipherInfo(opts.pairwise).name;
-      this.group = cipherInfo(opts.group).name;
-      this.groupMgmt = opts.mfp ? cipherInfo(opts.groupMgmt ?? 'AES-128-CMAC').name : undefined;
+      this.pairwise = cipherFor('pairwise', opts.pairwise).name;
+      this.group = cipherFor('group', opts.group).name;
+      this.groupMgmt = opts.mfp ? cipherFor('group-mgmt', opts.groupMgmt ?? 'AES-128-CMAC').name : undefined;
       this.ver = descriptorVersion(this.akm.selector, this.pairwise);
       this.aa = macBytes(opts.aa);
       this.spa = macBytes(opts.spa);

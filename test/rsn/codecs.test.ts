@@ -156,6 +156,11 @@ describe('RSNE codec', () => {
     expect(buildRsne({ group: 'CCMP', pairwise: ['CCMP'], akms: ['WPA-PSK'], mfpc: true, groupMgmt: 'BIP-GMAC-128' }).toString('hex')).toBe('301a0100000fac040100000fac040100000fac0280000000000fac0b');
   });
 
+  it('refuses a suite in the wrong role (BIP as pairwise, CCMP as group management)', () => {
+    expect(() => buildRsne({ group: 'CCMP', pairwise: ['AES-128-CMAC'], akms: ['WPA-PSK'] })).toThrow(/not a pairwise cipher/);
+    expect(() => buildRsne({ group: 'CCMP', pairwise: ['CCMP'], akms: ['WPA-PSK'], groupMgmt: 'CCMP' })).toThrow(/not a group-mgmt cipher/);
+  });
+
   it('keeps unknown suites under a printable name', () => {
     const r = parseRsne(h('30140100000fac040100000fac0401000050f2630000'));
     expect(r.akms).toEqual(['00-50-f2:99']);
