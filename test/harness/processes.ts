@@ -81,6 +81,22 @@ export class ManagedProcess {
   }
 }
 
+/** The exit status, or 'still running' if the process has not exited within `ms`. */
+export async function exitedWithin(
+  proc: ManagedProcess,
+  ms: number,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null } | 'still running'> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'still running'>((res) => {
+    timer = setTimeout(() => res('still running'), ms);
+  });
+  try {
+    return await Promise.race([proc.exited, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * Waits until `ctrlPath` exists and answers PING with PONG. Fails early, with
  * the process output, if the process exits first.

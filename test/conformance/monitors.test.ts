@@ -1,0 +1,143 @@
+/**
+ * Monitors: ATTACH / DETACH / LEVEL replies, which events a monitor receives
+ * (wired association events left out, see expected-differences.ts), and the
+ * order of events and reply on a socket that is both monitor and requester.
+ */
+import { describe, expect, it } from 'vitest';
+import { WpaCtrl, type CtrlEvent } from '../../src/client/wpa-ctrl.js';
+import { isWiredEvent } from './expected-differences.js';
+import { MonitorPair, Pair, show, type Side } from './pair.js';
+import { referenceAvailable, usePair } from './setup.js';
+
+describe.skipIf(!referenceAvailable())('monitors vs wpa_supplicant 2.10', () => {
+  const { pair, env } = usePair();
+
+  /** A fresh client per side (not attached). */
+  async function clients(): Promise<{ ref: WpaCtrl; dut: WpaCtrl }> {
+    return { ref: await env.client(pair().ref.daemon.ctrlPath), dut: await env.client(pair().dut.daemon.ctrlPath) };
+  }
+
+  async function sameOn(c: { ref: WpaCtrl; dut: WpaCtrl }, cmd: string | Buffer): Promise<void> {
+    const ref = (await c.ref.request(cmd, 2000)).toString('latin1');
+    const dut = (await Pair.ask(c.dut, cmd)).toString('latin1');
+    expect(show(dut), `reply to ${show(cmd.toString())}`).toBe(show(ref));
+  }
+
+  it('ATTACH / DETACH / LEVEL replies, exact-match rules', async () => {
+    const c = await clients();
+    for (const cmd of ['DETACH', 'LEVEL 3', 'ATTACH ', 'ATTACHX', 'ATTACH', 'ATTACH', 'LEVEL 4', 'LEVEL x', 'LEVEL', 'LEVEL 3']) {
+      await sameOn(c, cmd);
+    }
+    await sameOn(c, 'DETACH');
+    await sameOn(c, 'DETACH');
+    await sameOn(c, Buffer.from('ATTACH\0x', 'latin1'));
+    await sameOn(c, 'DETACH');
+  });
+
+  it('network added/removed events, one per network for REMOVE_NETWORK all', async () => {
+    const p = pair();
+    const m = await MonitorPair.open(p);
+    await p.sameAll(['ADD_NETWORK', 'ADD_NETWORK', 'ADD_NETWORK']);
+    const added = await m.expectSameEvents('3 x ADD_NETWORK');
+    expect(added.length).toBe(3);
+    await p.same('REMOVE_NETWORK 1');
+    await m.expectSameEvents('REMOVE_NETWORK 1');
+    await p.same('REMOVE_NETWORK all');
+    const removed = await m.expectSameEvents('REMOVE_NETWORK all');
+    expect(removed.length).toBe(2);
+    await p.same('REMOVE_NETWORK all');
+    expect((await m.expectSameEvents('REMOVE_NETWORK all on an empty list')).length).toBe(0);
+  });
+
+  it('no events for SET_NETWORK, SET, disabling a network that is not current, SAVE_CONFIG refusal', async () => {
+    const p = pair();
+    await p.same('ADD_NETWORK');
+    const m = await MonitorPair.open(p);
+    await p.sameAll(['SET_NETWORK 0 ssid "quiet"', 'SET country SE', 'DISABLE_NETWORK 0', 'NOTE hello', 'GET version']);
+    expect(await m.expectSameEvents('quiet commands')).toEqual([]);
+  });
+
+  it('events arrive before the reply on an attached requester socket', async () => {
+    const order = async (side: Side): Promise<string[]> => {
+      const c = await env.client(side.daemon.ctrlPath);
+      await c.attach(2000);
+      const seen: string[] = [];
+      const onEv = (ev: CtrlEvent): void => {
+        if (!isWiredEvent(ev.text)) seen.push(`event:${ev.text}`);
+      };
+      c.on('event', onEv);
+      const reply = await Pair.ask(c, 'ADD_NETWORK');
+      seen.push(`reply:${reply.toString('latin1')}`);
+      c.off('event', onEv);
+      await c.detach(2000);
+      return seen;
+    };
+    const ref = await order(pair().ref);
+    const dut = await order(pair().dut);
+    expect(ref[0]).toMatch(/^event:CTRL-EVENT-NETWORK-ADDED /);
+    expect(dut).toEqual(ref);
+  });
+
+  it('events carry the <level> prefix and no trailing newline', async () => {
+    const p = pair();
+    const raws: Record<string, string> = {};
+    for (const side of [p.ref, p.dut]) {
+      const c = await env.client(side.daemon.ctrlPath);
+      await c.attach(2000);
+      const ev = c.waitEvent('CTRL-EVENT-NETWORK-ADDED', 2000);
+      await Pair.ask(side.ctrl, 'ADD_NETWORK');
+      raws[side.label] = (await ev.catch(() => ({ raw: Buffer.from('<no event>') }))).raw.toString('latin1');
+      await c.detach(2000);
+    }
+    expect(raws['wpa_supplicant']).toBe('<3>CTRL-EVENT-NETWORK-ADDED 0');
+    expect(show(raws['wpa-offloadd']!)).toBe(show(raws['wpa_supplicant']!));
+  });
+
+  it('LEVEL: a monitor at level 4 does not get level-3 events; back at 3 it does', async () => {
+    const p = pair();
+    const m = await MonitorPair.open(p);
+    expect((await Pair.ask(m.ref, 'LEVEL 4')).toString()).toBe('OK\n');
+    expect((await Pair.ask(m.dut, 'LEVEL 4')).toString(), 'wpa-offloadd: LEVEL 4').toBe('OK\n');
+    await p.same('ADD_NETWORK');
+    expect(await m.expectSameEvents('ADD_NETWORK at LEVEL 4')).toEqual([]);
+    await Pair.ask(m.ref, 'LEVEL 3');
+    await Pair.ask(m.dut, 'LEVEL 3');
+    await p.same('ADD_NETWORK');
+    expect((await m.expectSameEvents('ADD_NETWORK at LEVEL 3')).length).toBe(1);
+  });
+
+  it('LEVEL below 3 adds debug lines such as the command trace', async () => {
+    const p = pair();
+    const m = await MonitorPair.open(p);
+    await Pair.ask(m.ref, 'LEVEL 2');
+    await Pair.ask(m.dut, 'LEVEL 2');
+    await p.same('ADD_NETWORK');
+    const { ref, dut } = await m.drain();
+    const trace = "<2>Control interface command 'ADD_NETWORK'";
+    expect(ref).toContain(trace);
+    expect(dut).toContain(trace);
+    expect(dut).toContain('<3>CTRL-EVENT-NETWORK-ADDED 0');
+    await Pair.ask(m.ref, 'LEVEL 3');
+    await Pair.ask(m.dut, 'LEVEL 3');
+  });
+
+  it('DETACH stops events', async () => {
+    const p = pair();
+    const m = await MonitorPair.open(p);
+    await sameOn(m, 'DETACH');
+    await p.same('ADD_NETWORK');
+    expect(await m.expectSameEvents('ADD_NETWORK after DETACH')).toEqual([]);
+  });
+
+  it('a monitor whose socket file is gone is dropped; others still get events and replies', async () => {
+    const p = pair();
+    for (const side of [p.ref, p.dut]) {
+      const dead = await WpaCtrl.open(side.daemon.ctrlPath);
+      await dead.attach(2000);
+      dead.close(); // unlinks the socket file: the daemon sees ENOENT on the next event
+    }
+    const m = await MonitorPair.open(p);
+    await p.sameAll(['ADD_NETWORK', 'ADD_NETWORK', 'PING']);
+    expect((await m.expectSameEvents('ADD_NETWORK with a dead monitor registered')).length).toBe(2);
+  });
+});
