@@ -1,0 +1,309 @@
+#!/usr/bin/env node
+/**
+ * wpa-offload-cli: a wpa_cli-like tool on the wpa_ctrl client library. Works
+ * against wpa-offloadd and wpa_supplicant alike.
+ *
+ *   wpa-offload-cli [-p DIR] [-i IFNAME] [-g GLOBAL] [-a SCRIPT] [-G SECONDS] [command [args...]]
+ *
+ * One-shot when a command is given (the reply printed as received, exit 0;
+ * 1 for an unknown command, 255 when the daemon cannot be reached, as wpa_cli).
+ * Interactive otherwise: readline with history and tab completion of command
+ * names, events from a second, attached connection printed as they arrive.
+ * With -a: action mode (see action.ts).
+ */
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { ActionRunner, ActionState } from './action.js';
+import { COMMANDS, completeCommand, hasSensitiveData, lookup, splitLine } from './commands.js';
+import { WpaCtrl, WpaCtrlError, WpaCtrlTimeoutError, type CtrlEvent } from './wpa-ctrl.js';
+
+const DEFAULT_CTRL_DIR = '/var/run/wpa_supplicant';
+const EXIT_UNREACHABLE = 255;
+const HISTORY_FILE = '.wpa-offload-cli_history';
+const HISTORY_MAX = 100;
+
+class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+interface Options {
+  ctrlDir: string;
+  ifname?: string;
+  global?: string;
+  action?: string;
+  pingInterval: number;
+  command: string[];
+}
+
+const USAGE = `usage: wpa-offload-cli [-p<path to ctrl sockets>] [-i<ifname>] [-g<global ctrl>] [-a<action file>]
+        [-G<ping interval>] [-hv] [command..]
+  -h = help (show this usage text)
+  -v = show version information
+  -a = run in daemon mode executing the action file based on events
+  default path: ${DEFAULT_CTRL_DIR}
+  default interface: first interface found in socket path`;
+
+/** getopt("a:g:G:hi:p:v") with wpa_cli's semantics: options end at the first command word. */
+function parseArgs(argv: string[]): Options | 'help' | 'version' {
+  const opts: Options = { ctrlDir: DEFAULT_CTRL_DIR, pingInterval: 5, command: [] };
+  let i = 0;
+  for (; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') {
+      i++;
+      break;
+    }
+    if (!a.startsWith('-') || a.length < 2) break;
+    const flag = a[1]!;
+    if (flag === 'h') return 'help';
+    if (flag === 'v') return 'version';
+    if (!'agGip'.includes(flag)) throw new UsageError(`unknown option -${flag}`);
+    const value = a.length > 2 ? a.slice(2) : argv[++i];
+    if (value === undefined) throw new UsageError(`option -${flag} needs a value`);
+    if (flag === 'a') opts.action = value;
+    if (flag === 'g') opts.global = value;
+    if (flag === 'G') opts.pingInterval = Math.max(1, Number.parseInt(value, 10) || 5);
+    if (flag === 'i') opts.ifname = value;
+    if (flag === 'p') opts.ctrlDir = value;
+  }
+  opts.command = argv.slice(i);
+  return opts;
+}
+
+/** wpa_cli's default interface: the first socket file in the directory. */
+function defaultIfname(dir: string): string | undefined {
+  try {
+    for (const name of readdirSync(dir)) {
+      if (statSync(join(dir, name)).isSocket()) return name;
+    }
+  } catch {
+    // no directory: no default
+  }
+  return undefined;
+}
+
+interface Target {
+  path: string;
+  global: boolean;
+  /** Set when talking to an interface through the global socket (-g with -i). */
+  ifnamePrefix?: string;
+  ifname?: string;
+}
+
+function resolveTarget(opts: Options): Target {
+  if (opts.global) return { path: opts.global, global: true, ifnamePrefix: opts.ifname, ifname: opts.ifname };
+  let ifname = opts.ifname;
+  if (!ifname) {
+    ifname = defaultIfname(opts.ctrlDir);
+    if (ifname) process.stdout.write(`Selected interface '${ifname}'\n`);
+  }
+  if (!ifname) throw new WpaCtrlError(`no interface found in ${opts.ctrlDir}`);
+  return { path: join(opts.ctrlDir, ifname), global: false, ifname };
+}
+
+async function connect(target: Target): Promise<WpaCtrl> {
+  try {
+    return await WpaCtrl.open(target.path);
+  } catch (e) {
+    const what = target.global ? 'global interface' : 'interface';
+    throw new WpaCtrlError(`Failed to connect to ${what} ${target.path}: ${(e as Error).message}`);
+  }
+}
+
+/** Builds the request for one command line; a string to print instead when nothing is sent. */
+type Planned = { send: string; monitor?: boolean } | { print: string; exitCode: number } | { quit: true };
+
+function planCommand(words: string[], ifnamePrefix?: string): Planned {
+  const [word, ...args] = words;
+  if (word === undefined) return { print: '', exitCode: 0 };
+  const l = lookup(word);
+  if (l.kind === 'unknown') return { print: `Unknown command '${word}'\n`, exitCode: 1 };
+  if (l.kind === 'ambiguous') {
+    return { print: `Ambiguous command '${word}'; possible commands: ${l.candidates.join(' ')}\n`, exitCode: 1 };
+  }
+  const c = l.command;
+  if (args.length < c.minArgs) {
+    const s = c.minArgs > 1 ? 's are' : ' is';
+    return { print: `Invalid ${c.name.toUpperCase()} command - at least ${c.minArgs} argument${s} required.\n`, exitCode: EXIT_UNREACHABLE };
+  }
+  if (c.name === 'quit') return { quit: true };
+  if (c.name === 'help') return { print: helpText(args[0]), exitCode: 0 };
+  if (c.name === 'level') return { send: `LEVEL ${args[0]}`, monitor: true };
+  const request = c.build!(args);
+  return { send: ifnamePrefix ? `IFNAME=${ifnamePrefix} ${request}` : request };
+}
+
+function helpText(only?: string): string {
+  return COMMANDS.filter((c) => !only || c.name.startsWith(only.toLowerCase()))
+    .map((c) => `  ${c.name} ${c.usage}\n`)
+    .join('');
+}
+
+/** One request; the reply, or the wpa_cli-style failure line. */
+async function requestPrinted(ctrl: WpaCtrl, request: string, interactive: boolean): Promise<number> {
+  try {
+    const reply = await ctrl.request(request);
+    process.stdout.write(reply);
+    if (interactive && reply.length > 0 && reply[reply.length - 1] !== 0x0a) process.stdout.write('\n');
+    return 0;
+  } catch (e) {
+    if (e instanceof WpaCtrlTimeoutError) process.stdout.write(`'${request}' command timed out.\n`);
+    else process.stdout.write(`'${request}' command failed.\n`);
+    return EXIT_UNREACHABLE;
+  }
+}
+
+async function oneShot(opts: Options): Promise<number> {
+  const target = resolveTarget(opts);
+  const plan = planCommand(opts.command, target.ifnamePrefix);
+  if ('quit' in plan) return 0;
+  if ('print' in plan) {
+    process.stdout.write(plan.print);
+    return plan.exitCode;
+  }
+  const ctrl = await connect(target);
+  try {
+    return await requestPrinted(ctrl, plan.send, false);
+  } finally {
+    ctrl.close();
+  }
+}
+
+async function interactive(opts: Options): Promise<number> {
+  const target = resolveTarget(opts);
+  const ctrl = await connect(target);
+  // Events come on a second connection, as wpa_cli's mon_conn, so they never
+  // interleave with a reply on the request socket.
+  const mon = await connect(target);
+  await mon.attach();
+  const rl = createInterface({
+    input: process.stdin,
+    output: process.stdout,
+    prompt: '> ',
+    historySize: HISTORY_MAX,
+    completer: (line: string) => completeCommand(line),
+    terminal: process.stdin.isTTY === true,
+  });
+  const historyPath = process.env.HOME ? join(process.env.HOME, HISTORY_FILE) : join(homedir(), HISTORY_FILE);
+  loadHistory(rl, historyPath);
+  mon.on('event', (ev: CtrlEvent) => {
+    process.stdout.write(`\r${ev.raw.toString('utf8')}\n`);
+    rl.prompt(true);
+  });
+  process.stdout.write('\nInteractive mode\n\n');
+  rl.prompt();
+  let queue = Promise.resolve();
+  await new Promise<void>((resolve) => {
+    rl.on('line', (line) => {
+      queue = queue.then(async () => {
+        const plan = planCommand(splitLine(line), target.ifnamePrefix);
+        if ('quit' in plan) {
+          rl.close();
+          return;
+        }
+        if ('print' in plan) process.stdout.write(plan.print);
+        else await requestPrinted(plan.monitor ? mon : ctrl, plan.send, true);
+        rl.prompt();
+      });
+    });
+    rl.on('close', () => void queue.then(resolve));
+  });
+  saveHistory(rl, historyPath);
+  mon.close();
+  ctrl.close();
+  return 0;
+}
+
+function loadHistory(rl: ReturnType<typeof createInterface>, path: string): void {
+  const h = (rl as unknown as { history?: string[] }).history;
+  if (!h || !existsSync(path)) return;
+  const lines = readFileSync(path, 'utf8').split('\n').filter(Boolean).slice(-HISTORY_MAX);
+  h.push(...lines.reverse()); // readline keeps the newest first
+}
+
+/** Saved without lines that carry secrets (set_network ... psk, password ...). */
+function saveHistory(rl: ReturnType<typeof createInterface>, path: string): void {
+  const h = (rl as unknown as { history?: string[] }).history;
+  if (!h || h.length === 0) return;
+  const keep = [...h].reverse().filter((l) => !hasSensitiveData(l));
+  try {
+    writeFileSync(path, keep.map((l) => `${l}\n`).join(''), { mode: 0o600 });
+  } catch {
+    // history is a convenience; an unwritable home must not fail the session
+  }
+}
+
+async function actionMode(opts: Options): Promise<number> {
+  const target = resolveTarget(opts);
+  const ctrl = await connect(target);
+  const ifname = target.ifname ?? (await ctrl.request('IFNAME')).toString();
+  const state = new ActionState(ifname, opts.ctrlDir);
+  const runner = new ActionRunner(opts.action!, (m) => process.stderr.write(`${m}\n`));
+  await ctrl.attach();
+  return new Promise<number>((resolve) => {
+    const finish = (code: number): void => {
+      clearInterval(pinger);
+      ctrl.close();
+      resolve(code);
+    };
+    ctrl.on('event', (ev: CtrlEvent) => {
+      if (ev.text.startsWith('CTRL-EVENT-TERMINATING')) {
+        process.stdout.write('wpa_supplicant is terminating - stop monitoring\n');
+        void runner.idle().then(() => finish(0));
+        return;
+      }
+      const run = state.onEvent(ev.text);
+      if (run) void runner.run(run);
+    });
+    // wpa_cli checks the daemon is still there every ping interval.
+    const pinger = setInterval(() => {
+      ctrl.request('PING').then(
+        (r) => {
+          if (!r.toString().startsWith('PONG')) throw new WpaCtrlError('bad PING reply');
+        },
+        () => {
+          process.stdout.write('wpa_supplicant did not reply to PING command - exiting\n');
+          finish(EXIT_UNREACHABLE);
+        },
+      );
+    }, opts.pingInterval * 1000);
+  });
+}
+
+async function main(argv: string[]): Promise<number> {
+  let opts: ReturnType<typeof parseArgs>;
+  try {
+    opts = parseArgs(argv);
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n${USAGE}\n`);
+    return EXIT_UNREACHABLE;
+  }
+  if (opts === 'help') {
+    process.stdout.write(`${USAGE}\n\ncommands:\n${helpText()}`);
+    return 0;
+  }
+  if (opts === 'version') {
+    process.stdout.write('wpa-offload-cli (wpa_cli compatible)\n');
+    return 0;
+  }
+  try {
+    if (opts.action) return await actionMode(opts);
+    if (opts.command.length > 0) return await oneShot(opts);
+    return await interactive(opts);
+  } catch (e) {
+    if (e instanceof WpaCtrlError || e instanceof UsageError) {
+      process.stderr.write(`${e.message}\n`);
+      return EXIT_UNREACHABLE;
+    }
+    throw e;
+  }
+}
+
+// Explicit exit: stdout is synchronous for files and pipes on Linux, and no
+// stray handle (stdin, a timer) may keep a one-shot command alive.
+process.exit(await main(process.argv.slice(2)));
