@@ -181,16 +181,17 @@ async function interactive(opts: Options): Promise<number> {
   // interleave with a reply on the request socket.
   const mon = await connect(target);
   await mon.attach();
+  const historyPath = join(process.env.HOME ?? homedir(), HISTORY_FILE);
+  const history = loadHistory(historyPath);
   const rl = createInterface({
     input: process.stdin,
     output: process.stdout,
     prompt: '> ',
     historySize: HISTORY_MAX,
+    history: [...history].reverse(), // readline wants the newest first
     completer: (line: string) => completeCommand(line),
     terminal: process.stdin.isTTY === true,
   });
-  const historyPath = process.env.HOME ? join(process.env.HOME, HISTORY_FILE) : join(homedir(), HISTORY_FILE);
-  loadHistory(rl, historyPath);
   mon.on('event', (ev: CtrlEvent) => {
     process.stdout.write(`\r${ev.raw.toString('utf8')}\n`);
     rl.prompt(true);
@@ -200,6 +201,7 @@ async function interactive(opts: Options): Promise<number> {
   let queue = Promise.resolve();
   await new Promise<void>((resolve) => {
     rl.on('line', (line) => {
+      if (line.trim() !== '' && history.at(-1) !== line) history.push(line);
       queue = queue.then(async () => {
         const plan = planCommand(splitLine(line), target.ifnamePrefix);
         if ('quit' in plan) {
@@ -213,24 +215,21 @@ async function interactive(opts: Options): Promise<number> {
     });
     rl.on('close', () => void queue.then(resolve));
   });
-  saveHistory(rl, historyPath);
+  saveHistory(history, historyPath);
   mon.close();
   ctrl.close();
   return 0;
 }
 
-function loadHistory(rl: ReturnType<typeof createInterface>, path: string): void {
-  const h = (rl as unknown as { history?: string[] }).history;
-  if (!h || !existsSync(path)) return;
-  const lines = readFileSync(path, 'utf8').split('\n').filter(Boolean).slice(-HISTORY_MAX);
-  h.push(...lines.reverse()); // readline keeps the newest first
+/** Oldest first, at most HISTORY_MAX lines. */
+function loadHistory(path: string): string[] {
+  if (!existsSync(path)) return [];
+  return readFileSync(path, 'utf8').split('\n').filter(Boolean).slice(-HISTORY_MAX);
 }
 
-/** Saved without lines that carry secrets (set_network ... psk, password ...). */
-function saveHistory(rl: ReturnType<typeof createInterface>, path: string): void {
-  const h = (rl as unknown as { history?: string[] }).history;
-  if (!h || h.length === 0) return;
-  const keep = [...h].reverse().filter((l) => !hasSensitiveData(l));
+/** Saved without lines that carry secrets (set_network ... psk, password ...), as wpa_cli does. */
+function saveHistory(history: string[], path: string): void {
+  const keep = history.filter((l) => !hasSensitiveData(l)).slice(-HISTORY_MAX);
   try {
     writeFileSync(path, keep.map((l) => `${l}\n`).join(''), { mode: 0o600 });
   } catch {
