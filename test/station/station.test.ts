@@ -1,0 +1,214 @@
+/**
+ * The station end to end: the real wpa_cli drives a real wpa-offloadd over its
+ * control socket, on the in-process simulator (-D sim) and over the wire
+ * protocol to a separate wpa-offload-sim process (-D ext). Every wait is for a
+ * named event; every check reads the daemon's own STATUS.
+ */
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { requireTool, WPA_CLI } from '../harness/tools.js';
+import { build, pskNetwork, Rig, simSection } from './rig.js';
+
+const haveCli = requireTool(WPA_CLI);
+
+const A = '02:00:00:00:5a:01';
+const B = '02:00:00:00:5a:02';
+const SSID = 'station-net';
+const PASS = 'station passphrase';
+
+/** Two APs of one ESS, A stronger; the firmware offloads nothing (the host runs every handshake). */
+function scenario(seed: number, firmware = 'four_way_psk = false\nkey_mgmt_offload = false\ngtk_rekey_offload = false\npmksa_offload = false\n'): string {
+  return `${simSection(seed)}[firmware]\n${firmware}\n` +
+    `[ap a]\nbssid = ${A}\nssid = ${SSID}\nfreq = 2437\nsignal = -45\npassphrase = ${PASS}\n\n` +
+    `[ap b]\nbssid = ${B}\nssid = ${SSID}\nfreq = 5180\nsignal = -60\npassphrase = ${PASS}\n`;
+}
+
+/** disabled=1: nothing happens before the test attached and selected the network. */
+const NET = pskNetwork(SSID, PASS, '\tdisabled=1\n');
+
+let rig: Rig | undefined;
+afterEach(async () => {
+  await rig?.stop();
+  rig = undefined;
+});
+
+beforeAll(() => build(), 120_000);
+
+async function connectWithCli(r: Rig): Promise<void> {
+  const from = r.mark();
+  expect((await r.cli('select_network', '0')).trim()).toBe('OK');
+  await r.wait(/CTRL-EVENT-CONNECTED - Connection to 02:00:00:00:5a:01 completed \[id=0 id_str=\]/, from);
+  const st = await r.cli('status');
+  expect(st).toMatch(/^wpa_state=COMPLETED$/m);
+  expect(st).toMatch(/^bssid=02:00:00:00:5a:01$/m);
+  expect(st).toMatch(/^ssid=station-net$/m);
+  expect(st).toMatch(/^key_mgmt=WPA2-PSK$/m);
+  // The AP checks the keys the host installed against its own.
+  const sim = await r.simUntil((x) => x.host_tk_ok === '1' && x.host_gtk_ok === '1');
+  expect(sim.host_tk_ok).toBe('1');
+  expect(sim.host_gtk_ok).toBe('1');
+}
+
+for (const backend of ['sim', 'ext'] as const) {
+  describe.skipIf(!haveCli)(`station with the real wpa_cli, -D ${backend}`, () => {
+    it('scan, connect, disconnect, reconnect, roam', async () => {
+      rig = await Rig.start({ scenario: scenario(11), networks: NET, backend });
+      const r = rig;
+      let from = r.mark();
+      expect((await r.cli('scan')).trim()).toBe('OK');
+      await r.wait(/CTRL-EVENT-SCAN-RESULTS/, from);
+      const results = await r.cli('scan_results');
+      expect(results.split('\n')[0]).toBe('bssid / frequency / signal level / flags / ssid');
+      expect(results).toMatch(new RegExp(`^${A}\\t2437\\t-45\\t\\[WPA2-PSK-CCMP\\]\\[ESS\\]\\tstation-net$`, 'm'));
+      expect(results).toMatch(new RegExp(`^${B}\\t5180\\t-60\\t\\[WPA2-PSK-CCMP\\]\\[ESS\\]\\tstation-net$`, 'm'));
+
+      await connectWithCli(r);
+
+      from = r.mark();
+      expect((await r.cli('disconnect')).trim()).toBe('OK');
+      await r.wait(/CTRL-EVENT-DISCONNECTED bssid=02:00:00:00:5a:01 reason=3 locally_generated=1/, from);
+      expect(await r.cli('status')).toMatch(/^wpa_state=DISCONNECTED$/m);
+
+      from = r.mark();
+      expect((await r.cli('reconnect')).trim()).toBe('OK');
+      await r.wait(/CTRL-EVENT-CONNECTED - Connection to 02:00:00:00:5a:01/, from);
+      expect(await r.cli('status')).toMatch(/^wpa_state=COMPLETED$/m);
+
+      from = r.mark();
+      expect((await r.cli('roam', B)).trim()).toBe('OK');
+      await r.wait(/CTRL-EVENT-CONNECTED - Connection to 02:00:00:00:5a:02 completed/, from);
+      const st = await r.cli('status');
+      expect(st).toMatch(/^wpa_state=COMPLETED$/m);
+      expect(st).toMatch(/^bssid=02:00:00:00:5a:02$/m);
+      expect(st).toMatch(/^freq=5180$/m);
+      const sim = await r.simUntil((x) => x.bssid === B && x.host_tk_ok === '1');
+      expect(sim.bssid).toBe(B);
+      expect(sim.host_tk_ok).toBe('1');
+      // ROAM to a BSS not in the table is refused.
+      expect((await r.cli('roam', '02:00:00:00:99:99')).trim()).toBe('FAIL');
+    });
+
+    it('wrong passphrase: 4-way handshake fails, network temporarily disabled with WRONG_KEY', async () => {
+      rig = await Rig.start({ scenario: scenario(12), networks: pskNetwork(SSID, 'not the passphrase', '\tdisabled=1\n'), backend });
+      const r = rig;
+      const from = r.mark();
+      expect((await r.cli('select_network', '0')).trim()).toBe('OK');
+      await r.wait(/CTRL-EVENT-SSID-TEMP-DISABLED id=0 ssid="station-net" auth_failures=1 duration=10 reason=WRONG_KEY/, from);
+      const evs = r.eventsFrom(from);
+      const disc = evs.findIndex((e) => /^CTRL-EVENT-DISCONNECTED bssid=02:00:00:00:5a:01 reason=\d+/.test(e));
+      const failed = evs.indexOf('WPA: 4-Way Handshake failed - pre-shared key may be incorrect');
+      const temp = evs.findIndex((e) => e.startsWith('CTRL-EVENT-SSID-TEMP-DISABLED'));
+      expect(disc).toBeGreaterThanOrEqual(0);
+      expect(failed).toBeGreaterThan(disc);
+      expect(temp).toBeGreaterThan(failed);
+      expect(evs.some((e) => e.startsWith('CTRL-EVENT-CONNECTED'))).toBe(false);
+      expect(await r.cli('status')).not.toMatch(/^wpa_state=COMPLETED$/m);
+      expect((await r.cli('ping')).trim()).toBe('PONG');
+    });
+
+    it('the AP deauthenticates: DISCONNECTED with its reason, then the station reconnects', async () => {
+      rig = await Rig.start({ scenario: scenario(13), networks: NET, backend });
+      const r = rig;
+      await connectWithCli(r);
+      const from = r.mark();
+      expect((await r.cli('raw', 'DRIVER SIM_DEAUTH 7')).trim()).toBe('OK');
+      const disc = await r.wait(/CTRL-EVENT-DISCONNECTED bssid=02:00:00:00:5a:01/, from);
+      expect(disc).toBe('CTRL-EVENT-DISCONNECTED bssid=02:00:00:00:5a:01 reason=7');
+      await r.wait(/CTRL-EVENT-CONNECTED - Connection to 02:00:00:00:5a:0[12] completed/, from);
+      const st = await r.status();
+      expect(st.wpa_state).toBe('COMPLETED');
+      expect((await r.simUntil((x) => x.host_tk_ok === '1')).host_tk_ok).toBe('1');
+    });
+
+    it('the AP disappears: the station loses it and moves to the other AP of the ESS', async () => {
+      rig = await Rig.start({ scenario: scenario(14), networks: NET, backend });
+      const r = rig;
+      await connectWithCli(r);
+      const from = r.mark();
+      expect((await r.cli('raw', `DRIVER SIM_AP_DOWN ${A}`)).trim()).toBe('OK');
+      await r.wait(/CTRL-EVENT-DISCONNECTED bssid=02:00:00:00:5a:01 reason=\d+/, from);
+      await r.wait(/CTRL-EVENT-CONNECTED - Connection to 02:00:00:00:5a:02 completed/, from);
+      const st = await r.status();
+      expect(st.wpa_state).toBe('COMPLETED');
+      expect(st.bssid).toBe(B);
+      // Like wpa_supplicant, candidates come from the last scan's results: the
+      // AP that went off the air is not tried again, and the ESS is not
+      // temporarily disabled while B answers.
+      const after = r.eventsFrom(from);
+      expect(after.filter((e) => e.startsWith('Trying to associate with 02:00:00:00:5a:01'))).toEqual([]);
+      expect(after.filter((e) => e.startsWith('CTRL-EVENT-SSID-TEMP-DISABLED'))).toEqual([]);
+    });
+  });
+}
+
+describe.skipIf(!haveCli)('station: 1000 APs (conf/scenarios/scale-1000.ini)', () => {
+  it('SCAN_RESULTS and BSS RANGE replies stay within 4095 bytes and end on whole lines', async () => {
+    const text = `${simSection(5)}[ap crowd]\ncount = 999\nbssid = 02:10:00:00:00:00\nssid = crowd-%d\nfreq = 2412, 2437, 2462\nsignal = -80\npassphrase = crowded passphrase\n\n` +
+      `[ap home]\nbssid = 02:00:00:00:0e:01\nssid = scale-home\nfreq = 5180\nsignal = -40\npassphrase = scale passphrase\n`;
+    rig = await Rig.start({ scenario: text, networks: pskNetwork('scale-home', 'scale passphrase', '\tdisabled=1\n'), backend: 'sim' });
+    const r = rig;
+    // 1000 CTRL-EVENT-BSS-ADDED in a burst overflow any monitor's datagram queue
+    // (wpa_supplicant's rule: the 11th failed send drops the monitor), so this
+    // test follows the daemon's own log of its events instead.
+    let out = r.daemon.output.length;
+    expect((await r.cli('scan')).trim()).toBe('OK');
+    await r.waitOutput(/CTRL-EVENT-SCAN-RESULTS/, out);
+    const results = await r.req('SCAN_RESULTS');
+    expect(results.length).toBeLessThanOrEqual(4095);
+    expect(results.endsWith('\n')).toBe(true);
+    const lines = results.split('\n').slice(1, -1);
+    expect(lines.length).toBeGreaterThan(10);
+    for (const l of lines) expect(l).toMatch(/^([0-9a-f]{2}:){5}[0-9a-f]{2}\t\d+\t-\d+\t\S*\t.*$/);
+    // Far more BSSes than fit: the reply was cut close to the limit, at a line end.
+    expect(results.length).toBeGreaterThan(4095 - 80);
+
+    const range = await r.req('BSS RANGE=0- MASK=0x1');
+    expect(range.length).toBeLessThanOrEqual(4095);
+    expect(range.endsWith('\n')).toBe(true);
+    const ids = range.trim().split('\n');
+    expect(ids.length).toBeGreaterThan(100);
+    for (const l of ids) expect(l).toMatch(/^id=\d+$/);
+    // Ascending ids, no gaps (the BSS table keeps the newest bss_max_count entries).
+    const nums = ids.map((l) => Number(l.slice(3)));
+    nums.forEach((n, i) => expect(n).toBe(nums[0] + i));
+
+    const full = await r.req('BSS RANGE=0-999');
+    expect(full.length).toBeLessThanOrEqual(4095);
+    expect(full.endsWith('\n')).toBe(true);
+    // The real wpa_cli prints the same reply.
+    const viaCli = await r.cli('bss', '02:00:00:00:0e:01');
+    expect(viaCli).toMatch(/^bssid=02:00:00:00:0e:01$/m);
+    expect(viaCli).toMatch(/^ssid=scale-home$/m);
+    // And the station still connects among 1000 BSSes.
+    out = r.daemon.output.length;
+    expect(await r.req('SELECT_NETWORK 0')).toBe('OK\n');
+    await r.waitOutput(/CTRL-EVENT-CONNECTED - Connection to 02:00:00:00:0e:01/, out);
+    expect((await r.status()).wpa_state).toBe('COMPLETED');
+  });
+});
+
+describe.skipIf(!haveCli)('station: the wpa-offload-sim process killed mid-association', () => {
+  it('reports locally_generated=1, reconnects to the restarted driver, STATUS matches', async () => {
+    // A long air delay keeps the association in flight while we kill the driver.
+    const text = scenario(15).replace('air_delay_ms = 1', 'air_delay_ms = 150');
+    rig = await Rig.start({ scenario: text, networks: NET, backend: 'ext' });
+    const r = rig;
+    let from = r.mark();
+    await r.req('SELECT_NETWORK 0');
+    await r.wait(/Associated with 02:00:00:00:5a:01/, from);
+    // The host now runs the 4-way handshake over the wire; kill the driver under it.
+    from = r.mark();
+    await r.sim!.kill();
+    await r.wait(/CTRL-EVENT-DISCONNECTED bssid=02:00:00:00:5a:01 reason=\d+ locally_generated=1/, from);
+    expect(r.eventsFrom(from).some((e) => e.startsWith('CTRL-EVENT-CONNECTED'))).toBe(false);
+    expect((await r.req('PING')).trim()).toBe('PONG');
+    expect((await r.status()).wpa_state).not.toBe('COMPLETED');
+    await r.sim!.start();
+    await r.wait(/CTRL-EVENT-CONNECTED - Connection to 02:00:00:00:5a:01 completed/, from);
+    const st = await r.cli('status');
+    expect(st).toMatch(/^wpa_state=COMPLETED$/m);
+    expect(st).toMatch(/^bssid=02:00:00:00:5a:01$/m);
+    const sim = await r.simUntil((x) => x.bssid === A && x.host_tk_ok === '1');
+    expect(sim.bssid).toBe(A);
+    expect(sim.host_tk_ok).toBe('1');
+  });
+});
