@@ -103,6 +103,18 @@ export function normaliseSavedConfig(text: string, side: SideContext, apScanSetB
 }
 
 /**
+ * Deliberate, documented difference (issue 2: "a bad value answers FAIL and
+ * changes nothing"). wpa_supplicant 2.10 answers FAIL to some bad values but
+ * keeps what it parsed anyway: a token list with no valid token clears the
+ * field (`key_mgmt wpa-psk` -> GET FAIL), one with a valid and an invalid token
+ * keeps the valid part, an out-of-range `frequency` leaves a converted value.
+ * So after a SET_NETWORK that both answer FAIL, wpa-offloadd's value must be
+ * the one it had before, and the reference's is not compared.
+ */
+export const BAD_VALUE_CHANGES_NOTHING =
+  'after SET_NETWORK ... -> FAIL, wpa-offloadd keeps the old value (2.10 may store part of the bad value)';
+
+/**
  * Deliberate, documented differences (issue 2): wpa_supplicant 2.10 leaves a
  * saved config 0644; wpa-offloadd keeps 0600.
  */

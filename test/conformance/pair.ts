@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import { WpaCtrl, WpaCtrlError, type CtrlEvent } from '../../src/client/wpa-ctrl.js';
 import { ctrlConf, type RunningDaemon, type TestEnv } from '../harness/index.js';
-import { isWiredEvent, normaliseReply, type SideContext } from './expected-differences.js';
+import { BAD_VALUE_CHANGES_NOTHING, isWiredEvent, normaliseReply, type SideContext } from './expected-differences.js';
 
 /** The reference always answers quickly; the daemon under test gets the same budget. */
 const REPLY_TIMEOUT_MS = 2000;
@@ -33,8 +33,9 @@ export interface PairOptions {
 
 /**
  * CONFORMANCE_DUT=wpa_supplicant runs the reference on both sides: a check of
- * the suite itself (every case must pass, or the case is wrong), never the
- * default.
+ * the suite itself, never the default. Every case must pass except those that
+ * check a deliberate difference (BAD_VALUE_CHANGES_NOTHING, SAVED_CONFIG_MODE),
+ * which fail there by design.
  */
 function selfTest(): boolean {
   return process.env.CONFORMANCE_DUT === 'wpa_supplicant';
@@ -100,18 +101,52 @@ export class Pair {
   }
 
   /** Same request to both; the normalised replies must be byte-identical. Returns the reference's. */
-  async same(cmd: string | Buffer, via: Via = 'iface'): Promise<string> {
+  async same(cmd: string | Buffer, via: Via = 'iface', context = ''): Promise<string> {
     const r = await this.both(cmd, via);
     const ref = normaliseReply(r.ref, this.ref.ctx);
     const dut = normaliseReply(r.dut, this.dut.ctx);
     const label = typeof cmd === 'string' ? cmd : `<${cmd.length} bytes ${show(cmd.subarray(0, 40).toString('latin1'))}>`;
-    expect(show(dut), `reply to ${show(label)} via ${via}`).toBe(show(ref));
+    expect(show(dut), `reply to ${show(label)} via ${via}${context}`).toBe(show(ref));
     return ref;
+  }
+
+  /**
+   * SET_NETWORK then GET_NETWORK of the same field, compared; except that
+   * after a FAIL the daemon's value must simply be unchanged
+   * (BAD_VALUE_CHANGES_NOTHING in expected-differences.ts).
+   */
+  async setAndGet(id: number, field: string, value: string): Promise<void> {
+    const get = `GET_NETWORK ${id} ${field}`;
+    const set = `SET_NETWORK ${id} ${field} ${value}`;
+    const dutBefore = (await Pair.ask(this.dut.ctrl, get)).toString('latin1');
+    const reply = await this.same(set);
+    if (reply === 'FAIL\n') {
+      const dutAfter = (await Pair.ask(this.dut.ctrl, get)).toString('latin1');
+      expect(show(dutAfter), `${get} after ${show(set)} -> FAIL: ${BAD_VALUE_CHANGES_NOTHING}`).toBe(show(dutBefore));
+      await this.resync(id, field, dutBefore);
+      return;
+    }
+    await this.same(get, 'iface', ` (after ${show(set)})`);
+  }
+
+  /**
+   * Puts the reference's field back to the daemon's (unchanged) value after a
+   * bad SET, so the next comparison starts from the same state.
+   */
+  private async resync(id: number, field: string, value: string): Promise<void> {
+    // Unset (FAIL) cannot be written back; a secret (*) cannot be read back.
+    if (value === 'FAIL\n' || value === '*') return;
+    // GET_NETWORK output (quoted, hex, tokens, numbers) is valid SET_NETWORK input.
+    await this.ref.ctrl.request(`SET_NETWORK ${id} ${field} ${value}`, REPLY_TIMEOUT_MS);
   }
 
   /** A sequence of requests, each compared. */
   async sameAll(cmds: (string | Buffer)[], via: Via = 'iface'): Promise<void> {
-    for (const c of cmds) await this.same(c, via);
+    let prev: string | Buffer | undefined;
+    for (const c of cmds) {
+      await this.same(c, via, prev === undefined ? '' : ` (after ${show(prev.toString())})`);
+      prev = c;
+    }
   }
 
   /**
