@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import { WpaCtrl, WpaCtrlError, type CtrlEvent } from '../../src/client/wpa-ctrl.js';
-import { ctrlConf, type RunningDaemon, type TestEnv } from '../harness/index.js';
+import { ctrlConf, type RunningDaemon, type TestEnv, type Veth } from '../harness/index.js';
 import { BAD_VALUE_CHANGES_NOTHING, isWiredEvent, normaliseReply, type SideContext } from './expected-differences.js';
 
 /** The reference always answers quickly; the daemon under test gets the same budget. */
@@ -29,6 +29,8 @@ export interface PairOptions {
   confExtra?: string;
   /** Start both with -g and open a global client too. */
   global?: boolean;
+  /** Run on this veth instead of a new one (when a case must know the name first). */
+  veth?: Veth;
 }
 
 /**
@@ -55,7 +57,7 @@ export class Pair {
   ) {}
 
   static async start(env: TestEnv, opts: PairOptions = {}): Promise<Pair> {
-    const veth = env.veth();
+    const veth = opts.veth ?? env.veth();
     const side = async (tag: 'ref' | 'dut'): Promise<Side> => {
       const ctrlDir = env.path(`${tag}-ctl`);
       const confPath = env.writeConf(`${tag}.conf`, ctrlConf(ctrlDir, opts.confExtra ?? ''));
