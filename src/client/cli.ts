@@ -199,12 +199,15 @@ async function interactive(opts: Options): Promise<number> {
   process.stdout.write('\nInteractive mode\n\n');
   rl.prompt();
   let queue = Promise.resolve();
+  let quitting = false;
   await new Promise<void>((resolve) => {
     rl.on('line', (line) => {
       if (line.trim() !== '' && history.at(-1) !== line) history.push(line);
       queue = queue.then(async () => {
+        if (quitting) return; // lines typed (or piped) after quit
         const plan = planCommand(splitLine(line), target.ifnamePrefix);
         if ('quit' in plan) {
+          quitting = true;
           rl.close();
           return;
         }
