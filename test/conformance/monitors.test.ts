@@ -3,7 +3,9 @@
  * (wired association events left out, see expected-differences.ts), and the
  * order of events and reply on a socket that is both monitor and requester.
  */
+import { renameSync, unlinkSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { createDgramSocket } from '../../src/client/dgram.js';
 import { WpaCtrl, type CtrlEvent } from '../../src/client/wpa-ctrl.js';
 import { isWiredEvent } from './expected-differences.js';
 import { MonitorPair, Pair, show, type Side } from './pair.js';
@@ -127,6 +129,53 @@ describe.skipIf(!referenceAvailable())('monitors vs wpa_supplicant 2.10', () => 
     await sameOn(m, 'DETACH');
     await p.same('ADD_NETWORK');
     expect(await m.expectSameEvents('ADD_NETWORK after DETACH')).toEqual([]);
+  });
+
+  /**
+   * A monitor whose socket file stays but that nobody is bound to any more
+   * (sends fail with ECONNREFUSED), then `failures` events, then a new socket
+   * bound at the same path: does the daemon still send it events? Proven
+   * without a timer: the new socket sends PING, and everything sent to it
+   * before the PONG has arrived by then.
+   */
+  async function stillRegisteredAfter(side: Side, failures: number): Promise<boolean> {
+    const m = await WpaCtrl.open(side.daemon.ctrlPath);
+    await m.attach(2000);
+    const aside = `${m.localPath}.aside`;
+    renameSync(m.localPath, aside);
+    m.close(); // unlinks nothing: the file is aside
+    renameSync(aside, m.localPath);
+    for (let i = 0; i < failures; i++) await Pair.ask(side.ctrl, 'ADD_NETWORK');
+    unlinkSync(m.localPath);
+    const again = createDgramSocket();
+    const got: string[] = [];
+    const pong = new Promise<void>((res) => {
+      again.on('message', (b: Buffer | null) => {
+        if (!b) return;
+        const s = b.toString('latin1');
+        if (s === 'PONG\n') res();
+        else got.push(s);
+      });
+    });
+    again.bind(m.localPath);
+    again.connect(side.daemon.ctrlPath);
+    await Pair.ask(side.ctrl, 'ADD_NETWORK');
+    again.send(Buffer.from('PING'));
+    await pong;
+    again.close();
+    unlinkSync(m.localPath);
+    return got.some((s) => s.startsWith('<3>CTRL-EVENT-NETWORK-ADDED'));
+  }
+
+  it('a monitor that keeps failing (ECONNREFUSED) stays registered after 3 failures, is dropped after 12', async () => {
+    const p = pair();
+    for (const failures of [3, 12]) {
+      const ref = await stillRegisteredAfter(p.ref, failures);
+      const dut = await stillRegisteredAfter(p.dut, failures);
+      expect(ref, `reference after ${failures} failures`).toBe(failures < 11);
+      expect(dut, `wpa-offloadd: still registered after ${failures} failed sends`).toBe(ref);
+      await p.reset();
+    }
   });
 
   it('a monitor whose socket file is gone is dropped; others still get events and replies', async () => {
