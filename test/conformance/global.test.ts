@@ -4,14 +4,23 @@
  * TERMINATE (last: it ends both daemons).
  */
 import { existsSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { exitedWithin } from '../harness/index.js';
-import { MonitorPair } from './pair.js';
+import { MonitorPair, Pair, type Side } from './pair.js';
 import { referenceAvailable, usePair } from './setup.js';
 
 describe.skipIf(!referenceAvailable())('global control interface vs wpa_supplicant 2.10', () => {
   const { pair } = usePair({ global: true });
   const g = 'global' as const;
+
+  // Each case starts with the pair's one interface: an interface a failed case
+  // added by mistake must not turn the next cases red too.
+  beforeEach(async () => {
+    for (const side of [pair().ref, pair().dut]) {
+      const names = (await Pair.ask(side.global!, 'INTERFACES')).toString('latin1').split('\n').filter(Boolean);
+      for (const n of names) if (n !== pair().ifname) await Pair.ask(side.global!, `INTERFACE_REMOVE ${n}`);
+    }
+  });
 
   it('PING, STATUS, INTERFACES on the global socket', async () => {
     await pair().sameAll(['PING', 'STATUS', 'INTERFACES', 'INTERFACES ctrl', 'INTERFACESX'], g);
@@ -78,6 +87,22 @@ describe.skipIf(!referenceAvailable())('global control interface vs wpa_supplica
       ],
       g,
     );
+  });
+
+  it('INTERFACE_ADD / INTERFACE_REMOVE of a real interface (driver field: wired for the reference, default for wpa-offloadd)', async () => {
+    const p = pair();
+    const peer = p.veth.peer;
+    const m = await MonitorPair.open(p, 'global');
+    // The reference needs its wired driver named; the driver is the only field that differs.
+    const add = (s: Side): string => `INTERFACE_ADD ${peer}\t\t${s === p.ref ? 'wired' : ''}\t${s.ctx.ctrlDir}\t\t`;
+    await p.sameEach(add, g);
+    await p.sameAll(['INTERFACES', `IFNAME=${peer} PING`, `IFNAME=${peer} IFNAME`, `IFNAME=${peer} LIST_NETWORKS`], g);
+    for (const s of [p.ref, p.dut]) expect(existsSync(`${s.ctx.ctrlDir}/${peer}`), `${s.label}: socket of the added interface`).toBe(true);
+    await p.sameEach(add, g); // a second add of the same name
+    await p.sameAll([`INTERFACE_REMOVE ${peer}`, 'INTERFACES', `IFNAME=${peer} PING`, `INTERFACE_REMOVE ${peer}`], g);
+    for (const s of [p.ref, p.dut]) expect(existsSync(`${s.ctx.ctrlDir}/${peer}`), `${s.label}: socket removed`).toBe(false);
+    await m.expectSameEvents('INTERFACE_ADD / INTERFACE_REMOVE');
+    await p.same('DETACH', g);
   });
 
   it('INTERFACE_REMOVE of unknown names', async () => {

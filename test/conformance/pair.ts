@@ -51,10 +51,15 @@ export function show(s: string): string {
 export class Pair {
   private constructor(
     readonly env: TestEnv,
-    readonly ifname: string,
+    readonly veth: Veth,
     readonly ref: Side,
     readonly dut: Side,
   ) {}
+
+  /** The interface both run on (the veth's name). */
+  get ifname(): string {
+    return this.veth.name;
+  }
 
   static async start(env: TestEnv, opts: PairOptions = {}): Promise<Pair> {
     const veth = opts.veth ?? env.veth();
@@ -76,7 +81,7 @@ export class Pair {
     };
     const ref = await side('ref');
     const dut = await side('dut');
-    return new Pair(env, veth.name, ref, dut);
+    return new Pair(env, veth, ref, dut);
   }
 
   private conn(side: Side, via: Via): WpaCtrl {
@@ -93,6 +98,17 @@ export class Pair {
       if (e instanceof WpaCtrlError) return Buffer.from(`<NO REPLY: ${e.message}>`);
       throw e;
     }
+  }
+
+  /**
+   * A request that must differ per side (a path, a driver name), replies
+   * compared after normalisation.
+   */
+  async sameEach(cmdFor: (side: Side) => string, via: Via = 'iface'): Promise<string> {
+    const ref = normaliseReply(await this.conn(this.ref, via).request(cmdFor(this.ref), REPLY_TIMEOUT_MS), this.ref.ctx);
+    const dut = normaliseReply(await Pair.ask(this.conn(this.dut, via), cmdFor(this.dut)), this.dut.ctx);
+    expect(show(dut), `reply to ${show(cmdFor(this.dut))} via ${via}`).toBe(show(ref));
+    return ref;
   }
 
   /** The reference must answer: a case it does not answer is a wrong case, and throws. */
