@@ -114,12 +114,17 @@ describe.skipIf(!available())('real wpa_cli against wpa-offloadd (reference outp
       const lines = norm(r.stdout, s.ctx).split('\n');
       // Events come in on wpa_cli's monitor connection and are printed when
       // its event loop gets to them; compare them as a set, replies in order.
-      const isEvent = (l: string): boolean => /^\r?<\d>/.test(l);
-      return { replies: lines.filter((l) => !isEvent(l)).join('\n'), events: lines.filter(isEvent).map((l) => l.replace(/^\r/, '')).sort() };
+      // An event line is the redrawn prompt, \r, then the event: "> \r<3>CTRL-EVENT-...".
+      const event = (l: string): string | undefined => /\r(<\d>.*)$/.exec(l)?.[1];
+      return {
+        replies: lines.filter((l) => event(l) === undefined).join('\n'),
+        events: lines.map(event).filter((e): e is string => e !== undefined).sort(),
+      };
     };
     const ref = await run(p.ref);
     const dut = await run(p.dut);
     expect(ref.replies).toContain('PONG');
+    expect(ref.events).toContain('<3>CTRL-EVENT-NETWORK-ADDED 0');
     expect(show(dut.replies)).toBe(show(ref.replies));
     expect(dut.events).toEqual(ref.events);
   });
