@@ -106,9 +106,21 @@ function resolveTarget(opts: Options): Target {
   return { path: join(opts.ctrlDir, ifname), global: false, ifname };
 }
 
+/** Every open connection, so a signal can still unlink their socket files. */
+const openConns = new Set<WpaCtrl>();
+
+for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+  process.on(sig, () => {
+    for (const c of openConns) c.close();
+    process.exit(0); // wpa_cli_terminate(): clean up and exit 0
+  });
+}
+
 async function connect(target: Target): Promise<WpaCtrl> {
   try {
-    return await WpaCtrl.open(target.path);
+    const c = await WpaCtrl.open(target.path);
+    openConns.add(c);
+    return c;
   } catch (e) {
     const what = target.global ? 'global interface' : 'interface';
     throw new WpaCtrlError(`Failed to connect to ${what} ${target.path}: ${(e as Error).message}`);
@@ -192,6 +204,8 @@ async function interactive(opts: Options): Promise<number> {
     completer: (line: string) => completeCommand(line),
     terminal: process.stdin.isTTY === true,
   });
+  // Ctrl-C on a terminal reaches readline, not the process: end the session.
+  rl.on('SIGINT', () => rl.close());
   mon.on('event', (ev: CtrlEvent) => {
     process.stdout.write(`\r${ev.raw.toString('utf8')}\n`);
     rl.prompt(true);
