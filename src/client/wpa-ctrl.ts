@@ -86,6 +86,16 @@ interface Pending {
 
 let clientCounter = 0;
 
+/**
+ * Socket files of clients not closed yet. A process that exits without
+ * close() (an uncaught exception, process.exit) would leave them in /tmp, as
+ * wpa_ctrl users do; the exit hook removes them.
+ */
+const liveSocketFiles = new Set<string>();
+process.on('exit', () => {
+  for (const p of liveSocketFiles) unlinkQuietly(p);
+});
+
 export interface WpaCtrl {
   on(event: 'event', listener: (ev: CtrlEvent) => void): this;
   on(event: 'error', listener: (err: Error) => void): this;
@@ -148,6 +158,7 @@ export class WpaCtrl extends EventEmitter {
       throw new WpaCtrlError(`cannot connect to ${this.ctrlPath}: ${errnoName(failure)}`, errnoName(failure));
     }
     this.sock.on('error', (e: unknown) => this.emit('error', new WpaCtrlError(String(e), errnoName(e))));
+    liveSocketFiles.add(this.localPath);
   }
 
   /**
@@ -222,6 +233,7 @@ export class WpaCtrl extends EventEmitter {
       this.sock.close();
     } finally {
       unlinkQuietly(this.localPath);
+      liveSocketFiles.delete(this.localPath);
     }
   }
 
