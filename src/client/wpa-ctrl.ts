@@ -157,7 +157,10 @@ export class WpaCtrl extends EventEmitter {
       unlinkQuietly(this.localPath);
       throw new WpaCtrlError(`cannot connect to ${this.ctrlPath}: ${errnoName(failure)}`, errnoName(failure));
     }
-    this.sock.on('error', (e: unknown) => this.emit('error', new WpaCtrlError(String(e), errnoName(e))));
+    // Every send passes a callback, so this is a safety net: never an unhandled 'error'.
+    this.sock.on('error', (e: unknown) => {
+      if (this.listenerCount('error') > 0) this.emit('error', new WpaCtrlError(String(e), errnoName(e)));
+    });
     liveSocketFiles.add(this.localPath);
   }
 
