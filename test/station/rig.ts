@@ -17,7 +17,7 @@ import { WPA_CLI } from '../harness/tools.js';
 export const SIM_MAIN = path.resolve(process.cwd(), 'dist/src/driver/sim/main.js');
 export const IFNAME = 'wlan0';
 /** Generous: a cell waits for protocol steps, never for wall-clock behaviour. */
-export const EVENT_MS = 15_000;
+export const EVENT_MS = 6_000;
 
 /** Builds the tree once per test file (other helpers' files may not compile; tsc emits anyway). */
 export function build(): void {
@@ -43,6 +43,8 @@ export interface RigOptions {
   /** [offload] settings lines. */
   offload?: string;
   debug?: boolean;
+  /** With backend ext: attach to this socket (a driver the test serves) instead of starting wpa-offload-sim. */
+  socket?: string;
 }
 
 /** The wpa-offload-sim process behind `-D ext`. */
@@ -114,7 +116,9 @@ export class Rig {
     const settings = path.join(this.dir, 'settings.ini');
     fs.writeFileSync(settings, `[offload]\n${this.opts.offload ?? 'offload_wait_ms = 300\nauth_timeout_ms = 10000\n'}`);
     let driverArgs: string[];
-    if (this.opts.backend === 'ext') {
+    if (this.opts.backend === 'ext' && this.opts.socket) {
+      driverArgs = ['-D', 'ext', '-p', `socket=${this.opts.socket}`];
+    } else if (this.opts.backend === 'ext') {
       this.sim = new SimProcess(path.join(this.dir, 'fw.sock'), this.scenarioFile);
       await this.sim.start();
       driverArgs = ['-D', 'ext', '-p', `socket=${this.sim.socket}`];
