@@ -253,7 +253,7 @@ for (const backend of ['sim', 'ext'] as const) {
       expect((await r.req('PING'))).toBe('PONG\n');
       // Issue 5: every cell ends COMPLETED. With a firmware that keeps failing
       // the offloaded handshake, only the host running it can get there.
-      await r.wait(/CTRL-EVENT-CONNECTED - Connection to /, from, 14_000);
+      await r.wait(/CTRL-EVENT-CONNECTED - Connection to /, from, 12_000);
       const st = await r.status();
       await endsInSync(r, st.bssid, true);
       expect((await r.offload()).key_owner).toBe('host');
