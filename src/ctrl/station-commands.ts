@@ -75,9 +75,13 @@ function positive(args: string, apply: (n: number) => void, min = 1): string {
  * Handlers by command name. `space` commands are matched as "NAME " (with the
  * space, as wpa_supplicant's os_strncmp(buf, "NAME ", n) does); the others exactly.
  */
+function scanReply(r: 'ok' | 'busy' | 'disabled'): string {
+  return r === 'ok' ? OK : r === 'busy' ? 'FAIL-BUSY\n' : FAIL;
+}
+
 export const stationCommands: CommandSpec<StationCommandContext>[] = [
-  { name: 'SCAN', form: 'exact', handler: (c) => (c.station.userScan() ? OK : 'FAIL-BUSY\n') },
-  { name: 'SCAN', form: 'space', handler: (c) => (c.station.userScan() ? OK : 'FAIL-BUSY\n') },
+  { name: 'SCAN', form: 'exact', handler: (c) => scanReply(c.station.userScan()) },
+  { name: 'SCAN', form: 'space', handler: (c) => scanReply(c.station.userScan()) },
   { name: 'SCAN_RESULTS', form: 'exact', handler: (c) => formatScanResults(c.station.bss) },
   { name: 'ABORT_SCAN', form: 'exact', handler: (c) => (c.station.abortScan() ? OK : FAIL) },
   { name: 'BSS', form: 'space', handler: (c, a) => formatBss(c.station.bss, a, { currentBssid: c.station.currentAssociation?.bssid }) },

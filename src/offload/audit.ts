@@ -32,7 +32,7 @@ export function formatOffloadStatus(a: AuditInput): string {
   } else {
     lines.push('key_owner=none');
   }
-  lines.push(`host_replay_ctr=${host?.replayCounter.toString('hex') ?? ''}`);
+  lines.push(`host_replay_ctr=${keys?.replayCounter()?.toString('hex') ?? ''}`);
   lines.push(`host_kck_fp=${keyFingerprint(host?.kck) ?? ''}`);
   lines.push(`host_kek_fp=${keyFingerprint(host?.kek) ?? ''}`);
   const fw = a.firmware;
@@ -68,7 +68,11 @@ function inSync(a: AuditInput, hostIds: string[], fwIds: string[]): boolean {
   const takesRekeyData = a.caps?.gtk_rekey_offload ?? false;
   if (!takesRekeyData && keys.owner !== 'firmware') return true;
   const host = keys.material();
-  if (!host) return keys.how === 'firmware-no-material';
+  if (!host) {
+    // Without KCK/KEK only the replay counter can be compared.
+    const ctr = keys.replayCounter();
+    return keys.how === 'firmware-no-material' && (ctr === null || fw.replayCtr === null || fw.replayCtr.equals(ctr));
+  }
   const keysEqual = fw.kckFp === keyFingerprint(host.kck) && fw.kekFp === keyFingerprint(host.kek);
   if (!takesRekeyData) return keysEqual;
   return keysEqual && fw.replayCtr !== null && fw.replayCtr.equals(host.replayCounter);

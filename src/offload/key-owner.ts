@@ -44,6 +44,8 @@ export interface AssociationParams {
   apRsne: Buffer;
   /** The host asked the firmware to run the 4-way handshake (PMK went down with connect). */
   offloadRequested: boolean;
+  /** Why it did not (the key-owner event's reason when the host runs the handshake from the start). */
+  hostOnlyReason: string;
   /** The firmware accepts set_rekey_data. */
   gtkRekeyOffload: boolean;
 }
@@ -57,6 +59,8 @@ export interface KeyOwnerHooks {
   handshakeState(state: '4WAY_HANDSHAKE' | 'GROUP_HANDSHAKE'): void;
   /** First completion of this association (or of a roam). */
   completed(owner: KeyOwner, how: Completion): void;
+  /** A later 4-way handshake run by the host finished (PTK rekey, keys taken back): COMPLETED again, no new connection. */
+  rekeyed(owner: KeyOwner, how: Completion): void;
   /** A group key handshake finished after completion. */
   groupRekeyed(owner: KeyOwner): void;
   /** The exchange cannot complete: the station disconnects with this reason. */
@@ -125,6 +129,11 @@ export class AssociationKeys {
     return this.sm.material();
   }
 
+  /** The replay counter the host would check the next EAPOL-Key frame against; kept even when the firmware reported no KCK/KEK. */
+  replayCounter(): Buffer | null {
+    return this.sm.replayCounter();
+  }
+
   /** Association done. `ev.authorized` tells whether the firmware already ran the 4-way handshake. */
   onAssoc(authorized: boolean, material: FirmwareMaterial | undefined): void {
     this.startAuthTimer();
@@ -136,7 +145,7 @@ export class AssociationKeys {
       this.offloadTimer = setTimeout(() => this.firmwareSilent(), this.timers.offloadWaitMs);
       return;
     }
-    this.setOwner('host', 'host-only', 'firmware cannot offload this AKM or policy forbids it');
+    this.setOwner('host', 'host-only', this.params.hostOnlyReason);
   }
 
   /** `port_authorized` after an unauthorized `assoc`. */
@@ -161,7 +170,8 @@ export class AssociationKeys {
     this.completeOnce();
   }
 
-  private checkMaterial(m: FirmwareMaterial): void {
+  /** Throws FirmwareInputError when the firmware's material cannot belong to this association. */
+  checkMaterial(m: FirmwareMaterial): void {
     if (m.kck.length !== kckLength(this.params.akm)) throw new FirmwareInputError(`KCK of ${m.kck.length} bytes for ${this.params.akm}`);
     if (m.kek.length !== kekLength(this.params.akm)) throw new FirmwareInputError(`KEK of ${m.kek.length} bytes for ${this.params.akm}`);
     if (m.keyReplayCtr.length !== 8) throw new FirmwareInputError(`replay counter of ${m.keyReplayCtr.length} bytes`);
@@ -217,7 +227,8 @@ export class AssociationKeys {
       if (this.owner !== 'host') this.setOwner('host', 'host-only', 'host ran the 4-way handshake');
       this.hooks.setPort(true);
       this.pushRekeyData();
-      this.completeOnce();
+      if (this.completedOnce) this.hooks.rekeyed(this.owner, this.how);
+      else this.completeOnce();
     } else if (r.event === 'group-complete') {
       this.pushRekeyData();
       if (this.completedOnce) this.hooks.groupRekeyed(this.owner);

@@ -172,6 +172,11 @@ export class Supplicant {
     return { kck: Buffer.from(this.ptk.kck), kek: Buffer.from(this.ptk.kek), replayCounter: Buffer.from(this.rxReplay) };
   }
 
+  /** The last EAPOL-Key replay counter accepted, by us or (advanceReplayCounter) by the firmware; known even without a PTK. */
+  replayCounter(): Buffer | null {
+    return this.rxReplay ? Buffer.from(this.rxReplay) : null;
+  }
+
   /**
    * Adopts PTK material someone else derived (the firmware completed the
    * 4-way handshake): a following group key handshake verifies with this KCK

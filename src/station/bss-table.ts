@@ -44,8 +44,12 @@ export class BssTable {
     private readonly now: () => number,
   ) {}
 
-  /** Applies one complete set of scan results; returns nothing, notifies adds and removals. */
-  update(results: ScanBss[]): void {
+  /**
+   * Applies one complete set of scan results; notifies adds and removals.
+   * When the table is full, the oldest entry that no configured network
+   * would use (`known` false) makes room first, as wpa_bss_remove_oldest().
+   */
+  update(results: ScanBss[], known: (ssid: Buffer) => boolean = () => false): void {
     this.scanCount++;
     const t = this.now();
     for (const r of results) {
@@ -66,7 +70,7 @@ export class BssTable {
         });
         continue;
       }
-      if (this.ordered.length >= this.maxCount) this.removeOldest();
+      if (this.ordered.length >= this.maxCount) this.removeOldest(known);
       const e: BssEntry = {
         id: this.nextId++,
         bssid,
@@ -94,10 +98,15 @@ export class BssTable {
     this.expire((e) => e.bssid !== keep && (age === 0 || t - e.lastUpdate > age));
   }
 
-  private removeOldest(): void {
+  private removeOldest(known: (ssid: Buffer) => boolean): void {
     let oldest: BssEntry | undefined;
-    for (const e of this.ordered) if (!oldest || e.lastUpdate < oldest.lastUpdate) oldest = e;
-    if (oldest) this.remove(oldest);
+    let oldestUnknown: BssEntry | undefined;
+    for (const e of this.ordered) {
+      if (!oldest || e.lastUpdate < oldest.lastUpdate) oldest = e;
+      if (!known(e.ssid) && (!oldestUnknown || e.lastUpdate < oldestUnknown.lastUpdate)) oldestUnknown = e;
+    }
+    const victim = oldestUnknown ?? oldest;
+    if (victim) this.remove(victim);
   }
 
   private expire(pred: (e: BssEntry) => boolean): void {
@@ -121,6 +130,11 @@ export class BssTable {
   /** All entries in id order. */
   list(): readonly BssEntry[] {
     return this.ordered;
+  }
+
+  /** The entries the last scan reported: the only connection candidates, as wpa_supplicant's scan_res. */
+  lastScan(): BssEntry[] {
+    return this.ordered.filter((e) => e.lastSeenScan === this.scanCount);
   }
 
   age(e: BssEntry): number {

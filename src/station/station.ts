@@ -58,7 +58,8 @@ export interface StationOptions {
 }
 
 export class Station extends EventEmitter<StationEvents> implements StationControl {
-  wpaState: WpaState = 'DISCONNECTED';
+  /** Until the driver link is up the interface is unusable, as a netdev that is down. */
+  wpaState: WpaState = 'INTERFACE_DISABLED';
   ownAddress = '00:00:00:00:00:00';
   readonly bss: BssTable;
   private readonly tempDisabled = new TempDisableTable();
@@ -77,6 +78,8 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   /** Consecutive connection failures, for the reconnect back-off. */
   private failures = 0;
   private hello: HelloResult | null = null;
+  /** BSSIDs whose offloaded 4-way handshake the firmware failed; cleared when the firmware (re)starts. */
+  private readonly offloadFailed = new Set<string>();
   lastSignal: { signal: number; noise: number } | undefined;
   private terminated = false;
 
@@ -116,6 +119,8 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
 
   private setState(s: WpaState): void {
     if (s === this.wpaState) return;
+    // Only the driver link coming up ends INTERFACE_DISABLED.
+    if (this.wpaState === 'INTERFACE_DISABLED' && !this.opts.driver.hello) return;
     log.debug(`${this.opts.ifname}: State: ${this.wpaState} -> ${s}`);
     this.wpaState = s;
   }
@@ -134,7 +139,10 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
         }
       };
     d.on('link_up', guard('link_up', (h) => this.onLinkUp(h)));
-    d.on('link_down', guard('link_down', () => this.onLinkLost('driver link lost')));
+    d.on('link_down', guard('link_down', () => {
+      this.onLinkLost('driver link lost');
+      this.setState('INTERFACE_DISABLED');
+    }));
     d.on('firmware_restarted', guard('firmware_restarted', () => this.onFirmwareRestarted()));
     d.on('scan_started', guard('scan_started', () => this.event(ev.scanStarted())));
     d.on('scan_results', guard('scan_results', (bss) => this.onScanResults(bss)));
@@ -158,8 +166,10 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
 
   private async onLinkUp(h: HelloResult): Promise<void> {
     this.hello = h;
+    this.offloadFailed.clear();
     this.ownAddress = h.address.toLowerCase();
     log.info(`${this.opts.ifname}: driver ${this.opts.driver.name} up, own address ${this.ownAddress}`);
+    if (this.wpaState === 'INTERFACE_DISABLED') this.setState('DISCONNECTED');
     await this.opts.pmksa.resync(h.capabilities);
     if (this.current || this.connecting) this.onLinkLost('driver reconnected; firmware state is gone');
     else this.requestScan(0);
@@ -167,6 +177,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
 
   private async onFirmwareRestarted(): Promise<void> {
     log.warning(`${this.opts.ifname}: firmware restarted: resyncing PMKSA cache and reconnecting`);
+    this.offloadFailed.clear();
     if (this.hello) await this.opts.pmksa.resync(this.hello.capabilities);
     if (this.current || this.connecting) this.onLinkLost('firmware restarted');
   }
@@ -187,11 +198,12 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
 
   /* ----------------------------------------------------------------- scan */
 
-  /** SCAN command: returns false (FAIL-BUSY) when a scan is already running. */
-  userScan(): boolean {
-    if (this.scanning) return false;
+  /** SCAN command: 'busy' (FAIL-BUSY) while a scan runs, 'disabled' (FAIL) without a driver link. */
+  userScan(): 'ok' | 'busy' | 'disabled' {
+    if (this.wpaState === 'INTERFACE_DISABLED') return 'disabled';
+    if (this.scanning) return 'busy';
     this.startScan();
-    return true;
+    return 'ok';
   }
 
   abortScan(): boolean {
@@ -207,6 +219,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   private requestScan(delayMs: number): void {
     if (this.scanTimer) clearTimeout(this.scanTimer);
     this.scanTimer = undefined;
+    if (this.wpaState === 'INTERFACE_DISABLED') return; // link_up starts over
     if (!this.wantsConnection()) {
       if (!this.current && !this.connecting) this.setState(this.hasEnabledNetwork() ? 'DISCONNECTED' : 'INACTIVE');
       return;
@@ -240,7 +253,9 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
 
   private onScanResults(results: ScanBss[]): void {
     this.scanning = false;
-    this.bss.update(results);
+    this.bss.maxCount = this.config.bssMaxCount;
+    const ssids = this.config.networks.flatMap((n) => (n.ssid ? [n.ssid] : []));
+    this.bss.update(results, (ssid) => ssids.some((x) => x.equals(ssid)));
     this.event(ev.scanResults());
     if (this.current) this.refreshCurrentSignal();
     if (this.wantsConnection()) this.selectAndConnect();
@@ -259,7 +274,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     const pmf = Number(this.config.getGlobal('pmf') ?? '0') || 0;
     const cand = selectCandidate(
       this.config.networks,
-      this.bss.list(),
+      this.bss.lastScan(),
       (n) => !this.tempDisabled.isDisabled(n.id, this.now()),
       () => true,
       pmf,
@@ -299,7 +314,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
       pmkids: pmksa ? [pmksa.pmkid] : [],
       groupMgmt: sec.groupMgmt,
     });
-    const offload = wantsOffload(this.opts.policy, this.config, this.hello?.capabilities, sec.akm);
+    const offload = this.offloadDecision(bss.bssid, sec.akm);
     this.connecting = { net, bssid: bss.bssid, freq: bss.freq, ssid: bss.ssid, sec, keys: undefined, signal: bss.level };
     this.connecting.keys = this.newKeys(this.connecting, pmk, pmksa?.pmkid, ownRsne, offload);
     this.setState('ASSOCIATING');
@@ -314,7 +329,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
         pairwise: sec.pairwise,
         group: sec.group,
         mfp: sec.mfpRequired ? 'required' : sec.mfp ? 'optional' : 'none',
-        pmk: offload ? pmk : undefined,
+        pmk: offload.offload ? pmk : undefined,
         pmkid: pmksa?.pmkid,
       })
       .catch((e) => {
@@ -325,7 +340,21 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
       });
   }
 
-  private newKeys(cur: Current, pmk: Buffer, pmkid: Buffer | undefined, ownRsne: Buffer, offload: boolean): AssociationKeys {
+  /**
+   * Whether the firmware runs this association's 4-way handshake. A BSS with
+   * which the firmware already failed one gets the host's handshake until the
+   * firmware restarts: a failed offloaded handshake says nothing about the
+   * passphrase, and only the host's own attempt can tell.
+   */
+  private offloadDecision(bssid: string, akm: string): { offload: boolean; why: string } {
+    if (!wantsOffload(this.opts.policy, this.config, this.hello?.capabilities, akm)) {
+      return { offload: false, why: 'firmware cannot offload this AKM or policy forbids it' };
+    }
+    if (this.offloadFailed.has(bssid)) return { offload: false, why: 'firmware failed an offloaded 4-way handshake with this BSS' };
+    return { offload: true, why: '' };
+  }
+
+  private newKeys(cur: Current, pmk: Buffer, pmkid: Buffer | undefined, ownRsne: Buffer, offload: { offload: boolean; why: string }): AssociationKeys {
     const caps = this.hello?.capabilities;
     return new AssociationKeys(
       {
@@ -340,7 +369,8 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
         pmkid,
         ownRsne,
         apRsne: cur.sec.apRsne,
-        offloadRequested: offload,
+        offloadRequested: offload.offload,
+        hostOnlyReason: offload.why,
         gtkRekeyOffload: caps?.gtk_rekey_offload ?? false,
       },
       {
@@ -353,6 +383,13 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
           if (this.current === cur) this.setState(s);
         },
         completed: (owner, how) => this.onKeysCompleted(cur, owner, how),
+        rekeyed: () => {
+          if (this.current !== cur) return;
+          // wpa_supplicant_key_neg_complete() runs for every 4-way handshake;
+          // CTRL-EVENT-CONNECTED only for a new association.
+          this.setState('COMPLETED');
+          this.event(ev.keyNegotiationCompleted(cur.bssid, cur.sec.pairwise, cur.sec.group));
+        },
         groupRekeyed: () => {
           if (this.current !== cur) return;
           this.event(ev.groupRekeyCompleted(cur.bssid, cur.sec.group));
@@ -392,20 +429,23 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   /** The firmware reassociated on its own (key_mgmt_offload) or on our ROAM request. */
   private onRoamed(a: AssocEvent, bssid: string): void {
     const prev = this.current!;
-    prev.keys?.clearTimers();
     const bss = this.bss.get(bssid);
     const pmf = Number(this.config.getGlobal('pmf') ?? '0') || 0;
     // The new BSS may differ in what it offers; without its IEs, keep what the ESS used.
     const sec = (bss && chooseSecurity(prev.net, bss, pmf)) || prev.sec;
     const cur: Current = { net: prev.net, bssid, freq: a.freq, ssid: bss?.ssid ?? prev.ssid, sec, keys: undefined, signal: bss?.level ?? prev.signal };
-    let pmksa = this.opts.pmksa.lookup(bssid, prev.net.id, sec.akm);
-    if (a.pmk && a.pmkid) pmksa = this.opts.pmksa.addFromFirmware(bssid, a.pmkid, a.pmk, sec.akm, undefined, prev.net.id);
-    if (pmksa && a.authorized) this.opts.pmksa.markUsed(pmksa);
-    const pmk = pmksa?.pmk ?? this.pskPmk(prev.net);
+    const fwPmk = a.pmk && a.pmkid ? { pmk: a.pmk, pmkid: a.pmkid } : undefined;
+    const cached = this.opts.pmksa.lookup(bssid, prev.net.id, sec.akm);
+    const pmk = fwPmk?.pmk ?? cached?.pmk ?? this.pskPmk(prev.net);
+    const pmkid = fwPmk?.pmkid ?? cached?.pmkid;
     if (!pmk) throw new FirmwareInputError(`roam to ${bssid} with no PMK known for it`);
-    const ownRsne = buildRsne({ group: sec.group, pairwise: [sec.pairwise], akms: [sec.akm], mfpc: sec.mfp, mfpr: sec.mfp && sec.mfpRequired, pmkids: pmksa ? [pmksa.pmkid] : [], groupMgmt: sec.groupMgmt });
-    const offload = wantsOffload(this.opts.policy, this.config, this.hello?.capabilities, sec.akm);
-    cur.keys = this.newKeys(cur, pmk, pmksa?.pmkid, ownRsne, offload);
+    const ownRsne = buildRsne({ group: sec.group, pairwise: [sec.pairwise], akms: [sec.akm], mfpc: sec.mfp, mfpr: sec.mfp && sec.mfpRequired, pmkids: pmkid ? [pmkid] : [], groupMgmt: sec.groupMgmt });
+    cur.keys = this.newKeys(cur, pmk, pmkid, ownRsne, this.offloadDecision(bssid, sec.akm));
+    // A report the new association cannot use changes nothing: check before switching.
+    if (a.authorized && a.material) cur.keys.checkMaterial(a.material);
+    prev.keys?.clearTimers();
+    const pmksa = fwPmk ? this.opts.pmksa.addFromFirmware(bssid, fwPmk.pmkid, fwPmk.pmk, sec.akm, undefined, prev.net.id) : cached;
+    if (pmksa && a.authorized) this.opts.pmksa.markUsed(pmksa);
     this.current = cur;
     this.setState('ASSOCIATED');
     this.event(ev.associated(bssid));
@@ -464,10 +504,17 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     const cur = this.current ?? this.connecting;
     if (!cur) return;
     const fail = cur.failure;
-    const pskMismatch = fail?.wrongKey || this.couldBePskMismatch(cur, reason, locallyGenerated);
+    const offloadFailed = !fail && this.inOffloadedHandshake(cur);
+    const pskMismatch = fail?.wrongKey || (!offloadFailed && this.couldBePskMismatch(cur, reason, locallyGenerated));
     this.endAssociation();
     this.event(ev.disconnected(bssid.toLowerCase(), reason, locallyGenerated));
     this.setState('DISCONNECTED');
+    if (offloadFailed) {
+      this.offloadFailed.add(cur.bssid);
+      log.info(`${this.opts.ifname}: OFFLOAD: the firmware did not complete the 4-way handshake with ${cur.bssid}; the host runs the next one`);
+      this.requestScan(this.backoffMs());
+      return;
+    }
     if (pskMismatch) {
       this.event(ev.fourWayFailed());
       this.connectionFailed(cur.net, 'WRONG_KEY');
@@ -481,14 +528,23 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   }
 
   /**
+   * The link was lost while the firmware was running the 4-way handshake it
+   * was asked to run (the host never saw 4WAY_HANDSHAKE): the firmware failed,
+   * for a reason the host cannot know.
+   */
+  private inOffloadedHandshake(cur: Current): boolean {
+    const keys = cur.keys;
+    if (!keys?.params.offloadRequested || keys.owner === 'host') return false;
+    return this.wpaState === 'ASSOCIATING' || this.wpaState === 'ASSOCIATED';
+  }
+
+  /**
    * wpa_supplicant's could_be_psk_mismatch(): the link was lost during the
-   * 4-way handshake of a PSK network, and not because our own msg 3 check
-   * refused the AP's RSNE. With the handshake offloaded the host never sees
-   * 4WAY_HANDSHAKE, so the association waiting for the firmware counts too.
+   * 4-way handshake of a PSK network that the host ran, and not because our
+   * own msg 3 check refused the AP's RSNE.
    */
   private couldBePskMismatch(cur: Current, reason: number, locallyGenerated: boolean): boolean {
-    const offloadWait = cur.keys?.owner !== 'host' && (this.wpaState === 'ASSOCIATING' || this.wpaState === 'ASSOCIATED');
-    if (this.wpaState !== '4WAY_HANDSHAKE' && !offloadWait) return false;
+    if (this.wpaState !== '4WAY_HANDSHAKE') return false;
     if (!PSK_AKMS.has(cur.sec.akm)) return false;
     return !(locallyGenerated && reason === Reason.IE_IN_4WAY_DIFFERS);
   }

@@ -125,13 +125,15 @@ describe('bad input from the firmware leaves the state unchanged and the daemon 
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  /** The state right before the refused report is the state right after it. */
   async function refused(send: () => void, logged: RegExp): Promise<void> {
+    const before = { offload: await rig.offload(), status: await rig.status() };
     const out = rig.daemon.output.length;
     send();
     await rig.waitOutput(logged, out);
     expect(await rig.req('PING')).toBe('PONG\n');
-    expect(await rig.offload()).toEqual(baseline.offload);
-    expect(await rig.status()).toEqual(baseline.status);
+    expect(await rig.offload()).toEqual(before.offload);
+    expect(await rig.status()).toEqual(before.status);
     expect(rig.daemon.proc.exitCode).toBeNull();
   }
 

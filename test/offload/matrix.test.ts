@@ -261,6 +261,37 @@ for (const backend of ['sim', 'ext'] as const) {
   });
 }
 
+describe('offload: a failed offloaded handshake is not taken for a wrong passphrase', () => {
+  it('a firmware failure gives the next attempt to the host, at once and without temp-disabling the network', async () => {
+    rig = await Rig.start({ scenario: scenario(seed++, `${FULL}mode = fail\n`), networks: NET, backend: 'sim' });
+    const r = rig;
+    const from = r.mark();
+    expect(await r.req('SELECT_NETWORK 0')).toBe('OK\n');
+    await r.wait(new RegExp(`CTRL-EVENT-CONNECTED - Connection to ${re(A)} completed`), from);
+    const evs = r.eventsFrom(from);
+    expect(evs.filter((e) => e.startsWith('CTRL-EVENT-DISCONNECTED'))).toHaveLength(1);
+    expect(evs.some((e) => e.startsWith('CTRL-EVENT-SSID-TEMP-DISABLED') || e.startsWith('WPA: 4-Way Handshake failed'))).toBe(false);
+    expect(evs.find((e) => e.startsWith('OFFLOAD-KEY-OWNER'))).toMatch(/owner=host completion=host-only reason=firmware failed an offloaded 4-way handshake/);
+  });
+
+  it('with a wrong passphrase, the host-run retry fails too and only that is WRONG_KEY', async () => {
+    const wrong = pskNetwork(SSID, 'not the passphrase', '\tdisabled=1\n');
+    rig = await Rig.start({ scenario: scenario(seed++, `${FULL}mode = complete\n`), networks: wrong, backend: 'sim' });
+    const r = rig;
+    const from = r.mark();
+    expect(await r.req('SELECT_NETWORK 0')).toBe('OK\n');
+    await r.wait(/CTRL-EVENT-SSID-TEMP-DISABLED id=0 ssid="matrix-net" auth_failures=1 duration=10 reason=WRONG_KEY/, from);
+    const evs = r.eventsFrom(from);
+    const owners = evs.filter((e) => e.startsWith('OFFLOAD-KEY-OWNER'));
+    // First attempt: nothing from the host (the firmware ran it and failed); second: the host's own.
+    expect(evs.filter((e) => e.startsWith('Trying to associate with'))).toHaveLength(2);
+    expect(owners).toHaveLength(1);
+    expect(owners[0]).toMatch(/owner=host completion=host-only reason=firmware failed an offloaded 4-way handshake/);
+    expect(evs.filter((e) => e === 'WPA: 4-Way Handshake failed - pre-shared key may be incorrect')).toHaveLength(1);
+    expect(evs.some((e) => e.startsWith('CTRL-EVENT-CONNECTED'))).toBe(false);
+  });
+});
+
 describe.skipIf(!haveCli)('offload, first row with the real wpa_cli', () => {
   for (const row of ROWS) {
     it(`${row.name}: first connection, then a host-handled group rekey`, async () => {

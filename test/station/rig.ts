@@ -127,7 +127,7 @@ export class Rig {
     }
     this.daemon = startDaemon(['-i', IFNAME, '-c', conf, '--settings', settings, ...driverArgs, ...(this.opts.debug ? ['-d'] : [])]);
     await this.daemon.ready();
-    // A SCAN before the driver said hello is answered OK and does nothing: start from a live driver.
+    // Before the driver said hello the interface is INTERFACE_DISABLED: start from a live driver.
     await this.waitOutput(/: driver (sim|ext) up, own address/);
     this.ctrl = new CtrlClient(path.join(this.ctrlDir, IFNAME), path.join(this.dir, 'mon'));
     this.ctrl.sock.on('message', () => {
