@@ -6,7 +6,7 @@
  * carry PMKs in clear: they answer FAIL unless the daemon's settings enable
  * them for testing (`[offload] pmksa_testing = true`).
  */
-import type { PmksaEntry } from '../rsn/pmksa.js';
+import type { PmksaCache, PmksaEntry } from '../rsn/pmksa.js';
 import { formatOffloadStatus } from '../offload/audit.js';
 import type { PmksaSync } from '../offload/pmksa-sync.js';
 import type { Station } from '../station/station.js';
@@ -15,11 +15,16 @@ import { atoi } from '../config/cstr.js';
 import { FAIL, OK, ReplyBuffer, IFACE_REPLY_SIZE, type CommandSpec } from './command-table.js';
 import { parseMac } from './station-commands.js';
 
+/** The PMKSA commands work on the host cache alone; PmksaSync mirrors its changes to a firmware. */
+export interface PmksaCommandContext {
+  cache: PmksaCache;
+  config: () => SupplicantConfig;
+  pmksaTesting: boolean;
+}
+
 export interface OffloadCommandContext {
   station: Station;
   pmksa: PmksaSync;
-  config: () => SupplicantConfig;
-  pmksaTesting: boolean;
 }
 
 /** WPA_KEY_MGMT_* bits (src/common/defs.h): PMKSA_GET / PMKSA_ADD carry the AKM this way. */
@@ -36,24 +41,24 @@ const KEY_MGMT_BITS: Record<string, number> = {
   'WPA-EAP-SUITE-B-192': 1 << 17,
 };
 
-function pmksaList(c: OffloadCommandContext): string {
+function pmksaList(c: PmksaCommandContext): string {
   const out = new ReplyBuffer(IFACE_REPLY_SIZE);
   out.add('Index / AA / PMKID / expiration (in seconds) / opportunistic\n');
-  const now = c.pmksa.cache.now();
-  c.pmksa.cache.list().forEach((e, i) => {
+  const now = c.cache.now();
+  c.cache.list().forEach((e, i) => {
     out.add(`${i + 1} ${e.aa} ${e.pmkid.toString('hex')} ${e.expiration - now} ${e.opportunistic ? 1 : 0}\n`);
   });
   return out.toString();
 }
 
 /** PMKSA_GET <network id>: "aa pmkid pmk reauth_time expiration akmp opportunistic" per entry. */
-function pmksaGet(c: OffloadCommandContext, args: string): string {
+function pmksaGet(c: PmksaCommandContext, args: string): string {
   if (!c.pmksaTesting) return FAIL;
   const net = c.config().getNetwork(atoi(args));
   if (!net) return FAIL;
-  const now = c.pmksa.cache.now();
+  const now = c.cache.now();
   const out = new ReplyBuffer(IFACE_REPLY_SIZE);
-  for (const e of c.pmksa.cache.forNetwork(net.id)) {
+  for (const e of c.cache.forNetwork(net.id)) {
     const line = `${e.aa} ${e.pmkid.toString('hex')} ${e.pmk.toString('hex')} ${e.reauthThreshold - now} ${e.expiration - now} ${KEY_MGMT_BITS[e.akm] ?? 0} ${e.opportunistic ? 1 : 0}\n`;
     if (!out.add(line)) break;
   }
@@ -61,7 +66,7 @@ function pmksaGet(c: OffloadCommandContext, args: string): string {
 }
 
 /** PMKSA_ADD <network id> <BSSID> <PMKID> <PMK> <reauth_time> <expiration> <akmp> <opportunistic> */
-function pmksaAdd(c: OffloadCommandContext, args: string): string {
+function pmksaAdd(c: PmksaCommandContext, args: string): string {
   if (!c.pmksaTesting) return FAIL;
   const f = args.split(' ');
   if (f.length !== 8) return FAIL;
@@ -75,7 +80,7 @@ function pmksaAdd(c: OffloadCommandContext, args: string): string {
   const akm = Object.keys(KEY_MGMT_BITS).find((k) => KEY_MGMT_BITS[k] === akmBits);
   if (!akm || expiration <= 0 || reauth < 0 || reauth > expiration) return FAIL;
   try {
-    c.pmksa.cache.add({
+    c.cache.add({
       aa,
       pmkid: Buffer.from(f[2], 'hex'),
       pmk: Buffer.from(f[3], 'hex'),
@@ -105,10 +110,13 @@ async function offloadStatus(c: OffloadCommandContext): Promise<string> {
   return formatOffloadStatus({ caps: c.station.capabilities, keys, hostPmksa, firmware, firmwareError });
 }
 
-export const offloadCommands: CommandSpec<OffloadCommandContext>[] = [
+export const pmksaCommands: CommandSpec<PmksaCommandContext>[] = [
   { name: 'PMKSA', form: 'exact', handler: pmksaList },
-  { name: 'PMKSA_FLUSH', form: 'exact', handler: (c) => (c.pmksa.flushAll(), OK) },
+  { name: 'PMKSA_FLUSH', form: 'exact', handler: (c) => (c.cache.flush(), OK) },
   { name: 'PMKSA_GET', form: 'space', handler: pmksaGet },
   { name: 'PMKSA_ADD', form: 'space', handler: pmksaAdd },
+];
+
+export const offloadCommands: CommandSpec<OffloadCommandContext>[] = [
   { name: 'OFFLOAD_STATUS', form: 'exact', handler: offloadStatus },
 ];

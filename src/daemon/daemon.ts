@@ -2,13 +2,15 @@
  * The process-wide state (wpa_supplicant's struct wpa_global): the
  * interfaces, the optional global control socket, and the orderly stop.
  */
+import fs from 'node:fs';
 import { resolveGroup, setSocketMode } from '../ctrl/ctrl-dir.js';
 import { globalRequestHandler, type GlobalControl, type InterfaceAddRequest } from '../ctrl/global-commands.js';
 import { uuidFromMac } from '../ctrl/interface-commands.js';
 import { CtrlSocket } from '../ctrl/transport.js';
 import { error as logError, info, MsgLevel } from '../log.js';
 import type { OffloadPolicy } from '../offload/policy.js';
-import { WpaInterface, type InterfaceHost, type InterfaceParams } from './interface.js';
+import { ev } from '../station/events.js';
+import { InterfaceInitError, WpaInterface, type InterfaceHost, type InterfaceParams } from './interface.js';
 
 export interface DaemonOptions {
   /** -g: path of the global control socket. */
@@ -16,6 +18,8 @@ export interface DaemonOptions {
   /** -G: its group. */
   globalGroup?: string;
   offloadPolicy: OffloadPolicy;
+  /** The settings' [driver]: used by interfaces (-i, INTERFACE_ADD) that name no driver. */
+  defaultDriver?: { backend?: string; params?: string };
   relog(): boolean;
   /** Called once everything is stopped (TERMINATE, SIGTERM). */
   onTerminated(): void;
@@ -51,7 +55,9 @@ export class Daemon implements GlobalControl, InterfaceHost {
 
   async add(params: InterfaceParams): Promise<WpaInterface> {
     if (this.find(params.ifname)) throw new Error(`interface ${params.ifname} already added`);
-    const iface = await WpaInterface.create(params, this);
+    const driver = params.driver ?? this.opts.defaultDriver?.backend;
+    const driverParam = params.driverParam ?? (params.driver === undefined ? this.opts.defaultDriver?.params : undefined);
+    const iface = await WpaInterface.create({ ...params, driver, driverParam }, this);
     this.ifaces.unshift(iface);
     return iface;
   }
@@ -67,7 +73,16 @@ export class Daemon implements GlobalControl, InterfaceHost {
   }
 
   async addInterface(req: InterfaceAddRequest): Promise<boolean> {
+    // wpa_supplicant 2.10 refuses a second add of a name without a word to the monitors.
+    if (this.find(req.ifname)) return false;
     try {
+      // Without a driver backend the interface is control-only (wpa_supplicant's
+      // wired driver, in effect), and like that driver it needs a netdev to
+      // exist. -i at start does not check, so the control plane runs in CI
+      // and containers with no network device at all.
+      if ((req.driver ?? this.opts.defaultDriver?.backend) === undefined && !fs.existsSync(`/sys/class/net/${req.ifname}`)) {
+        throw new InterfaceInitError(`no network device ${req.ifname}`, 'driver');
+      }
       await this.add({
         ifname: req.ifname,
         confname: req.confname,
@@ -78,7 +93,13 @@ export class Daemon implements GlobalControl, InterfaceHost {
       return true;
     } catch (e) {
       logError(`Failed to add interface ${req.ifname}: ${(e as Error).message}`);
-      this.globalEvent(req.ifname, MsgLevel.ERROR, `Failed to add interface ${req.ifname}: ${(e as Error).message}`);
+      // What 2.10 shows the global monitors: the driver's failure under the
+      // interface's name; its deinit's DSCP event, under no name when the
+      // configuration failed before the interface was named.
+      const named = !(e instanceof InterfaceInitError) || e.stage === 'driver';
+      const ifname = named ? req.ifname : '';
+      if (e instanceof InterfaceInitError && e.monitorText !== undefined) this.globalEvent(ifname, MsgLevel.ERROR, e.monitorText);
+      this.globalEvent(ifname, MsgLevel.INFO, ev.dscpClearAll());
       return false;
     }
   }

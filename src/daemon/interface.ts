@@ -19,7 +19,7 @@ import { createDriver, parseDriverParams, UnknownDriverError } from '../driver/i
 import { PmksaCache } from '../rsn/pmksa.js';
 import { PmksaSync } from '../offload/pmksa-sync.js';
 import { stationCommands } from '../ctrl/station-commands.js';
-import { offloadCommands } from '../ctrl/offload-commands.js';
+import { offloadCommands, pmksaCommands } from '../ctrl/offload-commands.js';
 
 export interface InterfaceParams {
   ifname: string;
@@ -41,17 +41,34 @@ export interface InterfaceHost extends DaemonControl {
   readonly offloadPolicy: OffloadPolicy;
 }
 
+/**
+ * An interface could not be added. `stage` follows wpa_supplicant_init_iface():
+ * the configuration is read before the interface has its name, the driver
+ * after, which decides how the failure shows on the global monitors.
+ */
 export class InterfaceInitError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly stage: 'config' | 'driver',
+  ) {
     super(message);
     this.name = 'InterfaceInitError';
+  }
+
+  /** The wpa_msg() wpa_supplicant 2.10 sends the monitors for this failure, if any. */
+  get monitorText(): string | undefined {
+    return this.stage === 'driver' ? 'Failed to initialize driver interface' : undefined;
   }
 }
 
 export class UnsupportedDriverError extends InterfaceInitError {
   constructor(readonly driver: string) {
-    super(`Unsupported driver '${driver}'`);
+    super(`Unsupported driver '${driver}'`, 'driver');
     this.name = 'UnsupportedDriverError';
+  }
+
+  override get monitorText(): string {
+    return this.message;
   }
 }
 
@@ -79,15 +96,23 @@ interface StationParts {
  * firmware and the station and offload commands registered.
  */
 function createStation(setup: StationSetup): StationParts {
+  const pmksaContext = (cache: PmksaCache) => ({ cache, config: setup.config, pmksaTesting: setup.offloadPolicy.pmksaTesting });
   if (setup.driver === undefined || setup.driver === '') {
-    return { station: new IdleStation(setup.ifname, setup.config), register: () => undefined, start: async () => undefined, close: async () => undefined };
+    // No driver, no association: the cache stays empty unless PMKSA_ADD fills it.
+    const cache = new PmksaCache();
+    return {
+      station: new IdleStation(setup.ifname, setup.config),
+      register: (table) => table.register(pmksaCommands, pmksaContext(cache)),
+      start: async () => undefined,
+      close: async () => undefined,
+    };
   }
   let driver;
   try {
     driver = createDriver(setup.driver, parseDriverParams(setup.driverParam ?? ''), { ifname: setup.ifname });
   } catch (e) {
     if (e instanceof UnknownDriverError) throw new UnsupportedDriverError(setup.driver);
-    throw new InterfaceInitError((e as Error).message);
+    throw new InterfaceInitError((e as Error).message, 'driver');
   }
   const policy = setup.offloadPolicy;
   const pmksaFile = policy.pmksaFile?.replaceAll('%i', setup.ifname);
@@ -97,7 +122,8 @@ function createStation(setup: StationSetup): StationParts {
     station,
     register: (table) => {
       table.register(stationCommands, { station, config: setup.config, bssidIgnore: [] });
-      table.register(offloadCommands, { station, pmksa, config: setup.config, pmksaTesting: policy.pmksaTesting });
+      table.register(pmksaCommands, pmksaContext(pmksa.cache));
+      table.register(offloadCommands, { station, pmksa });
     },
     // Entries kept from the last run are in the cache before the driver link
     // comes up, so the first resync pushes them to the firmware.
@@ -263,14 +289,14 @@ async function loadConfig(params: InterfaceParams): Promise<SupplicantConfig> {
     try {
       cfg = await readConfigFile(params.confname);
     } catch (e) {
-      if (e instanceof ConfigParseError) throw new InterfaceInitError(`${params.confname}: ${e.message}`);
-      throw new InterfaceInitError(`Failed to open config file '${params.confname}', error: ${(e as Error).message}`);
+      if (e instanceof ConfigParseError) throw new InterfaceInitError(`${params.confname}: ${e.message}`, 'config');
+      throw new InterfaceInitError(`Failed to open config file '${params.confname}', error: ${(e as Error).message}`, 'config');
     }
   } else {
     cfg = new SupplicantConfig();
   }
   if (params.ctrlInterface !== undefined && !cfg.processGlobal('ctrl_interface', params.ctrlInterface)) {
-    throw new InterfaceInitError(`invalid ctrl_interface '${params.ctrlInterface}'`);
+    throw new InterfaceInitError(`invalid ctrl_interface '${params.ctrlInterface}'`, 'config');
   }
   return cfg;
 }

@@ -128,6 +128,7 @@ async function main(): Promise<void> {
     globalCtrl: args.globalCtrl,
     globalGroup: args.globalGroup,
     offloadPolicy: settings.offload,
+    defaultDriver: settings.driver,
     relog: () => {
       applyLogging(logOpts);
       return true;
@@ -141,11 +142,7 @@ async function main(): Promise<void> {
 
   try {
     daemon.openGlobal();
-    for (const p of args.interfaces) {
-      const driver = p.driver ?? settings.driver?.backend;
-      const driverParam = p.driverParam ?? settings.driver?.params;
-      await daemon.add({ ...p, driver, driverParam });
-    }
+    for (const p of args.interfaces) await daemon.add(p);
   } catch (e) {
     await daemon.stop();
     if (e instanceof CtrlSocketInUseError) {
