@@ -1,0 +1,20 @@
+/**
+ * `npm run bench`: every benchmark of the project, one after the other, in
+ * one process run. Each prints its own numbers and targets; none asserts.
+ * `npm run bench -- rsn station` runs only those.
+ */
+import { benchCtrl } from './ctrl.js';
+import { benchRsn } from './rsn.js';
+import { benchStation } from './station.js';
+
+const ALL: Record<string, () => Promise<void>> = { rsn: benchRsn, ctrl: benchCtrl, station: benchStation };
+
+const wanted = process.argv.slice(2);
+for (const name of wanted.length ? wanted : Object.keys(ALL)) {
+  const run = ALL[name];
+  if (!run) {
+    console.error(`unknown benchmark '${name}' (have: ${Object.keys(ALL).join(', ')})`);
+    process.exit(2);
+  }
+  await run();
+}
