@@ -78,8 +78,8 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   /** Consecutive connection failures, for the reconnect back-off. */
   private failures = 0;
   private hello: HelloResult | null = null;
-  /** BSSIDs whose offloaded 4-way handshake the firmware failed; cleared when the firmware (re)starts. */
-  private readonly offloadFailed = new Set<string>();
+  /** Networks (ids) for which the firmware failed an offloaded 4-way handshake; cleared when the firmware (re)starts. */
+  private readonly offloadFailed = new Set<number>();
   lastSignal: { signal: number; noise: number } | undefined;
   private terminated = false;
 
@@ -314,7 +314,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
       pmkids: pmksa ? [pmksa.pmkid] : [],
       groupMgmt: sec.groupMgmt,
     });
-    const offload = this.offloadDecision(bss.bssid, sec.akm);
+    const offload = this.offloadDecision(net, sec.akm);
     this.connecting = { net, bssid: bss.bssid, freq: bss.freq, ssid: bss.ssid, sec, keys: undefined, signal: bss.level };
     this.connecting.keys = this.newKeys(this.connecting, pmk, pmksa?.pmkid, ownRsne, offload);
     this.setState('ASSOCIATING');
@@ -341,16 +341,16 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   }
 
   /**
-   * Whether the firmware runs this association's 4-way handshake. A BSS with
-   * which the firmware already failed one gets the host's handshake until the
-   * firmware restarts: a failed offloaded handshake says nothing about the
-   * passphrase, and only the host's own attempt can tell.
+   * Whether the firmware runs this association's 4-way handshake. A network
+   * for which the firmware already failed one gets the host's handshakes
+   * until the firmware restarts: a failed offloaded handshake says nothing
+   * about the passphrase, and only the host's own attempt can tell.
    */
-  private offloadDecision(bssid: string, akm: string): { offload: boolean; why: string } {
+  private offloadDecision(net: NetworkConfig, akm: string): { offload: boolean; why: string } {
     if (!wantsOffload(this.opts.policy, this.config, this.hello?.capabilities, akm)) {
       return { offload: false, why: 'firmware cannot offload this AKM or policy forbids it' };
     }
-    if (this.offloadFailed.has(bssid)) return { offload: false, why: 'firmware failed an offloaded 4-way handshake with this BSS' };
+    if (this.offloadFailed.has(net.id)) return { offload: false, why: 'firmware failed an offloaded 4-way handshake for this network' };
     return { offload: true, why: '' };
   }
 
@@ -440,7 +440,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     const pmkid = fwPmk?.pmkid ?? cached?.pmkid;
     if (!pmk) throw new FirmwareInputError(`roam to ${bssid} with no PMK known for it`);
     const ownRsne = buildRsne({ group: sec.group, pairwise: [sec.pairwise], akms: [sec.akm], mfpc: sec.mfp, mfpr: sec.mfp && sec.mfpRequired, pmkids: pmkid ? [pmkid] : [], groupMgmt: sec.groupMgmt });
-    cur.keys = this.newKeys(cur, pmk, pmkid, ownRsne, this.offloadDecision(bssid, sec.akm));
+    cur.keys = this.newKeys(cur, pmk, pmkid, ownRsne, this.offloadDecision(prev.net, sec.akm));
     // A report the new association cannot use changes nothing: check before switching.
     if (a.authorized && a.material) cur.keys.checkMaterial(a.material);
     prev.keys?.clearTimers();
@@ -510,8 +510,8 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     this.event(ev.disconnected(bssid.toLowerCase(), reason, locallyGenerated));
     this.setState('DISCONNECTED');
     if (offloadFailed) {
-      this.offloadFailed.add(cur.bssid);
-      log.info(`${this.opts.ifname}: OFFLOAD: the firmware did not complete the 4-way handshake with ${cur.bssid}; the host runs the next one`);
+      this.offloadFailed.add(cur.net.id);
+      log.info(`${this.opts.ifname}: OFFLOAD: the firmware did not complete the 4-way handshake with ${cur.bssid}; the host runs those of network ${cur.net.id} from now on`);
       this.requestScan(this.backoffMs());
       return;
     }
@@ -653,6 +653,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
 
   networkRemoved(net: NetworkRef): void {
     this.opts.pmksa.dropNetwork(net.id);
+    this.offloadFailed.delete(net.id);
     this.tempDisabled.clear(net.id);
     if (this.currentNetworkId === net.id) {
       this.leave(Reason.DEAUTH_LEAVING);
@@ -691,6 +692,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
 
   reconfigured(): void {
     this.opts.pmksa.flushAll();
+    this.offloadFailed.clear();
     this.leave(Reason.DEAUTH_LEAVING);
     this.event(ev.dscpClearAll());
     this.setState('DISCONNECTED');
