@@ -43,6 +43,8 @@ export interface RigOptions {
   /** [offload] settings lines. */
   offload?: string;
   debug?: boolean;
+  /** More daemon flags (e.g. -dd, -K). */
+  args?: string[];
   /** With backend ext: attach to this socket (a driver the test serves) instead of starting wpa-offload-sim. */
   socket?: string;
 }
@@ -125,7 +127,7 @@ export class Rig {
     } else {
       driverArgs = ['-D', 'sim', '-p', `scenario=${this.scenarioFile}`];
     }
-    this.daemon = startDaemon(['-i', IFNAME, '-c', conf, '--settings', settings, ...driverArgs, ...(this.opts.debug ? ['-d'] : [])]);
+    this.daemon = startDaemon(['-i', IFNAME, '-c', conf, '--settings', settings, ...driverArgs, ...(this.opts.debug ? ['-d'] : []), ...(this.opts.args ?? [])]);
     await this.daemon.ready();
     // Before the driver said hello the interface is INTERFACE_DISABLED: start from a live driver.
     await this.waitOutput(/: driver (sim|ext) up, own address/);

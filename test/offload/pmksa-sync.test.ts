@@ -1,0 +1,144 @@
+/**
+ * The PMKSA cache in sync with the firmware (issue 5), persistence across a
+ * daemon restart, and secrets kept out of the log unless -K, on a real
+ * wpa-offloadd over -D sim driven through its control socket. The firmware's
+ * side is read through OFFLOAD_STATUS (the driver's sync_state).
+ */
+import { createHash, pbkdf2Sync } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../daemon/harness.js';
+import { build, pskNetwork, Rig, simSection } from '../station/rig.js';
+
+const A = '02:00:00:00:8a:01';
+const SSID = 'pmksa-net';
+const PASS = 'pmksa sync passphrase';
+const FIRMWARE = 'four_way_psk = true\nkey_mgmt_offload = true\ngtk_rekey_offload = true\npmksa_offload = true\nmode = complete\n';
+const scenario = (seed: number): string =>
+  `${simSection(seed)}[firmware]\n${FIRMWARE}\n[ap a]\nbssid = ${A}\nssid = ${SSID}\nfreq = 2437\nsignal = -45\npassphrase = ${PASS}\n`;
+
+const PMKID = '11'.repeat(16);
+const PMK = '22'.repeat(32);
+/** PMKSA_ADD <network id> <BSSID> <PMKID> <PMK> <reauth_time> <expiration> <akmp> <opportunistic>; akmp 2 = WPA-PSK. */
+const ADD = `PMKSA_ADD 0 ${A} ${PMKID} ${PMK} 30000 43200 2 0`;
+
+let rig: Rig | undefined;
+afterEach(async () => {
+  await rig?.stop();
+  rig = undefined;
+});
+beforeAll(() => build(), 120_000);
+
+describe('PMKSA cache mirrored to the firmware', () => {
+  it('add, network change and flush reach the firmware; PMKSA lists what the host holds', async () => {
+    rig = await Rig.start({
+      scenario: scenario(301),
+      networks: pskNetwork(SSID, PASS, '\tdisabled=1\n'),
+      backend: 'sim',
+      offload: 'pmksa_testing = true\n',
+    });
+    const r = rig;
+    expect(await r.req(ADD)).toBe('OK\n');
+    let off = await r.offload();
+    expect(off.host_pmksa).toBe(`${A}/${PMKID}`);
+    expect(off.fw_pmksa).toBe(`${A}/${PMKID}`);
+    expect(off.in_sync).toBe('1');
+    expect((await r.req('PMKSA')).split('\n')[1]).toMatch(new RegExp(`^1 ${A} ${PMKID} \\d+ 0$`));
+    expect(await r.req('PMKSA_GET 0')).toMatch(new RegExp(`^${A} ${PMKID} ${PMK} \\d+ \\d+ 2 0\\n$`));
+
+    // Changing a security field of the network drops its entries on both sides.
+    expect(await r.req('SET_NETWORK 0 psk "another passphrase"')).toBe('OK\n');
+    off = await r.offload();
+    expect(off.host_pmksa).toBe('');
+    expect(off.fw_pmksa).toBe('');
+
+    expect(await r.req(ADD)).toBe('OK\n');
+    expect((await r.offload()).fw_pmksa).toBe(`${A}/${PMKID}`);
+    expect(await r.req('PMKSA_FLUSH')).toBe('OK\n');
+    off = await r.offload();
+    expect(off.host_pmksa).toBe('');
+    expect(off.fw_pmksa).toBe('');
+    expect(off.in_sync).toBe('1');
+  });
+
+  it('PMKSA_GET and PMKSA_ADD answer FAIL unless pmksa_testing is set', async () => {
+    rig = await Rig.start({ scenario: scenario(302), networks: pskNetwork(SSID, PASS, '\tdisabled=1\n'), backend: 'sim' });
+    expect(await rig.req(ADD)).toBe('FAIL\n');
+    expect(await rig.req('PMKSA_GET 0')).toBe('FAIL\n');
+    expect(await rig.req('PMKSA')).toBe('Index / AA / PMKID / expiration (in seconds) / opportunistic\n');
+  });
+});
+
+describe('PMKSA cache persistence (pmksa_file)', () => {
+  it('survives a daemon restart: file mode 0600, entry restored and pushed to the new firmware', async () => {
+    const dir = tempDir('pmksa');
+    const file = path.join(dir, 'pmksa-%i.json');
+    const saved = path.join(dir, 'pmksa-wlan0.json');
+    const offload = `pmksa_testing = true\npmksa_file = ${file}\n`;
+    const networks = pskNetwork(SSID, PASS, '\tdisabled=1\n');
+    rig = await Rig.start({ scenario: scenario(303), networks, backend: 'sim', offload });
+    expect(await rig.req(ADD)).toBe('OK\n');
+    await rig.stop();
+    rig = undefined;
+    expect(fs.statSync(saved).mode & 0o777).toBe(0o600);
+    expect(fs.readdirSync(dir)).toEqual(['pmksa-wlan0.json']); // no temporary file left behind
+
+    rig = await Rig.start({ scenario: scenario(304), networks, backend: 'sim', offload });
+    await rig.waitOutput(/PMKSA cache: 1 entries restored/);
+    const off = await rig.offload();
+    expect(off.host_pmksa).toBe(`${A}/${PMKID}`);
+    expect(off.fw_pmksa).toBe(`${A}/${PMKID}`);
+    expect(await rig.req('PMKSA_GET 0')).toMatch(new RegExp(`^${A} ${PMKID} ${PMK} `));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a corrupt file is logged and ignored; the daemon starts with an empty cache', async () => {
+    const dir = tempDir('pmksa');
+    const file = path.join(dir, 'pmksa.json');
+    fs.writeFileSync(file, '{ not json', { mode: 0o600 });
+    rig = await Rig.start({ scenario: scenario(305), networks: pskNetwork(SSID, PASS, '\tdisabled=1\n'), backend: 'sim', offload: `pmksa_file = ${file}\n` });
+    await rig.waitOutput(/PMKSA file .* ignored/);
+    expect((await rig.offload()).host_pmksa).toBe('');
+    expect(await rig.req('PING')).toBe('PONG\n');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('secrets in the log', () => {
+  const fp = (hex: string): string => createHash('sha256').update(Buffer.from(hex, 'hex')).digest('hex').slice(0, 8);
+  const psk = pbkdf2Sync(PASS, SSID, 4096, 32, 'sha1').toString('hex');
+
+  async function connectedRig(args: string[], seed: number): Promise<Rig> {
+    const r = await Rig.start({ scenario: scenario(seed), networks: pskNetwork(SSID, PASS, '\tdisabled=1\n'), backend: 'sim', args });
+    const from = r.mark();
+    expect(await r.req('SELECT_NETWORK 0')).toBe('OK\n');
+    await r.wait(/CTRL-EVENT-CONNECTED/, from);
+    // A host-run group rekey puts the GTK through the host too.
+    expect(await r.req('DRIVER SIM_GTK_REKEY host')).toBe('OK\n');
+    await r.wait(/WPA: Group rekeying completed/, from);
+    return r;
+  }
+
+  it('-dd without -K: no passphrase, PSK, KCK or KEK in the output, [REMOVED] in their place', async () => {
+    rig = await connectedRig(['-dd'], 306);
+    const out = rig.daemon.output;
+    expect(out).toMatch(/KCK=\[REMOVED\]/);
+    expect(out).not.toContain(PASS);
+    expect(out.toLowerCase()).not.toContain(psk);
+    // Any long hex run in a debug log could be a key: none may be the KCK or KEK.
+    const off = await rig.offload();
+    const hexRuns = out.match(/[0-9a-f]{32,}/gi) ?? [];
+    for (const h of hexRuns) {
+      expect(fp(h)).not.toBe(off.host_kck_fp);
+      expect(fp(h)).not.toBe(off.host_kek_fp);
+    }
+  });
+
+  it('-dd -K: the keys are logged, and the logged KCK is the one in use', async () => {
+    rig = await connectedRig(['-dd', '-K'], 307);
+    const kck = /KCK=([0-9a-f]+)/.exec(rig.daemon.output)?.[1];
+    expect(kck).toBeDefined();
+    expect(fp(kck!)).toBe((await rig.offload()).host_kck_fp);
+  });
+});
