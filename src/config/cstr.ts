@@ -1,7 +1,8 @@
 /**
  * The C library and hostap string primitives that wpa_supplicant's
  * configuration code is built on, reproduced with their exact edge cases
- * (strtol base 0 with 32-bit truncation, atoi, printf_decode, hwaddr parsing).
+ * (strtol base 0 with 32-bit truncation, atoi, printf_decode/printf_encode,
+ * hwaddr parsing).
  *
  * Why: SET_NETWORK, SET and the configuration file accept exactly what these
  * functions accept in wpa_supplicant 2.10, quirks included ("08" is an error,
@@ -167,6 +168,37 @@ export function printfDecode(str: string): Buffer {
     }
   }
   return Buffer.from(out);
+}
+
+/** SSID_MAX_LEN: an SSID is at most 32 octets. */
+const SSID_MAX_LEN = 32;
+
+/** printf_encode()'s letter escapes; every other byte outside 0x20..0x7e becomes \xNN, UTF-8 included. */
+const LETTER_ESCAPES: Readonly<Record<number, string>> = {
+  0x22: '\\"',
+  0x5c: '\\\\',
+  0x1b: '\\e',
+  0x0a: '\\n',
+  0x0d: '\\r',
+  0x09: '\\t',
+};
+
+/**
+ * wpa_ssid_txt(): an SSID as wpa_supplicant prints it in replies and events
+ * (SCAN_RESULTS, BSS, LIST_NETWORKS, STATUS, "Trying to associate", ...),
+ * through printf_encode(). That writes into a SSID_MAX_LEN * 4 + 1 byte buffer
+ * and stops once 4 bytes or fewer remain, so an over-long SSID from a scan is
+ * cut where wpa_supplicant cuts it.
+ */
+export function ssidTxt(ssid: Buffer): string {
+  let out = '';
+  for (const b of ssid) {
+    if (out.length + 4 >= SSID_MAX_LEN * 4 + 1) break;
+    const esc = LETTER_ESCAPES[b];
+    if (esc !== undefined) out += esc;
+    else out += b >= 0x20 && b <= 0x7e ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`;
+  }
+  return out;
 }
 
 /**

@@ -11,6 +11,7 @@
  * fits only with room left for the terminating NUL) so the cut points match
  * exactly, including the odd ones at the very end of a full buffer.
  */
+import { ssidTxt } from '../config/cstr.js';
 import type { BssEntry, BssTable } from '../station/bss-table.js';
 import { EID_RSN, EID_VENDOR, parseIes, type Ie } from '../station/ies.js';
 
@@ -421,26 +422,6 @@ export function bssFlags(e: BssEntry): string {
   const w = new ReplyWriter(Number.MAX_SAFE_INTEGER);
   writeFlags(w, e, parseIes(e.ies), true);
   return w.text;
-}
-
-/** wpa_ssid_txt() / printf_encode(): C-style escapes, \xNN for anything not printable ASCII. */
-export function ssidTxt(ssid: Buffer): string {
-  let out = '';
-  for (const b of ssid) {
-    // printf_encode() writes into a 129-byte buffer and stops when 4 bytes remain.
-    if (out.length + 4 >= 32 * 4 + 1) break;
-    switch (b) {
-      case 0x22: out += '\\"'; break;
-      case 0x5c: out += '\\\\'; break;
-      case 0x1b: out += '\\e'; break;
-      case 0x0a: out += '\\n'; break;
-      case 0x0d: out += '\\r'; break;
-      case 0x09: out += '\\t'; break;
-      default:
-        out += b >= 32 && b <= 126 ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`;
-    }
-  }
-  return out;
 }
 
 // ----------------------------------------------------------- SCAN_RESULTS

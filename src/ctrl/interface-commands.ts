@@ -13,13 +13,12 @@ import { createHash } from 'node:crypto';
 import os from 'node:os';
 import type { NetworkConfig } from '../config/network.js';
 import type { SupplicantConfig } from '../config/config.js';
-import { atoi } from '../config/cstr.js';
+import { atoi, ssidTxt } from '../config/cstr.js';
 import { LEVEL_NAMES, MsgLevel, info, keysShown, logLevel, logTimestamps, parseLevelName, setLogLevel } from '../log.js';
 import type { StationControl } from '../station/api.js';
 import { getCapability } from './capability.js';
 import { FAIL, IFACE_REPLY_SIZE, OK, ReplyBuffer, type CommandSpec } from './command-table.js';
 import { formatMib, type MibConfig } from './mib.js';
-import { printfEncode } from './ssid-text.js';
 import { CTRL_IFACE_MAX_LEN } from './transport.js';
 
 /** What the daemon offers every interface (the process-wide part of wpa_global). */
@@ -100,7 +99,7 @@ function listNetworks(c: InterfaceControl, args: string | undefined): string {
       (n.disabled ? '[DISABLED]' : '') +
       (c.station.isTempDisabled(n.id) ? '[TEMP-DISABLED]' : '') +
       (n.disabled === 2 ? '[P2P-PERSISTENT]' : '');
-    const row = `${n.id}\t${n.ssid ? printfEncode(n.ssid) : ''}\t${n.bssid ?? 'any'}\t${flags}\n`;
+    const row = `${n.id}\t${n.ssid ? ssidTxt(n.ssid) : ''}\t${n.bssid ?? 'any'}\t${flags}\n`;
     if (!out.add(row)) break;
   }
   return out.toString();

@@ -39,24 +39,3 @@ export const ev = {
   keyOwner: (bssid: string, owner: string, completion: string, reason: string): string =>
     `OFFLOAD-KEY-OWNER bssid=${bssid} owner=${owner} completion=${completion} reason=${reason}`,
 };
-
-/**
- * wpa_ssid_txt(): an SSID as wpa_supplicant prints it in events, with the
- * printf_encode() escapes (\\, \", \e, \n, \r, \t, \xNN).
- */
-export function ssidTxt(ssid: Buffer): string {
-  let out = '';
-  for (const b of ssid) {
-    switch (b) {
-      case 0x22: out += '\\"'; break;
-      case 0x5c: out += '\\\\'; break;
-      case 0x1b: out += '\\e'; break;
-      case 0x0a: out += '\\n'; break;
-      case 0x0d: out += '\\r'; break;
-      case 0x09: out += '\\t'; break;
-      default:
-        out += b >= 0x20 && b <= 0x7e ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`;
-    }
-  }
-  return out;
-}

@@ -8,7 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ScanBss } from '../../src/driver/backend.js';
 import { BssTable } from '../../src/station/bss-table.js';
-import { bssFlags, formatBss, formatScanResults, ssidTxt } from '../../src/ctrl/bss-format.js';
+import { ssidTxt } from '../../src/config/cstr.js';
+import { bssFlags, formatBss, formatScanResults } from '../../src/ctrl/bss-format.js';
 
 const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 const ie = (id: number, body: Buffer) => Buffer.concat([Buffer.from([id, body.length]), body]);
@@ -105,6 +106,12 @@ describe('ssid text (wpa_ssid_txt / printf_encode)', () => {
   it('escapes quote, backslash, control characters and non-ASCII bytes', () => {
     expect(ssidTxt(Buffer.from('plain net'))).toBe('plain net');
     expect(ssidTxt(Buffer.concat([Buffer.from('a"b\\c\t\n\r\x1b'), hex('c3a9 00 7f')]))).toBe('a\\"b\\\\c\\t\\n\\r\\e\\xc3\\xa9\\x00\\x7f');
+  });
+
+  it('cuts an over-long SSID where printf_encode() fills its 32 * 4 + 1 byte buffer', () => {
+    // A byte is written only while more than 4 bytes of the buffer remain.
+    expect(ssidTxt(Buffer.alloc(40, 0xff))).toBe('\\xff'.repeat(32));
+    expect(ssidTxt(Buffer.alloc(200, 'a'))).toBe('a'.repeat(125));
   });
 });
 
