@@ -20,8 +20,6 @@ export function parseMac(s: string): string | undefined {
 export interface StationCommandContext {
   station: Station;
   config: () => SupplicantConfig;
-  /** Networks' bssid_ignore is per network; the interface-wide list lives here. */
-  bssidIgnore: string[];
 }
 
 /** ap_scan as set by AP_SCAN (the config global is read-only at run time in wpa_supplicant). */
@@ -39,16 +37,27 @@ function signalPoll(ctx: StationCommandContext): string {
   return `RSSI=${cur.signal}\nLINKSPEED=0\nNOISE=${noise}\nFREQUENCY=${cur.freq}\nWIDTH=20 MHz\nCENTER_FRQ1=${cur.freq}\n`;
 }
 
+/** SIGNAL_MONITOR [THRESHOLD=<dBm>] [HYSTERESIS=<dB>]: looked up anywhere in the argument, as 2.10's os_strstr(). */
+function signalMonitor(ctx: StationCommandContext, args: string): string {
+  const field = (name: string): number => {
+    const i = args.indexOf(`${name}=`);
+    return i < 0 ? 0 : atoi(args.slice(i + name.length + 1));
+  };
+  if (!ctx.station.driver.hello) return FAIL;
+  ctx.station.setSignalMonitor(field('THRESHOLD'), field('HYSTERESIS'));
+  return OK;
+}
+
 function bssidIgnore(ctx: StationCommandContext, args: string): string {
   const a = args.trim();
-  if (a === '') return ctx.bssidIgnore.map((b) => `${b}\n`).join('');
+  if (a === '') return ctx.station.bssidIgnore.map((b) => `${b}\n`).join('');
   if (a === 'clear') {
-    ctx.bssidIgnore.length = 0;
+    ctx.station.bssidIgnore.length = 0;
     return OK;
   }
   const mac = parseMac(a);
   if (!mac) return FAIL;
-  if (!ctx.bssidIgnore.includes(mac)) ctx.bssidIgnore.unshift(mac);
+  if (!ctx.station.bssidIgnore.includes(mac)) ctx.station.bssidIgnore.unshift(mac);
   return OK;
 }
 
@@ -109,6 +118,7 @@ export const stationCommands: CommandSpec<StationCommandContext>[] = [
   { name: 'BSSID_IGNORE', form: 'prefix', handler: bssidIgnore },
   { name: 'BLACKLIST', form: 'prefix', handler: bssidIgnore },
   { name: 'SIGNAL_POLL', form: 'prefix', handler: signalPoll },
+  { name: 'SIGNAL_MONITOR', form: 'prefix', handler: signalMonitor },
   { name: 'STA_AUTOCONNECT', form: 'space', handler: (c, a) => ((c.station.autoconnect = atoi(a) !== 0), OK) },
   { name: 'AP_SCAN', form: 'space', handler: apScan },
   { name: 'SCAN_INTERVAL', form: 'space', handler: (c, a) => positive(a, (n) => (c.station.scanInterval = n), 0) },

@@ -121,7 +121,7 @@ function createStation(setup: StationSetup): StationParts {
   return {
     station,
     register: (table) => {
-      table.register(stationCommands, { station, config: setup.config, bssidIgnore: [] });
+      table.register(stationCommands, { station, config: setup.config });
       table.register(pmksaCommands, pmksaContext(pmksa.cache));
       table.register(offloadCommands, { station, pmksa });
     },

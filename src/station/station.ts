@@ -82,6 +82,10 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   /** Networks (ids) for which the firmware failed an offloaded 4-way handshake; cleared when the firmware (re)starts. */
   private readonly offloadFailed = new Set<number>();
   lastSignal: { signal: number; noise: number } | undefined;
+  /** BSSID_IGNORE: BSSes left out of selection (wpa_supplicant's bssid_ignore list), most recent first. */
+  readonly bssidIgnore: string[] = [];
+  /** SIGNAL_MONITOR: report CTRL-EVENT-SIGNAL-CHANGE when the signal crosses threshold ± hysteresis. */
+  private signalMonitor: { threshold: number; hysteresis: number; above?: boolean } | undefined;
   private terminated = false;
 
   constructor(private readonly opts: StationOptions) {
@@ -273,13 +277,21 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   private selectAndConnect(): void {
     this.reenableExpired();
     const pmf = Number(this.config.getGlobal('pmf') ?? '0') || 0;
-    const cand = selectCandidate(
-      this.config.networks,
-      this.bss.lastScan(),
-      (n) => !this.tempDisabled.isDisabled(n.id, this.now()),
-      () => true,
-      pmf,
-    );
+    const pick = (): ReturnType<typeof selectCandidate> =>
+      selectCandidate(
+        this.config.networks,
+        this.bss.lastScan(),
+        (n) => !this.tempDisabled.isDisabled(n.id, this.now()),
+        (b) => !this.bssidIgnore.includes(b.bssid),
+        pmf,
+      );
+    let cand = pick();
+    if (!cand && this.bssidIgnore.length > 0) {
+      // As wpa_supplicant_pick_network(): ignoring every AP must not keep the station off the air.
+      log.debug(`${this.opts.ifname}: No APs found - clear BSSID ignore list and try again`);
+      this.bssidIgnore.length = 0;
+      cand = pick();
+    }
     if (!cand) {
       this.event(ev.networkNotFound());
       this.setState('DISCONNECTED');
@@ -581,6 +593,21 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   private onSignal(bssid: string, signal: number): void {
     if (!this.current || this.current.bssid !== bssid.toLowerCase()) return;
     this.current.signal = signal;
+    const m = this.signalMonitor;
+    if (!m) return;
+    // The driver-protocol `signal` event is every RSSI change; nl80211's CQM
+    // reports only crossings of threshold ± hysteresis, which is what
+    // wpa_supplicant turns into CTRL-EVENT-SIGNAL-CHANGE.
+    const above = m.above === undefined ? signal > m.threshold : m.above ? signal >= m.threshold - m.hysteresis : signal > m.threshold + m.hysteresis;
+    if (above === m.above) return;
+    m.above = above;
+    const noise = this.bss.get(this.current.bssid)?.noise ?? -95;
+    this.event(ev.signalChange(above, signal, noise, 0));
+  }
+
+  /** SIGNAL_MONITOR THRESHOLD=<dBm> HYSTERESIS=<dB>; a threshold of 0 turns it off. */
+  setSignalMonitor(threshold: number, hysteresis: number): void {
+    this.signalMonitor = threshold === 0 ? undefined : { threshold, hysteresis: Math.max(0, hysteresis) };
   }
 
   private endAssociation(): void {

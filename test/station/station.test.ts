@@ -119,6 +119,28 @@ for (const backend of ['sim', 'ext'] as const) {
       expect((await r.simUntil((x) => x.host_tk_ok === '1')).host_tk_ok).toBe('1');
     });
 
+    it('BSSID_IGNORE keeps the stronger AP out of selection; SIGNAL_MONITOR reports threshold crossings', async () => {
+      rig = await Rig.start({ scenario: scenario(16), networks: NET, backend });
+      const r = rig;
+      expect((await r.cli('bssid_ignore', A)).trim()).toBe('OK');
+      expect(await r.cli('bssid_ignore')).toBe(`${A}\n`);
+      let from = r.mark();
+      expect((await r.cli('select_network', '0')).trim()).toBe('OK');
+      await r.wait(/CTRL-EVENT-CONNECTED - Connection to 02:00:00:00:5a:02 completed/, from);
+      expect(r.eventsFrom(from).some((e) => e.startsWith(`Trying to associate with ${A}`))).toBe(false);
+
+      expect((await r.cli('raw', 'SIGNAL_MONITOR THRESHOLD=-70 HYSTERESIS=4')).trim()).toBe('OK');
+      from = r.mark();
+      expect((await r.cli('raw', `DRIVER SIM_SIGNAL ${B} -80`)).trim()).toBe('OK');
+      expect(await r.wait(/CTRL-EVENT-SIGNAL-CHANGE/, from)).toBe('CTRL-EVENT-SIGNAL-CHANGE above=0 signal=-80 noise=-95 txrate=0');
+      // Inside the hysteresis band: no event. Past it: above=1.
+      expect((await r.cli('raw', `DRIVER SIM_SIGNAL ${B} -68`)).trim()).toBe('OK');
+      expect((await r.cli('raw', `DRIVER SIM_SIGNAL ${B} -60`)).trim()).toBe('OK');
+      expect(await r.wait(/CTRL-EVENT-SIGNAL-CHANGE above=1/, from)).toBe('CTRL-EVENT-SIGNAL-CHANGE above=1 signal=-60 noise=-95 txrate=0');
+      expect(r.eventsFrom(from).filter((e) => e.startsWith('CTRL-EVENT-SIGNAL-CHANGE'))).toHaveLength(2);
+      expect((await r.status()).wpa_state).toBe('COMPLETED');
+    });
+
     it('the AP disappears: the station loses it and moves to the other AP of the ESS', async () => {
       rig = await Rig.start({ scenario: scenario(14), networks: NET, backend });
       const r = rig;
