@@ -150,36 +150,28 @@ const CIPHER_WEP104 = 1 << 2;
 const CIPHER_BIP = 1 << 11; // any of the BIP-GMAC-128/256, BIP-CMAC-256 group management ciphers
 const PAIRWISE_OK = CIPHER.CCMP_256 | CIPHER.GCMP_256 | CIPHER.CCMP | CIPHER.GCMP | CIPHER.TKIP;
 
+/**
+ * Cipher suite type -> cipher bit. Types 0..5 mean the same under the RSN
+ * (00-0F-AC) and the WPA1 (00-50-F2) OUI; the later ones exist only in RSN.
+ * Type 3 (WRAP) is recognised by neither.
+ */
+const CIPHER_BY_SUITE_TYPE: readonly number[] = [
+  CIPHER.NONE, CIPHER_WEP40, CIPHER.TKIP, 0, CIPHER.CCMP, CIPHER_WEP104,
+  CIPHER.AES_128_CMAC, CIPHER.GTK_NOT_USED, CIPHER.GCMP, CIPHER.GCMP_256, CIPHER.CCMP_256,
+  CIPHER_BIP, CIPHER_BIP, CIPHER_BIP,
+];
+const WPA_LAST_CIPHER_SUITE_TYPE = 5;
+
 /** rsn_selector_to_bitfield() for 00-0F-AC suites. */
 function rsnCipher(sel: Buffer): number {
   if (sel.readUIntBE(0, 3) !== 0x000fac) return 0;
-  switch (sel[3]) {
-    case 0: return CIPHER.NONE;
-    case 1: return CIPHER_WEP40;
-    case 2: return CIPHER.TKIP;
-    case 4: return CIPHER.CCMP;
-    case 5: return CIPHER_WEP104;
-    case 6: return CIPHER.AES_128_CMAC;
-    case 7: return CIPHER.GTK_NOT_USED;
-    case 8: return CIPHER.GCMP;
-    case 9: return CIPHER.GCMP_256;
-    case 10: return CIPHER.CCMP_256;
-    case 11: case 12: case 13: return CIPHER_BIP;
-    default: return 0;
-  }
+  return CIPHER_BY_SUITE_TYPE[sel[3]] ?? 0;
 }
 
 /** wpa_selector_to_bitfield() for the 00-50-F2 (WPA1) suites. */
 function wpaCipher(sel: Buffer): number {
-  if (sel.readUIntBE(0, 3) !== 0x0050f2) return 0;
-  switch (sel[3]) {
-    case 0: return CIPHER.NONE;
-    case 1: return CIPHER_WEP40;
-    case 2: return CIPHER.TKIP;
-    case 4: return CIPHER.CCMP;
-    case 5: return CIPHER_WEP104;
-    default: return 0;
-  }
+  if (sel.readUIntBE(0, 3) !== 0x0050f2 || sel[3] > WPA_LAST_CIPHER_SUITE_TYPE) return 0;
+  return CIPHER_BY_SUITE_TYPE[sel[3]];
 }
 
 /**
