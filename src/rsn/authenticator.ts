@@ -11,9 +11,9 @@
 import { randomBytes } from 'node:crypto';
 import { akmInfo, cipherFor, cipherInfo, descriptorVersion, micAlgorithm, type AkmInfo, type MicAlgorithm } from './akm.js';
 import { derivePtk, macBytes, type MacAddress, type Ptk } from './crypto.js';
-import { bigIntToCounter, buildEapolKey, counterToBigInt, EapolParseError, EapolType, encodeKeyInfo, parseEapol, parseEapolKey, type EapolKey } from './eapol.js';
+import { bigIntToCounter, buildEapolKey, counterToBigInt, encodeKeyInfo, type EapolKey } from './eapol.js';
 import { gtkKde, igtkKde, pmkidKde } from './kde.js';
-import { eapolKeyMicValid, signEapolKey, wrapKeyData } from './keyframe.js';
+import { eapolKeyMicValid, readEapolKey, signEapolKey, wrapKeyData } from './keyframe.js';
 import { Reason } from './supplicant.js';
 
 export interface GroupKey {
@@ -163,15 +163,8 @@ export class Authenticator {
   private process(frame: Buffer): AuthenticatorResult {
     const dropped = (why: string): AuthenticatorResult => ({ tx: [], dropped: why });
     if (this.st === 'failed') return dropped('handshake failed');
-    let key: EapolKey;
-    try {
-      const e = parseEapol(frame);
-      if (e.type !== EapolType.KEY) return dropped(`EAPOL packet type ${e.type} is not EAPOL-Key`);
-      key = parseEapolKey(frame, this.akm.micLen);
-    } catch (e) {
-      if (e instanceof EapolParseError) return dropped(e.message);
-      throw e;
-    }
+    const key = readEapolKey(frame, this.akm.micLen);
+    if (typeof key === 'string') return dropped(key);
     const f = key.flags;
     if (f.version !== this.ver) return dropped(`descriptor version ${f.version}, expected ${this.ver}`);
     if (f.ack) return dropped('EAPOL-Key with Ack bit from the station');

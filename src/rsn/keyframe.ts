@@ -1,12 +1,28 @@
 /**
  * What both ends of a handshake do to an EAPOL-Key frame around the codec:
- * sign and verify its MIC, and wrap or unwrap its Key Data with the KEK.
+ * read it out of a received EAPOL frame, sign and verify its MIC, and wrap or
+ * unwrap its Key Data with the KEK.
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { MicAlgorithm } from './akm.js';
 import { aesKeyUnwrap, aesKeyWrap, CryptoInputError, eapolKeyMic } from './crypto.js';
-import { withMic, zeroMic, type EapolKey } from './eapol.js';
+import { EapolParseError, EapolType, parseEapol, parseEapolKey, withMic, zeroMic, type EapolKey } from './eapol.js';
 import { padKeyData } from './kde.js';
+
+/**
+ * A received EAPOL frame as an EAPOL-Key frame, or the reason to drop it (it
+ * is malformed or another EAPOL packet type): the first check on both ends.
+ */
+export function readEapolKey(frame: Buffer, micLen: number): EapolKey | string {
+  try {
+    const e = parseEapol(frame);
+    if (e.type !== EapolType.KEY) return `EAPOL packet type ${e.type} is not EAPOL-Key`;
+    return parseEapolKey(frame, micLen);
+  } catch (e) {
+    if (e instanceof EapolParseError) return e.message;
+    throw e;
+  }
+}
 
 /** Fills in the MIC of a frame built with a zero MIC field. */
 export function signEapolKey(frame: Buffer, alg: MicAlgorithm, kck: Buffer, micLen: number): Buffer {

@@ -18,9 +18,9 @@
 import { randomBytes } from 'node:crypto';
 import { akmInfo, cipherFor, cipherInfo, descriptorVersion, micAlgorithm, type AkmInfo, type MicAlgorithm } from './akm.js';
 import { CryptoInputError, derivePtk, KeyUnwrapError, macBytes, type MacAddress, type Ptk } from './crypto.js';
-import { buildEapolKey, EapolParseError, EapolType, encodeKeyInfo, parseEapol, parseEapolKey, type EapolKey } from './eapol.js';
+import { buildEapolKey, encodeKeyInfo, type EapolKey } from './eapol.js';
 import { KeyDataError, parseKeyData, type KeyDataElements } from './kde.js';
-import { eapolKeyMicValid, signEapolKey, unwrapKeyData } from './keyframe.js';
+import { eapolKeyMicValid, readEapolKey, signEapolKey, unwrapKeyData } from './keyframe.js';
 
 /** IEEE 802.11 reason codes this state machine gives. */
 export const Reason = {
@@ -245,15 +245,8 @@ export class Supplicant {
 
   private process(frame: Buffer, res: SupplicantResult): Outcome | undefined {
     if (this.st === 'failed') return drop('association failed; waiting for the disconnect');
-    let key: EapolKey;
-    try {
-      const e = parseEapol(frame);
-      if (e.type !== EapolType.KEY) return drop(`EAPOL packet type ${e.type} is not EAPOL-Key`);
-      key = parseEapolKey(frame, this.akm.micLen);
-    } catch (e) {
-      if (e instanceof EapolParseError) return drop(e.message);
-      throw e;
-    }
+    const key = readEapolKey(frame, this.akm.micLen);
+    if (typeof key === 'string') return drop(key);
     const f = key.flags;
     if (f.request) return drop('EAPOL-Key with Request bit from the authenticator');
     if (f.smk) return drop('EAPOL-Key SMK message');
