@@ -13,7 +13,7 @@
 import { EventEmitter } from 'node:events';
 import { unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { createDgramSocket, errnoName, type UnixDgramSocket } from './dgram.js';
+import { createDgramSocket, errnoName, type UnixDgramSocket } from '../net/dgram.js';
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000; // wpa_cli's wpa_ctrl_request timeout
 

@@ -7,7 +7,7 @@
  */
 import { constants as osConstants } from 'node:os';
 import { debug, info, MsgLevel } from '../log.js';
-import type { UnixDgramSocket } from '../client/dgram.js';
+import type { UnixDgramSocket } from '../net/dgram.js';
 
 const MAX_SEND_ERRORS = 10;
 const ENOENT = osConstants.errno.ENOENT;

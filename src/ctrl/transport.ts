@@ -17,7 +17,7 @@
 import fs from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { debug, error as logError, info } from '../log.js';
-import { createDgramSocket, type UnixDgramSocket } from '../client/dgram.js';
+import { createDgramSocket, type UnixDgramSocket } from '../net/dgram.js';
 import { atoi } from '../config/cstr.js';
 import { FAIL, OK } from './command-table.js';
 import { MonitorList } from './monitors.js';

@@ -8,7 +8,7 @@
  * /run/systemd/notify for services, so this only matters under other service
  * managers; with an abstract NOTIFY_SOCKET we log once and notify nothing.
  */
-import { createDgramSocket, type UnixDgramSocket } from '../client/dgram.js';
+import { createDgramSocket, type UnixDgramSocket } from '../net/dgram.js';
 import { debug, warning } from '../log.js';
 
 export class SystemdNotifier {

@@ -5,7 +5,7 @@
  */
 import { Writable } from 'node:stream';
 import winston from 'winston';
-import { createDgramSocket } from '../client/dgram.js';
+import { createDgramSocket } from '../net/dgram.js';
 
 const FACILITY_DAEMON = 3;
 const SEVERITY: Record<string, number> = { ERROR: 3, WARNING: 4, INFO: 6, DEBUG: 7, MSGDUMP: 7, EXCESSIVE: 7 };

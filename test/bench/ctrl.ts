@@ -6,7 +6,7 @@
  * idle RSS <= 60 MB).
  */
 import { readFileSync, rmSync } from 'node:fs';
-import { createDgramSocket } from '../../src/client/dgram.js';
+import { createDgramSocket } from '../../src/net/dgram.js';
 import { IP, TestEnv, WPA_SUPPLICANT, ctrlConf, requireRoot, requireTools, type RunningDaemon } from '../harness/index.js';
 
 const RUN_MS = 1000;

@@ -5,7 +5,7 @@
  * and directory modes, a stale socket file at startup, a live one.
  */
 import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { createDgramSocket } from '../../src/client/dgram.js';
+import { createDgramSocket } from '../../src/net/dgram.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManagedProcess, TestEnv, daemonEntry, exitedWithin, WPA_SUPPLICANT } from '../harness/index.js';
 import { Pair, show, type Side } from './pair.js';

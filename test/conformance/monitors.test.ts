@@ -5,7 +5,7 @@
  */
 import { renameSync, unlinkSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createDgramSocket } from '../../src/client/dgram.js';
+import { createDgramSocket } from '../../src/net/dgram.js';
 import { WpaCtrl, type CtrlEvent } from '../../src/client/wpa-ctrl.js';
 import { isWiredEvent } from './expected-differences.js';
 import { MonitorPair, Pair, show, type Side } from './pair.js';

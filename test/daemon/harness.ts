@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createDgramSocket, type UnixDgramSocket } from '../../src/client/dgram.js';
+import { createDgramSocket, type UnixDgramSocket } from '../../src/net/dgram.js';
 
 export const MAIN = path.resolve(process.cwd(), 'dist/src/daemon/main.js');
 

@@ -7,7 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createDgramSocket } from '../../src/client/dgram.js';
+import { createDgramSocket } from '../../src/net/dgram.js';
 import { CtrlClient, Daemon, MAIN, startDaemon, tempDir, writeConf } from './harness.js';
 
 const cleanups: (() => void | Promise<unknown>)[] = [];

@@ -1,5 +1,7 @@
 /**
  * A typed view of the `unix-dgram` addon (it ships no type declarations).
+ * Below every layer, like log.ts: the wpa_ctrl server (ctrl), the daemon's
+ * sd_notify and syslog sockets and the wpa_ctrl client all use it.
  *
  * Loaded through createRequire rather than an ambient `declare module`, so
  * this file does not collide with any other module's declaration of the same
