@@ -44,6 +44,21 @@ export class BssTable {
     private readonly now: () => number,
   ) {}
 
+  /** What one scan result says about a BSS: set on a new entry, or over the fields of a known one. */
+  private seen(r: ScanBss, t: number): Omit<BssEntry, 'id' | 'bssid'> {
+    return {
+      ssid: Buffer.from(findIe(r.ies, EID_SSID)?.body ?? r.ssid),
+      freq: r.freq,
+      level: r.signal,
+      noise: r.noise,
+      beaconInt: r.beaconInt,
+      caps: r.caps,
+      ies: Buffer.from(r.ies),
+      lastUpdate: t - r.ageMs / 1000,
+      lastSeenScan: this.scanCount,
+    };
+  }
+
   /**
    * Applies one complete set of scan results; notifies adds and removals.
    * When the table is full, the oldest entry that no configured network
@@ -55,35 +70,13 @@ export class BssTable {
     for (const r of results) {
       const bssid = r.bssid.toLowerCase();
       const existing = this.byBssid.get(bssid);
-      const ssid = findIe(r.ies, EID_SSID)?.body ?? r.ssid;
+      const seen = this.seen(r, t);
       if (existing) {
-        Object.assign(existing, {
-          ssid: Buffer.from(ssid),
-          freq: r.freq,
-          level: r.signal,
-          noise: r.noise,
-          beaconInt: r.beaconInt,
-          caps: r.caps,
-          ies: Buffer.from(r.ies),
-          lastUpdate: t - r.ageMs / 1000,
-          lastSeenScan: this.scanCount,
-        });
+        Object.assign(existing, seen);
         continue;
       }
       if (this.ordered.length >= this.maxCount) this.removeOldest(known);
-      const e: BssEntry = {
-        id: this.nextId++,
-        bssid,
-        ssid: Buffer.from(ssid),
-        freq: r.freq,
-        level: r.signal,
-        noise: r.noise,
-        beaconInt: r.beaconInt,
-        caps: r.caps,
-        ies: Buffer.from(r.ies),
-        lastUpdate: t - r.ageMs / 1000,
-        lastSeenScan: this.scanCount,
-      };
+      const e: BssEntry = { id: this.nextId++, bssid, ...seen };
       this.byBssid.set(bssid, e);
       this.ordered.push(e);
       this.notify.added(e);
