@@ -19,9 +19,12 @@ export interface SecurityChoice {
   mfp: boolean;
   /** The AP requires it (MFPR). */
   mfpRequired: boolean;
+  /** The BSS's RSNE as the Beacon/Probe Response carried it (empty for an open BSS). */
   apRsne: Buffer;
-  rsne: Rsne;
 }
+
+/** Capability Information: Privacy (WEP, WPA, or RSN in use). */
+const CAPAB_PRIVACY = 0x0010;
 
 /** wpa_supplicant's AKM preference when a BSS offers several the network allows. */
 const AKM_PREFERENCE = ['FT-SAE', 'SAE', 'FT-PSK', 'WPA-PSK-SHA256', 'WPA-PSK', 'FT-EAP', 'WPA-EAP-SHA256', 'WPA-EAP'];
@@ -35,7 +38,11 @@ export const PSK_AKMS = new Set(['WPA-PSK', 'WPA-PSK-SHA256', 'FT-PSK']);
  */
 export function chooseSecurity(net: NetworkConfig, bss: BssEntry, pmfDefault: number): SecurityChoice | undefined {
   const raw = bssRsne(bss);
-  if (!raw) return undefined; // open and WPA1-only networks are out of scope for a key-management daemon
+  if (!raw) {
+    // No RSNE: an open BSS, unless the Privacy bit says WEP or WPA1 (not supported).
+    if (!net.keyMgmt.includes('NONE') || (bss.caps & CAPAB_PRIVACY) !== 0) return undefined;
+    return { akm: 'NONE', pairwise: 'NONE', group: 'NONE', mfp: false, mfpRequired: false, apRsne: Buffer.alloc(0) };
+  }
   let rsne: Rsne;
   try {
     rsne = parseRsne(raw);
@@ -62,12 +69,12 @@ export function chooseSecurity(net: NetworkConfig, bss: BssEntry, pmfDefault: nu
     mfp,
     mfpRequired: w === 2,
     apRsne: Buffer.from(raw),
-    rsne,
   };
 }
 
 /** The network has what it takes to authenticate with this AKM. */
 export function hasCredentials(net: NetworkConfig, akm: string): boolean {
+  if (akm === 'NONE') return true;
   if (PSK_AKMS.has(akm)) return net.passphrase !== undefined || net.psk !== undefined;
   if (akm === 'SAE' || akm === 'FT-SAE') return net.saePassword !== undefined || net.passphrase !== undefined;
   return false;

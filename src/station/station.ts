@@ -12,7 +12,7 @@ import type { NetworkConfig } from '../config/network.js';
 import type { AssocEvent, DriverBackend, HelloResult, ScanBss } from '../driver/backend.js';
 import * as log from '../log.js';
 import { MsgLevel } from '../log.js';
-import { AssociationKeys, FirmwareInputError, type Completion, type KeyOwner } from '../offload/key-owner.js';
+import { AssociationKeys, FirmwareInputError } from '../offload/key-owner.js';
 import type { OffloadPolicy } from '../offload/policy.js';
 import { wantsOffload } from '../offload/policy.js';
 import type { PmksaSync } from '../offload/pmksa-sync.js';
@@ -310,26 +310,26 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   }
 
   private connectTo(net: NetworkConfig, bss: BssEntry, sec: SecurityChoice): void {
-    const pmksa = this.opts.pmksa.lookup(bss.bssid, net.id, sec.akm);
-    const pmk = pmksa?.pmk ?? this.pskPmk(net);
-    if (!pmk) {
-      log.warning(`${this.opts.ifname}: no PMK for network ${net.id} (${sec.akm})`);
-      this.tempDisable(net, 'AUTH_FAILED');
-      this.requestScan(this.scanInterval * 1000);
-      return;
+    const cur: Current = { net, bssid: bss.bssid, freq: bss.freq, ssid: bss.ssid, sec, keys: undefined, signal: bss.level };
+    let ies: Buffer = Buffer.alloc(0);
+    let fwPmk: Buffer | undefined;
+    let pmkid: Buffer | undefined;
+    if (sec.akm !== 'NONE') {
+      const pmksa = this.opts.pmksa.lookup(bss.bssid, net.id, sec.akm);
+      const pmk = pmksa?.pmk ?? this.pskPmk(net);
+      if (!pmk) {
+        log.warning(`${this.opts.ifname}: no PMK for network ${net.id} (${sec.akm})`);
+        this.tempDisable(net, 'AUTH_FAILED');
+        this.requestScan(this.scanInterval * 1000);
+        return;
+      }
+      pmkid = pmksa?.pmkid;
+      ies = this.ownRsne(sec, pmkid);
+      const offload = this.offloadDecision(net, sec.akm);
+      cur.keys = this.newKeys(cur, pmk, pmkid, ies, offload);
+      fwPmk = offload.offload ? pmk : undefined;
     }
-    const ownRsne = buildRsne({
-      group: sec.group,
-      pairwise: [sec.pairwise],
-      akms: [sec.akm],
-      mfpc: sec.mfp,
-      mfpr: sec.mfp && sec.mfpRequired,
-      pmkids: pmksa ? [pmksa.pmkid] : [],
-      groupMgmt: sec.groupMgmt,
-    });
-    const offload = this.offloadDecision(net, sec.akm);
-    this.connecting = { net, bssid: bss.bssid, freq: bss.freq, ssid: bss.ssid, sec, keys: undefined, signal: bss.level };
-    this.connecting.keys = this.newKeys(this.connecting, pmk, pmksa?.pmkid, ownRsne, offload);
+    this.connecting = cur;
     this.setState('ASSOCIATING');
     this.event(ev.trying(bss.bssid, ssidTxt(bss.ssid), bss.freq));
     this.opts.driver
@@ -337,13 +337,13 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
         bssid: bss.bssid,
         ssid: bss.ssid,
         freq: bss.freq,
-        ies: ownRsne,
+        ies,
         akm: sec.akm,
         pairwise: sec.pairwise,
         group: sec.group,
         mfp: sec.mfpRequired ? 'required' : sec.mfp ? 'optional' : 'none',
-        pmk: offload.offload ? pmk : undefined,
-        pmkid: pmksa?.pmkid,
+        pmk: fwPmk,
+        pmkid,
       })
       .catch((e) => {
         log.warning(`${this.opts.ifname}: connect failed: ${e instanceof Error ? e.message : String(e)}`);
@@ -351,6 +351,19 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
         this.endAssociation();
         this.connectionFailed(net, 'CONN_FAILED');
       });
+  }
+
+  /** Our RSNE for the (Re)Association Request, naming the PMKSA we want used. */
+  private ownRsne(sec: SecurityChoice, pmkid: Buffer | undefined): Buffer {
+    return buildRsne({
+      group: sec.group,
+      pairwise: [sec.pairwise],
+      akms: [sec.akm],
+      mfpc: sec.mfp,
+      mfpr: sec.mfp && sec.mfpRequired,
+      pmkids: pmkid ? [pmkid] : [],
+      groupMgmt: sec.groupMgmt,
+    });
   }
 
   /**
@@ -395,7 +408,10 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
         handshakeState: (s) => {
           if (this.current === cur) this.setState(s);
         },
-        completed: (owner, how) => this.onKeysCompleted(cur, owner, how),
+        completed: (owner, how) => {
+          log.debug(`${this.opts.ifname}: key owner ${owner} (${how})`);
+          this.onConnectionCompleted(cur, true);
+        },
         rekeyed: () => {
           if (this.current !== cur) return;
           // wpa_supplicant_key_neg_complete() runs for every 4-way handshake;
@@ -436,7 +452,8 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     if (a.pmk && a.pmkid) this.opts.pmksa.addFromFirmware(bssid, a.pmkid, a.pmk, cur.sec.akm, undefined, cur.net.id);
     this.setState('ASSOCIATED');
     this.event(ev.associated(bssid));
-    cur.keys!.onAssoc(a.authorized, a.material);
+    if (cur.keys) cur.keys.onAssoc(a.authorized, a.material);
+    else this.onConnectionCompleted(cur, false); // open: no key handshake
   }
 
   /** The firmware reassociated on its own (key_mgmt_offload) or on our ROAM request. */
@@ -448,21 +465,23 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     const sec = (bss && chooseSecurity(prev.net, bss, pmf)) || prev.sec;
     const cur: Current = { net: prev.net, bssid, freq: a.freq, ssid: bss?.ssid ?? prev.ssid, sec, keys: undefined, signal: bss?.level ?? prev.signal };
     const fwPmk = a.pmk && a.pmkid ? { pmk: a.pmk, pmkid: a.pmkid } : undefined;
-    const cached = this.opts.pmksa.lookup(bssid, prev.net.id, sec.akm);
-    const pmk = fwPmk?.pmk ?? cached?.pmk ?? this.pskPmk(prev.net);
-    const pmkid = fwPmk?.pmkid ?? cached?.pmkid;
-    if (!pmk) throw new FirmwareInputError(`roam to ${bssid} with no PMK known for it`);
-    const ownRsne = buildRsne({ group: sec.group, pairwise: [sec.pairwise], akms: [sec.akm], mfpc: sec.mfp, mfpr: sec.mfp && sec.mfpRequired, pmkids: pmkid ? [pmkid] : [], groupMgmt: sec.groupMgmt });
-    cur.keys = this.newKeys(cur, pmk, pmkid, ownRsne, this.offloadDecision(prev.net, sec.akm));
-    // A report the new association cannot use changes nothing: check before switching.
-    if (a.authorized && a.material) cur.keys.checkMaterial(a.material);
+    if (sec.akm !== 'NONE') {
+      const cached = this.opts.pmksa.lookup(bssid, prev.net.id, sec.akm);
+      const pmk = fwPmk?.pmk ?? cached?.pmk ?? this.pskPmk(prev.net);
+      const pmkid = fwPmk?.pmkid ?? cached?.pmkid;
+      if (!pmk) throw new FirmwareInputError(`roam to ${bssid} with no PMK known for it`);
+      cur.keys = this.newKeys(cur, pmk, pmkid, this.ownRsne(sec, pmkid), this.offloadDecision(prev.net, sec.akm));
+      // A report the new association cannot use changes nothing: check before switching.
+      if (a.authorized && a.material) cur.keys.checkMaterial(a.material);
+      const pmksa = fwPmk ? this.opts.pmksa.addFromFirmware(bssid, fwPmk.pmkid, fwPmk.pmk, sec.akm, undefined, prev.net.id) : cached;
+      if (pmksa && a.authorized) this.opts.pmksa.markUsed(pmksa);
+    }
     prev.keys?.clearTimers();
-    const pmksa = fwPmk ? this.opts.pmksa.addFromFirmware(bssid, fwPmk.pmkid, fwPmk.pmk, sec.akm, undefined, prev.net.id) : cached;
-    if (pmksa && a.authorized) this.opts.pmksa.markUsed(pmksa);
     this.current = cur;
     this.setState('ASSOCIATED');
     this.event(ev.associated(bssid));
-    cur.keys.onAssoc(a.authorized, a.material);
+    if (cur.keys) cur.keys.onAssoc(a.authorized, a.material);
+    else this.onConnectionCompleted(cur, false);
   }
 
   private onPortAuthorized(bssid: string, material: AssocEvent['material'] & object): void {
@@ -487,14 +506,14 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     log.info(`${this.opts.ifname}: OFFLOAD: firmware completed a group rekey with ${cur.bssid}; replay counter now ${replayCtr.toString('hex')}`);
   }
 
-  private onKeysCompleted(cur: Current, owner: KeyOwner, how: Completion): void {
+  /** COMPLETED for a new association: after the first key negotiation, or at once for an open network. */
+  private onConnectionCompleted(cur: Current, keyNegotiation: boolean): void {
     if (this.current !== cur) return;
     this.setState('COMPLETED');
     this.failures = 0;
     this.tempDisabled.clear(cur.net.id);
-    this.event(ev.keyNegotiationCompleted(cur.bssid, cur.sec.pairwise, cur.sec.group));
+    if (keyNegotiation) this.event(ev.keyNegotiationCompleted(cur.bssid, cur.sec.pairwise, cur.sec.group));
     this.event(ev.connected(cur.bssid, cur.net.id, cur.net.idStr ?? ''));
-    log.debug(`${this.opts.ifname}: key owner ${owner} (${how})`);
   }
 
   private onKeysFailed(cur: Current, reason: number, message: string, wrongKey: boolean): void {

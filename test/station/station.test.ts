@@ -119,6 +119,22 @@ for (const backend of ['sim', 'ext'] as const) {
       expect((await r.simUntil((x) => x.host_tk_ok === '1')).host_tk_ok).toBe('1');
     });
 
+    it('an open network (key_mgmt=NONE) completes at association, with no key handshake', async () => {
+      const open = scenario(17) + `\n[ap cafe]\nbssid = 02:00:00:00:5a:09\nssid = cafe-open\nfreq = 2412\nsignal = -50\nakm = NONE\n`;
+      rig = await Rig.start({ scenario: open, networks: 'network={\n\tssid="cafe-open"\n\tkey_mgmt=NONE\n\tdisabled=1\n}\n', backend });
+      const r = rig;
+      const from = r.mark();
+      expect((await r.cli('select_network', '0')).trim()).toBe('OK');
+      await r.wait(/CTRL-EVENT-CONNECTED - Connection to 02:00:00:00:5a:09 completed \[id=0 id_str=\]/, from);
+      const evs = r.eventsFrom(from);
+      expect(evs.some((e) => e.startsWith('WPA: Key negotiation completed') || e.startsWith('OFFLOAD-KEY-OWNER'))).toBe(false);
+      expect(evs.some((e) => /^Trying to associate with 02:00:00:00:5a:0[12]/.test(e))).toBe(false);
+      const st = await r.cli('status');
+      expect(st).toMatch(/^wpa_state=COMPLETED$/m);
+      expect(st).toMatch(/^pairwise_cipher=NONE\ngroup_cipher=NONE\nkey_mgmt=NONE$/m);
+      expect((await r.offload()).key_owner).toBe('none');
+    });
+
     it('BSSID_IGNORE keeps the stronger AP out of selection; SIGNAL_MONITOR reports threshold crossings', async () => {
       rig = await Rig.start({ scenario: scenario(16), networks: NET, backend });
       const r = rig;
