@@ -74,10 +74,17 @@ const state: {
   listeners: new Set(),
 };
 
+/** os_get_time() as wpa_debug_print_timestamp() prints it: seconds.microseconds (Date.now() has only milliseconds). */
+function wallClockSeconds(): string {
+  const us = Math.floor((performance.timeOrigin + performance.now()) * 1000);
+  return `${Math.floor(us / 1e6)}.${String(us % 1e6).padStart(6, '0')}`;
+}
+
 function makeLogger(opts: LogOptions, extra: winston.transport[] = []): winston.Logger {
   const line = winston.format.printf((info) => {
     const msg = String(info.message);
-    return opts.timestamps ? `${(Date.now() / 1000).toFixed(6)}: ${msg}` : msg;
+    // state, not opts: LOG_LEVEL <level> 1 turns timestamps on at run time.
+    return state.timestamps ? `${wallClockSeconds()}: ${msg}` : msg;
   });
   const transports: winston.transport[] = opts.file
     ? [new winston.transports.File({ filename: opts.file, format: line })]

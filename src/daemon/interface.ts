@@ -200,7 +200,7 @@ export class WpaInterface implements InterfaceControl, RoutedInterface {
   handle(cmd: string): CommandReply {
     const dbg = commandDebugLine(cmd);
     if (this.ctrl?.monitors.wants(dbg.level) || this.host.globalWants(dbg.level)) this.event(dbg.level, dbg.text());
-    else log(dbg.level as MsgLevel, dbg.text);
+    else log(dbg.level as MsgLevel, () => `${this.ifname}: ${dbg.text()}`); // wpa_dbg(): the ifname prefixes the stdout line
     return this.table.dispatch(cmd) ?? UNKNOWN_COMMAND;
   }
 
