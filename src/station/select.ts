@@ -72,12 +72,16 @@ export function chooseSecurity(net: NetworkConfig, bss: BssEntry, pmfDefault: nu
   };
 }
 
-/** The network has what it takes to authenticate with this AKM. */
-export function hasCredentials(net: NetworkConfig, akm: string): boolean {
+/**
+ * The network has what it takes to authenticate with this AKM. Without EAP
+ * methods in the daemon, an 802.1X AKM has a PMK only from a cached PMKSA
+ * (filled by the firmware, PMKSA_ADD, or the PMKSA file).
+ */
+export function hasCredentials(net: NetworkConfig, akm: string, cachedPmk: boolean): boolean {
   if (akm === 'NONE') return true;
   if (PSK_AKMS.has(akm)) return net.passphrase !== undefined || net.psk !== undefined;
   if (akm === 'SAE' || akm === 'FT-SAE') return net.saePassword !== undefined || net.passphrase !== undefined;
-  return false;
+  return cachedPmk;
 }
 
 export interface Candidate {
@@ -92,6 +96,7 @@ export function selectCandidate(
   usable: (net: NetworkConfig) => boolean,
   bssUsable: (bss: BssEntry) => boolean,
   pmfDefault: number,
+  cachedPmk: (net: NetworkConfig, bss: BssEntry, akm: string) => boolean,
 ): Candidate | undefined {
   const enabled = networks.filter((n) => n.disabled === 0 && usable(n));
   const priorities = [...new Set(enabled.map((n) => n.priority))].sort((a, b) => b - a);
@@ -105,7 +110,7 @@ export function selectCandidate(
         if (net.bssidIgnore.includes(bss.bssid)) continue;
         if (net.bssidAccept.length > 0 && !net.bssidAccept.includes(bss.bssid)) continue;
         const sec = chooseSecurity(net, bss, pmfDefault);
-        if (!sec || !hasCredentials(net, sec.akm)) continue;
+        if (!sec || !hasCredentials(net, sec.akm, cachedPmk(net, bss, sec.akm))) continue;
         if (!best || bss.level > best.bss.level) best = { net, bss, sec };
       }
     }

@@ -284,6 +284,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
         (n) => !this.tempDisabled.isDisabled(n.id, this.now()),
         (b) => !this.bssidIgnore.includes(b.bssid),
         pmf,
+        (n, b, akm) => this.opts.pmksa.lookup(b.bssid, n.id, akm) !== undefined,
       );
     let cand = pick();
     if (!cand && this.bssidIgnore.length > 0) {
