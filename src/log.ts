@@ -128,10 +128,15 @@ export function onLog(listener: Listener): () => void {
   return () => state.listeners.delete(listener);
 }
 
+/** True if a line at this level would be printed or reach a listener: lets hot paths skip building it. */
+export function logWanted(level: MsgLevel): boolean {
+  return level >= state.level || state.listeners.size > 0;
+}
+
 /** wpa_printf: the message is formatted only if someone will see it. */
 export function log(level: MsgLevel, text: string | (() => string)): void {
+  if (!logWanted(level)) return;
   const wanted = level >= state.level;
-  if (!wanted && state.listeners.size === 0) return;
   const msg = typeof text === 'function' ? text() : text;
   if (wanted) state.logger.log(LEVEL_NAMES[level], msg);
   for (const l of state.listeners) l(level, msg);

@@ -52,6 +52,7 @@ export const GLOBAL_REPLY_SIZE = 2048;
 export const OK = 'OK\n';
 export const FAIL = 'FAIL\n';
 export const UNKNOWN_COMMAND = 'UNKNOWN COMMAND\n';
+export const PONG = 'PONG\n';
 
 type Bound = (args: string) => CommandReply;
 

@@ -7,7 +7,7 @@
  */
 import { atoi } from '../config/cstr.js';
 import {
-  CommandTable, FAIL, GLOBAL_REPLY_SIZE, OK, ReplyBuffer, UNKNOWN_COMMAND, type CommandReply, type CommandSpec,
+  CommandTable, FAIL, GLOBAL_REPLY_SIZE, OK, PONG, ReplyBuffer, UNKNOWN_COMMAND, type CommandReply, type CommandSpec,
 } from './command-table.js';
 import { dupNetwork, interfacesList, type DaemonControl, type InterfaceControl } from './interface-commands.js';
 
@@ -102,7 +102,7 @@ async function saveAll(g: GlobalControl): Promise<string> {
 }
 
 export const globalCommands: CommandSpec<GlobalControl>[] = [
-  { name: 'PING', form: 'exact', handler: () => 'PONG\n' },
+  { name: 'PING', form: 'exact', handler: () => PONG },
   {
     name: 'INTERFACE_ADD',
     form: 'space',

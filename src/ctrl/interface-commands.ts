@@ -17,7 +17,7 @@ import { atoi, ssidTxt } from '../config/cstr.js';
 import { LEVEL_NAMES, MsgLevel, info, keysShown, logLevel, logTimestamps, parseLevelName, setLogLevel } from '../log.js';
 import type { StationControl } from '../station/api.js';
 import { getCapability } from './capability.js';
-import { FAIL, IFACE_REPLY_SIZE, OK, ReplyBuffer, type CommandSpec } from './command-table.js';
+import { FAIL, IFACE_REPLY_SIZE, OK, PONG, ReplyBuffer, type CommandSpec } from './command-table.js';
 import { formatMib, type MibConfig } from './mib.js';
 import { CTRL_IFACE_MAX_LEN } from './transport.js';
 
@@ -263,18 +263,21 @@ function logLevelCmd(args: string): string {
 
 /**
  * The log line wpa_supplicant writes for every command (wpa_dbg, so monitors
- * at LEVEL <= 2 see it too); key material in SET_NETWORK stays out unless -K.
+ * at LEVEL <= 2 see it too): its level, and its text, built separately so the
+ * request path builds nothing when no one reads it. Key material in
+ * SET_NETWORK stays out unless -K.
  */
-export function commandDebugLine(cmd: string): { level: number; text: () => string } {
-  const level = cmd === 'PING' ? MsgLevel.EXCESSIVE : MsgLevel.DEBUG;
-  if (cmd.startsWith('SET_NETWORK ') && !keysShown()) {
-    return { level, text: () => "Control interface command 'SET_NETWORK [REMOVED]'" };
-  }
-  return { level, text: () => `Control interface command '${cmd}'` };
+export function commandDebugLevel(cmd: string): MsgLevel {
+  return cmd === 'PING' ? MsgLevel.EXCESSIVE : MsgLevel.DEBUG;
+}
+
+export function commandDebugText(cmd: string): string {
+  if (cmd.startsWith('SET_NETWORK ') && !keysShown()) return "Control interface command 'SET_NETWORK [REMOVED]'";
+  return `Control interface command '${cmd}'`;
 }
 
 export const interfaceCommands: CommandSpec<InterfaceControl>[] = [
-  { name: 'PING', form: 'exact', handler: () => 'PONG\n' },
+  { name: 'PING', form: 'exact', handler: () => PONG },
   { name: 'IFNAME', form: 'exact', handler: (c) => c.ifname },
   { name: 'RELOG', form: 'prefix', handler: (c) => (c.daemon.relog() ? OK : FAIL) },
   {

@@ -19,7 +19,7 @@ import { constants as osConstants } from 'node:os';
 import { debug, error as logError, info } from '../log.js';
 import { createDgramSocket, type UnixDgramSocket } from '../net/dgram.js';
 import { atoi } from '../config/cstr.js';
-import { FAIL, OK } from './command-table.js';
+import { FAIL, OK, PONG, UNKNOWN_COMMAND } from './command-table.js';
 import { MonitorList } from './monitors.js';
 
 /** CTRL_IFACE_MAX_LEN; also what `GET max_command_len` answers. */
@@ -32,6 +32,9 @@ export const CTRL_IFACE_MAX_LEN = 8192;
  * sent and replies go out byte for byte as built.
  */
 const WIRE_ENCODING: BufferEncoding = 'latin1';
+
+/** The replies most requests get (PING's, OK, FAIL, unknown), encoded once instead of per reply. */
+const FIXED_REPLIES = new Map([PONG, OK, FAIL, UNKNOWN_COMMAND].map((t) => [t, Buffer.from(t, WIRE_ENCODING)]));
 
 export class CtrlSocketInUseError extends Error {
   constructor(readonly path: string) {
@@ -160,7 +163,8 @@ export class CtrlSocket {
 
   private reply(text: string, to: string): void {
     if (this.closed) return;
-    const buf = Buffer.from(text, WIRE_ENCODING);
+    // sendto() copies the bytes into the kernel at once, so a shared Buffer is safe.
+    const buf = FIXED_REPLIES.get(text) ?? Buffer.from(text, WIRE_ENCODING);
     this.sock.sendto(buf, 0, buf.length, to, (err) => {
       if (err) debug(`${this.label}: reply to ${to} failed: ${err.message}`);
     });

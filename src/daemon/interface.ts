@@ -7,10 +7,10 @@ import { ConfigParseError, readConfigFile } from '../config/parse.js';
 import { saveConfigFile } from '../config/write.js';
 import { CommandTable, UNKNOWN_COMMAND, type CommandReply } from '../ctrl/command-table.js';
 import { parseCtrlInterface, prepareCtrlDir, removeCtrlDirIfEmpty, setSocketMode, socketPathFor } from '../ctrl/ctrl-dir.js';
-import { commandDebugLine, interfaceCommands, type DaemonControl, type InterfaceControl } from '../ctrl/interface-commands.js';
+import { commandDebugLevel, commandDebugText, interfaceCommands, type DaemonControl, type InterfaceControl } from '../ctrl/interface-commands.js';
 import type { RoutedInterface } from '../ctrl/global-commands.js';
 import { CtrlSocket } from '../ctrl/transport.js';
-import { debug, error as logError, info, log, MsgLevel } from '../log.js';
+import { debug, error as logError, info, log, logWanted, MsgLevel } from '../log.js';
 import type { OffloadPolicy } from '../offload/policy.js';
 import type { StationControl } from '../station/api.js';
 import { IdleStation } from '../station/idle.js';
@@ -198,9 +198,9 @@ export class WpaInterface implements InterfaceControl, RoutedInterface {
 
   /** wpa_supplicant_ctrl_iface_process(): the debug line, then the table. */
   handle(cmd: string): CommandReply {
-    const dbg = commandDebugLine(cmd);
-    if (this.ctrl?.monitors.wants(dbg.level) || this.host.globalWants(dbg.level)) this.event(dbg.level, dbg.text());
-    else log(dbg.level as MsgLevel, () => `${this.ifname}: ${dbg.text()}`); // wpa_dbg(): the ifname prefixes the stdout line
+    const level = commandDebugLevel(cmd);
+    if (this.ctrl?.monitors.wants(level) || this.host.globalWants(level)) this.event(level, commandDebugText(cmd));
+    else if (logWanted(level)) log(level, `${this.ifname}: ${commandDebugText(cmd)}`); // wpa_dbg(): the ifname prefixes the stdout line
     return this.table.dispatch(cmd) ?? UNKNOWN_COMMAND;
   }
 
