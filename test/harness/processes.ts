@@ -175,5 +175,6 @@ export function startDaemon(opts: DaemonOptions, cleanup: Cleanup): Promise<Runn
   if (!existsSync(entry)) {
     return Promise.reject(new DaemonStartError(`${entry} is missing: build first (npx tsc -p .)`));
   }
-  return startAndWait('wpa-offloadd', process.execPath, [entry, ...commonArgs(opts)], opts, cleanup);
+  // The V8 flag of the executable's shebang (src/daemon/main.ts): measure and test what ships.
+  return startAndWait('wpa-offloadd', process.execPath, ['--max-semi-space-size=1', entry, ...commonArgs(opts)], opts, cleanup);
 }
