@@ -60,7 +60,7 @@ export interface KeyOwnerHooks {
   /** First completion of this association (or of a roam). */
   completed(owner: KeyOwner, how: Completion): void;
   /** A later 4-way handshake run by the host finished (PTK rekey, keys taken back): COMPLETED again, no new connection. */
-  rekeyed(owner: KeyOwner, how: Completion): void;
+  rekeyed(): void;
   /** A group key handshake finished after completion. */
   groupRekeyed(owner: KeyOwner): void;
   /** The exchange cannot complete: the station disconnects with this reason. */
@@ -227,7 +227,7 @@ export class AssociationKeys {
       if (this.owner !== 'host') this.setOwner('host', 'host-only', 'host ran the 4-way handshake');
       this.hooks.setPort(true);
       this.pushRekeyData();
-      if (this.completedOnce) this.hooks.rekeyed(this.owner, this.how);
+      if (this.completedOnce) this.hooks.rekeyed();
       else this.completeOnce();
     } else if (r.event === 'group-complete') {
       this.pushRekeyData();

@@ -81,7 +81,6 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   private hello: HelloResult | null = null;
   /** Networks (ids) for which the firmware failed an offloaded 4-way handshake; cleared when the firmware (re)starts. */
   private readonly offloadFailed = new Set<number>();
-  lastSignal: { signal: number; noise: number } | undefined;
   /** BSSID_IGNORE: BSSes left out of selection (wpa_supplicant's bssid_ignore list), most recent first. */
   readonly bssidIgnore: string[] = [];
   /** SIGNAL_MONITOR: report CTRL-EVENT-SIGNAL-CHANGE when the signal crosses threshold ± hysteresis. */
