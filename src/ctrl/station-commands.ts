@@ -3,6 +3,7 @@
  * connection control, and pass-through to the driver. Replies follow
  * wpa_supplicant 2.10's ctrl_iface.c for a Wi-Fi (nl80211) station.
  */
+import type { ScanParams } from '../driver/backend.js';
 import type { Station } from '../station/station.js';
 import type { SupplicantConfig } from '../config/config.js';
 import { formatBss, formatScanResults } from './bss-format.js';
@@ -84,13 +85,78 @@ function positive(args: string, apply: (n: number) => void, min = 1): string {
  * Handlers by command name. `space` commands are matched as "NAME " (with the
  * space, as wpa_supplicant's os_strncmp(buf, "NAME ", n) does); the others exactly.
  */
-function scanReply(r: 'ok' | 'busy' | 'disabled'): string {
-  return r === 'ok' ? OK : r === 'busy' ? 'FAIL-BUSY\n' : FAIL;
+/**
+ * 20 MHz channel centre frequencies (2.4 and 5 GHz) a SCAN freq= range
+ * expands to. The driver protocol reports no channel list, so this stands in
+ * for the hw modes wpa_supplicant would read from nl80211.
+ */
+const CHANNEL_FREQS: readonly number[] = [
+  ...Array.from({ length: 13 }, (_, i) => 2412 + 5 * i),
+  2484,
+  ...[36, 40, 44, 48, 52, 56, 60, 64, 100, 104, 108, 112, 116, 120, 124, 128, 132, 136, 140, 144, 149, 153, 157, 161, 165, 169, 173, 177].map((c) => 5000 + 5 * c),
+];
+
+/**
+ * freq_range_to_channel_list(): "2412,2437-2462" (atoi rules: the value ends
+ * at the first non-digit of each item) to the channels inside; undefined when
+ * none is, which SCAN answers with FAIL.
+ */
+function freqRangeToChannels(value: string): number[] | undefined {
+  const ranges = value.split(' ')[0].split(',').map((item) => {
+    const dash = item.indexOf('-');
+    const min = atoi(item);
+    return { min, max: dash >= 0 ? atoi(item.slice(dash + 1)) : min };
+  });
+  const freqs = CHANNEL_FREQS.filter((f) => ranges.some((r) => f >= r.min && f <= r.max));
+  return freqs.length ? freqs : undefined;
+}
+
+/** `ssid <hex>` anywhere among the space-separated words, as many as given; undefined on a bad one. */
+function scanSsids(params: string): Buffer[] | undefined {
+  const out: Buffer[] = [];
+  const words = params.split(' ');
+  for (let i = 0; i < words.length; i++) {
+    if (words[i] !== 'ssid') continue;
+    const hex = words[i + 1] ?? '';
+    if (hex.length === 0 || hex.length > 64 || hex.length % 2 || !/^[0-9a-fA-F]*$/.test(hex)) return undefined;
+    out.push(Buffer.from(hex, 'hex'));
+  }
+  return out;
+}
+
+/**
+ * SCAN [freq=<ranges>] [ssid <hex>]... [use_id=1] [passive=1] [only_new=1]
+ * [bssid=<mac>] [TYPE=ONLY], parsed as wpas_ctrl_scan() does (os_strstr).
+ * passive, only_new, bssid and TYPE=ONLY have nothing to map to in the
+ * driver protocol's scan and are accepted without effect.
+ */
+function scan(c: StationCommandContext, params: string | undefined): string {
+  const req: ScanParams = {};
+  let useId = false;
+  if (params !== undefined) {
+    const f = params.indexOf('freq=');
+    if (f >= 0) {
+      const freqs = freqRangeToChannels(params.slice(f + 5));
+      if (!freqs) return FAIL;
+      req.freqs = freqs;
+    }
+    const u = params.indexOf('use_id=');
+    if (u >= 0) useId = atoi(params.slice(u + 7)) !== 0;
+    const b = params.indexOf('bssid=');
+    if (b >= 0 && !parseMac(params.slice(b + 6))) return FAIL;
+    const ssids = scanSsids(params);
+    if (!ssids) return FAIL;
+    if (ssids.length) req.ssids = ssids;
+  }
+  const r = c.station.userScan(req);
+  if (r === 'disabled') return FAIL;
+  if (r === 'busy') return 'FAIL-BUSY\n';
+  return useId ? `${c.station.nextManualScanId()}\n` : OK;
 }
 
 export const stationCommands: CommandSpec<StationCommandContext>[] = [
-  { name: 'SCAN', form: 'exact', handler: (c) => scanReply(c.station.userScan()) },
-  { name: 'SCAN', form: 'space', handler: (c) => scanReply(c.station.userScan()) },
+  { name: 'SCAN', form: 'exact', handler: (c) => scan(c, undefined) },
+  { name: 'SCAN', form: 'space', handler: (c, a) => scan(c, a) },
   { name: 'SCAN_RESULTS', form: 'exact', handler: (c) => formatScanResults(c.station.bss) },
   { name: 'ABORT_SCAN', form: 'exact', handler: (c) => (c.station.abortScan() ? OK : FAIL) },
   { name: 'BSS', form: 'space', handler: (c, a) => formatBss(c.station.bss, a, { currentBssid: c.station.currentAssociation?.bssid }) },

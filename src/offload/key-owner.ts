@@ -231,8 +231,13 @@ export class AssociationKeys {
       else this.completeOnce();
     } else if (r.event === 'group-complete') {
       this.pushRekeyData();
-      if (this.completedOnce) this.hooks.groupRekeyed(this.owner);
-      else this.completeOnce();
+      if (this.completedOnce) {
+        // wpa_supplicant_process_1_of_2() passes through GROUP_HANDSHAKE on its way back to COMPLETED.
+        this.hooks.handshakeState('GROUP_HANDSHAKE');
+        this.hooks.groupRekeyed(this.owner);
+      } else {
+        this.completeOnce();
+      }
     }
   }
 

@@ -22,6 +22,8 @@ export interface BssEntry {
   lastUpdate: number;
   /** Scan counter value at the last time the BSS was seen. */
   lastSeenScan: number;
+  /** Scans since then that covered its frequency and did not see it (wpa_supplicant's scan_miss_count). */
+  scanMiss: number;
 }
 
 export interface BssTableEvents {
@@ -56,6 +58,7 @@ export class BssTable {
       ies: Buffer.from(r.ies),
       lastUpdate: t - r.ageMs / 1000,
       lastSeenScan: this.scanCount,
+      scanMiss: 0,
     };
   }
 
@@ -63,8 +66,10 @@ export class BssTable {
    * Applies one complete set of scan results; notifies adds and removals.
    * When the table is full, the oldest entry that no configured network
    * would use (`known` false) makes room first, as wpa_bss_remove_oldest().
+   * `freqs`: the channels a partial scan covered; a BSS elsewhere was not
+   * looked for, so its absence does not count towards expiry.
    */
-  update(results: ScanBss[], known: (ssid: Buffer) => boolean = () => false): void {
+  update(results: ScanBss[], known: (ssid: Buffer) => boolean = () => false, freqs?: readonly number[]): void {
     this.scanCount++;
     const t = this.now();
     for (const r of results) {
@@ -81,7 +86,10 @@ export class BssTable {
       this.ordered.push(e);
       this.notify.added(e);
     }
-    this.expire((e) => this.scanCount - e.lastSeenScan >= this.expirationScanCount && t - e.lastUpdate >= 0);
+    for (const e of this.ordered) {
+      if (e.lastSeenScan !== this.scanCount && (!freqs?.length || freqs.includes(e.freq))) e.scanMiss++;
+    }
+    this.expire((e) => e.scanMiss >= this.expirationScanCount);
     this.expire((e) => t - e.lastUpdate > this.expirationAge);
   }
 

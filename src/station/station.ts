@@ -9,7 +9,7 @@ import { EventEmitter } from 'node:events';
 import type { SupplicantConfig } from '../config/config.js';
 import { ssidTxt } from '../config/cstr.js';
 import type { NetworkConfig } from '../config/network.js';
-import type { AssocEvent, DriverBackend, HelloResult, ScanBss } from '../driver/backend.js';
+import type { AssocEvent, DriverBackend, HelloResult, ScanBss, ScanParams } from '../driver/backend.js';
 import * as log from '../log.js';
 import { MsgLevel } from '../log.js';
 import { AssociationKeys, FirmwareInputError } from '../offload/key-owner.js';
@@ -76,6 +76,9 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   private scanTimer: NodeJS.Timeout | undefined;
   private reenableTimer: NodeJS.Timeout | undefined;
   private scanning = false;
+  /** The channels of the scan in progress (undefined: all). */
+  private scanFreqs: number[] | undefined;
+  private manualScanId = 0;
   /** Consecutive connection failures, for the reconnect back-off. */
   private failures = 0;
   private hello: HelloResult | null = null;
@@ -202,12 +205,22 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
 
   /* ----------------------------------------------------------------- scan */
 
-  /** SCAN command: 'busy' (FAIL-BUSY) while a scan runs, 'disabled' (FAIL) without a driver link. */
-  userScan(): 'ok' | 'busy' | 'disabled' {
+  /**
+   * SCAN command: 'disabled' (FAIL) without a driver link; 'busy' (FAIL-BUSY)
+   * while a scan runs or a connection is being set up, as wpas_ctrl_scan()
+   * scans only up to SCANNING and in COMPLETED.
+   */
+  userScan(req: ScanParams = {}): 'ok' | 'busy' | 'disabled' {
     if (this.wpaState === 'INTERFACE_DISABLED') return 'disabled';
-    if (this.scanning) return 'busy';
-    this.startScan();
+    const settingUp = stateAtLeast(this.wpaState, 'AUTHENTICATING') && this.wpaState !== 'COMPLETED';
+    if (this.scanning || settingUp) return 'busy';
+    this.startScan(req);
     return 'ok';
+  }
+
+  /** SCAN use_id=1: the id of the scan just started (wpa_supplicant's manual_scan_id). */
+  nextManualScanId(): number {
+    return ++this.manualScanId;
   }
 
   abortScan(): boolean {
@@ -242,12 +255,17 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     return this.config.networks.some((n) => n.disabled === 0);
   }
 
-  private startScan(): void {
+  /** A scan: the SSIDs and channels of a SCAN command, else every channel and the scan_ssid networks' SSIDs. */
+  private startScan(req: ScanParams = {}): void {
     if (!this.opts.driver.hello) return;
     this.scanning = true;
+    this.scanFreqs = req.freqs;
     if (!this.current && !this.connecting) this.setState('SCANNING');
-    const ssids = this.config.networks.filter((n) => n.disabled === 0 && n.scanSsid && n.ssid).map((n) => n.ssid as Buffer);
-    this.opts.driver.scan(ssids.length ? { ssids } : {}).catch((e) => {
+    const ssids = req.ssids ?? this.config.networks.filter((n) => n.disabled === 0 && n.scanSsid && n.ssid).map((n) => n.ssid as Buffer);
+    const params: ScanParams = {};
+    if (ssids.length) params.ssids = ssids;
+    if (req.freqs) params.freqs = req.freqs;
+    this.opts.driver.scan(params).catch((e) => {
       this.scanning = false;
       this.event(ev.scanFailed(-1));
       log.warning(`${this.opts.ifname}: scan failed: ${e instanceof Error ? e.message : String(e)}`);
@@ -259,7 +277,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     this.scanning = false;
     this.bss.maxCount = this.config.bssMaxCount;
     const ssids = this.config.networks.flatMap((n) => (n.ssid ? [n.ssid] : []));
-    this.bss.update(results, (ssid) => ssids.some((x) => x.equals(ssid)));
+    this.bss.update(results, (ssid) => ssids.some((x) => x.equals(ssid)), this.scanFreqs);
     this.event(ev.scanResults());
     if (this.current) this.refreshCurrentSignal();
     if (this.wantsConnection()) this.selectAndConnect();

@@ -119,6 +119,28 @@ for (const backend of ['sim', 'ext'] as const) {
       expect((await r.simUntil((x) => x.host_tk_ok === '1')).host_tk_ok).toBe('1');
     });
 
+    it('SCAN parameters: freq= ranges, ssid <hex>, use_id=1; a partial scan does not age BSSes on other channels', async () => {
+      rig = await Rig.start({ scenario: scenario(18), networks: NET, backend });
+      const r = rig;
+      const scanned = async (args: string, reply: string): Promise<string[]> => {
+        const from = r.mark();
+        expect(await r.cli('raw', `SCAN ${args}`.trim())).toBe(reply);
+        await r.wait(/CTRL-EVENT-SCAN-RESULTS/, from);
+        return (await r.cli('scan_results')).trim().split('\n').slice(1).map((l) => l.split('\t')[0]);
+      };
+      const hex = Buffer.from(SSID).toString('hex');
+      expect(await scanned(`freq=5170-5190 ssid ${hex} use_id=1`, '1\n')).toEqual([B]);
+      expect(await scanned('freq=2437', 'OK\n')).toEqual([B, A]);
+      // Two more scans of 2437 only: B, on 5180, was not looked for, so it stays.
+      expect(await scanned('freq=2437', 'OK\n')).toEqual([B, A]);
+      expect(await scanned('freq=2437 use_id=1', '2\n')).toEqual([B, A]);
+      // Every channel: now B's absence would count, but it is there.
+      expect(await scanned('', 'OK\n')).toEqual([B, A]);
+      for (const bad of ['freq=abc', 'freq=100-200', 'ssid zz', `ssid ${'41'.repeat(33)}`, 'bssid=nonsense']) {
+        expect((await r.cli('raw', `SCAN ${bad}`)).trim(), bad).toBe('FAIL');
+      }
+    });
+
     it('an open network (key_mgmt=NONE) completes at association, with no key handshake', async () => {
       const open = scenario(17) + `\n[ap cafe]\nbssid = 02:00:00:00:5a:09\nssid = cafe-open\nfreq = 2412\nsignal = -50\nakm = NONE\n`;
       rig = await Rig.start({ scenario: open, networks: 'network={\n\tssid="cafe-open"\n\tkey_mgmt=NONE\n\tdisabled=1\n}\n', backend });
