@@ -62,6 +62,34 @@ describe('PMKSA cache mirrored to the firmware', () => {
     expect(off.in_sync).toBe('1');
   });
 
+  it('a firmware restart (-D sim) and a new driver connection (-D ext) get every entry pushed again', async () => {
+    for (const backend of ['sim', 'ext'] as const) {
+      rig = await Rig.start({ scenario: scenario(309), networks: pskNetwork(SSID, PASS, '\tdisabled=1\n'), backend, offload: 'pmksa_testing = true\n' });
+      const r = rig;
+      expect(await r.req(ADD)).toBe('OK\n');
+      expect((await r.offload()).fw_pmksa).toBe(`${A}/${PMKID}`);
+      const out = r.daemon.output.length;
+      if (backend === 'sim') {
+        expect(await r.req('DRIVER SIM_FW_RESTART')).toBe('OK\n');
+        await r.waitOutput(/firmware restarted: resyncing PMKSA cache/, out);
+      } else {
+        // The new wpa-offload-sim process starts with an empty PMKSA table.
+        await r.sim!.kill();
+        await r.sim!.start();
+        await r.waitOutput(/driver ext up/, out);
+      }
+      // The resync runs after that line, one driver request after another: read until it is done (or the deadline).
+      let off = await r.offload();
+      for (const deadline = Date.now() + 6000; off.fw_pmksa === '' && Date.now() < deadline; off = await r.offload()) {
+        await new Promise((res) => setTimeout(res, 10));
+      }
+      expect(off.fw_pmksa).toBe(`${A}/${PMKID}`);
+      expect(off.in_sync).toBe('1');
+      await r.stop();
+      rig = undefined;
+    }
+  });
+
   it('PMKSA_GET and PMKSA_ADD answer FAIL unless pmksa_testing is set', async () => {
     rig = await Rig.start({ scenario: scenario(302), networks: pskNetwork(SSID, PASS, '\tdisabled=1\n'), backend: 'sim' });
     expect(await rig.req(ADD)).toBe('FAIL\n');
