@@ -288,7 +288,7 @@ export const interfaceCommands: CommandSpec<InterfaceControl>[] = [
       return OK;
     },
   },
-  { name: 'MIB', form: 'exact', handler: (c) => formatMib(mibConfig(c)) },
+  { name: 'MIB', form: 'exact', handler: (c) => formatMib(mibConfig(c), c.station.mib()) },
   { name: 'STATUS', form: 'prefix', handler: status },
   { name: 'SET', form: 'space', handler: set },
   { name: 'GET', form: 'space', handler: get },

@@ -16,6 +16,13 @@ export interface NetworkRef {
   readonly id: number;
 }
 
+/** What MIB shows of key management: the last RSN association's suites, 4-way failures, the controlled port. */
+export interface MibState {
+  rsna?: { akm: string; pairwise: string; group: string; pmkid?: Buffer };
+  fourWayFailures: number;
+  portAuthorized: boolean;
+}
+
 export interface StationControl extends EventEmitter<StationEvents> {
   readonly wpaState: WpaState;
   /** Own MAC address (STATUS address=). */
@@ -31,6 +38,7 @@ export interface StationControl extends EventEmitter<StationEvents> {
   readonly currentNetworkId: number | undefined;
   /** Networks in temporary disable, for LIST_NETWORKS [TEMP-DISABLED]. */
   isTempDisabled(id: number): boolean;
+  mib(): MibState;
 
   /* Hooks called by the control interface after it changed the configuration. */
   networkAdded(net: NetworkRef): void;

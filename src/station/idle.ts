@@ -8,7 +8,7 @@
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import type { SupplicantConfig } from '../config/config.js';
-import type { NetworkRef, StationControl, StationEvents } from './api.js';
+import type { MibState, NetworkRef, StationControl, StationEvents } from './api.js';
 import type { WpaState } from './state.js';
 
 export class IdleStation extends EventEmitter<StationEvents> implements StationControl {
@@ -26,6 +26,10 @@ export class IdleStation extends EventEmitter<StationEvents> implements StationC
 
   statusAssocLines(): string {
     return '';
+  }
+
+  mib(): MibState {
+    return { fourWayFailures: 0, portAuthorized: false };
   }
 
   isTempDisabled(): boolean {

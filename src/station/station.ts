@@ -18,7 +18,7 @@ import { wantsOffload } from '../offload/policy.js';
 import type { PmksaSync } from '../offload/pmksa-sync.js';
 import { pbkdf2Psk } from '../rsn/crypto.js';
 import { buildRsne } from '../rsn/rsne.js';
-import type { NetworkRef, StationControl, StationEvents } from './api.js';
+import type { MibState, NetworkRef, StationControl, StationEvents } from './api.js';
 import { BssTable, type BssEntry } from './bss-table.js';
 import { ev } from './events.js';
 import { chooseSecurity, PSK_AKMS, selectCandidate, type SecurityChoice } from './select.js';
@@ -89,6 +89,10 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   /** SIGNAL_MONITOR: report CTRL-EVENT-SIGNAL-CHANGE when the signal crosses threshold ± hysteresis. */
   private signalMonitor: { threshold: number; hysteresis: number; above?: boolean } | undefined;
   private terminated = false;
+  /** wpa_sm's suites, set when an RSN association starts and kept after it ends (MIB). */
+  private lastRsna: MibState['rsna'];
+  /** dot11RSNA4WayHandshakeFailures: links lost during a 4-way handshake the host ran. */
+  private fourWayFailures = 0;
 
   constructor(private readonly opts: StationOptions) {
     super();
@@ -400,6 +404,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
 
   private newKeys(cur: Current, pmk: Buffer, pmkid: Buffer | undefined, ownRsne: Buffer, offload: { offload: boolean; why: string }): AssociationKeys {
     const caps = this.hello?.capabilities;
+    this.lastRsna = { akm: cur.sec.akm, pairwise: cur.sec.pairwise, group: cur.sec.group, pmkid };
     return new AssociationKeys(
       {
         bssid: cur.bssid,
@@ -647,7 +652,10 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     this.signalMonitor = threshold === 0 ? undefined : { threshold, hysteresis: Math.max(0, hysteresis) };
   }
 
+  /** wpa_sm_notify_disassoc(): a link lost in 4WAY_HANDSHAKE counts as a failure; the PMKSA is no longer in use. */
   private endAssociation(): void {
+    if (this.wpaState === '4WAY_HANDSHAKE') this.fourWayFailures++;
+    if (this.lastRsna) this.lastRsna = { ...this.lastRsna, pmkid: undefined };
     this.current?.keys?.clearTimers();
     this.connecting?.keys?.clearTimers();
     this.current = undefined;
@@ -696,6 +704,10 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
 
   get currentAssociation(): Readonly<Current> | undefined {
     return this.current;
+  }
+
+  mib(): MibState {
+    return { rsna: this.lastRsna, fourWayFailures: this.fourWayFailures, portAuthorized: this.wpaState === 'COMPLETED' };
   }
 
   isTempDisabled(id: number): boolean {

@@ -46,6 +46,12 @@ async function connectWithCli(r: Rig): Promise<void> {
   const sim = await r.simUntil((x) => x.host_tk_ok === '1' && x.host_gtk_ok === '1');
   expect(sim.host_tk_ok).toBe('1');
   expect(sim.host_gtk_ok).toBe('1');
+  // wpa_sm_get_mib(): the suites of the association, the port open.
+  const mib = await r.cli('mib');
+  expect(mib).toMatch(/^dot11RSNAEnabled=TRUE\ndot11RSNAPreauthenticationEnabled=TRUE\n/m);
+  expect(mib).toMatch(/^dot11RSNAConfigGroupCipherSize=128$/m);
+  expect(mib).toMatch(/^dot11RSNAAuthenticationSuiteSelected=00-0f-ac-2\ndot11RSNAPairwiseCipherSelected=00-0f-ac-4\ndot11RSNAGroupCipherSelected=00-0f-ac-4\ndot11RSNAPMKIDUsed=\n/m);
+  expect(mib).toMatch(/^dot1xSuppSuppControlledPortStatus=Authorized$/m);
 }
 
 for (const backend of ['sim', 'ext'] as const) {
@@ -103,6 +109,9 @@ for (const backend of ['sim', 'ext'] as const) {
       expect(evs.some((e) => e.startsWith('CTRL-EVENT-CONNECTED'))).toBe(false);
       expect(await r.cli('status')).not.toMatch(/^wpa_state=COMPLETED$/m);
       expect((await r.cli('ping')).trim()).toBe('PONG');
+      const mib = await r.cli('mib');
+      expect(mib).toMatch(/^dot11RSNA4WayHandshakeFailures=1$/m);
+      expect(mib).toMatch(/^dot1xSuppSuppControlledPortStatus=Unauthorized$/m);
     });
 
     it('the AP deauthenticates: DISCONNECTED with its reason, then the station reconnects', async () => {
