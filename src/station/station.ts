@@ -17,7 +17,7 @@ import type { OffloadPolicy } from '../offload/policy.js';
 import { wantsOffload } from '../offload/policy.js';
 import type { PmksaSync } from '../offload/pmksa-sync.js';
 import { pbkdf2Psk } from '../rsn/crypto.js';
-import { buildRsne } from '../rsn/rsne.js';
+import { buildRsne, parseRsne } from '../rsn/rsne.js';
 import type { MibState, NetworkRef, StationControl, StationEvents } from './api.js';
 import { BssTable, type BssEntry } from './bss-table.js';
 import { ev } from './events.js';
@@ -720,7 +720,8 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     let s = `bssid=${cur.bssid}\nfreq=${cur.freq}\nssid=${ssidTxt(cur.ssid)}\nid=${cur.net.id}\n`;
     if (cur.net.idStr !== undefined) s += `id_str=${cur.net.idStr}\n`;
     s += `mode=station\npairwise_cipher=${cur.sec.pairwise}\ngroup_cipher=${cur.sec.group}\nkey_mgmt=${keyMgmtTxt(cur.sec.akm)}\n`;
-    if (cur.sec.mfp) s += 'pmf=1\n';
+    // wpa_sm_get_status(): pmf is the AP's requirement (MFPR 2, MFPC 1), with the BIP in use.
+    if (cur.sec.mfp) s += `pmf=${parseRsne(cur.sec.apRsne).mfpr ? 2 : 1}\nmgmt_group_cipher=${bipTxt(cur.sec.groupMgmt)}\n`;
     return s;
   }
 
@@ -792,6 +793,11 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
 
 /** Fields whose change invalidates the network's PMKSA entries (wpa_supplicant's wpa_config_update_psk / pmksa_cache_clear_current). */
 const SECURITY_FIELDS = new Set(['ssid', 'psk', 'sae_password', 'key_mgmt', 'proto', 'pairwise', 'group', 'group_mgmt', 'ieee80211w', 'auth_alg']);
+
+/** wpa_cipher_txt() of a group management cipher (group_mgmt names it AES-128-CMAC, STATUS says BIP). */
+function bipTxt(groupMgmt: string | undefined): string {
+  return groupMgmt === undefined || groupMgmt === 'AES-128-CMAC' ? 'BIP' : groupMgmt;
+}
 
 /** wpa_key_mgmt_txt() for RSN. */
 export function keyMgmtTxt(akm: string): string {

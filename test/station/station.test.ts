@@ -150,6 +150,19 @@ for (const backend of ['sim', 'ext'] as const) {
       }
     });
 
+    it('PSK-SHA256 with PMF required: STATUS shows pmf=2 and the BIP, MIB the SHA256 suite', async () => {
+      const pmfAp = `${simSection(19)}[firmware]\nfour_way_psk = false\n\n[ap office]\nbssid = 02:00:00:00:5a:07\nssid = office\nfreq = 5240\nsignal = -50\nakm = WPA-PSK-SHA256\nmfp = required\ngroup_mgmt = BIP\npassphrase = office passphrase\n`;
+      const net = 'network={\n\tssid="office"\n\tpsk="office passphrase"\n\tkey_mgmt=WPA-PSK-SHA256\n\tieee80211w=2\n\tdisabled=1\n}\n';
+      rig = await Rig.start({ scenario: pmfAp, networks: net, backend });
+      const r = rig;
+      const from = r.mark();
+      expect((await r.cli('select_network', '0')).trim()).toBe('OK');
+      await r.wait(/CTRL-EVENT-CONNECTED - Connection to 02:00:00:00:5a:07 completed/, from);
+      expect(await r.cli('status')).toMatch(/^pairwise_cipher=CCMP\ngroup_cipher=CCMP\nkey_mgmt=WPA2-PSK-SHA256\npmf=2\nmgmt_group_cipher=BIP\nwpa_state=COMPLETED$/m);
+      expect(await r.cli('mib')).toMatch(/^dot11RSNAAuthenticationSuiteSelected=00-0f-ac-6$/m);
+      expect((await r.simUntil((x) => x.host_tk_ok === '1')).host_tk_ok).toBe('1');
+    });
+
     it('an open network (key_mgmt=NONE) completes at association, with no key handshake', async () => {
       const open = scenario(17) + `\n[ap cafe]\nbssid = 02:00:00:00:5a:09\nssid = cafe-open\nfreq = 2412\nsignal = -50\nakm = NONE\n`;
       rig = await Rig.start({ scenario: open, networks: 'network={\n\tssid="cafe-open"\n\tkey_mgmt=NONE\n\tdisabled=1\n}\n', backend });
