@@ -50,3 +50,45 @@ export function wantsOffload(
   if (IEEE8021X_FAMILY.has(akm)) return policy.ieee8021x && caps.four_way_8021x;
   return false;
 }
+
+/** Whether one association's 4-way handshake goes to the firmware, and why not when it does not. */
+export interface OffloadDecision {
+  offload: boolean;
+  why: string;
+}
+
+/**
+ * The per-interface offload decision: the policy above, plus memory of the
+ * networks for which the firmware failed an offloaded handshake. Those get
+ * the host's handshakes until the firmware (re)starts: a failed offloaded
+ * handshake says nothing about the passphrase, and only the host's own
+ * attempt can tell.
+ */
+export class OffloadDecider {
+  private readonly failedNetworks = new Set<number>();
+
+  constructor(
+    private readonly policy: OffloadPolicy,
+    private readonly config: () => { getGlobal(name: string): string | undefined },
+  ) {}
+
+  decide(networkId: number, akm: string, caps: DriverCapabilities | undefined): OffloadDecision {
+    if (!wantsOffload(this.policy, this.config(), caps, akm)) return { offload: false, why: 'firmware cannot offload this AKM or policy forbids it' };
+    if (this.failedNetworks.has(networkId)) return { offload: false, why: 'firmware failed an offloaded 4-way handshake for this network' };
+    return { offload: true, why: '' };
+  }
+
+  firmwareFailed(networkId: number): void {
+    this.failedNetworks.add(networkId);
+  }
+
+  /** The network is gone (its id may be reused). */
+  forget(networkId: number): void {
+    this.failedNetworks.delete(networkId);
+  }
+
+  /** A new firmware (restart, new driver connection) or a new configuration: trust it again. */
+  reset(): void {
+    this.failedNetworks.clear();
+  }
+}

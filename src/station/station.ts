@@ -14,7 +14,7 @@ import * as log from '../log.js';
 import { MsgLevel } from '../log.js';
 import { AssociationKeys, FirmwareInputError } from '../offload/key-owner.js';
 import type { OffloadPolicy } from '../offload/policy.js';
-import { wantsOffload } from '../offload/policy.js';
+import { OffloadDecider, type OffloadDecision } from '../offload/policy.js';
 import type { PmksaSync } from '../offload/pmksa-sync.js';
 import { pbkdf2Psk } from '../rsn/crypto.js';
 import { buildRsne, parseRsne } from '../rsn/rsne.js';
@@ -82,8 +82,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   /** Consecutive connection failures, for the reconnect back-off. */
   private failures = 0;
   private hello: HelloResult | null = null;
-  /** Networks (ids) for which the firmware failed an offloaded 4-way handshake; cleared when the firmware (re)starts. */
-  private readonly offloadFailed = new Set<number>();
+  private readonly offload: OffloadDecider;
   /** BSSID_IGNORE: BSSes left out of selection (wpa_supplicant's bssid_ignore list), most recent first. */
   readonly bssidIgnore: string[] = [];
   /** SIGNAL_MONITOR: report CTRL-EVENT-SIGNAL-CHANGE when the signal crosses threshold ± hysteresis. */
@@ -97,6 +96,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   constructor(private readonly opts: StationOptions) {
     super();
     this.now = opts.now ?? (() => Date.now() / 1000);
+    this.offload = new OffloadDecider(opts.policy, () => this.config);
     this.bss = new BssTable(
       {
         added: (e) => this.event(ev.bssAdded(e.id, e.bssid)),
@@ -177,7 +177,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
 
   private async onLinkUp(h: HelloResult): Promise<void> {
     this.hello = h;
-    this.offloadFailed.clear();
+    this.offload.reset();
     this.ownAddress = h.address.toLowerCase();
     log.info(`${this.opts.ifname}: driver ${this.opts.driver.name} up, own address ${this.ownAddress}`);
     if (this.wpaState === 'INTERFACE_DISABLED') this.setState('DISCONNECTED');
@@ -188,7 +188,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
 
   private async onFirmwareRestarted(): Promise<void> {
     log.warning(`${this.opts.ifname}: firmware restarted: resyncing PMKSA cache and reconnecting`);
-    this.offloadFailed.clear();
+    this.offload.reset();
     if (this.hello) await this.opts.pmksa.resync(this.hello.capabilities);
     if (this.current || this.connecting) this.onLinkLost('firmware restarted');
   }
@@ -388,21 +388,11 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     });
   }
 
-  /**
-   * Whether the firmware runs this association's 4-way handshake. A network
-   * for which the firmware already failed one gets the host's handshakes
-   * until the firmware restarts: a failed offloaded handshake says nothing
-   * about the passphrase, and only the host's own attempt can tell.
-   */
-  private offloadDecision(net: NetworkConfig, akm: string): { offload: boolean; why: string } {
-    if (!wantsOffload(this.opts.policy, this.config, this.hello?.capabilities, akm)) {
-      return { offload: false, why: 'firmware cannot offload this AKM or policy forbids it' };
-    }
-    if (this.offloadFailed.has(net.id)) return { offload: false, why: 'firmware failed an offloaded 4-way handshake for this network' };
-    return { offload: true, why: '' };
+  private offloadDecision(net: NetworkConfig, akm: string): OffloadDecision {
+    return this.offload.decide(net.id, akm, this.hello?.capabilities);
   }
 
-  private newKeys(cur: Current, pmk: Buffer, pmkid: Buffer | undefined, ownRsne: Buffer, offload: { offload: boolean; why: string }): AssociationKeys {
+  private newKeys(cur: Current, pmk: Buffer, pmkid: Buffer | undefined, ownRsne: Buffer, offload: OffloadDecision): AssociationKeys {
     const caps = this.hello?.capabilities;
     this.lastRsna = { akm: cur.sec.akm, pairwise: cur.sec.pairwise, group: cur.sec.group, pmkid };
     return new AssociationKeys(
@@ -565,7 +555,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     this.event(ev.disconnected(bssid.toLowerCase(), reason, locallyGenerated));
     this.setState('DISCONNECTED');
     if (offloadFailed) {
-      this.offloadFailed.add(cur.net.id);
+      this.offload.firmwareFailed(cur.net.id);
       log.info(`${this.opts.ifname}: OFFLOAD: the firmware did not complete the 4-way handshake with ${cur.bssid}; the host runs those of network ${cur.net.id} from now on`);
       this.requestScan(this.backoffMs());
       return;
@@ -731,7 +721,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
 
   networkRemoved(net: NetworkRef): void {
     this.opts.pmksa.dropNetwork(net.id);
-    this.offloadFailed.delete(net.id);
+    this.offload.forget(net.id);
     this.tempDisabled.clear(net.id);
     if (this.currentNetworkId === net.id) {
       this.leave(Reason.DEAUTH_LEAVING);
@@ -770,7 +760,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
 
   reconfigured(): void {
     this.opts.pmksa.flushAll();
-    this.offloadFailed.clear();
+    this.offload.reset();
     this.leave(Reason.DEAUTH_LEAVING);
     this.event(ev.dscpClearAll());
     this.setState('DISCONNECTED');
