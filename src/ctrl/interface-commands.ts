@@ -16,6 +16,7 @@ import type { SupplicantConfig } from '../config/config.js';
 import { atoi, ssidTxt } from '../config/cstr.js';
 import { LEVEL_NAMES, MsgLevel, info, keysShown, logLevel, logTimestamps, parseLevelName, setLogLevel } from '../log.js';
 import type { StationControl } from '../station/api.js';
+import { ev } from '../station/events.js';
 import { getCapability } from './capability.js';
 import { FAIL, IFACE_REPLY_SIZE, OK, PONG, ReplyBuffer, type CommandSpec } from './command-table.js';
 import { formatMib, type MibConfig } from './mib.js';
@@ -110,14 +111,14 @@ function listNetworks(c: InterfaceControl, args: string | undefined): string {
 function addNetwork(c: InterfaceControl): string {
   // Created disabled with the network defaults, as wpa_supplicant_add_network() does.
   const net = c.config.addNetwork();
-  c.event(MsgLevel.INFO, `CTRL-EVENT-NETWORK-ADDED ${net.id}`);
+  c.event(MsgLevel.INFO, ev.networkAdded(net.id));
   c.station.networkAdded(net);
   return `${net.id}\n`;
 }
 
 function removeOne(c: InterfaceControl, net: NetworkConfig): void {
   c.station.networkRemoved(net);
-  c.event(MsgLevel.INFO, `CTRL-EVENT-NETWORK-REMOVED ${net.id}`);
+  c.event(MsgLevel.INFO, ev.networkRemoved(net.id));
   c.config.removeNetwork(net.id);
 }
 

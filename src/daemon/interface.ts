@@ -13,6 +13,7 @@ import { CtrlSocket } from '../ctrl/transport.js';
 import { debug, error as logError, info, log, logWanted, MsgLevel } from '../log.js';
 import type { OffloadPolicy } from '../offload/policy.js';
 import type { StationControl } from '../station/api.js';
+import { ev } from '../station/events.js';
 import { IdleStation } from '../station/idle.js';
 import { Station } from '../station/station.js';
 import { createDriver, parseDriverParams, UnknownDriverError } from '../driver/index.js';
@@ -253,6 +254,9 @@ export class WpaInterface implements InterfaceControl, RoutedInterface {
     } catch (e) {
       logError(`${this.ifname}: station stop failed: ${(e as Error).message}`);
     }
+    // wpa_supplicant_deinit_iface(): every network is removed, the cleanup clears DSCP policies once more.
+    for (const net of this.cfg.networks) this.event(MsgLevel.INFO, ev.networkRemoved(net.id));
+    this.event(MsgLevel.INFO, ev.dscpClearAll());
     if (terminating) this.event(MsgLevel.INFO, 'CTRL-EVENT-TERMINATING ');
     this.closeCtrl();
   }

@@ -31,6 +31,10 @@ export const ev = {
   signalChange: (above: boolean, signal: number, noise: number, txrate: number): string =>
     `CTRL-EVENT-SIGNAL-CHANGE above=${above ? 1 : 0} signal=${signal} noise=${noise} txrate=${txrate}`,
   dscpClearAll: (): string => 'CTRL-EVENT-DSCP-POLICY clear_all',
+  /** After every association event; the driver protocol carries no subnet status, so 0 (unknown). */
+  subnetStatus: (status: number): string => `CTRL-EVENT-SUBNET-STATUS-UPDATE status=${status}`,
+  networkAdded: (id: number): string => `CTRL-EVENT-NETWORK-ADDED ${id}`,
+  networkRemoved: (id: number): string => `CTRL-EVENT-NETWORK-REMOVED ${id}`,
   /**
    * Ours, not wpa_supplicant's: who holds the keys of the association and why
    * (owner=firmware|host, completion as in OFFLOAD_STATUS). The reason text is

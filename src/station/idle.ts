@@ -9,6 +9,8 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import type { SupplicantConfig } from '../config/config.js';
 import type { MibState, NetworkRef, StationControl, StationEvents } from './api.js';
+import { MsgLevel } from '../log.js';
+import { ev } from './events.js';
 import type { WpaState } from './state.js';
 
 export class IdleStation extends EventEmitter<StationEvents> implements StationControl {
@@ -44,7 +46,11 @@ export class IdleStation extends EventEmitter<StationEvents> implements StationC
   disableNetwork(_net: NetworkRef | undefined): void {}
   selectNetwork(_net: NetworkRef | undefined): void {}
   reconfigured(): void {}
-  async terminate(): Promise<void> {}
+
+  /** wpa_supplicant_deauthenticate() at deinit marks a disassociation even with nothing associated. */
+  async terminate(): Promise<void> {
+    this.emit('ctrlEvent', MsgLevel.INFO, ev.dscpClearAll());
+  }
 }
 
 /** The interface's MAC from sysfs; all zeros when the interface does not exist here. */

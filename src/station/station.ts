@@ -202,7 +202,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     }
     log.info(`${this.opts.ifname}: association with ${cur.bssid} lost: ${why}`);
     this.endAssociation();
-    this.event(ev.disconnected(cur.bssid, Reason.DEAUTH_LEAVING, true));
+    this.disassociated({ bssid: cur.bssid, reason: Reason.DEAUTH_LEAVING, locallyGenerated: true });
     this.setState('DISCONNECTED');
     this.requestScan(100);
   }
@@ -467,6 +467,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     this.event(ev.associated(bssid));
     if (cur.keys) cur.keys.onAssoc(a.authorized, a.material);
     else this.onConnectionCompleted(cur, false); // open: no key handshake
+    this.event(ev.subnetStatus(0));
   }
 
   /** The firmware reassociated on its own (key_mgmt_offload) or on our ROAM request. */
@@ -495,6 +496,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     this.event(ev.associated(bssid));
     if (cur.keys) cur.keys.onAssoc(a.authorized, a.material);
     else this.onConnectionCompleted(cur, false);
+    this.event(ev.subnetStatus(0));
   }
 
   private onPortAuthorized(bssid: string, material: AssocEvent['material'] & object): void {
@@ -552,7 +554,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     const offloadFailed = !fail && this.inOffloadedHandshake(cur);
     const pskMismatch = fail?.wrongKey || (!offloadFailed && this.couldBePskMismatch(cur, reason, locallyGenerated));
     this.endAssociation();
-    this.event(ev.disconnected(bssid.toLowerCase(), reason, locallyGenerated));
+    this.disassociated({ bssid: bssid.toLowerCase(), reason, locallyGenerated });
     this.setState('DISCONNECTED');
     if (offloadFailed) {
       this.offload.firmwareFailed(cur.net.id);
@@ -678,12 +680,23 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     return true;
   }
 
+  /** wpa_supplicant_deauthenticate(): leave the BSS if there is one; the disassociation is marked either way. */
   private leave(reason: number): void {
     const cur = this.current ?? this.connecting;
-    if (!cur) return;
-    this.endAssociation();
-    this.opts.driver.disconnect(reason).catch(() => undefined);
-    this.event(ev.disconnected(cur.bssid, reason, true));
+    if (cur) {
+      this.endAssociation();
+      this.opts.driver.disconnect(reason).catch(() => undefined);
+    }
+    this.disassociated(cur && { bssid: cur.bssid, reason, locallyGenerated: true });
+  }
+
+  /**
+   * wpa_supplicant_mark_disassoc(): CTRL-EVENT-DISCONNECTED for an association
+   * that ended, then, association or not, the DSCP policies are cleared.
+   */
+  private disassociated(ended: { bssid: string; reason: number; locallyGenerated: boolean } | undefined): void {
+    if (ended) this.event(ev.disconnected(ended.bssid, ended.reason, ended.locallyGenerated));
+    this.event(ev.dscpClearAll());
   }
 
   /* ------------------------------------------- StationControl (ctrl hooks) */
@@ -761,8 +774,8 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   reconfigured(): void {
     this.opts.pmksa.flushAll();
     this.offload.reset();
-    this.leave(Reason.DEAUTH_LEAVING);
-    this.event(ev.dscpClearAll());
+    // wpa_supplicant_reload_configuration() deauthenticates only from a current network.
+    if (this.current || this.connecting) this.leave(Reason.DEAUTH_LEAVING);
     this.setState('DISCONNECTED');
     this.kick();
   }

@@ -46,6 +46,32 @@ describe.skipIf(!referenceAvailable())('lifecycle and socket files vs wpa_suppli
     await terminatedCleanly(p.dut, evs.dut);
   });
 
+  it('TERMINATE with networks configured: every event the same, DSCP and NETWORK-REMOVED included', async () => {
+    env = new TestEnv();
+    const nets = 'network={\n\tssid="one"\n\tkey_mgmt=NONE\n\tdisabled=1\n}\nnetwork={\n\tssid="two"\n\tpsk="passphrase"\n\tdisabled=1\n}\n';
+    const p = await Pair.start(env, { confExtra: nets });
+    // No wired-artefact filter here: with every network disabled the reference does not associate.
+    const record = async (side: Side): Promise<{ got: string[]; done: Promise<unknown> }> => {
+      const m = await env.client(side.daemon.ctrlPath);
+      await m.attach(2000);
+      const got: string[] = [];
+      m.on('event', (e: { raw: Buffer }) => got.push(e.raw.toString('latin1')));
+      return { got, done: m.waitEvent('CTRL-EVENT-TERMINATING', 5000) };
+    };
+    const ref = await record(p.ref);
+    const dut = await record(p.dut);
+    await p.same('TERMINATE');
+    await Promise.all([ref.done, dut.done]);
+    expect(ref.got).toEqual([
+      '<3>CTRL-EVENT-DSCP-POLICY clear_all',
+      '<3>CTRL-EVENT-NETWORK-REMOVED 0',
+      '<3>CTRL-EVENT-NETWORK-REMOVED 1',
+      '<3>CTRL-EVENT-DSCP-POLICY clear_all',
+      '<3>CTRL-EVENT-TERMINATING ',
+    ]);
+    expect(dut.got).toEqual(ref.got);
+  });
+
   it('SIGTERM stops cleanly', async () => {
     const p = await freshPair();
     const evs = { ref: await monitor(p.ref), dut: await monitor(p.dut) };

@@ -73,6 +73,8 @@ async function connect(r: Rig, bssid = A): Promise<number> {
   const from = r.mark();
   expect(await r.req('SELECT_NETWORK 0')).toBe('OK\n');
   await r.wait(new RegExp(`CTRL-EVENT-CONNECTED - Connection to ${re(bssid)} completed`), from);
+  // wpa_supplicant ends every association event with it: after CONNECTED when the firmware completed at association.
+  await r.wait(/CTRL-EVENT-SUBNET-STATUS-UPDATE status=0/, from);
   return from;
 }
 

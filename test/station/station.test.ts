@@ -114,6 +114,23 @@ for (const backend of ['sim', 'ext'] as const) {
       expect(mib).toMatch(/^dot1xSuppSuppControlledPortStatus=Unauthorized$/m);
     });
 
+    it('DSCP policies are cleared at every disassociation, and after every association comes SUBNET-STATUS-UPDATE, as 2.10', async () => {
+      rig = await Rig.start({ scenario: scenario(20), networks: NET, backend });
+      const r = rig;
+      let from = r.mark();
+      expect((await r.cli('disconnect')).trim()).toBe('OK');
+      // Nothing to leave: only the mark of a disassociation.
+      await r.wait(/CTRL-EVENT-DSCP-POLICY clear_all/, from);
+      expect(r.eventsFrom(from)).toEqual(['CTRL-EVENT-DSCP-POLICY clear_all']);
+      await connectWithCli(r);
+      const assoc = r.eventsFrom(0).filter((e) => /^(Associated with|CTRL-EVENT-SUBNET-STATUS-UPDATE)/.test(e));
+      expect(assoc).toEqual([`Associated with ${A}`, 'CTRL-EVENT-SUBNET-STATUS-UPDATE status=0']);
+      from = r.mark();
+      expect((await r.cli('disconnect')).trim()).toBe('OK');
+      await r.wait(/CTRL-EVENT-DSCP-POLICY clear_all/, from);
+      expect(r.eventsFrom(from)).toEqual([`CTRL-EVENT-DISCONNECTED bssid=${A} reason=3 locally_generated=1`, 'CTRL-EVENT-DSCP-POLICY clear_all']);
+    });
+
     it('the AP deauthenticates: DISCONNECTED with its reason, then the station reconnects', async () => {
       rig = await Rig.start({ scenario: scenario(13), networks: NET, backend });
       const r = rig;
