@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import type { FirmwareMaterial, SetKeyParams } from '../driver/backend.js';
 import * as log from '../log.js';
 import { secret } from '../log.js';
-import { Supplicant, type SupplicantResult } from '../rsn/supplicant.js';
+import { Reason, Supplicant, type SupplicantResult } from '../rsn/supplicant.js';
 import { buildEapolStart, classifyEapol } from '../rsn/eapol.js';
 import { kckLength, kekLength } from '../rsn/akm.js';
 
@@ -219,7 +219,8 @@ export class AssociationKeys {
     for (const f of r.tx) this.hooks.txEapol(this.params.bssid, f);
     if (r.failure) {
       this.clearTimers();
-      this.hooks.failed(r.failure.reason, r.failure.message, r.failure.reason === 15 || r.failure.reason === 14);
+      const wrongKey = r.failure.reason === Reason.FOURWAY_HANDSHAKE_TIMEOUT || r.failure.reason === Reason.MICHAEL_MIC_FAILURE;
+      this.hooks.failed(r.failure.reason, r.failure.message, wrongKey);
       return;
     }
     if (r.event === '4way-complete' || r.event === 'ptk-rekeyed') {
@@ -282,7 +283,7 @@ export class AssociationKeys {
       this.authTimer = undefined;
       if (this.completedOnce) return;
       this.clearTimers();
-      this.hooks.failed(15, 'Authentication with the AP timed out', false);
+      this.hooks.failed(Reason.FOURWAY_HANDSHAKE_TIMEOUT, 'Authentication with the AP timed out', false);
     }, this.timers.authTimeoutMs);
   }
 

@@ -22,10 +22,11 @@ import { buildEapolKey, encodeKeyInfo, type EapolKey } from './eapol.js';
 import { KeyDataError, parseKeyData, type KeyDataElements } from './kde.js';
 import { eapolKeyMicValid, readEapolKey, signEapolKey, unwrapKeyData } from './keyframe.js';
 
-/** IEEE 802.11 reason codes this state machine gives. */
+/** IEEE 802.11 reason codes (Table 9-49) the handshakes and the station give. */
 export const Reason = {
   UNSPECIFIED: 1,
   PREV_AUTH_NOT_VALID: 2,
+  DEAUTH_LEAVING: 3,
   MICHAEL_MIC_FAILURE: 14,
   FOURWAY_HANDSHAKE_TIMEOUT: 15,
   GROUP_KEY_UPDATE_TIMEOUT: 16,

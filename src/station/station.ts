@@ -13,39 +13,16 @@ import type { AssocEvent, DriverBackend, HelloResult, ScanBss, ScanParams } from
 import * as log from '../log.js';
 import { MsgLevel } from '../log.js';
 import { AssociationKeys, FirmwareInputError } from '../offload/key-owner.js';
-import type { OffloadPolicy } from '../offload/policy.js';
-import { OffloadDecider, type OffloadDecision } from '../offload/policy.js';
+import { OffloadDecider, type OffloadDecision, type OffloadPolicy } from '../offload/policy.js';
 import type { PmksaSync } from '../offload/pmksa-sync.js';
-import { pbkdf2Psk } from '../rsn/crypto.js';
-import { buildRsne, parseRsne } from '../rsn/rsne.js';
+import { Reason } from '../rsn/supplicant.js';
 import type { MibState, NetworkRef, StationControl, StationEvents } from './api.js';
+import { invalidatesPmksa, ownRsne, pskPmk, statusLines, type Association } from './association.js';
 import { BssTable, type BssEntry } from './bss-table.js';
 import { ev } from './events.js';
 import { chooseSecurity, PSK_AKMS, selectCandidate, type SecurityChoice } from './select.js';
 import { stateAtLeast, type WpaState } from './state.js';
 import { TempDisableTable } from './temp-disable.js';
-
-/** 802.11 reason codes used here. */
-export const Reason = {
-  UNSPECIFIED: 1,
-  DEAUTH_LEAVING: 3,
-  MICHAEL_MIC_FAILURE: 14,
-  FOURWAY_HANDSHAKE_TIMEOUT: 15,
-  IE_IN_4WAY_DIFFERS: 17,
-} as const;
-
-/** One association as the station tracks it. */
-interface Current {
-  net: NetworkConfig;
-  bssid: string;
-  freq: number;
-  ssid: Buffer;
-  sec: SecurityChoice;
-  keys: AssociationKeys | undefined;
-  signal: number;
-  /** Set when the key exchange failed and we asked the driver to disconnect. */
-  failure?: { reason: number; wrongKey: boolean };
-}
 
 export interface StationOptions {
   ifname: string;
@@ -65,9 +42,9 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   readonly bss: BssTable;
   private readonly tempDisabled = new TempDisableTable();
   private readonly now: () => number;
-  private current: Current | undefined;
+  private current: Association | undefined;
   /** Where a connect is under way (before `assoc`). */
-  private connecting: Current | undefined;
+  private connecting: Association | undefined;
   /** DISCONNECT was given; only RECONNECT / SELECT / REASSOCIATE clear it. */
   private userDisconnected = false;
   autoconnect = true;
@@ -283,12 +260,12 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     const ssids = this.config.networks.flatMap((n) => (n.ssid ? [n.ssid] : []));
     this.bss.update(results, (ssid) => ssids.some((x) => x.equals(ssid)), this.scanFreqs);
     this.event(ev.scanResults());
-    if (this.current) this.refreshCurrentSignal();
+    if (this.current) this.refreshAssociationSignal();
     if (this.wantsConnection()) this.selectAndConnect();
     else if (!this.current && !this.connecting) this.setState(this.hasEnabledNetwork() && !this.userDisconnected ? 'DISCONNECTED' : 'INACTIVE');
   }
 
-  private refreshCurrentSignal(): void {
+  private refreshAssociationSignal(): void {
     const b = this.current && this.bss.get(this.current.bssid);
     if (b && this.current) this.current.signal = b.level;
   }
@@ -323,22 +300,14 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     this.connectTo(cand.net, cand.bss, cand.sec);
   }
 
-  /** The PMK for a PSK network: the raw PSK or PBKDF2(passphrase, SSID), cached by rsn. */
-  private pskPmk(net: NetworkConfig): Buffer | undefined {
-    if (net.psk) return net.psk;
-    const passphrase = net.state.passphrase;
-    if (passphrase !== undefined && net.ssid) return pbkdf2Psk(passphrase, net.ssid);
-    return undefined;
-  }
-
   private connectTo(net: NetworkConfig, bss: BssEntry, sec: SecurityChoice): void {
-    const cur: Current = { net, bssid: bss.bssid, freq: bss.freq, ssid: bss.ssid, sec, keys: undefined, signal: bss.level };
+    const cur: Association = { net, bssid: bss.bssid, freq: bss.freq, ssid: bss.ssid, sec, keys: undefined, signal: bss.level };
     let ies: Buffer = Buffer.alloc(0);
     let fwPmk: Buffer | undefined;
     let pmkid: Buffer | undefined;
     if (sec.akm !== 'NONE') {
       const pmksa = this.opts.pmksa.lookup(bss.bssid, net.id, sec.akm);
-      const pmk = pmksa?.pmk ?? this.pskPmk(net);
+      const pmk = pmksa?.pmk ?? pskPmk(net);
       if (!pmk) {
         log.warning(`${this.opts.ifname}: no PMK for network ${net.id} (${sec.akm})`);
         this.tempDisable(net, 'AUTH_FAILED');
@@ -346,7 +315,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
         return;
       }
       pmkid = pmksa?.pmkid;
-      ies = this.ownRsne(sec, pmkid);
+      ies = ownRsne(sec, pmkid);
       const offload = this.offloadDecision(net, sec.akm);
       cur.keys = this.newKeys(cur, pmk, pmkid, ies, offload);
       fwPmk = offload.offload ? pmk : undefined;
@@ -375,24 +344,11 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
       });
   }
 
-  /** Our RSNE for the (Re)Association Request, naming the PMKSA we want used. */
-  private ownRsne(sec: SecurityChoice, pmkid: Buffer | undefined): Buffer {
-    return buildRsne({
-      group: sec.group,
-      pairwise: [sec.pairwise],
-      akms: [sec.akm],
-      mfpc: sec.mfp,
-      mfpr: sec.mfp && sec.mfpRequired,
-      pmkids: pmkid ? [pmkid] : [],
-      groupMgmt: sec.groupMgmt,
-    });
-  }
-
   private offloadDecision(net: NetworkConfig, akm: string): OffloadDecision {
     return this.offload.decide(net.id, akm, this.hello?.capabilities);
   }
 
-  private newKeys(cur: Current, pmk: Buffer, pmkid: Buffer | undefined, ownRsne: Buffer, offload: OffloadDecision): AssociationKeys {
+  private newKeys(cur: Association, pmk: Buffer, pmkid: Buffer | undefined, ownRsne: Buffer, offload: OffloadDecision): AssociationKeys {
     const caps = this.hello?.capabilities;
     this.lastRsna = { akm: cur.sec.akm, pairwise: cur.sec.pairwise, group: cur.sec.group, pmkid };
     return new AssociationKeys(
@@ -477,14 +433,14 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     const pmf = Number(this.config.getGlobal('pmf') ?? '0') || 0;
     // The new BSS may differ in what it offers; without its IEs, keep what the ESS used.
     const sec = (bss && chooseSecurity(prev.net, bss, pmf)) || prev.sec;
-    const cur: Current = { net: prev.net, bssid, freq: a.freq, ssid: bss?.ssid ?? prev.ssid, sec, keys: undefined, signal: bss?.level ?? prev.signal };
+    const cur: Association = { net: prev.net, bssid, freq: a.freq, ssid: bss?.ssid ?? prev.ssid, sec, keys: undefined, signal: bss?.level ?? prev.signal };
     const fwPmk = a.pmk && a.pmkid ? { pmk: a.pmk, pmkid: a.pmkid } : undefined;
     if (sec.akm !== 'NONE') {
       const cached = this.opts.pmksa.lookup(bssid, prev.net.id, sec.akm);
-      const pmk = fwPmk?.pmk ?? cached?.pmk ?? this.pskPmk(prev.net);
+      const pmk = fwPmk?.pmk ?? cached?.pmk ?? pskPmk(prev.net);
       const pmkid = fwPmk?.pmkid ?? cached?.pmkid;
       if (!pmk) throw new FirmwareInputError(`roam to ${bssid} with no PMK known for it`);
-      cur.keys = this.newKeys(cur, pmk, pmkid, this.ownRsne(sec, pmkid), this.offloadDecision(prev.net, sec.akm));
+      cur.keys = this.newKeys(cur, pmk, pmkid, ownRsne(sec, pmkid), this.offloadDecision(prev.net, sec.akm));
       // A report the new association cannot use changes nothing: check before switching.
       if (a.authorized && a.material) cur.keys.checkMaterial(a.material);
       const pmksa = fwPmk ? this.opts.pmksa.addFromFirmware(bssid, fwPmk.pmkid, fwPmk.pmk, sec.akm, undefined, prev.net.id) : cached;
@@ -522,7 +478,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   }
 
   /** COMPLETED for a new association: after the first key negotiation, or at once for an open network. */
-  private onConnectionCompleted(cur: Current, keyNegotiation: boolean): void {
+  private onConnectionCompleted(cur: Association, keyNegotiation: boolean): void {
     if (this.current !== cur) return;
     this.setState('COMPLETED');
     this.failures = 0;
@@ -531,7 +487,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     this.event(ev.connected(cur.bssid, cur.net.id, cur.net.idStr ?? ''));
   }
 
-  private onKeysFailed(cur: Current, reason: number, message: string, wrongKey: boolean): void {
+  private onKeysFailed(cur: Association, reason: number, message: string, wrongKey: boolean): void {
     if (this.current !== cur && this.connecting !== cur) return;
     log.info(`${this.opts.ifname}: WPA: ${message}`);
     cur.keys?.clearTimers();
@@ -579,7 +535,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
    * was asked to run (the host never saw 4WAY_HANDSHAKE): the firmware failed,
    * for a reason the host cannot know.
    */
-  private inOffloadedHandshake(cur: Current): boolean {
+  private inOffloadedHandshake(cur: Association): boolean {
     const keys = cur.keys;
     if (!keys?.params.offloadRequested || keys.owner === 'host') return false;
     return this.wpaState === 'ASSOCIATING' || this.wpaState === 'ASSOCIATED';
@@ -590,7 +546,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
    * 4-way handshake of a PSK network that the host ran, and not because our
    * own msg 3 check refused the AP's RSNE.
    */
-  private couldBePskMismatch(cur: Current, reason: number, locallyGenerated: boolean): boolean {
+  private couldBePskMismatch(cur: Association, reason: number, locallyGenerated: boolean): boolean {
     if (this.wpaState !== '4WAY_HANDSHAKE') return false;
     if (!PSK_AKMS.has(cur.sec.akm)) return false;
     return !(locallyGenerated && reason === Reason.IE_IN_4WAY_DIFFERS);
@@ -705,7 +661,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     return (this.current ?? this.connecting)?.net.id;
   }
 
-  get currentAssociation(): Readonly<Current> | undefined {
+  get currentAssociation(): Readonly<Association> | undefined {
     return this.current;
   }
 
@@ -719,13 +675,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
 
   statusAssocLines(): string {
     const cur = this.current;
-    if (!cur || !stateAtLeast(this.wpaState, 'ASSOCIATED')) return '';
-    let s = `bssid=${cur.bssid}\nfreq=${cur.freq}\nssid=${ssidTxt(cur.ssid)}\nid=${cur.net.id}\n`;
-    if (cur.net.idStr !== undefined) s += `id_str=${cur.net.idStr}\n`;
-    s += `mode=station\npairwise_cipher=${cur.sec.pairwise}\ngroup_cipher=${cur.sec.group}\nkey_mgmt=${keyMgmtTxt(cur.sec.akm)}\n`;
-    // wpa_sm_get_status(): pmf is the AP's requirement (MFPR 2, MFPC 1), with the BIP in use.
-    if (cur.sec.mfp) s += `pmf=${parseRsne(cur.sec.apRsne).mfpr ? 2 : 1}\nmgmt_group_cipher=${bipTxt(cur.sec.groupMgmt)}\n`;
-    return s;
+    return cur && stateAtLeast(this.wpaState, 'ASSOCIATED') ? statusLines(cur) : '';
   }
 
   networkAdded(): void {
@@ -744,7 +694,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   }
 
   networkChanged(net: NetworkRef, field: string): void {
-    if (SECURITY_FIELDS.has(field)) this.opts.pmksa.dropNetwork(net.id);
+    if (invalidatesPmksa(field)) this.opts.pmksa.dropNetwork(net.id);
     this.tempDisabled.clear(net.id);
     if (field === 'disabled' || field === 'priority' || field === 'ssid') this.kick();
   }
@@ -791,24 +741,5 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     if (this.reenableTimer) clearTimeout(this.reenableTimer);
     this.leave(Reason.DEAUTH_LEAVING);
     await this.opts.driver.close();
-  }
-}
-
-/** Fields whose change invalidates the network's PMKSA entries (wpa_supplicant's wpa_config_update_psk / pmksa_cache_clear_current). */
-const SECURITY_FIELDS = new Set(['ssid', 'psk', 'sae_password', 'key_mgmt', 'proto', 'pairwise', 'group', 'group_mgmt', 'ieee80211w', 'auth_alg']);
-
-/** wpa_cipher_txt() of a group management cipher (group_mgmt names it AES-128-CMAC, STATUS says BIP). */
-function bipTxt(groupMgmt: string | undefined): string {
-  return groupMgmt === undefined || groupMgmt === 'AES-128-CMAC' ? 'BIP' : groupMgmt;
-}
-
-/** wpa_key_mgmt_txt() for RSN. */
-export function keyMgmtTxt(akm: string): string {
-  switch (akm) {
-    case 'WPA-PSK': return 'WPA2-PSK';
-    case 'WPA-PSK-SHA256': return 'WPA2-PSK-SHA256';
-    case 'WPA-EAP': return 'WPA2/IEEE 802.1X/EAP';
-    case 'WPA-EAP-SHA256': return 'WPA2-EAP-SHA256';
-    default: return akm;
   }
 }
