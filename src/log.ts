@@ -80,27 +80,31 @@ function wallClockSeconds(): string {
   return `${Math.floor(us / 1e6)}.${String(us % 1e6).padStart(6, '0')}`;
 }
 
-function makeLogger(opts: LogOptions, extra: winston.transport[] = []): winston.Logger {
+function makeLogger(opts: LogOptions, replacing: winston.transport[] = []): winston.Logger {
   const line = winston.format.printf((info) => {
     const msg = String(info.message);
     // state, not opts: LOG_LEVEL <level> 1 turns timestamps on at run time.
     return state.timestamps ? `${wallClockSeconds()}: ${msg}` : msg;
   });
-  const transports: winston.transport[] = opts.file
-    ? [new winston.transports.File({ filename: opts.file, format: line })]
-    : [new winston.transports.Console({ format: line, stderrLevels: [] })];
+  // Where wpa_printf() goes: syslog (-s) instead of everything else, else the file (-f), else stdout.
+  const transports: winston.transport[] = replacing.length
+    ? replacing
+    : opts.file
+      ? [new winston.transports.File({ filename: opts.file, format: line })]
+      : [new winston.transports.Console({ format: line, stderrLevels: [] })];
   return winston.createLogger({
     levels: WINSTON_LEVELS,
     level: LEVEL_NAMES[opts.level],
-    transports: [...transports, ...extra],
+    transports,
   });
 }
 
-export function configureLogging(opts: LogOptions, extra: winston.transport[] = []): void {
+/** `replacing`: transports that take the place of stdout and -f (the syslog one of -s). */
+export function configureLogging(opts: LogOptions, replacing: winston.transport[] = []): void {
   state.level = opts.level;
   state.timestamps = opts.timestamps;
   state.showKeys = opts.showKeys;
-  state.logger = makeLogger(opts, extra);
+  state.logger = makeLogger(opts, replacing);
 }
 
 /** LOG_LEVEL <name> [timestamp]: changes what is printed from now on. */

@@ -94,6 +94,22 @@ describe('logging flags', () => {
   });
 });
 
+describe('-s', () => {
+  it('logs to syslog instead of stdout (and a missing /dev/log does not stop the daemon)', async () => {
+    const d = dir();
+    writeConf(path.join(d, 'w.conf'), `ctrl_interface=${d}/run\n`);
+    const p = daemon(['-i', 'woproc1', '-c', path.join(d, 'w.conf'), '-s', '-d']);
+    await waitFile(path.join(d, 'run', 'woproc1'));
+    const c = client(path.join(d, 'run', 'woproc1'), d, 'c');
+    expect(await c.req('NOTE to-syslog')).toBe('OK\n');
+    expect(await c.req('PING')).toBe('PONG\n');
+    p.proc.kill('SIGTERM');
+    expect(await p.exited).toBe(0);
+    expect(p.output).not.toContain('NOTE: to-syslog');
+    expect(p.output).not.toContain('Successfully initialized');
+  });
+});
+
 describe('systemd watchdog', () => {
   it('sends WATCHDOG=1 every WATCHDOG_USEC/2 to $NOTIFY_SOCKET', async () => {
     const d = dir();
