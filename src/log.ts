@@ -74,10 +74,15 @@ const state: {
   listeners: new Set(),
 };
 
-/** os_get_time() as wpa_debug_print_timestamp() prints it: seconds.microseconds (Date.now() has only milliseconds). */
+/**
+ * os_get_time() as wpa_debug_print_timestamp() prints it: seconds.microseconds.
+ * The wall clock (Date.now(), which follows clock steps) gives the seconds and
+ * milliseconds; the monotonic clock only adds the microseconds below them.
+ */
 function wallClockSeconds(): string {
-  const us = Math.floor((performance.timeOrigin + performance.now()) * 1000);
-  return `${Math.floor(us / 1e6)}.${String(us % 1e6).padStart(6, '0')}`;
+  const ms = Date.now();
+  const us = Math.floor(((performance.timeOrigin + performance.now()) * 1000) % 1000);
+  return `${Math.floor(ms / 1000)}.${String((ms % 1000) * 1000 + us).padStart(6, '0')}`;
 }
 
 function makeLogger(opts: LogOptions, replacing: winston.transport[] = []): winston.Logger {

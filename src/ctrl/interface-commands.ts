@@ -272,8 +272,16 @@ export function commandDebugLevel(cmd: string): MsgLevel {
   return cmd === 'PING' ? MsgLevel.EXCESSIVE : MsgLevel.DEBUG;
 }
 
+/**
+ * Commands whose arguments may carry a secret, shown by name only unless -K:
+ * 2.10's list (CTRL-RSP-, SET_NETWORK) plus PMKSA_ADD, which carries a PMK
+ * (2.10 would print it; our rule is that no key reaches a log without -K).
+ */
+const SECRET_ARGUMENTS = ['CTRL-RSP-', 'SET_NETWORK ', 'PMKSA_ADD '];
+
 export function commandDebugText(cmd: string): string {
-  if (cmd.startsWith('SET_NETWORK ') && !keysShown()) return "Control interface command 'SET_NETWORK [REMOVED]'";
+  const secret = keysShown() ? undefined : SECRET_ARGUMENTS.find((p) => cmd.startsWith(p));
+  if (secret !== undefined) return `Control interface command '${secret.trimEnd()} [REMOVED]'`;
   return `Control interface command '${cmd}'`;
 }
 

@@ -125,15 +125,18 @@ function scanSsids(params: string): Buffer[] | undefined {
 }
 
 /**
- * SCAN [freq=<ranges>] [ssid <hex>]... [use_id=1] [passive=1] [only_new=1]
- * [bssid=<mac>] [TYPE=ONLY], parsed as wpas_ctrl_scan() does (os_strstr).
- * passive, only_new, bssid and TYPE=ONLY have nothing to map to in the
- * driver protocol's scan and are accepted without effect.
+ * SCAN [TYPE=ONLY] [freq=<ranges>] [ssid <hex>]... [use_id=1] [passive=1]
+ * [only_new=1] [bssid=<mac>], parsed as wpas_ctrl_scan() does (os_strstr).
+ * TYPE=ONLY reports the results without selecting a network; passive,
+ * only_new and bssid have nothing to map to in the driver protocol's scan
+ * and are accepted without effect.
  */
 function scan(c: StationCommandContext, params: string | undefined): string {
   const req: ScanParams = {};
   let useId = false;
+  let only = false;
   if (params !== undefined) {
+    only = params.slice(0, 9).toUpperCase() === 'TYPE=ONLY';
     const f = params.indexOf('freq=');
     if (f >= 0) {
       const freqs = freqRangeToChannels(params.slice(f + 5));
@@ -148,10 +151,10 @@ function scan(c: StationCommandContext, params: string | undefined): string {
     if (!ssids) return FAIL;
     if (ssids.length) req.ssids = ssids;
   }
-  const r = c.station.userScan(req);
-  if (r === 'disabled') return FAIL;
-  if (r === 'busy') return 'FAIL-BUSY\n';
-  return useId ? `${c.station.nextManualScanId()}\n` : OK;
+  const r = c.station.userScan(req, { useId, only });
+  if (r.status === 'disabled') return FAIL;
+  if (r.status === 'busy') return 'FAIL-BUSY\n';
+  return r.id !== undefined ? `${r.id}\n` : OK;
 }
 
 export const stationCommands: CommandSpec<StationCommandContext>[] = [

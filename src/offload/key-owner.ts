@@ -129,6 +129,11 @@ export class AssociationKeys {
     return this.sm.material();
   }
 
+  /** The association completed once (later 4-way handshakes are rekeys). */
+  get completed(): boolean {
+    return this.completedOnce;
+  }
+
   /** The replay counter the host would check the next EAPOL-Key frame against; kept even when the firmware reported no KCK/KEK. */
   replayCounter(): Buffer | null {
     return this.sm.replayCounter();

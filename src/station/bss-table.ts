@@ -64,14 +64,18 @@ export class BssTable {
 
   /**
    * Applies one complete set of scan results; notifies adds and removals.
-   * When the table is full, the oldest entry that no configured network
-   * would use (`known` false) makes room first, as wpa_bss_remove_oldest().
-   * `freqs`: the channels a partial scan covered; a BSS elsewhere was not
-   * looked for, so its absence does not count towards expiry.
+   * `scan.freqs`: the channels a partial scan covered; a BSS elsewhere was not
+   * looked for, so its absence does not count towards expiry. When the table
+   * is full, the oldest entry that no configured network would use
+   * (`scan.known` false) makes room first, as wpa_bss_remove_oldest().
+   * `scan.inUse`, the BSS of the current association, is never expired or
+   * evicted (wpa_bss_in_use()).
    */
-  update(results: ScanBss[], known: (ssid: Buffer) => boolean = () => false, freqs?: readonly number[]): void {
+  update(results: ScanBss[], scan: { known?: (ssid: Buffer) => boolean; freqs?: readonly number[]; inUse?: string } = {}): void {
     this.scanCount++;
     const t = this.now();
+    const inUse = scan.inUse?.toLowerCase();
+    const removable = (e: BssEntry): boolean => e.bssid !== inUse;
     for (const r of results) {
       const bssid = r.bssid.toLowerCase();
       const existing = this.byBssid.get(bssid);
@@ -80,17 +84,18 @@ export class BssTable {
         Object.assign(existing, seen);
         continue;
       }
-      if (this.ordered.length >= this.maxCount) this.removeOldest(known);
+      if (this.ordered.length >= this.maxCount) this.removeOldest(scan.known ?? (() => false), removable);
       const e: BssEntry = { id: this.nextId++, bssid, ...seen };
       this.byBssid.set(bssid, e);
       this.ordered.push(e);
       this.notify.added(e);
     }
+    const freqs = scan.freqs;
     for (const e of this.ordered) {
       if (e.lastSeenScan !== this.scanCount && (!freqs?.length || freqs.includes(e.freq))) e.scanMiss++;
     }
-    this.expire((e) => e.scanMiss >= this.expirationScanCount);
-    this.expire((e) => t - e.lastUpdate > this.expirationAge);
+    this.expire((e) => removable(e) && e.scanMiss >= this.expirationScanCount);
+    this.expire((e) => removable(e) && t - e.lastUpdate > this.expirationAge);
   }
 
   /** BSS_FLUSH [age]: drop entries not updated within `age` seconds (0 = all). */
@@ -99,10 +104,11 @@ export class BssTable {
     this.expire((e) => e.bssid !== keep && (age === 0 || t - e.lastUpdate > age));
   }
 
-  private removeOldest(known: (ssid: Buffer) => boolean): void {
+  private removeOldest(known: (ssid: Buffer) => boolean, removable: (e: BssEntry) => boolean): void {
     let oldest: BssEntry | undefined;
     let oldestUnknown: BssEntry | undefined;
     for (const e of this.ordered) {
+      if (!removable(e)) continue;
       if (!oldest || e.lastUpdate < oldest.lastUpdate) oldest = e;
       if (!known(e.ssid) && (!oldestUnknown || e.lastUpdate < oldestUnknown.lastUpdate)) oldestUnknown = e;
     }

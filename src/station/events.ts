@@ -6,7 +6,8 @@
  */
 export const ev = {
   scanStarted: (): string => 'CTRL-EVENT-SCAN-STARTED ',
-  scanResults: (): string => 'CTRL-EVENT-SCAN-RESULTS ',
+  /** With the id of a SCAN use_id=1 for that scan's results. */
+  scanResults: (id?: number): string => (id === undefined ? 'CTRL-EVENT-SCAN-RESULTS ' : `CTRL-EVENT-SCAN-RESULTS id=${id}`),
   scanFailed: (ret: number): string => `CTRL-EVENT-SCAN-FAILED ret=${ret}`,
   bssAdded: (id: number, bssid: string): string => `CTRL-EVENT-BSS-ADDED ${id} ${bssid}`,
   bssRemoved: (id: number, bssid: string): string => `CTRL-EVENT-BSS-REMOVED ${id} ${bssid}`,

@@ -56,6 +56,10 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   /** The channels of the scan in progress (undefined: all). */
   private scanFreqs: number[] | undefined;
   private manualScanId = 0;
+  /** The id the running manual scan's results event carries (SCAN use_id=1). */
+  private pendingScanId: number | undefined;
+  /** SCAN TYPE=ONLY: report the results, select nothing (scan_only_handler). */
+  private scanOnly = false;
   /** Consecutive connection failures, for the reconnect back-off. */
   private failures = 0;
   private hello: HelloResult | null = null;
@@ -128,6 +132,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
       };
     d.on('link_up', guard('link_up', (h) => this.onLinkUp(h)));
     d.on('link_down', guard('link_down', () => {
+      this.forgetScan();
       this.onLinkLost('driver link lost');
       this.setState('INTERFACE_DISABLED');
     }));
@@ -165,9 +170,18 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
 
   private async onFirmwareRestarted(): Promise<void> {
     log.warning(`${this.opts.ifname}: firmware restarted: resyncing PMKSA cache and reconnecting`);
+    this.forgetScan();
     this.offload.reset();
     if (this.hello) await this.opts.pmksa.resync(this.hello.capabilities);
     if (this.current || this.connecting) this.onLinkLost('firmware restarted');
+  }
+
+  /** A scan the lost driver or restarted firmware had accepted will never report. */
+  private forgetScan(): void {
+    this.scanning = false;
+    this.scanOnly = false;
+    this.pendingScanId = undefined;
+    this.scanFreqs = undefined;
   }
 
   /** The association is gone without a disconnect event (driver link or firmware lost). */
@@ -191,17 +205,15 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
    * while a scan runs or a connection is being set up, as wpas_ctrl_scan()
    * scans only up to SCANNING and in COMPLETED.
    */
-  userScan(req: ScanParams = {}): 'ok' | 'busy' | 'disabled' {
-    if (this.wpaState === 'INTERFACE_DISABLED') return 'disabled';
+  userScan(req: ScanParams = {}, opts: { useId?: boolean; only?: boolean } = {}): { status: 'ok'; id?: number } | { status: 'busy' } | { status: 'disabled' } {
+    if (this.wpaState === 'INTERFACE_DISABLED') return { status: 'disabled' };
     const settingUp = stateAtLeast(this.wpaState, 'AUTHENTICATING') && this.wpaState !== 'COMPLETED';
-    if (this.scanning || settingUp) return 'busy';
+    if (this.scanning || settingUp) return { status: 'busy' };
     this.startScan(req);
-    return 'ok';
-  }
-
-  /** SCAN use_id=1: the id of the scan just started (wpa_supplicant's manual_scan_id). */
-  nextManualScanId(): number {
-    return ++this.manualScanId;
+    this.scanOnly = opts.only ?? false;
+    // use_id=1: the reply and this scan's CTRL-EVENT-SCAN-RESULTS carry wpa_supplicant's manual_scan_id.
+    this.pendingScanId = opts.useId ? ++this.manualScanId : undefined;
+    return { status: 'ok', id: this.pendingScanId };
   }
 
   abortScan(): boolean {
@@ -258,14 +270,17 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     this.scanning = false;
     this.bss.maxCount = this.config.bssMaxCount;
     const ssids = this.config.networks.flatMap((n) => (n.ssid ? [n.ssid] : []));
-    this.bss.update(results, (ssid) => ssids.some((x) => x.equals(ssid)), this.scanFreqs);
-    this.event(ev.scanResults());
-    if (this.current) this.refreshAssociationSignal();
-    if (this.wantsConnection()) this.selectAndConnect();
+    this.bss.update(results, { known: (ssid) => ssids.some((x) => x.equals(ssid)), freqs: this.scanFreqs, inUse: this.current?.bssid });
+    this.event(ev.scanResults(this.pendingScanId));
+    this.pendingScanId = undefined;
+    const scanOnly = this.scanOnly;
+    this.scanOnly = false;
+    if (this.current) this.refreshSignal();
+    if (this.wantsConnection() && !scanOnly) this.selectAndConnect();
     else if (!this.current && !this.connecting) this.setState(this.hasEnabledNetwork() && !this.userDisconnected ? 'DISCONNECTED' : 'INACTIVE');
   }
 
-  private refreshAssociationSignal(): void {
+  private refreshSignal(): void {
     const b = this.current && this.bss.get(this.current.bssid);
     if (b && this.current) this.current.signal = b.level;
   }
@@ -321,6 +336,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
       fwPmk = offload.offload ? pmk : undefined;
     }
     this.connecting = cur;
+    this.setSuites(cur);
     this.setState('ASSOCIATING');
     this.event(ev.trying(bss.bssid, ssidTxt(bss.ssid), bss.freq));
     this.opts.driver
@@ -350,7 +366,6 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
 
   private newKeys(cur: Association, pmk: Buffer, pmkid: Buffer | undefined, ownRsne: Buffer, offload: OffloadDecision): AssociationKeys {
     const caps = this.hello?.capabilities;
-    this.lastRsna = { akm: cur.sec.akm, pairwise: cur.sec.pairwise, group: cur.sec.group, pmkid };
     return new AssociationKeys(
       {
         bssid: cur.bssid,
@@ -448,6 +463,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     }
     prev.keys?.clearTimers();
     this.current = cur;
+    this.setSuites(cur);
     this.setState('ASSOCIATED');
     this.event(ev.associated(bssid));
     if (cur.keys) cur.keys.onAssoc(a.authorized, a.material);
@@ -475,6 +491,11 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     if (!cur?.keys) throw new FirmwareInputError(`gtk_rekey for ${bssid} while not associated`);
     cur.keys.onFirmwareGtkRekey(bssid.toLowerCase(), replayCtr);
     log.info(`${this.opts.ifname}: OFFLOAD: firmware completed a group rekey with ${cur.bssid}; replay counter now ${replayCtr.toString('hex')}`);
+  }
+
+  /** wpa_supplicant_set_suites() at the start of an association: an open network clears them (wpa_supplicant_set_non_wpa_policy). */
+  private setSuites(cur: Association): void {
+    this.lastRsna = cur.keys ? { akm: cur.sec.akm, pairwise: cur.sec.pairwise, group: cur.sec.group, pmkid: cur.keys.params.pmkid } : undefined;
   }
 
   /** COMPLETED for a new association: after the first key negotiation, or at once for an open network. */
@@ -507,8 +528,9 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     const cur = this.current ?? this.connecting;
     if (!cur) return;
     const fail = cur.failure;
-    const offloadFailed = !fail && this.inOffloadedHandshake(cur);
+    const offloadFailed = !fail && this.inOffloadedHandshake(cur, reason);
     const pskMismatch = fail?.wrongKey || (!offloadFailed && this.couldBePskMismatch(cur, reason, locallyGenerated));
+    const neverAssociated = this.connecting === cur;
     this.endAssociation();
     this.disassociated({ bssid: bssid.toLowerCase(), reason, locallyGenerated });
     this.setState('DISCONNECTED');
@@ -527,27 +549,37 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
       this.connectionFailed(cur.net, 'AUTH_FAILED');
       return;
     }
+    if (neverAssociated) {
+      // The connect itself failed: counted, so a BSS that keeps refusing does not loop at the shortest back-off.
+      this.connectionFailed(cur.net, 'CONN_FAILED');
+      return;
+    }
     this.requestScan(this.backoffMs());
   }
 
   /**
    * The link was lost while the firmware was running the 4-way handshake it
    * was asked to run (the host never saw 4WAY_HANDSHAKE): the firmware failed,
-   * for a reason the host cannot know.
+   * for a reason the host cannot know. Either after an unauthorized `assoc`,
+   * or before any `assoc` (a firmware that reports the association only once
+   * its handshake is done) when the reason says the 4-way handshake failed;
+   * any other loss before `assoc` is a connection failure.
    */
-  private inOffloadedHandshake(cur: Association): boolean {
+  private inOffloadedHandshake(cur: Association, reason: number): boolean {
     const keys = cur.keys;
     if (!keys?.params.offloadRequested || keys.owner === 'host') return false;
-    return this.wpaState === 'ASSOCIATING' || this.wpaState === 'ASSOCIATED';
+    if (this.current === cur) return this.wpaState === 'ASSOCIATED';
+    return reason === Reason.FOURWAY_HANDSHAKE_TIMEOUT;
   }
 
   /**
    * wpa_supplicant's could_be_psk_mismatch(): the link was lost during the
-   * 4-way handshake of a PSK network that the host ran, and not because our
-   * own msg 3 check refused the AP's RSNE.
+   * first 4-way handshake of a PSK network that the host ran (a PTK rekey of
+   * a connection whose key worked proves nothing), and not because our own
+   * msg 3 check refused the AP's RSNE.
    */
   private couldBePskMismatch(cur: Association, reason: number, locallyGenerated: boolean): boolean {
-    if (this.wpaState !== '4WAY_HANDSHAKE') return false;
+    if (this.wpaState !== '4WAY_HANDSHAKE' || cur.keys?.completed) return false;
     if (!PSK_AKMS.has(cur.sec.akm)) return false;
     return !(locallyGenerated && reason === Reason.IE_IN_4WAY_DIFFERS);
   }

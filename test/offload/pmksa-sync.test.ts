@@ -150,7 +150,11 @@ describe('secrets in the log', () => {
 
   it('-dd without -K: no passphrase, PSK, KCK or KEK in the output, [REMOVED] in their place', async () => {
     rig = await connectedRig(['-dd'], 306);
+    // A PMK on the command line (answered FAIL here: no pmksa_testing) is not echoed by the command's debug line.
+    expect(await rig.req(ADD)).toBe('FAIL\n');
+    await rig.waitOutput(/Control interface command 'PMKSA_ADD \[REMOVED\]'/);
     const out = rig.daemon.output;
+    expect(out).not.toContain(PMK);
     expect(out).toMatch(/KCK=\[REMOVED\]/);
     expect(out).not.toContain(PASS);
     expect(out.toLowerCase()).not.toContain(psk);

@@ -155,11 +155,20 @@ for (const backend of ['sim', 'ext'] as const) {
         return (await r.cli('scan_results')).trim().split('\n').slice(1).map((l) => l.split('\t')[0]);
       };
       const hex = Buffer.from(SSID).toString('hex');
+      let from = r.mark();
       expect(await scanned(`freq=5170-5190 ssid ${hex} use_id=1`, '1\n')).toEqual([B]);
+      // The results event of a use_id scan names it (and only that scan's).
+      expect(r.eventsFrom(from).filter((e) => e.startsWith('CTRL-EVENT-SCAN-RESULTS'))).toEqual(['CTRL-EVENT-SCAN-RESULTS id=1']);
+      from = r.mark();
       expect(await scanned('freq=2437', 'OK\n')).toEqual([B, A]);
       // Two more scans of 2437 only: B, on 5180, was not looked for, so it stays.
       expect(await scanned('freq=2437', 'OK\n')).toEqual([B, A]);
       expect(await scanned('freq=2437 use_id=1', '2\n')).toEqual([B, A]);
+      expect(r.eventsFrom(from).filter((e) => e.startsWith('CTRL-EVENT-SCAN-RESULTS'))).toEqual([
+        'CTRL-EVENT-SCAN-RESULTS ',
+        'CTRL-EVENT-SCAN-RESULTS ',
+        'CTRL-EVENT-SCAN-RESULTS id=2',
+      ]);
       // Every channel: now B's absence would count, but it is there.
       expect(await scanned('', 'OK\n')).toEqual([B, A]);
       for (const bad of ['freq=abc', 'freq=100-200', 'ssid zz', `ssid ${'41'.repeat(33)}`, 'bssid=nonsense']) {
@@ -178,6 +187,27 @@ for (const backend of ['sim', 'ext'] as const) {
       expect(await r.cli('status')).toMatch(/^pairwise_cipher=CCMP\ngroup_cipher=CCMP\nkey_mgmt=WPA2-PSK-SHA256\npmf=2\nmgmt_group_cipher=BIP\nwpa_state=COMPLETED$/m);
       expect(await r.cli('mib')).toMatch(/^dot11RSNAAuthenticationSuiteSelected=00-0f-ac-6$/m);
       expect((await r.simUntil((x) => x.host_tk_ok === '1')).host_tk_ok).toBe('1');
+    });
+
+    it('SCAN TYPE=ONLY reports results without selecting a network; a plain SCAN then connects', async () => {
+      rig = await Rig.start({ scenario: scenario(21), networks: NET, backend });
+      const r = rig;
+      expect((await r.cli('raw', `DRIVER SIM_AP_DOWN ${A}`)).trim()).toBe('OK');
+      expect((await r.cli('raw', `DRIVER SIM_AP_DOWN ${B}`)).trim()).toBe('OK');
+      expect((await r.cli('scan_interval', '100')).trim()).toBe('OK');
+      let from = r.mark();
+      expect((await r.cli('enable_network', '0')).trim()).toBe('OK');
+      await r.wait(/CTRL-EVENT-NETWORK-NOT-FOUND/, from);
+      expect((await r.cli('raw', `DRIVER SIM_AP_UP ${A}`)).trim()).toBe('OK');
+      from = r.mark();
+      expect((await r.cli('raw', 'SCAN TYPE=ONLY')).trim()).toBe('OK');
+      await r.wait(/CTRL-EVENT-SCAN-RESULTS/, from);
+      expect((await r.cli('scan_results')).split('\n')[1]).toMatch(new RegExp(`^${A}\t`));
+      expect(r.eventsFrom(from).some((e) => e.startsWith('Trying to associate'))).toBe(false);
+      expect((await r.status()).wpa_state).toBe('DISCONNECTED');
+      from = r.mark();
+      expect((await r.cli('scan')).trim()).toBe('OK');
+      await r.wait(new RegExp(`CTRL-EVENT-CONNECTED - Connection to ${A} completed`), from);
     });
 
     it('an open network (key_mgmt=NONE) completes at association, with no key handshake', async () => {
