@@ -57,11 +57,15 @@ export class Daemon implements GlobalControl, InterfaceHost {
 
   async add(params: InterfaceParams): Promise<WpaInterface> {
     if (this.find(params.ifname)) throw new Error(`interface ${params.ifname} already added`);
-    const driver = params.driver ?? this.opts.defaultDriver?.backend;
-    const driverParam = params.driverParam ?? (params.driver === undefined ? this.opts.defaultDriver?.params : undefined);
-    const iface = await WpaInterface.create({ ...params, driver, driverParam }, this);
+    const iface = await WpaInterface.create(this.withDefaultDriver(params), this);
     this.ifaces.unshift(iface);
     return iface;
+  }
+
+  /** An interface that names no driver gets the settings' [driver] backend and its parameters. */
+  private withDefaultDriver(params: InterfaceParams): InterfaceParams {
+    if (params.driver !== undefined) return params;
+    return { ...params, driver: this.opts.defaultDriver?.backend, driverParam: params.driverParam ?? this.opts.defaultDriver?.params };
   }
 
   // ---- DaemonControl / GlobalControl ----
@@ -82,16 +86,17 @@ export class Daemon implements GlobalControl, InterfaceHost {
       // wired driver, in effect), and like that driver it needs a netdev to
       // exist. -i at start does not check, so the control plane runs in CI
       // and containers with no network device at all.
-      if ((req.driver ?? this.opts.defaultDriver?.backend) === undefined && !fs.existsSync(`/sys/class/net/${req.ifname}`)) {
-        throw new InterfaceInitError(`no network device ${req.ifname}`, 'driver');
-      }
-      await this.add({
+      const params = this.withDefaultDriver({
         ifname: req.ifname,
         confname: req.confname,
         driver: req.driver,
         driverParam: req.driverParam,
         ctrlInterface: req.ctrlInterface,
       });
+      if (params.driver === undefined && !fs.existsSync(`/sys/class/net/${req.ifname}`)) {
+        throw new InterfaceInitError(`no network device ${req.ifname}`, 'driver');
+      }
+      await this.add(params);
       return true;
     } catch (e) {
       logError(`Failed to add interface ${req.ifname}: ${(e as Error).message}`);

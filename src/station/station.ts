@@ -434,8 +434,13 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     this.current = cur;
     cur.freq = a.freq || cur.freq;
     if (a.pmk && a.pmkid) this.opts.pmksa.addFromFirmware(bssid, a.pmkid, a.pmk, cur.sec.akm, undefined, cur.net.id);
+    this.associated(cur, a);
+  }
+
+  /** EVENT_ASSOC for `cur`, first or roam: ASSOCIATED, then the keys' turn (or COMPLETED at once when open), then the subnet status. */
+  private associated(cur: Association, a: AssocEvent): void {
     this.setState('ASSOCIATED');
-    this.event(ev.associated(bssid));
+    this.event(ev.associated(cur.bssid));
     if (cur.keys) cur.keys.onAssoc(a.authorized, a.material);
     else this.onConnectionCompleted(cur, false); // open: no key handshake
     this.event(ev.subnetStatus(0));
@@ -464,11 +469,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     prev.keys?.clearTimers();
     this.current = cur;
     this.setSuites(cur);
-    this.setState('ASSOCIATED');
-    this.event(ev.associated(bssid));
-    if (cur.keys) cur.keys.onAssoc(a.authorized, a.material);
-    else this.onConnectionCompleted(cur, false);
-    this.event(ev.subnetStatus(0));
+    this.associated(cur, a);
   }
 
   private onPortAuthorized(bssid: string, material: AssocEvent['material'] & object): void {
