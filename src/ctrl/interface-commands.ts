@@ -269,8 +269,13 @@ function logLevelCmd(args: string): string {
  * SET_NETWORK stays out unless -K.
  */
 export function commandDebugLevel(cmd: string): MsgLevel {
-  return cmd === 'PING' ? MsgLevel.EXCESSIVE : MsgLevel.DEBUG;
+  // wpas_ctrl_cmd_debug_level(): the commands pollers send all the time are
+  // traced only at the lowest level, so a LEVEL 1 monitor or -dd log is not
+  // flooded by a connection manager's STATUS polling.
+  return cmd === 'PING' || EXCESSIVE_PREFIXES.some((p) => cmd.startsWith(p)) ? MsgLevel.EXCESSIVE : MsgLevel.DEBUG;
 }
+
+const EXCESSIVE_PREFIXES = ['BSS ', 'GET_NETWORK ', 'STATUS', 'STA ', 'STA-'];
 
 /**
  * Commands whose arguments may carry a secret, shown by name only unless -K:

@@ -123,6 +123,30 @@ describe.skipIf(!referenceAvailable())('monitors vs wpa_supplicant 2.10', () => 
     await Pair.ask(m.dut, 'LEVEL 3');
   });
 
+  it('at LEVEL 1 the trace of frequent commands (PING, STATUS*, BSS, GET_NETWORK, STA) is left out, as wpas_ctrl_cmd_debug_level()', async () => {
+    const p = pair();
+    const m = await MonitorPair.open(p);
+    await Pair.ask(m.ref, 'LEVEL 1');
+    await Pair.ask(m.dut, 'LEVEL 1');
+    for (const cmd of ['PING', 'STATUS', 'STATUS-VERBOSE', 'GET_NETWORK 0 ssid', 'LIST_NETWORKS', 'BSSX', 'GET_NETWORKS']) {
+      await p.same(cmd);
+    }
+    // Their replies differ without a driver (BSS and the AP-mode STA commands
+    // are not served there); the trace is written before the command runs.
+    for (const cmd of ['BSS 0', 'STA x', 'STA-FIRST']) {
+      await Pair.ask(p.ref.ctrl, cmd);
+      await Pair.ask(p.dut.ctrl, cmd);
+    }
+    const events = await m.expectSameEvents('frequent commands at LEVEL 1');
+    expect(events).toEqual([
+      "<2>Control interface command 'LIST_NETWORKS'",
+      "<2>Control interface command 'BSSX'",
+      "<2>Control interface command 'GET_NETWORKS'",
+    ]);
+    await Pair.ask(m.ref, 'LEVEL 3');
+    await Pair.ask(m.dut, 'LEVEL 3');
+  });
+
   it('DETACH stops events', async () => {
     const p = pair();
     const m = await MonitorPair.open(p);
