@@ -1,20 +1,23 @@
 /**
  * Control-interface throughput: PING and STATUS round trips with 1 and 8
  * concurrent clients, wpa-offloadd and the reference wpa_supplicant 2.10
- * measured side by side in one run, plus the daemon's idle RSS. Prints; never
+ * measured side by side in one run, then PING against a bare Node.js
+ * unix-dgram echo server (test/bench/echo-server.ts), the most any Node.js
+ * daemon on this transport can do, plus the daemon's idle RSS. Prints; never
  * asserts (targets from issue 2: >= 1.1x wpa_supplicant in all four cases,
  * idle RSS <= 60 MB).
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { createDgramSocket } from '../../src/net/dgram.js';
 import { IP, TestEnv, WPA_SUPPLICANT, ctrlConf, requireRoot, requireTools, type RunningDaemon } from '../harness/index.js';
 
 const RUN_MS = 1000;
 const WARMUP_MS = 200;
 /** Rounds per case, alternating the two daemons so background load hits both alike; the median is printed. */
-const ROUNDS = 3;
+const ROUNDS = 5;
 const TARGET_RATIO = 1.1;
 const TARGET_RSS_MB = 60;
 
@@ -72,8 +75,8 @@ async function measure(ctrlPath: string, command: string, clients: number): Prom
  * scheduler puts them on two (cross-CPU wake-ups on this VM), for
  * wpa_supplicant, wpa-offloadd and a bare echo server alike. Left to the
  * scheduler, that placement changed between runs and flipped the x1 ratios
- * by up to 4x either way. Client and both daemons on one CPU is the same
- * placement for both, and it measures what the target is about: the CPU a
+ * by up to 4x either way. Client and all servers on one CPU is the same
+ * placement for each, and it measures what the target is about: the CPU a
  * request costs, not wake-up latency.
  */
 function pin(pid: number, cpus: string): boolean {
@@ -98,6 +101,23 @@ function median(xs: number[]): number {
 
 const fmt = (n: number, w = 10): string => n.toFixed(0).padStart(w);
 
+/**
+ * Starts test/bench/echo-server.js (the transport's floor) and resolves once
+ * it is bound; its pid is what the bench pins.
+ */
+async function startEcho(env: TestEnv): Promise<{ path: string; pid: number }> {
+  const path = env.path('echo.sock');
+  const script = fileURLToPath(new URL('./echo-server.js', import.meta.url));
+  const proc = spawn(process.execPath, ['--max-semi-space-size=1', script, path], { stdio: ['ignore', 'pipe', 'inherit'] });
+  env.cleanupSteps.add(() => void proc.kill('SIGTERM'));
+  await new Promise<void>((resolve, reject) => {
+    proc.once('error', reject);
+    proc.once('exit', (code) => reject(new Error(`echo server exited (${code})`)));
+    proc.stdout.once('data', () => resolve());
+  });
+  return { path, pid: proc.pid! };
+}
+
 export async function benchCtrl(): Promise<void> {
   console.log('\n== ctrl: control-interface round trips (wpa-offloadd vs wpa_supplicant 2.10) ==');
   try {
@@ -117,9 +137,10 @@ export async function benchCtrl(): Promise<void> {
     };
     const ref = await start('ref');
     const dut = await start('dut');
+    const echo = await startEcho(env);
     const cpu = String(availableParallelism() - 1);
     const ownCpus = /^Cpus_allowed_list:\s+(\S+)/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
-    const pinned = [process.pid, ref.proc.pid, dut.proc.pid].every((pid) => pid !== undefined && pin(pid, cpu));
+    const pinned = [process.pid, ref.proc.pid, dut.proc.pid, echo.pid].every((pid) => pid !== undefined && pin(pid, cpu));
     // The bench process goes back to its CPUs for the benchmarks that follow.
     if (ownCpus) env.cleanupSteps.add(() => void pin(process.pid, ownCpus));
     await new Promise((r) => setTimeout(r, 500));
@@ -127,7 +148,7 @@ export async function benchCtrl(): Promise<void> {
 
     console.log(
       `median of ${ROUNDS} alternating ${RUN_MS} ms runs per daemon and case; ` +
-        (pinned ? `client and both daemons pinned to CPU ${cpu}` : 'NOT pinned (taskset failed): x1 results depend on CPU placement'),
+        (pinned ? `client and all three servers pinned to CPU ${cpu}` : 'NOT pinned (taskset failed): x1 results depend on CPU placement'),
     );
     console.log(`${'case'.padEnd(16)}${'wpa_supplicant'.padStart(16)}${'wpa-offloadd'.padStart(16)}${'ratio'.padStart(8)}  target`);
     for (const command of ['PING', 'STATUS']) {
@@ -146,6 +167,21 @@ export async function benchCtrl(): Promise<void> {
           `${`${command} x${clients}`.padEnd(16)}${fmt(r, 12)} r/s${fmt(d, 12)} r/s${ratio.toFixed(2).padStart(8)}  >= ${TARGET_RATIO}x ${verdict}`,
         );
       }
+    }
+    // The ceiling of the transport, in the same alternation: wpa_supplicant vs a bare Node.js unix-dgram echo server.
+    console.log("bare Node.js unix-dgram echo server (the transport's ceiling for PING) in the wpa-offloadd column:");
+    for (const clients of [1, 8]) {
+      const rs: number[] = [];
+      const es: number[] = [];
+      for (let i = 0; i < ROUNDS; i++) {
+        rs.push(await measure(ref.ctrlPath, 'PING', clients));
+        es.push(await measure(echo.path, 'PING', clients));
+      }
+      const r = median(rs);
+      const e = median(es);
+      console.log(
+        `${`echo PING x${clients}`.padEnd(16)}${fmt(r, 12)} r/s${fmt(e, 12)} r/s${(e / r).toFixed(2).padStart(8)}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 500));
     const idleAfter = rssMb(dut.proc.pid);
