@@ -155,6 +155,11 @@ export class SupplicantConfig {
   /** Two-character country code, if set. */
   get country(): string | undefined { return this.#str('country'); }
   get bssMaxCount(): number { return this.#int('bss_max_count'); }
+  /** Global freq_list: the only channels (MHz) scans cover, unless a scan names its own. */
+  get freqList(): number[] | undefined {
+    const v = this.globalValue('freq_list');
+    return Array.isArray(v) ? [...v] : undefined;
+  }
   get bssExpirationAge(): number { return this.#int('bss_expiration_age'); }
   get bssExpirationScanCount(): number { return this.#int('bss_expiration_scan_count'); }
   get filterSsids(): boolean { return this.#int('filter_ssids') !== 0; }

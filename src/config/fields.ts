@@ -42,6 +42,7 @@ export interface NetworkState {
   group: number;
   groupMgmt: number;
   authAlg: number;
+  scanFreq: number[] | undefined;
   freqList: number[] | undefined;
   priority: number;
   mode: number;
@@ -70,6 +71,7 @@ export function defaultNetworkState(): NetworkState {
     group: DEFAULT_GROUP,
     groupMgmt: 0,
     authAlg: 0,
+    scanFreq: undefined,
     freqList: undefined,
     priority: 0,
     mode: 0,
@@ -90,7 +92,8 @@ export function copyState(st: NetworkState): NetworkState {
     ...st,
     ssid: buf(st.ssid), bssid: buf(st.bssid), passphrase: buf(st.passphrase), psk: buf(st.psk),
     saePassword: buf(st.saePassword), idStr: buf(st.idStr),
-    bssidIgnore: list(st.bssidIgnore), bssidAccept: list(st.bssidAccept), freqList: st.freqList?.slice(),
+    bssidIgnore: list(st.bssidIgnore), bssidAccept: list(st.bssidAccept),
+    scanFreq: st.scanFreq?.slice(), freqList: st.freqList?.slice(),
   };
 }
 
@@ -270,19 +273,26 @@ const bssidField: NetworkField = {
   omitOnSave: () => false,
 };
 
-const freqListField: NetworkField = {
-  name: 'freq_list', secret: false, saved: false,
-  parse(value) {
-    const list = parseIntArray(value);
-    return { freqList: list.length ? list : undefined };
-  },
-  format(st) {
-    if (!st.freqList) return undefined;
-    // "%u" per entry into a buffer of 10 bytes per entry.
-    return st.freqList.map((f) => String(f >>> 0)).join(' ').slice(0, 10 * st.freqList.length);
-  },
-  omitOnSave: () => true,
-};
+/**
+ * INT_ARRAY (scan_freq, freq_list): wpa_config_parse_int_array() reads
+ * numbers until the first 0 or non-number, an empty list unsets the field;
+ * GET prints "%u" per entry into a buffer of 10 bytes per entry.
+ */
+function intArrayField(name: string, key: 'scanFreq' | 'freqList', saved: boolean): NetworkField {
+  return {
+    name, secret: false, saved,
+    parse(value) {
+      const list = parseIntArray(value);
+      return { [key]: list.length ? list : undefined };
+    },
+    format(st) {
+      const list = st[key];
+      if (!list) return undefined;
+      return list.map((f) => String(f >>> 0)).join(' ').slice(0, 10 * list.length);
+    },
+    omitOnSave: () => !saved,
+  };
+}
 
 /**
  * Writer order of wpa_supplicant 2.10 (config_file.c), restricted to the
@@ -303,6 +313,7 @@ export const NETWORK_FIELDS: readonly NetworkField[] = [
   cipherField('group', 'group', DEFAULT_GROUP),
   cipherField('group_mgmt', 'groupMgmt', 0),
   tokenField('auth_alg', 'authAlg', 0, 20),
+  intArrayField('scan_freq', 'scanFreq', true),
   intField('priority', 'priority', 0),
   intField('mode', 'mode', 0, [0, 5]),
   // 2.10 quirk: the default is 1 but the writer compares with 0, so every
@@ -312,7 +323,8 @@ export const NETWORK_FIELDS: readonly NetworkField[] = [
   intField('disabled', 'disabled', 0, [0, 2]),
   intField('ieee80211w', 'ieee80211w', IEEE80211W_DEFAULT, [0, 2]),
   strField('id_str', 'idStr', { cstring: true }),
-  freqListField,
+  // 2.10's writer has no line for freq_list (checked against the real daemon).
+  intArrayField('freq_list', 'freqList', false),
 ];
 
 /** Deprecated names 2.10 still accepts for the same fields. */

@@ -114,6 +114,9 @@ export class NetworkConfig {
   get disabled(): number { return this.#st.disabled; }
   get idStr(): string | undefined { return this.#st.idStr === undefined ? undefined : cString(this.#st.idStr).toString('latin1'); }
   get scanSsid(): number { return this.#st.scanSsid; }
+  /** Channels (MHz) to scan when looking for this network. */
+  get scanFreq(): number[] | undefined { return this.#st.scanFreq?.slice(); }
+  /** The only channels (MHz) on which a BSS of this network may be used. */
   get freqList(): number[] | undefined { return this.#st.freqList?.slice(); }
   get frequency(): number { return this.#st.frequency; }
   get mode(): number { return this.#st.mode; }

@@ -1,7 +1,8 @@
 /**
  * Network and BSS selection, after wpa_supplicant's wpa_supplicant_select_bss():
  * networks in priority groups (highest first), a BSS matches a network when the
- * SSID (and BSSID, if pinned) match and the security of the BSS's RSNE fits the
+ * SSID (and BSSID, if pinned) match, the BSS's channel is in the network's
+ * freq_list (if any), and the security of the BSS's RSNE fits the
  * network's key_mgmt / pairwise / group / ieee80211w; among matches the
  * strongest signal wins.
  */
@@ -109,6 +110,8 @@ export function selectCandidate(
         if (net.bssid && net.bssid !== bss.bssid) continue;
         if (net.bssidIgnore.includes(bss.bssid)) continue;
         if (net.bssidAccept.length > 0 && !net.bssidAccept.includes(bss.bssid)) continue;
+        // freq_allowed(): freq_list confines the network to those channels.
+        if (net.freqList && !net.freqList.includes(bss.freq)) continue;
         const sec = chooseSecurity(net, bss, pmfDefault);
         if (!sec || !hasCredentials(net, sec.akm, cachedPmk(net, bss, sec.akm))) continue;
         if (!best || bss.level > best.bss.level) best = { net, bss, sec };

@@ -209,7 +209,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     if (this.wpaState === 'INTERFACE_DISABLED') return { status: 'disabled' };
     const settingUp = stateAtLeast(this.wpaState, 'AUTHENTICATING') && this.wpaState !== 'COMPLETED';
     if (this.scanning || settingUp) return { status: 'busy' };
-    this.startScan(req);
+    this.startScan(req, true);
     this.scanOnly = opts.only ?? false;
     // use_id=1: the reply and this scan's CTRL-EVENT-SCAN-RESULTS carry wpa_supplicant's manual_scan_id.
     this.pendingScanId = opts.useId ? ++this.manualScanId : undefined;
@@ -240,7 +240,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     }
     this.scanTimer = setTimeout(() => {
       this.scanTimer = undefined;
-      if (this.wantsConnection()) this.startScan();
+      if (this.wantsConnection()) this.startScan({}, false);
     }, delayMs);
   }
 
@@ -248,22 +248,41 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     return this.config.networks.some((n) => n.disabled === 0);
   }
 
-  /** A scan: the SSIDs and channels of a SCAN command, else every channel and the scan_ssid networks' SSIDs. */
-  private startScan(req: ScanParams = {}): void {
+  /**
+   * A scan: the SSIDs and channels of a SCAN command, else the scan_ssid
+   * networks' SSIDs. Channels as wpa_supplicant_scan() picks them: the
+   * command's freq=; for a scan of its own, the union of the enabled
+   * networks' scan_freq when every one of them has it; then the global
+   * freq_list; else all.
+   */
+  private startScan(req: ScanParams, manual: boolean): void {
     if (!this.opts.driver.hello) return;
     this.scanning = true;
-    this.scanFreqs = req.freqs;
+    const freqs = req.freqs ?? (manual ? undefined : this.networksScanFreq()) ?? this.config.freqList;
+    this.scanFreqs = freqs;
     if (!this.current && !this.connecting) this.setState('SCANNING');
     const ssids = req.ssids ?? this.config.networks.filter((n) => n.disabled === 0 && n.scanSsid && n.ssid).map((n) => n.ssid as Buffer);
     const params: ScanParams = {};
     if (ssids.length) params.ssids = ssids;
-    if (req.freqs) params.freqs = req.freqs;
+    if (freqs) params.freqs = freqs;
     this.opts.driver.scan(params).catch((e) => {
       this.scanning = false;
       this.event(ev.scanFailed(-1));
       log.warning(`${this.opts.ifname}: scan failed: ${e instanceof Error ? e.message : String(e)}`);
       this.requestScan(this.scanInterval * 1000);
     });
+  }
+
+  /** The enabled networks' scan_freq lists joined, or undefined if one of them has none (then all channels). */
+  private networksScanFreq(): number[] | undefined {
+    const union = new Set<number>();
+    for (const n of this.config.networks) {
+      if (n.disabled !== 0) continue;
+      const list = n.scanFreq;
+      if (!list) return undefined;
+      for (const f of list) union.add(f);
+    }
+    return union.size ? [...union].sort((a, b) => a - b) : undefined;
   }
 
   private onScanResults(results: ScanBss[]): void {

@@ -70,12 +70,12 @@ const CASES: Case[] = [
     .flatMap((v): Case[] => [['bssid_ignore', v, '02:00:00:00:00:09'], ['bssid_accept', v]]),
   ['bssid_blacklist', '02:00:00:00:00:07'],
   ['bssid_whitelist', '02:00:00:00:00:08'],
-  // freq_list: atoi words until a 0
+  // freq_list, scan_freq: atoi words until a 0
   ...['2412', '2412 5180 2437', '5180 2412 5180', '  2412  2437 ', '2412,2437', 'abc', '2412 abc', '', '0', '-5 10', '-5 -5', '0x10',
     '2412\t2437', '99999999999', '2412 0 2437', Array.from({ length: 450 }, (_, i) => 2400 + i).join(' '),
     // 4095 and 4096 bytes of GET_NETWORK text: the second no longer fits the reply buffer.
     [...Array<string>(818).fill('1000'), '10000'].join(' '), [...Array<string>(817).fill('1000'), '10000', '10000'].join(' ')]
-    .map((v): Case => ['freq_list', v, '2462']),
+    .flatMap((v): Case[] => [['freq_list', v, '2462'], ['scan_freq', v, '2437']]),
   // unknown and case-sensitive names
   ['SSID', '"x"'], ['nonexistent', '1'], ['', '1'],
 ];
@@ -140,8 +140,8 @@ describe.skipIf(!available && !CI)('config vs real wpa_supplicant 2.10', () => {
     const ours = new NetworkConfig(id);
     ours.setDisabled(1);
     for (const f of ['ssid', 'psk', 'sae_password', 'key_mgmt', 'proto', 'pairwise', 'group', 'group_mgmt', 'ieee80211w', 'bssid',
-      'bssid_ignore', 'bssid_accept', 'priority', 'scan_ssid', 'disabled', 'id_str', 'freq_list', 'frequency', 'mode', 'auth_alg',
-      'mesh_fwding', 'mem_only_psk']) {
+      'bssid_ignore', 'bssid_accept', 'priority', 'scan_ssid', 'disabled', 'id_str', 'freq_list', 'scan_freq', 'frequency', 'mode',
+      'auth_alg', 'mesh_fwding', 'mem_only_psk']) {
       expect(ours.get(f) ?? 'FAIL\n', f).toBe(await r.request(`GET_NETWORK ${id} ${f}`));
     }
     expect(await r.request(`REMOVE_NETWORK ${id}`)).toBe('OK\n');
@@ -208,7 +208,7 @@ describe.skipIf(!available && !CI)('config vs real wpa_supplicant 2.10', () => {
       'SET_NETWORK 0 key_mgmt WPA-PSK SAE', 'SET_NETWORK 0 proto RSN', 'SET_NETWORK 0 pairwise CCMP', 'SET_NETWORK 0 group CCMP',
       'SET_NETWORK 0 group_mgmt AES-128-CMAC', 'SET_NETWORK 0 ieee80211w 2', 'SET_NETWORK 0 bssid 02:00:00:00:00:01',
       'SET_NETWORK 0 bssid_ignore 02:00:00:00:00:02 02:00:00:00:00:03/ff:ff:ff:00:00:00', 'SET_NETWORK 0 bssid_accept 02:00:00:00:00:04',
-      'SET_NETWORK 0 priority 0x10', 'SET_NETWORK 0 scan_ssid 1', 'SET_NETWORK 0 id_str "home # 1"', 'SET_NETWORK 0 freq_list 2412 2437',
+      'SET_NETWORK 0 priority 0x10', 'SET_NETWORK 0 scan_ssid 1', 'SET_NETWORK 0 id_str "home # 1"', 'SET_NETWORK 0 freq_list 2412 2437', 'SET_NETWORK 0 scan_freq 2462 2412',
       'SET_NETWORK 0 frequency 2412', 'SET_NETWORK 0 auth_alg OPEN', 'SET_NETWORK 0 disabled 0',
       'ADD_NETWORK', 'SET_NETWORK 1 ssid "open"', 'SET_NETWORK 1 key_mgmt NONE',
       'ADD_NETWORK', 'SET_NETWORK 2 ssid "sae without password"', 'SET_NETWORK 2 key_mgmt SAE',
@@ -248,7 +248,7 @@ describe.skipIf(!available && !CI)('config vs real wpa_supplicant 2.10', () => {
     expect(await r.request('RECONFIGURE')).toBe('OK\n');
     for (const net of reread.networks) {
       for (const f of ['ssid', 'psk', 'key_mgmt', 'group', 'group_mgmt', 'pairwise', 'disabled', 'mem_only_psk', 'mesh_fwding', 'id_str',
-        'ieee80211w', 'bssid_ignore', 'freq_list', 'priority']) {
+        'ieee80211w', 'bssid_ignore', 'freq_list', 'scan_freq', 'priority']) {
         expect(net.get(f) ?? 'FAIL\n', `${net.id} ${f}`).toBe(await r.request(`GET_NETWORK ${net.id} ${f}`));
       }
     }

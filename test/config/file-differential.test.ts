@@ -15,8 +15,8 @@ const CI = process.env.CI === 'true';
 const available = referenceAvailable();
 
 const FIELDS = ['ssid', 'psk', 'sae_password', 'key_mgmt', 'proto', 'pairwise', 'group', 'group_mgmt', 'ieee80211w', 'bssid',
-  'bssid_ignore', 'bssid_accept', 'priority', 'scan_ssid', 'disabled', 'id_str', 'freq_list', 'frequency', 'mode', 'auth_alg',
-  'mesh_fwding', 'mem_only_psk'];
+  'bssid_ignore', 'bssid_accept', 'priority', 'scan_ssid', 'disabled', 'id_str', 'freq_list', 'scan_freq', 'frequency', 'mode',
+  'auth_alg', 'mesh_fwding', 'mem_only_psk'];
 const GLOBALS = ['eapol_version', 'ap_scan', 'driver_param', 'device_name', 'country', 'bss_max_count', 'pmf', 'okc', 'key_mgmt_offload',
   'dot11RSNAConfigPMKLifetime', 'filter_rssi'];
 
@@ -31,14 +31,14 @@ const GOOD: Record<string, string> = {
     'network={', '\tssid=P"esc\\x41\\n"', `\tpsk=${'ab'.repeat(32)}`, '\tsae_password="sae#pw"', '\tkey_mgmt=SAE FT-SAE WPA-PSK',
     '\tproto=WPA2', '\tpairwise=GCMP CCMP', '\tgroup=TKIP CCMP', '\tgroup_mgmt=BIP-GMAC-256', '\tieee80211w=1', '\tbssid=02:00:00:00:00:01',
     '\tbssid_ignore=02:00:00:00:00:02/ff:ff:ff:00:00:00 02:00:00:00:00:03', '\tbssid_accept=02:00:00:00:00:04', '\tpriority=0x20',
-    '\tscan_ssid=1', '\tdisabled=1', '\tid_str=6869', '\tfreq_list=2412 2437', '\tfrequency=2462', '\tmode=0', '\tauth_alg=OPEN SHARED',
+    '\tscan_ssid=1', '\tdisabled=1', '\tid_str=6869', '\tfreq_list=2412 2437', '\tscan_freq=2462 2412', '\tfrequency=2462', '\tmode=0', '\tauth_alg=OPEN SHARED',
     '\tmesh_fwding=0', '}',
   ].join('\n'),
   'group CCMP dropped when pairwise cannot carry it': ['network={', 'ssid="t"', 'key_mgmt=NONE', 'pairwise=TKIP', 'group=CCMP TKIP', 'disabled=1', '}'].join('\n'),
   // 1999 characters plus the newline just fit the 2000-byte buffer of a network block.
   'long lines are cut at the fgets buffer': [`driver_param=${'d'.repeat(1100)}`, 'network={', `\tid_str="${'i'.repeat(1989)}"`, 'ssid="long"', 'key_mgmt=NONE', 'disabled=1', '}'].join('\n'),
   'quote pairs protect #': ['network={', 'ssid="a"#"b"', 'key_mgmt=NONE', 'disabled=1', 'id_str="x#y"z"#w', '}'].join('\n'),
-  'empty values and unset forms': ['network={', 'ssid=', 'key_mgmt=NONE', 'bssid=any', 'id_str=NULL', 'freq_list=', 'disabled=1', '}', 'network={', 'ssid=""', 'key_mgmt=OWE', 'disabled=2', '}'].join('\n'),
+  'empty values and unset forms': ['network={', 'ssid=', 'key_mgmt=NONE', 'bssid=any', 'id_str=NULL', 'freq_list=', 'scan_freq=', 'disabled=1', '}', 'network={', 'ssid=""', 'key_mgmt=OWE', 'disabled=2', '}'].join('\n'),
   'last line without newline': ['network={', 'ssid="n"', 'key_mgmt=NONE', 'disabled=1', '}'].join('\n').replace(/\n$/, ''),
   'dot11RSNA options and ranges from the file': ['dot11RSNAConfigPMKLifetime=0x10', 'filter_rssi=-100', 'eapol_version=3', 'bss_max_count=1'].join('\n'),
 };

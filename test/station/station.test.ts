@@ -93,6 +93,39 @@ for (const backend of ['sim', 'ext'] as const) {
       expect((await r.cli('roam', '02:00:00:00:99:99')).trim()).toBe('FAIL');
     });
 
+    it('freq_list confines a network to its channels; scan_freq limits the station scans, not SCAN', async () => {
+      rig = await Rig.start({ scenario: scenario(21), networks: NET, backend });
+      const r = rig;
+      // A (2437) is stronger, but freq_list leaves only B (5180).
+      expect((await r.cli('set_network', '0', 'freq_list', '5180')).trim()).toBe('OK');
+      let from = r.mark();
+      expect((await r.cli('select_network', '0')).trim()).toBe('OK');
+      await r.wait(/CTRL-EVENT-CONNECTED - Connection to 02:00:00:00:5a:02 completed/, from);
+      expect(await r.cli('status')).toMatch(/^freq=5180$/m);
+
+      // Both channels allowed, but the station's own scans cover only scan_freq.
+      expect((await r.cli('set_network', '0', 'freq_list', '2437 5180')).trim()).toBe('OK');
+      expect((await r.cli('set_network', '0', 'scan_freq', '5180')).trim()).toBe('OK');
+      from = r.mark();
+      expect((await r.cli('disconnect')).trim()).toBe('OK');
+      await r.wait(/CTRL-EVENT-DISCONNECTED/, from);
+      expect((await r.cli('bss_flush', '0')).trim()).toBe('OK');
+      from = r.mark();
+      expect((await r.cli('reconnect')).trim()).toBe('OK');
+      await r.wait(/CTRL-EVENT-CONNECTED - Connection to 02:00:00:00:5a:02 completed/, from);
+      const own = await r.cli('scan_results');
+      expect(own).toContain(B);
+      expect(own).not.toContain(A);
+
+      // SCAN is a manual scan: every channel, whatever scan_freq says.
+      from = r.mark();
+      expect((await r.cli('scan')).trim()).toBe('OK');
+      await r.wait(/CTRL-EVENT-SCAN-RESULTS/, from);
+      const all = await r.cli('scan_results');
+      expect(all).toContain(A);
+      expect(all).toContain(B);
+    });
+
     it('wrong passphrase: 4-way handshake fails, network temporarily disabled with WRONG_KEY', async () => {
       rig = await Rig.start({ scenario: scenario(12), networks: pskNetwork(SSID, 'not the passphrase', '\tdisabled=1\n'), backend });
       const r = rig;
