@@ -133,6 +133,20 @@ function removeNetwork(c: InterfaceControl, args: string): string {
   return OK;
 }
 
+/**
+ * FLUSH (wpa_supplicant_ctrl_iface_flush()) for the state this daemon keeps:
+ * the station's reset around REMOVE_NETWORK all, then okc off. The other
+ * global options stay as they are, as in 2.10. (2.10 also puts the RSNA PMK
+ * lifetime, reauth threshold and SA timeout of its state machine back to
+ * their defaults while GET keeps showing the configured values; here the
+ * configured values stay in force, so GET tells the truth.)
+ */
+function flush(c: InterfaceControl): string {
+  c.station.flush(() => removeNetwork(c, 'all'));
+  c.config.setGlobal('okc', '0');
+  return OK;
+}
+
 /** "<id> <name> <value>": split at the first two spaces; the value is kept verbatim. */
 function setNetwork(c: InterfaceControl, args: string): string {
   const a = args.indexOf(' ');
@@ -314,6 +328,7 @@ export const interfaceCommands: CommandSpec<InterfaceControl>[] = [
   { name: 'DISABLE_NETWORK', form: 'space', handler: disableNetwork },
   { name: 'ADD_NETWORK', form: 'exact', handler: addNetwork },
   { name: 'REMOVE_NETWORK', form: 'space', handler: removeNetwork },
+  { name: 'FLUSH', form: 'exact', handler: flush },
   { name: 'SET_NETWORK', form: 'space', handler: setNetwork },
   { name: 'GET_NETWORK', form: 'space', handler: getNetwork },
   { name: 'DUP_NETWORK', form: 'space', handler: (c, a) => dupNetwork(c, c, a) },

@@ -102,7 +102,7 @@ function createStation(setup: StationSetup): StationParts {
     // No driver, no association: the cache stays empty unless PMKSA_ADD fills it.
     const cache = new PmksaCache();
     return {
-      station: new IdleStation(setup.ifname, setup.config),
+      station: new IdleStation(setup.ifname, setup.config, cache),
       register: (table) => table.register(pmksaCommands, pmksaContext(cache)),
       start: async () => undefined,
       close: async () => undefined,

@@ -52,6 +52,12 @@ export interface StationControl extends EventEmitter<StationEvents> {
   disableNetwork(net: NetworkRef | undefined): void;
   /** SELECT_NETWORK (undefined = any). */
   selectNetwork(net: NetworkRef | undefined): void;
+  /**
+   * FLUSH: the station's state back to its start, with `removeNetworks`
+   * (REMOVE_NETWORK all) run at the point wpa_supplicant removes them, so the
+   * events come in its order.
+   */
+  flush(removeNetworks: () => void): void;
   /** RECONFIGURE / SIGHUP: the configuration object was replaced; disconnect and start over. */
   reconfigured(): void;
   /** TERMINATE / SIGTERM: leave the BSS and release the driver. */

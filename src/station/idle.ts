@@ -8,6 +8,7 @@
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import type { SupplicantConfig } from '../config/config.js';
+import type { PmksaCache } from '../rsn/pmksa.js';
 import type { MibState, NetworkRef, StationControl, StationEvents } from './api.js';
 import { MsgLevel } from '../log.js';
 import { ev } from './events.js';
@@ -17,7 +18,12 @@ export class IdleStation extends EventEmitter<StationEvents> implements StationC
   readonly ownAddress: string;
   readonly currentNetworkId = undefined;
 
-  constructor(ifname: string, private readonly config: () => SupplicantConfig) {
+  constructor(
+    ifname: string,
+    private readonly config: () => SupplicantConfig,
+    /** Filled only by PMKSA_ADD here (no association); FLUSH empties it. */
+    private readonly pmksa: PmksaCache,
+  ) {
     super();
     this.ownAddress = readMacAddress(ifname);
   }
@@ -46,6 +52,11 @@ export class IdleStation extends EventEmitter<StationEvents> implements StationC
   disableNetwork(_net: NetworkRef | undefined): void {}
   selectNetwork(_net: NetworkRef | undefined): void {}
   reconfigured(): void {}
+
+  flush(removeNetworks: () => void): void {
+    removeNetworks();
+    this.pmksa.flush();
+  }
 
   /** wpa_supplicant_deauthenticate() at deinit marks a disassociation even with nothing associated. */
   async terminate(): Promise<void> {

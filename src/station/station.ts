@@ -60,6 +60,15 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   private pendingScanId: number | undefined;
   /** SCAN TYPE=ONLY: report the results, select nothing (scan_only_handler). */
   private scanOnly = false;
+  /**
+   * FLUSH came while the driver ran a scan: its results must not refill the
+   * BSS table (ignore_post_flush_scan_res). The driver protocol cannot abort
+   * a scan, so until that one reports, a new scan waits in `queuedScan`.
+   */
+  private flushedScan = false;
+  private queuedScan: ScanParams | undefined;
+  /** FLUSH is removing the networks: leaving the current one starts no new scan. */
+  private flushing = false;
   /** Consecutive connection failures, for the reconnect back-off. */
   private failures = 0;
   private hello: HelloResult | null = null;
@@ -179,6 +188,8 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   /** A scan the lost driver or restarted firmware had accepted will never report. */
   private forgetScan(): void {
     this.scanning = false;
+    this.flushedScan = false;
+    this.queuedScan = undefined;
     this.scanOnly = false;
     this.pendingScanId = undefined;
     this.scanFreqs = undefined;
@@ -265,7 +276,14 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     const params: ScanParams = {};
     if (ssids.length) params.ssids = ssids;
     if (freqs) params.freqs = freqs;
+    if (this.flushedScan) this.queuedScan = params;
+    else this.issueScan(params);
+  }
+
+  private issueScan(params: ScanParams): void {
     this.opts.driver.scan(params).catch((e) => {
+      // While a flushed scan is outstanding no other is issued, so this is that one.
+      if (this.flushedScan) return this.flushedScanDone();
       this.scanning = false;
       this.event(ev.scanFailed(-1));
       log.warning(`${this.opts.ifname}: scan failed: ${e instanceof Error ? e.message : String(e)}`);
@@ -285,7 +303,19 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     return union.size ? [...union].sort((a, b) => a - b) : undefined;
   }
 
+  /** The scan FLUSH dropped has ended in the driver: the scan asked for since, if any, goes out now. */
+  private flushedScanDone(): void {
+    this.flushedScan = false;
+    const next = this.queuedScan;
+    this.queuedScan = undefined;
+    if (next) this.issueScan(next);
+  }
+
   private onScanResults(results: ScanBss[]): void {
+    if (this.flushedScan) {
+      log.debug(`${this.opts.ifname}: Do not update BSS table based on pending post-FLUSH scan results`);
+      return this.flushedScanDone();
+    }
     this.scanning = false;
     this.bss.maxCount = this.config.bssMaxCount;
     const ssids = this.config.networks.flatMap((n) => (n.ssid ? [n.ssid] : []));
@@ -741,7 +771,42 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     if (this.currentNetworkId === net.id) {
       this.leave(Reason.DEAUTH_LEAVING);
       this.setState('DISCONNECTED');
-      this.requestScan(0);
+      if (!this.flushing) this.requestScan(0);
+    }
+  }
+
+  /**
+   * FLUSH, in wpa_supplicant_ctrl_iface_flush()'s order for the state kept
+   * here: a scan under way will not fill the BSS table; a connection in
+   * progress or in use ends in DISCONNECTED without a new scan; the ignore
+   * list goes; the networks are removed (leaving the current one, reason 3);
+   * the PMKSA cache is emptied; the failure back-off and a DISCONNECT are
+   * forgotten; every BSS not in use is dropped.
+   */
+  flush(removeNetworks: () => void): void {
+    if (this.scanning) this.flushedScan = true;
+    this.queuedScan = undefined;
+    this.scanning = false;
+    this.scanOnly = false;
+    this.pendingScanId = undefined;
+    if (this.scanTimer) clearTimeout(this.scanTimer);
+    this.scanTimer = undefined;
+    if (this.reenableTimer) clearTimeout(this.reenableTimer);
+    this.reenableTimer = undefined;
+    const wasSettingUp = stateAtLeast(this.wpaState, 'AUTHENTICATING');
+    this.bssidIgnore.length = 0;
+    this.flushing = true;
+    try {
+      removeNetworks();
+    } finally {
+      this.flushing = false;
+    }
+    this.opts.pmksa.flushAll();
+    this.failures = 0;
+    this.userDisconnected = false;
+    this.bss.flush(0, this.current?.bssid);
+    if (!this.current && !this.connecting && this.wpaState !== 'INTERFACE_DISABLED') {
+      this.setState(wasSettingUp ? 'DISCONNECTED' : 'INACTIVE');
     }
   }
 

@@ -7,7 +7,7 @@ import { renameSync, unlinkSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createDgramSocket } from '../../src/net/dgram.js';
 import { WpaCtrl, type CtrlEvent } from '../../src/client/wpa-ctrl.js';
-import { isWiredEvent } from './expected-differences.js';
+import { isIgnoredEvent } from './expected-differences.js';
 import { MonitorPair, Pair, show, type Side } from './pair.js';
 import { referenceAvailable, usePair } from './setup.js';
 
@@ -65,7 +65,7 @@ describe.skipIf(!referenceAvailable())('monitors vs wpa_supplicant 2.10', () => 
       await c.attach(2000);
       const seen: string[] = [];
       const onEv = (ev: CtrlEvent): void => {
-        if (!isWiredEvent(ev.text)) seen.push(`event:${ev.text}`);
+        if (!isIgnoredEvent(ev.text)) seen.push(`event:${ev.text}`);
       };
       c.on('event', onEv);
       const reply = await Pair.ask(c, 'ADD_NETWORK');
@@ -145,6 +145,23 @@ describe.skipIf(!referenceAvailable())('monitors vs wpa_supplicant 2.10', () => 
     ]);
     await Pair.ask(m.ref, 'LEVEL 3');
     await Pair.ask(m.dut, 'LEVEL 3');
+  });
+
+  it('FLUSH: every network removed with its event, okc off, the other global options kept', async () => {
+    const p = pair();
+    const m = await MonitorPair.open(p);
+    await p.sameAll(['ADD_NETWORK', 'ADD_NETWORK', 'SET_NETWORK 1 ssid "x"', 'SET okc 1', 'SET country SE', 'SET bss_max_count 50']);
+    await p.same('FLUSH');
+    await p.sameAll(['LIST_NETWORKS', 'GET okc', 'GET country', 'GET bss_max_count', 'PMKSA', 'ADD_NETWORK', 'FLUSHX', 'FLUSH 1']);
+    const events = await m.expectSameEvents('FLUSH');
+    expect(events).toEqual([
+      '<3>CTRL-EVENT-NETWORK-ADDED 0',
+      '<3>CTRL-EVENT-NETWORK-ADDED 1',
+      '<3>CTRL-EVENT-NETWORK-REMOVED 0',
+      '<3>CTRL-EVENT-NETWORK-REMOVED 1',
+      '<3>CTRL-EVENT-NETWORK-ADDED 0',
+    ]);
+    await p.reset();
   });
 
   it('DETACH stops events', async () => {

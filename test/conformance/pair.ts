@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import { WpaCtrl, WpaCtrlError, type CtrlEvent } from '../../src/client/wpa-ctrl.js';
 import { ctrlConf, type RunningDaemon, type TestEnv, type Veth } from '../harness/index.js';
-import { BAD_VALUE_CHANGES_NOTHING, isWiredEvent, normaliseReply, type SideContext } from './expected-differences.js';
+import { BAD_VALUE_CHANGES_NOTHING, isIgnoredEvent, normaliseReply, type SideContext } from './expected-differences.js';
 
 /** The reference always answers quickly; the daemon under test gets the same budget. */
 const REPLY_TIMEOUT_MS = 2000;
@@ -207,7 +207,7 @@ export class MonitorPair {
     pair: Pair,
   ) {
     const rec = (into: string[], ctx: SideContext) => (ev: CtrlEvent) => {
-      if (isWiredEvent(ev.text)) return;
+      if (isIgnoredEvent(ev.text)) return;
       into.push(normaliseReply(ev.raw, ctx));
     };
     ref.on('event', rec(this.seen.ref, pair.ref.ctx));

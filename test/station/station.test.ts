@@ -126,6 +126,49 @@ for (const backend of ['sim', 'ext'] as const) {
       expect(all).toContain(B);
     });
 
+    it('FLUSH while connected: leaves (reason 3), removes networks, BSSes and the ignore list, stays DISCONNECTED', async () => {
+      rig = await Rig.start({ scenario: scenario(22), networks: NET, backend });
+      const r = rig;
+      await connectWithCli(r);
+      expect((await r.cli('bssid_ignore', B)).trim()).toBe('OK');
+      let from = r.mark();
+      expect((await r.cli('flush')).trim()).toBe('OK');
+      await r.wait(/CTRL-EVENT-BSS-REMOVED 1 /, from);
+      expect(r.eventsFrom(from)).toEqual([
+        `CTRL-EVENT-DISCONNECTED bssid=${A} reason=3 locally_generated=1`,
+        'CTRL-EVENT-DSCP-POLICY clear_all',
+        'CTRL-EVENT-NETWORK-REMOVED 0',
+        `CTRL-EVENT-BSS-REMOVED 0 ${A}`,
+        `CTRL-EVENT-BSS-REMOVED 1 ${B}`,
+      ]);
+      expect(await r.cli('status')).toMatch(/^wpa_state=DISCONNECTED$/m);
+      expect(await r.cli('list_networks')).toBe('network id / ssid / bssid / flags\n');
+      expect(await r.cli('scan_results')).toBe('bssid / frequency / signal level / flags / ssid\n');
+      expect(await r.cli('bssid_ignore')).toBe('');
+      // A fresh start works: a new network connects.
+      expect((await r.cli('add_network')).trim()).toBe('0');
+      for (const [k, v] of [['ssid', `"${SSID}"`], ['psk', `"${PASS}"`]] as const) {
+        expect((await r.cli('set_network', '0', k, v)).trim()).toBe('OK');
+      }
+      from = r.mark();
+      expect((await r.cli('select_network', '0')).trim()).toBe('OK');
+      await r.wait(/CTRL-EVENT-CONNECTED - Connection to 02:00:00:00:5a:01 completed/, from);
+    });
+
+    it('FLUSH during a scan: that scan\'s results do not refill the BSS table', async () => {
+      // Scans take 300 ms, so the flush certainly comes while the first one runs.
+      rig = await Rig.start({ scenario: scenario(23).replace('scan_delay_ms = 5', 'scan_delay_ms = 300'), networks: NET, backend });
+      const r = rig;
+      const from = r.mark();
+      expect((await r.cli('scan')).trim()).toBe('OK');
+      expect((await r.cli('flush')).trim()).toBe('OK');
+      // The next scan's results come after the flushed one's (the simulator answers scans in order).
+      expect((await r.cli('scan', 'use_id=1')).trim()).toBe('1');
+      await r.wait(/CTRL-EVENT-SCAN-RESULTS id=1/, from);
+      expect(r.eventsFrom(from).filter((e) => e.startsWith('CTRL-EVENT-SCAN-RESULTS'))).toHaveLength(1);
+      expect(r.eventsFrom(from).filter((e) => e.startsWith('CTRL-EVENT-SCAN-STARTED'))).toHaveLength(2);
+    });
+
     it('wrong passphrase: 4-way handshake fails, network temporarily disabled with WRONG_KEY', async () => {
       rig = await Rig.start({ scenario: scenario(12), networks: pskNetwork(SSID, 'not the passphrase', '\tdisabled=1\n'), backend });
       const r = rig;
