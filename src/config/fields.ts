@@ -23,6 +23,11 @@ export interface AddrMask {
   mask: Buffer;
 }
 
+/** 2.10's network defaults for the fields below whose default is not 0. */
+const DEFAULT_BG_SCAN_PERIOD = -1;
+const DEFAULT_EAP_WORKAROUND = -1;
+const DEFAULT_FRAGMENT_SIZE = 1398;
+
 /** ieee80211w value meaning "use the global pmf setting" (MGMT_FRAME_PROTECTION_DEFAULT). */
 export const IEEE80211W_DEFAULT = 3;
 
@@ -36,22 +41,55 @@ export interface NetworkState {
   psk: Buffer | undefined; // raw 32-byte PSK given as 64 hex digits
   memOnlyPsk: number;
   saePassword: Buffer | undefined;
+  saePasswordId: Buffer | undefined;
   proto: number;
   keyMgmt: number;
+  bgScanPeriod: number;
   pairwise: number;
   group: number;
   groupMgmt: number;
   authAlg: number;
+  bgscan: Buffer | undefined;
   scanFreq: number[] | undefined;
   freqList: number[] | undefined;
+  /**
+   * The 802.1X fields (EAP method list, identities, credentials, TLS
+   * settings): kept, shown and saved as 2.10 does so that an enterprise
+   * network block loads and round-trips. This daemon runs no EAP method; such
+   * a network connects with a cached PMKSA (README).
+   */
+  eap: string[] | undefined;
+  identity: Buffer | undefined;
+  anonymousIdentity: Buffer | undefined;
+  password: Buffer | undefined;
+  /** password=hash:<32 hex>: `password` holds the NtPasswordHash. */
+  passwordHash: boolean;
+  caCert: Buffer | undefined;
+  clientCert: Buffer | undefined;
+  privateKey: Buffer | undefined;
+  privateKeyPasswd: Buffer | undefined;
+  altsubjectMatch: Buffer | undefined;
+  domainSuffixMatch: Buffer | undefined;
+  phase1: Buffer | undefined;
+  phase2: Buffer | undefined;
   priority: number;
+  eapWorkaround: number;
+  fragmentSize: number;
   mode: number;
   meshFwding: number;
   frequency: number;
+  proactiveKeyCaching: number;
   disabled: number;
   ieee80211w: number;
   idStr: Buffer | undefined;
+  macAddr: number;
 }
+
+/** The string fields kept as bytes (copied with the state). */
+const BUF_KEYS = [
+  'ssid', 'bssid', 'passphrase', 'psk', 'saePassword', 'saePasswordId', 'bgscan', 'identity', 'anonymousIdentity', 'password',
+  'caCert', 'clientCert', 'privateKey', 'privateKeyPasswd', 'altsubjectMatch', 'domainSuffixMatch', 'phase1', 'phase2', 'idStr',
+] as const;
 
 /** wpa_config_set_network_defaults() for the fields we model. */
 export function defaultNetworkState(): NetworkState {
@@ -65,36 +103,58 @@ export function defaultNetworkState(): NetworkState {
     psk: undefined,
     memOnlyPsk: 0,
     saePassword: undefined,
+    saePasswordId: undefined,
     proto: DEFAULT_PROTO,
     keyMgmt: DEFAULT_KEY_MGMT,
+    bgScanPeriod: DEFAULT_BG_SCAN_PERIOD,
     pairwise: DEFAULT_PAIRWISE,
     group: DEFAULT_GROUP,
     groupMgmt: 0,
     authAlg: 0,
+    bgscan: undefined,
     scanFreq: undefined,
     freqList: undefined,
+    eap: undefined,
+    identity: undefined,
+    anonymousIdentity: undefined,
+    password: undefined,
+    passwordHash: false,
+    caCert: undefined,
+    clientCert: undefined,
+    privateKey: undefined,
+    privateKeyPasswd: undefined,
+    altsubjectMatch: undefined,
+    domainSuffixMatch: undefined,
+    phase1: undefined,
+    phase2: undefined,
     priority: 0,
+    eapWorkaround: DEFAULT_EAP_WORKAROUND,
+    fragmentSize: DEFAULT_FRAGMENT_SIZE,
     mode: 0,
     meshFwding: 1,
     frequency: 0,
+    proactiveKeyCaching: -1,
     disabled: 0,
     ieee80211w: IEEE80211W_DEFAULT,
     idStr: undefined,
+    macAddr: -1,
   };
 }
 
 export type Patch = Partial<NetworkState>;
 
 export function copyState(st: NetworkState): NetworkState {
-  const buf = (b: Buffer | undefined) => (b === undefined ? undefined : Buffer.from(b));
   const list = (l: AddrMask[]) => l.map((e) => ({ addr: Buffer.from(e.addr), mask: Buffer.from(e.mask) }));
-  return {
+  const copy: NetworkState = {
     ...st,
-    ssid: buf(st.ssid), bssid: buf(st.bssid), passphrase: buf(st.passphrase), psk: buf(st.psk),
-    saePassword: buf(st.saePassword), idStr: buf(st.idStr),
     bssidIgnore: list(st.bssidIgnore), bssidAccept: list(st.bssidAccept),
-    scanFreq: st.scanFreq?.slice(), freqList: st.freqList?.slice(),
+    scanFreq: st.scanFreq?.slice(), freqList: st.freqList?.slice(), eap: st.eap?.slice(),
   };
+  for (const k of BUF_KEYS) {
+    const b = st[k];
+    copy[k] = b === undefined ? undefined : Buffer.from(b);
+  }
+  return copy;
 }
 
 export interface NetworkField {
@@ -103,8 +163,8 @@ export interface NetworkField {
   readonly secret: boolean;
   /** SAVE_CONFIG writes it (2.10's writer has no line for freq_list). */
   readonly saved: boolean;
-  /** Parse a SET_NETWORK / config-file value; undefined = invalid. */
-  parse(value: string): Patch | undefined;
+  /** Parse a SET_NETWORK / config-file value against the current state; undefined = invalid. */
+  parse(value: string, st: NetworkState): Patch | undefined;
   /** The writer's text (secrets included); undefined = nothing to show (GET fails). */
   format(st: NetworkState): string | undefined;
   /** SAVE_CONFIG leaves the field out in this state even if format() has text. */
@@ -112,7 +172,7 @@ export interface NetworkField {
 }
 
 type IntKey = { [K in keyof NetworkState]: NetworkState[K] extends number ? K : never }[keyof NetworkState];
-type BufKey = 'ssid' | 'saePassword' | 'idStr';
+type BufKey = Exclude<(typeof BUF_KEYS)[number], 'bssid' | 'passphrase' | 'psk' | 'password'>;
 
 /**
  * INT / INT_RANGE. 2.10 only checks a bound that is non-zero, so "0..1" lets
@@ -237,6 +297,57 @@ function addrListField(name: string, key: 'bssidIgnore' | 'bssidAccept'): Networ
 
 const ssidField = strField('ssid', 'ssid', { maxLen: 32, cstring: false });
 
+/**
+ * The EAP peer methods of Debian's wpa_supplicant 2.10 build, by the names
+ * eap_peer_get_type() knows (case-sensitive).
+ */
+const EAP_METHODS = new Set([
+  'MD5', 'TLS', 'WFA-UNAUTH-TLS', 'MSCHAPV2', 'PEAP', 'TTLS', 'GTC', 'OTP', 'SIM', 'LEAP', 'PSK', 'AKA', "AKA'", 'FAST',
+  'PAX', 'SAKE', 'GPSK', 'WSC', 'IKEV2', 'TNC', 'PWD', 'EKE',
+]);
+
+/**
+ * eap: method names separated by spaces or tabs, in the given order. An
+ * unknown name fails; the same methods in another order change nothing
+ * (wpa_config_parse_eap() reports "no change" then, so a reordering is not
+ * taken).
+ */
+const eapField: NetworkField = {
+  name: 'eap', secret: false, saved: true,
+  parse(value, st) {
+    const methods = value.split(/[ \t]+/).filter((m) => m !== '');
+    if (methods.some((m) => !EAP_METHODS.has(m))) return undefined;
+    const sorted = (l: readonly string[]): string => [...l].sort().join(' ');
+    if (st.eap && sorted(st.eap) === sorted(methods)) return {};
+    return { eap: methods };
+  },
+  format: (st) => st.eap?.join(' '),
+  omitOnSave: () => false,
+};
+
+/**
+ * password: a string (quoted, hex or P"...") or `hash:<32 hex digits>`, the
+ * NtPasswordHash of an MSCHAPv2 password.
+ */
+const passwordField: NetworkField = {
+  name: 'password', secret: true, saved: true,
+  parse(value) {
+    if (value === 'NULL') return { password: undefined, passwordHash: false };
+    if (value.startsWith('hash:')) {
+      const hash = hexToBytes(value.slice(5), 16);
+      if (!hash || value.length !== 5 + 32) return undefined;
+      return { password: hash, passwordHash: true };
+    }
+    const b = parseConfigString(value);
+    return b ? { password: b, passwordHash: false } : undefined;
+  },
+  format(st) {
+    if (!st.password) return undefined;
+    return st.passwordHash ? `hash:${st.password.toString('hex')}` : writeConfigString(st.password);
+  },
+  omitOnSave: () => false,
+};
+
 const pskField: NetworkField = {
   name: 'psk', secret: true, saved: true,
   parse(value) {
@@ -307,22 +418,41 @@ export const NETWORK_FIELDS: readonly NetworkField[] = [
   pskField,
   intField('mem_only_psk', 'memOnlyPsk', 0),
   strField('sae_password', 'saePassword', { secret: true, cstring: true }),
+  strField('sae_password_id', 'saePasswordId', { cstring: true }),
   tokenField('proto', 'proto', DEFAULT_PROTO, 20),
   tokenField('key_mgmt', 'keyMgmt', DEFAULT_KEY_MGMT, 100),
+  intField('bg_scan_period', 'bgScanPeriod', DEFAULT_BG_SCAN_PERIOD),
   cipherField('pairwise', 'pairwise', DEFAULT_PAIRWISE),
   cipherField('group', 'group', DEFAULT_GROUP),
   cipherField('group_mgmt', 'groupMgmt', 0),
   tokenField('auth_alg', 'authAlg', 0, 20),
+  strField('bgscan', 'bgscan', { cstring: true }),
   intArrayField('scan_freq', 'scanFreq', true),
+  eapField,
+  strField('identity', 'identity', { cstring: false }),
+  strField('anonymous_identity', 'anonymousIdentity', { cstring: false }),
+  passwordField,
+  strField('ca_cert', 'caCert', { cstring: true }),
+  strField('client_cert', 'clientCert', { cstring: true }),
+  strField('private_key', 'privateKey', { cstring: true }),
+  strField('private_key_passwd', 'privateKeyPasswd', { cstring: true, secret: true }),
+  strField('altsubject_match', 'altsubjectMatch', { cstring: true }),
+  strField('domain_suffix_match', 'domainSuffixMatch', { cstring: true }),
+  strField('phase1', 'phase1', { cstring: true }),
+  strField('phase2', 'phase2', { cstring: true }),
   intField('priority', 'priority', 0),
+  intField('eap_workaround', 'eapWorkaround', DEFAULT_EAP_WORKAROUND),
+  intField('fragment_size', 'fragmentSize', DEFAULT_FRAGMENT_SIZE),
   intField('mode', 'mode', 0, [0, 5]),
   // 2.10 quirk: the default is 1 but the writer compares with 0, so every
   // saved block carries mesh_fwding=1.
   intField('mesh_fwding', 'meshFwding', 0, [0, 1]),
   intField('frequency', 'frequency', 0, [0, 70200]),
+  intField('proactive_key_caching', 'proactiveKeyCaching', -1, [0, 1]),
   intField('disabled', 'disabled', 0, [0, 2]),
   intField('ieee80211w', 'ieee80211w', IEEE80211W_DEFAULT, [0, 2]),
   strField('id_str', 'idStr', { cstring: true }),
+  intField('mac_addr', 'macAddr', -1, [0, 2]),
   // 2.10's writer has no line for freq_list (checked against the real daemon).
   intArrayField('freq_list', 'freqList', false),
 ];

@@ -52,7 +52,7 @@ export class NetworkConfig {
   /** Like set(), telling whether the value actually changed (the ctrl layer flushes PMKSA only then). */
   update(name: string, value: string): SetResult {
     const field = networkField(name);
-    const patch: Patch | undefined = field?.parse(value);
+    const patch: Patch | undefined = field?.parse(value, this.#st);
     if (!patch) return 'FAIL';
     const keys = Object.keys(patch) as (keyof NetworkState)[];
     if (keys.every((k) => sameValue(this.#st[k], patch[k]))) return 'UNCHANGED';

@@ -21,7 +21,7 @@ const available = referenceAvailable();
  * integers are clamped to the bound, a bad bssid overwrites leading bytes).
  * Ours changes nothing; that is the only difference allowed after a FAIL.
  */
-const PARTIAL_ON_FAIL = new Set(['key_mgmt', 'proto', 'auth_alg', 'bssid', 'scan_ssid', 'mode', 'frequency', 'disabled', 'ieee80211w', 'mesh_fwding']);
+const PARTIAL_ON_FAIL = new Set(['key_mgmt', 'eap', 'proactive_key_caching', 'mac_addr', 'proto', 'auth_alg', 'bssid', 'scan_ssid', 'mode', 'frequency', 'disabled', 'ieee80211w', 'mesh_fwding']);
 
 const HEX64 = '0123456789abcdef'.repeat(4);
 const macs = (n: number, mask = '') => Array.from({ length: n }, (_, i) => `02:00:00:00:${((i >> 8) & 0xff).toString(16).padStart(2, '0')}:${(i & 0xff).toString(16).padStart(2, '0')}${mask}`).join(' ');
@@ -76,9 +76,25 @@ const CASES: Case[] = [
     // 4095 and 4096 bytes of GET_NETWORK text: the second no longer fits the reply buffer.
     [...Array<string>(818).fill('1000'), '10000'].join(' '), [...Array<string>(817).fill('1000'), '10000', '10000'].join(' ')]
     .flatMap((v): Case[] => [['freq_list', v, '2462'], ['scan_freq', v, '2437']]),
+  // 802.1X fields: kept, shown and saved (no EAP method runs here)
+  ...['PEAP', 'peap', 'PEAP TTLS', 'TTLS PEAP', 'PEAP PEAP', 'MD5 MSCHAPV2 OTP GTC TLS PEAP TTLS SIM AKA', "AKA' FAST LEAP PSK PAX SAKE GPSK PWD EKE IKEV2 TNC WSC",
+    'WFA-UNAUTH-TLS', 'UNAUTH-TLS', 'TEAP', 'NONE', '', 'PEAP junk', '  PEAP   TTLS ', 'PEAP\tTTLS', '"PEAP"']
+    .flatMap((v): Case[] => [['eap', v], ['eap', v, 'PEAP TTLS']]),
+  ...['identity', 'anonymous_identity', 'password', 'ca_cert', 'client_cert', 'private_key', 'private_key_passwd', 'altsubject_match',
+    'domain_suffix_match', 'phase1', 'phase2', 'bgscan', 'sae_password_id'].flatMap((f) =>
+    ['"abc"', 'P"a\\x00b"', '616263', '6100', 'NULL', '""', '"a"b"', 'abc', `"${'x'.repeat(300)}"`, 'P"a\\nb"'].map((v): Case => [f, v, '"prev"'])),
+  ...['hash:00112233445566778899aabbccddeeff', 'hash:00112233445566778899AABBCCDDEEFF', 'hash:0011', 'hash:zz112233445566778899aabbccddeeff',
+    'hash:', 'hash:00112233445566778899aabbccddeeff00'].map((v): Case => ['password', v, '"prev"']),
+  ...['bg_scan_period', 'eap_workaround', 'fragment_size', 'proactive_key_caching', 'mac_addr'].flatMap((f) =>
+    ['-2', '-1', '0', '1', '2', '3', '86401', '0x10', 'junk', ''].map((v): Case => [f, v])),
   // unknown and case-sensitive names
   ['SSID', '"x"'], ['nonexistent', '1'], ['', '1'],
 ];
+
+/** The 802.1X and other fields added together; GET-compared wherever the modelled fields are. */
+const EXTRA_FIELDS = ['eap', 'identity', 'anonymous_identity', 'password', 'ca_cert', 'client_cert', 'private_key', 'private_key_passwd',
+  'altsubject_match', 'domain_suffix_match', 'phase1', 'phase2', 'bgscan', 'sae_password_id', 'bg_scan_period', 'eap_workaround',
+  'fragment_size', 'proactive_key_caching', 'mac_addr'];
 
 describe.skipIf(!available && !CI)('config vs real wpa_supplicant 2.10', () => {
   let ref: ReferenceSupplicant | undefined;
@@ -141,7 +157,7 @@ describe.skipIf(!available && !CI)('config vs real wpa_supplicant 2.10', () => {
     ours.setDisabled(1);
     for (const f of ['ssid', 'psk', 'sae_password', 'key_mgmt', 'proto', 'pairwise', 'group', 'group_mgmt', 'ieee80211w', 'bssid',
       'bssid_ignore', 'bssid_accept', 'priority', 'scan_ssid', 'disabled', 'id_str', 'freq_list', 'scan_freq', 'frequency', 'mode',
-      'auth_alg', 'mesh_fwding', 'mem_only_psk']) {
+      'auth_alg', 'mesh_fwding', 'mem_only_psk', ...EXTRA_FIELDS]) {
       expect(ours.get(f) ?? 'FAIL\n', f).toBe(await r.request(`GET_NETWORK ${id} ${f}`));
     }
     expect(await r.request(`REMOVE_NETWORK ${id}`)).toBe('OK\n');
@@ -223,6 +239,17 @@ describe.skipIf(!available && !CI)('config vs real wpa_supplicant 2.10', () => {
       'ADD_NETWORK', 'SET_NETWORK 10 ssid "quote"inside"', 'SET_NETWORK 10 key_mgmt FT-PSK', 'SET_NETWORK 10 psk "pass"phrase"',
       'SET_NETWORK 10 psk "short"', 'SET_NETWORK 10 ssid "'.padEnd(40, 'x') + '"', 'SET_NETWORK 10 group_mgmt BIP-CMAC-256 BIP-GMAC-256 BIP-GMAC-128 AES-128-CMAC',
       'ADD_NETWORK', 'SET_NETWORK 11 ssid ""', 'SET_NETWORK 11 key_mgmt OWE', 'SET_NETWORK 11 priority -7',
+      'ADD_NETWORK', 'SET_NETWORK 12 ssid "enterprise"', 'SET_NETWORK 12 key_mgmt WPA-EAP', 'SET_NETWORK 12 eap PEAP TTLS',
+      'SET_NETWORK 12 identity "user"', 'SET_NETWORK 12 anonymous_identity "anon"', 'SET_NETWORK 12 password "pw"',
+      'SET_NETWORK 12 ca_cert "/etc/ca.pem"', 'SET_NETWORK 12 client_cert "/c.pem"', 'SET_NETWORK 12 private_key "/k.pem"',
+      'SET_NETWORK 12 private_key_passwd "kp"', 'SET_NETWORK 12 altsubject_match "DNS:x"', 'SET_NETWORK 12 domain_suffix_match "example.com"',
+      'SET_NETWORK 12 phase1 "peapver=0"', 'SET_NETWORK 12 phase2 "auth=MSCHAPV2"', 'SET_NETWORK 12 bgscan "simple:30:-45:300"',
+      'SET_NETWORK 12 bg_scan_period 10', 'SET_NETWORK 12 sae_password_id "pid"', 'SET_NETWORK 12 eap_workaround 0',
+      'SET_NETWORK 12 fragment_size 1000', 'SET_NETWORK 12 proactive_key_caching 1', 'SET_NETWORK 12 mac_addr 1', 'SET_NETWORK 12 scan_freq 2412',
+      'ADD_NETWORK', 'SET_NETWORK 13 ssid "enterprise 2"', 'SET_NETWORK 13 key_mgmt IEEE8021X', 'SET_NETWORK 13 eap TLS',
+      'SET_NETWORK 13 password hash:00112233445566778899aabbccddeeff', 'SET_NETWORK 13 identity P"a\\x00b"', 'SET_NETWORK 13 mac_addr 0',
+      'SET_NETWORK 13 proactive_key_caching 0', 'SET_NETWORK 13 fragment_size 1398', 'SET_NETWORK 13 eap_workaround -1',
+      'SET_NETWORK 13 phase2 P"tab\\there"', 'SET_NETWORK 13 bg_scan_period -1',
     ];
     for (const cmd of script) {
       const refReply = await r.request(cmd);
@@ -248,7 +275,7 @@ describe.skipIf(!available && !CI)('config vs real wpa_supplicant 2.10', () => {
     expect(await r.request('RECONFIGURE')).toBe('OK\n');
     for (const net of reread.networks) {
       for (const f of ['ssid', 'psk', 'key_mgmt', 'group', 'group_mgmt', 'pairwise', 'disabled', 'mem_only_psk', 'mesh_fwding', 'id_str',
-        'ieee80211w', 'bssid_ignore', 'freq_list', 'scan_freq', 'priority']) {
+        'ieee80211w', 'bssid_ignore', 'freq_list', 'scan_freq', 'priority', ...EXTRA_FIELDS]) {
         expect(net.get(f) ?? 'FAIL\n', `${net.id} ${f}`).toBe(await r.request(`GET_NETWORK ${net.id} ${f}`));
       }
     }

@@ -16,7 +16,9 @@ const available = referenceAvailable();
 
 const FIELDS = ['ssid', 'psk', 'sae_password', 'key_mgmt', 'proto', 'pairwise', 'group', 'group_mgmt', 'ieee80211w', 'bssid',
   'bssid_ignore', 'bssid_accept', 'priority', 'scan_ssid', 'disabled', 'id_str', 'freq_list', 'scan_freq', 'frequency', 'mode',
-  'auth_alg', 'mesh_fwding', 'mem_only_psk'];
+  'auth_alg', 'mesh_fwding', 'mem_only_psk', 'eap', 'identity', 'anonymous_identity', 'password', 'ca_cert', 'client_cert', 'private_key',
+  'private_key_passwd', 'altsubject_match', 'domain_suffix_match', 'phase1', 'phase2', 'bgscan', 'sae_password_id', 'bg_scan_period',
+  'eap_workaround', 'fragment_size', 'proactive_key_caching', 'mac_addr'];
 const GLOBALS = ['eapol_version', 'ap_scan', 'driver_param', 'device_name', 'country', 'bss_max_count', 'pmf', 'okc', 'key_mgmt_offload',
   'dot11RSNAConfigPMKLifetime', 'filter_rssi'];
 
@@ -33,6 +35,14 @@ const GOOD: Record<string, string> = {
     '\tbssid_ignore=02:00:00:00:00:02/ff:ff:ff:00:00:00 02:00:00:00:00:03', '\tbssid_accept=02:00:00:00:00:04', '\tpriority=0x20',
     '\tscan_ssid=1', '\tdisabled=1', '\tid_str=6869', '\tfreq_list=2412 2437', '\tscan_freq=2462 2412', '\tfrequency=2462', '\tmode=0', '\tauth_alg=OPEN SHARED',
     '\tmesh_fwding=0', '}',
+  ].join('\n'),
+  'an enterprise (802.1X) network block': [
+    'network={', '\tssid="corp"', '\tkey_mgmt=WPA-EAP', '\teap=PEAP TTLS', '\tidentity="user@example.com"', '\tanonymous_identity="anon"',
+    '\tpassword="secret # pass"', '\tca_cert="/etc/ssl/ca.pem"', '\tphase1="peapver=0"', '\tphase2="auth=MSCHAPV2"',
+    '\tdomain_suffix_match="example.com"', '\tbgscan="simple:30:-65:300"', '\tproactive_key_caching=1', '\tmac_addr=1', '\tdisabled=1', '}',
+    'network={', '\tssid="corp tls"', '\tkey_mgmt=IEEE8021X', '\teap=TLS', '\tclient_cert="/c.pem"', '\tprivate_key="/k.pem"',
+    '\tprivate_key_passwd="kp"', '\tpassword=hash:00112233445566778899aabbccddeeff', '\tfragment_size=1000', '\teap_workaround=0',
+    '\tbg_scan_period=30', '\tsae_password_id="x"', '\taltsubject_match="DNS:a"', '\tdisabled=1', '}',
   ].join('\n'),
   'group CCMP dropped when pairwise cannot carry it': ['network={', 'ssid="t"', 'key_mgmt=NONE', 'pairwise=TKIP', 'group=CCMP TKIP', 'disabled=1', '}'].join('\n'),
   // 1999 characters plus the newline just fit the 2000-byte buffer of a network block.
@@ -52,6 +62,7 @@ const BAD: Record<string, string> = {
   'invalid quotation': 'network={\nssid="x\n}',
   'bad network value': 'network={\nssid="x"\npsk="short"\n}',
   'unknown network field': 'network={\nssid="x"\nno_field=1\n}',
+  'unknown EAP method': 'network={\nssid="x"\nkey_mgmt=WPA-EAP\neap=PEAP NOPE\n}',
   'unterminated block': 'network={\nssid="x"\nkey_mgmt=NONE\n',
   'mesh network with PSK': 'network={\nssid="x"\nmode=5\nkey_mgmt=WPA-PSK\npsk="12345678"\n}',
   'out of range integer': 'network={\nssid="x"\nscan_ssid=2\n}',
