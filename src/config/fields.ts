@@ -169,6 +169,12 @@ export interface NetworkField {
   format(st: NetworkState): string | undefined;
   /** SAVE_CONFIG leaves the field out in this state even if format() has text. */
   omitOnSave(st: NetworkState): boolean;
+  /**
+   * 2.10's parser never reports "no change" for it (the address lists, the
+   * frequency lists and password), so setting its current value again still
+   * counts as a change: the network's PMKSA entries go.
+   */
+  readonly alwaysChanges?: boolean;
 }
 
 type IntKey = { [K in keyof NetworkState]: NetworkState[K] extends number ? K : never }[keyof NetworkState];
@@ -292,6 +298,7 @@ function addrListField(name: string, key: 'bssidIgnore' | 'bssidAccept'): Networ
     },
     format: (st) => (st[key].length === 0 ? undefined : st[key].map(formatAddrMask).join(' ')),
     omitOnSave: () => false,
+    alwaysChanges: true,
   };
 }
 
@@ -346,6 +353,7 @@ const passwordField: NetworkField = {
     return st.passwordHash ? `hash:${st.password.toString('hex')}` : writeConfigString(st.password);
   },
   omitOnSave: () => false,
+  alwaysChanges: true,
 };
 
 const pskField: NetworkField = {
@@ -402,6 +410,7 @@ function intArrayField(name: string, key: 'scanFreq' | 'freqList', saved: boolea
       return list.map((f) => String(f >>> 0)).join(' ').slice(0, 10 * list.length);
     },
     omitOnSave: () => !saved,
+    alwaysChanges: true,
   };
 }
 

@@ -55,7 +55,7 @@ export class NetworkConfig {
     const patch: Patch | undefined = field?.parse(value, this.#st);
     if (!patch) return 'FAIL';
     const keys = Object.keys(patch) as (keyof NetworkState)[];
-    if (keys.every((k) => sameValue(this.#st[k], patch[k]))) return 'UNCHANGED';
+    if (!field!.alwaysChanges && keys.every((k) => sameValue(this.#st[k], patch[k]))) return 'UNCHANGED';
     this.#st = { ...this.#st, ...patch };
     return 'CHANGED';
   }

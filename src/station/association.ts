@@ -71,9 +71,13 @@ function keyMgmtTxt(akm: string): string {
   }
 }
 
-/** Fields whose change invalidates the network's PMKSA entries (wpa_supplicant's wpa_config_update_psk / pmksa_cache_clear_current). */
-const SECURITY_FIELDS = new Set(['ssid', 'psk', 'sae_password', 'key_mgmt', 'proto', 'pairwise', 'group', 'group_mgmt', 'ieee80211w', 'auth_alg']);
+/**
+ * A change of any network field but these drops the network's PMKSA entries,
+ * as wpa_supplicant_ctrl_iface_update_network() flushes them (checked against
+ * 2.10: id_str, scan_freq, mac_addr and the like do, bssid and priority do not).
+ */
+const PMKSA_KEEPING_FIELDS = new Set(['bssid', 'priority']);
 
 export function invalidatesPmksa(field: string): boolean {
-  return SECURITY_FIELDS.has(field);
+  return !PMKSA_KEEPING_FIELDS.has(field);
 }

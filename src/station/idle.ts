@@ -11,6 +11,7 @@ import type { SupplicantConfig } from '../config/config.js';
 import type { PmksaCache } from '../rsn/pmksa.js';
 import type { MibState, NetworkRef, StationControl, StationEvents } from './api.js';
 import { MsgLevel } from '../log.js';
+import { invalidatesPmksa } from './association.js';
 import { ev } from './events.js';
 import type { WpaState } from './state.js';
 
@@ -21,7 +22,7 @@ export class IdleStation extends EventEmitter<StationEvents> implements StationC
   constructor(
     ifname: string,
     private readonly config: () => SupplicantConfig,
-    /** Filled only by PMKSA_ADD here (no association); FLUSH empties it. */
+    /** Filled only by PMKSA_ADD here (no association); network changes and FLUSH empty it. */
     private readonly pmksa: PmksaCache,
   ) {
     super();
@@ -44,10 +45,14 @@ export class IdleStation extends EventEmitter<StationEvents> implements StationC
     return false;
   }
 
-  // Nothing to connect to or disconnect from: the configuration change is all there is.
+  // Nothing to connect to or disconnect from: the configuration change and the PMKSA entries are all there is.
   networkAdded(_net: NetworkRef): void {}
-  networkRemoved(_net: NetworkRef): void {}
-  networkChanged(_net: NetworkRef, _field: string): void {}
+  networkRemoved(net: NetworkRef): void {
+    this.pmksa.removeNetwork(net.id);
+  }
+  networkChanged(net: NetworkRef, field: string): void {
+    if (invalidatesPmksa(field)) this.pmksa.removeNetwork(net.id);
+  }
   enableNetwork(_net: NetworkRef | undefined): void {}
   disableNetwork(_net: NetworkRef | undefined): void {}
   selectNetwork(_net: NetworkRef | undefined): void {}
