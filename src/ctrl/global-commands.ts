@@ -101,6 +101,16 @@ async function saveAll(g: GlobalControl): Promise<string> {
   return failed || saved === 0 ? FAIL : OK;
 }
 
+/**
+ * SUSPEND and RESUME, served on the global socket and on every interface's as
+ * in 2.10: wpas_notify_suspend/resume only reach P2P and the driver's WoWLAN
+ * hooks, which this daemon does not have.
+ */
+export const powerCommands: CommandSpec<unknown>[] = [
+  { name: 'SUSPEND', form: 'exact', handler: () => OK },
+  { name: 'RESUME', form: 'exact', handler: () => OK },
+];
+
 export const globalCommands: CommandSpec<GlobalControl>[] = [
   { name: 'PING', form: 'exact', handler: () => PONG },
   {
@@ -122,9 +132,6 @@ export const globalCommands: CommandSpec<GlobalControl>[] = [
       return OK;
     },
   },
-  // wpas_notify_suspend/resume only reach P2P and the driver's WoWLAN hooks.
-  { name: 'SUSPEND', form: 'exact', handler: () => OK },
-  { name: 'RESUME', form: 'exact', handler: () => OK },
   { name: 'SET', form: 'space', handler: set },
   { name: 'DUP_NETWORK', form: 'space', handler: globalDup },
   { name: 'SAVE_CONFIG', form: 'exact', handler: saveAll },
@@ -134,7 +141,7 @@ export const globalCommands: CommandSpec<GlobalControl>[] = [
 
 /** The global socket's request handler: IFNAME= routing first, then the global table. */
 export function globalRequestHandler(g: GlobalControl): (cmd: string) => CommandReply {
-  const table = new CommandTable().register(globalCommands, g);
+  const table = new CommandTable().register(globalCommands, g).register(powerCommands, undefined);
   return (cmd) => {
     if (cmd.startsWith('IFNAME=')) {
       const sp = cmd.indexOf(' ', 7);

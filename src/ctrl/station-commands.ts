@@ -163,7 +163,7 @@ export const stationCommands: CommandSpec<StationCommandContext>[] = [
   { name: 'SCAN_RESULTS', form: 'exact', handler: (c) => formatScanResults(c.station.bss) },
   { name: 'ABORT_SCAN', form: 'exact', handler: (c) => (c.station.abortScan() ? OK : FAIL) },
   { name: 'BSS', form: 'space', handler: (c, a) => formatBss(c.station.bss, a, { currentBssid: c.station.currentAssociation?.bssid }) },
-  { name: 'BSS_FLUSH', form: 'exact', handler: (c) => (c.station.bss.flush(0, c.station.currentAssociation?.bssid), OK) },
+  // Only "BSS_FLUSH <age>": a bare BSS_FLUSH is UNKNOWN COMMAND in 2.10 (wpa_cli sends "BSS_FLUSH 0").
   {
     name: 'BSS_FLUSH',
     form: 'space',

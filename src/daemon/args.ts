@@ -180,6 +180,11 @@ options:
   -v = show version
   --settings FILE = daemon settings (INI): [driver] [offload] [log]
 
+drivers:
+  sim = the embedded simulator (-p scenario=FILE[,seed=N])
+  ext = a driver process speaking the driver protocol (-p socket=PATH)
+  none = a radio with nothing in range (the default without -D)
+
 example:
   wpa-offloadd -i wlan0 -c /etc/wpa_supplicant/wpa_supplicant.conf --settings /etc/wpa-offloadd.ini
 `;

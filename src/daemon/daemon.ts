@@ -82,10 +82,10 @@ export class Daemon implements GlobalControl, InterfaceHost {
     // wpa_supplicant 2.10 refuses a second add of a name without a word to the monitors.
     if (this.find(req.ifname)) return false;
     try {
-      // Without a driver backend the interface is control-only (wpa_supplicant's
-      // wired driver, in effect), and like that driver it needs a netdev to
-      // exist. -i at start does not check, so the control plane runs in CI
-      // and containers with no network device at all.
+      // Without a driver backend the interface gets the `none` driver (a
+      // radio with nothing in range) and, like wpa_supplicant's wired driver,
+      // needs a netdev to exist. -i at start does not check, so the control
+      // plane runs in CI and containers with no network device at all.
       const params = this.withDefaultDriver({
         ifname: req.ifname,
         confname: req.confname,

@@ -8,14 +8,14 @@ import { saveConfigFile } from '../config/write.js';
 import { CommandTable, UNKNOWN_COMMAND, type CommandReply } from '../ctrl/command-table.js';
 import { parseCtrlInterface, prepareCtrlDir, removeCtrlDirIfEmpty, setSocketMode, socketPathFor } from '../ctrl/ctrl-dir.js';
 import { commandDebugLevel, commandDebugText, interfaceCommands, type DaemonControl, type InterfaceControl } from '../ctrl/interface-commands.js';
-import type { RoutedInterface } from '../ctrl/global-commands.js';
+import { powerCommands, type RoutedInterface } from '../ctrl/global-commands.js';
 import { CtrlSocket } from '../ctrl/transport.js';
 import { debug, error as logError, info, log, logWanted, MsgLevel } from '../log.js';
 import type { OffloadPolicy } from '../offload/policy.js';
 import type { StationControl } from '../station/api.js';
 import { ev } from '../station/events.js';
-import { IdleStation } from '../station/idle.js';
 import { Station } from '../station/station.js';
+import type { DriverBackend } from '../driver/backend.js';
 import { createDriver, parseDriverParams, UnknownDriverError } from '../driver/index.js';
 import { PmksaCache } from '../rsn/pmksa.js';
 import { PmksaSync } from '../offload/pmksa-sync.js';
@@ -81,7 +81,7 @@ export interface StationSetup {
   offloadPolicy: OffloadPolicy;
 }
 
-/** What createStation() builds: the station and, with a driver, its command modules. */
+/** What createStation() builds: the station and its command modules. */
 interface StationParts {
   station: StationControl;
   register(table: CommandTable): void;
@@ -91,28 +91,19 @@ interface StationParts {
 }
 
 /**
- * THE place where an interface's station is built: no driver gives the
- * IdleStation (configuration and control only); a driver gives the real
- * station over that backend, with its PMKSA cache kept in sync with the
- * firmware and the station and offload commands registered.
+ * THE place where an interface's station is built: the station over the `-D`
+ * backend (no `-D`: `none`, a radio with nothing in range), with its
+ * PMKSA cache kept in sync with the firmware and the station and offload
+ * commands registered.
  */
 function createStation(setup: StationSetup): StationParts {
   const pmksaContext = (cache: PmksaCache) => ({ cache, config: setup.config, pmksaTesting: setup.offloadPolicy.pmksaTesting });
-  if (setup.driver === undefined || setup.driver === '') {
-    // No driver, no association: the cache stays empty unless PMKSA_ADD fills it.
-    const cache = new PmksaCache();
-    return {
-      station: new IdleStation(setup.ifname, setup.config, cache),
-      register: (table) => table.register(pmksaCommands, pmksaContext(cache)),
-      start: async () => undefined,
-      close: async () => undefined,
-    };
-  }
-  let driver;
+  const name = setup.driver || 'none';
+  let driver: DriverBackend;
   try {
-    driver = createDriver(setup.driver, parseDriverParams(setup.driverParam ?? ''), { ifname: setup.ifname });
+    driver = createDriver(name, parseDriverParams(setup.driverParam ?? ''), { ifname: setup.ifname });
   } catch (e) {
-    if (e instanceof UnknownDriverError) throw new UnsupportedDriverError(setup.driver);
+    if (e instanceof UnknownDriverError) throw new UnsupportedDriverError(name);
     throw new InterfaceInitError((e as Error).message, 'driver');
   }
   const policy = setup.offloadPolicy;
@@ -160,7 +151,7 @@ export class WpaInterface implements InterfaceControl, RoutedInterface {
     // Station events are wpa_msg()s of this interface.
     this.station.on('ctrlEvent', (level, text) => this.event(level, text));
     // Station and offload command modules register here too (see command-table.ts).
-    this.table = new CommandTable().register(interfaceCommands, this as InterfaceControl);
+    this.table = new CommandTable().register(interfaceCommands, this as InterfaceControl).register(powerCommands, undefined);
     this.parts.register(this.table);
   }
 

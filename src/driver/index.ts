@@ -1,15 +1,17 @@
 /**
  * Driver selection, as wpa_supplicant's `-D <name> -p <driver_param>`:
- * `sim` (the in-process simulator, `scenario=PATH`) and `ext` (a driver in
- * another process, `socket=PATH`).
+ * `sim` (the in-process simulator, `scenario=PATH`), `ext` (a driver in
+ * another process, `socket=PATH`) and `none` (a radio with nothing in range,
+ * also what an interface without `-D` gets).
  */
 import type { DriverBackend } from './backend.js';
 import { ExtDriver } from './ext.js';
+import { NoneDriver } from './none.js';
 import { loadScenario } from './sim/scenario.js';
 import { SimDriver } from './sim/sim-driver.js';
 import type { Clock } from './sim/clock.js';
 
-export const DRIVER_NAMES = ['sim', 'ext'] as const;
+export const DRIVER_NAMES = ['sim', 'ext', 'none'] as const;
 
 /** `-D` named a driver we do not have. */
 export class UnknownDriverError extends Error {
@@ -63,6 +65,8 @@ export function createDriver(name: string, params: Record<string, string>, opts:
       if (!socket) throw new DriverParamError('driver ext needs socket=PATH');
       return new ExtDriver({ socket, ifname: opts.ifname });
     }
+    case 'none':
+      return new NoneDriver(opts.ifname ?? '');
     default:
       throw new UnknownDriverError(name);
   }

@@ -259,6 +259,18 @@ describe.skipIf(!referenceAvailable())('per-interface commands vs wpa_supplicant
     await pair().sameAll(['PMKSA', 'PMKSA_FLUSH', 'PMKSA']);
   });
 
+  it('station commands with nothing in range (no -D: the none driver)', async () => {
+    await networks(1);
+    await pair().sameAll([
+      'SCAN_RESULTS', 'BSS 0', 'BSS FIRST', 'BSS LAST', 'BSS 00:11:22:33:44:55', 'BSS RANGE=ALL', 'BSS_FLUSH', 'BSS_FLUSH 10',
+      'BSSID_IGNORE', 'BSSID_IGNORE 02:00:00:00:00:01', 'BSSID_IGNORE 02:00:00:00:00:02', 'BSSID_IGNORE', 'BLACKLIST',
+      'BSSID_IGNORE bogus', 'BSSID_IGNORE clear', 'BSSID_IGNORE', 'BSS_EXPIRE_AGE 100', 'BSS_EXPIRE_AGE 5', 'BSS_EXPIRE_COUNT 2',
+      'BSS_EXPIRE_COUNT 0', 'SCAN_INTERVAL 3', 'SCAN_INTERVAL 0', 'SCAN_INTERVAL -1', 'STA_AUTOCONNECT 0', 'STA_AUTOCONNECT 1',
+      'REATTACH', 'ROAM 00:11:22:33:44:55', 'ROAM junk', 'BSSID 0 00:11:22:33:44:55', 'GET_NETWORK 0 bssid', 'BSSID 0 00:00:00:00:00:00',
+      'GET_NETWORK 0 bssid', 'BSSID 9 00:11:22:33:44:55', 'ABORT_SCAN', 'SUSPEND', 'RESUME', 'PMKSA',
+    ]);
+  });
+
   it('RECONFIGURE with the unchanged file', async () => {
     await networks(1);
     await pair().sameAll(['RECONFIGURE', 'LIST_NETWORKS']);
