@@ -204,6 +204,11 @@ export const stationCommands: CommandSpec<StationCommandContext>[] = [
     },
   },
   { name: 'DRIVER_FLAGS', form: 'exact', handler: (c) => driverFlags(c) },
+  // WPA_DRIVER_FLAGS2_*: none describes what the driver protocol offers
+  // (control port, beacon protection, AP SME, ...), so the word is 0.
+  { name: 'DRIVER_FLAGS2', form: 'exact', handler: () => '0000000000000000:\n' },
+  // The driver protocol has no packet counters: wpa_drv_pktcnt_poll() fails, as on wpa_supplicant's wired driver.
+  { name: 'PKTCNT_POLL', form: 'prefix', handler: () => FAIL },
 ];
 
 /**

@@ -268,6 +268,7 @@ describe.skipIf(!referenceAvailable())('per-interface commands vs wpa_supplicant
       'BSS_EXPIRE_COUNT 0', 'SCAN_INTERVAL 3', 'SCAN_INTERVAL 0', 'SCAN_INTERVAL -1', 'STA_AUTOCONNECT 0', 'STA_AUTOCONNECT 1',
       'REATTACH', 'ROAM 00:11:22:33:44:55', 'ROAM junk', 'BSSID 0 00:11:22:33:44:55', 'GET_NETWORK 0 bssid', 'BSSID 0 00:00:00:00:00:00',
       'GET_NETWORK 0 bssid', 'BSSID 9 00:11:22:33:44:55', 'ABORT_SCAN', 'SUSPEND', 'RESUME', 'PMKSA',
+      'DRIVER_FLAGS2', 'DRIVER_FLAGS2X', 'PKTCNT_POLL', 'PKTCNT_POLLX',
     ]);
   });
 
