@@ -85,11 +85,7 @@ export interface NetworkState {
   macAddr: number;
 }
 
-/** The string fields kept as bytes (copied with the state). */
-const BUF_KEYS = [
-  'ssid', 'bssid', 'passphrase', 'psk', 'saePassword', 'saePasswordId', 'bgscan', 'identity', 'anonymousIdentity', 'password',
-  'caCert', 'clientCert', 'privateKey', 'privateKeyPasswd', 'altsubjectMatch', 'domainSuffixMatch', 'phase1', 'phase2', 'idStr',
-] as const;
+
 
 /** wpa_config_set_network_defaults() for the fields we model. */
 export function defaultNetworkState(): NetworkState {
@@ -143,19 +139,6 @@ export function defaultNetworkState(): NetworkState {
 
 export type Patch = Partial<NetworkState>;
 
-export function copyState(st: NetworkState): NetworkState {
-  const list = (l: AddrMask[]) => l.map((e) => ({ addr: Buffer.from(e.addr), mask: Buffer.from(e.mask) }));
-  const copy: NetworkState = {
-    ...st,
-    bssidIgnore: list(st.bssidIgnore), bssidAccept: list(st.bssidAccept),
-    scanFreq: st.scanFreq?.slice(), freqList: st.freqList?.slice(), eap: st.eap?.slice(),
-  };
-  for (const k of BUF_KEYS) {
-    const b = st[k];
-    copy[k] = b === undefined ? undefined : Buffer.from(b);
-  }
-  return copy;
-}
 
 export interface NetworkField {
   readonly name: string;
@@ -170,15 +153,20 @@ export interface NetworkField {
   /** SAVE_CONFIG leaves the field out in this state even if format() has text. */
   omitOnSave(st: NetworkState): boolean;
   /**
-   * 2.10's parser never reports "no change" for it (the address lists, the
-   * frequency lists and password), so setting its current value again still
-   * counts as a change: the network's PMKSA entries go.
+   * 2.10's parser does not report "no change" for it (the address lists, the
+   * frequency lists, and password unless unset twice), so setting its current
+   * value again still counts as a change: the network's PMKSA entries go.
    */
   readonly alwaysChanges?: boolean;
+  /** Changing it keeps the network's PMKSA entries (see invalidatesPmksa()). */
+  readonly keepsPmksa?: boolean;
 }
 
 type IntKey = { [K in keyof NetworkState]: NetworkState[K] extends number ? K : never }[keyof NetworkState];
-type BufKey = Exclude<(typeof BUF_KEYS)[number], 'bssid' | 'passphrase' | 'psk' | 'password'>;
+/** The string fields strField() serves. */
+type BufKey = {
+  [K in keyof NetworkState]: NetworkState[K] extends Buffer | undefined ? (K extends 'bssid' | 'passphrase' | 'psk' | 'password' ? never : K) : never;
+}[keyof NetworkState];
 
 /**
  * INT / INT_RANGE. 2.10 only checks a bound that is non-zero, so "0..1" lets
@@ -315,20 +303,21 @@ const EAP_METHODS = new Set([
 
 /**
  * eap: method names separated by spaces or tabs, in the given order. An
- * unknown name fails; the same methods in another order change nothing
- * (wpa_config_parse_eap() reports "no change" then, so a reordering is not
- * taken).
+ * unknown name fails; a list as long as the current one that holds every
+ * current method changes nothing (wpa_config_parse_eap() reports "no
+ * change" then, so a reordering is not taken).
  */
 const eapField: NetworkField = {
   name: 'eap', secret: false, saved: true,
   parse(value, st) {
     const methods = value.split(/[ \t]+/).filter((m) => m !== '');
     if (methods.some((m) => !EAP_METHODS.has(m))) return undefined;
-    const sorted = (l: readonly string[]): string => [...l].sort().join(' ');
-    if (st.eap && sorted(st.eap) === sorted(methods)) return {};
+    const old = st.eap;
+    if (old && old.length === methods.length && old.every((m) => methods.includes(m))) return {};
     return { eap: methods };
   },
-  format: (st) => st.eap?.join(' '),
+  // The writer's 100-byte buffer: os_snprintf() leaves a cut name in it, so the text ends at 99 bytes.
+  format: (st) => st.eap?.join(' ').slice(0, 99),
   omitOnSave: () => false,
 };
 
@@ -338,8 +327,9 @@ const eapField: NetworkField = {
  */
 const passwordField: NetworkField = {
   name: 'password', secret: true, saved: true,
-  parse(value) {
-    if (value === 'NULL') return { password: undefined, passwordHash: false };
+  parse(value, st) {
+    // Unsetting an unset password is "no change" (2.10 keeps PMKSA entries then).
+    if (value === 'NULL') return st.password ? { password: undefined, passwordHash: false } : {};
     if (value.startsWith('hash:')) {
       const hash = hexToBytes(value.slice(5), 16);
       if (!hash || value.length !== 5 + 32) return undefined;
@@ -390,6 +380,7 @@ const bssidField: NetworkField = {
   },
   format: (st) => (st.bssid ? macToString(st.bssid) : undefined),
   omitOnSave: () => false,
+  keepsPmksa: true,
 };
 
 /**
@@ -435,7 +426,7 @@ export const NETWORK_FIELDS: readonly NetworkField[] = [
   cipherField('group', 'group', DEFAULT_GROUP),
   cipherField('group_mgmt', 'groupMgmt', 0),
   tokenField('auth_alg', 'authAlg', 0, 20),
-  strField('bgscan', 'bgscan', { cstring: true }),
+  { ...strField('bgscan', 'bgscan', { cstring: true }), keepsPmksa: true },
   intArrayField('scan_freq', 'scanFreq', true),
   eapField,
   strField('identity', 'identity', { cstring: false }),
@@ -449,7 +440,7 @@ export const NETWORK_FIELDS: readonly NetworkField[] = [
   strField('domain_suffix_match', 'domainSuffixMatch', { cstring: true }),
   strField('phase1', 'phase1', { cstring: true }),
   strField('phase2', 'phase2', { cstring: true }),
-  intField('priority', 'priority', 0),
+  { ...intField('priority', 'priority', 0), keepsPmksa: true },
   intField('eap_workaround', 'eapWorkaround', DEFAULT_EAP_WORKAROUND),
   intField('fragment_size', 'fragmentSize', DEFAULT_FRAGMENT_SIZE),
   intField('mode', 'mode', 0, [0, 5]),

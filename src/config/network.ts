@@ -8,7 +8,7 @@
  * overwrites its first bytes); the issue asks for "FAIL and nothing changed".
  */
 import { cString } from './cstr.js';
-import { NetworkState, Patch, copyState, defaultNetworkState, formatAddrMask, networkField } from './fields.js';
+import { NetworkState, Patch, defaultNetworkState, formatAddrMask, networkField } from './fields.js';
 import { AUTH_ALG, CIPHER, KEY_MGMT, PROTO, tokenNames } from './tokens.js';
 
 /** The ctrl interface's reply buffer: a GET_NETWORK value must leave room for the NUL. */
@@ -17,11 +17,12 @@ export const GET_REPLY_LIMIT = 4096;
 export type SetResult = 'FAIL' | 'UNCHANGED' | 'CHANGED';
 
 /**
- * Changing any field except bssid, bssid_* and priority drops the network's
- * PMKSA entries (wpa_supplicant flushes them in its SET_NETWORK handler).
+ * Changing this field drops the network's PMKSA entries, as 2.10's
+ * SET_NETWORK handler flushes them for every field but bssid, bssid_hint,
+ * priority and (CONFIG_BGSCAN) bgscan: the field table marks those.
  */
-export function isSecurityField(name: string): boolean {
-  return !(name === 'bssid' || name.startsWith('bssid_') || name === 'priority');
+export function invalidatesPmksa(name: string): boolean {
+  return networkField(name)?.keepsPmksa !== true;
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
@@ -35,7 +36,6 @@ function sameValue(a: unknown, b: unknown): boolean {
 }
 
 export class NetworkConfig {
-  static readonly isSecurityField = isSecurityField;
   /** Not saved by SAVE_CONFIG (networks created by WPS/P2P/interworking in wpa_supplicant). */
   temporary = false;
   #st: NetworkState;
@@ -55,7 +55,8 @@ export class NetworkConfig {
     const patch: Patch | undefined = field?.parse(value, this.#st);
     if (!patch) return 'FAIL';
     const keys = Object.keys(patch) as (keyof NetworkState)[];
-    if (!field!.alwaysChanges && keys.every((k) => sameValue(this.#st[k], patch[k]))) return 'UNCHANGED';
+    // An empty patch is the parser's own "no change"; otherwise compare, unless 2.10 never would.
+    if (keys.length === 0 || (!field!.alwaysChanges && keys.every((k) => sameValue(this.#st[k], patch[k])))) return 'UNCHANGED';
     this.#st = { ...this.#st, ...patch };
     return 'CHANGED';
   }
@@ -80,13 +81,6 @@ export class NetworkConfig {
   /** Snapshot of the internal state for the writer (read-only use). */
   get state(): Readonly<NetworkState> {
     return this.#st;
-  }
-
-  /** DUP_NETWORK support: an independent copy under another id. */
-  clone(newId: number): NetworkConfig {
-    const copy = new NetworkConfig(newId, copyState(this.#st));
-    copy.temporary = this.temporary;
-    return copy;
   }
 
   /** Used by the config-file reader for its per-block validation. */

@@ -1,8 +1,7 @@
 /**
  * One association as the station tracks it, and what follows from it alone:
- * the PMK of a PSK network, our RSNE for the (Re)Association Request, the
- * STATUS lines wpa_supplicant prints for it, and which network fields
- * invalidate its PMKSA entries.
+ * the PMK of a PSK network, our RSNE for the (Re)Association Request and the
+ * STATUS lines wpa_supplicant prints for it.
  */
 import { ssidTxt } from '../config/cstr.js';
 import type { NetworkConfig } from '../config/network.js';
@@ -71,13 +70,3 @@ function keyMgmtTxt(akm: string): string {
   }
 }
 
-/**
- * A change of any network field but these drops the network's PMKSA entries,
- * as wpa_supplicant_ctrl_iface_update_network() flushes them (checked against
- * 2.10: id_str, scan_freq, mac_addr and the like do, bssid and priority do not).
- */
-const PMKSA_KEEPING_FIELDS = new Set(['bssid', 'priority']);
-
-export function invalidatesPmksa(field: string): boolean {
-  return !PMKSA_KEEPING_FIELDS.has(field);
-}

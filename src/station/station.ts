@@ -8,7 +8,7 @@
 import { EventEmitter } from 'node:events';
 import type { SupplicantConfig } from '../config/config.js';
 import { ssidTxt } from '../config/cstr.js';
-import type { NetworkConfig } from '../config/network.js';
+import { invalidatesPmksa, type NetworkConfig } from '../config/network.js';
 import type { AssocEvent, DriverBackend, HelloResult, ScanBss, ScanParams } from '../driver/backend.js';
 import * as log from '../log.js';
 import { MsgLevel } from '../log.js';
@@ -17,7 +17,7 @@ import { OffloadDecider, type OffloadDecision, type OffloadPolicy } from '../off
 import type { PmksaSync } from '../offload/pmksa-sync.js';
 import { Reason } from '../rsn/supplicant.js';
 import type { MibState, NetworkRef, StationControl, StationEvents } from './api.js';
-import { invalidatesPmksa, ownRsne, pskPmk, statusLines, type Association } from './association.js';
+import { ownRsne, pskPmk, statusLines, type Association } from './association.js';
 import { BssTable, type BssEntry } from './bss-table.js';
 import { ev } from './events.js';
 import { chooseSecurity, PSK_AKMS, selectCandidate, type SecurityChoice } from './select.js';

@@ -80,6 +80,8 @@ const CASES: Case[] = [
   ...['PEAP', 'peap', 'PEAP TTLS', 'TTLS PEAP', 'PEAP PEAP', 'MD5 MSCHAPV2 OTP GTC TLS PEAP TTLS SIM AKA', "AKA' FAST LEAP PSK PAX SAKE GPSK PWD EKE IKEV2 TNC WSC",
     'WFA-UNAUTH-TLS', 'UNAUTH-TLS', 'TEAP', 'NONE', '', 'PEAP junk', '  PEAP   TTLS ', 'PEAP\tTTLS', '"PEAP"']
     .flatMap((v): Case[] => [['eap', v], ['eap', v, 'PEAP TTLS']]),
+  ['eap', 'PEAP TTLS', 'PEAP PEAP'], ['eap', 'TTLS PEAP MD5', 'MD5 TTLS PEAP'], ['eap', Array<string>(12).fill('MSCHAPV2').join(' ')],
+  ['eap', Array<string>(11).fill('MSCHAPV2').join(' ')], ['eap', `${Array<string>(10).fill('MSCHAPV2').join(' ')} MD5 GTC`],
   ...['identity', 'anonymous_identity', 'password', 'ca_cert', 'client_cert', 'private_key', 'private_key_passwd', 'altsubject_match',
     'domain_suffix_match', 'phase1', 'phase2', 'bgscan', 'sae_password_id'].flatMap((f) =>
     ['"abc"', 'P"a\\x00b"', '616263', '6100', 'NULL', '""', '"a"b"', 'abc', `"${'x'.repeat(300)}"`, 'P"a\\nb"'].map((v): Case => [f, v, '"prev"'])),

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SupplicantConfig } from '../../src/config/config.js';
-import { NetworkConfig, isSecurityField } from '../../src/config/network.js';
+import { NetworkConfig, invalidatesPmksa } from '../../src/config/network.js';
 import { ConfigParseError, parseConfig } from '../../src/config/parse.js';
 
 describe('NetworkConfig', () => {
@@ -54,25 +54,11 @@ describe('NetworkConfig', () => {
     expect(n.update('nonexistent', '1')).toBe('FAIL');
   });
 
-  it('clones into an independent network', () => {
-    const a = new NetworkConfig(0);
-    a.set('ssid', '"one"');
-    a.set('bssid_accept', '02:00:00:00:00:01');
-    a.temporary = true;
-    const b = a.clone(7);
-    expect(b.id).toBe(7);
-    expect(b.get('ssid')).toBe('"one"');
-    expect(b.temporary).toBe(true);
-    b.set('ssid', '"two"');
-    b.set('bssid_accept', '02:00:00:00:00:02');
-    expect(a.get('ssid')).toBe('"one"');
-    expect(a.bssidAccept).toEqual(['02:00:00:00:00:01']);
-  });
-
-  it('names the fields whose change drops PMKSA entries', () => {
-    for (const f of ['ssid', 'psk', 'key_mgmt', 'proto', 'pairwise', 'group', 'ieee80211w', 'sae_password']) expect(isSecurityField(f), f).toBe(true);
-    for (const f of ['bssid', 'bssid_ignore', 'bssid_accept', 'priority']) expect(isSecurityField(f), f).toBe(false);
-    expect(NetworkConfig.isSecurityField('psk')).toBe(true);
+  it('names the fields whose change keeps PMKSA entries: bssid, priority, bgscan (and nothing else)', () => {
+    for (const f of ['ssid', 'psk', 'key_mgmt', 'id_str', 'scan_freq', 'bssid_ignore', 'bssid_accept', 'bssid_blacklist', 'password', 'eap']) {
+      expect(invalidatesPmksa(f), f).toBe(true);
+    }
+    for (const f of ['bssid', 'priority', 'bgscan']) expect(invalidatesPmksa(f), f).toBe(false);
   });
 });
 

@@ -100,13 +100,14 @@ describe('PMKSA cache mirrored to the firmware', () => {
 });
 
 describe.skipIf(!referenceAvailable() && process.env.CI !== 'true')('which SET_NETWORK drops the network\'s PMKSA entries, vs wpa_supplicant 2.10', () => {
-  it('any change but bssid and priority; list fields and password even when set to the same value', async () => {
+  it('any change but bssid, priority and bgscan; list fields and password even when set to the same value', async () => {
     // Each step: an entry for network 0, then the SET_NETWORK, then is the entry still there?
     const steps = [
       'id_str "a"', 'id_str "a"', 'scan_ssid 0', 'psk "12345678"', 'psk "12345678"', 'key_mgmt WPA-PSK', 'disabled 1',
       'bssid 02:00:00:00:00:03', 'bssid any', 'priority 3', 'bssid_accept 02:00:00:00:00:01', 'bssid_accept 02:00:00:00:00:01',
       'freq_list 2412', 'freq_list 2412', 'scan_freq 2412', 'eap PEAP', 'eap PEAP', 'identity "u"', 'identity "u"', 'password "p"',
-      'password "p"', 'mac_addr 1', 'ieee80211w 1', 'ieee80211w 1', 'auth_alg OPEN', 'ssid "y"', 'ssid "y"',
+      'password "p"', 'password NULL', 'password NULL', 'mac_addr 1', 'ieee80211w 1', 'ieee80211w 1', 'auth_alg OPEN', 'ssid "y"',
+      'ssid "y"', 'bgscan "simple:30:-45:300"', 'bgscan "simple:30:-45:300"', 'bgscan "learn"',
     ];
     const setup = ['ssid "y"', 'key_mgmt WPA-PSK', 'id_str "a"', 'psk "12345678"'];
     const kept = async (req: (cmd: string) => Promise<string>, add: string): Promise<boolean[]> => {
