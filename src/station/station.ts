@@ -230,6 +230,10 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   abortScan(): boolean {
     if (!this.scanning) return false;
     this.scanning = false;
+    // A scan still waiting for the flushed one is dropped, not sent later.
+    this.queuedScan = undefined;
+    this.pendingScanId = undefined;
+    this.scanOnly = false;
     return true;
   }
 
@@ -256,7 +260,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   }
 
   private hasEnabledNetwork(): boolean {
-    return this.config.networks.some((n) => n.disabled === 0);
+    return this.config.networks.some(networkEnabled);
   }
 
   /**
@@ -272,7 +276,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     const freqs = req.freqs ?? (manual ? undefined : this.networksScanFreq()) ?? this.config.freqList;
     this.scanFreqs = freqs;
     if (!this.current && !this.connecting) this.setState('SCANNING');
-    const ssids = req.ssids ?? this.config.networks.filter((n) => n.disabled === 0 && n.scanSsid && n.ssid).map((n) => n.ssid as Buffer);
+    const ssids = req.ssids ?? this.config.networks.filter((n) => networkEnabled(n) && n.scanSsid && n.ssid).map((n) => n.ssid as Buffer);
     const params: ScanParams = {};
     if (ssids.length) params.ssids = ssids;
     if (freqs) params.freqs = freqs;
@@ -295,7 +299,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   private networksScanFreq(): number[] | undefined {
     const union = new Set<number>();
     for (const n of this.config.networks) {
-      if (n.disabled !== 0) continue;
+      if (!networkEnabled(n)) continue;
       const list = n.scanFreq;
       if (!list) return undefined;
       for (const f of list) union.add(f);
@@ -308,7 +312,11 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     this.flushedScan = false;
     const next = this.queuedScan;
     this.queuedScan = undefined;
-    if (next) this.issueScan(next);
+    if (next) return this.issueScan(next);
+    this.scanning = false;
+    if (this.wpaState === 'SCANNING' && !this.current && !this.connecting) {
+      this.setState(this.hasEnabledNetwork() && !this.userDisconnected ? 'DISCONNECTED' : 'INACTIVE');
+    }
   }
 
   private onScanResults(results: ScanBss[]): void {
@@ -784,9 +792,10 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
    * forgotten; every BSS not in use is dropped.
    */
   flush(removeNetworks: () => void): void {
+    // A scan under way stays "scanning" (SCAN answers FAIL-BUSY, as 2.10 does
+    // until the aborted scan has reported) but its results will be dropped.
     if (this.scanning) this.flushedScan = true;
     this.queuedScan = undefined;
-    this.scanning = false;
     this.scanOnly = false;
     this.pendingScanId = undefined;
     if (this.scanTimer) clearTimeout(this.scanTimer);
@@ -805,9 +814,9 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     this.failures = 0;
     this.userDisconnected = false;
     this.bss.flush(0, this.current?.bssid);
-    if (!this.current && !this.connecting && this.wpaState !== 'INTERFACE_DISABLED') {
-      this.setState(wasSettingUp ? 'DISCONNECTED' : 'INACTIVE');
-    }
+    // Only a connection in progress or in use changes the state (to
+    // DISCONNECTED, with no new scan); any other state stays as it was.
+    if (wasSettingUp && !this.current && !this.connecting) this.setState('DISCONNECTED');
   }
 
   networkChanged(net: NetworkRef, field: string): void {
@@ -859,4 +868,15 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     this.leave(Reason.DEAUTH_LEAVING);
     await this.opts.driver.close();
   }
+}
+
+/**
+ * wpas_network_disabled() inverted: enabled, and not a PSK-family network
+ * without anything to derive its PMK from (such a network is neither scanned
+ * for nor counts as enabled).
+ */
+function networkEnabled(n: NetworkConfig): boolean {
+  if (n.disabled !== 0) return false;
+  const pskFamily = n.keyMgmt.some((k) => PSK_AKMS.has(k) || k === 'SAE' || k === 'FT-SAE');
+  return !pskFamily || n.hasPsk || n.saePassword !== undefined || n.memOnlyPsk;
 }
