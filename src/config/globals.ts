@@ -138,6 +138,10 @@ export const GLOBAL_FIELDS: readonly GlobalField[] = [
   int('beacon_int', 0),
   saeGroups,
   int('sae_pwe', 0, [0, 3]),
+  // Accepted and saved; selection here already uses only the last scan's
+  // results (the driver protocol reports no cached BSSes), which is what
+  // ignore_old_scan_res=1 asks of wpa_supplicant.
+  int('ignore_old_scan_res', 0, [0, 1]),
   freqList,
   int('scan_cur_freq', 0),
   int('sched_scan_interval', 0),

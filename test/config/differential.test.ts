@@ -191,6 +191,7 @@ describe.skipIf(!available && !CI)('config vs real wpa_supplicant 2.10', () => {
       ['country', 'DE'], ['country', 'D'], ['country', ''], ['country', 'XYZ'], ['country', ' S'],
       ['device_name', '"x y"'], ['device_name', 'plain name'], ['device_name', ''], ['device_name', 'x'.repeat(33)], ['device_name', 'x'.repeat(32)],
       ['device_name', 'a\nb'], ['device_name', 'a\rb'], ['device_name', 'a\tb'], ['manufacturer', 'm'.repeat(65)], ['manufacturer', 'acme'],
+      ['ignore_old_scan_res', '2'], ['ignore_old_scan_res', '-1'], ['ignore_old_scan_res', '1'],
       ['pmf', '1'], ['pmf', '2'], ['okc', '1'], ['key_mgmt_offload', '0'], ['bss_max_count', '0'], ['bss_max_count', 'x'], ['bss_max_count', '150'],
       ['bss_expiration_age', '0x40'], ['bss_expiration_scan_count', '3'], ['fast_reauth', '0'], ['disable_scan_offload', '1'],
       ['driver_param', 'p\nq'], ['driver_param', 'dp'], ['config_methods', 'display'], ['max_num_sta', '5'], ['ap_isolate', '1'],
@@ -208,7 +209,7 @@ describe.skipIf(!available && !CI)('config vs real wpa_supplicant 2.10', () => {
       const ourGet = ours.getGlobal(name) ?? 'FAIL\n';
       // 2.10 clamps an out-of-range integer to the bound even though it answers FAIL.
       if (ourSet || refGet === ourGet) expect(ourGet, label).toBe(refGet);
-      else expect(['eapol_version', 'filter_rssi', 'filter_ssids', 'sae_pwe'], label).toContain(name);
+      else expect(['eapol_version', 'filter_rssi', 'filter_ssids', 'sae_pwe', 'ignore_old_scan_res'], label).toContain(name);
     }
   });
 
@@ -220,7 +221,7 @@ describe.skipIf(!available && !CI)('config vs real wpa_supplicant 2.10', () => {
     expect(ours.networks).toEqual([]);
     const script: string[] = [
       'SET country SE', 'SET device_name "x y"', 'SET bss_max_count 100', 'SET pmf 1', 'SET okc 1', 'SET sae_groups 19 20',
-      'SET freq_list 2412 2437', 'SET bgscan "simple:30:-45:300"', 'SET dot11RSNAConfigPMKLifetime -4', 'SET key_mgmt_offload 0',
+      'SET freq_list 2412 2437', 'SET ignore_old_scan_res 1', 'SET bgscan "simple:30:-45:300"', 'SET dot11RSNAConfigPMKLifetime -4', 'SET key_mgmt_offload 0',
       'SET autoscan periodic:10', 'SET eapol_version 2', 'SET filter_ssids 1',
       'ADD_NETWORK', 'SET_NETWORK 0 ssid "home"', 'SET_NETWORK 0 psk "correct horse"', 'SET_NETWORK 0 sae_password "s#e"',
       'SET_NETWORK 0 key_mgmt WPA-PSK SAE', 'SET_NETWORK 0 proto RSN', 'SET_NETWORK 0 pairwise CCMP', 'SET_NETWORK 0 group CCMP',
