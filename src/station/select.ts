@@ -29,7 +29,14 @@ const CAPAB_PRIVACY = 0x0010;
 
 /** wpa_supplicant's AKM preference when a BSS offers several the network allows. */
 const AKM_PREFERENCE = ['FT-SAE', 'SAE', 'FT-PSK', 'WPA-PSK-SHA256', 'WPA-PSK', 'FT-EAP', 'WPA-EAP-SHA256', 'WPA-EAP'];
-const PAIRWISE_PREFERENCE = ['GCMP-256', 'CCMP-256', 'GCMP', 'CCMP', 'TKIP'];
+/**
+ * No TKIP: its EAPOL-Key descriptor version 1 (HMAC-MD5, RC4) is not
+ * implemented, so a BSS that offers only TKIP for pairwise keys is no
+ * candidate (as for wpa_supplicant built with CONFIG_NO_TKIP). TKIP as the
+ * group cipher of a mixed-mode BSS is fine: the descriptor version follows
+ * the pairwise cipher.
+ */
+const PAIRWISE_PREFERENCE = ['GCMP-256', 'CCMP-256', 'GCMP', 'CCMP'];
 /** AKMs this host can run the 4-way handshake for (PSK family); others need the firmware. */
 export const PSK_AKMS = new Set(['WPA-PSK', 'WPA-PSK-SHA256', 'FT-PSK']);
 

@@ -190,6 +190,19 @@ for (const backend of ['sim', 'ext'] as const) {
       expect(results).toContain(B);
     });
 
+    it('a TKIP-only BSS is not a candidate (no WPA1-era key descriptor here); the CCMP BSS of the ESS is chosen', async () => {
+      const tkip = scenario(24).replace(`[ap a]\nbssid = ${A}\nssid = ${SSID}\n`, `[ap a]\nbssid = ${A}\nssid = ${SSID}\npairwise = TKIP\ngroup = TKIP\n`);
+      expect(tkip).toContain('pairwise = TKIP');
+      rig = await Rig.start({ scenario: tkip, networks: NET, backend });
+      const r = rig;
+      const from = r.mark();
+      expect((await r.cli('select_network', '0')).trim()).toBe('OK');
+      // A (-45 dBm, TKIP) is stronger than B (-60 dBm, CCMP), and the network allows TKIP by default.
+      await r.wait(/CTRL-EVENT-CONNECTED - Connection to 02:00:00:00:5a:02 completed/, from);
+      expect(r.eventsFrom(from).some((e) => e.startsWith(`Trying to associate with ${A}`))).toBe(false);
+      expect(await r.cli('status')).toMatch(/^pairwise_cipher=CCMP$/m);
+    });
+
     it('wrong passphrase: 4-way handshake fails, network temporarily disabled with WRONG_KEY', async () => {
       rig = await Rig.start({ scenario: scenario(12), networks: pskNetwork(SSID, 'not the passphrase', '\tdisabled=1\n'), backend });
       const r = rig;
