@@ -27,8 +27,12 @@ export interface SecurityChoice {
 /** Capability Information: Privacy (WEP, WPA, or RSN in use). */
 const CAPAB_PRIVACY = 0x0010;
 
-/** wpa_supplicant's AKM preference when a BSS offers several the network allows. */
-const AKM_PREFERENCE = ['FT-SAE', 'SAE', 'FT-PSK', 'WPA-PSK-SHA256', 'WPA-PSK', 'FT-EAP', 'WPA-EAP-SHA256', 'WPA-EAP'];
+/**
+ * wpa_supplicant's AKM preference when a BSS offers several the network
+ * allows, without the FT AKMs: the FT (802.11r) handshake over the air is not
+ * implemented, so a BSS reachable only through FT is no candidate.
+ */
+const AKM_PREFERENCE = ['SAE', 'WPA-PSK-SHA256', 'WPA-PSK', 'WPA-EAP-SHA256', 'WPA-EAP'];
 /**
  * No TKIP: its EAPOL-Key descriptor version 1 (HMAC-MD5, RC4) is not
  * implemented, so a BSS that offers only TKIP for pairwise keys is no
@@ -43,8 +47,16 @@ export const PSK_AKMS = new Set(['WPA-PSK', 'WPA-PSK-SHA256', 'FT-PSK']);
 /**
  * Returns the security to use with `bss` for `net`, or undefined when the two
  * cannot agree. `pmfDefault` is the global `pmf` option, used for ieee80211w=3.
+ * `usableAkm` leaves out AKMs the network has nothing to authenticate with,
+ * so the next one the BSS offers is taken (a WPA3-transition BSS falls back
+ * to WPA-PSK when there is no PMKSA for SAE).
  */
-export function chooseSecurity(net: NetworkConfig, bss: BssEntry, pmfDefault: number): SecurityChoice | undefined {
+export function chooseSecurity(
+  net: NetworkConfig,
+  bss: BssEntry,
+  pmfDefault: number,
+  usableAkm: (akm: string) => boolean = () => true,
+): SecurityChoice | undefined {
   const raw = bssRsne(bss);
   if (!raw) {
     // No RSNE: an open BSS, unless the Privacy bit says WEP or WPA1 (not supported).
@@ -58,7 +70,7 @@ export function chooseSecurity(net: NetworkConfig, bss: BssEntry, pmfDefault: nu
     return undefined;
   }
   if (!net.proto.includes('RSN')) return undefined;
-  const akm = AKM_PREFERENCE.find((a) => net.keyMgmt.includes(a) && rsne.akms.includes(a));
+  const akm = AKM_PREFERENCE.find((a) => net.keyMgmt.includes(a) && rsne.akms.includes(a) && usableAkm(a));
   if (!akm) return undefined;
   const pairwise = PAIRWISE_PREFERENCE.find((c) => net.pairwise.includes(c) && rsne.pairwise.includes(c));
   if (!pairwise) return undefined;
@@ -82,13 +94,13 @@ export function chooseSecurity(net: NetworkConfig, bss: BssEntry, pmfDefault: nu
 
 /**
  * The network has what it takes to authenticate with this AKM. Without EAP
- * methods in the daemon, an 802.1X AKM has a PMK only from a cached PMKSA
- * (filled by the firmware, PMKSA_ADD, or the PMKSA file).
+ * methods or the SAE exchange in the daemon, an 802.1X or SAE AKM has a PMK
+ * only from a cached PMKSA (filled by the firmware, PMKSA_ADD, or the PMKSA
+ * file).
  */
 export function hasCredentials(net: NetworkConfig, akm: string, cachedPmk: boolean): boolean {
   if (akm === 'NONE') return true;
   if (PSK_AKMS.has(akm)) return net.passphrase !== undefined || net.psk !== undefined;
-  if (akm === 'SAE' || akm === 'FT-SAE') return net.saePassword !== undefined || net.passphrase !== undefined;
   return cachedPmk;
 }
 
@@ -119,8 +131,8 @@ export function selectCandidate(
         if (net.bssidAccept.length > 0 && !net.bssidAccept.includes(bss.bssid)) continue;
         // freq_allowed(): freq_list confines the network to those channels.
         if (net.freqList && !net.freqList.includes(bss.freq)) continue;
-        const sec = chooseSecurity(net, bss, pmfDefault);
-        if (!sec || !hasCredentials(net, sec.akm, cachedPmk(net, bss, sec.akm))) continue;
+        const sec = chooseSecurity(net, bss, pmfDefault, (akm) => hasCredentials(net, akm, cachedPmk(net, bss, akm)));
+        if (!sec) continue;
         if (!best || bss.level > best.bss.level) best = { net, bss, sec };
       }
     }

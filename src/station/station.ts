@@ -20,7 +20,7 @@ import type { MibState, NetworkRef, StationControl, StationEvents } from './api.
 import { ownRsne, pskPmk, statusLines, type Association } from './association.js';
 import { BssTable, type BssEntry } from './bss-table.js';
 import { ev } from './events.js';
-import { chooseSecurity, PSK_AKMS, selectCandidate, type SecurityChoice } from './select.js';
+import { chooseSecurity, hasCredentials, PSK_AKMS, selectCandidate, type SecurityChoice } from './select.js';
 import { stateAtLeast, type WpaState } from './state.js';
 import { TempDisableTable } from './temp-disable.js';
 
@@ -508,10 +508,12 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     const prev = this.current!;
     const bss = this.bss.get(bssid);
     const pmf = Number(this.config.getGlobal('pmf') ?? '0') || 0;
-    // The new BSS may differ in what it offers; without its IEs, keep what the ESS used.
-    const sec = (bss && chooseSecurity(prev.net, bss, pmf)) || prev.sec;
-    const cur: Association = { net: prev.net, bssid, freq: a.freq, ssid: bss?.ssid ?? prev.ssid, sec, keys: undefined, signal: bss?.level ?? prev.signal };
     const fwPmk = a.pmk && a.pmkid ? { pmk: a.pmk, pmkid: a.pmkid } : undefined;
+    // The new BSS may differ in what it offers; without its IEs, keep what the ESS used.
+    const usable = (akm: string): boolean =>
+      hasCredentials(prev.net, akm, fwPmk !== undefined || this.opts.pmksa.lookup(bssid, prev.net.id, akm) !== undefined);
+    const sec = (bss && chooseSecurity(prev.net, bss, pmf, usable)) || prev.sec;
+    const cur: Association = { net: prev.net, bssid, freq: a.freq, ssid: bss?.ssid ?? prev.ssid, sec, keys: undefined, signal: bss?.level ?? prev.signal };
     if (sec.akm !== 'NONE') {
       const cached = this.opts.pmksa.lookup(bssid, prev.net.id, sec.akm);
       const pmk = fwPmk?.pmk ?? cached?.pmk ?? pskPmk(prev.net);

@@ -1,0 +1,68 @@
+/**
+ * Network and BSS selection on synthetic scan entries: which AKM and cipher a
+ * BSS gets when it offers several, and which BSSes are no candidate because
+ * this daemon cannot authenticate with them (TKIP-only pairwise, FT-only,
+ * SAE or 802.1X without a cached PMKSA).
+ */
+import { describe, expect, it } from 'vitest';
+import { NetworkConfig } from '../../src/config/network.js';
+import { buildRsne } from '../../src/rsn/rsne.js';
+import type { BssEntry } from '../../src/station/bss-table.js';
+import { selectCandidate } from '../../src/station/select.js';
+
+const SSID = 'sel-net';
+
+function bss(bssid: string, level: number, rsne: { akms: string[]; pairwise: string[]; group?: string }): BssEntry {
+  const ie = buildRsne({ group: rsne.group ?? 'CCMP', pairwise: rsne.pairwise, akms: rsne.akms });
+  const ssidIe = Buffer.concat([Buffer.from([0, SSID.length]), Buffer.from(SSID)]);
+  return {
+    id: 0, bssid, ssid: Buffer.from(SSID), freq: 2437, level, noise: -95, beaconInt: 100, caps: 0x0011,
+    ies: Buffer.concat([ssidIe, ie]), lastUpdate: 0, lastSeenScan: 0, scanMiss: 0,
+  };
+}
+
+function network(keyMgmt: string, extra: Record<string, string> = {}): NetworkConfig {
+  const n = new NetworkConfig(0);
+  for (const [k, v] of Object.entries({ ssid: `"${SSID}"`, key_mgmt: keyMgmt, psk: '"sel passphrase"', ...extra })) {
+    expect(n.set(k, v), `${k} ${v}`).toBe(true);
+  }
+  return n;
+}
+
+const pick = (net: NetworkConfig, bsses: BssEntry[], cached: (akm: string) => boolean = () => false) =>
+  selectCandidate([net], bsses, () => true, () => true, 0, (_n, _b, akm) => cached(akm));
+
+describe('selection', () => {
+  it('a WPA3-transition BSS: SAE only with a cached PMKSA (no SAE exchange here), else WPA-PSK', () => {
+    const b = bss('02:00:00:00:0c:01', -40, { akms: ['SAE', 'WPA-PSK'], pairwise: ['CCMP'] });
+    const net = network('WPA-PSK SAE');
+    expect(pick(net, [b])?.sec.akm).toBe('WPA-PSK');
+    expect(pick(net, [b], (akm) => akm === 'SAE')?.sec.akm).toBe('SAE');
+    // SAE alone and nothing cached: no candidate.
+    expect(pick(network('SAE'), [b])).toBeUndefined();
+  });
+
+  it('FT AKMs are never chosen (no FT over the air): an FT-only BSS is no candidate, a mixed one gets WPA-PSK', () => {
+    const mixed = bss('02:00:00:00:0c:02', -40, { akms: ['FT-PSK', 'WPA-PSK'], pairwise: ['CCMP'] });
+    const ftOnly = bss('02:00:00:00:0c:03', -30, { akms: ['FT-PSK'], pairwise: ['CCMP'] });
+    const net = network('FT-PSK WPA-PSK');
+    expect(pick(net, [mixed])?.sec.akm).toBe('WPA-PSK');
+    expect(pick(net, [ftOnly])).toBeUndefined();
+    expect(pick(net, [ftOnly, mixed])?.bss.bssid).toBe('02:00:00:00:0c:02');
+  });
+
+  it('TKIP is never the pairwise cipher; a mixed-mode BSS gets CCMP with a TKIP group', () => {
+    const net = network('WPA-PSK');
+    expect(pick(net, [bss('02:00:00:00:0c:04', -40, { akms: ['WPA-PSK'], pairwise: ['TKIP'], group: 'TKIP' })])).toBeUndefined();
+    const sec = pick(net, [bss('02:00:00:00:0c:05', -40, { akms: ['WPA-PSK'], pairwise: ['TKIP', 'CCMP'], group: 'TKIP' })])?.sec;
+    expect(sec).toMatchObject({ akm: 'WPA-PSK', pairwise: 'CCMP', group: 'TKIP' });
+  });
+
+  it('802.1X needs a cached PMKSA; among candidates the strongest wins', () => {
+    const weak = bss('02:00:00:00:0c:06', -70, { akms: ['WPA-EAP'], pairwise: ['CCMP'] });
+    const strong = bss('02:00:00:00:0c:07', -40, { akms: ['WPA-EAP'], pairwise: ['CCMP'] });
+    const net = network('WPA-EAP');
+    expect(pick(net, [weak, strong])).toBeUndefined();
+    expect(pick(net, [weak, strong], () => true)?.bss.bssid).toBe('02:00:00:00:0c:07');
+  });
+});
