@@ -45,8 +45,9 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   private current: Association | undefined;
   /** Where a connect is under way (before `assoc`). */
   private connecting: Association | undefined;
-  /** DISCONNECT was given; only RECONNECT / SELECT / REASSOCIATE clear it. */
+  /** wpa_s->disconnected: DISCONNECT was given (or, with STA_AUTOCONNECT 0, an association was lost); only RECONNECT / SELECT / REASSOCIATE clear it. */
   private userDisconnected = false;
+  /** STA_AUTOCONNECT: reconnect on its own after losing an association. */
   autoconnect = true;
   /** SCAN_INTERVAL, seconds between scans while looking for a network. */
   scanInterval = 5;
@@ -206,7 +207,19 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     this.endAssociation();
     this.disassociated({ bssid: cur.bssid, reason: Reason.DEAUTH_LEAVING, locallyGenerated: true });
     this.setState('DISCONNECTED');
+    this.noAutoReconnect();
     this.requestScan(100);
+  }
+
+  /**
+   * STA_AUTOCONNECT 0: after a lost or failed association the station stays
+   * away as after DISCONNECT, until RECONNECT, REASSOCIATE or SELECT_NETWORK
+   * (wpa_supplicant_event_disassoc_finish(): "Auto connect disabled").
+   */
+  private noAutoReconnect(): void {
+    if (this.autoconnect) return;
+    log.debug(`${this.opts.ifname}: Auto connect disabled: do not try to re-connect`);
+    this.userDisconnected = true;
   }
 
   /* ----------------------------------------------------------------- scan */
@@ -238,7 +251,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   }
 
   private wantsConnection(): boolean {
-    return !this.terminated && !this.userDisconnected && this.autoconnect && !this.current && !this.connecting;
+    return !this.terminated && !this.userDisconnected && !this.current && !this.connecting;
   }
 
   private requestScan(delayMs: number): void {
@@ -594,6 +607,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     this.endAssociation();
     this.disassociated({ bssid: bssid.toLowerCase(), reason, locallyGenerated });
     this.setState('DISCONNECTED');
+    this.noAutoReconnect();
     if (offloadFailed) {
       this.offload.firmwareFailed(cur.net.id);
       log.info(`${this.opts.ifname}: OFFLOAD: the firmware did not complete the 4-way handshake with ${cur.bssid}; the host runs those of network ${cur.net.id} from now on`);

@@ -203,6 +203,25 @@ for (const backend of ['sim', 'ext'] as const) {
       expect(await r.cli('status')).toMatch(/^pairwise_cipher=CCMP$/m);
     });
 
+    it('STA_AUTOCONNECT 0: a lost association is not re-established on its own; SELECT_NETWORK still connects', async () => {
+      rig = await Rig.start({ scenario: scenario(25), networks: NET, backend });
+      const r = rig;
+      expect((await r.cli('sta_autoconnect', '0')).trim()).toBe('OK');
+      // Disabled auto-reconnect does not stop an explicit selection.
+      await connectWithCli(r);
+      let from = r.mark();
+      expect((await r.cli('raw', 'DRIVER SIM_DEAUTH 7')).trim()).toBe('OK');
+      await r.wait(/CTRL-EVENT-DISCONNECTED bssid=02:00:00:00:5a:01 reason=7/, from);
+      // Scan results would start a connection at once if one were wanted.
+      expect((await r.cli('scan')).trim()).toBe('OK');
+      await r.wait(/CTRL-EVENT-SCAN-RESULTS/, from);
+      expect(await r.cli('status')).toMatch(/^wpa_state=(DISCONNECTED|INACTIVE)$/m);
+      expect(r.eventsFrom(from).some((e) => e.startsWith('Trying to associate'))).toBe(false);
+      from = r.mark();
+      expect((await r.cli('reconnect')).trim()).toBe('OK');
+      await r.wait(/CTRL-EVENT-CONNECTED - Connection to 02:00:00:00:5a:0[12] completed/, from);
+    });
+
     it('wrong passphrase: 4-way handshake fails, network temporarily disabled with WRONG_KEY', async () => {
       rig = await Rig.start({ scenario: scenario(12), networks: pskNetwork(SSID, 'not the passphrase', '\tdisabled=1\n'), backend });
       const r = rig;
