@@ -49,6 +49,8 @@ function signalMonitor(ctx: StationCommandContext, args: string): string {
   return OK;
 }
 
+const disabled = (c: StationCommandContext): boolean => c.station.wpaState === 'INTERFACE_DISABLED';
+
 function bssidIgnore(ctx: StationCommandContext, args: string): string {
   const a = args.trim();
   if (a === '') return ctx.station.bssidIgnore.map((b) => `${b}\n`).join('');
@@ -172,9 +174,14 @@ export const stationCommands: CommandSpec<StationCommandContext>[] = [
   { name: 'BSS_EXPIRE_AGE', form: 'space', handler: (c, a) => positive(a, (n) => (c.station.bss.expirationAge = n), 10) },
   { name: 'BSS_EXPIRE_COUNT', form: 'space', handler: (c, a) => positive(a, (n) => (c.station.bss.expirationScanCount = n)) },
   { name: 'DISCONNECT', form: 'exact', handler: (c) => (c.station.disconnect(), OK) },
-  { name: 'RECONNECT', form: 'exact', handler: (c) => (c.station.reconnect(false), OK) },
-  { name: 'REASSOCIATE', form: 'exact', handler: (c) => (c.station.reconnect(true), OK) },
-  { name: 'REATTACH', form: 'exact', handler: (c) => (c.station.currentNetworkId === undefined ? FAIL : (c.station.reconnect(true), OK)) },
+  // All three FAIL while the interface is disabled (no driver link), as in 2.10.
+  { name: 'RECONNECT', form: 'exact', handler: (c) => (disabled(c) ? FAIL : (c.station.reconnect(false), OK)) },
+  { name: 'REASSOCIATE', form: 'exact', handler: (c) => (disabled(c) ? FAIL : (c.station.reconnect(true), OK)) },
+  {
+    name: 'REATTACH',
+    form: 'exact',
+    handler: (c) => (disabled(c) || c.station.currentNetworkId === undefined ? FAIL : (c.station.reconnect(true), OK)),
+  },
   {
     name: 'ROAM',
     form: 'space',

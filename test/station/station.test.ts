@@ -463,6 +463,7 @@ describe.skipIf(!haveCli)('station: the wpa-offload-sim process killed mid-assoc
     // answers FAIL (wpa_supplicant's reply in INTERFACE_DISABLED), not a silent OK.
     expect((await r.status()).wpa_state).toBe('INTERFACE_DISABLED');
     expect((await r.cli('scan')).trim()).toBe('FAIL');
+    for (const cmd of ['RECONNECT', 'REASSOCIATE', 'REATTACH']) expect(await r.req(cmd), cmd).toBe('FAIL\n');
     await r.sim!.start();
     await r.wait(/CTRL-EVENT-CONNECTED - Connection to 02:00:00:00:5a:01 completed/, from);
     const st = await r.cli('status');
