@@ -149,9 +149,14 @@ export const GLOBAL_FIELDS: readonly GlobalField[] = [
   str('wowlan_triggers'),
   bgscan,
   str('autoscan'),
+  // MAC address randomization policies: kept and saved; the driver protocol
+  // has no address change, so the firmware's own address is used.
+  int('mac_addr', 0),
   int('rand_addr_lifetime', 60),
+  int('preassoc_mac_addr', 0),
   int('key_mgmt_offload', 1),
   int('passive_scan', 0),
+  int('gas_rand_mac_addr', 0, [0, 2]),
 ];
 
 const BY_NAME = new Map(GLOBAL_FIELDS.map((f) => [f.name, f]));
