@@ -72,6 +72,12 @@ export interface NetworkState {
   domainSuffixMatch: Buffer | undefined;
   phase1: Buffer | undefined;
   phase2: Buffer | undefined;
+  /** WEP keys and the transmit key index: kept and saved so legacy blocks load; WEP is never used. */
+  wepKey0: Buffer | undefined;
+  wepKey1: Buffer | undefined;
+  wepKey2: Buffer | undefined;
+  wepKey3: Buffer | undefined;
+  wepTxKeyidx: number;
   priority: number;
   eapWorkaround: number;
   fragmentSize: number;
@@ -123,6 +129,11 @@ export function defaultNetworkState(): NetworkState {
     domainSuffixMatch: undefined,
     phase1: undefined,
     phase2: undefined,
+    wepKey0: undefined,
+    wepKey1: undefined,
+    wepKey2: undefined,
+    wepKey3: undefined,
+    wepTxKeyidx: 0,
     priority: 0,
     eapWorkaround: DEFAULT_EAP_WORKAROUND,
     fragmentSize: DEFAULT_FRAGMENT_SIZE,
@@ -165,7 +176,9 @@ export interface NetworkField {
 type IntKey = { [K in keyof NetworkState]: NetworkState[K] extends number ? K : never }[keyof NetworkState];
 /** The string fields strField() serves. */
 type BufKey = {
-  [K in keyof NetworkState]: NetworkState[K] extends Buffer | undefined ? (K extends 'bssid' | 'passphrase' | 'psk' | 'password' ? never : K) : never;
+  [K in keyof NetworkState]: NetworkState[K] extends Buffer | undefined
+    ? K extends 'bssid' | 'passphrase' | 'psk' | 'password' | `wepKey${number}` ? never : K
+    : never;
 }[keyof NetworkState];
 
 /**
@@ -321,6 +334,25 @@ const eapField: NetworkField = {
   omitOnSave: () => false,
 };
 
+/** wep_key0..3: a string (quoted, hex or P"...") of at most 16 bytes, empty unsets; NULL is refused. */
+function wepKeyField(i: 0 | 1 | 2 | 3): NetworkField {
+  const key = `wepKey${i}` as const;
+  return {
+    name: `wep_key${i}`, secret: true, saved: true,
+    parse(value) {
+      const b = parseConfigString(value);
+      if (!b || b.length > 16) return undefined;
+      // An empty key leaves the slot unset.
+      return { [key]: b.length ? b : undefined };
+    },
+    format: (st) => {
+      const b = st[key];
+      return b === undefined ? undefined : writeConfigString(b);
+    },
+    omitOnSave: () => false,
+  };
+}
+
 /**
  * password: a string (quoted, hex or P"...") or `hash:<32 hex digits>`, the
  * NtPasswordHash of an MSCHAPv2 password.
@@ -440,6 +472,11 @@ export const NETWORK_FIELDS: readonly NetworkField[] = [
   strField('domain_suffix_match', 'domainSuffixMatch', { cstring: true }),
   strField('phase1', 'phase1', { cstring: true }),
   strField('phase2', 'phase2', { cstring: true }),
+  wepKeyField(0),
+  wepKeyField(1),
+  wepKeyField(2),
+  wepKeyField(3),
+  intField('wep_tx_keyidx', 'wepTxKeyidx', 0),
   { ...intField('priority', 'priority', 0), keepsPmksa: true },
   intField('eap_workaround', 'eapWorkaround', DEFAULT_EAP_WORKAROUND),
   intField('fragment_size', 'fragmentSize', DEFAULT_FRAGMENT_SIZE),

@@ -124,6 +124,11 @@ export class NetworkConfig {
     this.#st = { ...this.#st, disabled: n };
   }
 
+  /** A WEP key is configured: such a network only matches a BSS with privacy, which this daemon cannot use. */
+  get hasWepKey(): boolean {
+    return [this.#st.wepKey0, this.#st.wepKey1, this.#st.wepKey2, this.#st.wepKey3].some((k) => k !== undefined);
+  }
+
   /** True when a passphrase or a raw PSK is configured (2.10's psk_set || passphrase). */
   get hasPsk(): boolean {
     return this.#st.passphrase !== undefined || this.#st.psk !== undefined;

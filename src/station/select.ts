@@ -59,8 +59,9 @@ export function chooseSecurity(
 ): SecurityChoice | undefined {
   const raw = bssRsne(bss);
   if (!raw) {
-    // No RSNE: an open BSS, unless the Privacy bit says WEP or WPA1 (not supported).
-    if (!net.keyMgmt.includes('NONE') || (bss.caps & CAPAB_PRIVACY) !== 0) return undefined;
+    // No RSNE: an open BSS, unless the Privacy bit says WEP or WPA1 (not
+    // supported); a network with WEP keys wants privacy, so never an open BSS.
+    if (!net.keyMgmt.includes('NONE') || net.hasWepKey || (bss.caps & CAPAB_PRIVACY) !== 0) return undefined;
     return { akm: 'NONE', pairwise: 'NONE', group: 'NONE', mfp: false, mfpRequired: false, apRsne: Buffer.alloc(0) };
   }
   let rsne: Rsne;

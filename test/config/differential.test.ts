@@ -21,7 +21,7 @@ const available = referenceAvailable();
  * integers are clamped to the bound, a bad bssid overwrites leading bytes).
  * Ours changes nothing; that is the only difference allowed after a FAIL.
  */
-const PARTIAL_ON_FAIL = new Set(['key_mgmt', 'eap', 'proactive_key_caching', 'mac_addr', 'proto', 'auth_alg', 'bssid', 'scan_ssid', 'mode', 'frequency', 'disabled', 'ieee80211w', 'mesh_fwding']);
+const PARTIAL_ON_FAIL = new Set(['key_mgmt', 'eap', 'wep_key0', 'wep_key3', 'proactive_key_caching', 'mac_addr', 'proto', 'auth_alg', 'bssid', 'scan_ssid', 'mode', 'frequency', 'disabled', 'ieee80211w', 'mesh_fwding']);
 
 const HEX64 = '0123456789abcdef'.repeat(4);
 const macs = (n: number, mask = '') => Array.from({ length: n }, (_, i) => `02:00:00:00:${((i >> 8) & 0xff).toString(16).padStart(2, '0')}:${(i & 0xff).toString(16).padStart(2, '0')}${mask}`).join(' ');
@@ -87,7 +87,9 @@ const CASES: Case[] = [
     ['"abc"', 'P"a\\x00b"', '616263', '6100', 'NULL', '""', '"a"b"', 'abc', `"${'x'.repeat(300)}"`, 'P"a\\nb"'].map((v): Case => [f, v, '"prev"'])),
   ...['hash:00112233445566778899aabbccddeeff', 'hash:00112233445566778899AABBCCDDEEFF', 'hash:0011', 'hash:zz112233445566778899aabbccddeeff',
     'hash:', 'hash:00112233445566778899aabbccddeeff00'].map((v): Case => ['password', v, '"prev"']),
-  ...['bg_scan_period', 'eap_workaround', 'fragment_size', 'proactive_key_caching', 'mac_addr'].flatMap((f) =>
+  ...['"abcde"', '0102030405', '"abc"', 'NULL', '""', 'P"\\x00ab"', 'zz', '"0123456789abcdef"', '"0123456789abcdefg"', `${'ab'.repeat(17)}`]
+    .flatMap((v): Case[] => [['wep_key0', v], ['wep_key3', v, '"prev1"']]),
+  ...['bg_scan_period', 'eap_workaround', 'fragment_size', 'proactive_key_caching', 'mac_addr', 'wep_tx_keyidx'].flatMap((f) =>
     ['-2', '-1', '0', '1', '2', '3', '86401', '0x10', 'junk', ''].map((v): Case => [f, v])),
   // unknown and case-sensitive names
   ['SSID', '"x"'], ['nonexistent', '1'], ['', '1'],
@@ -96,7 +98,7 @@ const CASES: Case[] = [
 /** The 802.1X and other fields added together; GET-compared wherever the modelled fields are. */
 const EXTRA_FIELDS = ['eap', 'identity', 'anonymous_identity', 'password', 'ca_cert', 'client_cert', 'private_key', 'private_key_passwd',
   'altsubject_match', 'domain_suffix_match', 'phase1', 'phase2', 'bgscan', 'sae_password_id', 'bg_scan_period', 'eap_workaround',
-  'fragment_size', 'proactive_key_caching', 'mac_addr'];
+  'fragment_size', 'proactive_key_caching', 'mac_addr', 'wep_key0', 'wep_key1', 'wep_key2', 'wep_key3', 'wep_tx_keyidx'];
 
 describe.skipIf(!available && !CI)('config vs real wpa_supplicant 2.10', () => {
   let ref: ReferenceSupplicant | undefined;
@@ -254,6 +256,8 @@ describe.skipIf(!available && !CI)('config vs real wpa_supplicant 2.10', () => {
       'SET_NETWORK 13 password hash:00112233445566778899aabbccddeeff', 'SET_NETWORK 13 identity P"a\\x00b"', 'SET_NETWORK 13 mac_addr 0',
       'SET_NETWORK 13 proactive_key_caching 0', 'SET_NETWORK 13 fragment_size 1398', 'SET_NETWORK 13 eap_workaround -1',
       'SET_NETWORK 13 phase2 P"tab\\there"', 'SET_NETWORK 13 bg_scan_period -1',
+      'ADD_NETWORK', 'SET_NETWORK 14 ssid "legacy wep"', 'SET_NETWORK 14 key_mgmt NONE', 'SET_NETWORK 14 wep_key0 "abcde"',
+      'SET_NETWORK 14 wep_key1 0102030405', 'SET_NETWORK 14 wep_key2 P"\\x00ab"', 'SET_NETWORK 14 wep_key3 "a b"', 'SET_NETWORK 14 wep_tx_keyidx 1',
     ];
     for (const cmd of script) {
       const refReply = await r.request(cmd);

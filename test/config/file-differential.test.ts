@@ -18,7 +18,7 @@ const FIELDS = ['ssid', 'psk', 'sae_password', 'key_mgmt', 'proto', 'pairwise', 
   'bssid_ignore', 'bssid_accept', 'priority', 'scan_ssid', 'disabled', 'id_str', 'freq_list', 'scan_freq', 'frequency', 'mode',
   'auth_alg', 'mesh_fwding', 'mem_only_psk', 'eap', 'identity', 'anonymous_identity', 'password', 'ca_cert', 'client_cert', 'private_key',
   'private_key_passwd', 'altsubject_match', 'domain_suffix_match', 'phase1', 'phase2', 'bgscan', 'sae_password_id', 'bg_scan_period',
-  'eap_workaround', 'fragment_size', 'proactive_key_caching', 'mac_addr'];
+  'eap_workaround', 'fragment_size', 'proactive_key_caching', 'mac_addr', 'wep_key0', 'wep_key1', 'wep_tx_keyidx'];
 const GLOBALS = ['eapol_version', 'ap_scan', 'driver_param', 'device_name', 'country', 'bss_max_count', 'pmf', 'okc', 'key_mgmt_offload',
   'dot11RSNAConfigPMKLifetime', 'filter_rssi'];
 
@@ -44,6 +44,8 @@ const GOOD: Record<string, string> = {
     '\tprivate_key_passwd="kp"', '\tpassword=hash:00112233445566778899aabbccddeeff', '\tfragment_size=1000', '\teap_workaround=0',
     '\tbg_scan_period=30', '\tsae_password_id="x"', '\taltsubject_match="DNS:a"', '\tdisabled=1', '}',
   ].join('\n'),
+  'a legacy WEP network block': ['network={', '\tssid="old"', '\tkey_mgmt=NONE', '\twep_key0="abcde"', '\twep_key1=0102030405',
+    '\twep_tx_keyidx=1', '\tauth_alg=SHARED', '\tdisabled=1', '}'].join('\n'),
   'group CCMP dropped when pairwise cannot carry it': ['network={', 'ssid="t"', 'key_mgmt=NONE', 'pairwise=TKIP', 'group=CCMP TKIP', 'disabled=1', '}'].join('\n'),
   // 1999 characters plus the newline just fit the 2000-byte buffer of a network block.
   'long lines are cut at the fgets buffer': [`driver_param=${'d'.repeat(1100)}`, 'network={', `\tid_str="${'i'.repeat(1989)}"`, 'ssid="long"', 'key_mgmt=NONE', 'disabled=1', '}'].join('\n'),

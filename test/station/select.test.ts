@@ -58,6 +58,15 @@ describe('selection', () => {
     expect(sec).toMatchObject({ akm: 'WPA-PSK', pairwise: 'CCMP', group: 'TKIP' });
   });
 
+  it('an open BSS suits an open network, never one with WEP keys (WEP is not supported, and it would not be open)', () => {
+    const open = { ...bss('02:00:00:00:0c:08', -40, { akms: ['WPA-PSK'], pairwise: ['CCMP'] }), ies: Buffer.from([0, SSID.length, ...Buffer.from(SSID)]), caps: 0x0001 };
+    const n = new NetworkConfig(0);
+    for (const [k, v] of [['ssid', `"${SSID}"`], ['key_mgmt', 'NONE']]) expect(n.set(k, v)).toBe(true);
+    expect(pick(n, [open])?.sec.akm).toBe('NONE');
+    expect(n.set('wep_key0', '"abcde"')).toBe(true);
+    expect(pick(n, [open])).toBeUndefined();
+  });
+
   it('802.1X needs a cached PMKSA; among candidates the strongest wins', () => {
     const weak = bss('02:00:00:00:0c:06', -70, { akms: ['WPA-EAP'], pairwise: ['CCMP'] });
     const strong = bss('02:00:00:00:0c:07', -40, { akms: ['WPA-EAP'], pairwise: ['CCMP'] });
