@@ -113,12 +113,16 @@ function freqRangeToChannels(value: string): number[] | undefined {
   return freqs.length ? freqs : undefined;
 }
 
-/** `ssid <hex>` anywhere among the space-separated words, as many as given; undefined on a bad one. */
+/**
+ * `ssid <hex>` anywhere among the space-separated words, as many as given;
+ * undefined on a bad one. Only "ssid " with its space is the keyword, so a
+ * bare trailing "ssid" is ignored as 2.10 ignores it.
+ */
 function scanSsids(params: string): Buffer[] | undefined {
   const out: Buffer[] = [];
   const words = params.split(' ');
   for (let i = 0; i < words.length; i++) {
-    if (words[i] !== 'ssid') continue;
+    if (words[i] !== 'ssid' || i + 1 === words.length) continue;
     const hex = words[i + 1] ?? '';
     if (hex.length === 0 || hex.length > 64 || hex.length % 2 || !/^[0-9a-fA-F]*$/.test(hex)) return undefined;
     out.push(Buffer.from(hex, 'hex'));

@@ -300,6 +300,8 @@ for (const backend of ['sim', 'ext'] as const) {
       ]);
       // Every channel: now B's absence would count, but it is there.
       expect(await scanned('', 'OK\n')).toEqual([B, A]);
+      // A bare trailing "ssid" is no keyword (2.10 matches "ssid " with its space): a full scan.
+      expect(await scanned('ssid', 'OK\n')).toEqual([B, A]);
       for (const bad of ['freq=abc', 'freq=100-200', 'ssid zz', `ssid ${'41'.repeat(33)}`, 'bssid=nonsense']) {
         expect((await r.cli('raw', `SCAN ${bad}`)).trim(), bad).toBe('FAIL');
       }
