@@ -51,10 +51,15 @@ function signalMonitor(ctx: StationCommandContext, args: string): string {
 
 const disabled = (c: StationCommandContext): boolean => c.station.wpaState === 'INTERFACE_DISABLED';
 
+/**
+ * BSSID_IGNORE [clear | <bssid>] (and BLACKLIST), parsed as 2.10 does: one
+ * character after the name is skipped, whatever it is, then "clear" is a
+ * prefix match and an address is read from there on, with no trimming.
+ */
 function bssidIgnore(ctx: StationCommandContext, args: string): string {
-  const a = args.trim();
-  if (a === '') return ctx.station.bssidIgnore.map((b) => `${b}\n`).join('');
-  if (a === 'clear') {
+  if (args === '') return ctx.station.bssidIgnore.map((b) => `${b}\n`).join('');
+  const a = args.slice(1);
+  if (a.startsWith('clear')) {
     ctx.station.bssidIgnore.length = 0;
     return OK;
   }
