@@ -20,6 +20,7 @@ import { ev } from '../station/events.js';
 import { getCapability } from './capability.js';
 import { FAIL, IFACE_REPLY_SIZE, OK, PONG, ReplyBuffer, type CommandSpec } from './command-table.js';
 import { formatMib, type MibConfig } from './mib.js';
+import { freqRangeToChannels } from './channels.js';
 import { CTRL_IFACE_MAX_LEN } from './transport.js';
 
 /** What the daemon offers every interface (the process-wide part of wpa_global). */
@@ -198,6 +199,9 @@ function disableNetwork(c: InterfaceControl, args: string): string {
 }
 
 function selectNetwork(c: InterfaceControl, args: string): string {
+  // " freq=<ranges>": the channels of the scan that follows (ignored when none is valid, as 2.10).
+  const f = args.indexOf(' freq=');
+  const scanFreqs = f >= 0 ? freqRangeToChannels(args.slice(f + 6)) : undefined;
   const net = networkArg(c, args, (a) => a.startsWith('any'));
   if (net === null) return FAIL;
   // All others disabled, the selected one enabled; `any` enables them all.
@@ -205,7 +209,7 @@ function selectNetwork(c: InterfaceControl, args: string): string {
     if (n.disabled === 2) continue;
     n.setDisabled(net && n.id !== net.id ? 1 : 0);
   }
-  c.station.selectNetwork(net);
+  c.station.selectNetwork(net, scanFreqs);
   return OK;
 }
 

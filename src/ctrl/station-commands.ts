@@ -7,6 +7,7 @@ import type { ScanParams } from '../driver/backend.js';
 import type { Station } from '../station/station.js';
 import type { SupplicantConfig } from '../config/config.js';
 import { formatBss, formatScanResults } from './bss-format.js';
+import { freqRangeToChannels } from './channels.js';
 import { FAIL, OK, type CommandSpec } from './command-table.js';
 import { atoi } from '../config/cstr.js';
 
@@ -92,31 +93,6 @@ function positive(args: string, apply: (n: number) => void, min = 1): string {
  * Handlers by command name. `space` commands are matched as "NAME " (with the
  * space, as wpa_supplicant's os_strncmp(buf, "NAME ", n) does); the others exactly.
  */
-/**
- * 20 MHz channel centre frequencies (2.4 and 5 GHz) a SCAN freq= range
- * expands to. The driver protocol reports no channel list, so this stands in
- * for the hw modes wpa_supplicant would read from nl80211.
- */
-const CHANNEL_FREQS: readonly number[] = [
-  ...Array.from({ length: 13 }, (_, i) => 2412 + 5 * i),
-  2484,
-  ...[36, 40, 44, 48, 52, 56, 60, 64, 100, 104, 108, 112, 116, 120, 124, 128, 132, 136, 140, 144, 149, 153, 157, 161, 165, 169, 173, 177].map((c) => 5000 + 5 * c),
-];
-
-/**
- * freq_range_to_channel_list(): "2412,2437-2462" (atoi rules: the value ends
- * at the first non-digit of each item) to the channels inside; undefined when
- * none is, which SCAN answers with FAIL.
- */
-function freqRangeToChannels(value: string): number[] | undefined {
-  const ranges = value.split(' ')[0].split(',').map((item) => {
-    const dash = item.indexOf('-');
-    const min = atoi(item);
-    return { min, max: dash >= 0 ? atoi(item.slice(dash + 1)) : min };
-  });
-  const freqs = CHANNEL_FREQS.filter((f) => ranges.some((r) => f >= r.min && f <= r.max));
-  return freqs.length ? freqs : undefined;
-}
 
 /**
  * `ssid <hex>` anywhere among the space-separated words, as many as given;

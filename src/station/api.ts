@@ -50,8 +50,8 @@ export interface StationControl extends EventEmitter<StationEvents> {
   enableNetwork(net: NetworkRef | undefined): void;
   /** DISABLE_NETWORK (undefined = all). */
   disableNetwork(net: NetworkRef | undefined): void;
-  /** SELECT_NETWORK (undefined = any). */
-  selectNetwork(net: NetworkRef | undefined): void;
+  /** SELECT_NETWORK (undefined = any); `scanFreqs` limits the scan that follows (SELECT_NETWORK ... freq=). */
+  selectNetwork(net: NetworkRef | undefined, scanFreqs?: number[]): void;
   /**
    * FLUSH: the station's state back to its start, with `removeNetworks`
    * (REMOVE_NETWORK all) run at the point wpa_supplicant removes them, so the

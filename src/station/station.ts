@@ -70,6 +70,8 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   private queuedScan: ScanParams | undefined;
   /** FLUSH is removing the networks: leaving the current one starts no new scan. */
   private flushing = false;
+  /** SELECT_NETWORK ... freq=: the channels of the next scan of the station's own (select_network_scan_freqs). */
+  private selectScanFreqs: number[] | undefined;
   /** Consecutive connection failures, for the reconnect back-off. */
   private failures = 0;
   private hello: HelloResult | null = null;
@@ -286,7 +288,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   private startScan(req: ScanParams, manual: boolean): void {
     if (!this.opts.driver.hello) return;
     this.scanning = true;
-    const freqs = req.freqs ?? (manual ? undefined : this.networksScanFreq()) ?? this.config.freqList;
+    const freqs = req.freqs ?? (manual ? undefined : this.ownScanFreqs()) ?? this.config.freqList;
     this.scanFreqs = freqs;
     if (!this.current && !this.connecting) this.setState('SCANNING');
     const ssids = req.ssids ?? this.config.networks.filter((n) => networkEnabled(n) && n.scanSsid && n.ssid).map((n) => n.ssid as Buffer);
@@ -306,6 +308,13 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
       log.warning(`${this.opts.ifname}: scan failed: ${e instanceof Error ? e.message : String(e)}`);
       this.requestScan(this.scanInterval * 1000);
     });
+  }
+
+  /** A scan of the station's own: SELECT_NETWORK's freq= once, else the networks' scan_freq. */
+  private ownScanFreqs(): number[] | undefined {
+    const once = this.selectScanFreqs;
+    this.selectScanFreqs = undefined;
+    return once ?? this.networksScanFreq();
   }
 
   /** The enabled networks' scan_freq lists joined, or undefined if one of them has none (then all channels). */
@@ -812,6 +821,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     // until the aborted scan has reported) but its results will be dropped.
     if (this.scanning) this.flushedScan = true;
     this.queuedScan = undefined;
+    this.selectScanFreqs = undefined;
     this.scanOnly = false;
     this.pendingScanId = undefined;
     if (this.scanTimer) clearTimeout(this.scanTimer);
@@ -855,8 +865,9 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     this.kick();
   }
 
-  selectNetwork(net: NetworkRef | undefined): void {
+  selectNetwork(net: NetworkRef | undefined, scanFreqs?: number[]): void {
     this.userDisconnected = false;
+    this.selectScanFreqs = scanFreqs;
     const id = this.currentNetworkId;
     if (net && id !== undefined && id !== net.id) this.leave(Reason.DEAUTH_LEAVING);
     if (net) this.tempDisabled.clear(net.id);

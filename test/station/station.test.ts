@@ -222,6 +222,18 @@ for (const backend of ['sim', 'ext'] as const) {
       await r.wait(/CTRL-EVENT-CONNECTED - Connection to 02:00:00:00:5a:0[12] completed/, from);
     });
 
+    it('SELECT_NETWORK <id> freq=: the scan that follows covers only those channels', async () => {
+      rig = await Rig.start({ scenario: scenario(26), networks: NET, backend });
+      const r = rig;
+      const from = r.mark();
+      // A (2437, stronger) is not looked for, so B (5180) is the one found.
+      expect(await r.req('SELECT_NETWORK 0 freq=5170-5190')).toBe('OK\n');
+      await r.wait(/CTRL-EVENT-CONNECTED - Connection to 02:00:00:00:5a:02 completed/, from);
+      const results = await r.req('SCAN_RESULTS');
+      expect(results).toContain(B);
+      expect(results).not.toContain(A);
+    });
+
     it('wrong passphrase: 4-way handshake fails, network temporarily disabled with WRONG_KEY', async () => {
       rig = await Rig.start({ scenario: scenario(12), networks: pskNetwork(SSID, 'not the passphrase', '\tdisabled=1\n'), backend });
       const r = rig;
