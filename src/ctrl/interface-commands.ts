@@ -199,7 +199,7 @@ function disableNetwork(c: InterfaceControl, args: string): string {
 }
 
 function selectNetwork(c: InterfaceControl, args: string): string {
-  // " freq=<ranges>": the channels of the scan that follows (ignored when none is valid, as 2.10).
+  // " freq=<ranges>": the channels of the scan that follows; an invalid list leaves any pending one, as 2.10.
   const f = args.indexOf(' freq=');
   const scanFreqs = f >= 0 ? freqRangeToChannels(args.slice(f + 6)) : undefined;
   const net = networkArg(c, args, (a) => a.startsWith('any'));

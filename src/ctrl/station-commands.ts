@@ -104,8 +104,9 @@ function scanSsids(params: string): Buffer[] | undefined {
   const words = params.split(' ');
   for (let i = 0; i < words.length; i++) {
     if (words[i] !== 'ssid' || i + 1 === words.length) continue;
-    const hex = words[i + 1] ?? '';
-    if (hex.length === 0 || hex.length > 64 || hex.length % 2 || !/^[0-9a-fA-F]*$/.test(hex)) return undefined;
+    // An empty value is a zero-length (wildcard) SSID, as in 2.10.
+    const hex = words[i + 1];
+    if (hex.length > 64 || hex.length % 2 || !/^[0-9a-fA-F]*$/.test(hex)) return undefined;
     out.push(Buffer.from(hex, 'hex'));
   }
   return out;

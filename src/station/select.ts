@@ -28,17 +28,16 @@ export interface SecurityChoice {
 const CAPAB_PRIVACY = 0x0010;
 
 /**
- * wpa_supplicant's AKM preference when a BSS offers several the network
- * allows, without the FT AKMs: the FT (802.11r) handshake over the air is not
- * implemented, so a BSS reachable only through FT is no candidate.
+ * wpa_supplicant_set_suites()'s AKM preference when a BSS offers several the
+ * network allows, without the FT AKMs: the FT (802.11r) handshake over the
+ * air is not implemented, so a BSS reachable only through FT is no candidate.
  */
-const AKM_PREFERENCE = ['SAE', 'WPA-PSK-SHA256', 'WPA-PSK', 'WPA-EAP-SHA256', 'WPA-EAP'];
+const AKM_PREFERENCE = ['SAE', 'WPA-EAP-SHA256', 'WPA-PSK-SHA256', 'WPA-EAP', 'WPA-PSK'];
 /**
- * No TKIP: its EAPOL-Key descriptor version 1 (HMAC-MD5, RC4) is not
- * implemented, so a BSS that offers only TKIP for pairwise keys is no
- * candidate (as for wpa_supplicant built with CONFIG_NO_TKIP). TKIP as the
- * group cipher of a mixed-mode BSS is fine: the descriptor version follows
- * the pairwise cipher.
+ * No TKIP: its EAPOL-Key descriptor version 1 (HMAC-MD5, RC4) and its GTK
+ * layout (the Michael keys swapped at installation) are not implemented, so a
+ * BSS that needs TKIP for pairwise or group keys is no candidate (as for
+ * wpa_supplicant built with CONFIG_NO_TKIP).
  */
 const PAIRWISE_PREFERENCE = ['GCMP-256', 'CCMP-256', 'GCMP', 'CCMP'];
 /** AKMs this host can run the 4-way handshake for (PSK family); others need the firmware. */
@@ -75,7 +74,7 @@ export function chooseSecurity(
   if (!akm) return undefined;
   const pairwise = PAIRWISE_PREFERENCE.find((c) => net.pairwise.includes(c) && rsne.pairwise.includes(c));
   if (!pairwise) return undefined;
-  if (!net.group.includes(rsne.group)) return undefined;
+  if (!net.group.includes(rsne.group) || rsne.group === 'TKIP') return undefined;
   const w = net.ieee80211w === 3 ? pmfDefault : net.ieee80211w;
   const apCapable = rsne.mfpc;
   const apRequired = rsne.mfpr;

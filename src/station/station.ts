@@ -15,11 +15,13 @@ import { MsgLevel } from '../log.js';
 import { AssociationKeys, FirmwareInputError } from '../offload/key-owner.js';
 import { OffloadDecider, type OffloadDecision, type OffloadPolicy } from '../offload/policy.js';
 import type { PmksaSync } from '../offload/pmksa-sync.js';
+import { parseRsne } from '../rsn/rsne.js';
 import { Reason } from '../rsn/supplicant.js';
 import type { MibState, NetworkRef, StationControl, StationEvents } from './api.js';
 import { ownRsne, pskPmk, statusLines, type Association } from './association.js';
 import { BssTable, type BssEntry } from './bss-table.js';
 import { ev } from './events.js';
+import { EID_RSN, findIe } from './ies.js';
 import { chooseSecurity, hasCredentials, PSK_AKMS, selectCandidate, type SecurityChoice } from './select.js';
 import { stateAtLeast, type WpaState } from './state.js';
 import { TempDisableTable } from './temp-disable.js';
@@ -274,6 +276,11 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     }, delayMs);
   }
 
+  /** The state after a scan that starts no connection: DISCONNECTED while disconnected (as 2.10's scan-results handler sets it), else INACTIVE without an enabled network. */
+  private idleState(): WpaState {
+    return this.userDisconnected || this.hasEnabledNetwork() ? 'DISCONNECTED' : 'INACTIVE';
+  }
+
   private hasEnabledNetwork(): boolean {
     return this.config.networks.some(networkEnabled);
   }
@@ -310,11 +317,11 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     });
   }
 
-  /** A scan of the station's own: SELECT_NETWORK's freq= once, else the networks' scan_freq. */
+  /** A scan of the station's own: the networks' scan_freq, else SELECT_NETWORK's freq= (used once), as wpa_supplicant_scan(). */
   private ownScanFreqs(): number[] | undefined {
     const once = this.selectScanFreqs;
     this.selectScanFreqs = undefined;
-    return once ?? this.networksScanFreq();
+    return this.networksScanFreq() ?? once;
   }
 
   /** The enabled networks' scan_freq lists joined, or undefined if one of them has none (then all channels). */
@@ -337,7 +344,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     if (next) return this.issueScan(next);
     this.scanning = false;
     if (this.wpaState === 'SCANNING' && !this.current && !this.connecting) {
-      this.setState(this.hasEnabledNetwork() && !this.userDisconnected ? 'DISCONNECTED' : 'INACTIVE');
+      this.setState(this.idleState());
     }
   }
 
@@ -356,7 +363,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     this.scanOnly = false;
     if (this.current) this.refreshSignal();
     if (this.wantsConnection() && !scanOnly) this.selectAndConnect();
-    else if (!this.current && !this.connecting) this.setState(this.hasEnabledNetwork() && !this.userDisconnected ? 'DISCONNECTED' : 'INACTIVE');
+    else if (!this.current && !this.connecting) this.setState(this.idleState());
   }
 
   private refreshSignal(): void {
@@ -413,6 +420,10 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
       const offload = this.offloadDecision(net, sec.akm);
       cur.keys = this.newKeys(cur, pmk, pmkid, ies, offload);
       fwPmk = offload.offload ? pmk : undefined;
+    }
+    const macPolicy = net.state.macAddr >= 0 ? net.state.macAddr : Number(this.config.globalValue('mac_addr') ?? 0);
+    if (macPolicy > 0) {
+      log.warning(`${this.opts.ifname}: mac_addr=${macPolicy} asks for a random address, which the driver protocol cannot set: connecting with the radio's own`);
     }
     this.connecting = cur;
     this.setSuites(cur);
@@ -532,8 +543,12 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     const pmf = Number(this.config.getGlobal('pmf') ?? '0') || 0;
     const fwPmk = a.pmk && a.pmkid ? { pmk: a.pmk, pmkid: a.pmkid } : undefined;
     // The new BSS may differ in what it offers; without its IEs, keep what the ESS used.
+    // The AKM the firmware used is in the RSNE of its (Re)Association Request; without one, what the network can use here.
+    const reqAkm = requestAkm(a.reqIes);
     const usable = (akm: string): boolean =>
-      hasCredentials(prev.net, akm, fwPmk !== undefined || this.opts.pmksa.lookup(bssid, prev.net.id, akm) !== undefined);
+      reqAkm !== undefined
+        ? akm === reqAkm
+        : hasCredentials(prev.net, akm, fwPmk !== undefined || this.opts.pmksa.lookup(bssid, prev.net.id, akm) !== undefined);
     const sec = (bss && chooseSecurity(prev.net, bss, pmf, usable)) || prev.sec;
     const cur: Association = { net: prev.net, bssid, freq: a.freq, ssid: bss?.ssid ?? prev.ssid, sec, keys: undefined, signal: bss?.level ?? prev.signal };
     if (sec.akm !== 'NONE') {
@@ -867,7 +882,8 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
 
   selectNetwork(net: NetworkRef | undefined, scanFreqs?: number[]): void {
     this.userDisconnected = false;
-    this.selectScanFreqs = scanFreqs;
+    // A list replaces the pending one only when it is valid (2.10 keeps the old one otherwise).
+    if (scanFreqs) this.selectScanFreqs = scanFreqs;
     const id = this.currentNetworkId;
     if (net && id !== undefined && id !== net.id) this.leave(Reason.DEAUTH_LEAVING);
     if (net) this.tempDisabled.clear(net.id);
@@ -906,4 +922,15 @@ function networkEnabled(n: NetworkConfig): boolean {
   if (n.disabled !== 0) return false;
   const pskFamily = n.keyMgmt.some((k) => PSK_AKMS.has(k) || k === 'SAE' || k === 'FT-SAE');
   return !pskFamily || n.hasPsk || n.saePassword !== undefined || n.memOnlyPsk;
+}
+
+/** The AKM named by the RSNE among (Re)Association Request IEs, if any parses. */
+function requestAkm(ies: Buffer): string | undefined {
+  const raw = findIe(ies, EID_RSN)?.raw;
+  if (!raw) return undefined;
+  try {
+    return parseRsne(raw).akms[0];
+  } catch {
+    return undefined;
+  }
 }

@@ -51,11 +51,19 @@ describe('selection', () => {
     expect(pick(net, [ftOnly, mixed])?.bss.bssid).toBe('02:00:00:00:0c:02');
   });
 
-  it('TKIP is never the pairwise cipher; a mixed-mode BSS gets CCMP with a TKIP group', () => {
+  it('no TKIP at all: a TKIP-only or mixed-mode (TKIP group) BSS is no candidate; TKIP offered beside CCMP pairwise is skipped', () => {
     const net = network('WPA-PSK');
     expect(pick(net, [bss('02:00:00:00:0c:04', -40, { akms: ['WPA-PSK'], pairwise: ['TKIP'], group: 'TKIP' })])).toBeUndefined();
-    const sec = pick(net, [bss('02:00:00:00:0c:05', -40, { akms: ['WPA-PSK'], pairwise: ['TKIP', 'CCMP'], group: 'TKIP' })])?.sec;
-    expect(sec).toMatchObject({ akm: 'WPA-PSK', pairwise: 'CCMP', group: 'TKIP' });
+    expect(pick(net, [bss('02:00:00:00:0c:05', -40, { akms: ['WPA-PSK'], pairwise: ['TKIP', 'CCMP'], group: 'TKIP' })])).toBeUndefined();
+    const sec = pick(net, [bss('02:00:00:00:0c:09', -40, { akms: ['WPA-PSK'], pairwise: ['TKIP', 'CCMP'] })])?.sec;
+    expect(sec).toMatchObject({ akm: 'WPA-PSK', pairwise: 'CCMP', group: 'CCMP' });
+  });
+
+  it('AKM preference as wpa_supplicant_set_suites(): 802.1X before PSK when both can authenticate', () => {
+    const b = bss('02:00:00:00:0c:0a', -40, { akms: ['WPA-PSK', 'WPA-EAP'], pairwise: ['CCMP'] });
+    const net = network('WPA-PSK WPA-EAP');
+    expect(pick(net, [b])?.sec.akm).toBe('WPA-PSK');
+    expect(pick(net, [b], (akm) => akm === 'WPA-EAP')?.sec.akm).toBe('WPA-EAP');
   });
 
   it('an open BSS suits an open network, never one with WEP keys (WEP is not supported, and it would not be open)', () => {
