@@ -155,6 +155,8 @@ export class SupplicantConfig {
   /** Two-character country code, if set. */
   get country(): string | undefined { return this.#str('country'); }
   get bssMaxCount(): number { return this.#int('bss_max_count'); }
+  /** Global mac_addr: 0 the radio's own address, 1/2 a random one (per network unless it sets its own). */
+  get macAddr(): number { return this.#int('mac_addr'); }
   /** Global freq_list: the only channels (MHz) scans cover, unless a scan names its own. */
   get freqList(): number[] | undefined {
     const v = this.globalValue('freq_list');

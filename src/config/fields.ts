@@ -91,8 +91,6 @@ export interface NetworkState {
   macAddr: number;
 }
 
-
-
 /** wpa_config_set_network_defaults() for the fields we model. */
 export function defaultNetworkState(): NetworkState {
   return {
@@ -150,7 +148,6 @@ export function defaultNetworkState(): NetworkState {
 
 export type Patch = Partial<NetworkState>;
 
-
 export interface NetworkField {
   readonly name: string;
   /** Key material: GET_NETWORK answers `*`, logs must redact it. */
@@ -176,9 +173,7 @@ export interface NetworkField {
 type IntKey = { [K in keyof NetworkState]: NetworkState[K] extends number ? K : never }[keyof NetworkState];
 /** The string fields strField() serves. */
 type BufKey = {
-  [K in keyof NetworkState]: NetworkState[K] extends Buffer | undefined
-    ? K extends 'bssid' | 'passphrase' | 'psk' | 'password' | `wepKey${number}` ? never : K
-    : never;
+  [K in keyof NetworkState]: NetworkState[K] extends Buffer | undefined ? (K extends 'bssid' | 'passphrase' | 'psk' | 'password' ? never : K) : never;
 }[keyof NetworkState];
 
 /**
@@ -334,22 +329,19 @@ const eapField: NetworkField = {
   omitOnSave: () => false,
 };
 
-/** wep_key0..3: a string (quoted, hex or P"...") of at most 16 bytes, empty unsets; NULL is refused. */
+/**
+ * wep_key0..3: written like any secret string field, but parsed as
+ * wpa_config_parse_wep_key(): at most 16 bytes, empty unsets, NULL is refused.
+ */
 function wepKeyField(i: 0 | 1 | 2 | 3): NetworkField {
   const key = `wepKey${i}` as const;
   return {
-    name: `wep_key${i}`, secret: true, saved: true,
+    ...strField(`wep_key${i}`, key, { secret: true, cstring: false }),
     parse(value) {
       const b = parseConfigString(value);
       if (!b || b.length > 16) return undefined;
-      // An empty key leaves the slot unset.
       return { [key]: b.length ? b : undefined };
     },
-    format: (st) => {
-      const b = st[key];
-      return b === undefined ? undefined : writeConfigString(b);
-    },
-    omitOnSave: () => false,
   };
 }
 

@@ -108,6 +108,8 @@ export class NetworkConfig {
   get disabled(): number { return this.#st.disabled; }
   get idStr(): string | undefined { return this.#st.idStr === undefined ? undefined : cString(this.#st.idStr).toString('latin1'); }
   get scanSsid(): number { return this.#st.scanSsid; }
+  /** mac_addr: -1 follows the global option, 0 the radio's own address, 1/2 a random one. */
+  get macAddr(): number { return this.#st.macAddr; }
   /** Channels (MHz) to scan when looking for this network. */
   get scanFreq(): number[] | undefined { return this.#st.scanFreq?.slice(); }
   /** The only channels (MHz) on which a BSS of this network may be used. */

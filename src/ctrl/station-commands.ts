@@ -90,11 +90,6 @@ function positive(args: string, apply: (n: number) => void, min = 1): string {
 }
 
 /**
- * Handlers by command name. `space` commands are matched as "NAME " (with the
- * space, as wpa_supplicant's os_strncmp(buf, "NAME ", n) does); the others exactly.
- */
-
-/**
  * `ssid <hex>` anywhere among the space-separated words, as many as given;
  * undefined on a bad one. Only "ssid " with its space is the keyword, so a
  * bare trailing "ssid" is ignored as 2.10 ignores it.
@@ -145,6 +140,10 @@ function scan(c: StationCommandContext, params: string | undefined): string {
   return r.id !== undefined ? `${r.id}\n` : OK;
 }
 
+/**
+ * Handlers by command name. `space` commands are matched as "NAME " (with the
+ * space, as wpa_supplicant's os_strncmp(buf, "NAME ", n) does); the others exactly.
+ */
 export const stationCommands: CommandSpec<StationCommandContext>[] = [
   { name: 'SCAN', form: 'exact', handler: (c) => scan(c, undefined) },
   { name: 'SCAN', form: 'space', handler: (c, a) => scan(c, a) },

@@ -375,7 +375,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
 
   private selectAndConnect(): void {
     this.reenableExpired();
-    const pmf = Number(this.config.getGlobal('pmf') ?? '0') || 0;
+    const pmf = this.config.pmf;
     const pick = (): ReturnType<typeof selectCandidate> =>
       selectCandidate(
         this.config.networks,
@@ -421,7 +421,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
       cur.keys = this.newKeys(cur, pmk, pmkid, ies, offload);
       fwPmk = offload.offload ? pmk : undefined;
     }
-    const macPolicy = net.state.macAddr >= 0 ? net.state.macAddr : Number(this.config.globalValue('mac_addr') ?? 0);
+    const macPolicy = net.macAddr >= 0 ? net.macAddr : this.config.macAddr;
     if (macPolicy > 0) {
       log.warning(`${this.opts.ifname}: mac_addr=${macPolicy} asks for a random address, which the driver protocol cannot set: connecting with the radio's own`);
     }
@@ -540,7 +540,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   private onRoamed(a: AssocEvent, bssid: string): void {
     const prev = this.current!;
     const bss = this.bss.get(bssid);
-    const pmf = Number(this.config.getGlobal('pmf') ?? '0') || 0;
+    const pmf = this.config.pmf;
     const fwPmk = a.pmk && a.pmkid ? { pmk: a.pmk, pmkid: a.pmkid } : undefined;
     // The new BSS may differ in what it offers; without its IEs, keep what the ESS used.
     // The AKM the firmware used is in the RSNE of its (Re)Association Request; without one, what the network can use here.
@@ -839,10 +839,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     this.selectScanFreqs = undefined;
     this.scanOnly = false;
     this.pendingScanId = undefined;
-    if (this.scanTimer) clearTimeout(this.scanTimer);
-    this.scanTimer = undefined;
-    if (this.reenableTimer) clearTimeout(this.reenableTimer);
-    this.reenableTimer = undefined;
+    this.stopTimers();
     const wasSettingUp = stateAtLeast(this.wpaState, 'AUTHENTICATING');
     this.bssidIgnore.length = 0;
     this.flushing = true;
@@ -904,10 +901,17 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     if (!this.current && !this.connecting) this.requestScan(0);
   }
 
+  /** No scan and no re-enabling pending (FLUSH, TERMINATE). */
+  private stopTimers(): void {
+    if (this.scanTimer) clearTimeout(this.scanTimer);
+    this.scanTimer = undefined;
+    if (this.reenableTimer) clearTimeout(this.reenableTimer);
+    this.reenableTimer = undefined;
+  }
+
   async terminate(): Promise<void> {
     this.terminated = true;
-    if (this.scanTimer) clearTimeout(this.scanTimer);
-    if (this.reenableTimer) clearTimeout(this.reenableTimer);
+    this.stopTimers();
     this.leave(Reason.DEAUTH_LEAVING);
     await this.opts.driver.close();
   }
