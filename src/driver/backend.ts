@@ -1,6 +1,6 @@
 /**
  * The DriverBackend interface: exactly the operations and events of the driver
- * protocol (shared/design/driver-protocol.md, version 1). The `ext` backend
+ * protocol (docs/driver-protocol.md, version 1). The `ext` backend
  * carries them as JSON lines over a Unix stream socket; the `sim` backend
  * implements them in process. Nothing above this file knows which one it has.
  *

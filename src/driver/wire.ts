@@ -1,5 +1,5 @@
 /**
- * The wire form of the driver protocol (shared/design/driver-protocol.md):
+ * The wire form of the driver protocol (docs/driver-protocol.md):
  * JSON lines, hex for binary values, `aa:bb:cc:dd:ee:ff` for MAC addresses,
  * snake_case field names. One codec shared by the daemon side (ext.ts) and the
  * driver side (sim/server.ts), so both ends agree by construction.

@@ -3,8 +3,7 @@
  * every field and Key Information bit, the length rules, and fast-check
  * fuzzing (garbage gives a typed error, never another exception).
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { readVector } from '../fixtures/vectors.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -21,7 +20,7 @@ import {
 import { buildRsne, parseRsne, RsneParseError } from '../../src/rsn/rsne.js';
 import { gtkKde, igtkKde, KeyDataError, padKeyData, parseKeyData, pmkidKde } from '../../src/rsn/kde.js';
 
-const T = (name: string) => JSON.parse(readFileSync(path.resolve(process.cwd(), '../shared/vectors/transcripts', name), 'utf8'));
+const T = (name: string) => readVector(`transcripts/${name}`);
 const h = (s: string): Buffer => Buffer.from(s, 'hex');
 
 describe('EAPOL-Key codec', () => {

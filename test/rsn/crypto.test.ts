@@ -1,7 +1,7 @@
 /**
  * Crypto beyond the published vectors: the suite tables, MIC algorithms per
  * AKM, PMKID variants, key wrap errors, and the FT key hierarchy (no
- * published vector is in ../shared/vectors, so its formulas from IEEE
+ * published vector is in test/fixtures/vectors, so its formulas from IEEE
  * 802.11-2020 12.7.1.7 are recomputed here directly on node:crypto).
  */
 import { createHash, createHmac } from 'node:crypto';

@@ -4,8 +4,7 @@
  * authenticator accepts their msg 2 and msg 4, and our supplicant fed their
  * authenticator's frames answers with the very frames wpa_supplicant sent.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { readVector } from '../fixtures/vectors.js';
 import { describe, expect, it } from 'vitest';
 import { micAlgorithm } from '../../src/rsn/akm.js';
 import { Authenticator } from '../../src/rsn/authenticator.js';
@@ -23,9 +22,8 @@ interface Frame {
   eapol: string;
   verdicts?: { what: string; ok: boolean }[];
 }
-const DIR = path.resolve(process.cwd(), '../shared/vectors/transcripts');
 const NAMES = ['wpa-psk.json', 'wpa-psk-sha256.json', 'retransmit.json', 'wrong-passphrase.json', 'msg3-rsne-mismatch.json'];
-const load = (n: string) => JSON.parse(readFileSync(path.join(DIR, n), 'utf8'));
+const load = (n: string) => readVector(`transcripts/${n}`);
 const h = (s: string): Buffer => Buffer.from(s, 'hex');
 const hexOf = (k: { kck: Buffer; kek: Buffer; tk: Buffer }) => ({ kck: k.kck.toString('hex'), kek: k.kek.toString('hex'), tk: k.tk.toString('hex') });
 

@@ -1,11 +1,9 @@
 /**
- * Every published vector in ../shared/vectors/published.json, each as its own
+ * Every published vector in test/fixtures/vectors/published.json, each as its own
  * named test (IEEE 802.11 PSK, RFC 6070, PRF-SHA1, PTK, RFC 3394, RFC 4493,
  * RFC 4231, 802.11 KDF).
  */
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   aesCmac,
@@ -18,8 +16,9 @@ import {
   pbkdf2Sha1,
   prfSha1,
 } from '../../src/rsn/crypto.js';
+import { readVector } from '../fixtures/vectors.js';
 
-const V = JSON.parse(readFileSync(path.resolve(process.cwd(), '../shared/vectors/published.json'), 'utf8'));
+const V = readVector('published.json');
 const h = (s: string): Buffer => Buffer.from(s, 'hex');
 
 describe('published vectors', () => {
