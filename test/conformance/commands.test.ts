@@ -289,29 +289,30 @@ describe.skipIf(!referenceAvailable())('per-interface commands vs wpa_supplicant
   });
 
   it('SET EAPOL::<timer> (any case, atoi, negative ignored, 32-bit wrap) and MIB showing them, kept by FLUSH and RECONFIGURE', async () => {
-    await pair().sameAll([
-      'SET EAPOL::heldPeriod 10',
-      'SET EAPOL::authPeriod -5',
-      'SET eapol::startperiod 7x',
-      'SET EAPOL::maxStart',
-      'SET EAPOL::maxStart ',
-      'MIB',
-      'SET EAPOL::heldPeriod 4294967295',
-      'SET EAPOL::authPeriod 99999999999',
-      'SET EAPOL::portControl Auto',
-      'SET EAPOL::',
-      'SET EAPOL::heldPeriodX 1',
-      'GET EAPOL::heldPeriod',
-      'MIB',
-      'FLUSH',
-      'RECONFIGURE',
-      'MIB',
-      'SET EAPOL::heldPeriod 60',
-      'SET EAPOL::authPeriod 30',
-      'SET EAPOL::startPeriod 30',
-      'SET EAPOL::maxStart 3',
-      'MIB',
-    ]);
+    try {
+      await pair().sameAll([
+        'SET EAPOL::heldPeriod 10',
+        'SET EAPOL::authPeriod -5',
+        'SET eapol::startperiod 7x',
+        'SET EAPOL::maxStart',
+        'SET EAPOL::maxStart ',
+        'MIB',
+        'SET EAPOL::heldPeriod 4294967295',
+        'SET EAPOL::authPeriod 99999999999',
+        'SET EAPOL::portControl Auto',
+        'SET EAPOL::',
+        'SET EAPOL::heldPeriodX 1',
+        'GET EAPOL::heldPeriod',
+        'MIB',
+        'FLUSH',
+        'RECONFIGURE',
+        'MIB',
+      ]);
+    } finally {
+      // The defaults back on both sides, so the other cases' MIB starts equal.
+      for (const t of ['heldPeriod 60', 'authPeriod 30', 'startPeriod 30', 'maxStart 3']) await pair().both(`SET EAPOL::${t}`);
+    }
+    await pair().same('MIB');
   });
 
   it('SET wps_fragment_size, SET uuid (STATUS shows it, no GET) and their bad values', async () => {
