@@ -144,6 +144,8 @@ export class SupplicantConfig {
   }
 
   get updateConfig(): boolean { return this.#int('update_config') !== 0; }
+  /** The configured WPS UUID; undefined when unset (STATUS then derives one from the MAC address). */
+  get uuid(): string | undefined { return this.#str('uuid'); }
   get apScan(): number { return this.#int('ap_scan'); }
   get keyMgmtOffload(): boolean { return this.#int('key_mgmt_offload') !== 0; }
   get fastReauth(): boolean { return this.#int('fast_reauth') !== 0; }

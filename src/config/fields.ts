@@ -35,6 +35,12 @@ export interface NetworkState {
   ssid: Buffer | undefined;
   scanSsid: number;
   bssid: Buffer | undefined;
+  /**
+   * bssid_hint: the BSS a driver that selects BSSes itself should try first.
+   * The station here selects from its own scans (2.10 ignores the hint then
+   * too), so it is kept, shown and saved only.
+   */
+  bssidHint: Buffer | undefined;
   bssidIgnore: AddrMask[];
   bssidAccept: AddrMask[];
   passphrase: Buffer | undefined;
@@ -97,6 +103,7 @@ export function defaultNetworkState(): NetworkState {
     ssid: undefined,
     scanSsid: 0,
     bssid: undefined,
+    bssidHint: undefined,
     bssidIgnore: [],
     bssidAccept: [],
     passphrase: undefined,
@@ -173,7 +180,7 @@ export interface NetworkField {
 type IntKey = { [K in keyof NetworkState]: NetworkState[K] extends number ? K : never }[keyof NetworkState];
 /** The string fields strField() serves. */
 type BufKey = {
-  [K in keyof NetworkState]: NetworkState[K] extends Buffer | undefined ? (K extends 'bssid' | 'passphrase' | 'psk' | 'password' ? never : K) : never;
+  [K in keyof NetworkState]: NetworkState[K] extends Buffer | undefined ? (K extends 'bssid' | 'bssidHint' | 'passphrase' | 'psk' | 'password' ? never : K) : never;
 }[keyof NetworkState];
 
 /**
@@ -394,18 +401,24 @@ const pskField: NetworkField = {
   omitOnSave: (st) => st.memOnlyPsk !== 0,
 };
 
-const bssidField: NetworkField = {
-  name: 'bssid', secret: false, saved: true,
-  parse(value) {
-    if (value === '' || value === '""' || value === 'any') return { bssid: undefined };
-    // hwaddr_aton(): 17 characters are read, anything after them is ignored.
-    const a = parseHwaddr(value, 0);
-    return a ? { bssid: a.addr } : undefined;
-  },
-  format: (st) => (st.bssid ? macToString(st.bssid) : undefined),
-  omitOnSave: () => false,
-  keepsPmksa: true,
-};
+/** bssid and bssid_hint: one address; empty, "" or any unsets it. */
+function addrField(name: string, key: 'bssid' | 'bssidHint'): NetworkField {
+  return {
+    name, secret: false, saved: true,
+    parse(value) {
+      if (value === '' || value === '""' || value === 'any') return { [key]: undefined };
+      // hwaddr_aton(): 17 characters are read, anything after them is ignored.
+      const a = parseHwaddr(value, 0);
+      return a ? { [key]: a.addr } : undefined;
+    },
+    format: (st) => {
+      const a = st[key];
+      return a ? macToString(a) : undefined;
+    },
+    omitOnSave: () => false,
+    keepsPmksa: true,
+  };
+}
 
 /**
  * INT_ARRAY (scan_freq, freq_list): wpa_config_parse_int_array() reads
@@ -436,7 +449,8 @@ function intArrayField(name: string, key: 'scanFreq' | 'freqList', saved: boolea
 export const NETWORK_FIELDS: readonly NetworkField[] = [
   ssidField,
   intField('scan_ssid', 'scanSsid', 0, [0, 1]),
-  bssidField,
+  addrField('bssid', 'bssid'),
+  addrField('bssid_hint', 'bssidHint'),
   addrListField('bssid_ignore', 'bssidIgnore'),
   addrListField('bssid_accept', 'bssidAccept'),
   pskField,

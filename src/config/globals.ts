@@ -104,6 +104,23 @@ const bgscan: GlobalField = {
   write: (v) => (typeof v === 'string' ? `"${v}"` : undefined),
 };
 
+/**
+ * uuid: uuid_str2bin() reads the 8-4-4-4-12 hex groups and ignores what
+ * follows; kept lowercase as uuid_bin2str() prints it. The nil UUID means
+ * "derive it from the MAC address" and is not written. 2.10 has no GET for it.
+ */
+const uuid: GlobalField = {
+  name: 'uuid', def: undefined,
+  parse(value) {
+    const m = /^([0-9a-fA-F]{8})-([0-9a-fA-F]{4})-([0-9a-fA-F]{4})-([0-9a-fA-F]{4})-([0-9a-fA-F]{12})/.exec(value);
+    if (!m) return 'FAIL';
+    const text = m[0].toLowerCase();
+    return { value: /^[0-]+$/.test(text) ? undefined : text };
+  },
+  get: () => undefined,
+  write: (v) => (typeof v === 'string' ? v : undefined),
+};
+
 export const GLOBAL_FIELDS: readonly GlobalField[] = [
   str('ctrl_interface'),
   str('ctrl_interface_group'),
@@ -116,6 +133,7 @@ export const GLOBAL_FIELDS: readonly GlobalField[] = [
   int('dot11RSNAConfigPMKReauthThreshold', 0, undefined, true),
   int('dot11RSNAConfigSATimeout', 0, undefined, true),
   int('update_config', 0),
+  uuid,
   str('device_name', 32),
   str('manufacturer', 64),
   str('model_name', 32),

@@ -1,50 +1,137 @@
 /**
- * GET_CAPABILITY <field> [strict], as wpa_supplicant 2.10 answers it (Debian
- * build: CONFIG_DPP, CONFIG_ACS, CONFIG_OCV, CONFIG_TDLS; no ERP, FILS, MESH).
+ * GET_CAPABILITY <field> [strict] [iftype=<type>], in wpa_supplicant 2.10's
+ * formats (wpa_supplicant_ctrl_iface_get_capability() and its helpers).
  *
- * The cipher / AKM / mode lists come from the driver's capabilities. Until a
- * driver reports them (wpa_drv_get_capa() failing), wpa_supplicant answers its
- * built-in defaults, or nothing with `strict`; that is what this does.
+ * Every list is what this daemon implements intersected with what the driver
+ * reports: the suites come from src/rsn/akm.ts's tables, narrowed to those the
+ * station can connect with (select.ts: no FT, no Suite B, no TKIP, no WEP, no
+ * WPA1), then to the driver's `hello` capabilities. With the driver link down
+ * (2.10: wpa_drv_get_capa() fails) a list is what is implemented, or nothing
+ * with `strict`.
+ *
+ * Fields of features this daemon does not have answer as a 2.10 built
+ * without them: `eap` lists no method (no EAP method runs here), `dpp`, `acs`,
+ * `erp`, `fips`, `fils`, `sae`, `multibss` are unknown fields (FAIL).
  */
+import type { DriverCapabilities } from '../driver/backend.js';
+import { akmInfo, cipherInfo, ciphersFor, UnknownSuiteError } from '../rsn/akm.js';
+import { AKM_PREFERENCE, PAIRWISE_PREFERENCE } from '../station/select.js';
 import { FAIL } from './command-table.js';
 
-/** eap_get_names() of the Debian build, in its registration order. */
-const EAP_METHODS =
-  "MD5 TLS WFA-UNAUTH-TLS MSCHAPV2 PEAP TTLS GTC OTP SIM LEAP PSK AKA AKA' FAST PAX SAKE GPSK WSC IKEV2 TNC PWD EKE";
+/** 2.10 copies the argument into char field[50]; a longer one is FAIL. */
+const FIELD_BUF = 50;
 
-/** The answers when the driver reports no capabilities (res < 0 in ctrl_iface.c). */
-const NO_DRIVER_DEFAULTS: Record<string, string> = {
-  pairwise: 'CCMP TKIP NONE',
-  group: 'CCMP TKIP WEP104 WEP40',
-  key_mgmt: 'WPA-PSK WPA-EAP IEEE8021X WPA-NONE NONE',
-  proto: 'RSN WPA',
-  auth_alg: 'OPEN SHARED LEAP',
-  modes: 'IBSS AP',
-};
+/** iftype_str_to_index(): the names 2.10 knows; another one is FAIL (key_mgmt only). */
+const IFTYPES = ['STATION', 'AP_VLAN', 'AP', 'P2P_GO', 'P2P_CLIENT', 'P2P_DEVICE', 'MESH', 'IBSS', 'NAN'];
 
-/** Fields answered without looking at the driver. */
+/**
+ * The order ctrl_iface_get_capability_key_mgmt() prints AKMs in (after
+ * "NONE"), and ctrl_iface_get_capability_pairwise()'s cipher order: output
+ * formats, not lists of what is supported.
+ */
+const KEY_MGMT_PRINT_ORDER = [
+  'WPA-EAP', 'WPA-PSK', 'WPA-EAP-SUITE-B', 'WPA-EAP-SUITE-B-192', 'FT-PSK', 'FT-EAP', 'FT-SAE', 'FT-EAP-SHA384',
+  'SAE', 'WPA-EAP-SHA256', 'WPA-PSK-SHA256',
+];
+const CIPHER_PRINT_ORDER = ['CCMP-256', 'GCMP-256', 'CCMP', 'GCMP'];
+
+function byPrintOrder(names: Iterable<string>, order: readonly string[]): string[] {
+  const set = new Set(names);
+  return order.filter((n) => set.has(n));
+}
+
+/** A driver's list of suite names, as our tables spell them; names we do not know are left out. */
+function canonical(names: readonly string[], lookup: (n: string) => string): Set<string> {
+  const out = new Set<string>();
+  for (const n of names) {
+    try {
+      out.add(lookup(n));
+    } catch (e) {
+      if (!(e instanceof UnknownSuiteError)) throw e;
+    }
+  }
+  return out;
+}
+
+/** AKMs the station can connect with (akm.ts names), narrowed to the driver's when it reports. */
+function akms(caps: DriverCapabilities | undefined): string[] {
+  const implemented = AKM_PREFERENCE.map((a) => akmInfo(a).name);
+  if (!caps) return implemented;
+  const drv = canonical(caps.akms, (n) => akmInfo(n).name);
+  return implemented.filter((a) => drv.has(a));
+}
+
+/** Ciphers of a role the station can use, narrowed to the driver's when it reports. */
+function ciphers(implemented: readonly string[], caps: DriverCapabilities | undefined): string[] {
+  if (!caps) return [...implemented];
+  const drv = canonical(caps.ciphers, (n) => cipherInfo(n).name);
+  return implemented.filter((c) => drv.has(c));
+}
+
+function keyMgmt(caps: DriverCapabilities | undefined): string {
+  // 2.10 always prints NONE and IEEE8021X first; IEEE8021X (dynamic WEP) is not implemented.
+  return ['NONE', ...byPrintOrder(akms(caps), KEY_MGMT_PRINT_ORDER)].join(' ');
+}
+
+/** Answers of the fields that look at the driver; `caps` undefined = the driver link is down. */
+function driverField(field: string, caps: DriverCapabilities | undefined, strict: boolean, iftype: string | undefined): string | undefined {
+  // res < 0 in 2.10: the built-in answer, or nothing with strict (group_mgmt: always nothing).
+  if (!caps && strict && ['pairwise', 'group', 'key_mgmt', 'proto', 'auth_alg', 'modes'].includes(field)) return '';
+  const pairwise = PAIRWISE_PREFERENCE.map((c) => cipherInfo(c).name);
+  switch (field) {
+    case 'pairwise':
+    // The RSN group ciphers here are the pairwise ones (no TKIP or WEP group key).
+    case 'group':
+      return byPrintOrder(ciphers(pairwise, caps), CIPHER_PRINT_ORDER).join(' ');
+    case 'group_mgmt':
+      return caps ? ciphers(ciphersFor('group-mgmt').map((c) => c.name), caps).join(' ') : '';
+    case 'key_mgmt':
+      // iftype= is looked at only when the driver reports; this daemon runs stations only.
+      if (caps && iftype !== undefined) {
+        if (!IFTYPES.includes(iftype)) return undefined;
+        if (iftype !== 'STATION') return 'NONE';
+      }
+      return keyMgmt(caps);
+    case 'proto':
+      return akms(caps).length > 0 ? 'RSN' : '';
+    case 'auth_alg':
+      // Open System only: SAE authentication frames are not run by the host, SHARED/LEAP need WEP.
+      return 'OPEN';
+    case 'modes':
+      // No IBSS, AP or mesh mode.
+      return '';
+    case 'channels':
+    case 'freq':
+      // The driver protocol reports no hardware modes.
+      return '';
+    default:
+      return undefined;
+  }
+}
+
+/** Fields whose answer is the same whatever the driver says (for this daemon's drivers). */
 const FIXED: Record<string, string> = {
-  eap: EAP_METHODS,
-  acs: 'ACS',
-  dpp: 'DPP=2',
-  // No SME in the host (the firmware associates), no OCV flag from the driver.
-  ocv: 'not supported',
+  eap: '',
+  // No driver reports TDLS support.
   tdls: 'UNSUPPORTED\n',
+  // No SME in the host (the firmware associates) and no OCV flag from the driver.
+  ocv: 'not supported',
+  // Beacon protection (BIGTK) is not implemented.
+  beacon_prot: 'not supported',
 };
 
-/** wpa_supplicant copies the argument into char field[30]; longer → FAIL. */
-const FIELD_BUF = 30;
-
-export function getCapability(arg: string): string {
+/** The reply to GET_CAPABILITY with `arg` (everything after "GET_CAPABILITY "). */
+export function getCapability(arg: string, caps: DriverCapabilities | undefined): string {
   if (Buffer.byteLength(arg, 'latin1') >= FIELD_BUF) return FAIL;
-  const sp = arg.indexOf(' ');
-  const field = sp < 0 ? arg : arg.slice(0, sp);
-  if (sp >= 0 && arg.slice(sp + 1) !== 'strict') return FAIL;
-  const strict = sp >= 0;
-  if (field in FIXED) return FIXED[field];
-  if (field in NO_DRIVER_DEFAULTS) return strict ? '' : NO_DRIVER_DEFAULTS[field];
-  // group_mgmt lists only driver-reported ciphers; channels/freq list the
-  // driver's hardware modes: with no driver there are none.
-  if (field === 'group_mgmt' || field === 'channels' || field === 'freq') return '';
-  return FAIL;
+  // Space-separated parameters after the field; an empty one (two spaces, a trailing space) is FAIL.
+  const [field, ...params] = arg.split(' ');
+  let strict = false;
+  let iftype: string | undefined;
+  for (const p of params) {
+    if (p === 'strict') strict = true;
+    else if (p.startsWith('iftype=')) iftype = p.slice(7);
+    else return FAIL;
+  }
+  if (Object.hasOwn(FIXED, field)) return FIXED[field];
+  return driverField(field, caps, strict, iftype) ?? FAIL;
 }

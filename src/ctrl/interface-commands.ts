@@ -14,13 +14,14 @@ import os from 'node:os';
 import type { NetworkConfig } from '../config/network.js';
 import type { SupplicantConfig } from '../config/config.js';
 import { atoi, ssidTxt } from '../config/cstr.js';
-import { LEVEL_NAMES, MsgLevel, info, keysShown, logLevel, logTimestamps, parseLevelName, setLogLevel } from '../log.js';
-import type { StationControl } from '../station/api.js';
+import { LEVEL_NAMES, MsgLevel, debug, info, keysShown, logLevel, logTimestamps, parseLevelName, setLogLevel } from '../log.js';
+import type { EapolTimers, StationControl } from '../station/api.js';
 import { ev } from '../station/events.js';
 import { getCapability } from './capability.js';
 import { FAIL, IFACE_REPLY_SIZE, OK, PONG, ReplyBuffer, type CommandSpec } from './command-table.js';
 import { formatMib, type MibConfig } from './mib.js';
 import { freqRangeToChannels } from './channels.js';
+import { parseMac } from './station-commands.js';
 import { CTRL_IFACE_MAX_LEN } from './transport.js';
 
 /** What the daemon offers every interface (the process-wide part of wpa_global). */
@@ -76,7 +77,7 @@ function status(c: InterfaceControl, args: string): string {
   const ip = ipv4Of(c.ifname);
   if (ip !== undefined) out += `ip_address=${ip}\n`;
   out += `address=${st.ownAddress}\n`;
-  out += `uuid=${c.config.getGlobal('uuid') ?? c.daemon.uuid()}\n`;
+  out += `uuid=${c.config.uuid ?? c.daemon.uuid()}\n`;
   return out;
 }
 
@@ -247,10 +248,45 @@ function get(c: InterfaceControl, name: string): string {
   return v === undefined || v.length >= IFACE_REPLY_SIZE ? FAIL : v;
 }
 
+/**
+ * SET EAPOL::<timer>: the 802.1X PAE's timers (eapol_sm_configure(); names
+ * matched case-insensitively, the value through atoi(), a negative one
+ * ignored; always OK). Runtime state, not configuration: never saved.
+ */
+const EAPOL_TIMERS: Record<string, keyof EapolTimers> = {
+  'eapol::heldperiod': 'heldPeriod',
+  'eapol::authperiod': 'authPeriod',
+  'eapol::startperiod': 'startPeriod',
+  'eapol::maxstart': 'maxStart',
+};
+
 function set(c: InterfaceControl, args: string): string {
   const sp = args.indexOf(' ');
   if (sp < 0) return FAIL;
-  return c.config.setGlobal(args.slice(0, sp), args.slice(sp + 1)) ? OK : FAIL;
+  const name = args.slice(0, sp);
+  const value = args.slice(sp + 1);
+  const key = name.toLowerCase();
+  const timer = EAPOL_TIMERS[key];
+  if (timer !== undefined && Object.hasOwn(EAPOL_TIMERS, key)) {
+    c.station.configureEapol({ [timer]: atoi(value) });
+    return OK;
+  }
+  // The WPS EAP fragment size: 2.10 stores atoi(value) and answers OK; with
+  // no WPS here there is nothing it could apply to.
+  if (key === 'wps_fragment_size') return OK;
+  return c.config.setGlobal(name, value) ? OK : FAIL;
+}
+
+/**
+ * PREAUTH <addr>: 2.10 starts RSN pre-authentication (EAP over ethertype
+ * 0x88c7 through the current AP) and answers OK for any valid address. It
+ * needs an EAP method, and none runs here, so the request is only logged.
+ */
+function preauth(args: string): string {
+  const addr = parseMac(args);
+  if (addr === undefined) return FAIL;
+  debug(`PREAUTH ${addr}: RSN pre-authentication needs an EAP method; none is built in, nothing started`);
+  return OK;
 }
 
 /** The dot11RSNAConfig* values MIB prints (0 in the config = the RSN defaults). */
@@ -337,7 +373,18 @@ export const interfaceCommands: CommandSpec<InterfaceControl>[] = [
   { name: 'GET_NETWORK', form: 'space', handler: getNetwork },
   { name: 'DUP_NETWORK', form: 'space', handler: (c, a) => dupNetwork(c, c, a) },
   { name: 'SAVE_CONFIG', form: 'exact', handler: async (c) => ((await c.saveConfig()) ? OK : FAIL) },
-  { name: 'GET_CAPABILITY', form: 'space', handler: (_c, a) => getCapability(a) },
+  { name: 'GET_CAPABILITY', form: 'space', handler: (c, a) => getCapability(a, c.station.driverCapabilities) },
+  // LOGON/LOGOFF set the EAPOL supplicant's userLogoff; there is no EAPOL
+  // supplicant state machine here (no EAP methods), so they only answer OK.
+  { name: 'LOGON', form: 'exact', handler: () => OK },
+  { name: 'LOGOFF', form: 'exact', handler: () => OK },
+  { name: 'PREAUTH', form: 'space', handler: (_c, a) => preauth(a) },
+  // No Interworking credentials (cred blocks): the header only.
+  { name: 'LIST_CREDS', form: 'exact', handler: () => 'cred id / realm / username / domain / imsi\n' },
+  // AP-mode station list: 2.10 (built with AP support) answers FAIL on an interface that is not an AP.
+  { name: 'STA-FIRST', form: 'exact', handler: () => FAIL },
+  { name: 'STA', form: 'space', handler: () => FAIL },
+  { name: 'STA-NEXT', form: 'space', handler: () => FAIL },
   {
     name: 'INTERFACES',
     form: 'prefix',

@@ -7,7 +7,8 @@
  *
  * The 802.1X supplicant block is the EAPOL state machine's, which this daemon
  * does not run (no EAP methods): its state and counters stay at their initial
- * values; only the controlled port status follows the connection.
+ * values; only the controlled port status follows the connection, and the
+ * timers show what SET EAPOL::<name> configured.
  */
 import { akmInfo, cipherInfo, IEEE80211_OUI } from '../rsn/akm.js';
 import type { MibState } from '../station/api.js';
@@ -54,10 +55,10 @@ export function formatMib(cfg: MibConfig, st: MibState): string {
     'dot11RSNAConfigNumberOfGTKSAReplayCounters=0\n' +
     `dot11RSNA4WayHandshakeFailures=${st.fourWayFailures}\n` +
     'dot1xSuppPaeState=1\n' +
-    'dot1xSuppHeldPeriod=60\n' +
-    'dot1xSuppAuthPeriod=30\n' +
-    'dot1xSuppStartPeriod=30\n' +
-    'dot1xSuppMaxStart=3\n' +
+    `dot1xSuppHeldPeriod=${st.eapol.heldPeriod}\n` +
+    `dot1xSuppAuthPeriod=${st.eapol.authPeriod}\n` +
+    `dot1xSuppStartPeriod=${st.eapol.startPeriod}\n` +
+    `dot1xSuppMaxStart=${st.eapol.maxStart}\n` +
     `dot1xSuppSuppControlledPortStatus=${st.portAuthorized ? 'Authorized' : 'Unauthorized'}\n` +
     'dot1xSuppBackendPaeState=1\n' +
     'dot1xSuppEapolFramesRx=0\n' +

@@ -146,6 +146,11 @@ export function cipherFor(use: CipherUse, cipher: string | number): CipherInfo {
   return info;
 }
 
+/** The ciphers valid in this role, in suite-selector order. */
+export function ciphersFor(use: CipherUse): CipherInfo[] {
+  return CIPHERS.filter((c) => c.uses.includes(use));
+}
+
 export function cipherBySelector(selector: number): CipherInfo | undefined {
   return CIPHER_BY_SELECTOR.get(selector);
 }

@@ -4,6 +4,7 @@
  * station's state machine can change without touching command handlers.
  */
 import type { EventEmitter } from 'node:events';
+import type { DriverCapabilities } from '../driver/backend.js';
 import type { WpaState } from './state.js';
 
 export interface StationEvents {
@@ -16,11 +17,26 @@ export interface NetworkRef {
   readonly id: number;
 }
 
+/**
+ * The 802.1X supplicant PAE's timers (seconds) and EAPOL-Start limit, as
+ * SET EAPOL::<name> sets them (eapol_sm_configure()); IEEE 802.1X-2004 names.
+ */
+export interface EapolTimers {
+  heldPeriod: number;
+  authPeriod: number;
+  startPeriod: number;
+  maxStart: number;
+}
+
+/** IEEE 802.1X-2004's defaults, which eapol_sm_init() starts from. */
+export const EAPOL_TIMER_DEFAULTS: Readonly<EapolTimers> = { heldPeriod: 60, authPeriod: 30, startPeriod: 30, maxStart: 3 };
+
 /** What MIB shows of key management: the last RSN association's suites, 4-way failures, the controlled port. */
 export interface MibState {
   rsna?: { akm: string; pairwise: string; group: string; pmkid?: Buffer };
   fourWayFailures: number;
   portAuthorized: boolean;
+  eapol: Readonly<EapolTimers>;
 }
 
 export interface StationControl extends EventEmitter<StationEvents> {
@@ -39,6 +55,16 @@ export interface StationControl extends EventEmitter<StationEvents> {
   /** Networks in temporary disable, for LIST_NETWORKS [TEMP-DISABLED]. */
   isTempDisabled(id: number): boolean;
   mib(): MibState;
+  /**
+   * The driver's capabilities while its link is up; undefined otherwise (as
+   * wpa_drv_get_capa() failing), for GET_CAPABILITY.
+   */
+  readonly driverCapabilities: DriverCapabilities | undefined;
+  /**
+   * SET EAPOL::<name>: eapol_sm_configure(); a negative value leaves that
+   * timer alone. Kept across FLUSH and RECONFIGURE, as in 2.10.
+   */
+  configureEapol(timers: Partial<EapolTimers>): void;
 
   /* Hooks called by the control interface after it changed the configuration. */
   networkAdded(net: NetworkRef): void;

@@ -32,14 +32,14 @@ const CAPAB_PRIVACY = 0x0010;
  * network allows, without the FT AKMs: the FT (802.11r) handshake over the
  * air is not implemented, so a BSS reachable only through FT is no candidate.
  */
-const AKM_PREFERENCE = ['SAE', 'WPA-EAP-SHA256', 'WPA-PSK-SHA256', 'WPA-EAP', 'WPA-PSK'];
+export const AKM_PREFERENCE: readonly string[] = ['SAE', 'WPA-EAP-SHA256', 'WPA-PSK-SHA256', 'WPA-EAP', 'WPA-PSK'];
 /**
  * No TKIP: its EAPOL-Key descriptor version 1 (HMAC-MD5, RC4) and its GTK
  * layout (the Michael keys swapped at installation) are not implemented, so a
  * BSS that needs TKIP for pairwise or group keys is no candidate (as for
  * wpa_supplicant built with CONFIG_NO_TKIP).
  */
-const PAIRWISE_PREFERENCE = ['GCMP-256', 'CCMP-256', 'GCMP', 'CCMP'];
+export const PAIRWISE_PREFERENCE: readonly string[] = ['GCMP-256', 'CCMP-256', 'GCMP', 'CCMP'];
 /** AKMs this host can run the 4-way handshake for (PSK family); others need the firmware. */
 export const PSK_AKMS = new Set(['WPA-PSK', 'WPA-PSK-SHA256', 'FT-PSK']);
 

@@ -9,7 +9,7 @@ import { EventEmitter } from 'node:events';
 import type { SupplicantConfig } from '../config/config.js';
 import { ssidTxt } from '../config/cstr.js';
 import { invalidatesPmksa, type NetworkConfig } from '../config/network.js';
-import type { AssocEvent, DriverBackend, HelloResult, ScanBss, ScanParams } from '../driver/backend.js';
+import type { AssocEvent, DriverBackend, DriverCapabilities, HelloResult, ScanBss, ScanParams } from '../driver/backend.js';
 import * as log from '../log.js';
 import { MsgLevel } from '../log.js';
 import { AssociationKeys, FirmwareInputError } from '../offload/key-owner.js';
@@ -17,7 +17,7 @@ import { OffloadDecider, type OffloadDecision, type OffloadPolicy } from '../off
 import type { PmksaSync } from '../offload/pmksa-sync.js';
 import { parseRsne } from '../rsn/rsne.js';
 import { Reason } from '../rsn/supplicant.js';
-import type { MibState, NetworkRef, StationControl, StationEvents } from './api.js';
+import { EAPOL_TIMER_DEFAULTS, type EapolTimers, type MibState, type NetworkRef, type StationControl, type StationEvents } from './api.js';
 import { ownRsne, pskPmk, statusLines, type Association } from './association.js';
 import { BssTable, type BssEntry } from './bss-table.js';
 import { ev } from './events.js';
@@ -87,6 +87,11 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   private lastRsna: MibState['rsna'];
   /** dot11RSNA4WayHandshakeFailures: links lost during a 4-way handshake the host ran. */
   private fourWayFailures = 0;
+  /**
+   * The 802.1X PAE's timers, shown by MIB. No EAP method runs in this daemon,
+   * so no EAPOL supplicant state machine times out on them.
+   */
+  private readonly eapolTimers: EapolTimers = { ...EAPOL_TIMER_DEFAULTS };
 
   constructor(private readonly opts: StationOptions) {
     super();
@@ -796,7 +801,23 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   }
 
   mib(): MibState {
-    return { rsna: this.lastRsna, fourWayFailures: this.fourWayFailures, portAuthorized: this.wpaState === 'COMPLETED' };
+    return {
+      rsna: this.lastRsna,
+      fourWayFailures: this.fourWayFailures,
+      portAuthorized: this.wpaState === 'COMPLETED',
+      eapol: { ...this.eapolTimers },
+    };
+  }
+
+  get driverCapabilities(): DriverCapabilities | undefined {
+    return this.opts.driver.hello?.capabilities;
+  }
+
+  configureEapol(timers: Partial<EapolTimers>): void {
+    for (const k of Object.keys(timers) as (keyof EapolTimers)[]) {
+      const v = timers[k];
+      if (v !== undefined && v >= 0) this.eapolTimers[k] = v;
+    }
   }
 
   isTempDisabled(id: number): boolean {

@@ -67,6 +67,7 @@ const FIELDS: Record<string, string[]> = {
   group_mgmt: ['AES-128-CMAC', 'BIP-GMAC-128', 'BIP-GMAC-256', 'BIP-CMAC-256', 'bogus', 'AES-128-CMAC BIP-GMAC-256'],
   ieee80211w: ['0', '1', '2', '3', '-1', 'x', '', '0x1', '1x'],
   bssid: ['00:11:22:33:44:55', 'AA:BB:CC:DD:EE:FF', 'any', '001122334455', 'zz:11:22:33:44:55', '00:11:22:33:44', ''],
+  bssid_hint: ['00:11:22:33:44:55', 'AA:BB:CC:DD:EE:FF', '02:00:00:00:00:cc junk', 'any', '001122334455', 'zz:11:22:33:44:55', '00:11:22:33:44', '""', 'bogus', ''],
   bssid_ignore: [
     '00:11:22:33:44:55',
     '00:11:22:33:44:55 66:77:88:99:AA:BB',

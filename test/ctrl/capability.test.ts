@@ -1,0 +1,107 @@
+/**
+ * GET_CAPABILITY answers from what is implemented and what the driver
+ * reports: in process against driver capabilities the test chooses, then end
+ * to end with the simulator (embedded and as a process behind `-D ext`,
+ * whose link the test takes down).
+ */
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { getCapability } from '../../src/ctrl/capability.js';
+import type { DriverCapabilities } from '../../src/driver/backend.js';
+import { build, Rig, simSection } from '../station/rig.js';
+
+const caps = (akms: string[], ciphers: string[]): DriverCapabilities => ({
+  four_way_psk: true,
+  four_way_8021x: false,
+  key_mgmt_offload: false,
+  gtk_rekey_offload: false,
+  pmksa_offload: false,
+  max_pmksa: 0,
+  akms,
+  ciphers,
+});
+
+describe('GET_CAPABILITY (in process)', () => {
+  // A driver that reports more than the station implements, and a name nobody knows.
+  const wide = caps(
+    ['WPA-PSK', 'WPA-PSK-SHA256', 'FT-PSK', 'SAE', 'WPA-EAP-SUITE-B', 'OWE', 'bogus'],
+    ['CCMP', 'GCMP', 'TKIP', 'WEP40', 'WEP104', 'BIP', 'BIP-GMAC-256', 'bogus'],
+  );
+
+  it('lists what the driver reports and the station implements, in 2.10 order', () => {
+    expect(getCapability('key_mgmt', wide)).toBe('NONE WPA-PSK SAE WPA-PSK-SHA256');
+    expect(getCapability('key_mgmt iftype=STATION', wide)).toBe('NONE WPA-PSK SAE WPA-PSK-SHA256');
+    expect(getCapability('pairwise', wide)).toBe('CCMP GCMP');
+    expect(getCapability('group', wide)).toBe('CCMP GCMP');
+    expect(getCapability('group_mgmt', wide)).toBe('AES-128-CMAC BIP-GMAC-256');
+    expect(getCapability('proto', wide)).toBe('RSN');
+    expect(getCapability('auth_alg', wide)).toBe('OPEN');
+    expect(getCapability('modes', wide)).toBe('');
+  });
+
+  it('never lists TKIP, WEP, WPA1, LEAP, SHARED, IEEE8021X or an EAP method', () => {
+    const all = ['key_mgmt', 'pairwise', 'group', 'proto', 'auth_alg', 'eap'].map((f) => getCapability(f, wide)).join(' ');
+    for (const t of ['TKIP', 'WEP104', 'WEP40', 'WPA ', 'LEAP', 'SHARED', 'IEEE8021X', 'MD5', 'PEAP']) expect(all).not.toContain(t);
+    expect(getCapability('proto', wide)).not.toMatch(/\bWPA\b/);
+  });
+
+  it('iftype=: another interface type has no AKM here; an unknown one is FAIL', () => {
+    expect(getCapability('key_mgmt iftype=AP', wide)).toBe('NONE');
+    expect(getCapability('key_mgmt iftype=BOGUS', wide)).toBe('FAIL\n');
+    expect(getCapability('pairwise iftype=BOGUS', wide)).toBe('CCMP GCMP');
+  });
+
+  it('a driver that reports nothing: NONE and empty lists', () => {
+    const none = caps([], []);
+    expect(getCapability('key_mgmt', none)).toBe('NONE');
+    for (const f of ['pairwise', 'group', 'group_mgmt', 'proto']) expect(getCapability(f, none), f).toBe('');
+  });
+
+  it('driver link down: what is implemented, nothing with strict; iftype= is not looked at', () => {
+    expect(getCapability('key_mgmt', undefined)).toBe('NONE WPA-EAP WPA-PSK SAE WPA-EAP-SHA256 WPA-PSK-SHA256');
+    expect(getCapability('key_mgmt iftype=BOGUS', undefined)).toBe('NONE WPA-EAP WPA-PSK SAE WPA-EAP-SHA256 WPA-PSK-SHA256');
+    expect(getCapability('pairwise', undefined)).toBe('CCMP-256 GCMP-256 CCMP GCMP');
+    expect(getCapability('proto', undefined)).toBe('RSN');
+    expect(getCapability('group_mgmt', undefined)).toBe('');
+    for (const f of ['key_mgmt', 'pairwise', 'group', 'group_mgmt', 'proto', 'auth_alg', 'modes']) {
+      expect(getCapability(`${f} strict`, undefined), f).toBe('');
+    }
+  });
+});
+
+describe('GET_CAPABILITY with the simulator', () => {
+  let rig: Rig | undefined;
+  beforeAll(() => build(), 120_000);
+  afterEach(async () => {
+    await rig?.stop();
+    rig = undefined;
+  });
+
+  const scenario = (seed: number): string =>
+    `${simSection(seed)}[firmware]\nakms = WPA-PSK, WPA-PSK-SHA256, SAE\nciphers = CCMP, GCMP, GCMP-256, BIP, BIP-GMAC-128\n\n` +
+    '[ap a]\nbssid = 02:00:00:00:ca:01\nssid = cap\nfreq = 2437\nsignal = -45\nakm = WPA-PSK\npassphrase = 12345678\n';
+
+  it('-D sim: GCMP, GCMP-256, WPA-PSK-SHA256 and SAE as the firmware advertises them; beacon_prot answered', async () => {
+    rig = await Rig.start({ scenario: scenario(501), networks: '', backend: 'sim' });
+    expect(await rig.req('GET_CAPABILITY key_mgmt')).toBe('NONE WPA-PSK SAE WPA-PSK-SHA256');
+    expect(await rig.req('GET_CAPABILITY key_mgmt iftype=STATION')).toBe('NONE WPA-PSK SAE WPA-PSK-SHA256');
+    expect(await rig.req('GET_CAPABILITY pairwise')).toBe('GCMP-256 CCMP GCMP');
+    expect(await rig.req('GET_CAPABILITY group strict')).toBe('GCMP-256 CCMP GCMP');
+    expect(await rig.req('GET_CAPABILITY group_mgmt')).toBe('AES-128-CMAC BIP-GMAC-128');
+    expect(await rig.req('GET_CAPABILITY proto')).toBe('RSN');
+    expect(await rig.req('GET_CAPABILITY beacon_prot')).toBe('not supported');
+  });
+
+  it('-D ext: with the driver process gone, the implemented lists (nothing with strict); back with it', async () => {
+    rig = await Rig.start({ scenario: scenario(502), networks: '', backend: 'ext' });
+    expect(await rig.req('GET_CAPABILITY pairwise')).toBe('GCMP-256 CCMP GCMP');
+    await rig.sim!.kill();
+    await rig.waitOutput(/ext: driver link down/);
+    expect(await rig.req('GET_CAPABILITY pairwise')).toBe('CCMP-256 GCMP-256 CCMP GCMP');
+    expect(await rig.req('GET_CAPABILITY pairwise strict')).toBe('');
+    expect(await rig.req('GET_CAPABILITY group_mgmt')).toBe('');
+    const from = rig.daemon.output.length;
+    await rig.sim!.start();
+    await rig.waitOutput(/: driver ext up, own address/, from);
+    expect(await rig.req('GET_CAPABILITY pairwise strict')).toBe('GCMP-256 CCMP GCMP');
+  });
+});
