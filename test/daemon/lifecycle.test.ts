@@ -193,6 +193,18 @@ describe('process', () => {
     expect(d.output).toContain("[offload] unknown key 'ofload_wait_ms'");
   });
 
+  it('finds the scenario of the shipped settings file when started from /', async () => {
+    const { dir, conf } = setup((d) => `ctrl_interface=${d}/run\n`);
+    const d = startDaemon(['-i', 'wotest1', '-c', conf, '--settings', path.resolve('conf/wpa-offloadd.ini')], {}, '/');
+    cleanups.push(() => d.stop());
+    await d.ready();
+    const c = client(`${dir}/run/wotest1`, dir, 'c');
+    expect(await c.req('ATTACH')).toBe('OK\n');
+    expect(await c.req('SCAN')).toBe('OK\n');
+    await c.waitEvent(/CTRL-EVENT-SCAN-RESULTS/);
+    expect(await c.req('SCAN_RESULTS')).toContain('wpa-offload-demo');
+  });
+
   it('sends READY=1 and STOPPING=1 to $NOTIFY_SOCKET', async () => {
     const { dir, conf } = setup((d) => `ctrl_interface=${d}/run\n`);
     const got: string[] = [];
