@@ -257,4 +257,28 @@ describe('process', () => {
     const bad = spawnSync('systemd-analyze', ['verify', path.join(dir, 'wpa-offloadd@lo.service')], { encoding: 'utf8' });
     expect(bad.stderr + bad.stdout).not.toBe('');
   });
+
+  it('the systemd unit scores under 3.0 in systemd-analyze security and allows no Internet or packet sockets', () => {
+    const tool = spawnSync('systemd-analyze', ['--version']);
+    if (tool.error) {
+      if (process.env.CI === 'true') throw new Error('systemd-analyze is missing');
+      return;
+    }
+    const dir = tempDir('unit');
+    cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const unit = path.join(dir, 'wpa-offloadd@wlan0.service');
+    fs.copyFileSync(path.resolve('systemd/wpa-offloadd@.service'), unit);
+    const r = spawnSync('systemd-analyze', ['security', '--offline=true', '--no-pager', unit], { encoding: 'utf8' });
+    const score = /Overall exposure level for wpa-offloadd@wlan0\.service: (\d+\.\d)/.exec(r.stdout);
+    expect(score, r.stdout + r.stderr).not.toBeNull();
+    expect(Number(score![1])).toBeLessThan(3.0);
+    expect(r.stdout).toMatch(/✓ RestrictAddressFamilies=~AF_\(INET\|INET6\)/);
+    expect(r.stdout).toMatch(/✓ RestrictAddressFamilies=~AF_PACKET/);
+    // Only what it needs: no ProtectSystem=strict path it must write to is left read-only.
+    const text = fs.readFileSync(unit, 'utf8');
+    expect(text).toMatch(/^StateDirectory=wpa-offloadd$/m);
+    expect(text).toMatch(/^LogsDirectory=wpa-offloadd$/m);
+    expect(text).toMatch(/^CapabilityBoundingSet=CAP_NET_ADMIN$/m);
+    expect(text).not.toMatch(/^BindsTo=/m);
+  });
 });
