@@ -97,7 +97,7 @@ export function parseSettings(text: string, file = 'settings', baseDir?: string)
   const resolve = (p: string | undefined): string | undefined =>
     p === undefined || baseDir === undefined ? p : path.resolve(baseDir, p);
   const driverParams = (text: string | undefined): string | undefined => {
-    if (text === undefined || baseDir === undefined) return text;
+    if (text === undefined) return undefined;
     let params: Record<string, string>;
     try {
       params = parseDriverParams(text);
