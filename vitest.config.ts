@@ -8,5 +8,8 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // Every test file removes what it creates under TMPDIR (a directory of the run's own).
+    globalSetup: ['test/harness/tmp-global.ts'],
+    setupFiles: ['test/harness/tmp-check.ts'],
   },
 });

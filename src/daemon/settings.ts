@@ -11,9 +11,16 @@
  *
  * Unknown sections or keys and malformed values are errors that name the
  * offending entry: a typo must not silently fall back to a default.
+ *
+ * Relative paths in the file (the sim `scenario=` and ext `socket=` driver
+ * parameters, pmksa_file, the log file) are relative to the settings file's
+ * directory, as a service started from `/` and `npm start` from the checkout
+ * must find the same files.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import ini from 'ini';
+import { DriverParamError, parseDriverParams } from '../driver/index.js';
 import { parseLevelName, type MsgLevel } from '../log.js';
 import { DEFAULT_POLICY, type OffloadPolicy } from '../offload/policy.js';
 
@@ -36,6 +43,9 @@ const KEYS: Record<string, readonly string[]> = {
   log: ['level', 'timestamps', 'file', 'syslog'],
 };
 
+/** The driver parameters whose values are file paths. */
+const PATH_PARAMS = ['scenario', 'socket'];
+
 export function defaultSettings(): Settings {
   return { offload: { ...DEFAULT_POLICY }, log: {} };
 }
@@ -47,10 +57,11 @@ export function readSettings(file: string): Settings {
   } catch (e) {
     throw new SettingsError(file, `cannot read: ${(e as Error).message}`);
   }
-  return parseSettings(text, file);
+  return parseSettings(text, file, path.dirname(path.resolve(file)));
 }
 
-export function parseSettings(text: string, file = 'settings'): Settings {
+/** `baseDir`: where relative paths point (the file's directory); without it they stay as written. */
+export function parseSettings(text: string, file = 'settings', baseDir?: string): Settings {
   const raw = ini.parse(text) as Record<string, unknown>;
   const s = defaultSettings();
   for (const [section, body] of Object.entries(raw)) {
@@ -83,9 +94,24 @@ export function parseSettings(text: string, file = 'settings'): Settings {
     if (!/^\d+$/.test(v)) throw new SettingsError(file, `[${section}] ${key} = ${v} is not a number of milliseconds`);
     return Number(v);
   };
+  const resolve = (p: string | undefined): string | undefined =>
+    p === undefined || baseDir === undefined ? p : path.resolve(baseDir, p);
+  const driverParams = (text: string | undefined): string | undefined => {
+    if (text === undefined) return undefined;
+    let params: Record<string, string>;
+    try {
+      params = parseDriverParams(text);
+    } catch (e) {
+      if (e instanceof DriverParamError) throw new SettingsError(file, `[driver] params: ${e.message}`);
+      throw e;
+    }
+    return Object.entries(params)
+      .map(([k, v]) => `${k}=${PATH_PARAMS.includes(k) ? resolve(v) : v}`)
+      .join(' ');
+  };
 
   const backend = str('driver', 'backend');
-  const params = str('driver', 'params');
+  const params = driverParams(str('driver', 'params'));
   if (params !== undefined && backend === undefined) throw new SettingsError(file, '[driver] params without backend');
   if (backend !== undefined) s.driver = { backend, params };
 
@@ -94,7 +120,7 @@ export function parseSettings(text: string, file = 'settings'): Settings {
   o.ieee8021x = bool('offload', 'ieee8021x') ?? o.ieee8021x;
   o.offloadWaitMs = ms('offload', 'offload_wait_ms') ?? o.offloadWaitMs;
   o.authTimeoutMs = ms('offload', 'auth_timeout_ms') ?? o.authTimeoutMs;
-  o.pmksaFile = str('offload', 'pmksa_file') ?? o.pmksaFile;
+  o.pmksaFile = resolve(str('offload', 'pmksa_file')) ?? o.pmksaFile;
   o.pmksaTesting = bool('offload', 'pmksa_testing') ?? o.pmksaTesting;
 
   const level = str('log', 'level');
@@ -104,7 +130,7 @@ export function parseSettings(text: string, file = 'settings'): Settings {
     s.log.level = l;
   }
   s.log.timestamps = bool('log', 'timestamps');
-  s.log.file = str('log', 'file');
+  s.log.file = resolve(str('log', 'file'));
   s.log.syslog = bool('log', 'syslog');
   return s;
 }

@@ -45,9 +45,9 @@ export class Daemon {
   }
 }
 
-export function startDaemon(args: string[], env: NodeJS.ProcessEnv = {}): Daemon {
+export function startDaemon(args: string[], env: NodeJS.ProcessEnv = {}, cwd?: string): Daemon {
   requireBuild();
-  return new Daemon(spawn(process.execPath, [MAIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
+  return new Daemon(spawn(process.execPath, [MAIN, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
 }
 
 /** A wpa_ctrl client: bound to its own path, one request at a time, events collected. */

@@ -193,6 +193,18 @@ describe('process', () => {
     expect(d.output).toContain("[offload] unknown key 'ofload_wait_ms'");
   });
 
+  it('finds the scenario of the shipped settings file when started from /', async () => {
+    const { dir, conf } = setup((d) => `ctrl_interface=${d}/run\n`);
+    const d = startDaemon(['-i', 'wotest1', '-c', conf, '--settings', path.resolve('conf/wpa-offloadd.ini')], {}, '/');
+    cleanups.push(() => d.stop());
+    await d.ready();
+    const c = client(`${dir}/run/wotest1`, dir, 'c');
+    expect(await c.req('ATTACH')).toBe('OK\n');
+    expect(await c.req('SCAN')).toBe('OK\n');
+    await c.waitEvent(/CTRL-EVENT-SCAN-RESULTS/);
+    expect(await c.req('SCAN_RESULTS')).toContain('wpa-offload-demo');
+  });
+
   it('sends READY=1 and STOPPING=1 to $NOTIFY_SOCKET', async () => {
     const { dir, conf } = setup((d) => `ctrl_interface=${d}/run\n`);
     const got: string[] = [];
@@ -244,5 +256,29 @@ describe('process', () => {
     fs.writeFileSync(path.join(dir, 'wpa-offloadd@lo.service'), unit.replace('Type=notify', 'Type=notifyy'));
     const bad = spawnSync('systemd-analyze', ['verify', path.join(dir, 'wpa-offloadd@lo.service')], { encoding: 'utf8' });
     expect(bad.stderr + bad.stdout).not.toBe('');
+  });
+
+  it('the systemd unit scores under 3.0 in systemd-analyze security and allows no Internet or packet sockets', () => {
+    const tool = spawnSync('systemd-analyze', ['--version']);
+    if (tool.error) {
+      if (process.env.CI === 'true') throw new Error('systemd-analyze is missing');
+      return;
+    }
+    const dir = tempDir('unit');
+    cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const unit = path.join(dir, 'wpa-offloadd@wlan0.service');
+    fs.copyFileSync(path.resolve('systemd/wpa-offloadd@.service'), unit);
+    const r = spawnSync('systemd-analyze', ['security', '--offline=true', '--no-pager', unit], { encoding: 'utf8' });
+    const score = /Overall exposure level for wpa-offloadd@wlan0\.service: (\d+\.\d)/.exec(r.stdout);
+    expect(score, r.stdout + r.stderr).not.toBeNull();
+    expect(Number(score![1])).toBeLessThan(3.0);
+    expect(r.stdout).toMatch(/✓ RestrictAddressFamilies=~AF_\(INET\|INET6\)/);
+    expect(r.stdout).toMatch(/✓ RestrictAddressFamilies=~AF_PACKET/);
+    // Only what it needs: no ProtectSystem=strict path it must write to is left read-only.
+    const text = fs.readFileSync(unit, 'utf8');
+    expect(text).toMatch(/^StateDirectory=wpa-offloadd$/m);
+    expect(text).toMatch(/^LogsDirectory=wpa-offloadd$/m);
+    expect(text).toMatch(/^CapabilityBoundingSet=CAP_NET_ADMIN$/m);
+    expect(text).not.toMatch(/^BindsTo=/m);
   });
 });

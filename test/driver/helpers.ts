@@ -4,10 +4,20 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { EventEmitter } from 'node:events';
+import { afterAll } from 'vitest';
 import { onLog } from '../../src/log.js';
 
+const tmpDirs: string[] = [];
+// Registered when a test file imports this module: its temporary directories go when it ends.
+afterAll(() => {
+  for (const dir of tmpDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A temporary directory, removed after the test file. */
 export function tmpDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'wpa-offload-driver-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wpa-offload-driver-'));
+  tmpDirs.push(dir);
+  return dir;
 }
 
 /** A hand-written driver: the test decides what every line gets back. */
