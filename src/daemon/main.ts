@@ -7,7 +7,8 @@
  * Signals: SIGHUP re-reads every interface's configuration like RECONFIGURE
  * (a broken file is logged with its line and the running configuration stays:
  * a deliberate difference, wpa_supplicant 2.10 exits in that case); SIGTERM
- * and SIGINT stop cleanly (CTRL-EVENT-TERMINATING, sockets removed, exit 0).
+ * and SIGINT stop cleanly (CTRL-EVENT-TERMINATING, sockets removed, exit 0);
+ * SIGUSR1 is ignored, so that it cannot open Node's inspector (no-inspector.ts).
  *
  * -B: the process re-spawns itself detached (stdio to /dev/null, like
  * daemon(3)) and the parent exits only once the child's sockets are up, with
@@ -23,6 +24,8 @@
  * 57 MB instead of 63 MB after the ctrl benchmark); its requests allocate
  * little, so the extra scavenges cost no measurable throughput.
  */
+// First: no debugger can be opened by signal from here on (see no-inspector.ts).
+import './no-inspector.js';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
