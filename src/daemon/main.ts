@@ -35,7 +35,7 @@ import { parseArgs, USAGE, UsageError, type Args } from './args.js';
 import { Daemon } from './daemon.js';
 import { SystemdNotifier } from './sd-notify.js';
 import { defaultSettings, readSettings, SettingsError, type Settings } from './settings.js';
-import { syslogTransport } from './syslog.js';
+import { syslogLine, syslogTransport } from './syslog.js';
 
 const VERSION = '0.1.0';
 /** wpa_supplicant's exit status for a failed start (return -1 from main). */
@@ -67,7 +67,7 @@ function logOptions(args: Args, settings: Settings): LogOptions {
 }
 
 function applyLogging(opts: LogOptions): void {
-  configureLogging(opts, opts.syslog ? [syslogTransport()] : []);
+  configureLogging(opts, opts.syslog ? [syslogTransport()] : [], (line) => syslogLine(line));
 }
 
 /** -B in the parent: start the detached child and mirror its start-up result. */
