@@ -127,6 +127,12 @@ function createStation(setup: StationSetup): StationParts {
   };
 }
 
+/** A control socket opened for a configuration, and the directory it is in. */
+interface OpenCtrl {
+  sock: CtrlSocket;
+  dir: string;
+}
+
 export class WpaInterface implements InterfaceControl, RoutedInterface {
   readonly control: InterfaceControl = this;
   readonly station: StationControl;
@@ -159,7 +165,7 @@ export class WpaInterface implements InterfaceControl, RoutedInterface {
   static async create(params: InterfaceParams, host: InterfaceHost): Promise<WpaInterface> {
     const cfg = await loadConfig(params);
     const iface = new WpaInterface(params, cfg, host);
-    iface.openCtrl();
+    iface.useCtrl(iface.openCtrl(cfg));
     await iface.parts.start();
     info(`${params.ifname}: interface ready`);
     return iface;
@@ -206,12 +212,21 @@ export class WpaInterface implements InterfaceControl, RoutedInterface {
       this.event(MsgLevel.ERROR, `Failed to parse the configuration file '${this.params.confname}' - exiting`);
       return false;
     }
-    const socketMoved = next.ctrlInterfaceRaw !== this.cfg.ctrlInterfaceRaw;
-    this.cfg = next;
-    if (socketMoved) {
-      this.closeCtrl();
-      this.openCtrl();
+    if (next.ctrlInterfaceRaw !== this.cfg.ctrlInterfaceRaw) {
+      // The new socket is opened while the old one still serves: if it
+      // cannot be, nothing of the running configuration has been let go.
+      let opened: OpenCtrl | undefined;
+      try {
+        opened = this.openCtrl(next);
+      } catch (e) {
+        logError(`${this.ifname}: ${(e as Error).message}`);
+        logError(`${this.ifname}: Failed to initialize control interface '${next.ctrlInterfaceRaw}' - keeping the running configuration`);
+        return false;
+      }
+      this.closeCtrl(opened);
+      this.useCtrl(opened);
     }
+    this.cfg = next;
     this.station.reconfigured();
     debug(`${this.ifname}: Reconfiguration completed`);
     return true;
@@ -252,12 +267,21 @@ export class WpaInterface implements InterfaceControl, RoutedInterface {
     this.closeCtrl();
   }
 
-  private openCtrl(): void {
-    const raw = this.cfg.ctrlInterfaceRaw;
-    if (raw === undefined) return;
-    const loc = parseCtrlInterface(raw, this.cfg.ctrlInterfaceGroup);
-    const gid = prepareCtrlDir(loc);
+  /**
+   * Opens the socket `cfg` asks for, its directory and group checked and
+   * applied, without touching the one in use. The same path as the socket in
+   * use (only GROUP= changed) keeps that socket, with the new group.
+   */
+  private openCtrl(cfg: SupplicantConfig): OpenCtrl | undefined {
+    const raw = cfg.ctrlInterfaceRaw;
+    if (raw === undefined) return undefined;
+    const loc = parseCtrlInterface(raw, cfg.ctrlInterfaceGroup);
     const path = socketPathFor(loc.dir, this.ifname);
+    const gid = prepareCtrlDir(loc);
+    if (this.ctrl?.path === path) {
+      setSocketMode(path, 0o770, gid);
+      return { sock: this.ctrl, dir: loc.dir };
+    }
     const sock = CtrlSocket.open(path, `ctrl_iface ${this.ifname}`, (cmd) => this.handle(cmd));
     try {
       setSocketMode(path, 0o770, gid);
@@ -265,12 +289,17 @@ export class WpaInterface implements InterfaceControl, RoutedInterface {
       sock.close();
       throw e;
     }
-    this.ctrl = sock;
-    this.ctrlDir = loc.dir;
+    return { sock, dir: loc.dir };
   }
 
-  private closeCtrl(): void {
-    if (!this.ctrl) return;
+  private useCtrl(opened: OpenCtrl | undefined): void {
+    this.ctrl = opened?.sock;
+    this.ctrlDir = opened?.dir;
+  }
+
+  /** Closes the socket in use, unless `keep` is it (a reconfiguration that only changed its group). */
+  private closeCtrl(keep?: OpenCtrl): void {
+    if (!this.ctrl || this.ctrl === keep?.sock) return;
     this.ctrl.close();
     this.ctrl = undefined;
     if (this.ctrlDir !== undefined) removeCtrlDirIfEmpty(this.ctrlDir);

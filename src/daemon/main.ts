@@ -85,7 +85,8 @@ function detach(argv: string[]): void {
       process.exit(0);
     }
   });
-  child.on('exit', (code) => process.exit(code ?? EXIT_FAILURE));
+  // Before it reported ready, any end of the child is a failed start, whatever its status.
+  child.on('exit', (code) => process.exit(code || EXIT_FAILURE));
 }
 
 async function main(): Promise<void> {
@@ -179,6 +180,12 @@ async function main(): Promise<void> {
       void iface?.reconfigure();
     }
   });
+
+  // Like wpa_supplicant's eloop, the process runs until it is told to stop
+  // (onTerminated exits), also when no socket holds Node's event loop any
+  // more: an interface whose new configuration has no ctrl_interface gets
+  // one back with SIGHUP. Before, it just ended, with status 0.
+  setInterval(() => undefined, 2 ** 31 - 1);
 
   info('Successfully initialized wpa-offloadd');
   notifier.ready();
