@@ -9,7 +9,7 @@ import { CommandTable, UNKNOWN_COMMAND, type CommandReply } from '../ctrl/comman
 import { parseCtrlInterface, prepareCtrlDir, removeCtrlDirIfEmpty, setSocketMode, socketPathFor } from '../ctrl/ctrl-dir.js';
 import { commandDebugLevel, commandDebugText, interfaceCommands, type DaemonControl, type InterfaceControl } from '../ctrl/interface-commands.js';
 import { powerCommands, type RoutedInterface } from '../ctrl/global-commands.js';
-import { CtrlSocket } from '../ctrl/transport.js';
+import { CtrlSocket, CtrlSocketInUseError } from '../ctrl/transport.js';
 import { debug, error as logError, info, log, logWanted, MsgLevel } from '../log.js';
 import type { OffloadPolicy } from '../offload/policy.js';
 import type { StationControl } from '../station/api.js';
@@ -71,6 +71,23 @@ export class UnsupportedDriverError extends InterfaceInitError {
   override get monitorText(): string {
     return this.message;
   }
+}
+
+/**
+ * The control socket could not be opened when the interface was added. The
+ * reason and wpa_supplicant's hint are on the log already, once, as
+ * wpa_supplicant_init_iface() prints them: nobody needs to print them again.
+ */
+export class CtrlInitError extends Error {
+  constructor(cause: Error) {
+    super(cause.message, { cause });
+    this.name = 'CtrlInitError';
+  }
+}
+
+/** Why a control socket could not be opened (CtrlSocket.open has logged an "in use" itself, in 2.10's words). */
+function logCtrlFailure(e: Error): void {
+  if (!(e instanceof CtrlSocketInUseError)) logError(e.message);
 }
 
 export interface StationSetup {
@@ -165,7 +182,18 @@ export class WpaInterface implements InterfaceControl, RoutedInterface {
   static async create(params: InterfaceParams, host: InterfaceHost): Promise<WpaInterface> {
     const cfg = await loadConfig(params);
     const iface = new WpaInterface(params, cfg, host);
-    iface.useCtrl(iface.openCtrl(cfg));
+    try {
+      iface.useCtrl(iface.openCtrl(cfg));
+    } catch (e) {
+      logCtrlFailure(e as Error);
+      logError(
+        `Failed to initialize control interface '${cfg.ctrlInterfaceRaw}'.\n` +
+          'You may have another wpa_supplicant process already running or the file was\n' +
+          'left by an unclean termination of wpa_supplicant in which case you will need\n' +
+          'to manually remove this file before starting wpa_supplicant again.\n',
+      );
+      throw new CtrlInitError(e as Error);
+    }
     await iface.parts.start();
     info(`${params.ifname}: interface ready`);
     return iface;
@@ -219,7 +247,7 @@ export class WpaInterface implements InterfaceControl, RoutedInterface {
       try {
         opened = this.openCtrl(next);
       } catch (e) {
-        logError(`${this.ifname}: ${(e as Error).message}`);
+        logCtrlFailure(e as Error);
         logError(`${this.ifname}: Failed to initialize control interface '${next.ctrlInterfaceRaw}' - keeping the running configuration`);
         return false;
       }

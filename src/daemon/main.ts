@@ -33,6 +33,7 @@ import { CtrlSocketInUseError } from '../ctrl/transport.js';
 import { configureLogging, error as logError, info, MsgLevel, type LogOptions } from '../log.js';
 import { parseArgs, USAGE, UsageError, type Args } from './args.js';
 import { Daemon } from './daemon.js';
+import { CtrlInitError } from './interface.js';
 import { SystemdNotifier } from './sd-notify.js';
 import { defaultSettings, readSettings, SettingsError, type Settings } from './settings.js';
 import { syslogLine, syslogTransport } from './syslog.js';
@@ -48,10 +49,14 @@ interface ChildReport {
   error?: string;
 }
 
-function fail(message: string, code = EXIT_FAILURE): never {
+/**
+ * A failed start: exit status 255, the reason to the -B parent and on stderr,
+ * unless it is on the log already (`logged`) in wpa_supplicant's words.
+ */
+function fail(message: string, logged = false): never {
   if (process.send) process.send({ error: message } satisfies ChildReport);
-  process.stderr.write(`${message}\n`);
-  process.exit(code);
+  if (!logged) process.stderr.write(`${message}\n`);
+  process.exit(EXIT_FAILURE);
 }
 
 function logOptions(args: Args, settings: Settings): LogOptions {
@@ -155,11 +160,12 @@ async function main(): Promise<void> {
     for (const p of args.interfaces) await daemon.add(p);
   } catch (e) {
     await daemon.stop();
+    // The interface's socket: the reason and the hint are logged (interface.ts).
+    if (e instanceof CtrlInitError) fail(e.message, true);
+    // The global socket in use: CtrlSocket.open logged that; wpa_supplicant ends with this line.
     if (e instanceof CtrlSocketInUseError) {
-      fail(
-        `ctrl_iface exists and seems to be in use - cannot override it\n` +
-          `Delete '${e.path}' manually if it is not used anymore`,
-      );
+      logError('Failed to initialize wpa-offloadd');
+      fail(e.message, true);
     }
     fail(`Failed to initialize wpa-offloadd: ${(e as Error).message}`);
   }

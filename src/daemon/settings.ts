@@ -2,7 +2,7 @@
  * The daemon's own settings, which wpa_supplicant.conf has no place for
  * (INI, `--settings FILE`, read with the `ini` package):
  *
- *   [driver]   backend = sim | ext      (-D overrides; absent = no driver)
+ *   [driver]   backend = sim | ext | none  (-D overrides; absent = none)
  *              params  = key=value ...  (-p overrides)
  *   [offload]  psk = true, ieee8021x = true, offload_wait_ms = 1000,
  *              auth_timeout_ms = 10000, pmksa_file = PATH, pmksa_testing = false
@@ -14,6 +14,7 @@
  */
 import fs from 'node:fs';
 import ini from 'ini';
+import { DRIVER_NAMES } from '../driver/index.js';
 import { parseLevelName, type MsgLevel } from '../log.js';
 import { DEFAULT_POLICY, type OffloadPolicy } from '../offload/policy.js';
 
@@ -87,6 +88,10 @@ export function parseSettings(text: string, file = 'settings'): Settings {
   const backend = str('driver', 'backend');
   const params = str('driver', 'params');
   if (params !== undefined && backend === undefined) throw new SettingsError(file, '[driver] params without backend');
+  // Checked here, not when an interface is added, so that the error names the file and the key.
+  if (backend !== undefined && !(DRIVER_NAMES as readonly string[]).includes(backend)) {
+    throw new SettingsError(file, `[driver] backend = ${backend} is not one of ${DRIVER_NAMES.join(', ')}`);
+  }
   if (backend !== undefined) s.driver = { backend, params };
 
   const o = s.offload;
