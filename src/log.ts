@@ -10,6 +10,8 @@
  * It prints as `[REMOVED]` unless the operator started the daemon with `-K`
  * (wpa_supplicant's "include keys in debug output").
  */
+import fs from 'node:fs';
+import { Writable } from 'node:stream';
 import winston from 'winston';
 
 export const MsgLevel = {
@@ -60,17 +62,25 @@ function hexOrText(v: Buffer | string): string {
 
 type Listener = (level: MsgLevel, text: string) => void;
 
+/** Where the one line about a failed sink goes when no sink is left (the daemon: syslog). */
+export type LastResort = (line: string) => void;
+
 const state: {
   level: MsgLevel;
   timestamps: boolean;
   showKeys: boolean;
-  logger: winston.Logger;
+  /** undefined once its only sink failed: nothing is printed until RELOG or a new configuration. */
+  logger: winston.Logger | undefined;
+  sink: Sink | undefined;
+  lastResort: LastResort | undefined;
   listeners: Set<Listener>;
 } = {
   level: MsgLevel.INFO,
   timestamps: false,
   showKeys: false,
-  logger: makeLogger({ level: MsgLevel.INFO, timestamps: false, showKeys: false }),
+  logger: undefined,
+  sink: undefined,
+  lastResort: undefined,
   listeners: new Set(),
 };
 
@@ -85,38 +95,140 @@ function wallClockSeconds(): string {
   return `${Math.floor(ms / 1000)}.${String((ms % 1000) * 1000 + us).padStart(6, '0')}`;
 }
 
-function makeLogger(opts: LogOptions, replacing: winston.transport[] = []): winston.Logger {
-  const line = winston.format.printf((info) => {
+/**
+ * Where printed lines go: stdout, or the -f file. Writing never throws into
+ * the caller and never emits 'error': the first failure (stdout a closed
+ * pipe or /dev/full, the file on a full disk) makes the sink stop writing and
+ * the logger drop it, with one line about it to the last resort. Before, the
+ * Console transport's EPIPE reached the uncaught-exception handler, which
+ * logged to the same stdout: the daemon spun at 100 % CPU and ignored SIGTERM.
+ */
+class Sink extends Writable {
+  private failed = false;
+  readonly transport: winston.transport;
+
+  constructor(
+    readonly label: string,
+    private readonly out: (line: string) => void,
+    private readonly release: () => void,
+    format: winston.Logform.Format,
+  ) {
+    super({ decodeStrings: false });
+    this.transport = new winston.transports.Stream({ stream: this, format });
+  }
+
+  override _write(line: string, _enc: BufferEncoding, done: () => void): void {
+    if (!this.failed) {
+      try {
+        this.out(line);
+      } catch (e) {
+        this.fail(e as Error);
+      }
+    }
+    done();
+  }
+
+  fail(e: Error): void {
+    if (this.failed) return;
+    this.failed = true;
+    // Not from inside winston's write of the line that failed.
+    setImmediate(() => sinkFailed(this, e));
+  }
+
+  close(): void {
+    this.release();
+  }
+}
+
+/**
+ * stdout fails for good (EPIPE, ENOSPC on /dev/full): once it has, it is not
+ * written again, not even after RELOG. The listener stays so that a late
+ * error of the stream is never an uncaught exception.
+ */
+let stdoutFailed = false;
+let stdoutWatched = false;
+
+function stdoutSink(format: winston.Logform.Format): Sink {
+  if (!stdoutWatched) {
+    stdoutWatched = true;
+    process.stdout.on('error', () => {
+      stdoutFailed = true;
+    });
+  }
+  const onError = (e: Error): void => sink.fail(e);
+  const sink: Sink = new Sink('stdout', (line) => process.stdout.write(line), () => process.stdout.off('error', onError), format);
+  process.stdout.on('error', onError);
+  return sink;
+}
+
+/** -f: appended to with synchronous writes, as wpa_supplicant's fprintf(); the open() error if it cannot be opened. */
+function fileSink(file: string, format: winston.Logform.Format): Sink | Error {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'a');
+  } catch (e) {
+    return e as Error;
+  }
+  return new Sink(
+    file,
+    (line) => fs.writeSync(fd, line),
+    () => fs.closeSync(fd),
+    format,
+  );
+}
+
+function sinkFailed(sink: Sink, e: Error): void {
+  if (state.sink !== sink) return; // replaced meanwhile (RELOG)
+  state.logger?.close();
+  sink.close();
+  state.logger = undefined;
+  state.sink = undefined;
+  state.lastResort?.(`Log output to ${sink.label} failed (${e.message}): no more log lines go there`);
+}
+
+function lineFormat(): winston.Logform.Format {
+  return winston.format.printf((info) => {
     const msg = String(info.message);
     // state, not opts: LOG_LEVEL <level> 1 turns timestamps on at run time.
     return state.timestamps ? `${wallClockSeconds()}: ${msg}` : msg;
   });
-  // Where wpa_printf() goes: syslog (-s) instead of everything else, else the file (-f), else stdout.
-  const transports: winston.transport[] = replacing.length
-    ? replacing
-    : opts.file
-      ? [new winston.transports.File({ filename: opts.file, format: line })]
-      : [new winston.transports.Console({ format: line, stderrLevels: [] })];
-  return winston.createLogger({
-    levels: WINSTON_LEVELS,
-    level: LEVEL_NAMES[opts.level],
-    transports,
-  });
 }
 
-/** `replacing`: transports that take the place of stdout and -f (the syslog one of -s). */
-export function configureLogging(opts: LogOptions, replacing: winston.transport[] = []): void {
+/**
+ * `replacing`: transports that take the place of stdout and -f (the syslog
+ * one of -s). `lastResort`: where a failed sink says so (see Sink).
+ * Called again by RELOG, which reopens the -f file.
+ */
+export function configureLogging(opts: LogOptions, replacing: winston.transport[] = [], lastResort?: LastResort): void {
   state.level = opts.level;
   state.timestamps = opts.timestamps;
   state.showKeys = opts.showKeys;
-  state.logger = makeLogger(opts, replacing);
+  state.lastResort = lastResort;
+  state.logger?.close();
+  state.sink?.close();
+  state.sink = undefined;
+  // Where wpa_printf() goes: syslog (-s) instead of everything else, else the file (-f), else stdout.
+  const format = lineFormat();
+  let fileError: Error | undefined;
+  if (replacing.length === 0 && opts.file !== undefined) {
+    const f = fileSink(opts.file, format);
+    if (f instanceof Sink) state.sink = f;
+    else fileError = f;
+  }
+  if (replacing.length === 0 && state.sink === undefined && !stdoutFailed) state.sink = stdoutSink(format);
+  const transports = replacing.length ? replacing : state.sink ? [state.sink.transport] : [];
+  state.logger = transports.length
+    ? winston.createLogger({ levels: WINSTON_LEVELS, level: LEVEL_NAMES[opts.level], transports })
+    : undefined;
+  // wpa_debug_open_file() does the same: the lines go to stdout instead.
+  if (fileError) log(MsgLevel.ERROR, `Failed to open log file '${opts.file}' (${fileError.message}) - using standard output`);
 }
 
 /** LOG_LEVEL <name> [timestamp]: changes what is printed from now on. */
 export function setLogLevel(level: MsgLevel, timestamps?: boolean): void {
   state.level = level;
   if (timestamps !== undefined) state.timestamps = timestamps;
-  state.logger.level = LEVEL_NAMES[level];
+  if (state.logger) state.logger.level = LEVEL_NAMES[level];
 }
 
 export function logLevel(): MsgLevel {
@@ -147,7 +259,7 @@ export function log(level: MsgLevel, text: string | (() => string)): void {
   if (!logWanted(level)) return;
   const wanted = level >= state.level;
   const msg = typeof text === 'function' ? text() : text;
-  if (wanted) state.logger.log(LEVEL_NAMES[level], msg);
+  if (wanted) state.logger?.log(LEVEL_NAMES[level], msg);
   for (const l of state.listeners) l(level, msg);
 }
 
@@ -162,3 +274,6 @@ export function parseLevelName(name: string): MsgLevel | undefined {
   const i = LEVEL_NAMES.findIndex((n) => n === name.toUpperCase());
   return i < 0 ? undefined : (i as MsgLevel);
 }
+
+// Until the process configures it (and in tests that never do): INFO to stdout.
+configureLogging({ level: MsgLevel.INFO, timestamps: false, showKeys: false });

@@ -9,7 +9,7 @@ import { CommandTable, UNKNOWN_COMMAND, type CommandReply } from '../ctrl/comman
 import { parseCtrlInterface, prepareCtrlDir, removeCtrlDirIfEmpty, setSocketMode, socketPathFor } from '../ctrl/ctrl-dir.js';
 import { commandDebugLevel, commandDebugText, interfaceCommands, type DaemonControl, type InterfaceControl } from '../ctrl/interface-commands.js';
 import { powerCommands, type RoutedInterface } from '../ctrl/global-commands.js';
-import { CtrlSocket } from '../ctrl/transport.js';
+import { CtrlSocket, CtrlSocketInUseError } from '../ctrl/transport.js';
 import { debug, error as logError, info, log, logWanted, MsgLevel } from '../log.js';
 import type { OffloadPolicy } from '../offload/policy.js';
 import type { StationControl } from '../station/api.js';
@@ -73,6 +73,23 @@ export class UnsupportedDriverError extends InterfaceInitError {
   }
 }
 
+/**
+ * The control socket could not be opened when the interface was added. The
+ * reason and wpa_supplicant's hint are on the log already, once, as
+ * wpa_supplicant_init_iface() prints them: nobody needs to print them again.
+ */
+export class CtrlInitError extends Error {
+  constructor(cause: Error) {
+    super(cause.message, { cause });
+    this.name = 'CtrlInitError';
+  }
+}
+
+/** Why a control socket could not be opened (CtrlSocket.open has logged an "in use" itself, in 2.10's words). */
+function logCtrlFailure(e: Error): void {
+  if (!(e instanceof CtrlSocketInUseError)) logError(e.message);
+}
+
 export interface StationSetup {
   ifname: string;
   config: () => SupplicantConfig;
@@ -127,6 +144,12 @@ function createStation(setup: StationSetup): StationParts {
   };
 }
 
+/** A control socket opened for a configuration, and the directory it is in. */
+interface OpenCtrl {
+  sock: CtrlSocket;
+  dir: string;
+}
+
 export class WpaInterface implements InterfaceControl, RoutedInterface {
   readonly control: InterfaceControl = this;
   readonly station: StationControl;
@@ -159,7 +182,18 @@ export class WpaInterface implements InterfaceControl, RoutedInterface {
   static async create(params: InterfaceParams, host: InterfaceHost): Promise<WpaInterface> {
     const cfg = await loadConfig(params);
     const iface = new WpaInterface(params, cfg, host);
-    iface.openCtrl();
+    try {
+      iface.useCtrl(iface.openCtrl(cfg));
+    } catch (e) {
+      logCtrlFailure(e as Error);
+      logError(
+        `Failed to initialize control interface '${cfg.ctrlInterfaceRaw}'.\n` +
+          'You may have another wpa_supplicant process already running or the file was\n' +
+          'left by an unclean termination of wpa_supplicant in which case you will need\n' +
+          'to manually remove this file before starting wpa_supplicant again.\n',
+      );
+      throw new CtrlInitError(e as Error);
+    }
     await iface.parts.start();
     info(`${params.ifname}: interface ready`);
     return iface;
@@ -206,12 +240,21 @@ export class WpaInterface implements InterfaceControl, RoutedInterface {
       this.event(MsgLevel.ERROR, `Failed to parse the configuration file '${this.params.confname}' - exiting`);
       return false;
     }
-    const socketMoved = next.ctrlInterfaceRaw !== this.cfg.ctrlInterfaceRaw;
-    this.cfg = next;
-    if (socketMoved) {
-      this.closeCtrl();
-      this.openCtrl();
+    if (next.ctrlInterfaceRaw !== this.cfg.ctrlInterfaceRaw) {
+      // The new socket is opened while the old one still serves: if it
+      // cannot be, nothing of the running configuration has been let go.
+      let opened: OpenCtrl | undefined;
+      try {
+        opened = this.openCtrl(next);
+      } catch (e) {
+        logCtrlFailure(e as Error);
+        logError(`${this.ifname}: Failed to initialize control interface '${next.ctrlInterfaceRaw}' - keeping the running configuration`);
+        return false;
+      }
+      this.closeCtrl(opened);
+      this.useCtrl(opened);
     }
+    this.cfg = next;
     this.station.reconfigured();
     debug(`${this.ifname}: Reconfiguration completed`);
     return true;
@@ -252,12 +295,21 @@ export class WpaInterface implements InterfaceControl, RoutedInterface {
     this.closeCtrl();
   }
 
-  private openCtrl(): void {
-    const raw = this.cfg.ctrlInterfaceRaw;
-    if (raw === undefined) return;
-    const loc = parseCtrlInterface(raw, this.cfg.ctrlInterfaceGroup);
-    const gid = prepareCtrlDir(loc);
+  /**
+   * Opens the socket `cfg` asks for, its directory and group checked and
+   * applied, without touching the one in use. The same path as the socket in
+   * use (only GROUP= changed) keeps that socket, with the new group.
+   */
+  private openCtrl(cfg: SupplicantConfig): OpenCtrl | undefined {
+    const raw = cfg.ctrlInterfaceRaw;
+    if (raw === undefined) return undefined;
+    const loc = parseCtrlInterface(raw, cfg.ctrlInterfaceGroup);
     const path = socketPathFor(loc.dir, this.ifname);
+    const gid = prepareCtrlDir(loc);
+    if (this.ctrl?.path === path) {
+      setSocketMode(path, 0o770, gid);
+      return { sock: this.ctrl, dir: loc.dir };
+    }
     const sock = CtrlSocket.open(path, `ctrl_iface ${this.ifname}`, (cmd) => this.handle(cmd));
     try {
       setSocketMode(path, 0o770, gid);
@@ -265,12 +317,17 @@ export class WpaInterface implements InterfaceControl, RoutedInterface {
       sock.close();
       throw e;
     }
-    this.ctrl = sock;
-    this.ctrlDir = loc.dir;
+    return { sock, dir: loc.dir };
   }
 
-  private closeCtrl(): void {
-    if (!this.ctrl) return;
+  private useCtrl(opened: OpenCtrl | undefined): void {
+    this.ctrl = opened?.sock;
+    this.ctrlDir = opened?.dir;
+  }
+
+  /** Closes the socket in use, unless `keep` is it (a reconfiguration that only changed its group). */
+  private closeCtrl(keep?: OpenCtrl): void {
+    if (!this.ctrl || this.ctrl === keep?.sock) return;
     this.ctrl.close();
     this.ctrl = undefined;
     if (this.ctrlDir !== undefined) removeCtrlDirIfEmpty(this.ctrlDir);

@@ -7,7 +7,8 @@
  * Signals: SIGHUP re-reads every interface's configuration like RECONFIGURE
  * (a broken file is logged with its line and the running configuration stays:
  * a deliberate difference, wpa_supplicant 2.10 exits in that case); SIGTERM
- * and SIGINT stop cleanly (CTRL-EVENT-TERMINATING, sockets removed, exit 0).
+ * and SIGINT stop cleanly (CTRL-EVENT-TERMINATING, sockets removed, exit 0);
+ * SIGUSR1 is ignored, so that it cannot open Node's inspector (no-inspector.ts).
  *
  * -B: the process re-spawns itself detached (stdio to /dev/null, like
  * daemon(3)) and the parent exits only once the child's sockets are up, with
@@ -23,6 +24,8 @@
  * 57 MB instead of 63 MB after the ctrl benchmark); its requests allocate
  * little, so the extra scavenges cost no measurable throughput.
  */
+// First: no debugger can be opened by signal from here on (see no-inspector.ts).
+import './no-inspector.js';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -30,9 +33,10 @@ import { CtrlSocketInUseError } from '../ctrl/transport.js';
 import { configureLogging, error as logError, info, MsgLevel, type LogOptions } from '../log.js';
 import { parseArgs, USAGE, UsageError, type Args } from './args.js';
 import { Daemon } from './daemon.js';
+import { CtrlInitError } from './interface.js';
 import { SystemdNotifier } from './sd-notify.js';
 import { defaultSettings, readSettings, SettingsError, type Settings } from './settings.js';
-import { syslogTransport } from './syslog.js';
+import { syslogLine, syslogTransport } from './syslog.js';
 
 const VERSION = '0.1.0';
 /** wpa_supplicant's exit status for a failed start (return -1 from main). */
@@ -45,10 +49,14 @@ interface ChildReport {
   error?: string;
 }
 
-function fail(message: string, code = EXIT_FAILURE): never {
+/**
+ * A failed start: exit status 255, the reason to the -B parent and on stderr,
+ * unless it is on the log already (`logged`) in wpa_supplicant's words.
+ */
+function fail(message: string, logged = false): never {
   if (process.send) process.send({ error: message } satisfies ChildReport);
-  process.stderr.write(`${message}\n`);
-  process.exit(code);
+  if (!logged) process.stderr.write(`${message}\n`);
+  process.exit(EXIT_FAILURE);
 }
 
 function logOptions(args: Args, settings: Settings): LogOptions {
@@ -64,7 +72,7 @@ function logOptions(args: Args, settings: Settings): LogOptions {
 }
 
 function applyLogging(opts: LogOptions): void {
-  configureLogging(opts, opts.syslog ? [syslogTransport()] : []);
+  configureLogging(opts, opts.syslog ? [syslogTransport()] : [], (line) => syslogLine(line));
 }
 
 /** -B in the parent: start the detached child and mirror its start-up result. */
@@ -82,7 +90,8 @@ function detach(argv: string[]): void {
       process.exit(0);
     }
   });
-  child.on('exit', (code) => process.exit(code ?? EXIT_FAILURE));
+  // Before it reported ready, any end of the child is a failed start, whatever its status.
+  child.on('exit', (code) => process.exit(code || EXIT_FAILURE));
 }
 
 async function main(): Promise<void> {
@@ -151,11 +160,12 @@ async function main(): Promise<void> {
     for (const p of args.interfaces) await daemon.add(p);
   } catch (e) {
     await daemon.stop();
+    // The interface's socket: the reason and the hint are logged (interface.ts).
+    if (e instanceof CtrlInitError) fail(e.message, true);
+    // The global socket in use: CtrlSocket.open logged that; wpa_supplicant ends with this line.
     if (e instanceof CtrlSocketInUseError) {
-      fail(
-        `ctrl_iface exists and seems to be in use - cannot override it\n` +
-          `Delete '${e.path}' manually if it is not used anymore`,
-      );
+      logError('Failed to initialize wpa-offloadd');
+      fail(e.message, true);
     }
     fail(`Failed to initialize wpa-offloadd: ${(e as Error).message}`);
   }
@@ -176,6 +186,12 @@ async function main(): Promise<void> {
       void iface?.reconfigure();
     }
   });
+
+  // Like wpa_supplicant's eloop, the process runs until it is told to stop
+  // (onTerminated exits), also when no socket holds Node's event loop any
+  // more: an interface whose new configuration has no ctrl_interface gets
+  // one back with SIGHUP. Before, it just ended, with status 0.
+  setInterval(() => undefined, 2 ** 31 - 1);
 
   info('Successfully initialized wpa-offloadd');
   notifier.ready();

@@ -2,7 +2,7 @@
  * The daemon's own settings, which wpa_supplicant.conf has no place for
  * (INI, `--settings FILE`, read with the `ini` package):
  *
- *   [driver]   backend = sim | ext      (-D overrides; absent = no driver)
+ *   [driver]   backend = sim | ext | none  (-D overrides; absent = none)
  *              params  = key=value ...  (-p overrides)
  *   [offload]  psk = true, ieee8021x = true, offload_wait_ms = 1000,
  *              auth_timeout_ms = 10000, pmksa_file = PATH, pmksa_testing = false
@@ -20,7 +20,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import ini from 'ini';
-import { DriverParamError, parseDriverParams } from '../driver/index.js';
+import { DRIVER_NAMES, DriverParamError, parseDriverParams } from '../driver/index.js';
 import { parseLevelName, type MsgLevel } from '../log.js';
 import { DEFAULT_POLICY, type OffloadPolicy } from '../offload/policy.js';
 
@@ -113,6 +113,10 @@ export function parseSettings(text: string, file = 'settings', baseDir?: string)
   const backend = str('driver', 'backend');
   const params = driverParams(str('driver', 'params'));
   if (params !== undefined && backend === undefined) throw new SettingsError(file, '[driver] params without backend');
+  // Checked here, not when an interface is added, so that the error names the file and the key.
+  if (backend !== undefined && !(DRIVER_NAMES as readonly string[]).includes(backend)) {
+    throw new SettingsError(file, `[driver] backend = ${backend} is not one of ${DRIVER_NAMES.join(', ')}`);
+  }
   if (backend !== undefined) s.driver = { backend, params };
 
   const o = s.offload;

@@ -1,0 +1,27 @@
+/**
+ * No debugger can be opened on the daemon from outside.
+ *
+ * Node 20 starts its inspector on 127.0.0.1:9229 when the process receives
+ * SIGUSR1 (`kill -USR1`, `process._debugProcess(pid)`); any local user could
+ * then run code through it with the daemon's rights (root). Node 20 has no
+ * --disable-sigusr1, but a JavaScript SIGUSR1 listener makes libuv install
+ * its own signal handler in place of Node's, so the signal no longer reaches
+ * the inspector. This module is main.ts's first import: the listener exists
+ * before anything else of the daemon is even loaded, and stays for the life
+ * of the process. The signal is then ignored (wpa_supplicant 2.10 does not
+ * handle SIGUSR1 at all: it dies of it).
+ *
+ * A SIGUSR1 that arrived during Node's own start-up, before this listener,
+ * may already have opened the inspector: it is closed here, unless the
+ * operator asked for one on the command line (`node --inspect ...`).
+ */
+import inspector from 'node:inspector';
+
+process.on('SIGUSR1', () => {
+  // Loaded lazily: importing the logger (winston) first would widen the window
+  // in which the signal still reaches Node's handler.
+  void import('../log.js').then((log) => log.debug('SIGUSR1 received - ignored (no debugger is started)'));
+});
+
+const inspectRequested = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].some((a) => a.startsWith('--inspect'));
+if (inspector.url() !== undefined && !inspectRequested) inspector.close();
