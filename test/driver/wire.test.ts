@@ -18,7 +18,7 @@ import {
 function split(chunks: Buffer[]): { lines: string[]; overlong: number[] } {
   const lines: string[] = [];
   const overlong: number[] = [];
-  const s = new LineSplitter((l) => lines.push(l), (n) => overlong.push(n));
+  const s = new LineSplitter((l) => lines.push(l.toString()), (n) => overlong.push(n));
   for (const c of chunks) s.push(c);
   return { lines, overlong };
 }
