@@ -145,6 +145,12 @@ export interface DriverEvents {
    */
   link_up: [hello: HelloResult];
   link_down: [];
+  /**
+   * Not a protocol event either: the results of the last scan could not be
+   * had (ext: the driver sent more than the bounds allow), as a failed
+   * NL80211_CMD_GET_SCAN for wpa_supplicant. No `scan_results` follows.
+   */
+  scan_results_lost: [];
 }
 
 /** An operation the driver refused, or that timed out. */

@@ -5,8 +5,10 @@
  * The link is kept up until close(): on every new connection `hello` goes
  * first and `link_up` is emitted with its result (the consumer resyncs from
  * there); on loss, pending requests fail, `link_down` is emitted and the
- * socket is reopened with back-off (100 ms doubling to 5 s). Garbage from the
- * peer is logged and dropped; it never closes the link.
+ * socket is reopened with back-off (100 ms doubling to 5 s). An outage is
+ * reported once, at WARNING, with its first failure; the retries after it
+ * log at DEBUG only. Garbage from the peer is logged and dropped, one line at
+ * a time; it never closes the link and never takes a good line with it.
  */
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
@@ -28,6 +30,7 @@ import * as log from '../log.js';
 import {
   LineSplitter,
   WireFormatError,
+  describeValue,
   decodeEvent,
   decodeHello,
   decodeSyncState,
@@ -50,6 +53,13 @@ export interface ExtDriverOptions {
 export const REPLY_TIMEOUT_MS = 5000;
 export const BACKOFF_MIN_MS = 100;
 export const BACKOFF_MAX_MS = 5000;
+/**
+ * Bounds on one set of scan_results parts (`more: true`): BSS entries, and
+ * wire bytes of the lines joined. Ten times a dense real environment; a set
+ * beyond either is dropped whole (docs/driver-protocol.md).
+ */
+export const MAX_SCAN_BSS = 2048;
+export const MAX_SCAN_BYTES = 8 * 1024 * 1024;
 
 interface Pending {
   op: string;
@@ -66,8 +76,13 @@ export class ExtDriver extends EventEmitter<DriverEvents> implements DriverBacke
   private readonly pending = new Map<number, Pending>();
   private reconnectTimer: NodeJS.Timeout | undefined;
   private backoffMs: number;
-  /** scan_results parts received so far (see encodeScanResults). */
+  /** scan_results parts received so far (see encodeScanResults), and their wire bytes. */
   private scanParts: ScanBss[] = [];
+  private scanBytes = 0;
+  /** A set went over the bounds: its parts are ignored up to its last one. */
+  private scanDiscarding = false;
+  /** The current outage (no usable link) was reported; cleared when hello succeeds. */
+  private outageReported = false;
   private running = false;
   private readonly replyTimeoutMs: number;
   private readonly backoffMinMs: number;
@@ -112,13 +127,18 @@ export class ExtDriver extends EventEmitter<DriverEvents> implements DriverBacke
       (line) => this.onLine(line),
       (n) => log.warning(`ext: dropped an over-long line from the driver (${n} bytes > 65536)`),
     );
+    let connected = false;
     s.on('connect', () => {
+      connected = true;
       log.debug(`ext: connected to ${this.opts.socket}`);
       this.sayHello(s);
     });
     s.on('data', (chunk: Buffer) => splitter.push(chunk));
-    s.on('error', (e) => log.debug(`ext: ${this.opts.socket}: ${e.message}`));
-    s.on('close', () => this.onClose(s));
+    s.on('error', (e) => this.unusable(e.message));
+    s.on('close', () => {
+      if (connected && this.running && this.sock === s && !this.helloResult) this.unusable('the driver closed the connection before hello');
+      this.onClose(s);
+    });
   }
 
   private sayHello(s: net.Socket): void {
@@ -129,15 +149,31 @@ export class ExtDriver extends EventEmitter<DriverEvents> implements DriverBacke
         if (h.version !== DRIVER_PROTOCOL_VERSION) throw new WireFormatError(`driver speaks protocol version ${h.version}`);
         this.helloResult = h;
         this.backoffMs = this.backoffMinMs;
+        this.outageReported = false;
         log.info(`ext: driver link up (${this.opts.socket}, address ${h.address})`);
         this.emit('link_up', h);
       })
       .catch((e: Error) => {
         if (this.sock !== s) return;
         // Without a usable hello the link is useless: drop it and try again.
-        log.warning(`ext: hello failed: ${e.message}`);
+        this.unusable(`hello failed: ${e.message}`);
         s.destroy();
       });
+  }
+
+  /**
+   * The driver cannot be used (no such socket, connection refused, hello
+   * failed or never answered): said once per outage (from the start, or from
+   * a link that was up, until the next successful hello), at WARNING so the
+   * default level shows it; the retries, whatever their reason, log at DEBUG.
+   */
+  private unusable(why: string): void {
+    if (this.outageReported) {
+      log.debug(`ext: ${this.opts.socket}: ${why}`);
+      return;
+    }
+    this.outageReported = true;
+    log.warning(`ext: cannot reach the driver at ${this.opts.socket}: ${why}; retrying quietly (every ${this.backoffMaxMs / 1000} s at most)`);
   }
 
   private onClose(s: net.Socket): void {
@@ -148,7 +184,8 @@ export class ExtDriver extends EventEmitter<DriverEvents> implements DriverBacke
       this.pending.delete(id);
       p.reject(new DriverError(p.op, 'driver link lost'));
     }
-    this.scanParts = [];
+    this.dropScanParts();
+    this.scanDiscarding = false;
     const wasUp = this.helloResult !== null;
     this.helloResult = null;
     if (wasUp) {
@@ -164,24 +201,23 @@ export class ExtDriver extends EventEmitter<DriverEvents> implements DriverBacke
     }, delay);
   }
 
-  private onLine(line: string): void {
-    let msg: WireObject;
+  /** One line: handled, or logged and dropped; nothing escapes to disturb the lines after it. */
+  private onLine(line: Buffer): void {
     try {
-      msg = parseLine(line);
+      const msg = parseLine(line);
+      if (msg.event !== undefined) this.onEvent(msg, line.length);
+      else if (msg.id !== undefined) this.onReply(msg);
+      else log.warning('ext: dropped a message from the driver that is neither a reply nor an event');
     } catch (e) {
-      log.warning(`ext: dropped a line from the driver: ${(e as Error).message}`);
-      return;
+      log.warning(`ext: dropped a line from the driver: ${e instanceof Error ? e.message : 'unreadable'}`);
     }
-    if (msg.event !== undefined) this.onEvent(msg);
-    else if (msg.id !== undefined) this.onReply(msg);
-    else log.warning('ext: dropped a message from the driver that is neither a reply nor an event');
   }
 
   private onReply(msg: WireObject): void {
     const id = msg.id;
     const p = typeof id === 'number' ? this.pending.get(id) : undefined;
     if (!p) {
-      log.warning(`ext: reply with unknown id ${JSON.stringify(id)} dropped (late, after a timeout?)`);
+      log.warning(`ext: reply with unknown id ${describeValue(id)} dropped (late, after a timeout?)`);
       return;
     }
     clearTimeout(p.timer);
@@ -190,32 +226,64 @@ export class ExtDriver extends EventEmitter<DriverEvents> implements DriverBacke
     else p.reject(new DriverError(p.op, typeof msg.error === 'string' ? msg.error : 'failed'));
   }
 
-  private onEvent(msg: WireObject): void {
+  private onEvent(msg: WireObject, bytes: number): void {
+    const name = typeof msg.event === 'string' && msg.event.length <= 40 ? msg.event : describeValue(msg.event);
     if (!this.helloResult) {
-      log.debug(`ext: event ${String(msg.event)} before hello completed, ignored`);
+      log.debug(`ext: event ${name} before hello completed, ignored`);
       return;
     }
     let ev;
     try {
       ev = decodeEvent(msg);
     } catch (e) {
-      log.warning(`ext: dropped event ${String(msg.event)}: ${(e as Error).message}`);
+      log.warning(`ext: dropped event ${name}: ${(e as Error).message}`);
       return;
     }
     if (!ev) {
-      log.debug(`ext: unknown event ${String(msg.event)} ignored`);
+      log.debug(`ext: unknown event ${name} ignored`);
       return;
     }
     if (ev.name === 'scan_results') {
-      this.scanParts.push(...ev.args[0]);
-      if (ev.more) return;
-      const all = this.scanParts;
-      this.scanParts = [];
-      this.emit('scan_results', all);
+      this.onScanResultsPart(ev.args[0], ev.more === true, bytes);
       return;
     }
     log.msgdump(() => `ext: event ${ev.name}`);
     (this.emit as (n: string, ...a: unknown[]) => boolean)(ev.name, ...ev.args);
+  }
+
+  /**
+   * Joins the parts of one set of scan results. A set over MAX_SCAN_BSS or
+   * MAX_SCAN_BYTES is dropped whole at once, the consumer is told the scan
+   * gave no usable results (`scan_results_lost`), and its remaining parts are
+   * ignored up to the last one (the one without `more`).
+   */
+  private onScanResultsPart(bss: ScanBss[], more: boolean, bytes: number): void {
+    if (this.scanDiscarding) {
+      if (!more) this.scanDiscarding = false;
+      return;
+    }
+    const count = this.scanParts.length + bss.length;
+    const total = this.scanBytes + bytes;
+    if (count > MAX_SCAN_BSS || total > MAX_SCAN_BYTES) {
+      log.warning(
+        `ext: scan results over the limit (${count} BSSes, ${total} bytes so far; at most ${MAX_SCAN_BSS} BSSes and ${MAX_SCAN_BYTES} bytes): dropped the partial results`,
+      );
+      this.dropScanParts();
+      this.scanDiscarding = more;
+      this.emit('scan_results_lost');
+      return;
+    }
+    for (const b of bss) this.scanParts.push(b);
+    this.scanBytes = total;
+    if (more) return;
+    const all = this.scanParts;
+    this.dropScanParts();
+    this.emit('scan_results', all);
+  }
+
+  private dropScanParts(): void {
+    this.scanParts = [];
+    this.scanBytes = 0;
   }
 
   /* ------------------------------------------------------------ requests */

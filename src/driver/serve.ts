@@ -114,7 +114,7 @@ export class DriverServer {
     });
   }
 
-  private async onLine(s: net.Socket, line: string): Promise<void> {
+  private async onLine(s: net.Socket, line: Buffer): Promise<void> {
     let msg: WireObject;
     try {
       msg = parseLine(line);

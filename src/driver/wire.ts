@@ -41,8 +41,18 @@ export class WireFormatError extends Error {
 /* ------------------------------------------------------------ line framing */
 
 /**
+ * Deepest nesting of arrays and objects a line may have. The protocol's own
+ * messages nest three levels (scan_results → bss → entry); the margin is for
+ * fields of later versions. Deeper lines are dropped before they are parsed,
+ * so nothing downstream ever walks a hostile structure.
+ */
+export const MAX_NESTING = 32;
+
+/**
  * Splits a byte stream into lines of at most MAX_LINE_BYTES. An over-long line
  * is reported once and skipped up to its newline; the stream stays usable.
+ * The buffer is reset before a line is handed on, so a consumer that throws
+ * cannot corrupt the framing of the lines after it.
  */
 export class LineSplitter {
   private parts: Buffer[] = [];
@@ -50,7 +60,7 @@ export class LineSplitter {
   private discarding = false;
 
   constructor(
-    private readonly onLine: (line: string) => void,
+    private readonly onLine: (line: Buffer) => void,
     private readonly onOverlong: (bytesSeen: number) => void,
     private readonly maxBytes = MAX_LINE_BYTES,
   ) {}
@@ -80,27 +90,80 @@ export class LineSplitter {
   }
 
   private finishLine(): void {
-    if (this.discarding) {
-      this.onOverlong(this.size);
-    } else if (this.size > 0) {
-      this.onLine(Buffer.concat(this.parts, this.size).toString('utf8'));
-    }
+    const { parts, size, discarding } = this;
     this.parts = [];
     this.size = 0;
     this.discarding = false;
+    if (discarding) this.onOverlong(size);
+    else if (size > 0) this.onLine(Buffer.concat(parts, size));
   }
 }
 
-/** Parses one line into a JSON object, or throws WireFormatError. */
-export function parseLine(line: string): WireObject {
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Parses one line into a JSON object, or throws WireFormatError: the line
+ * must be UTF-8 (RFC 8259), nest at most MAX_NESTING levels, and be an object.
+ */
+export function parseLine(line: Buffer | string): WireObject {
+  let text: string;
+  if (typeof line === 'string') {
+    text = line;
+  } else {
+    try {
+      text = utf8.decode(line);
+    } catch {
+      throw new WireFormatError('not UTF-8');
+    }
+  }
+  if (nestingDepth(text) > MAX_NESTING) throw new WireFormatError(`nested deeper than ${MAX_NESTING} levels`);
   let v: unknown;
   try {
-    v = JSON.parse(line);
+    v = JSON.parse(text);
   } catch (e) {
     throw new WireFormatError(`not JSON: ${(e as Error).message}`);
   }
   if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new WireFormatError('not a JSON object');
   return v as WireObject;
+}
+
+/** The deepest array/object nesting of JSON text, brackets inside strings not counted (invalid JSON gives some number; JSON.parse then refuses it). */
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) max = depth;
+    } else if (c === 0x5d || c === 0x7d) {
+      depth--;
+    }
+  }
+  return max;
+}
+
+/**
+ * A peer's value as a log message may quote it: short, and never by walking
+ * it (String() of a nested list recurses; of {"toString":1} it throws).
+ */
+export function describeValue(v: unknown): string {
+  switch (typeof v) {
+    case 'string':
+      return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v);
+    case 'number':
+    case 'boolean':
+      return String(v);
+    case 'undefined':
+      return 'nothing';
+    default:
+      return v === null ? 'null' : Array.isArray(v) ? 'a list' : 'an object';
+  }
 }
 
 /** Serialises one message; refuses what the peer would have to drop. */
@@ -359,8 +422,8 @@ export const decodeArgs = {
 
 /* ----------------------------------------------------------------- events */
 
-/** The protocol's own events (link_up/link_down belong to the backend, not the wire). */
-export type ProtocolEventName = Exclude<keyof DriverEvents, 'link_up' | 'link_down'>;
+/** The protocol's own events (link_up, link_down and scan_results_lost belong to the backend, not the wire). */
+export type ProtocolEventName = Exclude<keyof DriverEvents, 'link_up' | 'link_down' | 'scan_results_lost'>;
 
 export const PROTOCOL_EVENTS: readonly ProtocolEventName[] = [
   'scan_started',

@@ -98,6 +98,24 @@ export class BssTable {
     this.expire((e) => removable(e) && t - e.lastUpdate > this.expirationAge);
   }
 
+  /**
+   * A BSS the station is associated with although no scan reported it (a
+   * firmware roam): as wpa_supplicant_get_new_bss() then reads it from the
+   * driver's scan table, it is added from what the association reported.
+   * This is no scan: no other entry ages or expires. A known BSS is left as it is.
+   */
+  addAssociated(r: ScanBss): BssEntry {
+    const existing = this.get(r.bssid);
+    if (existing) return existing;
+    const bssid = r.bssid.toLowerCase();
+    if (this.ordered.length >= this.maxCount) this.removeOldest(() => false, () => true);
+    const e: BssEntry = { id: this.nextId++, bssid, ...this.seen(r, this.now()) };
+    this.byBssid.set(bssid, e);
+    this.ordered.push(e);
+    this.notify.added(e);
+    return e;
+  }
+
   /** BSS_FLUSH [age]: drop entries not updated within `age` seconds (0 = all). */
   flush(age: number, keep?: string): void {
     const t = this.now();

@@ -7,6 +7,10 @@
 export const EID_SSID = 0;
 export const EID_RSN = 48;
 export const EID_VENDOR = 221;
+/** Capability Information bits of a Beacon / Probe Response (IEEE 802.11 9.4.1.4). */
+export const CAPAB_ESS = 0x0001;
+/** Privacy: WEP, WPA, or RSN in use. */
+export const CAPAB_PRIVACY = 0x0010;
 
 export interface Ie {
   id: number;

@@ -9,6 +9,7 @@
 import type { NetworkConfig } from '../config/network.js';
 import { parseRsne, type Rsne } from '../rsn/rsne.js';
 import { bssRsne, type BssEntry } from './bss-table.js';
+import { CAPAB_PRIVACY } from './ies.js';
 
 /** The security parameters chosen for one association. */
 export interface SecurityChoice {
@@ -23,9 +24,6 @@ export interface SecurityChoice {
   /** The BSS's RSNE as the Beacon/Probe Response carried it (empty for an open BSS). */
   apRsne: Buffer;
 }
-
-/** Capability Information: Privacy (WEP, WPA, or RSN in use). */
-const CAPAB_PRIVACY = 0x0010;
 
 /**
  * wpa_supplicant_set_suites()'s AKM preference when a BSS offers several the

@@ -21,7 +21,7 @@ import { EAPOL_TIMER_DEFAULTS, type EapolTimers, type MibState, type NetworkRef,
 import { ownRsne, pskPmk, statusLines, type Association } from './association.js';
 import { BssTable, type BssEntry } from './bss-table.js';
 import { ev } from './events.js';
-import { EID_RSN, findIe } from './ies.js';
+import { CAPAB_ESS, CAPAB_PRIVACY, EID_RSN, findIe } from './ies.js';
 import { chooseSecurity, hasCredentials, PSK_AKMS, selectCandidate, type SecurityChoice } from './select.js';
 import { stateAtLeast, type WpaState } from './state.js';
 import { TempDisableTable } from './temp-disable.js';
@@ -158,6 +158,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     d.on('firmware_restarted', guard('firmware_restarted', () => this.onFirmwareRestarted()));
     d.on('scan_started', guard('scan_started', () => this.event(ev.scanStarted())));
     d.on('scan_results', guard('scan_results', (bss) => this.onScanResults(bss)));
+    d.on('scan_results_lost', guard('scan_results_lost', () => this.onScanResultsLost()));
     d.on('assoc', guard('assoc', (a) => this.onAssoc(a)));
     d.on('port_authorized', guard('port_authorized', (p) => this.onPortAuthorized(p.bssid, p.material)));
     d.on('assoc_reject', guard('assoc_reject', (r) => this.onAssocReject(r.bssid, r.status, r.timeout)));
@@ -371,6 +372,21 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     else if (!this.current && !this.connecting) this.setState(this.idleState());
   }
 
+  /**
+   * The scan ended without results the station can have (the driver sent
+   * more than the bounds allow). As 2.10 when it fails to get scan results:
+   * "try scanning again" a second later, no CTRL-EVENT-SCAN-RESULTS.
+   */
+  private onScanResultsLost(): void {
+    if (this.flushedScan) return this.flushedScanDone();
+    this.scanning = false;
+    this.pendingScanId = undefined;
+    this.scanOnly = false;
+    log.debug(`${this.opts.ifname}: Failed to get scan results - try scanning again`);
+    if (this.wantsConnection()) this.requestScan(1000);
+    else if (!this.current && !this.connecting) this.setState(this.idleState());
+  }
+
   private refreshSignal(): void {
     const b = this.current && this.bss.get(this.current.bssid);
     if (b && this.current) this.current.signal = b.level;
@@ -544,7 +560,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   /** The firmware reassociated on its own (key_mgmt_offload) or on our ROAM request. */
   private onRoamed(a: AssocEvent, bssid: string): void {
     const prev = this.current!;
-    const bss = this.bss.get(bssid);
+    const bss = this.bss.get(bssid) ?? this.bss.addAssociated(roamedBss(a, bssid, prev.ssid));
     const pmf = this.config.pmf;
     const fwPmk = a.pmk && a.pmkid ? { pmk: a.pmk, pmkid: a.pmkid } : undefined;
     // The new BSS may differ in what it offers; without its IEs, keep what the ESS used.
@@ -947,6 +963,17 @@ function networkEnabled(n: NetworkConfig): boolean {
   if (n.disabled !== 0) return false;
   const pskFamily = n.keyMgmt.some((k) => PSK_AKMS.has(k) || k === 'SAE' || k === 'FT-SAE');
   return !pskFamily || n.hasPsk || n.saePassword !== undefined || n.memOnlyPsk;
+}
+
+/**
+ * What a roam's `assoc` tells of a BSS no scan reported: its Beacon/Probe
+ * Response IEs (SSID element, RSNE, ...), BSSID and channel; the SSID of the
+ * ESS if the IEs lack one. Signal, noise and beacon interval are not carried:
+ * 0 until a scan sees the BSS. Capabilities: ESS, and Privacy with an RSNE.
+ */
+function roamedBss(a: AssocEvent, bssid: string, essSsid: Buffer): ScanBss {
+  const caps = CAPAB_ESS | (findIe(a.beaconIes, EID_RSN) ? CAPAB_PRIVACY : 0);
+  return { bssid, ssid: essSsid, freq: a.freq, signal: 0, noise: 0, beaconInt: 0, caps, ies: a.beaconIes, ageMs: 0 };
 }
 
 /** The AKM named by the RSNE among (Re)Association Request IEs, if any parses. */

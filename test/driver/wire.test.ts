@@ -5,8 +5,10 @@ import type { AssocEvent, ScanBss } from '../../src/driver/backend.js';
 import {
   LineSplitter,
   MAX_LINE_BYTES,
+  MAX_NESTING,
   WireFormatError,
   decodeArgs,
+  describeValue,
   decodeEvent,
   encodeArgs,
   encodeEvent,
@@ -18,7 +20,7 @@ import {
 function split(chunks: Buffer[]): { lines: string[]; overlong: number[] } {
   const lines: string[] = [];
   const overlong: number[] = [];
-  const s = new LineSplitter((l) => lines.push(l), (n) => overlong.push(n));
+  const s = new LineSplitter((l) => lines.push(l.toString()), (n) => overlong.push(n));
   for (const c of chunks) s.push(c);
   return { lines, overlong };
 }
@@ -56,6 +58,19 @@ describe('messages', () => {
     expect(() => parseLine('"x"')).toThrow(WireFormatError);
     expect(() => parseLine('null')).toThrow(WireFormatError);
     expect(() => formatLine({ data: 'x'.repeat(MAX_LINE_BYTES) })).toThrow(WireFormatError);
+  });
+
+  it('refuses nesting beyond MAX_NESTING and invalid UTF-8, without walking the value', () => {
+    const deep = (n: number): string => `{"x":${'['.repeat(n - 1)}${']'.repeat(n - 1)}}`;
+    expect(parseLine(deep(MAX_NESTING))).toHaveProperty('x');
+    expect(() => parseLine(deep(MAX_NESTING + 1))).toThrow(/nested deeper than 32 levels/);
+    // Brackets inside strings are text, not nesting.
+    expect(parseLine(`{"x":"${'['.repeat(100)}\\"${'{'.repeat(100)}"}`)).toHaveProperty('x');
+    expect(() => parseLine(Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]))).toThrow(/not UTF-8/);
+    expect(parseLine(Buffer.from('{"x":"\u20ac"}'))).toEqual({ x: '\u20ac' });
+    expect(describeValue(JSON.parse(`[${'['.repeat(20000)}${']'.repeat(20000)}]`))).toBe('a list');
+    expect(describeValue({ toString: 1 })).toBe('an object');
+    expect(describeValue('x'.repeat(100))).toBe(`"${'x'.repeat(40)}..."`);
   });
 
   it('round-trips assoc with and without material, in lowercase hex', () => {
