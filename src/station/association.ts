@@ -7,6 +7,7 @@ import { ssidTxt } from '../config/cstr.js';
 import type { NetworkConfig } from '../config/network.js';
 import type { AssociationKeys } from '../offload/key-owner.js';
 import { pbkdf2Psk } from '../rsn/crypto.js';
+import { akmFacts } from '../rsn/akm.js';
 import { buildRsne, parseRsne } from '../rsn/rsne.js';
 import type { SecurityChoice } from './select.js';
 
@@ -48,7 +49,7 @@ export function ownRsne(sec: SecurityChoice, pmkid: Buffer | undefined): Buffer 
 export function statusLines(cur: Association): string {
   let s = `bssid=${cur.bssid}\nfreq=${cur.freq}\nssid=${ssidTxt(cur.ssid)}\nid=${cur.net.id}\n`;
   if (cur.net.idStr !== undefined) s += `id_str=${cur.net.idStr}\n`;
-  s += `mode=station\npairwise_cipher=${cur.sec.pairwise}\ngroup_cipher=${cur.sec.group}\nkey_mgmt=${keyMgmtTxt(cur.sec.akm)}\n`;
+  s += `mode=station\npairwise_cipher=${cur.sec.pairwise}\ngroup_cipher=${cur.sec.group}\nkey_mgmt=${akmFacts(cur.sec.akm)?.statusTxt ?? cur.sec.akm}\n`;
   // pmf is the AP's requirement (MFPR 2, MFPC 1), with the BIP in use.
   if (cur.sec.mfp) s += `pmf=${parseRsne(cur.sec.apRsne).mfpr ? 2 : 1}\nmgmt_group_cipher=${bipTxt(cur.sec.groupMgmt)}\n`;
   return s;
@@ -57,16 +58,5 @@ export function statusLines(cur: Association): string {
 /** wpa_cipher_txt() of a group management cipher (group_mgmt names it AES-128-CMAC, STATUS says BIP). */
 function bipTxt(groupMgmt: string | undefined): string {
   return groupMgmt === undefined || groupMgmt === 'AES-128-CMAC' ? 'BIP' : groupMgmt;
-}
-
-/** wpa_key_mgmt_txt() for RSN. */
-function keyMgmtTxt(akm: string): string {
-  switch (akm) {
-    case 'WPA-PSK': return 'WPA2-PSK';
-    case 'WPA-PSK-SHA256': return 'WPA2-PSK-SHA256';
-    case 'WPA-EAP': return 'WPA2/IEEE 802.1X/EAP';
-    case 'WPA-EAP-SHA256': return 'WPA2-EAP-SHA256';
-    default: return akm;
-  }
 }
 

@@ -7,6 +7,7 @@
  * strongest signal wins.
  */
 import type { NetworkConfig } from '../config/network.js';
+import { akmFamily } from '../rsn/akm.js';
 import { parseRsne, type Rsne } from '../rsn/rsne.js';
 import { bssRsne, type BssEntry } from './bss-table.js';
 
@@ -40,8 +41,6 @@ const AKM_PREFERENCE = ['SAE', 'WPA-EAP-SHA256', 'WPA-PSK-SHA256', 'WPA-EAP', 'W
  * wpa_supplicant built with CONFIG_NO_TKIP).
  */
 const PAIRWISE_PREFERENCE = ['GCMP-256', 'CCMP-256', 'GCMP', 'CCMP'];
-/** AKMs this host can run the 4-way handshake for (PSK family); others need the firmware. */
-export const PSK_AKMS = new Set(['WPA-PSK', 'WPA-PSK-SHA256', 'FT-PSK']);
 
 /**
  * Returns the security to use with `bss` for `net`, or undefined when the two
@@ -100,7 +99,7 @@ export function chooseSecurity(
  */
 export function hasCredentials(net: NetworkConfig, akm: string, cachedPmk: boolean): boolean {
   if (akm === 'NONE') return true;
-  if (PSK_AKMS.has(akm)) return net.passphrase !== undefined || net.psk !== undefined;
+  if (akmFamily(akm) === 'psk') return net.passphrase !== undefined || net.psk !== undefined;
   return cachedPmk;
 }
 

@@ -22,7 +22,8 @@ import { ownRsne, pskPmk, statusLines, type Association } from './association.js
 import { BssTable, type BssEntry } from './bss-table.js';
 import { ev } from './events.js';
 import { EID_RSN, findIe } from './ies.js';
-import { chooseSecurity, hasCredentials, PSK_AKMS, selectCandidate, type SecurityChoice } from './select.js';
+import { chooseSecurity, hasCredentials, selectCandidate, type SecurityChoice } from './select.js';
+import { akmFamily } from '../rsn/akm.js';
 import { stateAtLeast, type WpaState } from './state.js';
 import { TempDisableTable } from './temp-disable.js';
 
@@ -678,7 +679,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
    */
   private couldBePskMismatch(cur: Association, reason: number, locallyGenerated: boolean): boolean {
     if (this.wpaState !== '4WAY_HANDSHAKE' || cur.keys?.completed) return false;
-    if (!PSK_AKMS.has(cur.sec.akm)) return false;
+    if (akmFamily(cur.sec.akm) !== 'psk') return false;
     return !(locallyGenerated && reason === Reason.IE_IN_4WAY_DIFFERS);
   }
 
@@ -924,7 +925,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
  */
 function networkEnabled(n: NetworkConfig): boolean {
   if (n.disabled !== 0) return false;
-  const pskFamily = n.keyMgmt.some((k) => PSK_AKMS.has(k) || k === 'SAE' || k === 'FT-SAE');
+  const pskFamily = n.keyMgmt.some((k) => akmFamily(k) === 'psk' || akmFamily(k) === 'sae');
   return !pskFamily || n.hasPsk || n.saePassword !== undefined || n.memOnlyPsk;
 }
 

@@ -7,7 +7,7 @@
  */
 import { Authenticator } from '../../rsn/authenticator.js';
 import { pbkdf2Psk, pmkidForAkm } from '../../rsn/crypto.js';
-import { cipherInfo } from '../../rsn/akm.js';
+import { akmFamily, cipherInfo } from '../../rsn/akm.js';
 import { classifyEapol } from '../../rsn/eapol.js';
 import { Reason } from '../../rsn/supplicant.js';
 import * as log from '../../log.js';
@@ -94,7 +94,7 @@ export class SimAp {
       mfp: this.cfg.mfp !== 'none',
       pmk: this.pmk,
       // hostapd names the PMKSA in msg 1/4 for 802.1X AKMs, not for PSK.
-      pmkid: this.cfg.akm.includes('EAP') ? pmkidForAkm(this.cfg.akm, this.pmk, this.bssid, spa) : undefined,
+      pmkid: akmFamily(this.cfg.akm) === '8021x' ? pmkidForAkm(this.cfg.akm, this.pmk, this.bssid, spa) : undefined,
       aa: this.bssid,
       spa,
       apRsne: this.rsne,

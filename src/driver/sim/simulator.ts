@@ -22,6 +22,7 @@ import { secret } from '../../log.js';
 import { Reason, Supplicant, type SupplicantResult } from '../../rsn/supplicant.js';
 import { classifyEapol } from '../../rsn/eapol.js';
 import { pmkidForAkm } from '../../rsn/crypto.js';
+import { akmFamily } from '../../rsn/akm.js';
 import {
   DRIVER_PROTOCOL_VERSION,
   type ConnectParams,
@@ -285,8 +286,9 @@ export class Simulator {
 
   private canOffload(akm: string): boolean {
     if (!this.caps.akms.includes(akm)) return false;
-    if (akm.includes('PSK')) return this.caps.four_way_psk;
-    if (akm.includes('EAP')) return this.caps.four_way_8021x;
+    const family = akmFamily(akm);
+    if (family === 'psk') return this.caps.four_way_psk;
+    if (family === '8021x') return this.caps.four_way_8021x;
     return false;
   }
 
@@ -401,7 +403,7 @@ export class Simulator {
     if (!this.canOffload(a.conn.akm)) return undefined;
     const cached = this.pmksa.find((e) => e.bssid === target.bssid && e.pmk && e.akm === a.conn.akm);
     if (cached) return { pmk: cached.pmk as Buffer, pmkid: cached.pmkid };
-    if (a.pmk && a.conn.akm.includes('PSK')) return { pmk: a.pmk };
+    if (a.pmk && akmFamily(a.conn.akm) === 'psk') return { pmk: a.pmk };
     return undefined;
   }
 
@@ -476,7 +478,7 @@ export class Simulator {
 
   /** After an offloaded 802.1X handshake the firmware owns a PMKSA the host has not seen. */
   private firmwarePmksa(a: Association): void {
-    if (!a.pmk || a.pmkid || !a.conn.akm.includes('EAP') || !this.caps.pmksa_offload) return;
+    if (!a.pmk || a.pmkid || akmFamily(a.conn.akm) !== '8021x' || !this.caps.pmksa_offload) return;
     const pmkid = pmkidForAkm(a.conn.akm, a.pmk, a.ap.bssid, this.own);
     const entry = { bssid: a.ap.bssid, pmkid, pmk: a.pmk, akm: a.conn.akm, lifetime: 43200 };
     this.storePmksa(entry);
