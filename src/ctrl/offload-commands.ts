@@ -7,13 +7,12 @@
  * them for testing (`[offload] pmksa_testing = true`).
  */
 import { akmFacts, allAkms } from '../rsn/akm.js';
-import type { PmksaCache, PmksaEntry } from '../rsn/pmksa.js';
-import { formatOffloadStatus } from '../offload/audit.js';
-import type { PmksaSync } from '../offload/pmksa-sync.js';
-import type { Station } from '../station/station.js';
+import type { PmksaCache } from '../rsn/pmksa.js';
+import type { StationControl } from '../station/api.js';
 import type { SupplicantConfig } from '../config/config.js';
 import { atoi } from '../config/cstr.js';
 import { FAIL, OK, ReplyBuffer, IFACE_REPLY_SIZE, type CommandSpec } from './command-table.js';
+import { formatOffloadStatus } from './offload-status.js';
 import { parseMac } from './station-commands.js';
 
 /** The PMKSA commands work on the host cache alone; PmksaSync mirrors its changes to a firmware. */
@@ -24,8 +23,7 @@ export interface PmksaCommandContext {
 }
 
 export interface OffloadCommandContext {
-  station: Station;
-  pmksa: PmksaSync;
+  station: StationControl;
 }
 
 /** PMKSA_GET / PMKSA_ADD carry the AKM as its WPA_KEY_MGMT_* bit; the cache holds AKMs whose handshake runs here. */
@@ -88,17 +86,7 @@ function pmksaAdd(c: PmksaCommandContext, args: string): string {
 }
 
 async function offloadStatus(c: OffloadCommandContext): Promise<string> {
-  const keys = c.station.currentAssociation?.keys;
-  let firmware;
-  let firmwareError: string | undefined;
-  try {
-    firmware = c.station.driver.hello ? await c.station.driver.syncState() : undefined;
-    if (!c.station.driver.hello) firmwareError = 'driver link down';
-  } catch (e) {
-    firmwareError = e instanceof Error ? e.message : String(e);
-  }
-  const hostPmksa = c.pmksa.cache.list().map((e: PmksaEntry) => ({ aa: e.aa, pmkid: e.pmkid }));
-  return formatOffloadStatus({ caps: c.station.capabilities, keys, hostPmksa, firmware, firmwareError });
+  return formatOffloadStatus(await c.station.offloadAudit());
 }
 
 export const pmksaCommands: CommandSpec<PmksaCommandContext>[] = [

@@ -17,6 +17,7 @@ import { secret } from '../log.js';
 import { Reason, Supplicant, type SupplicantResult } from '../rsn/supplicant.js';
 import { buildEapolStart, classifyEapol } from '../rsn/eapol.js';
 import { kckLength, kekLength } from '../rsn/akm.js';
+import type { SecurityChoice } from '../rsn/security.js';
 
 export type KeyOwner = 'none' | 'firmware' | 'host';
 
@@ -33,15 +34,10 @@ export type Completion =
 export interface AssociationParams {
   bssid: string;
   ownAddress: string;
-  akm: string;
-  pairwise: string;
-  group: string;
-  groupMgmt?: string;
-  mfp: boolean;
+  sec: SecurityChoice;
   pmk: Buffer;
   pmkid?: Buffer;
   ownRsne: Buffer;
-  apRsne: Buffer;
   /** The host asked the firmware to run the 4-way handshake (PMK went down with connect). */
   offloadRequested: boolean;
   /** Why it did not (the key-owner event's reason when the host runs the handshake from the start). */
@@ -106,17 +102,17 @@ export class AssociationKeys {
     private readonly timers: KeyOwnerTimers,
   ) {
     this.sm = new Supplicant({
-      akm: params.akm,
-      pairwise: params.pairwise,
-      group: params.group,
-      groupMgmt: params.groupMgmt,
-      mfp: params.mfp,
+      akm: params.sec.akm,
+      pairwise: params.sec.pairwise,
+      group: params.sec.group,
+      groupMgmt: params.sec.groupMgmt,
+      mfp: params.sec.mfp,
       pmk: params.pmk,
       pmkid: params.pmkid,
       aa: params.bssid,
       spa: params.ownAddress,
       ownRsne: params.ownRsne,
-      apRsne: params.apRsne,
+      apRsne: params.sec.apRsne,
     });
   }
 
@@ -177,8 +173,8 @@ export class AssociationKeys {
 
   /** Throws FirmwareInputError when the firmware's material cannot belong to this association. */
   checkMaterial(m: FirmwareMaterial): void {
-    if (m.kck.length !== kckLength(this.params.akm)) throw new FirmwareInputError(`KCK of ${m.kck.length} bytes for ${this.params.akm}`);
-    if (m.kek.length !== kekLength(this.params.akm)) throw new FirmwareInputError(`KEK of ${m.kek.length} bytes for ${this.params.akm}`);
+    if (m.kck.length !== kckLength(this.params.sec.akm)) throw new FirmwareInputError(`KCK of ${m.kck.length} bytes for ${this.params.sec.akm}`);
+    if (m.kek.length !== kekLength(this.params.sec.akm)) throw new FirmwareInputError(`KEK of ${m.kek.length} bytes for ${this.params.sec.akm}`);
     if (m.keyReplayCtr.length !== 8) throw new FirmwareInputError(`replay counter of ${m.keyReplayCtr.length} bytes`);
     const cur = this.sm.material()?.replayCounter;
     if (cur && Buffer.compare(m.keyReplayCtr, cur) < 0) throw new FirmwareInputError(`replay counter ${m.keyReplayCtr.toString('hex')} is behind ${cur.toString('hex')}`);

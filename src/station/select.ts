@@ -9,21 +9,10 @@
 import type { NetworkConfig } from '../config/network.js';
 import { akmFamily } from '../rsn/akm.js';
 import { parseRsne, type Rsne } from '../rsn/rsne.js';
+import type { SecurityChoice } from '../rsn/security.js';
 import { bssRsne, type BssEntry } from './bss-table.js';
 
-/** The security parameters chosen for one association. */
-export interface SecurityChoice {
-  akm: string;
-  pairwise: string;
-  group: string;
-  groupMgmt?: string;
-  /** Management frame protection in use (MFPC on both sides). */
-  mfp: boolean;
-  /** The AP requires it (MFPR). */
-  mfpRequired: boolean;
-  /** The BSS's RSNE as the Beacon/Probe Response carried it (empty for an open BSS). */
-  apRsne: Buffer;
-}
+export type { SecurityChoice } from '../rsn/security.js';
 
 /** Capability Information: Privacy (WEP, WPA, or RSN in use). */
 const CAPAB_PRIVACY = 0x0010;
