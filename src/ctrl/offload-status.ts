@@ -26,6 +26,8 @@ export function formatOffloadStatus(a: OffloadAudit): string {
   lines.push(`host_kck_fp=${keyFingerprint(host?.kck) ?? ''}`);
   lines.push(`host_kek_fp=${keyFingerprint(host?.kek) ?? ''}`);
   const fw = a.firmware;
+  // Without sync_state: what the firmware acknowledged or reported, marked as such.
+  if (a.firmwareUnreported) lines.push('fw_state=unreported');
   if (fw) {
     lines.push(`fw_replay_ctr=${fw.replayCtr?.toString('hex') ?? ''}`);
     lines.push(`fw_kck_fp=${fw.kckFp ?? ''}`);

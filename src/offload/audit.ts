@@ -15,6 +15,11 @@ export interface OffloadAudit {
   firmware: FirmwareSyncState | undefined;
   /** Why the firmware's view could not be read, if it could not. */
   firmwareError?: string;
+  /**
+   * The driver cannot report its state (hello `sync_state: false`): `firmware`
+   * is what it acknowledged or reported, and in_sync covers only that.
+   */
+  firmwareUnreported?: boolean;
   inSync: boolean;
 }
 

@@ -85,6 +85,12 @@ interface Keyed {
   associated: boolean;
   /** Set when the key exchange failed and the station was asked to disconnect. */
   failure?: { reason: number; wrongKey: boolean };
+  /** The key path gave the handshake back to the host by reassociating: not a failure of the credentials. */
+  takingBack?: boolean;
+  /** The Transition Disable bitmap of PORT_AUTHORIZED (WPA3 transition modes the AP disabled). */
+  tdBitmap?: Buffer;
+  /** What the firmware is known to hold: reported by it or pushed and acknowledged (the audit without sync_state). */
+  fwKnown: FirmwareMaterial;
 }
 
 /** A snapshot of the key side for OFFLOAD_STATUS. */
@@ -156,7 +162,7 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
   /** The key side of a new connection; undefined when there is no PMK for it. */
   prepareConnect(net: NetworkConfig, bssid: string, sec: SecurityChoice, ownAddress: string): ConnectKeys | undefined {
     this.end();
-    const keyed: Keyed = { netId: net.id, bssid, sec, keys: undefined, associated: false };
+    const keyed: Keyed = { netId: net.id, bssid, sec, keys: undefined, associated: false, fwKnown: {} };
     if (sec.akm === 'NONE') {
       this.cur = keyed;
       return { ies: Buffer.alloc(0) };
@@ -187,7 +193,7 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
    * the new association cannot use.
    */
   roamed(net: NetworkConfig, bssid: string, sec: SecurityChoice, ownAddress: string, a: AssocEvent): void {
-    const keyed: Keyed = { netId: net.id, bssid, sec, keys: undefined, associated: true };
+    const keyed: Keyed = { netId: net.id, bssid, sec, keys: undefined, associated: true, fwKnown: {} };
     if (sec.akm !== 'NONE') {
       const fromFirmware = a.pmk && a.pmkid ? { pmk: a.pmk, pmkid: a.pmkid } : undefined;
       const chosen = this.choosePmk(net, bssid, sec.akm, fromFirmware);
@@ -209,6 +215,7 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
     const keys = this.cur?.keys;
     if (!keys) return false;
     keys.onAssoc(a.authorized, a.material);
+    if (keys.owner === 'firmware' && a.material && this.cur) this.cur.fwKnown = { ...a.material };
     return true;
   }
 
@@ -230,10 +237,13 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
 
   /* ------------------------------------------------- driver key reports */
 
-  onPortAuthorized(bssid: string, material: FirmwareMaterial): void {
+  onPortAuthorized(bssid: string, material: FirmwareMaterial | undefined, tdBitmap?: Buffer): void {
     const keys = this.associatedKeys();
     if (!keys) throw new FirmwareInputError(`port_authorized for ${bssid} while not associated`);
     keys.onPortAuthorized(bssid.toLowerCase(), material);
+    if (material && this.cur) this.cur.fwKnown = { ...material };
+    // Kept for OFFLOAD_STATUS; transition disable is not acted on yet.
+    if (tdBitmap && this.cur) this.cur.tdBitmap = tdBitmap;
   }
 
   onEapolRx(src: string, data: Buffer): void {
@@ -249,6 +259,7 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
     const keys = this.associatedKeys();
     if (!keys) throw new FirmwareInputError(`gtk_rekey for ${bssid} while not associated`);
     keys.onFirmwareGtkRekey(bssid.toLowerCase(), replayCtr);
+    if (this.cur) this.cur.fwKnown = { ...this.cur.fwKnown, keyReplayCtr: replayCtr };
     log.info(`${this.opts.ifname}: OFFLOAD: firmware completed a group rekey with ${keys.bssid}; replay counter now ${replayCtr.toString('hex')}`);
   }
 
@@ -271,6 +282,7 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
   lossVerdict(link: LinkFacts): LossVerdict {
     const k = this.cur;
     if (!k) return undefined;
+    if (k.takingBack) return 'offload-failed';
     const fail = k.failure;
     if (!fail && this.inOffloadedHandshake(k, link)) {
       this.offload.firmwareFailed(k.netId);
@@ -310,6 +322,11 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
 
   /* --------------------------------------------------------------- audit */
 
+  /** What the firmware is known to hold of the associated BSS's PTK material, without asking it. */
+  firmwareKnown(): FirmwareMaterial {
+    return this.cur?.associated ? this.cur.fwKnown : {};
+  }
+
   /** The associated BSS's key side (none while still connecting). */
   audit(): KeyPathAudit | undefined {
     const keys = this.associatedKeys();
@@ -334,12 +351,16 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
         offloadRequested: offload,
         hostOnlyReason: why,
         gtkRekeyOffload: this.caps?.gtk_rekey_offload ?? false,
+        completesAtConnect: this.caps?.completion === 'connect',
       },
       {
         txEapol: (dst, frame) => this.driverOp('tx_eapol', this.opts.driver.txEapol(dst, frame)),
         setKey: (p) => this.driverOp('set_key', this.opts.driver.setKey(p)),
         setPort: (a) => this.driverOp('set_port', this.opts.driver.setPort(a)),
-        setRekeyData: (kck, kek, replayCtr) => this.driverOp('set_rekey_data', this.opts.driver.setRekeyData({ kck, kek, replayCtr, akm: sec.akm })),
+        setRekeyData: (kck, kek, replayCtr) =>
+          this.driverOp('set_rekey_data', this.opts.driver.setRekeyData({ kck, kek, replayCtr, akm: sec.akm }).then(() => {
+            keyed.fwKnown = { kck, kek, keyReplayCtr: replayCtr };
+          })),
         handshakeState: (s) => live() && keyed.associated && this.emit('handshakeState', s),
         completed: (owner, how) => {
           log.debug(`${this.opts.ifname}: key owner ${owner} (${how})`);
@@ -352,6 +373,13 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
           keys.clearTimers();
           keyed.failure = { reason, wrongKey };
           this.emit('failed', reason, message);
+        },
+        reassociate: (why) => {
+          if (!live()) return;
+          keyed.takingBack = true;
+          // The next attempt for this network runs on the host, offering the cached PMKID.
+          this.offload.firmwareFailed(keyed.netId);
+          this.emit('failed', Reason.DEAUTH_LEAVING, `OFFLOAD: ${why}`);
         },
         ownerChanged: (owner, how, why) => this.emit('ownerChanged', keyed.bssid, owner, how, why),
       },

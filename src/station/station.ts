@@ -13,7 +13,7 @@ import { invalidatesPmksa, type NetworkConfig } from '../config/network.js';
 import type { AssocEvent, DriverBackend, HelloResult, ScanBss, ScanParams } from '../driver/backend.js';
 import * as log from '../log.js';
 import { MsgLevel } from '../log.js';
-import { FirmwareInputError } from '../offload/key-owner.js';
+import { FirmwareInputError, keyFingerprint } from '../offload/key-owner.js';
 import { KeyPath } from '../offload/key-path.js';
 import type { OffloadPolicy } from '../offload/policy.js';
 import type { PmksaSync } from '../offload/pmksa-sync.js';
@@ -160,7 +160,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     d.on('scan_started', guard('scan_started', () => this.event(ev.scanStarted())));
     d.on('scan_results', guard('scan_results', (bss) => this.onScanResults(bss)));
     d.on('assoc', guard('assoc', (a) => this.onAssoc(a)));
-    d.on('port_authorized', guard('port_authorized', (p) => this.keyPath.onPortAuthorized(p.bssid, p.material)));
+    d.on('port_authorized', guard('port_authorized', (p) => this.keyPath.onPortAuthorized(p.bssid, p.material, p.tdBitmap)));
     d.on('assoc_reject', guard('assoc_reject', (r) => this.onAssocReject(r.bssid, r.status, r.timeout)));
     d.on('eapol_rx', guard('eapol_rx', (e) => this.keyPath.onEapolRx(e.src, e.data)));
     d.on('gtk_rekey', guard('gtk_rekey', (g) => this.keyPath.onFirmwareGtkRekey(g.bssid, g.replayCtr)));
@@ -716,14 +716,25 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     const d = this.opts.driver;
     let firmware;
     let firmwareError: string | undefined;
+    const hostPmksa = (): { aa: string; pmkid: Buffer }[] => this.opts.pmksa.cache.list().map((e) => ({ aa: e.aa, pmkid: e.pmkid }));
+    if (d.hello?.capabilities.sync_state === false) {
+      // nl80211 cannot read the firmware's PMKSA table or PTK material back: audit what it acknowledged.
+      const m = this.keyPath.firmwareKnown();
+      firmware = {
+        replayCtr: m.keyReplayCtr ?? null,
+        kckFp: keyFingerprint(m.kck),
+        kekFp: keyFingerprint(m.kek),
+        pmkids: this.opts.pmksa.acknowledged(),
+      };
+      return auditOffload({ caps: this.capabilities, keys: this.keyPath.audit(), hostPmksa: hostPmksa(), firmware, firmwareUnreported: true });
+    }
     try {
       firmware = d.hello ? await d.syncState() : undefined;
       if (!d.hello) firmwareError = 'driver link down';
     } catch (e) {
       firmwareError = e instanceof Error ? e.message : String(e);
     }
-    const hostPmksa = this.opts.pmksa.cache.list().map((e) => ({ aa: e.aa, pmkid: e.pmkid }));
-    return auditOffload({ caps: this.capabilities, keys: this.keyPath.audit(), hostPmksa, firmware, firmwareError });
+    return auditOffload({ caps: this.capabilities, keys: this.keyPath.audit(), hostPmksa: hostPmksa(), firmware, firmwareError });
   }
 
   mib(): MibState {

@@ -39,6 +39,7 @@ export class Inproc {
     readonly station: Station,
     readonly driver: DriverBackend,
     readonly config: SupplicantConfig,
+    readonly pmksa: PmksaSync,
   ) {
     station.on('ctrlEvent', (_level, text) => this.events.push(text));
   }
@@ -50,7 +51,7 @@ export class Inproc {
     const config = parseConfig(o.conf);
     const pmksa = new PmksaSync(new PmksaCache(), driver, 'wlan0');
     const station = new Station({ ifname: 'wlan0', driver, config: () => config, policy: { ...DEFAULT_POLICY, ...o.policy }, pmksa });
-    const r = new Inproc(station, driver, config);
+    const r = new Inproc(station, driver, config, pmksa);
     station.start();
     await vi.advanceTimersByTimeAsync(0);
     return r;
