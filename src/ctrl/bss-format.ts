@@ -13,6 +13,8 @@
  */
 import { ssidTxt } from '../config/cstr.js';
 import type { BssEntry, BssTable } from '../station/bss-table.js';
+import { allAkms, IEEE80211_OUI, WFA_OUI } from '../rsn/akm.js';
+import { walkRsneBody, type RsneFields } from '../rsn/rsne.js';
 import { EID_RSN, EID_VENDOR, parseIes, type Ie } from '../station/ies.js';
 
 /** The per-interface control reply buffer (ctrl_iface_unix.c: reply_size). */
@@ -136,13 +138,12 @@ function extCapab(ies: Ie[], bit: number): boolean {
 }
 
 // ------------------------------------------------- WPA / RSN element parsing
-// TODO(rsn): use src/rsn/rsne.ts. Not yet, because the flags text depends on
-// exactly which elements wpa_supplicant rejects ("[WPA2-?]") and parseRsne
-// draws that line elsewhere: it refuses a stray octet after the AKM list or a
-// cut group management suite (wpa_supplicant ignores both) and accepts an
-// invalid group cipher or AES-128-CMAC as pairwise (wpa_supplicant refuses
-// them). This walk follows wpa_common.c wpa_parse_wpa_ie_rsn and wpa_ie.c
-// wpa_parse_wpa_ie_wpa (WPA1 and OSEN elements are not RSNEs at all).
+// The RSNE is walked by src/rsn/rsne.ts (the one RSNE reader); what
+// wpa_supplicant refuses on top of the walk (an invalid group cipher,
+// AES-128-CMAC as pairwise, a group management suite that is no BIP) is
+// checked here, as wpa_common.c wpa_parse_wpa_ie_rsn does, because the flags
+// text depends on exactly which elements it rejects ("[WPA2-?]"). WPA1
+// elements (wpa_ie.c wpa_parse_wpa_ie_wpa) are not RSNEs and are read below.
 
 const CIPHER = { NONE: 1 << 0, TKIP: 1 << 3, CCMP: 1 << 4, AES_128_CMAC: 1 << 5, GCMP: 1 << 6, GTK_NOT_USED: 1 << 8, GCMP_256: 1 << 9, CCMP_256: 1 << 10 } as const;
 const CIPHER_WEP40 = 1 << 1;
@@ -162,10 +163,10 @@ const CIPHER_BY_SUITE_TYPE: readonly number[] = [
 ];
 const WPA_LAST_CIPHER_SUITE_TYPE = 5;
 
-/** rsn_selector_to_bitfield() for 00-0F-AC suites. */
-function rsnCipher(sel: Buffer): number {
-  if (sel.readUIntBE(0, 3) !== 0x000fac) return 0;
-  return CIPHER_BY_SUITE_TYPE[sel[3]] ?? 0;
+/** rsn_selector_to_bitfield() for 00-0F-AC suites (a 32-bit selector). */
+function rsnCipher(sel: number): number {
+  if (sel >>> 8 !== IEEE80211_OUI) return 0;
+  return CIPHER_BY_SUITE_TYPE[sel & 0xff] ?? 0;
 }
 
 /** wpa_selector_to_bitfield() for the 00-50-F2 (WPA1) suites. */
@@ -174,32 +175,23 @@ function wpaCipher(sel: Buffer): number {
   return CIPHER_BY_SUITE_TYPE[sel[3]];
 }
 
+/** The WPA1 (00-50-F2) AKM selectors (wpa_key_mgmt_to_bitfield). */
+const WPA1_AKM: Record<string, number> = { 'WPA-EAP': 0x0050f201, 'WPA-PSK': 0x0050f202 };
+const WPA1_AKM_NONE = 0x0050f200;
+
 /**
  * AKM names in the order wpa_supplicant_ie_txt() prints them, each with the
  * suite selector (OUI << 8 | type) that sets it in an RSNE/OSEN element
  * (rsn_key_mgmt_to_bitfield) or in a WPA element (wpa_key_mgmt_to_bitfield).
+ * From the one AKM table; WPA1's "None" follows PSK.
  */
-const AKM_TEXT: ReadonlyArray<{ name: string; rsn?: number; wpa?: number }> = [
-  { name: 'EAP', rsn: 0x000fac01, wpa: 0x0050f201 },
-  { name: 'PSK', rsn: 0x000fac02, wpa: 0x0050f202 },
-  { name: 'None', wpa: 0x0050f200 },
-  { name: 'SAE', rsn: 0x000fac08 },
-  { name: 'FT/EAP', rsn: 0x000fac03 },
-  { name: 'FT/PSK', rsn: 0x000fac04 },
-  { name: 'FT/SAE', rsn: 0x000fac09 },
-  { name: 'EAP-SHA256', rsn: 0x000fac05 },
-  { name: 'PSK-SHA256', rsn: 0x000fac06 },
-  { name: 'EAP-SUITE-B', rsn: 0x000fac0b },
-  { name: 'EAP-SUITE-B-192', rsn: 0x000fac0c },
-  { name: 'FILS-SHA256', rsn: 0x000fac0e },
-  { name: 'FILS-SHA384', rsn: 0x000fac0f },
-  { name: 'FT-FILS-SHA256', rsn: 0x000fac10 },
-  { name: 'FT-FILS-SHA384', rsn: 0x000fac11 },
-  { name: 'OWE', rsn: 0x000fac12 },
-  { name: 'DPP', rsn: 0x506f9a02 },
-  { name: 'OSEN', rsn: 0x506f9a01 },
-];
-const AKM_OSEN = 0x506f9a01;
+const AKM_TEXT: ReadonlyArray<{ name: string; rsn?: number; wpa?: number }> = allAkms()
+  .filter((a) => a.flagTxt !== undefined)
+  .flatMap((a) => {
+    const e = { name: a.flagTxt as string, rsn: ((a.oui << 8) | a.selector) >>> 0, wpa: WPA1_AKM[a.name] };
+    return a.name === 'WPA-PSK' ? [e, { name: 'None', wpa: WPA1_AKM_NONE }] : [e];
+  });
+const AKM_OSEN = ((WFA_OUI << 8) | 1) >>> 0;
 
 interface WpaIeData {
   kind: 'rsn' | 'wpa';
@@ -215,51 +207,20 @@ interface WpaIeData {
  * version field, and OSEN as the AKM when none is listed.
  */
 function parseRsnIe(body: Buffer, osen = false): WpaIeData | undefined {
+  let f: RsneFields;
+  try {
+    f = walkRsneBody(body, !osen);
+  } catch {
+    return undefined;
+  }
   // Defaults when the optional fields are absent (IEEE 802.11 9.4.2.24.1).
-  const d: WpaIeData = { kind: 'rsn', akms: new Set([osen ? AKM_OSEN : 0x000fac01]), pairwise: CIPHER.CCMP, capabilities: 0 };
-  if (!osen && (body.length < 2 || body.readUInt16LE(0) !== 1)) return undefined;
-  let pos = osen ? 0 : 2;
-  let left = body.length - pos;
-  if (left >= 4) {
-    const group = rsnCipher(body.subarray(pos, pos + 4));
-    if (!(group & (PAIRWISE_OK | CIPHER.GTK_NOT_USED))) return undefined;
-    pos += 4;
-    left -= 4;
-  } else if (left > 0) return undefined;
-  if (left >= 2) {
-    const count = body.readUInt16LE(pos);
-    pos += 2;
-    left -= 2;
-    if (count === 0 || count > Math.floor(left / 4)) return undefined;
-    d.pairwise = 0;
-    for (let i = 0; i < count; i++, pos += 4, left -= 4) d.pairwise |= rsnCipher(body.subarray(pos, pos + 4));
+  const d: WpaIeData = { kind: 'rsn', akms: new Set(f.akms ?? [osen ? AKM_OSEN : 0x000fac01]), pairwise: CIPHER.CCMP, capabilities: f.capabilities ?? 0 };
+  if (f.group !== undefined && !(rsnCipher(f.group) & (PAIRWISE_OK | CIPHER.GTK_NOT_USED))) return undefined;
+  if (f.pairwise) {
+    d.pairwise = f.pairwise.reduce((bits, sel) => bits | rsnCipher(sel), 0);
     if (d.pairwise & CIPHER.AES_128_CMAC) return undefined;
-  } else if (left === 1) return undefined;
-  if (left >= 2) {
-    const count = body.readUInt16LE(pos);
-    pos += 2;
-    left -= 2;
-    if (count === 0 || count > Math.floor(left / 4)) return undefined;
-    d.akms = new Set();
-    for (let i = 0; i < count; i++, pos += 4, left -= 4) d.akms.add(body.readUInt32BE(pos));
-  } else if (left === 1) return undefined;
-  if (left >= 2) {
-    d.capabilities = body.readUInt16LE(pos);
-    pos += 2;
-    left -= 2;
   }
-  if (left >= 2) {
-    const numPmkid = body.readUInt16LE(pos);
-    pos += 2;
-    left -= 2;
-    if (numPmkid > Math.floor(left / 16)) return undefined;
-    pos += 16 * numPmkid;
-    left -= 16 * numPmkid;
-  }
-  if (left >= 4) {
-    const mgmt = rsnCipher(body.subarray(pos, pos + 4));
-    if (!(mgmt & (CIPHER.AES_128_CMAC | CIPHER_BIP))) return undefined;
-  }
+  if (f.groupMgmt !== undefined && !(rsnCipher(f.groupMgmt) & (CIPHER.AES_128_CMAC | CIPHER_BIP))) return undefined;
   return d;
 }
 

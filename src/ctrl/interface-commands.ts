@@ -16,6 +16,8 @@ import type { SupplicantConfig } from '../config/config.js';
 import { atoi, ssidTxt } from '../config/cstr.js';
 import { LEVEL_NAMES, MsgLevel, debug, info, keysShown, logLevel, logTimestamps, parseLevelName, setLogLevel } from '../log.js';
 import type { EapolTimers, StationControl } from '../station/api.js';
+import { stateAtLeast } from '../station/state.js';
+import { associationStatusLines } from './status-text.js';
 import { ev } from '../station/events.js';
 import { getCapability } from './capability.js';
 import { FAIL, IFACE_REPLY_SIZE, OK, PONG, ReplyBuffer, type CommandSpec } from './command-table.js';
@@ -72,7 +74,8 @@ function status(c: InterfaceControl, args: string): string {
   // Only the exact suffixes mean something; STATUSX, "STATUS bogus" are STATUS.
   if (args === '-DRIVER') return FAIL; // no driver status op until a driver reports one
   const st = c.station;
-  let out = st.statusAssocLines();
+  const cur = st.association();
+  let out = cur && stateAtLeast(st.wpaState, 'ASSOCIATED') ? associationStatusLines(cur) : '';
   out += `wpa_state=${st.wpaState}\n`;
   const ip = ipv4Of(c.ifname);
   if (ip !== undefined) out += `ip_address=${ip}\n`;

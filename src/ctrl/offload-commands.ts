@@ -6,13 +6,13 @@
  * carry PMKs in clear: they answer FAIL unless the daemon's settings enable
  * them for testing (`[offload] pmksa_testing = true`).
  */
-import type { PmksaCache, PmksaEntry } from '../rsn/pmksa.js';
-import { formatOffloadStatus } from '../offload/audit.js';
-import type { PmksaSync } from '../offload/pmksa-sync.js';
-import type { Station } from '../station/station.js';
+import { akmFacts, allAkms } from '../rsn/akm.js';
+import type { PmksaCache } from '../rsn/pmksa.js';
+import type { StationControl } from '../station/api.js';
 import type { SupplicantConfig } from '../config/config.js';
 import { atoi } from '../config/cstr.js';
 import { FAIL, OK, ReplyBuffer, IFACE_REPLY_SIZE, type CommandSpec } from './command-table.js';
+import { formatOffloadStatus } from './offload-status.js';
 import { parseMac } from './station-commands.js';
 
 /** The PMKSA commands work on the host cache alone; PmksaSync mirrors its changes to a firmware. */
@@ -23,23 +23,12 @@ export interface PmksaCommandContext {
 }
 
 export interface OffloadCommandContext {
-  station: Station;
-  pmksa: PmksaSync;
+  station: StationControl;
 }
 
-/** WPA_KEY_MGMT_* bits (src/common/defs.h): PMKSA_GET / PMKSA_ADD carry the AKM this way. */
-const KEY_MGMT_BITS: Record<string, number> = {
-  'WPA-EAP': 1 << 0,
-  'WPA-PSK': 1 << 1,
-  'FT-EAP': 1 << 5,
-  'FT-PSK': 1 << 6,
-  'WPA-EAP-SHA256': 1 << 7,
-  'WPA-PSK-SHA256': 1 << 8,
-  SAE: 1 << 10,
-  'FT-SAE': 1 << 11,
-  'WPA-EAP-SUITE-B': 1 << 16,
-  'WPA-EAP-SUITE-B-192': 1 << 17,
-};
+/** PMKSA_GET / PMKSA_ADD carry the AKM as its WPA_KEY_MGMT_* bit; the cache holds AKMs whose handshake runs here. */
+const akmBit = (akm: string): number => akmFacts(akm)?.bit ?? 0;
+const akmOfBit = (bit: number): string | undefined => allAkms().find((a) => a.handshake && a.bit === bit)?.name;
 
 function pmksaList(c: PmksaCommandContext): string {
   const out = new ReplyBuffer(IFACE_REPLY_SIZE);
@@ -59,7 +48,7 @@ function pmksaGet(c: PmksaCommandContext, args: string): string {
   const now = c.cache.now();
   const out = new ReplyBuffer(IFACE_REPLY_SIZE);
   for (const e of c.cache.forNetwork(net.id)) {
-    const line = `${e.aa} ${e.pmkid.toString('hex')} ${e.pmk.toString('hex')} ${e.reauthThreshold - now} ${e.expiration - now} ${KEY_MGMT_BITS[e.akm] ?? 0} ${e.opportunistic ? 1 : 0}\n`;
+    const line = `${e.aa} ${e.pmkid.toString('hex')} ${e.pmk.toString('hex')} ${e.reauthThreshold - now} ${e.expiration - now} ${akmBit(e.akm)} ${e.opportunistic ? 1 : 0}\n`;
     if (!out.add(line)) break;
   }
   return out.toString();
@@ -77,7 +66,7 @@ function pmksaAdd(c: PmksaCommandContext, args: string): string {
   const reauth = atoi(f[4]);
   const expiration = atoi(f[5]);
   const akmBits = atoi(f[6]);
-  const akm = Object.keys(KEY_MGMT_BITS).find((k) => KEY_MGMT_BITS[k] === akmBits);
+  const akm = akmOfBit(akmBits);
   if (!akm || expiration <= 0 || reauth < 0 || reauth > expiration) return FAIL;
   try {
     c.cache.add({
@@ -97,17 +86,7 @@ function pmksaAdd(c: PmksaCommandContext, args: string): string {
 }
 
 async function offloadStatus(c: OffloadCommandContext): Promise<string> {
-  const keys = c.station.currentAssociation?.keys;
-  let firmware;
-  let firmwareError: string | undefined;
-  try {
-    firmware = c.station.driver.hello ? await c.station.driver.syncState() : undefined;
-    if (!c.station.driver.hello) firmwareError = 'driver link down';
-  } catch (e) {
-    firmwareError = e instanceof Error ? e.message : String(e);
-  }
-  const hostPmksa = c.pmksa.cache.list().map((e: PmksaEntry) => ({ aa: e.aa, pmkid: e.pmkid }));
-  return formatOffloadStatus({ caps: c.station.capabilities, keys, hostPmksa, firmware, firmwareError });
+  return formatOffloadStatus(await c.station.offloadAudit());
 }
 
 export const pmksaCommands: CommandSpec<PmksaCommandContext>[] = [

@@ -4,7 +4,7 @@
  * wpa_supplicant 2.10's ctrl_iface.c for a Wi-Fi (nl80211) station.
  */
 import type { ScanParams } from '../driver/backend.js';
-import type { Station } from '../station/station.js';
+import type { StationControl } from '../station/api.js';
 import type { SupplicantConfig } from '../config/config.js';
 import { formatBss, formatScanResults } from './bss-format.js';
 import { freqRangeToChannels } from './channels.js';
@@ -20,7 +20,7 @@ export function parseMac(s: string): string | undefined {
 }
 
 export interface StationCommandContext {
-  station: Station;
+  station: StationControl;
   config: () => SupplicantConfig;
 }
 
@@ -32,7 +32,7 @@ function apScan(ctx: StationCommandContext, args: string): string {
 }
 
 function signalPoll(ctx: StationCommandContext): string {
-  const cur = ctx.station.currentAssociation;
+  const cur = ctx.station.association();
   if (!cur || ctx.station.wpaState !== 'COMPLETED') return FAIL;
   const bss = ctx.station.bss.get(cur.bssid);
   const noise = bss?.noise ?? -95;
@@ -45,7 +45,7 @@ function signalMonitor(ctx: StationCommandContext, args: string): string {
     const i = args.indexOf(`${name}=`);
     return i < 0 ? 0 : atoi(args.slice(i + name.length + 1));
   };
-  if (!ctx.station.driver.hello) return FAIL;
+  if (!ctx.station.driverUp) return FAIL;
   ctx.station.setSignalMonitor(field('THRESHOLD'), field('HYSTERESIS'));
   return OK;
 }
@@ -58,15 +58,15 @@ const disabled = (c: StationCommandContext): boolean => c.station.wpaState === '
  * prefix match and an address is read from there on, with no trimming.
  */
 function bssidIgnore(ctx: StationCommandContext, args: string): string {
-  if (args === '') return ctx.station.bssidIgnore.map((b) => `${b}\n`).join('');
+  if (args === '') return ctx.station.ignoredBssids().map((b) => `${b}\n`).join('');
   const a = args.slice(1);
   if (a.startsWith('clear')) {
-    ctx.station.bssidIgnore.length = 0;
+    ctx.station.clearIgnoredBssids();
     return OK;
   }
   const mac = parseMac(a);
   if (!mac) return FAIL;
-  if (!ctx.station.bssidIgnore.includes(mac)) ctx.station.bssidIgnore.unshift(mac);
+  ctx.station.ignoreBssid(mac);
   return OK;
 }
 
@@ -149,12 +149,12 @@ export const stationCommands: CommandSpec<StationCommandContext>[] = [
   { name: 'SCAN', form: 'space', handler: (c, a) => scan(c, a) },
   { name: 'SCAN_RESULTS', form: 'exact', handler: (c) => formatScanResults(c.station.bss) },
   { name: 'ABORT_SCAN', form: 'exact', handler: (c) => (c.station.abortScan() ? OK : FAIL) },
-  { name: 'BSS', form: 'space', handler: (c, a) => formatBss(c.station.bss, a, { currentBssid: c.station.currentAssociation?.bssid }) },
+  { name: 'BSS', form: 'space', handler: (c, a) => formatBss(c.station.bss, a, { currentBssid: c.station.association()?.bssid }) },
   // Only "BSS_FLUSH <age>": a bare BSS_FLUSH is UNKNOWN COMMAND in 2.10 (wpa_cli sends "BSS_FLUSH 0").
   {
     name: 'BSS_FLUSH',
     form: 'space',
-    handler: (c, a) => (c.station.bss.flush(atoi(a), c.station.currentAssociation?.bssid), OK),
+    handler: (c, a) => (c.station.bss.flush(atoi(a), c.station.association()?.bssid), OK),
   },
   { name: 'BSS_EXPIRE_AGE', form: 'space', handler: (c, a) => positive(a, (n) => (c.station.bss.expirationAge = n), 10) },
   { name: 'BSS_EXPIRE_COUNT', form: 'space', handler: (c, a) => positive(a, (n) => (c.station.bss.expirationScanCount = n)) },
@@ -180,15 +180,15 @@ export const stationCommands: CommandSpec<StationCommandContext>[] = [
   { name: 'BLACKLIST', form: 'prefix', handler: bssidIgnore },
   { name: 'SIGNAL_POLL', form: 'prefix', handler: signalPoll },
   { name: 'SIGNAL_MONITOR', form: 'prefix', handler: signalMonitor },
-  { name: 'STA_AUTOCONNECT', form: 'space', handler: (c, a) => ((c.station.autoconnect = atoi(a) !== 0), OK) },
+  { name: 'STA_AUTOCONNECT', form: 'space', handler: (c, a) => (c.station.setAutoconnect(atoi(a) !== 0), OK) },
   { name: 'AP_SCAN', form: 'space', handler: apScan },
-  { name: 'SCAN_INTERVAL', form: 'space', handler: (c, a) => positive(a, (n) => (c.station.scanInterval = n), 0) },
+  { name: 'SCAN_INTERVAL', form: 'space', handler: (c, a) => positive(a, (n) => c.station.setScanInterval(n), 0) },
   {
     name: 'DRIVER',
     form: 'space',
     handler: async (c, a) => {
       try {
-        const r = await c.station.driver.driverCmd(a);
+        const r = await c.station.driverCommand(a);
         return r.endsWith('\n') || r === '' ? r : `${r}\n`;
       } catch {
         return FAIL;

@@ -132,7 +132,7 @@ function createStation(setup: StationSetup): StationParts {
     register: (table) => {
       table.register(stationCommands, { station, config: setup.config });
       table.register(pmksaCommands, pmksaContext(pmksa.cache));
-      table.register(offloadCommands, { station, pmksa });
+      table.register(offloadCommands, { station });
     },
     // Entries kept from the last run are in the cache before the driver link
     // comes up, so the first resync pushes them to the firmware.

@@ -1,6 +1,6 @@
 /**
  * The DriverBackend interface: exactly the operations and events of the driver
- * protocol (docs/driver-protocol.md, version 1). The `ext` backend
+ * protocol (docs/driver-protocol.md, version 2). The `ext` backend
  * carries them as JSON lines over a Unix stream socket; the `sim` backend
  * implements them in process. Nothing above this file knows which one it has.
  *
@@ -10,7 +10,17 @@
  */
 import type { EventEmitter } from 'node:events';
 
-export const DRIVER_PROTOCOL_VERSION = 1;
+export const DRIVER_PROTOCOL_VERSION = 2;
+/** Versions a peer may speak: a version-1 driver sends none of version 2's optional fields, and works unchanged. */
+export const DRIVER_PROTOCOL_VERSIONS: readonly number[] = [1, 2];
+
+/**
+ * How a firmware that ran the 4-way handshake says so (version 2):
+ * `port_authorized` (or `assoc` with `authorized: true`), the nl80211 model;
+ * or `connect`: the firmware reports the association only once its own
+ * handshake is done and sends nothing more (brcmfmac with FWSUP).
+ */
+export type CompletionSignal = 'port_authorized' | 'connect';
 
 export interface DriverCapabilities {
   four_way_psk: boolean;
@@ -23,6 +33,10 @@ export interface DriverCapabilities {
   akms: string[];
   /** Cipher names as wpa_supplicant prints them: CCMP, GCMP, BIP, ... */
   ciphers: string[];
+  /** Version 2: how an offloaded handshake's completion is signalled; absent: `port_authorized`. */
+  completion?: CompletionSignal;
+  /** Version 2: false when the driver cannot answer `sync_state` (nl80211 cannot read PMKSA or PTK back); absent: true. */
+  sync_state?: boolean;
 }
 
 export interface HelloResult {
@@ -106,11 +120,15 @@ export interface ScanBss {
   ageMs: number;
 }
 
-/** PTK material the firmware reports after running the 4-way handshake. */
+/**
+ * PTK material the firmware reports after running the 4-way handshake. Each
+ * field is optional (the QCA roam-auth event; the kernel's PORT_AUTHORIZED
+ * carries none): the host adopts what is present and valid.
+ */
 export interface FirmwareMaterial {
-  keyReplayCtr: Buffer;
-  kck: Buffer;
-  kek: Buffer;
+  keyReplayCtr?: Buffer;
+  kck?: Buffer;
+  kek?: Buffer;
 }
 
 export interface AssocEvent {
@@ -131,7 +149,7 @@ export interface DriverEvents {
   scan_started: [];
   scan_results: [bss: ScanBss[]];
   assoc: [ev: AssocEvent];
-  port_authorized: [ev: { bssid: string; material: FirmwareMaterial }];
+  port_authorized: [ev: { bssid: string; material?: FirmwareMaterial; tdBitmap?: Buffer }];
   assoc_reject: [ev: { bssid: string; status: number; timeout: boolean }];
   eapol_rx: [ev: { src: string; data: Buffer }];
   gtk_rekey: [ev: { bssid: string; replayCtr: Buffer }];

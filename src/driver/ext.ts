@@ -13,7 +13,7 @@
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import {
-  DRIVER_PROTOCOL_VERSION,
+  DRIVER_PROTOCOL_VERSIONS,
   DriverError,
   type ConnectParams,
   type DriverBackend,
@@ -146,7 +146,7 @@ export class ExtDriver extends EventEmitter<DriverEvents> implements DriverBacke
       .then((reply) => {
         if (this.sock !== s) return;
         const h = decodeHello(reply);
-        if (h.version !== DRIVER_PROTOCOL_VERSION) throw new WireFormatError(`driver speaks protocol version ${h.version}`);
+        if (!DRIVER_PROTOCOL_VERSIONS.includes(h.version)) throw new WireFormatError(`driver speaks protocol version ${h.version}`);
         this.helloResult = h;
         this.backoffMs = this.backoffMinMs;
         this.outageReported = false;

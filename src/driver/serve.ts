@@ -9,7 +9,7 @@
  */
 import fs from 'node:fs';
 import net from 'node:net';
-import { DRIVER_PROTOCOL_VERSION, type DriverBackend, type ScanBss } from './backend.js';
+import { DRIVER_PROTOCOL_VERSIONS, type DriverBackend, type ScanBss } from './backend.js';
 import * as log from '../log.js';
 import {
   LineSplitter,
@@ -34,9 +34,10 @@ type Handler = (b: DriverBackend, args: WireObject) => Promise<WireObject | void
 const OPS: Record<string, Handler> = {
   hello: async (b, a) => {
     const v = getInt(a, 'version');
-    if (v !== DRIVER_PROTOCOL_VERSION) throw new Error(`unsupported protocol version ${v}`);
+    if (!DRIVER_PROTOCOL_VERSIONS.includes(v)) throw new Error(`unsupported protocol version ${v}`);
     if (!b.hello) throw new Error('driver not ready');
-    return encodeHello(b.hello);
+    // A version-1 daemon is answered in version 1 (the fields it does not know it ignores).
+    return { ...encodeHello(b.hello), version: Math.min(v, b.hello.version) };
   },
   scan: (b, a) => b.scan(decodeArgs.scan(a)),
   connect: (b, a) => b.connect(decodeArgs.connect(a)),

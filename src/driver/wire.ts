@@ -24,6 +24,7 @@ import type {
   ScanParams,
   SetKeyParams,
 } from './backend.js';
+import { DRIVER_PROTOCOL_VERSION } from './backend.js';
 
 /** Longest line either side accepts, newline excluded. */
 export const MAX_LINE_BYTES = 65536;
@@ -289,6 +290,8 @@ export function decodeCapabilities(o: WireObject): DriverCapabilities {
     max_pmksa: getInt(o, 'max_pmksa'),
     akms: names('akms'),
     ciphers: names('ciphers'),
+    ...(o.completion !== undefined ? { completion: getEnum(o, 'completion', ['port_authorized', 'connect'] as const) } : {}),
+    ...(o.sync_state !== undefined ? { sync_state: getBool(o, 'sync_state') } : {}),
   };
 }
 
@@ -331,7 +334,7 @@ export function decodeSyncState(o: WireObject): FirmwareSyncState {
 
 /** Request arguments, per op, in the wire form (without id/op). */
 export const encodeArgs = {
-  hello: (ifname: string): WireObject => ({ version: 1, ifname }),
+  hello: (ifname: string): WireObject => ({ version: DRIVER_PROTOCOL_VERSION, ifname }),
   scan: (p: ScanParams): WireObject => ({
     ...(p.ssids ? { ssids: p.ssids.map(hex) } : {}),
     ...(p.freqs ? { freqs: p.freqs } : {}),
@@ -439,12 +442,24 @@ export const PROTOCOL_EVENTS: readonly ProtocolEventName[] = [
   'firmware_restarted',
 ];
 
-function encodeMaterial(m: FirmwareMaterial): WireObject {
-  return { key_replay_ctr: hex(m.keyReplayCtr), kck: hex(m.kck), kek: hex(m.kek) };
+function encodeMaterial(m: FirmwareMaterial | undefined): WireObject {
+  const o: WireObject = {};
+  if (m?.keyReplayCtr) o.key_replay_ctr = hex(m.keyReplayCtr);
+  if (m?.kck) o.kck = hex(m.kck);
+  if (m?.kek) o.kek = hex(m.kek);
+  return o;
 }
 
-function decodeMaterial(o: WireObject): FirmwareMaterial {
-  return { keyReplayCtr: getHex(o, 'key_replay_ctr'), kck: getHex(o, 'kck'), kek: getHex(o, 'kek') };
+/** Whatever of KCK, KEK and replay counter is present; undefined when none is. */
+function decodeMaterial(o: WireObject): FirmwareMaterial | undefined {
+  const m: FirmwareMaterial = {};
+  const ctr = optHex(o, 'key_replay_ctr');
+  const kck = optHex(o, 'kck');
+  const kek = optHex(o, 'kek');
+  if (ctr) m.keyReplayCtr = ctr;
+  if (kck) m.kck = kck;
+  if (kek) m.kek = kek;
+  return ctr || kck || kek ? m : undefined;
 }
 
 function encodeBss(b: ScanBss): WireObject {
@@ -528,7 +543,7 @@ export function encodeEvent<K extends ProtocolEventName>(name: K, ...args: Drive
     }
     case 'port_authorized': {
       const e = a[0] as DriverEvents['port_authorized'][0];
-      return { event: name, bssid: e.bssid, ...encodeMaterial(e.material) };
+      return { event: name, bssid: e.bssid, ...encodeMaterial(e.material), ...(e.tdBitmap ? { td_bitmap: hex(e.tdBitmap) } : {}) };
     }
     case 'assoc_reject': {
       const e = a[0] as DriverEvents['assoc_reject'][0];
@@ -573,7 +588,7 @@ export function decodeEvent(o: WireObject): DecodedEvent | null {
       const authorized = getBool(o, 'authorized');
       // Material is optional even when authorized: the nl80211-style firmware
       // completes without KCK/KEK, and the consumer must know it has none.
-      const material = o.kck !== undefined || o.kek !== undefined || o.key_replay_ctr !== undefined ? decodeMaterial(o) : undefined;
+      const material = decodeMaterial(o);
       return {
         name,
         args: [{
@@ -591,7 +606,11 @@ export function decodeEvent(o: WireObject): DecodedEvent | null {
       };
     }
     case 'port_authorized':
-      return { name, args: [{ bssid: getMac(o, 'bssid'), material: decodeMaterial(o) }] };
+    {
+      const material = decodeMaterial(o);
+      const tdBitmap = optHex(o, 'td_bitmap');
+      return { name, args: [{ bssid: getMac(o, 'bssid'), ...(material ? { material } : {}), ...(tdBitmap ? { tdBitmap } : {}) }] };
+    }
     case 'assoc_reject':
       return { name, args: [{ bssid: getMac(o, 'bssid'), status: getInt(o, 'status'), timeout: getBool(o, 'timeout') }] };
     case 'eapol_rx':

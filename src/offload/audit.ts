@@ -1,54 +1,35 @@
 /**
- * OFFLOAD_STATUS: what the host and the firmware each believe about the keys
- * of the current association and the PMKSA cache, and whether they agree.
- * Keys appear only as fingerprints (first 8 hex digits of SHA-256, the same
- * form `sync_state` uses), never in clear.
+ * OFFLOAD_STATUS's facts: what the host and the firmware each believe about
+ * the keys of the current association and the PMKSA cache, and whether they
+ * agree. The text is the control interface's (src/ctrl/offload-status.ts).
  */
 import type { DriverCapabilities, FirmwareSyncState } from '../driver/backend.js';
-import { keyFingerprint, type AssociationKeys } from './key-owner.js';
+import { keyFingerprint } from './key-owner.js';
+import type { KeyPathAudit } from './key-path.js';
 
-const CAPABILITY_NAMES = ['four_way_psk', 'four_way_8021x', 'key_mgmt_offload', 'gtk_rekey_offload', 'pmksa_offload'] as const;
-
-export interface AuditInput {
+export interface OffloadAudit {
   caps: DriverCapabilities | undefined;
-  keys: AssociationKeys | undefined;
+  /** The key side of the association in progress; undefined when there is none or it is open. */
+  keys: KeyPathAudit | undefined;
   hostPmksa: { aa: string; pmkid: Buffer }[];
   firmware: FirmwareSyncState | undefined;
   /** Why the firmware's view could not be read, if it could not. */
   firmwareError?: string;
+  /**
+   * The driver cannot report its state (hello `sync_state: false`): `firmware`
+   * is what it acknowledged or reported, and in_sync covers only that.
+   */
+  firmwareUnreported?: boolean;
+  inSync: boolean;
 }
 
-export function formatOffloadStatus(a: AuditInput): string {
-  const lines: string[] = [];
-  const caps = a.caps;
-  lines.push(`capabilities=${caps ? CAPABILITY_NAMES.filter((c) => caps[c]).join(' ') : ''}`);
-  if (caps) lines.push(`max_pmksa=${caps.max_pmksa}`);
-  const keys = a.keys;
-  const host = keys?.material() ?? null;
-  if (keys) {
-    lines.push(`bssid=${keys.bssid}`);
-    lines.push(`key_owner=${keys.owner}`);
-    lines.push(`completion=${keys.how}`);
-  } else {
-    lines.push('key_owner=none');
-  }
-  lines.push(`host_replay_ctr=${keys?.replayCounter()?.toString('hex') ?? ''}`);
-  lines.push(`host_kck_fp=${keyFingerprint(host?.kck) ?? ''}`);
-  lines.push(`host_kek_fp=${keyFingerprint(host?.kek) ?? ''}`);
-  const fw = a.firmware;
-  if (fw) {
-    lines.push(`fw_replay_ctr=${fw.replayCtr?.toString('hex') ?? ''}`);
-    lines.push(`fw_kck_fp=${fw.kckFp ?? ''}`);
-    lines.push(`fw_kek_fp=${fw.kekFp ?? ''}`);
-  } else {
-    lines.push(`fw_state=unavailable${a.firmwareError ? ` (${a.firmwareError})` : ''}`);
-  }
-  const hostIds = a.hostPmksa.map((e) => `${e.aa}/${e.pmkid.toString('hex')}`).sort();
-  const fwIds = (fw?.pmkids ?? []).map((e) => `${e.bssid.toLowerCase()}/${e.pmkid.toString('hex')}`).sort();
-  lines.push(`host_pmksa=${hostIds.join(' ')}`);
-  lines.push(`fw_pmksa=${fw ? fwIds.join(' ') : ''}`);
-  lines.push(`in_sync=${inSync(a, hostIds, fwIds) ? 1 : 0}`);
-  return lines.map((l) => `${l}\n`).join('');
+/** PMKSA entries as `aa/pmkid`, sorted: the form both sides are compared (and shown) in. */
+export function pmksaIds(entries: { aa?: string; bssid?: string; pmkid: Buffer }[]): string[] {
+  return entries.map((e) => `${(e.aa ?? e.bssid ?? '').toLowerCase()}/${e.pmkid.toString('hex')}`).sort();
+}
+
+export function auditOffload(a: Omit<OffloadAudit, 'inSync'>): OffloadAudit {
+  return { ...a, inSync: inSync(a) };
 }
 
 /**
@@ -59,18 +40,18 @@ export function formatOffloadStatus(a: AuditInput): string {
  * firmware ran the handshake but takes no rekey data (its replay counter is
  * then legitimately left behind by host-run group rekeys).
  */
-function inSync(a: AuditInput, hostIds: string[], fwIds: string[]): boolean {
+function inSync(a: Omit<OffloadAudit, 'inSync'>): boolean {
   const fw = a.firmware;
   if (!fw) return false;
-  if (hostIds.join(' ') !== fwIds.join(' ')) return false;
+  if (pmksaIds(a.hostPmksa).join(' ') !== pmksaIds(fw.pmkids).join(' ')) return false;
   const keys = a.keys;
   if (!keys || keys.owner === 'none') return true;
   const takesRekeyData = a.caps?.gtk_rekey_offload ?? false;
   if (!takesRekeyData && keys.owner !== 'firmware') return true;
-  const host = keys.material();
+  const host = keys.material;
   if (!host) {
     // Without KCK/KEK only the replay counter can be compared.
-    const ctr = keys.replayCounter();
+    const ctr = keys.replayCounter;
     return keys.how === 'firmware-no-material' && (ctr === null || fw.replayCtr === null || fw.replayCtr.equals(ctr));
   }
   const keysEqual = fw.kckFp === keyFingerprint(host.kck) && fw.kekFp === keyFingerprint(host.kek);

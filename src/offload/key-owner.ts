@@ -16,7 +16,8 @@ import * as log from '../log.js';
 import { secret } from '../log.js';
 import { Reason, Supplicant, type SupplicantResult } from '../rsn/supplicant.js';
 import { buildEapolStart, classifyEapol } from '../rsn/eapol.js';
-import { kckLength, kekLength } from '../rsn/akm.js';
+import { akmFacts, ptkKeyLengths } from '../rsn/akm.js';
+import type { SecurityChoice } from '../rsn/security.js';
 
 export type KeyOwner = 'none' | 'firmware' | 'host';
 
@@ -33,21 +34,21 @@ export type Completion =
 export interface AssociationParams {
   bssid: string;
   ownAddress: string;
-  akm: string;
-  pairwise: string;
-  group: string;
-  groupMgmt?: string;
-  mfp: boolean;
+  sec: SecurityChoice;
   pmk: Buffer;
   pmkid?: Buffer;
   ownRsne: Buffer;
-  apRsne: Buffer;
   /** The host asked the firmware to run the 4-way handshake (PMK went down with connect). */
   offloadRequested: boolean;
   /** Why it did not (the key-owner event's reason when the host runs the handshake from the start). */
   hostOnlyReason: string;
   /** The firmware accepts set_rekey_data. */
   gtkRekeyOffload: boolean;
+  /**
+   * The driver said (hello `completion: connect`) that its `assoc` comes only
+   * after its own handshake is done, and no `port_authorized` follows.
+   */
+  completesAtConnect?: boolean;
 }
 
 export interface KeyOwnerHooks {
@@ -65,6 +66,13 @@ export interface KeyOwnerHooks {
   groupRekeyed(owner: KeyOwner): void;
   /** The exchange cannot complete: the station disconnects with this reason. */
   failed(reason: number, message: string, wrongKey: boolean): void;
+  /**
+   * The host takes the handshake back by reassociating with offload off
+   * (offering the cached PMKID): for AKMs where EAPOL-Start would harm the
+   * association (FT: the AP ignores it; 802.1X and SAE: the AP drops its
+   * PMKSA and asks for EAP the host cannot run).
+   */
+  reassociate(message: string): void;
   /** Owner or reason changed (the key-owner event). */
   ownerChanged(owner: KeyOwner, how: Completion, why: string): void;
 }
@@ -82,6 +90,21 @@ export class FirmwareInputError extends Error {
     super(message);
     this.name = 'FirmwareInputError';
   }
+}
+
+/**
+ * The checks on firmware-reported PTK material, field by field: KCK and KEK
+ * of the lengths the AKM and the PMK length give (one table, src/rsn/akm.ts),
+ * an 8-octet replay counter that does not go backwards.
+ */
+export function checkFirmwareMaterial(akm: string, pmkLen: number, m: FirmwareMaterial, replayCounter: Buffer | null): void {
+  const want = ptkKeyLengths(akm, pmkLen);
+  if (m.kck && m.kck.length !== want.kck) throw new FirmwareInputError(`KCK of ${m.kck.length} bytes for ${akm} with a ${pmkLen}-byte PMK`);
+  if (m.kek && m.kek.length !== want.kek) throw new FirmwareInputError(`KEK of ${m.kek.length} bytes for ${akm} with a ${pmkLen}-byte PMK`);
+  const ctr = m.keyReplayCtr;
+  if (!ctr) return;
+  if (ctr.length !== 8) throw new FirmwareInputError(`replay counter of ${ctr.length} bytes`);
+  if (replayCounter && Buffer.compare(ctr, replayCounter) < 0) throw new FirmwareInputError(`replay counter ${ctr.toString('hex')} is behind ${replayCounter.toString('hex')}`);
 }
 
 /** First 8 hex digits of SHA-256: the fingerprint driver-protocol.md uses for keys. */
@@ -106,17 +129,17 @@ export class AssociationKeys {
     private readonly timers: KeyOwnerTimers,
   ) {
     this.sm = new Supplicant({
-      akm: params.akm,
-      pairwise: params.pairwise,
-      group: params.group,
-      groupMgmt: params.groupMgmt,
-      mfp: params.mfp,
+      akm: params.sec.akm,
+      pairwise: params.sec.pairwise,
+      group: params.sec.group,
+      groupMgmt: params.sec.groupMgmt,
+      mfp: params.sec.mfp,
       pmk: params.pmk,
       pmkid: params.pmkid,
       aa: params.bssid,
       spa: params.ownAddress,
       ownRsne: params.ownRsne,
-      apRsne: params.apRsne,
+      apRsne: params.sec.apRsne,
     });
   }
 
@@ -142,7 +165,7 @@ export class AssociationKeys {
   /** Association done. `ev.authorized` tells whether the firmware already ran the 4-way handshake. */
   onAssoc(authorized: boolean, material: FirmwareMaterial | undefined): void {
     this.startAuthTimer();
-    if (authorized) {
+    if (authorized || (this.params.offloadRequested && this.params.completesAtConnect)) {
       this.firmwareCompleted(material, 'firmware-at-assoc');
       return;
     }
@@ -154,34 +177,50 @@ export class AssociationKeys {
   }
 
   /** `port_authorized` after an unauthorized `assoc`. */
-  onPortAuthorized(bssid: string, material: FirmwareMaterial): void {
+  onPortAuthorized(bssid: string, material: FirmwareMaterial | undefined): void {
     if (bssid !== this.params.bssid) throw new FirmwareInputError(`port_authorized for ${bssid}, not the current BSS ${this.params.bssid}`);
     if (this.owner === 'host') throw new FirmwareInputError('port_authorized after the host took the handshake over');
     this.firmwareCompleted(material, 'firmware-late');
   }
 
+  /**
+   * The firmware completed the 4-way handshake. What it reported of KCK, KEK
+   * and replay counter is adopted where present and valid (the kernel's
+   * PORT_AUTHORIZED carries none of them; a vendor roam event any subset);
+   * a report that is wrong is refused whole (FirmwareInputError) first.
+   */
   private firmwareCompleted(material: FirmwareMaterial | undefined, how: Completion): void {
-    if (material) {
-      this.checkMaterial(material);
-      this.sm.seedMaterial({ kck: material.kck, kek: material.kek, replayCounter: material.keyReplayCtr });
-      log.debug(() => `OFFLOAD: firmware material adopted replay_ctr=${material.keyReplayCtr.toString('hex')} KCK=${secret(material.kck)} KEK=${secret(material.kek)}`);
-    } else {
+    if (material) this.checkMaterial(material);
+    const adopted = material ? this.adopt(material) : false;
+    if (!adopted) {
       this.materialMissing = true;
       how = 'firmware-no-material';
     }
     this.clearOffloadTimer();
     this.clearAuthTimer();
-    this.setOwner('firmware', how, material ? 'firmware completed the 4-way handshake' : 'firmware completed the 4-way handshake without reporting KCK/KEK');
+    this.setOwner('firmware', how, adopted ? 'firmware completed the 4-way handshake' : 'firmware completed the 4-way handshake without reporting KCK/KEK');
     this.completeOnce();
   }
 
-  /** Throws FirmwareInputError when the firmware's material cannot belong to this association. */
+  /** Takes what the report holds; true when the host now has KCK and KEK (it can verify group messages). */
+  private adopt(m: FirmwareMaterial): boolean {
+    if (m.kck && m.kek) {
+      const replayCounter = m.keyReplayCtr ?? this.sm.replayCounter() ?? Buffer.alloc(8);
+      this.sm.seedMaterial({ kck: m.kck, kek: m.kek, replayCounter });
+      log.debug(() => `OFFLOAD: firmware material adopted replay_ctr=${replayCounter.toString('hex')} KCK=${secret(m.kck as Buffer)} KEK=${secret(m.kek as Buffer)}`);
+      return true;
+    }
+    if (m.kck || m.kek) log.info(`OFFLOAD: firmware reported ${m.kck ? 'a KCK without a KEK' : 'a KEK without a KCK'}; not usable alone, not adopted`);
+    if (m.keyReplayCtr) {
+      this.sm.advanceReplayCounter(m.keyReplayCtr);
+      log.debug(() => `OFFLOAD: firmware replay counter adopted: ${m.keyReplayCtr?.toString('hex')}`);
+    }
+    return false;
+  }
+
+  /** Throws FirmwareInputError when a field the firmware reported cannot belong to this association. */
   checkMaterial(m: FirmwareMaterial): void {
-    if (m.kck.length !== kckLength(this.params.akm)) throw new FirmwareInputError(`KCK of ${m.kck.length} bytes for ${this.params.akm}`);
-    if (m.kek.length !== kekLength(this.params.akm)) throw new FirmwareInputError(`KEK of ${m.kek.length} bytes for ${this.params.akm}`);
-    if (m.keyReplayCtr.length !== 8) throw new FirmwareInputError(`replay counter of ${m.keyReplayCtr.length} bytes`);
-    const cur = this.sm.material()?.replayCounter;
-    if (cur && Buffer.compare(m.keyReplayCtr, cur) < 0) throw new FirmwareInputError(`replay counter ${m.keyReplayCtr.toString('hex')} is behind ${cur.toString('hex')}`);
+    checkFirmwareMaterial(this.params.sec.akm, this.params.pmk.length, m, this.sm.replayCounter());
   }
 
   /** The firmware ran a group key handshake itself. */
@@ -205,10 +244,15 @@ export class AssociationKeys {
       this.materialMissing = false;
     } else if (kind === 'group-1' && this.materialMissing) {
       // Completion came without KCK/KEK (nl80211 PORT_AUTHORIZED style): we
-      // cannot verify this frame. Rather than let the AP time us out, ask
-      // it to run a fresh 4-way handshake that the host will own.
-      log.info('OFFLOAD: group key message without PTK material; requesting a new 4-way handshake');
-      this.sendEapolStart();
+      // cannot verify this frame, so it is never answered. Where EAPOL-Start
+      // is safe (PSK, not FT) the AP is asked once for a fresh 4-way
+      // handshake that the host will own; otherwise the frame is dropped.
+      if (this.eapolStartIsSafe() && !this.eapolStartSent) {
+        log.info('OFFLOAD: group key message without PTK material; requesting a new 4-way handshake');
+        this.sendEapolStart();
+      } else {
+        log.info('OFFLOAD: group key message without PTK material dropped (the firmware owns group rekeys)');
+      }
       return;
     }
     if (src !== this.params.bssid) log.debug(`EAPOL from ${src}, associated with ${this.params.bssid}`);
@@ -260,20 +304,34 @@ export class AssociationKeys {
     if (m) this.hooks.setRekeyData(m.kck, m.kek, m.replayCounter);
   }
 
+  /**
+   * The firmware said nothing within the offload wait: the host takes the
+   * handshake back by the means that works for the AKM, and never sends
+   * EAPOL-Start twice (hostapd disconnects after more than three restarts).
+   */
   private firmwareSilent(): void {
     this.offloadTimer = undefined;
     if (this.owner !== 'none') return;
-    this.setOwner('host', 'host-after-firmware-silence', `no completion from the firmware within ${this.timers.offloadWaitMs} ms; sent EAPOL-Start`);
-    this.sendEapolStart();
+    if (this.eapolStartIsSafe() && !this.eapolStartSent) {
+      this.setOwner('host', 'host-after-firmware-silence', `no completion from the firmware within ${this.timers.offloadWaitMs} ms; sent EAPOL-Start`);
+      this.sendEapolStart();
+      return;
+    }
+    const why = `no completion from the firmware within ${this.timers.offloadWaitMs} ms; reassociating with the handshake on the host`;
+    this.setOwner('host', 'host-after-firmware-silence', why);
+    this.clearTimers();
+    this.hooks.reassociate(why);
+  }
+
+  /** EAPOL-Start restarts the 4-way handshake harmlessly only for a PSK AKM without FT (hostapd ieee802_1x_receive). */
+  private eapolStartIsSafe(): boolean {
+    const a = akmFacts(this.params.sec.akm);
+    return a?.family === 'psk' && !a.ft;
   }
 
   private sendEapolStart(): void {
     this.eapolStartSent = true;
     this.hooks.txEapol(this.params.bssid, buildEapolStart());
-  }
-
-  get requestedRestart(): boolean {
-    return this.eapolStartSent;
   }
 
   private setOwner(owner: KeyOwner, how: Completion, why: string): void {

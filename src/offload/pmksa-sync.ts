@@ -17,11 +17,18 @@ import type { DriverBackend, DriverCapabilities } from '../driver/backend.js';
 import * as log from '../log.js';
 import { PmksaCache, type PmksaEntry } from '../rsn/pmksa.js';
 
+const ackKey = (aa: string, pmkid: Buffer): string => `${aa.toLowerCase()}/${pmkid.toString('hex')}`;
+
 export class PmksaSync {
   private caps: DriverCapabilities | undefined;
   private saveTimer: NodeJS.Timeout | undefined;
   /** Set while an entry from the firmware is being added, so it is not echoed back. */
   private fromFirmware = false;
+  /**
+   * What the driver acknowledged holding (aa/pmkid), for a driver that cannot
+   * report its table (nl80211 has no GET_PMKSA): the audit's view of it.
+   */
+  private readonly acked = new Map<string, { bssid: string; pmkid: Buffer }>();
 
   constructor(
     readonly cache: PmksaCache,
@@ -42,16 +49,27 @@ export class PmksaSync {
     switch (kind) {
       case 'added':
       case 'replaced':
-        if (entry) op('set_pmksa', this.driver.setPmksa(this.params(entry)));
+        if (entry) op('set_pmksa', this.driver.setPmksa(this.params(entry)).then(() => this.ack(entry)));
         break;
       case 'expired':
       case 'removed':
-        if (entry) op('del_pmksa', this.driver.delPmksa(entry.aa, entry.pmkid));
+        if (entry) op('del_pmksa', this.driver.delPmksa(entry.aa, entry.pmkid).then(() => this.acked.delete(ackKey(entry.aa, entry.pmkid))));
         break;
       case 'flushed':
-        op('flush_pmksa', this.driver.flushPmksa());
+        op('flush_pmksa', this.driver.flushPmksa().then(() => this.acked.clear()));
         break;
     }
+  }
+
+  private ack(e: PmksaEntry): void {
+    // The driver keeps one entry per AA (as the simulator and nl80211 drivers do).
+    for (const [k, v] of this.acked) if (v.bssid === e.aa) this.acked.delete(k);
+    this.acked.set(ackKey(e.aa, e.pmkid), { bssid: e.aa, pmkid: e.pmkid });
+  }
+
+  /** The entries the driver acknowledged, as sync_state would list them. */
+  acknowledged(): { bssid: string; pmkid: Buffer }[] {
+    return [...this.acked.values()];
   }
 
   private params(e: PmksaEntry) {
@@ -69,7 +87,11 @@ export class PmksaSync {
   async resync(caps: DriverCapabilities): Promise<void> {
     this.caps = caps;
     await this.driver.flushPmksa();
-    for (const e of this.cache.list()) await this.driver.setPmksa(this.params(e));
+    this.acked.clear();
+    for (const e of this.cache.list()) {
+      await this.driver.setPmksa(this.params(e));
+      this.ack(e);
+    }
     log.debug(`${this.ifname}: PMKSA sync: firmware table rebuilt with ${this.cache.list().length} entries`);
   }
 

@@ -7,6 +7,7 @@
  * not 0 — so a wpa_supplicant.conf that turns offload off still does.
  */
 import type { DriverCapabilities } from '../driver/backend.js';
+import { akmFamily } from '../rsn/akm.js';
 
 export interface OffloadPolicy {
   /** Let the firmware run the 4-way handshake for PSK AKMs. */
@@ -34,8 +35,6 @@ export const DEFAULT_POLICY: OffloadPolicy = {
   pmksaTesting: false,
 };
 
-const PSK_FAMILY = new Set(['WPA-PSK', 'WPA-PSK-SHA256', 'FT-PSK']);
-const IEEE8021X_FAMILY = new Set(['WPA-EAP', 'WPA-EAP-SHA256', 'FT-EAP', 'WPA-EAP-SUITE-B', 'WPA-EAP-SUITE-B-192']);
 
 export function wantsOffload(
   policy: OffloadPolicy,
@@ -46,9 +45,14 @@ export function wantsOffload(
   if (!caps) return false;
   if (config.getGlobal('key_mgmt_offload') === '0') return false;
   if (caps.akms.length > 0 && !caps.akms.includes(akm)) return false;
-  if (PSK_FAMILY.has(akm)) return policy.psk && caps.four_way_psk;
-  if (IEEE8021X_FAMILY.has(akm)) return policy.ieee8021x && caps.four_way_8021x;
-  return false;
+  switch (akmFamily(akm)) {
+    case 'psk':
+      return policy.psk && caps.four_way_psk;
+    case '8021x':
+      return policy.ieee8021x && caps.four_way_8021x;
+    default:
+      return false;
+  }
 }
 
 /** Whether one association's 4-way handshake goes to the firmware, and why not when it does not. */

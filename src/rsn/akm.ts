@@ -24,61 +24,127 @@ export type KdfHash = 'sha1' | 'sha256' | 'sha384';
  */
 export type MicAlgorithm = 'hmac-sha1-128' | 'aes-128-cmac' | 'hmac-sha256-128' | 'hmac-sha384-192';
 
+/**
+ * Where an AKM's PMK comes from, which decides who can run its handshakes
+ * and how a host takes a handshake back from a firmware: a passphrase (psk),
+ * SAE, EAP (8021x), OWE's Diffie-Hellman, DPP, FILS, or OSEN.
+ */
+export type AkmFamily = 'psk' | 'sae' | '8021x' | 'owe' | 'dpp' | 'fils' | 'osen';
+
+/** The Wi-Fi Alliance OUI (DPP and OSEN AKMs). */
+export const WFA_OUI = 0x506f9a;
+
 export interface AkmInfo {
-  /** Suite type in 00-0F-AC:n. */
+  /** Suite type under `oui` (00-0F-AC:n for all but DPP and OSEN). */
   selector: number;
+  oui: number;
   /** key_mgmt name as wpa_supplicant spells it. */
   name: string;
-  /** PRF/KDF hash for the PTK (and PMKID). */
+  family: AkmFamily;
+  ft: boolean;
+  /** STATUS key_mgmt= text (wpa_key_mgmt_txt() for RSN). */
+  statusTxt: string;
+  /** Name in the SCAN_RESULTS/BSS flags ([WPA2-<name>-CCMP]); undefined: 2.10 prints none. */
+  flagTxt?: string;
+  /** WPA_KEY_MGMT_* bit (PMKSA_GET/PMKSA_ADD's akmp). */
+  bit: number;
+  /** PMK lengths the AKM defines (the first is the usual one). */
+  pmkLens: readonly number[];
+  /** KCK and KEK lengths follow the PMK length (SAE-EXT-KEY, OWE, DPP). */
+  keysFollowPmk: boolean;
+  /** The rsn Supplicant runs this AKM's EAPOL-Key handshakes. */
+  handshake: boolean;
+  /** PRF/KDF hash for the PTK (and PMKID), with the first PMK length. */
   hash: KdfHash;
+  /** KCK/KEK/MIC lengths with the first PMK length; ptkKeyLengths() for others. */
   kckLen: number;
   kekLen: number;
   micLen: number;
   /** EAPOL-Key Key Descriptor Version (0 = AKM-defined); undefined: depends on the pairwise cipher. */
   descriptorVersion?: number;
   mic: MicAlgorithm;
-  ft: boolean;
-  psk: boolean;
+}
+
+interface AkmOpts {
+  oui?: number;
+  ft?: boolean;
+  flag?: string;
+  status?: string;
+  kck?: number;
+  kek?: number;
+  micLen?: number;
+  pmkLens?: number[];
+  followsPmk?: boolean;
+  handshake?: boolean;
 }
 
 const A = (
   selector: number,
   name: string,
+  family: AkmFamily,
+  bit: number,
   hash: KdfHash,
   mic: MicAlgorithm,
   descriptorVersion: number | undefined,
-  opts: { kck?: number; kek?: number; micLen?: number; ft?: boolean; psk?: boolean } = {},
+  o: AkmOpts = {},
 ): AkmInfo => ({
   selector,
+  oui: o.oui ?? IEEE80211_OUI,
   name,
+  family,
+  ft: o.ft ?? false,
+  statusTxt: o.status ?? name,
+  flagTxt: o.flag,
+  bit,
+  pmkLens: o.pmkLens ?? [32],
+  keysFollowPmk: o.followsPmk ?? false,
+  handshake: o.handshake ?? true,
   hash,
   mic,
   descriptorVersion,
-  kckLen: opts.kck ?? 16,
-  kekLen: opts.kek ?? 16,
-  micLen: opts.micLen ?? 16,
-  ft: opts.ft ?? false,
-  psk: opts.psk ?? false,
+  kckLen: o.kck ?? 16,
+  kekLen: o.kek ?? 16,
+  micLen: o.micLen ?? 16,
 });
 
+const ANY_PMK = [32, 48, 64];
+
 /**
- * AKMs of IEEE 802.11-2020 Table 9-151 that this library runs. AKMs 1 and 2
- * take the descriptor version from the pairwise cipher (1 for TKIP, 2 for
- * CCMP); the others fix it. SAE's AKM-defined MIC is AES-128-CMAC and Suite B's
- * is HMAC-SHA256/384, as wpa_common.c's wpa_eapol_key_mic() does.
+ * Every AKM of IEEE 802.11-2020 Table 9-151 (and the WFA's) that the daemon
+ * names, with the facts the rest of the code needs: family, names for STATUS
+ * and the scan flags (wpa_key_mgmt_txt(), wpa_supplicant_ie_txt()), the
+ * WPA_KEY_MGMT_* bit, PMK and PTK key lengths (wpa_common.c wpa_kck_len(),
+ * wpa_kek_len()). The rsn Supplicant runs the handshakes of those marked
+ * `handshake`: AKMs 1 and 2 take the descriptor version from the pairwise
+ * cipher (1 for TKIP, 2 for CCMP); the others fix it. SAE's AKM-defined MIC
+ * is AES-128-CMAC and Suite B's is HMAC-SHA256/384, as wpa_eapol_key_mic().
+ * The order is wpa_supplicant_ie_txt()'s, which the scan flags follow.
  */
 const AKMS: readonly AkmInfo[] = [
-  A(1, 'WPA-EAP', 'sha1', 'hmac-sha1-128', undefined),
-  A(2, 'WPA-PSK', 'sha1', 'hmac-sha1-128', undefined, { psk: true }),
-  A(3, 'FT-EAP', 'sha256', 'aes-128-cmac', 3, { ft: true }),
-  A(4, 'FT-PSK', 'sha256', 'aes-128-cmac', 3, { ft: true, psk: true }),
-  A(5, 'WPA-EAP-SHA256', 'sha256', 'aes-128-cmac', 3),
-  A(6, 'WPA-PSK-SHA256', 'sha256', 'aes-128-cmac', 3, { psk: true }),
-  A(8, 'SAE', 'sha256', 'aes-128-cmac', 0),
-  A(9, 'FT-SAE', 'sha256', 'aes-128-cmac', 0, { ft: true }),
-  A(11, 'WPA-EAP-SUITE-B', 'sha256', 'hmac-sha256-128', 0),
-  A(12, 'WPA-EAP-SUITE-B-192', 'sha384', 'hmac-sha384-192', 0, { kck: 24, kek: 32, micLen: 24 }),
-  A(13, 'FT-EAP-SHA384', 'sha384', 'hmac-sha384-192', 0, { kck: 24, kek: 32, micLen: 24, ft: true }),
+  A(1, 'WPA-EAP', '8021x', 1 << 0, 'sha1', 'hmac-sha1-128', undefined, { flag: 'EAP', status: 'WPA2/IEEE 802.1X/EAP' }),
+  A(2, 'WPA-PSK', 'psk', 1 << 1, 'sha1', 'hmac-sha1-128', undefined, { flag: 'PSK', status: 'WPA2-PSK' }),
+  A(8, 'SAE', 'sae', 1 << 10, 'sha256', 'aes-128-cmac', 0, { flag: 'SAE' }),
+  A(3, 'FT-EAP', '8021x', 1 << 5, 'sha256', 'aes-128-cmac', 3, { ft: true, flag: 'FT/EAP' }),
+  A(4, 'FT-PSK', 'psk', 1 << 6, 'sha256', 'aes-128-cmac', 3, { ft: true, flag: 'FT/PSK' }),
+  A(9, 'FT-SAE', 'sae', 1 << 11, 'sha256', 'aes-128-cmac', 0, { ft: true, flag: 'FT/SAE' }),
+  A(5, 'WPA-EAP-SHA256', '8021x', 1 << 7, 'sha256', 'aes-128-cmac', 3, { flag: 'EAP-SHA256', status: 'WPA2-EAP-SHA256' }),
+  A(6, 'WPA-PSK-SHA256', 'psk', 1 << 8, 'sha256', 'aes-128-cmac', 3, { flag: 'PSK-SHA256', status: 'WPA2-PSK-SHA256' }),
+  A(11, 'WPA-EAP-SUITE-B', '8021x', 1 << 16, 'sha256', 'hmac-sha256-128', 0, { flag: 'EAP-SUITE-B', status: 'WPA2-EAP-SUITE-B' }),
+  A(12, 'WPA-EAP-SUITE-B-192', '8021x', 1 << 17, 'sha384', 'hmac-sha384-192', 0, {
+    flag: 'EAP-SUITE-B-192', status: 'WPA2-EAP-SUITE-B-192', kck: 24, kek: 32, micLen: 24, pmkLens: [48],
+  }),
+  A(14, 'FILS-SHA256', 'fils', 1 << 18, 'sha256', 'hmac-sha256-128', 0, { flag: 'FILS-SHA256', kck: 0, kek: 32, micLen: 0, handshake: false }),
+  A(15, 'FILS-SHA384', 'fils', 1 << 19, 'sha384', 'hmac-sha384-192', 0, { flag: 'FILS-SHA384', kck: 0, kek: 64, micLen: 0, pmkLens: [48], handshake: false }),
+  A(16, 'FT-FILS-SHA256', 'fils', 1 << 20, 'sha256', 'hmac-sha256-128', 0, { ft: true, flag: 'FT-FILS-SHA256', kck: 0, kek: 32, micLen: 0, handshake: false }),
+  A(17, 'FT-FILS-SHA384', 'fils', 1 << 21, 'sha384', 'hmac-sha384-192', 0, {
+    ft: true, flag: 'FT-FILS-SHA384', kck: 0, kek: 64, micLen: 0, pmkLens: [48], handshake: false,
+  }),
+  A(18, 'OWE', 'owe', 1 << 22, 'sha256', 'hmac-sha256-128', 0, { flag: 'OWE', pmkLens: ANY_PMK, followsPmk: true, handshake: false }),
+  A(2, 'DPP', 'dpp', 1 << 23, 'sha256', 'hmac-sha256-128', 0, { oui: WFA_OUI, flag: 'DPP', pmkLens: ANY_PMK, followsPmk: true, handshake: false }),
+  A(1, 'OSEN', 'osen', 1 << 15, 'sha1', 'aes-128-cmac', 0, { oui: WFA_OUI, flag: 'OSEN', handshake: false }),
+  A(13, 'FT-EAP-SHA384', '8021x', 1 << 24, 'sha384', 'hmac-sha384-192', 0, { ft: true, kck: 24, kek: 32, micLen: 24, pmkLens: [48] }),
+  A(24, 'SAE-EXT-KEY', 'sae', 1 << 26, 'sha256', 'hmac-sha256-128', 0, { pmkLens: ANY_PMK, followsPmk: true, handshake: false }),
+  A(25, 'FT-SAE-EXT-KEY', 'sae', 1 << 27, 'sha256', 'hmac-sha256-128', 0, { ft: true, pmkLens: ANY_PMK, followsPmk: true, handshake: false }),
 ];
 
 export type CipherUse = 'pairwise' | 'group' | 'group-mgmt';
@@ -113,20 +179,40 @@ const CIPHERS: readonly CipherInfo[] = [
 /** Names people use for the default group management cipher besides wpa_supplicant's. */
 const CIPHER_ALIASES: Record<string, string> = { BIP: 'AES-128-CMAC', 'BIP-CMAC-128': 'AES-128-CMAC' };
 
+const suite32 = (oui: number, type: number): number => ((oui << 8) | type) >>> 0;
 const AKM_BY_NAME = new Map(AKMS.map((a) => [a.name, a]));
-const AKM_BY_SELECTOR = new Map(AKMS.map((a) => [a.selector, a]));
+const AKM_BY_SUITE = new Map(AKMS.map((a) => [suite32(a.oui, a.selector), a]));
 const CIPHER_BY_NAME = new Map(CIPHERS.map((c) => [c.name, c]));
 const CIPHER_BY_SELECTOR = new Map(CIPHERS.map((c) => [c.selector, c]));
 
-/** AKM by wpa_supplicant name or suite type; throws UnknownSuiteError. */
+/**
+ * An AKM whose handshakes the rsn Supplicant runs, by wpa_supplicant name or
+ * 00-0F-AC suite type; throws UnknownSuiteError for any other.
+ */
 export function akmInfo(akm: string | number): AkmInfo {
-  const info = typeof akm === 'number' ? AKM_BY_SELECTOR.get(akm) : AKM_BY_NAME.get(akm.toUpperCase());
-  if (!info) throw new UnknownSuiteError(`unsupported AKM ${String(akm)}`);
+  const info = typeof akm === 'number' ? AKM_BY_SUITE.get(suite32(IEEE80211_OUI, akm)) : AKM_BY_NAME.get(akm.toUpperCase());
+  if (!info || !info.handshake) throw new UnknownSuiteError(`unsupported AKM ${String(akm)}`);
   return info;
 }
 
-export function akmBySelector(selector: number): AkmInfo | undefined {
-  return AKM_BY_SELECTOR.get(selector);
+/** Any AKM this table names (handshake run here or not), by name; undefined if unknown. */
+export function akmFacts(akm: string): AkmInfo | undefined {
+  return AKM_BY_NAME.get(akm.toUpperCase());
+}
+
+/** Any AKM this table names, by suite selector (OUI and type). */
+export function akmBySuite(oui: number, type: number): AkmInfo | undefined {
+  return AKM_BY_SUITE.get(suite32(oui, type));
+}
+
+/** Every AKM named here, in wpa_supplicant_ie_txt()'s order. */
+export function allAkms(): readonly AkmInfo[] {
+  return AKMS;
+}
+
+/** The AKM's family; undefined for a name not in the table. */
+export function akmFamily(akm: string): AkmFamily | undefined {
+  return akmFacts(akm)?.family;
 }
 
 /** Cipher by wpa_supplicant name (or alias) or suite type; throws UnknownSuiteError. */
@@ -155,12 +241,26 @@ export function cipherBySelector(selector: number): CipherInfo | undefined {
   return CIPHER_BY_SELECTOR.get(selector);
 }
 
-export function kckLength(akm: string | number): number {
-  return akmInfo(akm).kckLen;
+/**
+ * KCK and KEK lengths of the PTK for this AKM and PMK length (wpa_kck_len(),
+ * wpa_kek_len()): fixed for most AKMs; for SAE-EXT-KEY, OWE and DPP the KCK
+ * is half the PMK and the KEK 16 or 32 bytes; FILS has no KCK. Without a PMK
+ * length, the AKM's usual one. Throws UnknownSuiteError for an unknown AKM.
+ */
+export function ptkKeyLengths(akm: string, pmkLen?: number): { kck: number; kek: number } {
+  const a = akmFacts(akm);
+  if (!a) throw new UnknownSuiteError(`unsupported AKM ${akm}`);
+  const len = pmkLen ?? a.pmkLens[0];
+  if (a.keysFollowPmk) return { kck: len / 2, kek: len <= 32 ? 16 : 32 };
+  return { kck: a.kckLen, kek: a.kekLen };
 }
 
-export function kekLength(akm: string | number): number {
-  return akmInfo(akm).kekLen;
+export function kckLength(akm: string, pmkLen?: number): number {
+  return ptkKeyLengths(akm, pmkLen).kck;
+}
+
+export function kekLength(akm: string, pmkLen?: number): number {
+  return ptkKeyLengths(akm, pmkLen).kek;
 }
 
 export function micLength(akm: string | number): number {

@@ -12,7 +12,7 @@
  * removed | flushed; the firmware sync mirrors exactly these.
  */
 import { EventEmitter } from 'node:events';
-import { akmInfo } from './akm.js';
+import { akmFamily, akmInfo } from './akm.js';
 import { macBytes, pmkidForAkm, type MacAddress } from './crypto.js';
 
 export const PMKSA_CACHE_MAX_ENTRIES = 32;
@@ -179,7 +179,7 @@ export class PmksaCache extends EventEmitter<PmksaCacheEvents> {
     this.expire();
     const src = this.entries.find((e) => e.networkId === networkId && (akm === undefined || e.akm === akm));
     if (!src) return undefined;
-    const sae = src.akm === 'SAE' || src.akm === 'FT-SAE';
+    const sae = akmFamily(src.akm) === 'sae';
     const entry: PmksaEntry = {
       ...src,
       aa: normAa(aa),
@@ -227,7 +227,7 @@ export class PmksaCache extends EventEmitter<PmksaCacheEvents> {
    */
   expire(): PmksaEntry[] {
     const now = this.now();
-    const gone = this.entries.filter((e) => e.expiration <= now && !(e === this.cur && (e.akm === 'SAE' || e.akm === 'FT-SAE')));
+    const gone = this.entries.filter((e) => e.expiration <= now && !(e === this.cur && akmFamily(e.akm) === 'sae'));
     for (const e of gone) this.drop(e, 'expired');
     return gone;
   }

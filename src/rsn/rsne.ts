@@ -7,7 +7,7 @@
  * them ("CCMP", "WPA-PSK-SHA256", "AES-128-CMAC"); suites we do not know keep
  * a printable "oo-oo-oo:n" name so that they still compare and display.
  */
-import { akmBySelector, akmInfo, cipherBySelector, cipherFor, IEEE80211_OUI, selectorName } from './akm.js';
+import { akmBySuite, akmFacts, cipherBySelector, cipherFor, IEEE80211_OUI, selectorName, UnknownSuiteError } from './akm.js';
 
 export const WLAN_EID_RSN = 48;
 
@@ -42,65 +42,108 @@ export interface Rsne {
   groupMgmt?: string;
 }
 
-function suiteName(b: Buffer, off: number, kind: 'cipher' | 'akm'): string {
-  const oui = b.readUIntBE(off, 3);
-  const type = b[off + 3];
-  if (oui === IEEE80211_OUI) {
-    const known = kind === 'akm' ? akmBySelector(type)?.name : cipherBySelector(type)?.name;
-    if (known) return known;
-  }
-  return selectorName(oui, type);
+/**
+ * The fields of an RSNE body (after Element ID and Length) as 32-bit suite
+ * selectors (OUI << 8 | type), walked by the one reader both consumers use:
+ * parseRsne() below, and the scan flags, which must accept and refuse
+ * exactly what wpa_supplicant's wpa_parse_wpa_ie_rsn() does.
+ */
+export interface RsneFields {
+  group?: number;
+  pairwise?: number[];
+  akms?: number[];
+  capabilities?: number;
+  pmkids: Buffer[];
+  groupMgmt?: number;
+  /**
+   * An optional trailing field cut short (the RSN capabilities, the PMKID
+   * count or the group management suite): wpa_supplicant ignores the stray
+   * octets, a strict reader refuses them.
+   */
+  cut?: string;
 }
 
-/** Parses an RSNE given with its Element ID and Length octets. */
+/**
+ * Walks an RSNE body. `versioned`: the body starts with the version (an
+ * RSNE; an OSEN element has none). Throws RsneParseError where
+ * wpa_parse_wpa_ie_rsn() fails: a wrong version, a cut group suite or count,
+ * a zero suite count, a list or PMKID count that overruns the element.
+ */
+export function walkRsneBody(body: Buffer, versioned = true): RsneFields {
+  const f: RsneFields = { pmkids: [] };
+  let pos = 0;
+  if (versioned) {
+    if (body.length < 2) throw new RsneParseError('RSNE without a version');
+    const version = body.readUInt16LE(0);
+    if (version !== 1) throw new RsneParseError(`RSNE version ${version}`);
+    pos = 2;
+  }
+  const left = (): number => body.length - pos;
+  const suite = (): number => {
+    const v = body.readUInt32BE(pos);
+    pos += 4;
+    return v;
+  };
+  const suiteList = (what: string): number[] | undefined => {
+    if (left() === 0) return undefined;
+    if (left() < 2) throw new RsneParseError(`RSNE truncated in ${what} count (${left()} of 2 octets)`);
+    const n = body.readUInt16LE(pos);
+    pos += 2;
+    if (n === 0) throw new RsneParseError(`RSNE ${what} count is 0`);
+    if (left() < 4 * n) throw new RsneParseError(`RSNE truncated in ${what} list (${left()} of ${4 * n} octets)`);
+    const out: number[] = [];
+    for (let i = 0; i < n; i++) out.push(suite());
+    return out;
+  };
+  if (left() === 0) return f;
+  if (left() < 4) throw new RsneParseError(`RSNE truncated in group cipher suite (${left()} of 4 octets)`);
+  f.group = suite();
+  f.pairwise = suiteList('pairwise cipher');
+  f.akms = suiteList('AKM');
+  if (left() === 0) return f;
+  if (left() < 2) return { ...f, cut: 'RSN capabilities' };
+  f.capabilities = body.readUInt16LE(pos);
+  pos += 2;
+  if (left() === 0) return f;
+  if (left() < 2) return { ...f, cut: 'PMKID count' };
+  const n = body.readUInt16LE(pos);
+  pos += 2;
+  if (left() < 16 * n) throw new RsneParseError(`RSNE truncated in PMKID list (${left()} of ${16 * n} octets)`);
+  for (let i = 0; i < n; i++, pos += 16) f.pmkids.push(Buffer.from(body.subarray(pos, pos + 16)));
+  if (left() === 0) return f;
+  if (left() < 4) return { ...f, cut: 'group management cipher suite' };
+  f.groupMgmt = suite();
+  // Octets after the last known field are future extensions: ignored, as 9.4.2.24.1 asks.
+  return f;
+}
+
+function suiteName(sel: number, kind: 'cipher' | 'akm'): string {
+  const oui = sel >>> 8;
+  const type = sel & 0xff;
+  const known = kind === 'akm' ? akmBySuite(oui, type)?.name : oui === IEEE80211_OUI ? cipherBySelector(type)?.name : undefined;
+  return known ?? selectorName(oui, type);
+}
+
+/** Parses an RSNE given with its Element ID and Length octets; strict: a cut trailing field is an error. */
 export function parseRsne(ie: Buffer): Rsne {
   if (ie.length < 2) throw new RsneParseError('RSNE shorter than its header');
   if (ie[0] !== WLAN_EID_RSN) throw new RsneParseError(`element ID ${ie[0]} is not RSN (48)`);
   if (ie[1] !== ie.length - 2) throw new RsneParseError(`RSNE length ${ie[1]} does not match the ${ie.length - 2} octets given`);
-  if (ie[1] < 2) throw new RsneParseError('RSNE without a version');
-  const version = ie.readUInt16LE(2);
-  if (version !== 1) throw new RsneParseError(`RSNE version ${version}`);
+  const f = walkRsneBody(ie.subarray(2));
+  if (f.cut) throw new RsneParseError(`RSNE truncated in ${f.cut}`);
   // Defaults of 9.4.2.24.1 for fields left out.
-  const r: Rsne = { version, group: 'CCMP', pairwise: ['CCMP'], akms: ['WPA-EAP'], capabilities: 0, mfpc: false, mfpr: false, pmkids: [] };
-  let pos = 4;
-  const left = (): number => ie.length - pos;
-  const need = (n: number, what: string): void => {
-    if (left() < n) throw new RsneParseError(`RSNE truncated in ${what} (${left()} of ${n} octets)`);
+  const capabilities = f.capabilities ?? 0;
+  const r: Rsne = {
+    version: 1,
+    group: f.group === undefined ? 'CCMP' : suiteName(f.group, 'cipher'),
+    pairwise: f.pairwise?.map((s) => suiteName(s, 'cipher')) ?? ['CCMP'],
+    akms: f.akms?.map((s) => suiteName(s, 'akm')) ?? ['WPA-EAP'],
+    capabilities,
+    mfpc: (capabilities & RsnCapab.MFPC) !== 0,
+    mfpr: (capabilities & RsnCapab.MFPR) !== 0,
+    pmkids: f.pmkids,
   };
-  const suiteList = (what: string, kind: 'cipher' | 'akm'): string[] | undefined => {
-    if (left() === 0) return undefined;
-    need(2, `${what} count`);
-    const n = ie.readUInt16LE(pos);
-    pos += 2;
-    if (n === 0) throw new RsneParseError(`RSNE ${what} count is 0`);
-    need(4 * n, `${what} list`);
-    const out: string[] = [];
-    for (let i = 0; i < n; i++, pos += 4) out.push(suiteName(ie, pos, kind));
-    return out;
-  };
-
-  if (left() === 0) return r;
-  need(4, 'group cipher suite');
-  r.group = suiteName(ie, pos, 'cipher');
-  pos += 4;
-  r.pairwise = suiteList('pairwise cipher', 'cipher') ?? r.pairwise;
-  r.akms = suiteList('AKM', 'akm') ?? r.akms;
-  if (left() === 0) return r;
-  need(2, 'RSN capabilities');
-  r.capabilities = ie.readUInt16LE(pos);
-  r.mfpc = (r.capabilities & RsnCapab.MFPC) !== 0;
-  r.mfpr = (r.capabilities & RsnCapab.MFPR) !== 0;
-  pos += 2;
-  if (left() === 0) return r;
-  need(2, 'PMKID count');
-  const n = ie.readUInt16LE(pos);
-  pos += 2;
-  need(16 * n, 'PMKID list');
-  for (let i = 0; i < n; i++, pos += 16) r.pmkids.push(Buffer.from(ie.subarray(pos, pos + 16)));
-  if (left() === 0) return r;
-  need(4, 'group management cipher suite');
-  r.groupMgmt = suiteName(ie, pos, 'cipher');
-  // Octets after the last known field are future extensions: ignored, as 9.4.2.24.1 asks.
+  if (f.groupMgmt !== undefined) r.groupMgmt = suiteName(f.groupMgmt, 'cipher');
   return r;
 }
 
@@ -117,8 +160,8 @@ export interface RsneBuild {
   groupMgmt?: string;
 }
 
-function putSuite(b: Buffer, off: number, type: number): void {
-  b.writeUIntBE(IEEE80211_OUI, off, 3);
+function putSuite(b: Buffer, off: number, type: number, oui = IEEE80211_OUI): void {
+  b.writeUIntBE(oui, off, 3);
   b[off + 3] = type;
 }
 
@@ -152,7 +195,9 @@ export function buildRsne(o: RsneBuild): Buffer {
   b.writeUInt16LE(o.akms.length, pos);
   pos += 2;
   for (const a of o.akms) {
-    putSuite(b, pos, akmInfo(a).selector);
+    const akm = akmFacts(a);
+    if (!akm) throw new UnknownSuiteError(`unsupported AKM ${a}`);
+    putSuite(b, pos, akm.selector, akm.oui);
     pos += 4;
   }
   let caps = (o.capabilities ?? 0) & ~(RsnCapab.MFPC | RsnCapab.MFPR);

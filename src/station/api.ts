@@ -4,7 +4,10 @@
  * station's state machine can change without touching command handlers.
  */
 import type { EventEmitter } from 'node:events';
-import type { DriverCapabilities } from '../driver/backend.js';
+import type { DriverCapabilities, ScanParams } from '../driver/backend.js';
+import type { OffloadAudit } from '../offload/audit.js';
+import type { SecurityChoice } from '../rsn/security.js';
+import type { BssTable } from './bss-table.js';
 import type { WpaState } from './state.js';
 
 export interface StationEvents {
@@ -39,17 +42,32 @@ export interface MibState {
   eapol: Readonly<EapolTimers>;
 }
 
+/** The association in use, as STATUS, SIGNAL_POLL and BSS show it. */
+export interface AssociationView {
+  readonly bssid: string;
+  readonly freq: number;
+  readonly ssid: Buffer;
+  readonly networkId: number;
+  readonly idStr?: string;
+  readonly sec: SecurityChoice;
+  /** Last known signal (dBm). */
+  readonly signal: number;
+}
+
+export type UserScanResult = { status: 'ok'; id?: number } | { status: 'busy' } | { status: 'disabled' };
+
 export interface StationControl extends EventEmitter<StationEvents> {
   readonly wpaState: WpaState;
   /** Own MAC address (STATUS address=). */
   readonly ownAddress: string;
-  /**
-   * The STATUS lines that wpa_supplicant prints before `wpa_state=` once
-   * associated (bssid, freq, ssid, id, id_str, mode, pairwise_cipher,
-   * group_cipher, key_mgmt), already formatted with trailing newlines;
-   * empty when not associated.
-   */
-  statusAssocLines(): string;
+  /** The association once `assoc` came for it (undefined while connecting or idle). */
+  association(): AssociationView | undefined;
+  /** The BSS table (SCAN_RESULTS, BSS, BSS_FLUSH, BSS_EXPIRE_*). */
+  readonly bss: BssTable;
+  /** The driver's capabilities while its link is up. */
+  readonly capabilities: DriverCapabilities | undefined;
+  /** The driver link is up (`hello` answered). */
+  readonly driverUp: boolean;
   /** Id of the network in use, for LIST_NETWORKS [CURRENT]; undefined when none. */
   readonly currentNetworkId: number | undefined;
   /** Networks in temporary disable, for LIST_NETWORKS [TEMP-DISABLED]. */
@@ -88,4 +106,30 @@ export interface StationControl extends EventEmitter<StationEvents> {
   reconfigured(): void;
   /** TERMINATE / SIGTERM: leave the BSS and release the driver. */
   terminate(): Promise<void>;
+
+  /* Station commands. */
+  /** SCAN: 'disabled' without a driver link, 'busy' while a scan or a connection setup runs. */
+  userScan(req?: ScanParams, opts?: { useId?: boolean; only?: boolean }): UserScanResult;
+  /** ABORT_SCAN; false when no scan runs. */
+  abortScan(): boolean;
+  /** DISCONNECT. */
+  disconnect(): void;
+  /** RECONNECT (force false) / REASSOCIATE (force true). */
+  reconnect(force: boolean): void;
+  /** ROAM <bssid>; false means FAIL. */
+  roam(bssid: string): boolean;
+  /** SIGNAL_MONITOR; a threshold of 0 turns it off. */
+  setSignalMonitor(threshold: number, hysteresis: number): void;
+  /** BSSID_IGNORE: the list, most recent first. */
+  ignoredBssids(): readonly string[];
+  ignoreBssid(bssid: string): void;
+  clearIgnoredBssids(): void;
+  /** STA_AUTOCONNECT. */
+  setAutoconnect(on: boolean): void;
+  /** SCAN_INTERVAL (seconds). */
+  setScanInterval(seconds: number): void;
+  /** DRIVER <cmd>: passed to the driver; rejects when it refuses. */
+  driverCommand(cmd: string): Promise<string>;
+  /** OFFLOAD_STATUS: what the host and the firmware each hold. */
+  offloadAudit(): Promise<OffloadAudit>;
 }

@@ -7,23 +7,13 @@
  * strongest signal wins.
  */
 import type { NetworkConfig } from '../config/network.js';
+import { akmFamily } from '../rsn/akm.js';
 import { parseRsne, type Rsne } from '../rsn/rsne.js';
+import type { SecurityChoice } from '../rsn/security.js';
 import { bssRsne, type BssEntry } from './bss-table.js';
 import { CAPAB_PRIVACY } from './ies.js';
 
-/** The security parameters chosen for one association. */
-export interface SecurityChoice {
-  akm: string;
-  pairwise: string;
-  group: string;
-  groupMgmt?: string;
-  /** Management frame protection in use (MFPC on both sides). */
-  mfp: boolean;
-  /** The AP requires it (MFPR). */
-  mfpRequired: boolean;
-  /** The BSS's RSNE as the Beacon/Probe Response carried it (empty for an open BSS). */
-  apRsne: Buffer;
-}
+export type { SecurityChoice } from '../rsn/security.js';
 
 /**
  * wpa_supplicant_set_suites()'s AKM preference when a BSS offers several the
@@ -38,8 +28,6 @@ export const AKM_PREFERENCE: readonly string[] = ['SAE', 'WPA-EAP-SHA256', 'WPA-
  * wpa_supplicant built with CONFIG_NO_TKIP).
  */
 export const PAIRWISE_PREFERENCE: readonly string[] = ['GCMP-256', 'CCMP-256', 'GCMP', 'CCMP'];
-/** AKMs this host can run the 4-way handshake for (PSK family); others need the firmware. */
-export const PSK_AKMS = new Set(['WPA-PSK', 'WPA-PSK-SHA256', 'FT-PSK']);
 
 /**
  * Returns the security to use with `bss` for `net`, or undefined when the two
@@ -98,7 +86,7 @@ export function chooseSecurity(
  */
 export function hasCredentials(net: NetworkConfig, akm: string, cachedPmk: boolean): boolean {
   if (akm === 'NONE') return true;
-  if (PSK_AKMS.has(akm)) return net.passphrase !== undefined || net.psk !== undefined;
+  if (akmFamily(akm) === 'psk') return net.passphrase !== undefined || net.psk !== undefined;
   return cachedPmk;
 }
 

@@ -1,9 +1,10 @@
 /**
  * The station: wpa_supplicant's connection state machine (wpa_supplicant.c,
  * events.c, scan.c) on top of a DriverBackend. It scans, selects a network,
- * connects, and hands the association's EAPOL-Key work to the offload layer's
- * AssociationKeys, which decides whether the firmware or the host runs it.
- * The station neither knows nor cares which driver backend it has.
+ * connects, and leaves everything about the association's keys to the
+ * offload layer's KeyPath (PMK, offload decision, driver key operations,
+ * EAPOL), hearing back through its typed events. The station neither knows
+ * nor cares which driver backend it has.
  */
 import { EventEmitter } from 'node:events';
 import type { SupplicantConfig } from '../config/config.js';
@@ -12,17 +13,20 @@ import { invalidatesPmksa, type NetworkConfig } from '../config/network.js';
 import type { AssocEvent, DriverBackend, DriverCapabilities, HelloResult, ScanBss, ScanParams } from '../driver/backend.js';
 import * as log from '../log.js';
 import { MsgLevel } from '../log.js';
-import { AssociationKeys, FirmwareInputError } from '../offload/key-owner.js';
-import { OffloadDecider, type OffloadDecision, type OffloadPolicy } from '../offload/policy.js';
+import { FirmwareInputError, keyFingerprint } from '../offload/key-owner.js';
+import { KeyPath } from '../offload/key-path.js';
+import type { OffloadPolicy } from '../offload/policy.js';
 import type { PmksaSync } from '../offload/pmksa-sync.js';
 import { parseRsne } from '../rsn/rsne.js';
 import { Reason } from '../rsn/supplicant.js';
-import { EAPOL_TIMER_DEFAULTS, type EapolTimers, type MibState, type NetworkRef, type StationControl, type StationEvents } from './api.js';
-import { ownRsne, pskPmk, statusLines, type Association } from './association.js';
+import { auditOffload, type OffloadAudit } from '../offload/audit.js';
+import { EAPOL_TIMER_DEFAULTS, type AssociationView, type EapolTimers, type MibState, type NetworkRef, type StationControl, type StationEvents, type UserScanResult } from './api.js';
+import type { Association } from './association.js';
 import { BssTable, type BssEntry } from './bss-table.js';
 import { ev } from './events.js';
 import { CAPAB_ESS, CAPAB_PRIVACY, EID_RSN, findIe } from './ies.js';
-import { chooseSecurity, hasCredentials, PSK_AKMS, selectCandidate, type SecurityChoice } from './select.js';
+import { chooseSecurity, hasCredentials, selectCandidate, type SecurityChoice } from './select.js';
+import { akmFamily } from '../rsn/akm.js';
 import { stateAtLeast, type WpaState } from './state.js';
 import { TempDisableTable } from './temp-disable.js';
 
@@ -50,9 +54,9 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   /** wpa_s->disconnected: DISCONNECT was given (or, with STA_AUTOCONNECT 0, an association was lost); only RECONNECT / SELECT / REASSOCIATE clear it. */
   private userDisconnected = false;
   /** STA_AUTOCONNECT: reconnect on its own after losing an association. */
-  autoconnect = true;
+  private autoconnect = true;
   /** SCAN_INTERVAL, seconds between scans while looking for a network. */
-  scanInterval = 5;
+  private scanInterval = 5;
   private scanTimer: NodeJS.Timeout | undefined;
   private reenableTimer: NodeJS.Timeout | undefined;
   private scanning = false;
@@ -77,9 +81,10 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   /** Consecutive connection failures, for the reconnect back-off. */
   private failures = 0;
   private hello: HelloResult | null = null;
-  private readonly offload: OffloadDecider;
+  /** The key side of the association in progress. */
+  private readonly keyPath: KeyPath;
   /** BSSID_IGNORE: BSSes left out of selection (wpa_supplicant's bssid_ignore list), most recent first. */
-  readonly bssidIgnore: string[] = [];
+  private readonly bssidIgnore: string[] = [];
   /** SIGNAL_MONITOR: report CTRL-EVENT-SIGNAL-CHANGE when the signal crosses threshold ± hysteresis. */
   private signalMonitor: { threshold: number; hysteresis: number; above?: boolean } | undefined;
   private terminated = false;
@@ -96,7 +101,8 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   constructor(private readonly opts: StationOptions) {
     super();
     this.now = opts.now ?? (() => Date.now() / 1000);
-    this.offload = new OffloadDecider(opts.policy, () => this.config);
+    this.keyPath = new KeyPath({ ifname: opts.ifname, driver: opts.driver, config: () => this.config, policy: opts.policy, pmksa: opts.pmksa });
+    this.attachKeyPath();
     this.bss = new BssTable(
       {
         added: (e) => this.event(ev.bssAdded(e.id, e.bssid)),
@@ -107,8 +113,8 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     this.attachDriver();
   }
 
-  get driver(): DriverBackend {
-    return this.opts.driver;
+  get driverUp(): boolean {
+    return this.opts.driver.hello !== null;
   }
 
   get capabilities(): HelloResult['capabilities'] | undefined {
@@ -160,15 +166,38 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     d.on('scan_results', guard('scan_results', (bss) => this.onScanResults(bss)));
     d.on('scan_results_lost', guard('scan_results_lost', () => this.onScanResultsLost()));
     d.on('assoc', guard('assoc', (a) => this.onAssoc(a)));
-    d.on('port_authorized', guard('port_authorized', (p) => this.onPortAuthorized(p.bssid, p.material)));
+    d.on('port_authorized', guard('port_authorized', (p) => this.keyPath.onPortAuthorized(p.bssid, p.material, p.tdBitmap)));
     d.on('assoc_reject', guard('assoc_reject', (r) => this.onAssocReject(r.bssid, r.status, r.timeout)));
-    d.on('eapol_rx', guard('eapol_rx', (e) => this.onEapolRx(e.src, e.data)));
-    d.on('gtk_rekey', guard('gtk_rekey', (g) => this.onFirmwareGtkRekey(g.bssid, g.replayCtr)));
-    d.on('pmksa_added', guard('pmksa_added', (p) => {
-      this.opts.pmksa.addFromFirmware(p.bssid, p.pmkid, p.pmk, p.akm, p.lifetime, this.current?.net.id);
-    }));
+    d.on('eapol_rx', guard('eapol_rx', (e) => this.keyPath.onEapolRx(e.src, e.data)));
+    d.on('gtk_rekey', guard('gtk_rekey', (g) => this.keyPath.onFirmwareGtkRekey(g.bssid, g.replayCtr)));
+    d.on('pmksa_added', guard('pmksa_added', (p) => this.keyPath.onPmksaAdded(p)));
     d.on('disconnected', guard('disconnected', (x) => this.onDisconnected(x.bssid, x.reason, x.locallyGenerated)));
     d.on('signal', guard('signal', (s) => this.onSignal(s.bssid, s.signal)));
+  }
+
+  /** What the key path reports about the association in progress. */
+  private attachKeyPath(): void {
+    const k = this.keyPath;
+    k.on('handshakeState', (s) => this.setState(s));
+    k.on('completed', () => {
+      if (this.current) this.onConnectionCompleted(this.current, true);
+    });
+    k.on('rekeyed', () => {
+      const cur = this.current;
+      if (!cur) return;
+      // wpa_supplicant_key_neg_complete() runs for every 4-way handshake;
+      // CTRL-EVENT-CONNECTED only for a new association.
+      this.setState('COMPLETED');
+      this.event(ev.keyNegotiationCompleted(cur.bssid, cur.sec.pairwise, cur.sec.group));
+    });
+    k.on('groupRekeyed', () => {
+      const cur = this.current;
+      if (!cur) return;
+      this.event(ev.groupRekeyCompleted(cur.bssid, cur.sec.group));
+      this.setState('COMPLETED');
+    });
+    k.on('failed', (reason, message) => this.onKeysFailed(reason, message));
+    k.on('ownerChanged', (bssid, owner, how, why) => this.event(ev.keyOwner(bssid, owner, how, why)));
   }
 
   /** Bad input from the firmware: logged, state left as it was, daemon keeps running. */
@@ -179,7 +208,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
 
   private async onLinkUp(h: HelloResult): Promise<void> {
     this.hello = h;
-    this.offload.reset();
+    this.keyPath.reset(h.capabilities);
     this.ownAddress = h.address.toLowerCase();
     log.info(`${this.opts.ifname}: driver ${this.opts.driver.name} up, own address ${this.ownAddress}`);
     if (this.wpaState === 'INTERFACE_DISABLED') this.setState('DISCONNECTED');
@@ -191,7 +220,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   private async onFirmwareRestarted(): Promise<void> {
     log.warning(`${this.opts.ifname}: firmware restarted: resyncing PMKSA cache and reconnecting`);
     this.forgetScan();
-    this.offload.reset();
+    this.keyPath.reset();
     if (this.hello) await this.opts.pmksa.resync(this.hello.capabilities);
     if (this.current || this.connecting) this.onLinkLost('firmware restarted');
   }
@@ -239,7 +268,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
    * while a scan runs or a connection is being set up, as wpas_ctrl_scan()
    * scans only up to SCANNING and in COMPLETED.
    */
-  userScan(req: ScanParams = {}, opts: { useId?: boolean; only?: boolean } = {}): { status: 'ok'; id?: number } | { status: 'busy' } | { status: 'disabled' } {
+  userScan(req: ScanParams = {}, opts: { useId?: boolean; only?: boolean } = {}): UserScanResult {
     if (this.wpaState === 'INTERFACE_DISABLED') return { status: 'disabled' };
     const settingUp = stateAtLeast(this.wpaState, 'AUTHENTICATING') && this.wpaState !== 'COMPLETED';
     if (this.scanning || settingUp) return { status: 'busy' };
@@ -404,7 +433,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
         (n) => !this.tempDisabled.isDisabled(n.id, this.now()),
         (b) => !this.bssidIgnore.includes(b.bssid),
         pmf,
-        (n, b, akm) => this.opts.pmksa.lookup(b.bssid, n.id, akm) !== undefined,
+        (n, b, akm) => this.keyPath.hasCachedPmk(b.bssid, n.id, akm),
       );
     let cand = pick();
     if (!cand && this.bssidIgnore.length > 0) {
@@ -423,24 +452,12 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   }
 
   private connectTo(net: NetworkConfig, bss: BssEntry, sec: SecurityChoice): void {
-    const cur: Association = { net, bssid: bss.bssid, freq: bss.freq, ssid: bss.ssid, sec, keys: undefined, signal: bss.level };
-    let ies: Buffer = Buffer.alloc(0);
-    let fwPmk: Buffer | undefined;
-    let pmkid: Buffer | undefined;
-    if (sec.akm !== 'NONE') {
-      const pmksa = this.opts.pmksa.lookup(bss.bssid, net.id, sec.akm);
-      const pmk = pmksa?.pmk ?? pskPmk(net);
-      if (!pmk) {
-        log.warning(`${this.opts.ifname}: no PMK for network ${net.id} (${sec.akm})`);
-        this.tempDisable(net, 'AUTH_FAILED');
-        this.requestScan(this.scanInterval * 1000);
-        return;
-      }
-      pmkid = pmksa?.pmkid;
-      ies = ownRsne(sec, pmkid);
-      const offload = this.offloadDecision(net, sec.akm);
-      cur.keys = this.newKeys(cur, pmk, pmkid, ies, offload);
-      fwPmk = offload.offload ? pmk : undefined;
+    const cur: Association = { net, bssid: bss.bssid, freq: bss.freq, ssid: bss.ssid, sec, signal: bss.level };
+    const keys = this.keyPath.prepareConnect(net, bss.bssid, sec, this.ownAddress);
+    if (!keys) {
+      this.tempDisable(net, 'AUTH_FAILED');
+      this.requestScan(this.scanInterval * 1000);
+      return;
     }
     const macPolicy = net.macAddr >= 0 ? net.macAddr : this.config.macAddr;
     if (macPolicy > 0) {
@@ -455,13 +472,13 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
         bssid: bss.bssid,
         ssid: bss.ssid,
         freq: bss.freq,
-        ies,
+        ies: keys.ies,
         akm: sec.akm,
         pairwise: sec.pairwise,
         group: sec.group,
         mfp: sec.mfpRequired ? 'required' : sec.mfp ? 'optional' : 'none',
-        pmk: fwPmk,
-        pmkid,
+        pmk: keys.pmk,
+        pmkid: keys.pmkid,
       })
       .catch((e) => {
         log.warning(`${this.opts.ifname}: connect failed: ${e instanceof Error ? e.message : String(e)}`);
@@ -469,65 +486,6 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
         this.endAssociation();
         this.connectionFailed(net, 'CONN_FAILED');
       });
-  }
-
-  private offloadDecision(net: NetworkConfig, akm: string): OffloadDecision {
-    return this.offload.decide(net.id, akm, this.hello?.capabilities);
-  }
-
-  private newKeys(cur: Association, pmk: Buffer, pmkid: Buffer | undefined, ownRsne: Buffer, offload: OffloadDecision): AssociationKeys {
-    const caps = this.hello?.capabilities;
-    return new AssociationKeys(
-      {
-        bssid: cur.bssid,
-        ownAddress: this.ownAddress,
-        akm: cur.sec.akm,
-        pairwise: cur.sec.pairwise,
-        group: cur.sec.group,
-        groupMgmt: cur.sec.groupMgmt,
-        mfp: cur.sec.mfp,
-        pmk,
-        pmkid,
-        ownRsne,
-        apRsne: cur.sec.apRsne,
-        offloadRequested: offload.offload,
-        hostOnlyReason: offload.why,
-        gtkRekeyOffload: caps?.gtk_rekey_offload ?? false,
-      },
-      {
-        txEapol: (dst, frame) => this.driverOp('tx_eapol', this.opts.driver.txEapol(dst, frame)),
-        setKey: (p) => this.driverOp('set_key', this.opts.driver.setKey(p)),
-        setPort: (a) => this.driverOp('set_port', this.opts.driver.setPort(a)),
-        setRekeyData: (kck, kek, replayCtr) =>
-          this.driverOp('set_rekey_data', this.opts.driver.setRekeyData({ kck, kek, replayCtr, akm: cur.sec.akm })),
-        handshakeState: (s) => {
-          if (this.current === cur) this.setState(s);
-        },
-        completed: (owner, how) => {
-          log.debug(`${this.opts.ifname}: key owner ${owner} (${how})`);
-          this.onConnectionCompleted(cur, true);
-        },
-        rekeyed: () => {
-          if (this.current !== cur) return;
-          // wpa_supplicant_key_neg_complete() runs for every 4-way handshake;
-          // CTRL-EVENT-CONNECTED only for a new association.
-          this.setState('COMPLETED');
-          this.event(ev.keyNegotiationCompleted(cur.bssid, cur.sec.pairwise, cur.sec.group));
-        },
-        groupRekeyed: () => {
-          if (this.current !== cur) return;
-          this.event(ev.groupRekeyCompleted(cur.bssid, cur.sec.group));
-          this.setState('COMPLETED');
-        },
-        failed: (reason, message, wrongKey) => this.onKeysFailed(cur, reason, message, wrongKey),
-        ownerChanged: (owner, how, why) => this.event(ev.keyOwner(cur.bssid, owner, how, why)),
-      },
-      { offloadWaitMs: this.opts.policy.offloadWaitMs, authTimeoutMs: this.opts.policy.authTimeoutMs },
-    );
-  }
-
-  private driverOp(op: string, p: Promise<unknown>): void {
-    p.catch((e) => log.warning(`${this.opts.ifname}: driver ${op} failed: ${e instanceof Error ? e.message : String(e)}`));
   }
 
   private onAssoc(a: AssocEvent): void {
@@ -544,7 +502,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     this.connecting = undefined;
     this.current = cur;
     cur.freq = a.freq || cur.freq;
-    if (a.pmk && a.pmkid) this.opts.pmksa.addFromFirmware(bssid, a.pmkid, a.pmk, cur.sec.akm, undefined, cur.net.id);
+    this.keyPath.associated(a);
     this.associated(cur, a);
   }
 
@@ -552,8 +510,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   private associated(cur: Association, a: AssocEvent): void {
     this.setState('ASSOCIATED');
     this.event(ev.associated(cur.bssid));
-    if (cur.keys) cur.keys.onAssoc(a.authorized, a.material);
-    else this.onConnectionCompleted(cur, false); // open: no key handshake
+    if (!this.keyPath.start(a)) this.onConnectionCompleted(cur, false); // open: no key handshake
     this.event(ev.subnetStatus(0));
   }
 
@@ -562,58 +519,23 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     const prev = this.current!;
     const bss = this.bss.get(bssid) ?? this.bss.addAssociated(roamedBss(a, bssid, prev.ssid));
     const pmf = this.config.pmf;
-    const fwPmk = a.pmk && a.pmkid ? { pmk: a.pmk, pmkid: a.pmkid } : undefined;
+    const fwPmk = a.pmk !== undefined && a.pmkid !== undefined;
     // The new BSS may differ in what it offers; without its IEs, keep what the ESS used.
     // The AKM the firmware used is in the RSNE of its (Re)Association Request; without one, what the network can use here.
     const reqAkm = requestAkm(a.reqIes);
     const usable = (akm: string): boolean =>
-      reqAkm !== undefined
-        ? akm === reqAkm
-        : hasCredentials(prev.net, akm, fwPmk !== undefined || this.opts.pmksa.lookup(bssid, prev.net.id, akm) !== undefined);
+      reqAkm !== undefined ? akm === reqAkm : hasCredentials(prev.net, akm, fwPmk || this.keyPath.hasCachedPmk(bssid, prev.net.id, akm));
     const sec = (bss && chooseSecurity(prev.net, bss, pmf, usable)) || prev.sec;
-    const cur: Association = { net: prev.net, bssid, freq: a.freq, ssid: bss?.ssid ?? prev.ssid, sec, keys: undefined, signal: bss?.level ?? prev.signal };
-    if (sec.akm !== 'NONE') {
-      const cached = this.opts.pmksa.lookup(bssid, prev.net.id, sec.akm);
-      const pmk = fwPmk?.pmk ?? cached?.pmk ?? pskPmk(prev.net);
-      const pmkid = fwPmk?.pmkid ?? cached?.pmkid;
-      if (!pmk) throw new FirmwareInputError(`roam to ${bssid} with no PMK known for it`);
-      cur.keys = this.newKeys(cur, pmk, pmkid, ownRsne(sec, pmkid), this.offloadDecision(prev.net, sec.akm));
-      // A report the new association cannot use changes nothing: check before switching.
-      if (a.authorized && a.material) cur.keys.checkMaterial(a.material);
-      const pmksa = fwPmk ? this.opts.pmksa.addFromFirmware(bssid, fwPmk.pmkid, fwPmk.pmk, sec.akm, undefined, prev.net.id) : cached;
-      if (pmksa && a.authorized) this.opts.pmksa.markUsed(pmksa);
-    }
-    prev.keys?.clearTimers();
+    const cur: Association = { net: prev.net, bssid, freq: a.freq, ssid: bss?.ssid ?? prev.ssid, sec, signal: bss?.level ?? prev.signal };
+    this.keyPath.roamed(prev.net, bssid, sec, this.ownAddress, a);
     this.current = cur;
     this.setSuites(cur);
     this.associated(cur, a);
   }
 
-  private onPortAuthorized(bssid: string, material: AssocEvent['material'] & object): void {
-    const keys = this.current?.keys;
-    if (!keys) throw new FirmwareInputError(`port_authorized for ${bssid} while not associated`);
-    keys.onPortAuthorized(bssid.toLowerCase(), material);
-  }
-
-  private onEapolRx(src: string, data: Buffer): void {
-    const keys = this.current?.keys;
-    if (!keys) {
-      log.debug(`${this.opts.ifname}: EAPOL from ${src} while not associated; dropped`);
-      return;
-    }
-    keys.onEapol(src.toLowerCase(), data);
-  }
-
-  private onFirmwareGtkRekey(bssid: string, replayCtr: Buffer): void {
-    const cur = this.current;
-    if (!cur?.keys) throw new FirmwareInputError(`gtk_rekey for ${bssid} while not associated`);
-    cur.keys.onFirmwareGtkRekey(bssid.toLowerCase(), replayCtr);
-    log.info(`${this.opts.ifname}: OFFLOAD: firmware completed a group rekey with ${cur.bssid}; replay counter now ${replayCtr.toString('hex')}`);
-  }
-
   /** wpa_supplicant_set_suites() at the start of an association: an open network clears them (wpa_supplicant_set_non_wpa_policy). */
   private setSuites(cur: Association): void {
-    this.lastRsna = cur.keys ? { akm: cur.sec.akm, pairwise: cur.sec.pairwise, group: cur.sec.group, pmkid: cur.keys.params.pmkid } : undefined;
+    this.lastRsna = cur.sec.akm !== 'NONE' ? { akm: cur.sec.akm, pairwise: cur.sec.pairwise, group: cur.sec.group, pmkid: this.keyPath.pmkid } : undefined;
   }
 
   /** COMPLETED for a new association: after the first key negotiation, or at once for an open network. */
@@ -626,11 +548,11 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     this.event(ev.connected(cur.bssid, cur.net.id, cur.net.idStr ?? ''));
   }
 
-  private onKeysFailed(cur: Association, reason: number, message: string, wrongKey: boolean): void {
-    if (this.current !== cur && this.connecting !== cur) return;
+  /** The key path gave up on the exchange: leave, and let the loss be classified as its failure. */
+  private onKeysFailed(reason: number, message: string): void {
+    const cur = this.current ?? this.connecting;
+    if (!cur) return;
     log.info(`${this.opts.ifname}: WPA: ${message}`);
-    cur.keys?.clearTimers();
-    cur.failure = { reason, wrongKey };
     this.opts.driver.disconnect(reason).catch(() => this.onDisconnected(cur.bssid, reason, true));
   }
 
@@ -645,26 +567,23 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   private onDisconnected(bssid: string, reason: number, locallyGenerated: boolean): void {
     const cur = this.current ?? this.connecting;
     if (!cur) return;
-    const fail = cur.failure;
-    const offloadFailed = !fail && this.inOffloadedHandshake(cur, reason);
-    const pskMismatch = fail?.wrongKey || (!offloadFailed && this.couldBePskMismatch(cur, reason, locallyGenerated));
     const neverAssociated = this.connecting === cur;
+    const verdict = this.keyPath.lossVerdict({ reason, locallyGenerated, associated: !neverAssociated, wpaState: this.wpaState });
     this.endAssociation();
     this.disassociated({ bssid: bssid.toLowerCase(), reason, locallyGenerated });
     this.setState('DISCONNECTED');
     this.noAutoReconnect();
-    if (offloadFailed) {
-      this.offload.firmwareFailed(cur.net.id);
-      log.info(`${this.opts.ifname}: OFFLOAD: the firmware did not complete the 4-way handshake with ${cur.bssid}; the host runs those of network ${cur.net.id} from now on`);
+    if (verdict === 'offload-failed') {
+      // Not evidence of a wrong passphrase: the host retries at once, without temporary disabling.
       this.requestScan(this.backoffMs());
       return;
     }
-    if (pskMismatch) {
+    if (verdict === 'wrong-key') {
       this.event(ev.fourWayFailed());
       this.connectionFailed(cur.net, 'WRONG_KEY');
       return;
     }
-    if (fail) {
+    if (verdict === 'auth-failed') {
       this.connectionFailed(cur.net, 'AUTH_FAILED');
       return;
     }
@@ -674,33 +593,6 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
       return;
     }
     this.requestScan(this.backoffMs());
-  }
-
-  /**
-   * The link was lost while the firmware was running the 4-way handshake it
-   * was asked to run (the host never saw 4WAY_HANDSHAKE): the firmware failed,
-   * for a reason the host cannot know. Either after an unauthorized `assoc`,
-   * or before any `assoc` (a firmware that reports the association only once
-   * its handshake is done) when the reason says the 4-way handshake failed;
-   * any other loss before `assoc` is a connection failure.
-   */
-  private inOffloadedHandshake(cur: Association, reason: number): boolean {
-    const keys = cur.keys;
-    if (!keys?.params.offloadRequested || keys.owner === 'host') return false;
-    if (this.current === cur) return this.wpaState === 'ASSOCIATED';
-    return reason === Reason.FOURWAY_HANDSHAKE_TIMEOUT;
-  }
-
-  /**
-   * wpa_supplicant's could_be_psk_mismatch(): the link was lost during the
-   * first 4-way handshake of a PSK network that the host ran (a PTK rekey of
-   * a connection whose key worked proves nothing), and not because our own
-   * msg 3 check refused the AP's RSNE.
-   */
-  private couldBePskMismatch(cur: Association, reason: number, locallyGenerated: boolean): boolean {
-    if (this.wpaState !== '4WAY_HANDSHAKE' || cur.keys?.completed) return false;
-    if (!PSK_AKMS.has(cur.sec.akm)) return false;
-    return !(locallyGenerated && reason === Reason.IE_IN_4WAY_DIFFERS);
   }
 
   private backoffMs(): number {
@@ -755,8 +647,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   private endAssociation(): void {
     if (this.wpaState === '4WAY_HANDSHAKE') this.fourWayFailures++;
     if (this.lastRsna) this.lastRsna = { ...this.lastRsna, pmkid: undefined };
-    this.current?.keys?.clearTimers();
-    this.connecting?.keys?.clearTimers();
+    this.keyPath.end();
     this.current = undefined;
     this.connecting = undefined;
   }
@@ -783,7 +674,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     const cur = this.current;
     const target = this.bss.get(bssid);
     if (!cur || !target || !target.ssid.equals(cur.ssid)) return false;
-    this.driverOp('roam', this.opts.driver.roam(target.bssid));
+    this.opts.driver.roam(target.bssid).catch((e) => log.warning(`${this.opts.ifname}: driver roam failed: ${e instanceof Error ? e.message : String(e)}`));
     return true;
   }
 
@@ -812,8 +703,59 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     return (this.current ?? this.connecting)?.net.id;
   }
 
-  get currentAssociation(): Readonly<Association> | undefined {
-    return this.current;
+  association(): AssociationView | undefined {
+    const cur = this.current;
+    if (!cur) return undefined;
+    return { bssid: cur.bssid, freq: cur.freq, ssid: cur.ssid, networkId: cur.net.id, idStr: cur.net.idStr, sec: cur.sec, signal: cur.signal };
+  }
+
+  ignoredBssids(): readonly string[] {
+    return this.bssidIgnore;
+  }
+
+  ignoreBssid(bssid: string): void {
+    if (!this.bssidIgnore.includes(bssid)) this.bssidIgnore.unshift(bssid);
+  }
+
+  clearIgnoredBssids(): void {
+    this.bssidIgnore.length = 0;
+  }
+
+  setAutoconnect(on: boolean): void {
+    this.autoconnect = on;
+  }
+
+  setScanInterval(seconds: number): void {
+    this.scanInterval = seconds;
+  }
+
+  driverCommand(cmd: string): Promise<string> {
+    return this.opts.driver.driverCmd(cmd);
+  }
+
+  async offloadAudit(): Promise<OffloadAudit> {
+    const d = this.opts.driver;
+    let firmware;
+    let firmwareError: string | undefined;
+    const hostPmksa = (): { aa: string; pmkid: Buffer }[] => this.opts.pmksa.cache.list().map((e) => ({ aa: e.aa, pmkid: e.pmkid }));
+    if (d.hello?.capabilities.sync_state === false) {
+      // nl80211 cannot read the firmware's PMKSA table or PTK material back: audit what it acknowledged.
+      const m = this.keyPath.firmwareKnown();
+      firmware = {
+        replayCtr: m.keyReplayCtr ?? null,
+        kckFp: keyFingerprint(m.kck),
+        kekFp: keyFingerprint(m.kek),
+        pmkids: this.opts.pmksa.acknowledged(),
+      };
+      return auditOffload({ caps: this.capabilities, keys: this.keyPath.audit(), hostPmksa: hostPmksa(), firmware, firmwareUnreported: true });
+    }
+    try {
+      firmware = d.hello ? await d.syncState() : undefined;
+      if (!d.hello) firmwareError = 'driver link down';
+    } catch (e) {
+      firmwareError = e instanceof Error ? e.message : String(e);
+    }
+    return auditOffload({ caps: this.capabilities, keys: this.keyPath.audit(), hostPmksa: hostPmksa(), firmware, firmwareError });
   }
 
   mib(): MibState {
@@ -840,18 +782,13 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     return this.tempDisabled.isDisabled(id, this.now());
   }
 
-  statusAssocLines(): string {
-    const cur = this.current;
-    return cur && stateAtLeast(this.wpaState, 'ASSOCIATED') ? statusLines(cur) : '';
-  }
-
   networkAdded(): void {
     /* A network added over the control interface starts disabled: nothing to do. */
   }
 
   networkRemoved(net: NetworkRef): void {
     this.opts.pmksa.dropNetwork(net.id);
-    this.offload.forget(net.id);
+    this.keyPath.forgetNetwork(net.id);
     this.tempDisabled.clear(net.id);
     if (this.currentNetworkId === net.id) {
       this.leave(Reason.DEAUTH_LEAVING);
@@ -926,7 +863,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
 
   reconfigured(): void {
     this.opts.pmksa.flushAll();
-    this.offload.reset();
+    this.keyPath.reset();
     // wpa_supplicant_reload_configuration() deauthenticates only from a current network.
     if (this.current || this.connecting) this.leave(Reason.DEAUTH_LEAVING);
     this.setState('DISCONNECTED');
@@ -961,7 +898,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
  */
 function networkEnabled(n: NetworkConfig): boolean {
   if (n.disabled !== 0) return false;
-  const pskFamily = n.keyMgmt.some((k) => PSK_AKMS.has(k) || k === 'SAE' || k === 'FT-SAE');
+  const pskFamily = n.keyMgmt.some((k) => akmFamily(k) === 'psk' || akmFamily(k) === 'sae');
   return !pskFamily || n.hasPsk || n.saePassword !== undefined || n.memOnlyPsk;
 }
 

@@ -43,7 +43,7 @@ describe('ext backend', () => {
     const up = once<[typeof HELLO_REPLY]>(drv, 'link_up');
     drv.start();
     const [h] = await up;
-    expect(peer.received[0]).toMatchObject({ id: 1, op: 'hello', version: 1, ifname: 'wlan7' });
+    expect(peer.received[0]).toMatchObject({ id: 1, op: 'hello', version: 2, ifname: 'wlan7' });
     expect(h).toEqual(HELLO_REPLY);
     expect(drv.hello).toEqual(HELLO_REPLY);
   });

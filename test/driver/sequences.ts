@@ -188,7 +188,7 @@ export function driverSequences(label: string, make: (scenarioText: string) => P
       const [a] = await assoc;
       expect(a.authorized).toBe(true);
       expect(a.roam).toBe(false);
-      const m = a.material as FirmwareMaterial;
+      const m = a.material as Required<FirmwareMaterial>;
       expect(m.kck.length).toBe(16);
       expect(m.kek.length).toBe(16);
       expect(m.keyReplayCtr.length).toBe(8);
@@ -214,7 +214,7 @@ export function driverSequences(label: string, make: (scenarioText: string) => P
       await up(testScenario({ mode: 'late' }));
       const c = await prepare(AP_A, true);
       const seen = recordEvents(d, EVENT_NAMES);
-      const pa = once<[{ bssid: string; material: FirmwareMaterial }]>(d, 'port_authorized');
+      const pa = once<[{ bssid: string; material: Required<FirmwareMaterial> }]>(d, 'port_authorized');
       await d.connect(c.params);
       const [p] = await pa;
       expect(seen.map((e) => e.name)).toEqual(['assoc', 'port_authorized']);
@@ -333,7 +333,7 @@ export function driverSequences(label: string, make: (scenarioText: string) => P
       await d.roam(AP_B);
       const [a] = await assoc;
       expect(a).toMatchObject({ bssid: AP_B, roam: true, authorized: true });
-      expect((await d.syncState()).kckFp).toBe(fp((a.material as FirmwareMaterial).kck));
+      expect((await d.syncState()).kckFp).toBe(fp((a.material as Required<FirmwareMaterial>).kck));
       await expect(d.roam(AP_PMF)).rejects.toThrow(/same ESS/);
     });
 

@@ -89,7 +89,7 @@ describe('SimDriver on virtual time', () => {
       const a = events.find((e) => e.name === 'assoc')!.args[0] as AssocEvent;
       const st = await d.syncState();
       await d.close();
-      return `${a.material!.kck.toString('hex')}/${st.kekFp}`;
+      return `${a.material!.kck!.toString('hex')}/${st.kekFp}`;
     };
     const one = await run(5);
     expect(await run(5)).toBe(one);

@@ -7,7 +7,7 @@
  */
 import { Authenticator } from '../../rsn/authenticator.js';
 import { pbkdf2Psk, pmkidForAkm } from '../../rsn/crypto.js';
-import { cipherInfo } from '../../rsn/akm.js';
+import { akmFacts, akmFamily, cipherInfo } from '../../rsn/akm.js';
 import { classifyEapol } from '../../rsn/eapol.js';
 import { Reason } from '../../rsn/supplicant.js';
 import * as log from '../../log.js';
@@ -37,7 +37,14 @@ interface Session {
   /** The 4-way handshake has completed at least once on this association. */
   established: boolean;
   rekeyTimers: TimerHandle[];
+  /** EAPOL-Starts that restarted the 4-way handshake on this association. */
+  restarts: number;
+  /** EAP started over (after an EAPOL-Start from an 802.1X station): no 4-way handshake until it completes. */
+  eapPending?: boolean;
 }
+
+/** EAP-Request/Identity (EAPOL version 2, EAP-Packet): what hostapd sends when it starts EAP over. */
+const EAP_REQUEST_IDENTITY = Buffer.from('0200000501010005' + '01', 'hex');
 
 export class SimAp {
   signal: number;
@@ -94,7 +101,7 @@ export class SimAp {
       mfp: this.cfg.mfp !== 'none',
       pmk: this.pmk,
       // hostapd names the PMKSA in msg 1/4 for 802.1X AKMs, not for PSK.
-      pmkid: this.cfg.akm.includes('EAP') ? pmkidForAkm(this.cfg.akm, this.pmk, this.bssid, spa) : undefined,
+      pmkid: akmFamily(this.cfg.akm) === '8021x' ? pmkidForAkm(this.cfg.akm, this.pmk, this.bssid, spa) : undefined,
       aa: this.bssid,
       spa,
       apRsne: this.rsne,
@@ -103,7 +110,7 @@ export class SimAp {
       igtk: this.igtk,
       random: (n: number) => this.env.random.bytes(n),
     });
-    this.session = { spa, auth, tries: 0, waiting: null, established: false, rekeyTimers: [] };
+    this.session = { spa, auth, tries: 0, waiting: null, established: false, rekeyTimers: [], restarts: 0 };
     this.sendRequest(auth.start(), '4way');
   }
 
@@ -124,13 +131,15 @@ export class SimAp {
     }
     const kind = classifyEapol(frame);
     if (kind === 'start') {
-      // hostapd answers EAPOL-Start from a PSK station by restarting the 4-way handshake.
-      log.debug(`sim: AP ${this.bssid}: EAPOL-Start, restarting the 4-way handshake`);
-      this.startPtkRekey();
+      this.onEapolStart(s);
       return;
     }
     if (kind === 'eap' || kind === 'logoff' || kind === 'other' || kind === 'invalid') {
       log.debug(`sim: AP ${this.bssid}: ignored EAPOL frame (${kind})`);
+      return;
+    }
+    if (s.eapPending) {
+      log.debug(`sim: AP ${this.bssid}: EAPOL-Key while EAP is pending; dropped`);
       return;
     }
     const r = s.auth.receive(frame);
@@ -153,6 +162,44 @@ export class SimAp {
       // msg 3, or the handshake an EAPOL-Key request asked for, went out: it has its own retransmission budget.
       this.sendRequest(null, classifyEapol(r.tx[0]) === 'group-1' ? 'group' : '4way');
     }
+  }
+
+  /**
+   * EAPOL-Start as hostapd's ieee802_1x_receive() treats it: ignored from an
+   * FT station; from an 802.1X (or SAE) station the cached PMKSA is dropped
+   * and EAP starts over, which a host without EAP methods cannot answer; from
+   * a PSK station the 4-way handshake restarts, and after more than three
+   * restarts the station is disconnected.
+   */
+  private onEapolStart(s: Session): void {
+    const akm = akmFacts(this.cfg.akm);
+    if (akm?.ft) {
+      log.debug(`sim: AP ${this.bssid}: EAPOL-Start from an FT station ignored`);
+      return;
+    }
+    if (akm?.family !== 'psk') {
+      log.info(`sim: AP ${this.bssid}: EAPOL-Start: PMKSA of ${s.spa} dropped, EAP starts over`);
+      s.eapPending = true;
+      this.sendEap(s);
+      return;
+    }
+    if (++s.restarts > 3) {
+      log.info(`sim: AP ${this.bssid}: more than 3 EAPOL-Start restarts from ${s.spa}`);
+      this.giveUp(Reason.FOURWAY_HANDSHAKE_TIMEOUT);
+      return;
+    }
+    log.debug(`sim: AP ${this.bssid}: EAPOL-Start, restarting the 4-way handshake`);
+    this.startPtkRekey();
+  }
+
+  /** EAP-Request/Identity, repeated as a request; unanswered, the AP gives up on the station. */
+  private sendEap(s: Session): void {
+    this.env.toStation(this, EAP_REQUEST_IDENTITY);
+    s.retransmit?.cancel();
+    s.waiting = '4way';
+    // One EAP timeout, then the AP gives up (the host runs no EAP method).
+    s.tries = this.env.eapolRetries;
+    this.armRetransmit(s);
   }
 
   /** Group key handshake with a fresh GTK (index alternates 1 and 2, as hostapd does). */

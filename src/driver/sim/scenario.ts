@@ -10,7 +10,7 @@ import { isMac } from '../wire.js';
 import { cipherInfo, UnknownSuiteError } from '../../rsn/akm.js';
 
 /** How the firmware behaves on a connection it was asked to run the 4-way handshake for. */
-export const FIRMWARE_MODES = ['complete', 'late', 'silent', 'no_material', 'fail'] as const;
+export const FIRMWARE_MODES = ['complete', 'late', 'silent', 'no_material', 'fail', 'late_no_material', 'replay_only', 'connect', 'mute'] as const;
 export type FirmwareMode = (typeof FIRMWARE_MODES)[number];
 
 /** Where a `restart_at` firmware restart happens (once). */
@@ -106,6 +106,10 @@ class Reader {
     return v.trim();
   }
 
+  has(key: string): boolean {
+    return this.raw(key) !== undefined;
+  }
+
   optStr(key: string): string | undefined {
     return this.raw(key) === undefined ? undefined : this.str(key);
   }
@@ -178,6 +182,9 @@ function parseFirmware(sec: Section): FirmwareConfig {
       max_pmksa: r.int('max_pmksa', 32),
       akms: r.list('akms', ['WPA-PSK', 'WPA-PSK-SHA256', 'WPA-EAP', 'WPA-EAP-SHA256']),
       ciphers: r.list('ciphers', ['CCMP', 'GCMP', 'CCMP-256', 'GCMP-256', 'BIP']),
+      // Version-2 capabilities: said only when the scenario says them, as a version-1 driver would not.
+      ...(r.has('completion') ? { completion: r.oneOf('completion', ['port_authorized', 'connect'] as const, 'port_authorized') } : {}),
+      ...(r.has('sync_state') ? { sync_state: r.bool('sync_state', true) } : {}),
     },
     mode: r.oneOf('mode', FIRMWARE_MODES, 'complete'),
     restartAt: restart as RestartPoint | undefined,

@@ -22,10 +22,12 @@ import { secret } from '../../log.js';
 import { Reason, Supplicant, type SupplicantResult } from '../../rsn/supplicant.js';
 import { classifyEapol } from '../../rsn/eapol.js';
 import { pmkidForAkm } from '../../rsn/crypto.js';
+import { akmFamily } from '../../rsn/akm.js';
 import {
   DRIVER_PROTOCOL_VERSION,
   type ConnectParams,
   type DriverEvents,
+  type FirmwareMaterial,
   type FirmwareSyncState,
   type HelloResult,
   type PmksaParams,
@@ -285,8 +287,9 @@ export class Simulator {
 
   private canOffload(akm: string): boolean {
     if (!this.caps.akms.includes(akm)) return false;
-    if (akm.includes('PSK')) return this.caps.four_way_psk;
-    if (akm.includes('EAP')) return this.caps.four_way_8021x;
+    const family = akmFamily(akm);
+    if (family === 'psk') return this.caps.four_way_psk;
+    if (family === '8021x') return this.caps.four_way_8021x;
     return false;
   }
 
@@ -316,7 +319,8 @@ export class Simulator {
     }
     if (key) {
       if (a.mode !== 'silent') a.fwSm = this.newSupplicant(a, key.pmk, key.pmkid);
-      if (a.mode !== 'complete' && a.mode !== 'no_material') this.reportAssoc(a, false);
+      // These modes report the association only once their handshake is done.
+      if (!['complete', 'no_material', 'connect', 'replay_only'].includes(a.mode)) this.reportAssoc(a, false);
     } else {
       this.reportAssoc(a, false);
     }
@@ -341,7 +345,7 @@ export class Simulator {
     });
   }
 
-  private reportAssoc(a: Association, authorized: boolean, withMaterial = false): void {
+  private reportAssoc(a: Association, authorized: boolean, withMaterial = false, partial?: FirmwareMaterial): void {
     a.reported = true;
     this.emit('assoc', {
       bssid: a.ap.bssid,
@@ -352,6 +356,7 @@ export class Simulator {
       roam: a.roam,
       authorized,
       ...(withMaterial && a.material ? { material: { keyReplayCtr: a.material.replayCtr, kck: a.material.kck, kek: a.material.kek } } : {}),
+      ...(partial ? { material: partial } : {}),
       ...(a.roam && a.pmkid ? { pmkid: a.pmkid } : {}),
     });
   }
@@ -401,7 +406,7 @@ export class Simulator {
     if (!this.canOffload(a.conn.akm)) return undefined;
     const cached = this.pmksa.find((e) => e.bssid === target.bssid && e.pmk && e.akm === a.conn.akm);
     if (cached) return { pmk: cached.pmk as Buffer, pmkid: cached.pmkid };
-    if (a.pmk && a.conn.akm.includes('PSK')) return { pmk: a.pmk };
+    if (a.pmk && akmFamily(a.conn.akm) === 'psk') return { pmk: a.pmk };
     return undefined;
   }
 
@@ -411,6 +416,10 @@ export class Simulator {
     const a = this.assoc;
     if (!a || a.ap.bssid !== dst.toLowerCase()) throw new SimOpError(`not associated with ${dst}`);
     const spa = this.own;
+    if (a.mode === 'mute') {
+      a.mode = 'silent';
+      a.fwSm = null;
+    }
     this.air(() => a.ap.receive(spa, data));
   }
 
@@ -420,6 +429,8 @@ export class Simulator {
     if (!a || a.ap !== ap) return;
     const kind = classifyEapol(frame);
     if (kind === 'pairwise-3' && this.restartPoint('4way')) return;
+    // mode mute: the firmware swallows the handshake and says nothing, until the host sends EAPOL itself.
+    if (a.mode === 'mute' && a.fwSm) return;
     if (a.fwSm && !a.fwHandshakeDone) {
       this.firmwareHandshake(a, frame);
       return;
@@ -465,18 +476,31 @@ export class Simulator {
     // Reported once msg 4/4 (sent above, same air delay) has reached the AP.
     this.air(() => {
       if (this.assoc !== a) return;
-      if (a.mode === 'late') {
-        const m = a.material as FwMaterial;
-        this.emit('port_authorized', { bssid: a.ap.bssid, material: { keyReplayCtr: m.replayCtr, kck: m.kck, kek: m.kek } });
-      } else {
-        this.reportAssoc(a, true, a.mode === 'complete');
+      const m = a.material as FwMaterial;
+      switch (a.mode) {
+        case 'late':
+          this.emit('port_authorized', { bssid: a.ap.bssid, material: { keyReplayCtr: m.replayCtr, kck: m.kck, kek: m.kek } });
+          break;
+        case 'late_no_material':
+          // The kernel's PORT_AUTHORIZED: no KCK, no KEK, no replay counter.
+          this.emit('port_authorized', { bssid: a.ap.bssid });
+          break;
+        case 'connect':
+          // brcmfmac (FWSUP): the connect result once the handshake is done, never a PORT_AUTHORIZED.
+          this.reportAssoc(a, false);
+          break;
+        case 'replay_only':
+          this.reportAssoc(a, true, false, { keyReplayCtr: m.replayCtr });
+          break;
+        default:
+          this.reportAssoc(a, true, a.mode === 'complete');
       }
     });
   }
 
   /** After an offloaded 802.1X handshake the firmware owns a PMKSA the host has not seen. */
   private firmwarePmksa(a: Association): void {
-    if (!a.pmk || a.pmkid || !a.conn.akm.includes('EAP') || !this.caps.pmksa_offload) return;
+    if (!a.pmk || a.pmkid || akmFamily(a.conn.akm) !== '8021x' || !this.caps.pmksa_offload) return;
     const pmkid = pmkidForAkm(a.conn.akm, a.pmk, a.ap.bssid, this.own);
     const entry = { bssid: a.ap.bssid, pmkid, pmk: a.pmk, akm: a.conn.akm, lifetime: 43200 };
     this.storePmksa(entry);
@@ -572,6 +596,8 @@ export class Simulator {
   }
 
   syncState(): FirmwareSyncState {
+    // nl80211 cannot read the firmware's PMKSA table or PTK material back.
+    if (this.caps.sync_state === false) throw new SimOpError('sync_state not supported by this driver');
     const m = this.assoc?.material;
     return {
       replayCtr: m ? m.replayCtr : null,

@@ -1,0 +1,394 @@
+/**
+ * The key path of an interface: everything between "the station picked a
+ * BSS" and "the keys are in place", whichever side runs the handshake.
+ *
+ * It owns the PMK choice (connect and roam), the offload decision, the
+ * driver's key operations (keys, port, rekey data; PMKSA pushes go through
+ * PmksaSync), the routing of EAPOL and of the firmware's key reports
+ * (port_authorized, gtk_rekey, pmksa_added), and the classification of a
+ * lost link as a handshake failure. The station keeps connection policy and
+ * wpa_state; it calls in at connect, association, roam and loss, and hears
+ * back only through the typed events below (as iwd's netdev reports to its
+ * station).
+ */
+import { EventEmitter } from 'node:events';
+import type { NetworkConfig } from '../config/network.js';
+import type { AssocEvent, DriverBackend, DriverCapabilities, FirmwareMaterial } from '../driver/backend.js';
+import * as log from '../log.js';
+import { akmFamily } from '../rsn/akm.js';
+import { pbkdf2Psk } from '../rsn/crypto.js';
+import { buildRsne } from '../rsn/rsne.js';
+import type { SecurityChoice } from '../rsn/security.js';
+import { Reason } from '../rsn/supplicant.js';
+import { AssociationKeys, FirmwareInputError, type Completion, type KeyOwner } from './key-owner.js';
+import { OffloadDecider, type OffloadPolicy } from './policy.js';
+import type { PmksaSync } from './pmksa-sync.js';
+
+export interface KeyPathEvents {
+  /** The host's handshake moved wpa_state. */
+  handshakeState: [state: '4WAY_HANDSHAKE' | 'GROUP_HANDSHAKE'];
+  /** First completion of this association (or of a roam). */
+  completed: [owner: KeyOwner, how: Completion];
+  /** A later 4-way handshake run by the host finished (PTK rekey, keys taken back). */
+  rekeyed: [];
+  /** A group key handshake finished after completion. */
+  groupRekeyed: [];
+  /** The exchange cannot complete: the station disconnects with this reason. */
+  failed: [reason: number, message: string];
+  /** Owner or reason changed (the OFFLOAD-KEY-OWNER event). */
+  ownerChanged: [bssid: string, owner: KeyOwner, how: Completion, why: string];
+}
+
+export interface KeyPathOptions {
+  ifname: string;
+  driver: DriverBackend;
+  config: () => { getGlobal(name: string): string | undefined };
+  policy: OffloadPolicy;
+  pmksa: PmksaSync;
+}
+
+/** What goes down with `connect` for one association. */
+export interface ConnectKeys {
+  /** Our RSNE for the (Re)Association Request (empty for an open network). */
+  ies: Buffer;
+  /** Present only when the firmware is asked to run the 4-way handshake. */
+  pmk?: Buffer;
+  pmkid?: Buffer;
+}
+
+/** How a lost link ends the association, for the station's connection policy. */
+export type LossVerdict =
+  /** The firmware failed the handshake it was asked to run: retry on the host, no temporary disabling. */
+  | 'offload-failed'
+  /** wpa_supplicant's "4-Way Handshake failed - pre-shared key may be incorrect". */
+  | 'wrong-key'
+  /** The key exchange failed (and we disconnected for it). */
+  | 'auth-failed'
+  | undefined;
+
+/** The facts of the link the station holds that the classification needs. */
+export interface LinkFacts {
+  reason: number;
+  locallyGenerated: boolean;
+  /** `assoc` came for this association (it was not still connecting). */
+  associated: boolean;
+  /** wpa_state when the link was lost. */
+  wpaState: string;
+}
+
+/** The key side of the association in progress (connecting or associated). */
+interface Keyed {
+  netId: number;
+  bssid: string;
+  sec: SecurityChoice;
+  keys: AssociationKeys | undefined;
+  associated: boolean;
+  /** Set when the key exchange failed and the station was asked to disconnect. */
+  failure?: { reason: number; wrongKey: boolean };
+  /** The key path gave the handshake back to the host by reassociating: not a failure of the credentials. */
+  takingBack?: boolean;
+  /** The Transition Disable bitmap of PORT_AUTHORIZED (WPA3 transition modes the AP disabled). */
+  tdBitmap?: Buffer;
+  /** What the firmware is known to hold: reported by it or pushed and acknowledged (the audit without sync_state). */
+  fwKnown: FirmwareMaterial;
+}
+
+/** A snapshot of the key side for OFFLOAD_STATUS. */
+export interface KeyPathAudit {
+  bssid: string;
+  owner: KeyOwner;
+  how: Completion;
+  replayCounter: Buffer | null;
+  material: { kck: Buffer; kek: Buffer; replayCounter: Buffer } | null;
+}
+
+/** The PMK for a PSK network: the raw PSK or PBKDF2(passphrase, SSID), cached by rsn. */
+export function pskPmk(net: NetworkConfig): Buffer | undefined {
+  if (net.psk) return net.psk;
+  const passphrase = net.state.passphrase;
+  if (passphrase !== undefined && net.ssid) return pbkdf2Psk(passphrase, net.ssid);
+  return undefined;
+}
+
+/** Our RSNE for the (Re)Association Request, naming the PMKSA we want used. */
+export function ownRsne(sec: SecurityChoice, pmkid: Buffer | undefined): Buffer {
+  return buildRsne({
+    group: sec.group,
+    pairwise: [sec.pairwise],
+    akms: [sec.akm],
+    mfpc: sec.mfp,
+    mfpr: sec.mfp && sec.mfpRequired,
+    pmkids: pmkid ? [pmkid] : [],
+    groupMgmt: sec.groupMgmt,
+  });
+}
+
+export class KeyPath extends EventEmitter<KeyPathEvents> {
+  private readonly offload: OffloadDecider;
+  private caps: DriverCapabilities | undefined;
+  private cur: Keyed | undefined;
+
+  constructor(private readonly opts: KeyPathOptions) {
+    super();
+    this.offload = new OffloadDecider(opts.policy, opts.config);
+  }
+
+  /** A new firmware (driver link up, restart) or a new configuration: trust it again. */
+  reset(caps?: DriverCapabilities): void {
+    if (caps) this.caps = caps;
+    this.offload.reset();
+  }
+
+  /** The network is gone (its id may be reused). */
+  forgetNetwork(networkId: number): void {
+    this.offload.forget(networkId);
+  }
+
+  /** A PMKSA is cached for this BSS, network and AKM (selection: can an 802.1X/SAE AKM authenticate?). */
+  hasCachedPmk(bssid: string, networkId: number, akm: string): boolean {
+    return this.opts.pmksa.lookup(bssid, networkId, akm) !== undefined;
+  }
+
+  /**
+   * The PMK for an association: one the firmware reported with a roam, else a
+   * cached PMKSA for this BSS, else the network's PSK.
+   */
+  private choosePmk(net: NetworkConfig, bssid: string, akm: string, fromFirmware?: { pmk: Buffer; pmkid: Buffer }): { pmk: Buffer; pmkid?: Buffer } | undefined {
+    const cached = this.opts.pmksa.lookup(bssid, net.id, akm);
+    const pmk = fromFirmware?.pmk ?? cached?.pmk ?? pskPmk(net);
+    return pmk && { pmk, pmkid: fromFirmware?.pmkid ?? cached?.pmkid };
+  }
+
+  /** The key side of a new connection; undefined when there is no PMK for it. */
+  prepareConnect(net: NetworkConfig, bssid: string, sec: SecurityChoice, ownAddress: string): ConnectKeys | undefined {
+    this.end();
+    const keyed: Keyed = { netId: net.id, bssid, sec, keys: undefined, associated: false, fwKnown: {} };
+    if (sec.akm === 'NONE') {
+      this.cur = keyed;
+      return { ies: Buffer.alloc(0) };
+    }
+    const chosen = this.choosePmk(net, bssid, sec.akm);
+    if (!chosen) {
+      log.warning(`${this.opts.ifname}: no PMK for network ${net.id} (${sec.akm})`);
+      return undefined;
+    }
+    const ies = ownRsne(sec, chosen.pmkid);
+    const decision = this.offload.decide(net.id, sec.akm, this.caps);
+    keyed.keys = this.newKeys(keyed, ownAddress, chosen.pmk, chosen.pmkid, ies, decision.offload, decision.why);
+    this.cur = keyed;
+    return { ies, pmk: decision.offload ? chosen.pmk : undefined, pmkid: chosen.pmkid };
+  }
+
+  /** `assoc` for the connection prepared: a PMKSA the firmware reported joins the cache. */
+  associated(a: AssocEvent): void {
+    const k = this.cur;
+    if (!k) return;
+    k.associated = true;
+    if (a.pmk && a.pmkid) this.opts.pmksa.addFromFirmware(k.bssid, a.pmkid, a.pmk, k.sec.akm, undefined, k.netId);
+  }
+
+  /**
+   * The firmware reassociated (on its own or on our ROAM): the key side of
+   * the new BSS. Throws FirmwareInputError, changing nothing, for a report
+   * the new association cannot use.
+   */
+  roamed(net: NetworkConfig, bssid: string, sec: SecurityChoice, ownAddress: string, a: AssocEvent): void {
+    const keyed: Keyed = { netId: net.id, bssid, sec, keys: undefined, associated: true, fwKnown: {} };
+    if (sec.akm !== 'NONE') {
+      const fromFirmware = a.pmk && a.pmkid ? { pmk: a.pmk, pmkid: a.pmkid } : undefined;
+      const chosen = this.choosePmk(net, bssid, sec.akm, fromFirmware);
+      if (!chosen) throw new FirmwareInputError(`roam to ${bssid} with no PMK known for it`);
+      const decision = this.offload.decide(net.id, sec.akm, this.caps);
+      keyed.keys = this.newKeys(keyed, ownAddress, chosen.pmk, chosen.pmkid, ownRsne(sec, chosen.pmkid), decision.offload, decision.why);
+      // A report the new association cannot use changes nothing: check before switching.
+      if (a.authorized && a.material) keyed.keys.checkMaterial(a.material);
+      const cached = this.opts.pmksa.lookup(bssid, net.id, sec.akm);
+      const pmksa = fromFirmware ? this.opts.pmksa.addFromFirmware(bssid, fromFirmware.pmkid, fromFirmware.pmk, sec.akm, undefined, net.id) : cached;
+      if (pmksa && a.authorized) this.opts.pmksa.markUsed(pmksa);
+    }
+    this.end();
+    this.cur = keyed;
+  }
+
+  /** The association's handshake begins (after the station showed ASSOCIATED); false for an open network. */
+  start(a: AssocEvent): boolean {
+    const keys = this.cur?.keys;
+    if (!keys) return false;
+    keys.onAssoc(a.authorized, a.material);
+    if (keys.owner === 'firmware' && a.material && this.cur) this.cur.fwKnown = { ...a.material };
+    return true;
+  }
+
+  /** The PMKID named in our RSNE (MIB). */
+  get pmkid(): Buffer | undefined {
+    return this.cur?.keys?.params.pmkid;
+  }
+
+  /** The association completed once (later 4-way handshakes are rekeys). */
+  get completed(): boolean {
+    return this.cur?.keys?.completed ?? false;
+  }
+
+  /** The association is over: timers stop, nothing more is reported for it. */
+  end(): void {
+    this.cur?.keys?.clearTimers();
+    this.cur = undefined;
+  }
+
+  /* ------------------------------------------------- driver key reports */
+
+  onPortAuthorized(bssid: string, material: FirmwareMaterial | undefined, tdBitmap?: Buffer): void {
+    const keys = this.associatedKeys();
+    if (!keys) throw new FirmwareInputError(`port_authorized for ${bssid} while not associated`);
+    keys.onPortAuthorized(bssid.toLowerCase(), material);
+    if (material && this.cur) this.cur.fwKnown = { ...material };
+    // Kept for OFFLOAD_STATUS; transition disable is not acted on yet.
+    if (tdBitmap && this.cur) this.cur.tdBitmap = tdBitmap;
+  }
+
+  onEapolRx(src: string, data: Buffer): void {
+    const keys = this.associatedKeys();
+    if (!keys) {
+      log.debug(`${this.opts.ifname}: EAPOL from ${src} while not associated; dropped`);
+      return;
+    }
+    keys.onEapol(src.toLowerCase(), data);
+  }
+
+  onFirmwareGtkRekey(bssid: string, replayCtr: Buffer): void {
+    const keys = this.associatedKeys();
+    if (!keys) throw new FirmwareInputError(`gtk_rekey for ${bssid} while not associated`);
+    keys.onFirmwareGtkRekey(bssid.toLowerCase(), replayCtr);
+    if (this.cur) this.cur.fwKnown = { ...this.cur.fwKnown, keyReplayCtr: replayCtr };
+    log.info(`${this.opts.ifname}: OFFLOAD: firmware completed a group rekey with ${keys.bssid}; replay counter now ${replayCtr.toString('hex')}`);
+  }
+
+  onPmksaAdded(p: { bssid: string; pmkid: Buffer; pmk: Buffer; akm: string; lifetime: number }): void {
+    const netId = this.cur?.associated ? this.cur.netId : undefined;
+    this.opts.pmksa.addFromFirmware(p.bssid, p.pmkid, p.pmk, p.akm, p.lifetime, netId);
+  }
+
+  private associatedKeys(): AssociationKeys | undefined {
+    return this.cur?.associated ? this.cur.keys : undefined;
+  }
+
+  /* ------------------------------------------------------ failure verdict */
+
+  /**
+   * What the loss of the link means for the key exchange, decided before the
+   * association ends. A firmware that failed the offloaded handshake gets
+   * that network's handshakes no more, until it restarts.
+   */
+  lossVerdict(link: LinkFacts): LossVerdict {
+    const k = this.cur;
+    if (!k) return undefined;
+    if (k.takingBack) return 'offload-failed';
+    const fail = k.failure;
+    if (!fail && this.inOffloadedHandshake(k, link)) {
+      this.offload.firmwareFailed(k.netId);
+      log.info(`${this.opts.ifname}: OFFLOAD: the firmware did not complete the 4-way handshake with ${k.bssid}; the host runs those of network ${k.netId} from now on`);
+      return 'offload-failed';
+    }
+    if (fail?.wrongKey || this.couldBePskMismatch(k, link)) return 'wrong-key';
+    return fail ? 'auth-failed' : undefined;
+  }
+
+  /**
+   * The link was lost while the firmware was running the 4-way handshake it
+   * was asked to run (the host never saw 4WAY_HANDSHAKE): the firmware failed,
+   * for a reason the host cannot know. Either after an unauthorized `assoc`,
+   * or before any `assoc` (a firmware that reports the association only once
+   * its handshake is done) when the reason says the 4-way handshake failed;
+   * any other loss before `assoc` is a connection failure.
+   */
+  private inOffloadedHandshake(k: Keyed, link: LinkFacts): boolean {
+    const keys = k.keys;
+    if (!keys?.params.offloadRequested || keys.owner === 'host') return false;
+    if (link.associated) return link.wpaState === 'ASSOCIATED';
+    return link.reason === Reason.FOURWAY_HANDSHAKE_TIMEOUT;
+  }
+
+  /**
+   * wpa_supplicant's could_be_psk_mismatch(): the link was lost during the
+   * first 4-way handshake of a PSK network that the host ran (a PTK rekey of
+   * a connection whose key worked proves nothing), and not because our own
+   * msg 3 check refused the AP's RSNE.
+   */
+  private couldBePskMismatch(k: Keyed, link: LinkFacts): boolean {
+    if (link.wpaState !== '4WAY_HANDSHAKE' || k.keys?.completed) return false;
+    if (akmFamily(k.sec.akm) !== 'psk') return false;
+    return !(link.locallyGenerated && link.reason === Reason.IE_IN_4WAY_DIFFERS);
+  }
+
+  /* --------------------------------------------------------------- audit */
+
+  /** What the firmware is known to hold of the associated BSS's PTK material, without asking it. */
+  firmwareKnown(): FirmwareMaterial {
+    return this.cur?.associated ? this.cur.fwKnown : {};
+  }
+
+  /** The associated BSS's key side (none while still connecting). */
+  audit(): KeyPathAudit | undefined {
+    const keys = this.associatedKeys();
+    if (!keys) return undefined;
+    return { bssid: keys.bssid, owner: keys.owner, how: keys.how, replayCounter: keys.replayCounter(), material: keys.material() };
+  }
+
+  /* ------------------------------------------------------------ internal */
+
+  private newKeys(keyed: Keyed, ownAddress: string, pmk: Buffer, pmkid: Buffer | undefined, ies: Buffer, offload: boolean, why: string): AssociationKeys {
+    const sec = keyed.sec;
+    // Reports of keys that are no longer the association's are dropped.
+    const live = (): boolean => this.cur === keyed;
+    const keys: AssociationKeys = new AssociationKeys(
+      {
+        bssid: keyed.bssid,
+        ownAddress,
+        sec,
+        pmk,
+        pmkid,
+        ownRsne: ies,
+        offloadRequested: offload,
+        hostOnlyReason: why,
+        gtkRekeyOffload: this.caps?.gtk_rekey_offload ?? false,
+        completesAtConnect: this.caps?.completion === 'connect',
+      },
+      {
+        txEapol: (dst, frame) => this.driverOp('tx_eapol', this.opts.driver.txEapol(dst, frame)),
+        setKey: (p) => this.driverOp('set_key', this.opts.driver.setKey(p)),
+        setPort: (a) => this.driverOp('set_port', this.opts.driver.setPort(a)),
+        setRekeyData: (kck, kek, replayCtr) =>
+          this.driverOp('set_rekey_data', this.opts.driver.setRekeyData({ kck, kek, replayCtr, akm: sec.akm }).then(() => {
+            keyed.fwKnown = { kck, kek, keyReplayCtr: replayCtr };
+          })),
+        handshakeState: (s) => live() && keyed.associated && this.emit('handshakeState', s),
+        completed: (owner, how) => {
+          log.debug(`${this.opts.ifname}: key owner ${owner} (${how})`);
+          if (live()) this.emit('completed', owner, how);
+        },
+        rekeyed: () => live() && this.emit('rekeyed'),
+        groupRekeyed: () => live() && this.emit('groupRekeyed'),
+        failed: (reason, message, wrongKey) => {
+          if (!live()) return;
+          keys.clearTimers();
+          keyed.failure = { reason, wrongKey };
+          this.emit('failed', reason, message);
+        },
+        reassociate: (why) => {
+          if (!live()) return;
+          keyed.takingBack = true;
+          // The next attempt for this network runs on the host, offering the cached PMKID.
+          this.offload.firmwareFailed(keyed.netId);
+          this.emit('failed', Reason.DEAUTH_LEAVING, `OFFLOAD: ${why}`);
+        },
+        ownerChanged: (owner, how, why) => this.emit('ownerChanged', keyed.bssid, owner, how, why),
+      },
+      { offloadWaitMs: this.opts.policy.offloadWaitMs, authTimeoutMs: this.opts.policy.authTimeoutMs },
+    );
+    return keys;
+  }
+
+  private driverOp(op: string, p: Promise<unknown>): void {
+    p.catch((e) => log.warning(`${this.opts.ifname}: driver ${op} failed: ${e instanceof Error ? e.message : String(e)}`));
+  }
+}

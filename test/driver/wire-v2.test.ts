@@ -1,0 +1,41 @@
+/**
+ * Driver protocol version 2 on the wire: optional PTK material, a
+ * port_authorized without any (the kernel's PORT_AUTHORIZED) and with a TD
+ * bitmap, the new hello capabilities; and version-1 forms still accepted.
+ */
+import { describe, expect, it } from 'vitest';
+import { decodeEvent, decodeHello, encodeEvent } from '../../src/driver/wire.js';
+
+const CAPS = { four_way_psk: true, four_way_8021x: false, key_mgmt_offload: true, gtk_rekey_offload: true, pmksa_offload: true, max_pmksa: 32, akms: ['WPA-PSK'], ciphers: ['CCMP'] };
+const BSSID = '02:00:00:00:00:01';
+
+describe('driver protocol version 2', () => {
+  it('port_authorized without KCK, KEK or replay counter is a valid event', () => {
+    const e = decodeEvent({ event: 'port_authorized', bssid: BSSID });
+    expect(e).toEqual({ name: 'port_authorized', args: [{ bssid: BSSID }] });
+  });
+
+  it('port_authorized keeps the TD bitmap; the encoder writes back what it read', () => {
+    const e = decodeEvent({ event: 'port_authorized', bssid: BSSID, td_bitmap: '01' });
+    expect(e?.args[0]).toEqual({ bssid: BSSID, tdBitmap: Buffer.from([1]) });
+    expect(encodeEvent('port_authorized', { bssid: BSSID, tdBitmap: Buffer.from([1]) })).toEqual({ event: 'port_authorized', bssid: BSSID, td_bitmap: '01' });
+  });
+
+  it('assoc with a replay counter alone carries just that', () => {
+    const e = decodeEvent({ event: 'assoc', bssid: BSSID, freq: 2412, req_ies: '', resp_ies: '', beacon_ies: '', roam: true, authorized: true, key_replay_ctr: '0000000000000003' });
+    expect((e?.args[0] as { material?: unknown }).material).toEqual({ keyReplayCtr: Buffer.from('0000000000000003', 'hex') });
+  });
+
+  it('hello: completion and sync_state are read when given, absent otherwise (version 1)', () => {
+    const v2 = decodeHello({ version: 2, address: BSSID, capabilities: { ...CAPS, completion: 'connect', sync_state: false } });
+    expect([v2.capabilities.completion, v2.capabilities.sync_state]).toEqual(['connect', false]);
+    const v1 = decodeHello({ version: 1, address: BSSID, capabilities: CAPS });
+    expect('completion' in v1.capabilities || 'sync_state' in v1.capabilities).toBe(false);
+    expect(() => decodeHello({ version: 2, address: BSSID, capabilities: { ...CAPS, completion: 'whenever' } })).toThrow(/completion/);
+  });
+
+  it('version-1 port_authorized with all three fields still decodes', () => {
+    const e = decodeEvent({ event: 'port_authorized', bssid: BSSID, key_replay_ctr: '0000000000000002', kck: '11'.repeat(16), kek: '22'.repeat(16) });
+    expect((e?.args[0] as { material: { kck: Buffer } }).material.kck).toEqual(Buffer.alloc(16, 0x11));
+  });
+});

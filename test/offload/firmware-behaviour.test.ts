@@ -1,0 +1,165 @@
+/**
+ * What real firmware does that the first driver protocol did not foresee,
+ * in process on virtual time (inproc.ts): completion without PTK material
+ * (the kernel's PORT_AUTHORIZED), partial material (the QCA roam-auth
+ * event), a CONNECT that already means "handshake done" (brcmfmac),
+ * key lengths that follow the PMK, and a driver that cannot report its state.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { checkFirmwareMaterial, FirmwareInputError } from '../../src/offload/key-owner.js';
+import { pskNetwork, simSection } from '../station/rig.js';
+import { Inproc } from './inproc.js';
+
+const A = '02:00:00:00:6c:01';
+const SSID = 'fw-net';
+const PASS = 'fw passphrase';
+const NET = pskNetwork(SSID, PASS);
+const FULL = 'four_way_psk = true\nkey_mgmt_offload = true\ngtk_rekey_offload = true\npmksa_offload = true\n';
+
+function scenario(firmware: string): string {
+  return `${simSection(11)}[firmware]\n${FULL}${firmware}\n[ap a]\nbssid = ${A}\nssid = ${SSID}\nfreq = 2437\nsignal = -45\npassphrase = ${PASS}\n`;
+}
+
+let rig: Inproc | undefined;
+afterEach(async () => {
+  await rig?.stop();
+  rig = undefined;
+});
+
+const connected = /CTRL-EVENT-CONNECTED - Connection to 02:00:00:00:6c:01 completed/;
+
+describe('completion without PTK material (the kernel PORT_AUTHORIZED)', () => {
+  it('port_authorized with no KCK, KEK or replay counter completes the association; no EAPOL-Start', async () => {
+    rig = await Inproc.start({ scenario: scenario('mode = late_no_material\n'), conf: NET });
+    await rig.until(connected);
+    const owner = rig.events.filter((e) => e.startsWith('OFFLOAD-KEY-OWNER'));
+    expect(owner).toEqual([`OFFLOAD-KEY-OWNER bssid=${A} owner=firmware completion=firmware-no-material reason=firmware completed the 4-way handshake without reporting KCK/KEK`]);
+    // The offload wait passes with nothing more: no take-back.
+    await rig.run(5000);
+    expect(rig.events.filter((e) => e.startsWith('OFFLOAD-KEY-OWNER'))).toHaveLength(1);
+    const off = await rig.offload();
+    expect([off.key_owner, off.completion, off.host_kck_fp]).toEqual(['firmware', 'firmware-no-material', '']);
+    expect(rig.station.wpaState).toBe('COMPLETED');
+  });
+
+  it('a group rekey the firmware answers needs nothing from the host', async () => {
+    rig = await Inproc.start({ scenario: scenario('mode = late_no_material\n'), conf: NET });
+    await rig.until(connected);
+    const from = rig.mark();
+    expect(rig.simCmd('SIM_GTK_REKEY fw')).toBe('OK');
+    await rig.run(100);
+    expect(rig.eventsFrom(from)).toEqual([]);
+    expect(rig.station.wpaState).toBe('COMPLETED');
+  });
+});
+
+describe('partial material (each field of the roam-auth event is optional)', () => {
+  it('a replay counter without KCK/KEK is adopted; the association completes', async () => {
+    rig = await Inproc.start({ scenario: scenario('mode = replay_only\n'), conf: NET });
+    await rig.until(connected);
+    const off = await rig.offload();
+    expect([off.key_owner, off.completion]).toEqual(['firmware', 'firmware-no-material']);
+    // The firmware's counter after its handshake: msg 3/4 carried replay counter 2 (msg 1 was 1).
+    expect(off.host_replay_ctr).toBe(off.fw_replay_ctr);
+    expect(off.host_replay_ctr).toMatch(/^0{15}[1-9]$/);
+  });
+
+  it('field checks follow the AKM and the PMK length; absent fields are not errors', () => {
+    const ok16 = { kck: Buffer.alloc(16), kek: Buffer.alloc(16) };
+    expect(() => checkFirmwareMaterial('WPA-PSK', 32, ok16, null)).not.toThrow();
+    expect(() => checkFirmwareMaterial('WPA-PSK', 32, { keyReplayCtr: Buffer.alloc(8) }, null)).not.toThrow();
+    expect(() => checkFirmwareMaterial('WPA-PSK', 32, { kek: Buffer.alloc(16) }, null)).not.toThrow();
+    expect(() => checkFirmwareMaterial('WPA-PSK', 32, { kck: Buffer.alloc(24) }, null)).toThrow(FirmwareInputError);
+    // SAE-EXT-KEY with a 48-byte PMK: KCK 24, KEK 32.
+    expect(() => checkFirmwareMaterial('SAE-EXT-KEY', 48, { kck: Buffer.alloc(24), kek: Buffer.alloc(32) }, null)).not.toThrow();
+    expect(() => checkFirmwareMaterial('SAE-EXT-KEY', 48, ok16, null)).toThrow(FirmwareInputError);
+    expect(() => checkFirmwareMaterial('OWE', 64, { kck: Buffer.alloc(32), kek: Buffer.alloc(32) }, null)).not.toThrow();
+    expect(() => checkFirmwareMaterial('WPA-PSK', 32, { keyReplayCtr: Buffer.from('0000000000000001', 'hex') }, Buffer.from('0000000000000002', 'hex'))).toThrow(/behind/);
+  });
+});
+
+describe('CONNECT means completed (brcmfmac)', () => {
+  it('a driver that says completion=connect: its assoc completes the association at once', async () => {
+    rig = await Inproc.start({ scenario: scenario('mode = connect\ncompletion = connect\n'), conf: NET });
+    await rig.until(connected);
+    expect(rig.events.find((e) => e.startsWith('OFFLOAD-KEY-OWNER'))).toMatch(/owner=firmware completion=firmware-no-material /);
+    await rig.run(5000);
+    expect(rig.events.filter((e) => e.startsWith('OFFLOAD-KEY-OWNER'))).toHaveLength(1);
+  });
+
+  it('the same firmware without the version-2 field: the host waits, then takes the handshake back (version 1 behaviour)', async () => {
+    rig = await Inproc.start({ scenario: scenario('mode = connect\n'), conf: NET });
+    await rig.until(connected);
+    expect(rig.events.find((e) => e.startsWith('OFFLOAD-KEY-OWNER'))).toMatch(/owner=host completion=host-after-firmware-silence /);
+  });
+});
+
+describe('what can be known: a driver without sync_state (nl80211)', () => {
+  it('OFFLOAD_STATUS says fw_state=unreported and in_sync covers what was pushed and acknowledged', async () => {
+    rig = await Inproc.start({ scenario: scenario('mode = complete\nsync_state = false\n'), conf: NET });
+    await rig.until(connected);
+    let off = await rig.offload();
+    expect(off.fw_state).toBe('unreported');
+    // The firmware reported its material at completion: that much is known.
+    expect(off.fw_kck_fp).toBe(off.host_kck_fp);
+    expect(off.fw_pmksa).toBe(off.host_pmksa);
+    expect(off.in_sync).toBe('1');
+    // A group rekey the host runs is pushed as rekey data; once acknowledged, the firmware's counter is the host's.
+    const from = rig.mark();
+    expect(rig.simCmd('SIM_GTK_REKEY host')).toBe('OK');
+    await rig.until(/WPA: Group rekeying completed/, from);
+    await rig.run(10);
+    off = await rig.offload();
+    expect(off.fw_replay_ctr).toBe(off.host_replay_ctr);
+    expect(off.in_sync).toBe('1');
+  });
+});
+
+describe('taking the handshake back without harming the association (the AP behaves as hostapd)', () => {
+  const EAP_AP = '02:00:00:00:6c:02';
+  const PMK = '5a'.repeat(32);
+  const eapScenario = (firmware: string): string =>
+    `${simSection(12)}[firmware]\nfour_way_psk = true\nfour_way_8021x = true\nkey_mgmt_offload = true\ngtk_rekey_offload = true\npmksa_offload = true\n${firmware}\n` +
+    `[ap e]\nbssid = ${EAP_AP}\nssid = eap-net\nfreq = 2437\nsignal = -45\nakm = WPA-EAP\npmk = ${PMK}\n`;
+  const EAP_NET = 'network={\n\tssid="eap-net"\n\tkey_mgmt=WPA-EAP\n}\n';
+
+  /** Records EAPOL-Start frames the host sends. */
+  function countEapolStarts(r: Inproc): { n: number } {
+    const seen = { n: 0 };
+    const tx = r.driver.txEapol.bind(r.driver);
+    r.driver.txEapol = (dst: string, data: Buffer) => {
+      if (data[1] === 1) seen.n++; // EAPOL packet type 1: EAPOL-Start
+      return tx(dst, data);
+    };
+    return seen;
+  }
+
+  it('802.1X with a cached PMKSA, silent firmware: no EAPOL-Start; the host reassociates with offload off and completes with the cached PMKID', async () => {
+    rig = await Inproc.start({ scenario: eapScenario('mode = mute\n'), conf: EAP_NET.replace('}', '\tdisabled=1\n}') });
+    rig.pmksa.cache.add({ aa: EAP_AP, pmk: Buffer.from(PMK, 'hex'), spa: rig.driver.hello!.address, akm: 'WPA-EAP', networkId: 0 });
+    const starts = countEapolStarts(rig);
+    const net = rig.config.getNetwork(0)!;
+    net.set('disabled', '0');
+    rig.station.selectNetwork(net);
+    await rig.until(/reassociating with the handshake on the host/);
+    // The simulated firmware would take the handshake again through the PMKSA it holds; from here it forwards.
+    expect(rig.simCmd('SIM_FW_MODE silent')).toBe('OK');
+    await rig.until(/CTRL-EVENT-CONNECTED - Connection to 02:00:00:00:6c:02 completed/);
+    expect(starts.n).toBe(0);
+    const owners = rig.events.filter((e) => e.startsWith('OFFLOAD-KEY-OWNER'));
+    expect(owners[0]).toMatch(/owner=host completion=host-after-firmware-silence reason=.*reassociating with the handshake on the host/);
+    expect(owners.at(-1)).toMatch(/owner=host completion=host-only /);
+    // Not a credentials failure.
+    expect(rig.events.some((e) => e.startsWith('CTRL-EVENT-SSID-TEMP-DISABLED'))).toBe(false);
+    // The reassociation offered the cached PMKID (the AP would otherwise have asked for EAP).
+    expect(rig.events.filter((e) => e.startsWith('Trying to associate with'))).toHaveLength(2);
+  });
+
+  it('PSK, silent firmware: exactly one EAPOL-Start takes the handshake back', async () => {
+    rig = await Inproc.start({ scenario: scenario('mode = mute\n'), conf: NET });
+    const starts = countEapolStarts(rig);
+    await rig.until(connected);
+    expect(starts.n).toBe(1);
+    expect(rig.events.find((e) => e.startsWith('OFFLOAD-KEY-OWNER'))).toMatch(/completion=host-after-firmware-silence reason=.*sent EAPOL-Start/);
+  });
+});
