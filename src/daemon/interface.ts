@@ -6,7 +6,7 @@ import { SupplicantConfig } from '../config/config.js';
 import { ConfigParseError, readConfigFile } from '../config/parse.js';
 import { saveConfigFile } from '../config/write.js';
 import { CommandTable, UNKNOWN_COMMAND, type CommandReply } from '../ctrl/command-table.js';
-import { parseCtrlInterface, prepareCtrlDir, removeCtrlDirIfEmpty, setSocketMode, socketPathFor } from '../ctrl/ctrl-dir.js';
+import { parseCtrlInterface, prepareCtrlDir, removeCtrlDirIfEmpty, socketPathFor } from '../ctrl/ctrl-dir.js';
 import { commandDebugLevel, commandDebugText, interfaceCommands, type DaemonControl, type InterfaceControl } from '../ctrl/interface-commands.js';
 import { powerCommands, type RoutedInterface } from '../ctrl/global-commands.js';
 import { CtrlSocket } from '../ctrl/transport.js';
@@ -258,14 +258,7 @@ export class WpaInterface implements InterfaceControl, RoutedInterface {
     const loc = parseCtrlInterface(raw, this.cfg.ctrlInterfaceGroup);
     const gid = prepareCtrlDir(loc);
     const path = socketPathFor(loc.dir, this.ifname);
-    const sock = CtrlSocket.open(path, `ctrl_iface ${this.ifname}`, (cmd) => this.handle(cmd));
-    try {
-      setSocketMode(path, 0o770, gid);
-    } catch (e) {
-      sock.close();
-      throw e;
-    }
-    this.ctrl = sock;
+    this.ctrl = CtrlSocket.open(path, `ctrl_iface ${this.ifname}`, (cmd) => this.handle(cmd), { mode: 0o770, gid });
     this.ctrlDir = loc.dir;
   }
 
