@@ -22,8 +22,8 @@
  * stops reading keeps its events queued until the buffer is full; from then
  * on every sendto() fails with EAGAIN, replies included, and nothing on this
  * side can free that memory. So when a send fails with EAGAIN or ENOBUFS and
- * the buffer is really full (a zero-length datagram to ourselves fails too;
- * otherwise it was the receiver's own queue limit, the monitor's failure),
+ * the buffer is really full (see sendBufferFull(); otherwise it was the
+ * receiver's own queue limit, which is that monitor's failure),
  * the socket is closed and a new one bound at the same path with the same
  * mode and group, and the failed datagram is sent once more through it.
  * Clients connected to the old socket then get ECONNREFUSED on their next
@@ -46,6 +46,11 @@ import { MonitorList } from './monitors.js';
 
 const { EAGAIN, ENOBUFS, EPERM } = osConstants.errno;
 const EMPTY = Buffer.alloc(0);
+/**
+ * Where sendBufferFull() sends: the addon turns '' into the all-zero abstract
+ * address, which nobody binds, so the probe is never delivered anywhere.
+ */
+const NOBODY = '';
 
 /** CTRL_IFACE_MAX_LEN; also what `GET max_command_len` answers. */
 export const CTRL_IFACE_MAX_LEN = 8192;
@@ -175,11 +180,15 @@ export class CtrlSocket {
 
   /**
    * A full send buffer fails every send; a receiver at its queue limit fails
-   * only sends to it. A zero-length datagram to ourselves (exempt from the
-   * queue limit, dropped by receive()) tells the two apart.
+   * only sends to it. Linux's unix_dgram_sendmsg() charges the datagram to
+   * the send buffer before it looks the destination up, so a zero-length
+   * datagram to an address nobody has fails with EAGAIN when the buffer is
+   * full and with ECONNREFUSED otherwise, and is queued nowhere. (A probe to
+   * ourselves would sit in our own receive queue, whose length limit then
+   * refuses other clients' requests.)
    */
   private sendBufferFull(): boolean {
-    const errno = sendOnce(this.sock, EMPTY, this.path);
+    const errno = sendOnce(this.sock, EMPTY, NOBODY);
     return errno === EAGAIN || errno === ENOBUFS;
   }
 
@@ -206,8 +215,6 @@ export class CtrlSocket {
 
   private receive(msg: Buffer, from: string | undefined): void {
     if (this.closed) return;
-    // Our own probe (sendBufferFull).
-    if (from === this.path) return;
     if (msg.length > CTRL_IFACE_MAX_LEN) {
       logError('recvfrom returned truncated msg');
       return;

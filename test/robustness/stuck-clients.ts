@@ -13,29 +13,32 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
+// One ATTACH at a time: the daemon's own receive queue has the same limit for unconnected senders.
 const CHILD = `
 import { createRequire } from 'node:module';
 const require = createRequire(process.env.STUCK_ROOT + '/package.json');
 const unixDgram = require('unix-dgram');
 const [target, dir, count, connectedCount] = process.argv.slice(1);
 const n = Number(count);
-let ok = 0;
 const attach = Buffer.from('ATTACH');
-for (let i = 0; i < n; i++) {
+const open = (i) => {
+  if (i === n) {
+    process.stdout.write('ready\\n', () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0));
+    return;
+  }
   const s = unixDgram.createSocket('unix_dgram');
-  s.on('error', (e) => { process.stderr.write('stuck client ' + i + ': ' + e.message + '\\n'); process.exit(2); });
-  s.on('message', (m) => {
-    if (m.toString() !== 'OK\\n') return;
-    if (++ok === n) process.stdout.write('ready\\n', () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0));
-  });
+  const fail = (e) => { process.stderr.write('stuck client ' + i + ': ' + (e && e.message) + '\\n'); process.exit(2); };
+  s.on('error', fail);
+  s.on('message', (m) => { if (m.toString() === 'OK\\n') open(i + 1); });
   s.bind(dir + '/stuck-' + i);
   if (i < Number(connectedCount)) {
     s.connect(target);
-    s.send(attach);
+    s.send(attach, (e) => e && fail(e));
   } else {
-    s.sendto(attach, 0, attach.length, target);
+    s.sendto(attach, 0, attach.length, target, (e) => e && fail(e));
   }
-}
+};
+open(0);
 `;
 
 export class StuckMonitors {
