@@ -34,6 +34,13 @@
  * A reply to a connected client that fails this way is lost (it can leave
  * only through the full socket), as in wpa_supplicant 2.10; so are requests
  * still queued on the old socket at that moment.
+ *
+ * Deliberate difference: 2.10 also holds events back once its socket's
+ * output queue (TIOCOUTQ, which Node cannot read) passes half the send
+ * buffer, so its replies keep flowing but, measured with one stuck connected
+ * monitor, every other monitor stopped getting events after ~140 of them and
+ * for as long as the stuck one stays. Here the re-bind ends that: unconnected
+ * monitors go on receiving, connected ones reconnect (wpa-ctrl.ts, cli.ts).
  */
 import fs from 'node:fs';
 import { constants as osConstants } from 'node:os';
