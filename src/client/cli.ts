@@ -220,7 +220,7 @@ class Session {
       this.print('Connection to wpa_supplicant lost - trying to reconnect\n');
       this.mon.reconnect().then(
         () => this.established(),
-        () => this.lost(),
+        () => this.close(),
       );
     });
     this.connected = true;
@@ -242,7 +242,7 @@ class Session {
       await this.ctrl.request('PING');
     } catch {
       this.print('Connection to wpa_supplicant lost - trying to reconnect\n');
-      this.lost();
+      this.close();
     }
   }
 
@@ -274,10 +274,6 @@ class Session {
       c.close();
       openConns.delete(c);
     }
-  }
-
-  private lost(): void {
-    this.close();
   }
 
   private established(): void {
