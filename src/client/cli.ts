@@ -7,8 +7,12 @@
  *
  * One-shot when a command is given (the reply printed as received, exit 0;
  * 1 for an unknown command, 255 when the daemon cannot be reached, as wpa_cli).
- * Interactive otherwise: readline with history and tab completion of command
- * names, events from a second, attached connection printed as they arrive.
+ * Interactive otherwise: readline with history and tab completion (see
+ * completion.ts), events from a second, attached connection printed as they
+ * arrive, except while a command waits for its reply: those are printed after
+ * the reply, as wpa_cli prints them (it reads its monitor socket only between
+ * commands). A PING every -G seconds notices a daemon that re-bound its socket
+ * or restarted, and both connections are made again.
  * With -a: action mode (see action.ts).
  */
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -16,7 +20,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ActionRunner, ActionState } from './action.js';
-import { COMMANDS, completeCommand, hasSensitiveData, lookup, splitLine } from './commands.js';
+import { COMMANDS, hasSensitiveData, lookup, splitLine } from './commands.js';
+import { CompletionState } from './completion.js';
 import { WpaCtrl, WpaCtrlError, WpaCtrlTimeoutError, type CtrlEvent } from './wpa-ctrl.js';
 
 const DEFAULT_CTRL_DIR = '/var/run/wpa_supplicant';
@@ -186,56 +191,184 @@ async function oneShot(opts: Options): Promise<number> {
   }
 }
 
+/** The two connections of an interactive session, made again when the daemon's socket went away. */
+class Session {
+  ctrl!: WpaCtrl;
+  mon!: WpaCtrl;
+  readonly completion = new CompletionState();
+  /** Events that came while a command waited for its reply: printed after it. */
+  private held: CtrlEvent[] | undefined;
+  private connected = false;
+
+  constructor(
+    private readonly target: Target,
+    private readonly print: (text: string) => void,
+  ) {}
+
+  async open(): Promise<void> {
+    this.ctrl = await connect(this.target);
+    try {
+      this.mon = await connect(this.target);
+      await this.mon.attach();
+    } catch (e) {
+      this.close();
+      throw e;
+    }
+    this.mon.on('event', (ev) => this.onEvent(ev));
+    // A request found the daemon's socket replaced and the library reconnected it: the monitor must follow.
+    this.ctrl.on('reconnect', () => {
+      this.print('Connection to wpa_supplicant lost - trying to reconnect\n');
+      this.mon.reconnect().then(
+        () => this.established(),
+        () => this.close(),
+      );
+    });
+    this.connected = true;
+    await this.refreshLists();
+  }
+
+  /** wpa_cli_ping(): called every ping interval while no command is running. */
+  async ping(): Promise<void> {
+    if (!this.connected) {
+      try {
+        await this.open();
+        this.established();
+      } catch {
+        // still gone: try again at the next interval
+      }
+      return;
+    }
+    try {
+      await this.ctrl.request('PING');
+    } catch {
+      this.print('Connection to wpa_supplicant lost - trying to reconnect\n');
+      this.close();
+    }
+  }
+
+  /** One command line's request; events arriving meanwhile wait for the reply. */
+  async run(request: string, onMonitor: boolean, name: string): Promise<void> {
+    if (!this.connected) {
+      this.print('Not connected to wpa_supplicant - command dropped.\n');
+      return;
+    }
+    this.held = [];
+    try {
+      await requestPrinted(onMonitor ? this.mon : this.ctrl, request, true);
+      if (name === 'add_network' || name === 'remove_network') await this.refreshNetworks();
+      // The daemon sent the command's events before its reply, but they may still be in the
+      // monitor socket; a round trip on it brings them all in, so each shows before the next
+      // command, as wpa_cli reads everything pending on its monitor socket between commands.
+      await this.mon.request('PING').catch(() => undefined);
+    } finally {
+      const held = this.held;
+      this.held = undefined;
+      for (const ev of held) this.show(ev);
+    }
+  }
+
+  close(): void {
+    this.connected = false;
+    for (const c of [this.ctrl, this.mon]) {
+      if (!c) continue;
+      c.close();
+      openConns.delete(c);
+    }
+  }
+
+  private established(): void {
+    this.print('Connection to wpa_supplicant re-established\n');
+  }
+
+  private onEvent(ev: CtrlEvent): void {
+    this.completion.onEvent(ev.text);
+    if (this.held) this.held.push(ev);
+    else this.show(ev);
+  }
+
+  /** wpa_cli_show_event(): BSS added/removed are frequent and of little use to a person. */
+  private show(ev: CtrlEvent): void {
+    if (ev.text.startsWith('CTRL-EVENT-BSS-ADDED ') || ev.text.startsWith('CTRL-EVENT-BSS-REMOVED ')) return;
+    this.print(`\r${ev.raw.toString('utf8')}\n`);
+  }
+
+  private async refreshLists(): Promise<void> {
+    await this.refreshNetworks();
+    try {
+      this.completion.setBsses((await this.ctrl.request('BSS RANGE=ALL MASK=0x2')).toString('latin1'));
+    } catch {
+      // completion only
+    }
+  }
+
+  private async refreshNetworks(): Promise<void> {
+    try {
+      this.completion.setNetworks((await this.ctrl.request('LIST_NETWORKS')).toString('latin1'));
+    } catch {
+      // completion only
+    }
+  }
+}
+
 async function interactive(opts: Options): Promise<number> {
   const target = resolveTarget(opts);
-  const ctrl = await connect(target);
-  // Events come on a second connection, as wpa_cli's mon_conn, so they never
-  // interleave with a reply on the request socket.
-  const mon = await connect(target);
-  await mon.attach();
+  let rl: ReturnType<typeof createInterface> | undefined;
+  const print = (text: string): void => {
+    process.stdout.write(text);
+    rl?.prompt(true);
+  };
+  const session = new Session(target, print);
+  await session.open();
   const historyPath = join(process.env.HOME ?? homedir(), HISTORY_FILE);
   const history = loadHistory(historyPath);
-  const rl = createInterface({
+  rl = createInterface({
     input: process.stdin,
     output: process.stdout,
     prompt: '> ',
     historySize: HISTORY_MAX,
     history: [...history].reverse(), // readline wants the newest first
-    completer: (line: string) => completeCommand(line),
+    completer: (line: string) => session.completion.complete(line),
     terminal: process.stdin.isTTY === true,
   });
   // Ctrl-C on a terminal reaches readline, not the process: end the session.
-  rl.on('SIGINT', () => rl.close());
-  mon.on('event', (ev: CtrlEvent) => {
-    process.stdout.write(`\r${ev.raw.toString('utf8')}\n`);
-    rl.prompt(true);
-  });
+  rl.on('SIGINT', () => rl!.close());
   process.stdout.write('\nInteractive mode\n\n');
   rl.prompt();
   let queue = Promise.resolve();
   let quitting = false;
+  // The ping runs between commands, never alongside one (wpa_cli runs it from the same loop).
+  const pinger = setInterval(() => {
+    queue = queue.then(() => (quitting ? undefined : session.ping()));
+  }, opts.pingInterval * 1000);
   await new Promise<void>((resolve) => {
-    rl.on('line', (line) => {
+    rl!.on('line', (line) => {
       if (line.trim() !== '' && history.at(-1) !== line) history.push(line);
       queue = queue.then(async () => {
         if (quitting) return; // lines typed (or piped) after quit
         const plan = planCommand(splitLine(line), target.ifnamePrefix);
         if ('quit' in plan) {
           quitting = true;
-          rl.close();
+          rl!.close();
           return;
         }
         if ('print' in plan) process.stdout.write(plan.print);
-        else await requestPrinted(plan.monitor ? mon : ctrl, plan.send, true);
-        rl.prompt();
+        else await session.run(plan.send, plan.monitor === true, lookupName(line));
+        rl!.prompt();
       });
     });
-    rl.on('close', () => void queue.then(resolve));
+    rl!.on('close', () => void queue.then(resolve));
   });
+  clearInterval(pinger);
   saveHistory(history, historyPath);
-  mon.close();
-  ctrl.close();
+  session.close();
   return 0;
+}
+
+/** The full command name a line starts with ('' when none). */
+function lookupName(line: string): string {
+  const w = splitLine(line)[0];
+  const l = w === undefined ? undefined : lookup(w);
+  return l?.kind === 'found' ? l.command.name : '';
 }
 
 /** Oldest first, at most HISTORY_MAX lines. */

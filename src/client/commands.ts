@@ -4,9 +4,13 @@
  * turns its arguments into one control-interface request.
  */
 
+import type { ArgCompletion } from './completion.js';
+
 export interface CliCommand {
   name: string;
   usage: string;
+  /** What its arguments complete to in interactive mode (wpa_cli's completion function). */
+  complete?: ArgCompletion;
   /** Fewer arguments than this: wpa_cli's "Invalid X command" message, nothing sent. */
   minArgs: number;
   /** The request to send; undefined for commands the tool handles itself. */
@@ -19,11 +23,12 @@ const plain =
   (args: string[]): string =>
     [ctrl, ...args].join(' ');
 
-const cmd = (name: string, minArgs: number, usage: string, build?: (args: string[]) => string): CliCommand => ({
+const cmd = (name: string, minArgs: number, usage: string, build?: (args: string[]) => string, complete?: ArgCompletion): CliCommand => ({
   name,
   minArgs,
   usage,
   build: build ?? plain(name.toUpperCase()),
+  ...(complete ? { complete } : {}),
 });
 
 export const COMMANDS: readonly CliCommand[] = [
@@ -39,12 +44,12 @@ export const COMMANDS: readonly CliCommand[] = [
   cmd('interfaces', 0, '[ctrl] = list available interfaces'),
   cmd('list_networks', 0, '= list configured networks'),
   cmd('add_network', 0, '= add a network', () => 'ADD_NETWORK'),
-  cmd('remove_network', 1, '<network id|all> = remove a network'),
-  cmd('set_network', 3, '<network id> <variable> <value> = set network variables'),
-  cmd('get_network', 2, '<network id> <variable> = get network variables'),
-  cmd('enable_network', 1, '<network id|all> = enable a network'),
-  cmd('disable_network', 1, '<network id|all> = disable a network'),
-  cmd('select_network', 1, '<network id|any> = select a network (disable others)'),
+  cmd('remove_network', 1, '<network id|all> = remove a network', undefined, 'network_id'),
+  cmd('set_network', 3, '<network id> <variable> <value> = set network variables', undefined, 'network'),
+  cmd('get_network', 2, '<network id> <variable> = get network variables', undefined, 'network'),
+  cmd('enable_network', 1, '<network id|all> = enable a network', undefined, 'network_id'),
+  cmd('disable_network', 1, '<network id|all> = disable a network', undefined, 'network_id'),
+  cmd('select_network', 1, '<network id|any> = select a network (disable others)', undefined, 'network_id'),
   cmd('dup_network', 5, '<src ifname> <dst ifname> <src id> <dst id> <variable> = duplicate a network variable'),
   cmd('save_config', 0, '= save the current configuration', () => 'SAVE_CONFIG'),
   cmd('reconfigure', 0, '= force wpa_supplicant to re-read its configuration file', () => 'RECONFIGURE'),
@@ -60,8 +65,8 @@ export const COMMANDS: readonly CliCommand[] = [
   cmd('disconnect', 0, '= disconnect and wait for reassociate/reconnect command', () => 'DISCONNECT'),
   cmd('scan', 0, '= request new BSS scan'),
   cmd('scan_results', 0, '= get latest scan results', () => 'SCAN_RESULTS'),
-  cmd('bss', 1, '<<idx> | <bssid>> = get detailed scan result info'),
-  cmd('bssid', 2, '<network id> <BSSID> = set preferred BSSID for an SSID'),
+  cmd('bss', 1, '<<idx> | <bssid>> = get detailed scan result info', undefined, 'bss'),
+  cmd('bssid', 2, '<network id> <BSSID> = set preferred BSSID for an SSID', undefined, 'network_id'),
   cmd('signal_poll', 0, '= get signal parameters', () => 'SIGNAL_POLL'),
   cmd('driver_flags', 0, '= list driver flags', () => 'DRIVER_FLAGS'),
   cmd('interface_add', 1, '<ifname> <confname> <driver> <ctrl_interface> <driver_param> <bridge_name> = adds a new interface', (a) =>
@@ -74,7 +79,7 @@ export const COMMANDS: readonly CliCommand[] = [
   cmd('raw', 1, '<params..> = send unprocessed command', (a) => a.join(' ')),
   // Handled by the tool itself.
   { name: 'level', minArgs: 1, usage: '<debug level> = change debug level of the event monitor' },
-  { name: 'help', minArgs: 0, usage: '[command] = show usage help' },
+  { name: 'help', minArgs: 0, usage: '[command] = show usage help', complete: 'command' },
   { name: 'quit', minArgs: 0, usage: '= exit wpa-offload-cli' },
 ];
 
@@ -92,13 +97,6 @@ export function lookup(word: string): Lookup {
   if (hits.length === 1) return { kind: 'found', command: hits[0]! };
   if (hits.length === 0) return { kind: 'unknown' };
   return { kind: 'ambiguous', candidates: hits.map((c) => c.name) };
-}
-
-/** Tab completion of the command name (the first word only). */
-export function completeCommand(line: string): [string[], string] {
-  if (/\s/.test(line.trimStart())) return [[], line];
-  const w = line.trimStart().toLowerCase();
-  return [COMMANDS.map((c) => c.name).filter((n) => n.startsWith(w)), line.trimStart()];
 }
 
 /**

@@ -9,6 +9,16 @@
  * Each request gets exactly one reply datagram. Datagrams starting with `<`,
  * or with `IFNAME=` (global-socket monitors), are events, not replies, exactly
  * the test wpa_ctrl_request() applies; they are emitted as 'event'.
+ *
+ * Reconnecting: a daemon whose send buffer filled up (a monitor that stopped
+ * reading) re-binds its socket, as wpa_supplicant does; a restarted daemon has
+ * a new socket too. Either way the old peer is gone and the next send fails
+ * with ECONNREFUSED, so the request never reached anyone: the connection is
+ * re-made once (same local path; ATTACH and LEVEL again if this was a
+ * monitor), the request sent again, and 'reconnect' emitted. A monitor that
+ * only listens never sends, so it cannot notice: its owner calls reconnect()
+ * (the command-line tool does when its periodic PING on the other connection
+ * reconnected, as wpa_cli re-opens both of its connections).
  */
 import { EventEmitter } from 'node:events';
 import { unlinkSync } from 'node:fs';
@@ -98,6 +108,7 @@ process.on('exit', () => {
 
 export interface WpaCtrl {
   on(event: 'event', listener: (ev: CtrlEvent) => void): this;
+  on(event: 'reconnect', listener: () => void): this;
   on(event: 'error', listener: (err: Error) => void): this;
   once(event: 'event', listener: (ev: CtrlEvent) => void): this;
   off(event: 'event', listener: (ev: CtrlEvent) => void): this;
@@ -105,20 +116,19 @@ export interface WpaCtrl {
 
 export class WpaCtrl extends EventEmitter {
   readonly localPath: string;
-  private readonly sock: UnixDgramSocket;
+  private sock: UnixDgramSocket;
   /** Requests in send order; the daemon answers in that order, one datagram each. */
   private readonly queue: { command: string; payload: Buffer; pending: Omit<Pending, 'timer'>; timeoutMs: number }[] = [];
   private inFlight: Pending | undefined;
   private closed = false;
   private attachedFlag = false;
+  /** The last LEVEL that succeeded, restored after a reconnect. */
+  private monitorLevel: number | undefined;
 
   private constructor(readonly ctrlPath: string, opts: WpaCtrlOptions) {
     super();
     this.localPath = join(opts.clientDir ?? '/tmp', `wpa_ctrl_${process.pid}-${++clientCounter}`);
-    this.sock = createDgramSocket();
-    this.sock.on('message', (buf: Buffer | null) => {
-      if (buf) this.onDatagram(buf);
-    });
+    this.sock = this.newSocket();
   }
 
   /** Opens a connection to the control socket at `ctrlPath` (DIR/IFNAME or the -g path). */
@@ -130,6 +140,14 @@ export class WpaCtrl extends EventEmitter {
 
   get attached(): boolean {
     return this.attachedFlag;
+  }
+
+  private newSocket(): UnixDgramSocket {
+    const sock = createDgramSocket();
+    sock.on('message', (buf: Buffer | null) => {
+      if (buf && sock === this.sock) this.onDatagram(buf);
+    });
+    return sock;
   }
 
   private bindAndConnect(): void {
@@ -202,6 +220,41 @@ export class WpaCtrl extends EventEmitter {
 
   async level(level: number, timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS): Promise<void> {
     await this.expectOk(`LEVEL ${level}`, timeoutMs);
+    this.monitorLevel = level;
+  }
+
+  /**
+   * Re-makes the connection (a daemon that re-bound its socket or restarted)
+   * and, for a monitor, ATTACHes (and sets LEVEL) again. Requests already
+   * waiting for a reply keep waiting; later ones go to the new socket.
+   */
+  async reconnect(timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS): Promise<void> {
+    if (this.closed) throw new WpaCtrlClosedError();
+    this.reopen();
+    await this.restoreMonitor(timeoutMs);
+    this.emit('reconnect');
+  }
+
+  /** A new socket at the same local path, connected to the daemon's path; throws if nobody is there. */
+  private reopen(): void {
+    const old = this.sock;
+    this.sock = this.newSocket();
+    old.close();
+    unlinkQuietly(this.localPath);
+    liveSocketFiles.delete(this.localPath);
+    try {
+      this.bindAndConnect();
+    } catch (e) {
+      // Nothing to talk to: this connection is over, as after close().
+      this.closed = true;
+      this.failAll(e as Error);
+      throw e;
+    }
+  }
+
+  private async restoreMonitor(timeoutMs: number): Promise<void> {
+    if (this.attachedFlag) await this.expectOk('ATTACH', timeoutMs);
+    if (this.attachedFlag && this.monitorLevel !== undefined) await this.expectOk(`LEVEL ${this.monitorLevel}`, timeoutMs);
   }
 
   /** Resolves with the next event whose text starts with `prefix`. */
@@ -225,19 +278,22 @@ export class WpaCtrl extends EventEmitter {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    const err = new WpaCtrlClosedError();
-    if (this.inFlight) {
-      clearTimeout(this.inFlight.timer);
-      this.inFlight.reject(err);
-      this.inFlight = undefined;
-    }
-    for (const q of this.queue.splice(0)) q.pending.reject(err);
+    this.failAll(new WpaCtrlClosedError());
     try {
       this.sock.close();
     } finally {
       unlinkQuietly(this.localPath);
       liveSocketFiles.delete(this.localPath);
     }
+  }
+
+  private failAll(err: Error): void {
+    if (this.inFlight) {
+      clearTimeout(this.inFlight.timer);
+      this.inFlight.reject(err);
+      this.inFlight = undefined;
+    }
+    for (const q of this.queue.splice(0)) q.pending.reject(err);
   }
 
   private async expectOk(cmd: string, timeoutMs: number): Promise<void> {
@@ -247,7 +303,7 @@ export class WpaCtrl extends EventEmitter {
     }
   }
 
-  private pump(): void {
+  private pump(reconnected = false): void {
     if (this.inFlight || this.closed) return;
     const next = this.queue.shift();
     if (!next) return;
@@ -262,9 +318,40 @@ export class WpaCtrl extends EventEmitter {
       if (!err || this.inFlight?.timer !== timer) return;
       clearTimeout(timer);
       this.inFlight = undefined;
+      if (errnoName(err) === 'ECONNREFUSED' && !reconnected) {
+        // The daemon's socket is gone (re-bound or restarted): nothing was delivered, so send again.
+        this.queue.unshift(next);
+        this.reconnectAndResend();
+        return;
+      }
       next.pending.reject(new WpaCtrlError(`'${next.command}' send failed: ${errnoName(err)}`, errnoName(err)));
       this.pump();
     });
+  }
+
+  /** reopen(), then the monitor state first (ATTACH before anything else), then the queue. */
+  private reconnectAndResend(): void {
+    try {
+      this.reopen();
+    } catch {
+      return; // reopen() failed every queued request with the reason
+    }
+    const held = this.queue.splice(0);
+    // Requests made while ATTACH is on its way queue behind the held ones.
+    const resume = (): void => {
+      this.queue.unshift(...held);
+      this.pump(true);
+    };
+    this.restoreMonitor(DEFAULT_REQUEST_TIMEOUT_MS).then(
+      () => {
+        this.emit('reconnect');
+        resume();
+      },
+      (e: unknown) => {
+        if (this.listenerCount('error') > 0) this.emit('error', e as Error);
+        resume();
+      },
+    );
   }
 
   private onDatagram(buf: Buffer): void {

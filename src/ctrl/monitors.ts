@@ -1,13 +1,19 @@
 /**
  * Attached monitors (ATTACH / DETACH / LEVEL) and event delivery, as
  * ctrl_iface_unix.c does it: non-blocking sends; a monitor whose socket file
- * is gone (ENOENT, EPERM) is dropped at once; any other failure is counted,
- * a success resets the count, and the 11th failure in a row drops it. A dead
- * monitor never blocks the reply or the other monitors.
+ * is gone (ENOENT) or that is connected to another socket (EPERM: a client
+ * still connected to the socket this one replaced, see CtrlSocket) is
+ * dropped at once; any other failure is counted, a success resets the count,
+ * and the 11th failure in a row drops it. A dead monitor never blocks the
+ * reply or the other monitors. A full send buffer of the daemon's own socket
+ * is the transport's business (CtrlSocket.transmit), not a monitor's.
  */
 import { constants as osConstants } from 'node:os';
 import { debug, info, MsgLevel } from '../log.js';
-import type { UnixDgramSocket } from '../net/dgram.js';
+import { errnoName } from '../net/dgram.js';
+
+/** Sends one datagram to `path`; returns 0 or the errno of the failure. */
+export type Transmit = (msg: Buffer, path: string) => number;
 
 const MAX_SEND_ERRORS = 10;
 const ENOENT = osConstants.errno.ENOENT;
@@ -61,27 +67,25 @@ export class MonitorList {
    * Sends `<prefix><level>text` (prefix is '' or 'IFNAME=<if> ') to every
    * monitor at or below `level`. The datagram is built once for all of them.
    */
-  send(sock: UnixDgramSocket, level: number, text: string, prefix = ''): void {
+  send(transmit: Transmit, level: number, text: string, prefix = ''): void {
     if (level < this.minLevel) return;
     // latin1: event text is a binary string like every reply (see transport.ts).
     const msg = Buffer.from(`${prefix}<${level}>${text}`, 'latin1');
     let dropped = false;
     for (const [path, m] of this.monitors) {
       if (level < m.level) continue;
-      sock.sendto(msg, 0, msg.length, path, (err) => {
-        if (!err) {
-          m.errors = 0;
-          return;
-        }
-        const errno = -Number((err as { code?: unknown }).code);
-        m.errors++;
-        debug(`CTRL_IFACE monitor send failed: ${errno} - ${err.message}`);
-        if (m.errors > MAX_SEND_ERRORS || errno === ENOENT || errno === EPERM) {
-          info(`CTRL_IFACE: Detach monitor ${path} that cannot receive messages`);
-          this.monitors.delete(path);
-          dropped = true;
-        }
-      });
+      const errno = transmit(msg, path);
+      if (errno === 0) {
+        m.errors = 0;
+        continue;
+      }
+      m.errors++;
+      debug(`CTRL_IFACE monitor: ${errno} (${errnoName({ code: -errno })}) for ${path}`);
+      if (m.errors > MAX_SEND_ERRORS || errno === ENOENT || errno === EPERM) {
+        info(`CTRL_IFACE: Detach monitor ${path} that cannot receive messages`);
+        this.monitors.delete(path);
+        dropped = true;
+      }
     }
     if (dropped) this.recompute();
   }

@@ -13,14 +13,51 @@
  *
  * The hot path (PING, STATUS) is one Map lookup in the handler plus one
  * Buffer conversion each way; nothing here allocates per request beyond that.
+ *
+ * A full send buffer (ctrl_iface_unix.c's wpas_ctrl_iface_reinit()): replies
+ * and events leave through this one socket, and every datagram waiting in a
+ * receiver's queue is charged to its send buffer. A wpa_ctrl client
+ * connect()s to this socket, and Linux applies no receive-queue limit
+ * (max_dgram_qlen) to datagrams from a connected peer, so a monitor that
+ * stops reading keeps its events queued until the buffer is full; from then
+ * on every sendto() fails with EAGAIN, replies included, and nothing on this
+ * side can free that memory. So when a send fails with EAGAIN or ENOBUFS and
+ * the buffer is really full (see sendBufferFull(); otherwise it was the
+ * receiver's own queue limit, which is that monitor's failure),
+ * the socket is closed and a new one bound at the same path with the same
+ * mode and group, and the failed datagram is sent once more through it.
+ * Clients connected to the old socket then get ECONNREFUSED on their next
+ * send, and the new socket cannot send to them (EPERM): they are dropped as
+ * monitors at once and must reconnect and ATTACH again, as after a restart
+ * (wpa_cli does: "Connection to wpa_supplicant lost - trying to reconnect").
+ * Unconnected clients keep their monitor registration and get every reply.
+ * A reply to a connected client that fails this way is lost (it can leave
+ * only through the full socket), as in wpa_supplicant 2.10; so are requests
+ * still queued on the old socket at that moment.
+ *
+ * Deliberate difference: 2.10 also holds events back once its socket's
+ * output queue (TIOCOUTQ, which Node cannot read) passes half the send
+ * buffer, so its replies keep flowing but, measured with one stuck connected
+ * monitor, every other monitor stopped getting events after ~140 of them and
+ * for as long as the stuck one stays. Here the re-bind ends that: unconnected
+ * monitors go on receiving, connected ones reconnect (wpa-ctrl.ts, cli.ts).
  */
 import fs from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { debug, error as logError, info } from '../log.js';
-import { createDgramSocket, type UnixDgramSocket } from '../net/dgram.js';
+import { createDgramSocket, errnoName, sendErrno, type UnixDgramSocket } from '../net/dgram.js';
 import { atoi } from '../config/cstr.js';
 import { FAIL, OK, PONG, UNKNOWN_COMMAND } from './command-table.js';
+import { setSocketMode } from './ctrl-dir.js';
 import { MonitorList } from './monitors.js';
+
+const { EAGAIN, ENOBUFS, EPERM } = osConstants.errno;
+const EMPTY = Buffer.alloc(0);
+/**
+ * Where sendBufferFull() sends: the addon turns '' into the all-zero abstract
+ * address, which nobody binds, so the probe is never delivered anywhere.
+ */
+const NOBODY = '';
 
 /** CTRL_IFACE_MAX_LEN; also what `GET max_command_len` answers. */
 export const CTRL_IFACE_MAX_LEN = 8192;
@@ -52,27 +89,37 @@ export class CtrlBindError extends Error {
 
 export type RequestHandler = (cmd: string) => string | Promise<string>;
 
+/** The socket file's permissions, applied after every bind (the first and each re-bind). */
+export interface SocketPerms {
+  mode: number;
+  gid: number | undefined;
+}
+
 export class CtrlSocket {
   readonly monitors = new MonitorList();
   private closed = false;
+  private sock: UnixDgramSocket;
+  /** Bound to `this`, handed to the monitor list: sends through whichever socket is current. */
+  private readonly transmitTo = (msg: Buffer, to: string): number => this.transmit(msg, to);
 
   private constructor(
     readonly path: string,
-    private readonly sock: UnixDgramSocket,
+    sock: UnixDgramSocket,
+    private perms: SocketPerms,
     private readonly label: string,
     private handler: RequestHandler,
   ) {
-    sock.on('message', (msg: Buffer, rinfo: { path?: string }) => this.receive(msg, rinfo.path));
-    // Send errors are reported through callbacks; anything else is logged, never thrown.
-    sock.on('error', (e: Error) => logError(`${label}: socket error: ${e.message}`));
+    this.sock = sock;
+    this.listen(sock);
   }
 
   /**
-   * Binds `path`. A socket file nobody answers on (connect refused) is a
-   * leftover of a killed daemon and is replaced; one that accepts a connect
-   * belongs to a live daemon and makes this fail with CtrlSocketInUseError.
+   * Binds `path` and gives the file `perms`. A socket file nobody answers on
+   * (connect refused) is a leftover of a killed daemon and is replaced; one
+   * that accepts a connect belongs to a live daemon and makes this fail with
+   * CtrlSocketInUseError.
    */
-  static open(path: string, label: string, handler: RequestHandler): CtrlSocket {
+  static open(path: string, label: string, handler: RequestHandler, perms: SocketPerms): CtrlSocket {
     const sock = createDgramSocket();
     try {
       if (!tryBind(sock, path)) {
@@ -87,11 +134,23 @@ export class CtrlSocket {
         if (err) throw new CtrlBindError(path, err);
         debug(`Successfully replaced leftover ctrl_iface socket '${path}'`);
       }
+      try {
+        setSocketMode(path, perms.mode, perms.gid);
+      } catch (e) {
+        fs.rmSync(path, { force: true });
+        throw e;
+      }
     } catch (e) {
       sock.close();
       throw e;
     }
-    return new CtrlSocket(path, sock, label, handler);
+    return new CtrlSocket(path, sock, perms, label, handler);
+  }
+
+  /** New permissions for the file (RECONFIGURE changed only GROUP=), kept for later re-binds. */
+  setPerms(perms: SocketPerms): void {
+    setSocketMode(this.path, perms.mode, perms.gid);
+    this.perms = perms;
   }
 
   /** Replaces the request handler (the global socket routes to interfaces that come and go). */
@@ -101,7 +160,7 @@ export class CtrlSocket {
 
   /** An event to this socket's monitors; `prefix` is 'IFNAME=<if> ' on the global socket. */
   event(level: number, text: string, prefix = ''): void {
-    if (!this.closed) this.monitors.send(this.sock, level, text, prefix);
+    if (!this.closed) this.monitors.send(this.transmitTo, level, text, prefix);
   }
 
   /** Closes the socket and removes its file. */
@@ -115,6 +174,56 @@ export class CtrlSocket {
     } catch {
       // Already gone (removed by an operator): nothing to clean.
     }
+  }
+
+  private listen(sock: UnixDgramSocket): void {
+    sock.on('message', (msg: Buffer, rinfo: { path?: string }) => {
+      if (sock === this.sock) this.receive(msg, rinfo.path);
+    });
+    // Send errors are reported through callbacks; anything else is logged, never thrown.
+    sock.on('error', (e: Error) => logError(`${this.label}: socket error: ${e.message}`));
+  }
+
+  /** One datagram to `to`; 0 or the errno. Re-binds once when this socket's send buffer is full. */
+  private transmit(msg: Buffer, to: string): number {
+    const errno = sendOnce(this.sock, msg, to);
+    if ((errno !== EAGAIN && errno !== ENOBUFS) || !this.sendBufferFull() || !this.rebind()) return errno;
+    return sendOnce(this.sock, msg, to);
+  }
+
+  /**
+   * A full send buffer fails every send; a receiver at its queue limit fails
+   * only sends to it. Linux's unix_dgram_sendmsg() charges the datagram to
+   * the send buffer before it looks the destination up, so a zero-length
+   * datagram to an address nobody has fails with EAGAIN when the buffer is
+   * full and with ECONNREFUSED otherwise, and is queued nowhere. (A probe to
+   * ourselves would sit in our own receive queue, whose length limit then
+   * refuses other clients' requests.)
+   */
+  private sendBufferFull(): boolean {
+    const errno = sendOnce(this.sock, EMPTY, NOBODY);
+    return errno === EAGAIN || errno === ENOBUFS;
+  }
+
+  /** wpas_ctrl_iface_reinit(): a new socket at the same path, mode and group. False if that failed. */
+  private rebind(): boolean {
+    const fresh = createDgramSocket();
+    try {
+      fs.rmSync(this.path, { force: true });
+      const err = bindError(fresh, this.path);
+      if (err) throw new CtrlBindError(this.path, err);
+      setSocketMode(this.path, this.perms.mode, this.perms.gid);
+    } catch (e) {
+      fresh.close();
+      logError(`${this.label}: Failed to reinitialize ctrl_iface socket: ${(e as Error).message}`);
+      return false;
+    }
+    const old = this.sock;
+    this.sock = fresh;
+    this.listen(fresh);
+    old.close();
+    info(`${this.label}: send buffer full (a monitor is not reading its events): socket re-opened, connected clients must reconnect`);
+    return true;
   }
 
   private receive(msg: Buffer, from: string | undefined): void {
@@ -165,10 +274,21 @@ export class CtrlSocket {
     if (this.closed) return;
     // sendto() copies the bytes into the kernel at once, so a shared Buffer is safe.
     const buf = FIXED_REPLIES.get(text) ?? Buffer.from(text, WIRE_ENCODING);
-    this.sock.sendto(buf, 0, buf.length, to, (err) => {
-      if (err) debug(`${this.label}: reply to ${to} failed: ${err.message}`);
-    });
+    const errno = this.transmit(buf, to);
+    if (errno === 0) return;
+    // EPERM: a client still connected to the socket a re-bind replaced; the reply cannot reach it.
+    const log = errno === EPERM ? info : debug;
+    log(`${this.label}: ctrl_iface sendto ${to} failed: ${errnoName({ code: -errno })}`);
   }
+}
+
+/** sendto() through the addon, whose callback runs synchronously: 0 or the errno. */
+function sendOnce(sock: UnixDgramSocket, msg: Buffer, to: string): number {
+  let errno = 0;
+  sock.sendto(msg, 0, msg.length, to, (err) => {
+    errno = sendErrno(err);
+  });
+  return errno;
 }
 
 function bindError(sock: UnixDgramSocket, path: string): Error | undefined {

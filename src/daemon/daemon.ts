@@ -3,7 +3,7 @@
  * interfaces, the optional global control socket, and the orderly stop.
  */
 import fs from 'node:fs';
-import { resolveGroup, setSocketMode } from '../ctrl/ctrl-dir.js';
+import { resolveGroup } from '../ctrl/ctrl-dir.js';
 import { globalRequestHandler, type GlobalControl, type InterfaceAddRequest } from '../ctrl/global-commands.js';
 import { uuidFromMac } from '../ctrl/interface-commands.js';
 import { CtrlSocket } from '../ctrl/transport.js';
@@ -44,15 +44,9 @@ export class Daemon implements GlobalControl, InterfaceHost {
   openGlobal(): void {
     const path = this.opts.globalCtrl;
     if (path === undefined) return;
-    const sock = CtrlSocket.open(path, 'global ctrl_iface', globalRequestHandler(this));
-    try {
-      const group = this.opts.globalGroup;
-      setSocketMode(path, group === undefined ? 0o700 : 0o770, group === undefined ? undefined : resolveGroup(group));
-    } catch (e) {
-      sock.close();
-      throw e;
-    }
-    this.global = sock;
+    const group = this.opts.globalGroup;
+    const perms = group === undefined ? { mode: 0o700, gid: undefined } : { mode: 0o770, gid: resolveGroup(group) };
+    this.global = CtrlSocket.open(path, 'global ctrl_iface', globalRequestHandler(this), perms);
   }
 
   async add(params: InterfaceParams): Promise<WpaInterface> {

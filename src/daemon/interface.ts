@@ -6,7 +6,7 @@ import { SupplicantConfig } from '../config/config.js';
 import { ConfigParseError, readConfigFile } from '../config/parse.js';
 import { saveConfigFile } from '../config/write.js';
 import { CommandTable, UNKNOWN_COMMAND, type CommandReply } from '../ctrl/command-table.js';
-import { parseCtrlInterface, prepareCtrlDir, removeCtrlDirIfEmpty, setSocketMode, socketPathFor } from '../ctrl/ctrl-dir.js';
+import { parseCtrlInterface, prepareCtrlDir, removeCtrlDirIfEmpty, socketPathFor } from '../ctrl/ctrl-dir.js';
 import { commandDebugLevel, commandDebugText, interfaceCommands, type DaemonControl, type InterfaceControl } from '../ctrl/interface-commands.js';
 import { powerCommands, type RoutedInterface } from '../ctrl/global-commands.js';
 import { CtrlSocket, CtrlSocketInUseError } from '../ctrl/transport.js';
@@ -305,19 +305,12 @@ export class WpaInterface implements InterfaceControl, RoutedInterface {
     if (raw === undefined) return undefined;
     const loc = parseCtrlInterface(raw, cfg.ctrlInterfaceGroup);
     const path = socketPathFor(loc.dir, this.ifname);
-    const gid = prepareCtrlDir(loc);
+    const perms = { mode: 0o770, gid: prepareCtrlDir(loc) };
     if (this.ctrl?.path === path) {
-      setSocketMode(path, 0o770, gid);
+      this.ctrl.setPerms(perms);
       return { sock: this.ctrl, dir: loc.dir };
     }
-    const sock = CtrlSocket.open(path, `ctrl_iface ${this.ifname}`, (cmd) => this.handle(cmd));
-    try {
-      setSocketMode(path, 0o770, gid);
-    } catch (e) {
-      sock.close();
-      throw e;
-    }
-    return { sock, dir: loc.dir };
+    return { sock: CtrlSocket.open(path, `ctrl_iface ${this.ifname}`, (cmd) => this.handle(cmd), perms), dir: loc.dir };
   }
 
   private useCtrl(opened: OpenCtrl | undefined): void {

@@ -39,6 +39,19 @@ export function createDgramSocket(): UnixDgramSocket {
 }
 
 /**
+ * The errno of a failed send as a positive number (0: sent). The addon
+ * calls the send callback synchronously, with `code` = -errno, except that
+ * a *connected* socket's send reports EAGAIN/EWOULDBLOCK/ENOBUFS as
+ * `code === 1` ("congestion"); that is EAGAIN here.
+ */
+export function sendErrno(err: NodeJS.ErrnoException | undefined): number {
+  if (!err) return 0;
+  const code = Number((err as { code?: unknown }).code);
+  if (code === 1) return osConstants.errno.EAGAIN;
+  return Number.isFinite(code) && code < 0 ? -code : osConstants.errno.EIO;
+}
+
+/**
  * The addon reports errno as a negative number in `code` (message "connect -2");
  * this turns it into the usual symbolic name (ENOENT, ECONNREFUSED, ...).
  */

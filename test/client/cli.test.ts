@@ -9,7 +9,8 @@ import { chmodSync, existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActionState } from '../../src/client/action.js';
-import { completeCommand, hasSensitiveData, lookup, splitLine } from '../../src/client/commands.js';
+import { hasSensitiveData, lookup, splitLine } from '../../src/client/commands.js';
+import { CompletionState } from '../../src/client/completion.js';
 import {
   IP,
   ManagedProcess,
@@ -45,10 +46,37 @@ describe('command table', () => {
     expect(build('raw PING')).toBe('PING');
   });
 
-  it('completes the command name only', () => {
-    expect(completeCommand('list_')).toEqual([['list_networks'], 'list_']);
-    expect(completeCommand('get_')[0]).toEqual(['get_network', 'get_capability']);
-    expect(completeCommand('status ')[0]).toEqual([]);
+  it('completes command names, and nothing after a command that takes no completable argument', () => {
+    const c = new CompletionState();
+    expect(c.complete('list_')).toEqual([['list_networks'], 'list_']);
+    expect(c.complete('get_')[0]).toEqual(['get_network', 'get_capability']);
+    expect(c.complete('status ')[0]).toEqual([]);
+    expect(c.complete('help sel')).toEqual([['select_network'], 'sel']);
+  });
+
+  it('completes network ids, network field names and BSSIDs as wpa_cli (issue point 20)', () => {
+    const c = new CompletionState();
+    c.setNetworks('network id / ssid / bssid / flags\n0\thome\tany\t[CURRENT]\n2\twork\tany\t\n10\tlab\tany\t[DISABLED]\n');
+    c.setBsses('id=3\nbssid=02:00:00:00:01:01\nid=4\nbssid=02:00:00:00:02:02\n');
+    // *_network commands: the first argument is a network id.
+    expect(c.complete('select_network ')).toEqual([['0', '2', '10'], '']);
+    expect(c.complete('enable_network 1')).toEqual([['10'], '1']);
+    expect(c.complete('remove_network 0 ')[0]).toEqual([]);
+    expect(c.complete('bssid ')[0]).toEqual(['0', '2', '10']);
+    // set_network / get_network: id, then the field name; nothing for the value.
+    expect(c.complete('set_network ')[0]).toEqual(['0', '2', '10']);
+    expect(c.complete('set_network 0 ps')).toEqual([['psk'], 'ps']);
+    expect(c.complete('get_network 2 key_')[0]).toEqual(['key_mgmt']);
+    expect(c.complete('set_network 0 ssid "x')[0]).toEqual([]);
+    // bss: a BSSID from the BSS list.
+    expect(c.complete('bss 02:00:00:00:0')).toEqual([['02:00:00:00:01:01', '02:00:00:00:02:02'], '02:00:00:00:0']);
+    // Events keep the lists current.
+    c.onEvent('CTRL-EVENT-NETWORK-ADDED 11');
+    c.onEvent('CTRL-EVENT-NETWORK-REMOVED 0');
+    c.onEvent('CTRL-EVENT-BSS-REMOVED 3 02:00:00:00:01:01');
+    c.onEvent('CTRL-EVENT-BSS-ADDED 5 02:00:00:00:03:03');
+    expect(c.complete('disable_network ')[0]).toEqual(['2', '10', '11']);
+    expect(c.complete('bss ')[0]).toEqual(['02:00:00:00:02:02', '02:00:00:00:03:03']);
   });
 
   it('splits on spaces, a quoted word runs to the last quote', () => {
@@ -173,6 +201,28 @@ describe.skipIf(!available())('wpa-offload-cli against wpa_supplicant 2.10 and w
       expect(hist).toContain('list_networks\n');
       expect(hist).not.toContain('12345678');
     });
+  });
+
+  it.each(['wpa_supplicant', 'wpa-offloadd'])('%s: interactive prints a command\'s events after its reply, as wpa_cli (issue point 20)', async (tag) => {
+    const d = daemons[tag]!;
+    const home = env.path(`home-order-${tag}`);
+    await run('/bin/mkdir', ['-p', home]);
+    const input = ['add_network', 'add_network', 'add_network', 'add_network', 'remove_network all', 'quit', ''].join('\n');
+    const r = await ourCli(['-p', d.opts.ctrlDir, '-i', d.opts.ifname], input, { ...process.env, HOME: home });
+    expect(r.code).toBe(0);
+    const out = r.stdout;
+    // Each add_network: its id, then its NETWORK-ADDED event; remove_network all: OK, then the REMOVED events.
+    const ids = [...out.matchAll(/<3>CTRL-EVENT-NETWORK-ADDED (\d+)/g)].map((m) => m[1]!);
+    expect(ids).toHaveLength(4);
+    for (const id of ids) {
+      const reply = out.search(new RegExp(`(^|[> ])${id}\n`, 'm'));
+      expect(reply).toBeGreaterThanOrEqual(0);
+      expect(reply).toBeLessThan(out.indexOf(`<3>CTRL-EVENT-NETWORK-ADDED ${id}`));
+    }
+    const ok = out.indexOf('OK\n');
+    const removed = [...out.matchAll(/<3>CTRL-EVENT-NETWORK-REMOVED \d+/g)].map((m) => m.index);
+    expect(removed.length).toBeGreaterThanOrEqual(4); // and any network earlier tests left
+    for (const at of removed) expect(ok).toBeLessThan(at);
   });
 
   it('-a against the reference: CONNECTED (wired associates at once), DISCONNECTED, then TERMINATING ends it', async () => {
