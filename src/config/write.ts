@@ -6,8 +6,7 @@
  * are written as hex, a passphrase cannot hold control characters, and global
  * string options refuse newlines (country included, unlike 2.10).
  */
-import { open, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { writeFileAtomic } from '../atomic-file.js';
 import { SupplicantConfig } from './config.js';
 import { NETWORK_FIELDS } from './fields.js';
 import { NetworkConfig } from './network.js';
@@ -42,36 +41,11 @@ export function serializeConfig(cfg: SupplicantConfig): string {
 }
 
 /**
- * Writes the file atomically: a temporary file in the same directory, fsync,
- * rename over the target, fsync of the directory. Mode 0600 on purpose:
- * 2.10 leaves 0644 behind with the passphrases in it.
+ * SAVE_CONFIG's file replacement: atomic and durable, concurrent saves
+ * serialized (src/atomic-file.ts). Mode 0600 on purpose: 2.10 leaves 0644
+ * behind with the passphrases in it. The text is taken when the save is
+ * asked for, so each save writes the state it was asked to save.
  */
-export async function saveConfigFile(path: string, cfg: SupplicantConfig): Promise<void> {
-  const data = Buffer.from(serializeConfig(cfg), 'latin1');
-  const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.tmp`);
-  const fh = await open(tmp, 'w', 0o600);
-  try {
-    // The mode argument is filtered by the umask and ignored for an existing file.
-    await fh.chmod(0o600);
-    await fh.writeFile(data);
-    await fh.sync();
-  } catch (err) {
-    await fh.close();
-    await unlink(tmp).catch(() => undefined);
-    throw err;
-  }
-  await fh.close();
-  try {
-    await rename(tmp, path);
-  } catch (err) {
-    await unlink(tmp).catch(() => undefined);
-    throw err;
-  }
-  const dh = await open(dir, 'r');
-  try {
-    await dh.sync();
-  } finally {
-    await dh.close();
-  }
+export function saveConfigFile(path: string, cfg: SupplicantConfig): Promise<void> {
+  return writeFileAtomic(path, Buffer.from(serializeConfig(cfg), 'latin1'));
 }

@@ -5,6 +5,7 @@
 import { SupplicantConfig } from '../config/config.js';
 import { ConfigParseError, readConfigFile } from '../config/parse.js';
 import { saveConfigFile } from '../config/write.js';
+import { removeStaleTemporaries } from '../atomic-file.js';
 import { CommandTable, UNKNOWN_COMMAND, type CommandReply } from '../ctrl/command-table.js';
 import { parseCtrlInterface, prepareCtrlDir, removeCtrlDirIfEmpty, setSocketMode, socketPathFor } from '../ctrl/ctrl-dir.js';
 import { commandDebugLevel, commandDebugText, interfaceCommands, type DaemonControl, type InterfaceControl } from '../ctrl/interface-commands.js';
@@ -281,6 +282,8 @@ export class WpaInterface implements InterfaceControl, RoutedInterface {
 async function loadConfig(params: InterfaceParams): Promise<SupplicantConfig> {
   let cfg: SupplicantConfig;
   if (params.confname !== undefined) {
+    // What an interrupted SAVE_CONFIG left beside the file (the file itself is whole).
+    await removeStaleTemporaries(params.confname);
     try {
       cfg = await readConfigFile(params.confname);
     } catch (e) {
