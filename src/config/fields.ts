@@ -10,7 +10,7 @@
  */
 import {
   bin, cString, hasCtrlChar, hexToBytes, isCSpace, macToString, parseCInt, parseConfigString,
-  parseHwaddr, parseIntArray, writeConfigString,
+  parseHwaddr, parseIntArray, printfEncodeQuoteFree, writeConfigString,
 } from './cstr.js';
 import {
   ALLOWED_GROUP, ALLOWED_GROUP_MGMT, ALLOWED_PAIRWISE, AUTH_ALG, CIPHER, DEFAULT_GROUP, DEFAULT_KEY_MGMT,
@@ -158,6 +158,11 @@ export interface NetworkField {
   parse(value: string, st: NetworkState): Patch | undefined;
   /** The writer's text (secrets included); undefined = nothing to show (GET fails). */
   format(st: NetworkState): string | undefined;
+  /**
+   * Other texts the field reads back from, for SAVE_CONFIG when format()'s
+   * would not survive the reader's line rules (file-line.ts).
+   */
+  fileForms?(st: NetworkState): string[];
   /** SAVE_CONFIG leaves the field out in this state even if format() has text. */
   omitOnSave(st: NetworkState): boolean;
   /**
@@ -196,6 +201,15 @@ function intField(name: string, key: IntKey, def: number, range?: [number, numbe
 }
 
 /**
+ * A string's other forms for the file: hex (2.10's form for SSIDs that need
+ * it: `"a"#b"` would read back as `a`), then P"..." without inner quotes
+ * (shorter than hex when only a few bytes need escaping).
+ */
+function stringFileForms(b: Buffer | undefined): string[] {
+  return b === undefined ? [] : [b.toString('hex'), `P"${printfEncodeQuoteFree(b)}"`];
+}
+
+/**
  * STR / STR_RANGE / STR_KEY: the three string forms, "NULL" unsets. Fields
  * kept as C strings (no length) end at a NUL byte from P"\x00" or hex 00.
  */
@@ -213,6 +227,7 @@ function strField(name: string, key: BufKey, opts: { secret?: boolean; maxLen?: 
       const b = st[key];
       return b === undefined ? undefined : writeConfigString(b);
     },
+    fileForms: (st) => stringFileForms(st[key]),
     omitOnSave: () => false,
   };
 }
@@ -366,6 +381,7 @@ const passwordField: NetworkField = {
     if (!st.password) return undefined;
     return st.passwordHash ? `hash:${st.password.toString('hex')}` : writeConfigString(st.password);
   },
+  fileForms: (st) => (st.passwordHash ? [] : stringFileForms(st.password)),
   omitOnSave: () => false,
   alwaysChanges: true,
 };

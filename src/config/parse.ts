@@ -1,9 +1,6 @@
 /**
- * wpa_supplicant.conf reader with wpa_supplicant 2.10's line rules: fgets()
- * buffers (512 bytes at top level, 2000 inside a network block; the rest of
- * a longer line is dropped), leading blanks and `#` comment lines skipped, trailing
- * blanks removed, `network={` ... `}` blocks, and `name=value` lines.
- * A `#` outside double-quote pairs starts a comment.
+ * wpa_supplicant.conf reader with wpa_supplicant 2.10's line rules
+ * (file-line.ts), `network={` ... `}` blocks, and `name=value` lines.
  *
  * Deliberate difference: 2.10 keeps reading after a bad line to log every
  * error, then rejects the file; we stop at the first one and report its line.
@@ -11,6 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { SupplicantConfig } from './config.js';
 import { networkField } from './fields.js';
+import { NETWORK_LINE_MAX, TOP_LINE_MAX, cleanLine } from './file-line.js';
 import { NetworkConfig } from './network.js';
 import { CIPHER_CCMP, KEY_MGMT, PAIRWISE_ALLOWING_CCMP_GROUP, bits } from './tokens.js';
 
@@ -23,27 +21,6 @@ export class ConfigParseError extends Error {
     super(`Line ${line}: ${message}`);
     this.name = 'ConfigParseError';
   }
-}
-
-const TOP_LINE_MAX = 512;
-const NETWORK_LINE_MAX = 2000;
-
-/**
- * A '#' starts a comment unless it sits between a pair of double quotes;
- * quotes pair up from the left, and an unpaired quote protects nothing.
- */
-function stripComment(s: string): string {
-  let end = s.indexOf('#');
-  let from = 0;
-  while (end >= 0) {
-    const open = s.indexOf('"', from);
-    if (open < 0 || open > end) break;
-    const close = s.indexOf('"', open + 1);
-    if (close < 0) break;
-    from = close + 1;
-    if (from > end) end = s.indexOf('#', from);
-  }
-  return end >= 0 ? s.slice(0, end) : s;
 }
 
 /** Physical lines with wpa_config_get_line()'s clean-up; next() returns the next meaningful line, lineNo its number. */
@@ -63,17 +40,8 @@ class LineReader {
 
   next(bufSize: number): string | undefined {
     while (this.#i < this.#lines.length) {
-      // fgets keeps at most size-1 bytes, counting the newline.
-      let s = this.#lines[this.#i++] + '\n';
-      if (s.length > bufSize - 1) s = s.slice(0, bufSize - 1);
-      let p = 0;
-      while (s[p] === ' ' || s[p] === '\t' || s[p] === '\r') p++;
-      if (s[p] === '#' || s[p] === '\n' || p >= s.length) continue;
-      s = s.slice(p);
-      s = stripComment(s);
-      s = s.replace(/[\n \t\r]+$/, '');
-      if (s === '') continue;
-      return s;
+      const s = cleanLine(this.#lines[this.#i++], bufSize);
+      if (s !== undefined) return s;
     }
     return undefined;
   }

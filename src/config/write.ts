@@ -2,13 +2,18 @@
  * SAVE_CONFIG: the text wpa_supplicant 2.10 writes for the same state, and an
  * atomic, private file replacement.
  *
- * No value can break a line: network strings with any byte outside 0x20..0x7e
- * are written as hex, a passphrase cannot hold control characters, and global
- * string options refuse newlines (country included, unlike 2.10).
+ * Every line reads back as the value it was written from: network strings
+ * with any byte outside 0x20..0x7e are written as hex (as 2.10 does), and so
+ * are those whose quoted form the reader would cut (a `#` after an inner
+ * quote pair; 2.10 writes those quoted and loses the rest); a passphrase
+ * cannot hold control characters, global string options refuse newlines
+ * (country included, unlike 2.10), and SET refuses any value that still
+ * would not read back (file-line.ts).
  */
 import { writeFileAtomic } from '../atomic-file.js';
 import { SupplicantConfig } from './config.js';
 import { NETWORK_FIELDS } from './fields.js';
+import { readsBack, savedText } from './file-line.js';
 import { NetworkConfig } from './network.js';
 import { KM_PSK_NO_SAE, KM_SAE, KM_WPS } from './tokens.js';
 
@@ -21,21 +26,33 @@ function isSaved(net: NetworkConfig): boolean {
   return true;
 }
 
+/** A value that no line of the file can hold so that it reads back (SET refuses those; a file may still bring one). */
+export class UnwritableValueError extends Error {
+  constructor(readonly field: string) {
+    super(`${field}: the value cannot be written so that it reads back`);
+    this.name = 'UnwritableValueError';
+  }
+}
+
 function networkBlock(net: NetworkConfig): string {
   let out = '\nnetwork={\n';
   for (const f of NETWORK_FIELDS) {
     if (!f.saved || f.omitOnSave(net.state)) continue;
-    const text = f.format(net.state);
-    if (text === undefined || text === '') continue;
+    const text = savedText(f, net.state);
+    if (text === null) throw new UnwritableValueError(`network ${net.id} ${f.name}`);
+    if (text === undefined) continue;
     out += `\t${f.name}=${text}\n`;
   }
   return out + '}\n';
 }
 
-/** The file text (a binary string: one char per byte). */
+/** The file text (a binary string: one char per byte); throws UnwritableValueError rather than write a line that reads back differently. */
 export function serializeConfig(cfg: SupplicantConfig): string {
   let out = '';
-  for (const [name, text] of cfg.globalLines()) out += `${name}=${text}\n`;
+  for (const [name, text] of cfg.globalLines()) {
+    if (!readsBack(name, text, false)) throw new UnwritableValueError(name);
+    out += `${name}=${text}\n`;
+  }
   for (const net of cfg.networks) if (isSaved(net)) out += networkBlock(net);
   return out;
 }
