@@ -156,6 +156,8 @@ export interface NetworkField {
   readonly saved: boolean;
   /** Parse a SET_NETWORK / config-file value against the current state; undefined = invalid. */
   parse(value: string, st: NetworkState): Patch | undefined;
+  /** Why parse() refused the value, in 2.10's words without the value itself; undefined = no more than "failed to parse". */
+  explain?(value: string): string | undefined;
   /** The writer's text (secrets included); undefined = nothing to show (GET fails). */
   format(st: NetworkState): string | undefined;
   /**
@@ -241,6 +243,10 @@ function tokenField(name: 'key_mgmt' | 'proto' | 'auth_alg', key: 'keyMgmt' | 'p
       const v = parseTokens(table, value, name === 'proto' ? { WPA2: 'RSN' } : {});
       if (v === undefined || v === 0) return undefined;
       return { [key]: v };
+    },
+    explain(value) {
+      const bad = value.split(/[ \t]+/).find((w) => w !== '' && parseTokens(table, w, { WPA2: 'RSN' }) === undefined);
+      return bad !== undefined ? `invalid ${name} '${bad}'` : `no ${name} values configured.`;
     },
     format(st) {
       const v = st[key];
@@ -400,6 +406,13 @@ const pskField: NetworkField = {
     const psk = hexToBytes(value, 32);
     if (!psk || value.length !== 64) return undefined;
     return { psk, passphrase: undefined };
+  },
+  explain(value) {
+    if (value[0] !== '"') return 'Invalid PSK.';
+    const body = value.slice(1);
+    const q = body.lastIndexOf('"');
+    const len = bin(q < 0 ? body : body.slice(0, q)).length;
+    return len < 8 || len > 63 ? `Invalid passphrase length ${len} (expected: 8..63).` : 'Invalid passphrase character.';
   },
   format(st) {
     if (st.passphrase) return `"${st.passphrase.toString('latin1')}"`;

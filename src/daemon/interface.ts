@@ -287,8 +287,9 @@ async function loadConfig(params: InterfaceParams): Promise<SupplicantConfig> {
     try {
       cfg = await readConfigFile(params.confname);
     } catch (e) {
-      if (e instanceof ConfigParseError) throw new InterfaceInitError(`${params.confname}: ${e.message}`, 'config');
-      throw new InterfaceInitError(`Failed to open config file '${params.confname}', error: ${(e as Error).message}`, 'config');
+      // wpa_supplicant's lines: every error, then the verdict.
+      const why = e instanceof ConfigParseError ? e.message : `Failed to open config file '${params.confname}', error: ${strerror(e)}`;
+      throw new InterfaceInitError(`${why}\nFailed to read or parse configuration '${params.confname}'.`, 'config');
     }
   } else {
     cfg = new SupplicantConfig();
@@ -297,4 +298,21 @@ async function loadConfig(params: InterfaceParams): Promise<SupplicantConfig> {
     throw new InterfaceInitError(`invalid ctrl_interface '${params.ctrlInterface}'`, 'config');
   }
   return cfg;
+}
+
+/** glibc's strerror() text for the errors opening a file gives (Node's own wording differs). */
+const STRERROR: Record<string, string> = {
+  ENOENT: 'No such file or directory',
+  EACCES: 'Permission denied',
+  EISDIR: 'Is a directory',
+  ENOTDIR: 'Not a directory',
+  ELOOP: 'Too many levels of symbolic links',
+  EMFILE: 'Too many open files',
+  ENAMETOOLONG: 'File name too long',
+  EIO: 'Input/output error',
+};
+
+function strerror(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  return (code !== undefined && STRERROR[code]) || (e as Error).message;
 }

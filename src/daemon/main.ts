@@ -30,6 +30,7 @@ import { CtrlSocketInUseError } from '../ctrl/transport.js';
 import { configureLogging, error as logError, info, MsgLevel, type LogOptions } from '../log.js';
 import { parseArgs, USAGE, UsageError, type Args } from './args.js';
 import { Daemon } from './daemon.js';
+import { InterfaceInitError } from './interface.js';
 import { SystemdNotifier } from './sd-notify.js';
 import { defaultSettings, readSettings, SettingsError, type Settings } from './settings.js';
 import { syslogTransport } from './syslog.js';
@@ -157,6 +158,8 @@ async function main(): Promise<void> {
           `Delete '${e.path}' manually if it is not used anymore`,
       );
     }
+    // A configuration that does not load is reported in wpa_supplicant's words, as it is.
+    if (e instanceof InterfaceInitError && e.stage === 'config') fail(e.message);
     fail(`Failed to initialize wpa-offloadd: ${(e as Error).message}`);
   }
 

@@ -36,7 +36,6 @@ describe('serializeConfig', () => {
         const net = cfg.addNetwork();
         net.update('key_mgmt', 'NONE'); // always saved
         for (const [f, v] of sets) net.update(f, v); // SET_NETWORK's path
-
         const text = serializeConfig(cfg);
         const lines = text.split('\n');
         expect(lines.every((l) => LINE.test(l))).toBe(true);
