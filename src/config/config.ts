@@ -3,6 +3,7 @@
  * with the control interface's SET/GET/ADD_NETWORK semantics of wpa_supplicant 2.10.
  */
 import { atoi } from './cstr.js';
+import { readsBack } from './file-line.js';
 import { GLOBAL_FIELDS, GlobalValue, globalField } from './globals.js';
 import { NetworkConfig } from './network.js';
 
@@ -65,25 +66,34 @@ export class SupplicantConfig {
    * A config-file line or the generic part of SET: `name=value` through the
    * option's parser. false = FAIL (unknown option or bad value), nothing changed.
    */
-  processGlobal(name: string, value: string): boolean {
+  processGlobal(name: string, value: string, mustReadBack = false): boolean {
     const field = globalField(name);
     if (!field) return false;
     const r = field.parse(value);
     if (r === 'FAIL') return false;
+    if (mustReadBack) {
+      const text = field.write(r.value);
+      if (text !== undefined && !readsBack(name, text, false)) return false;
+    }
     if (r.value === undefined) this.#globals.delete(name);
     else this.#globals.set(name, r.value);
     return true;
   }
 
-  /** SET <name> <value> for config globals (control-interface semantics). */
+  /**
+   * SET <name> <value> for config globals (control-interface semantics).
+   * Deliberate difference: a value whose saved line would not read back as
+   * itself (`device_name=a#b` reads back as `a`; a line over the reader's
+   * 512 bytes is cut) answers FAIL; 2.10 takes it.
+   */
   setGlobal(name: string, value: string): boolean {
     const key = name.toLowerCase();
     if (Object.hasOwn(RSNA_PARAMS, key)) {
       if (!RSNA_PARAMS[key](atoi(value) >>> 0)) return false;
-      this.processGlobal(name, value);
+      this.processGlobal(name, value, true);
       return true;
     }
-    return this.processGlobal(name, value);
+    return this.processGlobal(name, value, true);
   }
 
   /** GET <name>: the option's text, undefined = FAIL. */

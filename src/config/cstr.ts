@@ -222,6 +222,21 @@ export function parseConfigString(value: string): Buffer | undefined {
   return hexToBytes(value, value.length / 2);
 }
 
+/**
+ * The body of a P"..." string that printfDecode() turns back into `b`, with
+ * no double quote in it (`"` is \x22), so a `#` inside stays protected from
+ * the reader's comment rule.
+ */
+export function printfEncodeQuoteFree(b: Buffer): string {
+  let out = '';
+  for (const c of b) {
+    if (c === 0x5c) out += '\\\\';
+    else if (c >= 0x20 && c <= 0x7e && c !== 0x22) out += String.fromCharCode(c);
+    else out += `\\x${c.toString(16).padStart(2, '0')}`;
+  }
+  return out;
+}
+
 /** is_hex(): any byte outside 0x20..0x7e forces the hex form. */
 export function needsHex(b: Buffer): boolean {
   for (const c of b) if (c < 32 || c >= 127) return true;

@@ -10,7 +10,7 @@
  */
 import {
   bin, cString, hasCtrlChar, hexToBytes, isCSpace, macToString, parseCInt, parseConfigString,
-  parseHwaddr, parseIntArray, writeConfigString,
+  parseHwaddr, parseIntArray, printfEncodeQuoteFree, writeConfigString,
 } from './cstr.js';
 import {
   ALLOWED_GROUP, ALLOWED_GROUP_MGMT, ALLOWED_PAIRWISE, AUTH_ALG, CIPHER, DEFAULT_GROUP, DEFAULT_KEY_MGMT,
@@ -163,8 +163,15 @@ export interface NetworkField {
   readonly saved: boolean;
   /** Parse a SET_NETWORK / config-file value against the current state; undefined = invalid. */
   parse(value: string, st: NetworkState): Patch | undefined;
+  /** Why parse() refused the value, in 2.10's words without the value itself; undefined = no more than "failed to parse". */
+  explain?(value: string): string | undefined;
   /** The writer's text (secrets included); undefined = nothing to show (GET fails). */
   format(st: NetworkState): string | undefined;
+  /**
+   * Other texts the field reads back from, for SAVE_CONFIG when format()'s
+   * would not survive the reader's line rules (file-line.ts).
+   */
+  fileForms?(st: NetworkState): string[];
   /** SAVE_CONFIG leaves the field out in this state even if format() has text. */
   omitOnSave(st: NetworkState): boolean;
   /**
@@ -203,6 +210,15 @@ function intField(name: string, key: IntKey, def: number, range?: [number, numbe
 }
 
 /**
+ * A string's other forms for the file: hex (2.10's form for SSIDs that need
+ * it: `"a"#b"` would read back as `a`), then P"..." without inner quotes
+ * (shorter than hex when only a few bytes need escaping).
+ */
+function stringFileForms(b: Buffer | undefined): string[] {
+  return b === undefined ? [] : [b.toString('hex'), `P"${printfEncodeQuoteFree(b)}"`];
+}
+
+/**
  * STR / STR_RANGE / STR_KEY: the three string forms, "NULL" unsets. Fields
  * kept as C strings (no length) end at a NUL byte from P"\x00" or hex 00.
  */
@@ -220,6 +236,7 @@ function strField(name: string, key: BufKey, opts: { secret?: boolean; maxLen?: 
       const b = st[key];
       return b === undefined ? undefined : writeConfigString(b);
     },
+    fileForms: (st) => stringFileForms(st[key]),
     omitOnSave: () => false,
   };
 }
@@ -233,6 +250,10 @@ function tokenField(name: 'key_mgmt' | 'proto' | 'auth_alg', key: 'keyMgmt' | 'p
       const v = parseTokens(table, value, name === 'proto' ? { WPA2: 'RSN' } : {});
       if (v === undefined || v === 0) return undefined;
       return { [key]: v };
+    },
+    explain(value) {
+      const bad = value.split(/[ \t]+/).find((w) => w !== '' && parseTokens(table, w, { WPA2: 'RSN' }) === undefined);
+      return bad !== undefined ? `invalid ${name} '${bad}'` : `no ${name} values configured.`;
     },
     format(st) {
       const v = st[key];
@@ -373,6 +394,7 @@ const passwordField: NetworkField = {
     if (!st.password) return undefined;
     return st.passwordHash ? `hash:${st.password.toString('hex')}` : writeConfigString(st.password);
   },
+  fileForms: (st) => (st.passwordHash ? [] : stringFileForms(st.password)),
   omitOnSave: () => false,
   alwaysChanges: true,
 };
@@ -391,6 +413,13 @@ const pskField: NetworkField = {
     const psk = hexToBytes(value, 32);
     if (!psk || value.length !== 64) return undefined;
     return { psk, passphrase: undefined };
+  },
+  explain(value) {
+    if (value[0] !== '"') return 'Invalid PSK.';
+    const body = value.slice(1);
+    const q = body.lastIndexOf('"');
+    const len = bin(q < 0 ? body : body.slice(0, q)).length;
+    return len < 8 || len > 63 ? `Invalid passphrase length ${len} (expected: 8..63).` : 'Invalid passphrase character.';
   },
   format(st) {
     if (st.passphrase) return `"${st.passphrase.toString('latin1')}"`;

@@ -9,6 +9,7 @@
  */
 import { cString } from './cstr.js';
 import { NetworkState, Patch, defaultNetworkState, formatAddrMask, networkField } from './fields.js';
+import { savedText } from './file-line.js';
 import { AUTH_ALG, CIPHER, KEY_MGMT, PROTO, tokenNames } from './tokens.js';
 
 /** The ctrl interface's reply buffer: a GET_NETWORK value must leave room for the NUL. */
@@ -44,20 +45,32 @@ export class NetworkConfig {
     this.#st = state;
   }
 
-  /** SET_NETWORK semantics: false means FAIL and nothing changed. */
+  /** A config-file line: what 2.10's reader takes. false means the line is bad and nothing changed. */
   set(name: string, value: string): boolean {
-    return this.update(name, value) !== 'FAIL';
+    return this.#apply(name, value, false) !== 'FAIL';
   }
 
-  /** Like set(), telling whether the value actually changed (the ctrl layer flushes PMKSA only then). */
+  /**
+   * SET_NETWORK: like set(), and telling whether the value actually changed
+   * (the ctrl layer flushes PMKSA only then). Deliberate difference: a value
+   * that SAVE_CONFIG could not write so that it reads back (a passphrase
+   * like `ab"#cdefgh`, a string too long for the reader's 2000-byte line)
+   * answers FAIL; 2.10 takes it and writes a file that loses or rejects it.
+   */
   update(name: string, value: string): SetResult {
+    return this.#apply(name, value, true);
+  }
+
+  #apply(name: string, value: string, mustReadBack: boolean): SetResult {
     const field = networkField(name);
     const patch: Patch | undefined = field?.parse(value, this.#st);
     if (!patch) return 'FAIL';
     const keys = Object.keys(patch) as (keyof NetworkState)[];
     // An empty patch is the parser's own "no change"; otherwise compare, unless 2.10 never would.
     if (keys.length === 0 || (!field!.alwaysChanges && keys.every((k) => sameValue(this.#st[k], patch[k])))) return 'UNCHANGED';
-    this.#st = { ...this.#st, ...patch };
+    const next = { ...this.#st, ...patch };
+    if (mustReadBack && field!.saved && savedText(field!, next) === null) return 'FAIL';
+    this.#st = next;
     return 'CHANGED';
   }
 

@@ -1,16 +1,15 @@
 /**
- * wpa_supplicant.conf reader with wpa_supplicant 2.10's line rules: fgets()
- * buffers (512 bytes at top level, 2000 inside a network block; the rest of
- * a longer line is dropped), leading blanks and `#` comment lines skipped, trailing
- * blanks removed, `network={` ... `}` blocks, and `name=value` lines.
- * A `#` outside double-quote pairs starts a comment.
+ * wpa_supplicant.conf reader with wpa_supplicant 2.10's line rules
+ * (file-line.ts), `network={` ... `}` blocks, and `name=value` lines.
  *
- * Deliberate difference: 2.10 keeps reading after a bad line to log every
- * error, then rejects the file; we stop at the first one and report its line.
+ * Errors read as 2.10's, except that a value or a whole line is never
+ * quoted (2.10 quotes them, passphrases included).
  */
 import { readFile } from 'node:fs/promises';
 import { SupplicantConfig } from './config.js';
 import { networkField } from './fields.js';
+import { globalField } from './globals.js';
+import { NETWORK_LINE_MAX, TOP_LINE_MAX, cleanLine } from './file-line.js';
 import { NetworkConfig } from './network.js';
 import { CIPHER_CCMP, KEY_MGMT, PAIRWISE_ALLOWING_CCMP_GROUP, bits } from './tokens.js';
 
@@ -18,32 +17,21 @@ const WPAS_MODE_MESH = 5;
 const KM_NONE = bits(KEY_MGMT, 'NONE');
 const KM_SAE_ONLY = bits(KEY_MGMT, 'SAE');
 
-export class ConfigParseError extends Error {
-  constructor(readonly line: number, message: string) {
-    super(`Line ${line}: ${message}`);
-    this.name = 'ConfigParseError';
-  }
+/** One bad line, with wpa_supplicant 2.10's wording (less any value it would quote: it may be a secret). */
+export interface ConfigLineError {
+  line: number;
+  message: string;
 }
 
-const TOP_LINE_MAX = 512;
-const NETWORK_LINE_MAX = 2000;
+/** The file was rejected: every bad line, in file order, as 2.10 lists them before failing. */
+export class ConfigParseError extends Error {
+  readonly line: number;
 
-/**
- * A '#' starts a comment unless it sits between a pair of double quotes;
- * quotes pair up from the left, and an unpaired quote protects nothing.
- */
-function stripComment(s: string): string {
-  let end = s.indexOf('#');
-  let from = 0;
-  while (end >= 0) {
-    const open = s.indexOf('"', from);
-    if (open < 0 || open > end) break;
-    const close = s.indexOf('"', open + 1);
-    if (close < 0) break;
-    from = close + 1;
-    if (from > end) end = s.indexOf('#', from);
+  constructor(readonly errors: readonly ConfigLineError[]) {
+    super(errors.map((e) => `Line ${e.line}: ${e.message}`).join('\n'));
+    this.line = errors[0].line;
+    this.name = 'ConfigParseError';
   }
-  return end >= 0 ? s.slice(0, end) : s;
 }
 
 /** Physical lines with wpa_config_get_line()'s clean-up; next() returns the next meaningful line, lineNo its number. */
@@ -63,68 +51,97 @@ class LineReader {
 
   next(bufSize: number): string | undefined {
     while (this.#i < this.#lines.length) {
-      // fgets keeps at most size-1 bytes, counting the newline.
-      let s = this.#lines[this.#i++] + '\n';
-      if (s.length > bufSize - 1) s = s.slice(0, bufSize - 1);
-      let p = 0;
-      while (s[p] === ' ' || s[p] === '\t' || s[p] === '\r') p++;
-      if (s[p] === '#' || s[p] === '\n' || p >= s.length) continue;
-      s = s.slice(p);
-      s = stripComment(s);
-      s = s.replace(/[\n \t\r]+$/, '');
-      if (s === '') continue;
-      return s;
+      const s = cleanLine(this.#lines[this.#i++], bufSize);
+      if (s !== undefined) return s;
     }
     return undefined;
   }
 }
 
-function readNetwork(cfg: SupplicantConfig, lines: LineReader, startLine: number): void {
+/**
+ * wpa_config_read_network(): a bad line is reported and skipped, the block
+ * is read to its end, and a block with errors is dropped (the file then fails).
+ */
+function readNetwork(cfg: SupplicantConfig, lines: LineReader, errors: ConfigLineError[]): void {
   const net = new NetworkConfig(cfg.nextId());
+  let bad = 0;
+  const fail = (message: string): void => {
+    errors.push({ line: lines.lineNo, message });
+    bad++;
+  };
+  let ended = false;
   for (;;) {
     const line = lines.next(NETWORK_LINE_MAX);
-    if (line === undefined) throw new ConfigParseError(lines.lineNo, `network block starting at line ${startLine} was not terminated properly`);
-    if (line === '}') break;
+    if (line === undefined) break;
+    if (line === '}') {
+      ended = true;
+      break;
+    }
     const eq = line.indexOf('=');
-    // Messages never quote a value or a whole line: it may be a passphrase.
-    if (eq < 0) throw new ConfigParseError(lines.lineNo, "invalid network line (no '=')");
+    // Messages never quote a value or a whole line (2.10 does): it may be a passphrase.
+    if (eq < 0) {
+      fail('Invalid SSID line.');
+      continue;
+    }
     const name = line.slice(0, eq);
     const value = line.slice(eq + 1);
-    if (value[0] === '"' && value.indexOf('"', 1) < 0) throw new ConfigParseError(lines.lineNo, `invalid quotation in ${name}`);
+    if (value[0] === '"' && value.indexOf('"', 1) < 0) {
+      fail('invalid quotation.');
+      continue;
+    }
     const field = networkField(name);
-    if (!field) throw new ConfigParseError(lines.lineNo, `unknown network field '${name}'`);
-    if (!net.set(name, value)) throw new ConfigParseError(lines.lineNo, `failed to parse ${name}`);
+    if (!field) {
+      fail(`unknown network field '${name}'.`);
+      continue;
+    }
+    if (!net.set(name, value)) {
+      const why = field.explain?.(value);
+      if (why !== undefined) errors.push({ line: lines.lineNo, message: why });
+      fail(`failed to parse ${name}.`);
+    }
   }
+  if (!ended) fail('network block was not terminated properly.');
   // wpa_config_validate_network(): a mesh network is open or SAE, and a
   // group cipher may not be stronger than the pairwise one.
   const st = net.state;
   if (st.mode === WPAS_MODE_MESH && st.keyMgmt !== KM_NONE && st.keyMgmt !== KM_SAE_ONLY) {
-    throw new ConfigParseError(lines.lineNo, 'key_mgmt for mesh network should be open or SAE');
+    fail('key_mgmt for mesh network should be open or SAE');
   }
   if (st.group & CIPHER_CCMP && !(st.pairwise & PAIRWISE_ALLOWING_CCMP_GROUP)) {
     net.patchState({ group: st.group & ~CIPHER_CCMP });
   }
-  cfg.appendNetwork(net);
+  if (bad) errors.push({ line: lines.lineNo, message: 'failed to parse network block.' });
+  else cfg.appendNetwork(net);
 }
 
-/** Parses wpa_supplicant.conf text (a binary string or UTF-8 text); throws ConfigParseError with the line number. */
+/**
+ * Parses wpa_supplicant.conf text (a binary string or UTF-8 text). As 2.10,
+ * reads on after a bad line and then rejects the file: ConfigParseError
+ * lists every error.
+ */
 export function parseConfig(text: string): SupplicantConfig {
   const cfg = new SupplicantConfig();
   const lines = new LineReader(text);
+  const errors: ConfigLineError[] = [];
   for (;;) {
     const line = lines.next(TOP_LINE_MAX);
     if (line === undefined) break;
     if (line === 'network={') {
-      readNetwork(cfg, lines, lines.lineNo);
+      readNetwork(cfg, lines, errors);
       continue;
     }
     const eq = line.indexOf('=');
-    if (eq < 0) throw new ConfigParseError(lines.lineNo, "invalid configuration line (no '=')");
-    const name = line.slice(0, eq);
-    if (!cfg.processGlobal(name, line.slice(eq + 1))) {
-      throw new ConfigParseError(lines.lineNo, `unknown global field or invalid value for '${name}'`);
+    const name = eq < 0 ? line : line.slice(0, eq);
+    if (eq < 0 || !cfg.processGlobal(name, line.slice(eq + 1))) {
+      if (eq >= 0) {
+        const message = globalField(name) ? `failed to parse '${name}'.` : `unknown global field '${name}'.`;
+        errors.push({ line: lines.lineNo, message });
+      }
+      // Without '=' the whole line would be quoted: it may be a stray passphrase.
+      errors.push({ line: lines.lineNo, message: eq < 0 ? 'Invalid configuration line.' : `Invalid configuration line '${name}'.` });
     }
   }
+  if (errors.length) throw new ConfigParseError(errors);
   return cfg;
 }
 

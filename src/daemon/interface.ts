@@ -5,6 +5,7 @@
 import { SupplicantConfig } from '../config/config.js';
 import { ConfigParseError, readConfigFile } from '../config/parse.js';
 import { saveConfigFile } from '../config/write.js';
+import { removeStaleTemporaries } from '../atomic-file.js';
 import { CommandTable, UNKNOWN_COMMAND, type CommandReply } from '../ctrl/command-table.js';
 import { parseCtrlInterface, prepareCtrlDir, removeCtrlDirIfEmpty, socketPathFor } from '../ctrl/ctrl-dir.js';
 import { commandDebugLevel, commandDebugText, interfaceCommands, type DaemonControl, type InterfaceControl } from '../ctrl/interface-commands.js';
@@ -331,11 +332,14 @@ export class WpaInterface implements InterfaceControl, RoutedInterface {
 async function loadConfig(params: InterfaceParams): Promise<SupplicantConfig> {
   let cfg: SupplicantConfig;
   if (params.confname !== undefined) {
+    // What an interrupted SAVE_CONFIG left beside the file (the file itself is whole).
+    await removeStaleTemporaries(params.confname);
     try {
       cfg = await readConfigFile(params.confname);
     } catch (e) {
-      if (e instanceof ConfigParseError) throw new InterfaceInitError(`${params.confname}: ${e.message}`, 'config');
-      throw new InterfaceInitError(`Failed to open config file '${params.confname}', error: ${(e as Error).message}`, 'config');
+      // wpa_supplicant's lines: every error, then the verdict.
+      const why = e instanceof ConfigParseError ? e.message : `Failed to open config file '${params.confname}', error: ${strerror(e)}`;
+      throw new InterfaceInitError(`${why}\nFailed to read or parse configuration '${params.confname}'.`, 'config');
     }
   } else {
     cfg = new SupplicantConfig();
@@ -344,4 +348,21 @@ async function loadConfig(params: InterfaceParams): Promise<SupplicantConfig> {
     throw new InterfaceInitError(`invalid ctrl_interface '${params.ctrlInterface}'`, 'config');
   }
   return cfg;
+}
+
+/** glibc's strerror() text for the errors opening a file gives (Node's own wording differs). */
+const STRERROR: Record<string, string> = {
+  ENOENT: 'No such file or directory',
+  EACCES: 'Permission denied',
+  EISDIR: 'Is a directory',
+  ENOTDIR: 'Not a directory',
+  ELOOP: 'Too many levels of symbolic links',
+  EMFILE: 'Too many open files',
+  ENAMETOOLONG: 'File name too long',
+  EIO: 'Input/output error',
+};
+
+function strerror(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  return (code !== undefined && STRERROR[code]) || (e as Error).message;
 }

@@ -33,7 +33,7 @@ import { CtrlSocketInUseError } from '../ctrl/transport.js';
 import { configureLogging, error as logError, info, MsgLevel, type LogOptions } from '../log.js';
 import { parseArgs, USAGE, UsageError, type Args } from './args.js';
 import { Daemon } from './daemon.js';
-import { CtrlInitError } from './interface.js';
+import { CtrlInitError, InterfaceInitError } from './interface.js';
 import { SystemdNotifier } from './sd-notify.js';
 import { defaultSettings, readSettings, SettingsError, type Settings } from './settings.js';
 import { syslogLine, syslogTransport } from './syslog.js';
@@ -167,6 +167,8 @@ async function main(): Promise<void> {
       logError('Failed to initialize wpa-offloadd');
       fail(e.message, true);
     }
+    // A configuration that does not load is reported in wpa_supplicant's words, as it is.
+    if (e instanceof InterfaceInitError && e.stage === 'config') fail(e.message);
     fail(`Failed to initialize wpa-offloadd: ${(e as Error).message}`);
   }
 

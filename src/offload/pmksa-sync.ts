@@ -12,7 +12,7 @@
  * daemon can still roam fast; wpa_supplicant has no such thing.
  */
 import { promises as fs } from 'node:fs';
-import path from 'node:path';
+import { removeStaleTemporaries, writeFileAtomic } from '../atomic-file.js';
 import type { DriverBackend, DriverCapabilities } from '../driver/backend.js';
 import * as log from '../log.js';
 import { PmksaCache, type PmksaEntry } from '../rsn/pmksa.js';
@@ -128,6 +128,7 @@ export class PmksaSync {
 
   async load(): Promise<void> {
     if (!this.file) return;
+    await removeStaleTemporaries(this.file);
     let text: string;
     try {
       text = await fs.readFile(this.file, 'utf8');
@@ -151,18 +152,10 @@ export class PmksaSync {
     }, 50);
   }
 
-  /** Atomic write, mode 0600: the file holds PMKs. */
+  /** Atomic, durable, serialized replacement, mode 0600: the file holds PMKs. */
   async save(): Promise<void> {
     if (!this.file) return;
-    const tmp = path.join(path.dirname(this.file), `.${path.basename(this.file)}.${process.pid}.tmp`);
-    const fh = await fs.open(tmp, 'w', 0o600);
-    try {
-      await fh.writeFile(this.cache.exportJson());
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await fs.rename(tmp, this.file);
+    await writeFileAtomic(this.file, this.cache.exportJson());
   }
 
   async close(): Promise<void> {

@@ -164,12 +164,15 @@ describe.skipIf(!referenceAvailable())('network fields vs wpa_supplicant 2.10', 
   it('value sizes: a 4095-byte value reads back, 4096 does not fit', async () => {
     const p = pair();
     await p.same('ADD_NETWORK');
-    // id_str is an unbounded string field; the reply limit is the 4096-byte buffer.
+    // The reply limit is the 4096-byte buffer. freq_list, because it is never
+    // saved: a string field that long is refused by SET here, since no line of
+    // the file could hold it (README, deliberate differences).
+    const freqs = (nine: number, eight: number): string => [...Array(nine).fill('100000000'), ...Array(eight).fill('10000000')].join(' ');
     await p.sameAll([
-      `SET_NETWORK 0 id_str "${'a'.repeat(4093)}"`,
-      'GET_NETWORK 0 id_str',
-      `SET_NETWORK 0 id_str "${'a'.repeat(4094)}"`,
-      'GET_NETWORK 0 id_str',
+      `SET_NETWORK 0 freq_list ${freqs(406, 4)}`, // 4095 bytes
+      'GET_NETWORK 0 freq_list',
+      `SET_NETWORK 0 freq_list ${freqs(407, 3)}`, // 4096 bytes
+      'GET_NETWORK 0 freq_list',
     ]);
   });
 });
