@@ -184,10 +184,18 @@ export class CtrlSocket {
     sock.on('error', (e: Error) => logError(`${this.label}: socket error: ${e.message}`));
   }
 
-  /** One datagram to `to`; 0 or the errno. Re-binds once when this socket's send buffer is full. */
+  /**
+   * One datagram to `to`; 0 or the errno. On EAGAIN/ENOBUFS: re-binds when
+   * this socket's send buffer is (still) full, then sends once more. The
+   * second try is also made when the buffer is no longer full: a monitor that
+   * does read may have taken a datagram between the two sends, and a reply
+   * must not be lost to that race. Only a destination whose own queue is full
+   * (an unconnected client at its queue limit) fails twice.
+   */
   private transmit(msg: Buffer, to: string): number {
     const errno = sendOnce(this.sock, msg, to);
-    if ((errno !== EAGAIN && errno !== ENOBUFS) || !this.sendBufferFull() || !this.rebind()) return errno;
+    if (errno !== EAGAIN && errno !== ENOBUFS) return errno;
+    if (this.sendBufferFull() && !this.rebind()) return errno;
     return sendOnce(this.sock, msg, to);
   }
 
