@@ -10,25 +10,33 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cleanup } from '../harness/cleanup.js';
-import { requireRadioVm, runInVm, type StepResult, type VmRun } from './vm.js';
+import { requireRadioVm, runInVm, type VmRun } from './vm.js';
 
 const RADIOS = 3;
 
 // The daemons log to the guest's /tmp (tmpfs): verbose logs written to the 9p
 // share slow the daemons enough to break frame exchanges with 100 ms timeouts.
-// The page cache is warmed first: under icount the guest clock jumps ahead
-// while the guest waits for 9p reads, which would expire protocol timers.
+// The page cache is warmed first for the same reason: a 9p read on a loaded
+// host can take longer than those timeouts, and the guest clock runs on while
+// the guest waits for it.
 const WPA2 = String.raw`
 set -u
 staphy=
-# wait_for FILE PATTERN: until PATTERN is in FILE, at most 120 s of guest time
+# wait_for FILE PATTERN: until PATTERN is in FILE. tail -f blocks (inotify) and
+# grep reads what it hands over: a polling loop would start processes that take
+# the guest's only CPU from the daemons being waited for. The timeout counts
+# guest time (guest work plus idle time, see vm-run).
 wait_for() {
-    local end=$(( $(cut -d. -f1 /proc/uptime) + 120 ))
-    until grep -q -- "$2" "$1" 2>/dev/null; do
-        [ "$(cut -d. -f1 /proc/uptime)" -lt $end ] || { echo "TIMEOUT waiting for $2 in $1"; return 1; }
-        sleep 0.1
-    done
+    local fd tailpid rc=0
+    exec {fd}< <(exec tail -n +1 -f "$1" 2>/dev/null)
+    tailpid=$!
+    timeout 120 grep -q -m1 -- "$2" <&$fd || rc=$?
+    kill $tailpid
+    exec {fd}<&-
+    [ $rc = 0 ] || echo "TIMEOUT waiting for $2 in $1"
+    return $rc
 }
+mark() { read -r up rest < /proc/uptime; echo "MARK $1 $up"; }
 logs() { for f in /tmp/radio/*.log; do echo "--- $f"; tail -n 40 "$f"; done; }
 # Leaves the guest as the step found it (later steps see all radios). No set -e
 # here: a daemon already gone must not cut the cleanup short.
@@ -72,22 +80,23 @@ network={
 	scan_freq=2412
 }
 EOF
-bins="/usr/sbin/hostapd /usr/sbin/wpa_supplicant /usr/sbin/wpa_cli $(command -v ip iw grep sleep cut busybox)"
-cat $bins $(ldd $bins 2>/dev/null | awk '$3 ~ /^\// { print $3 }' | sort -u) > /dev/null
+# The daemons' binaries and libraries into the page cache (one ldd: each costs ~1 s).
+daemons="/usr/sbin/hostapd /usr/sbin/wpa_supplicant"
+cat $daemons $(ldd $daemons | awk '$3 ~ /^\// { print $3 }' | sort -u) > /dev/null
 hostapd -v 2>&1 | head -1
 wpa_supplicant -v | head -1
-echo "MARK hostapd-start"
+mark hostapd-start
 hostapd -B -t -d -P /tmp/radio/hostapd.pid -f /tmp/radio/hostapd.log /tmp/radio/hostapd.conf
 wait_for /tmp/radio/hostapd.log AP-ENABLED
-echo "MARK ap-enabled"
+mark ap-enabled
 staphy=$(cat /sys/class/net/wlan1/phy80211/name)
 ip netns add sta
 iw phy "$staphy" set netns name sta
-echo "MARK wpa_supplicant-start"
+mark wpa_supplicant-start
 ip netns exec sta wpa_supplicant -B -t -d -Dnl80211 -i wlan1 -c /tmp/radio/wpa_supplicant.conf \
     -P /tmp/radio/wpa_supplicant.pid -f /tmp/radio/wpa_supplicant.log
 wait_for /tmp/radio/wpa_supplicant.log CTRL-EVENT-CONNECTED
-echo "MARK connected"
+mark connected
 grep -o 'CTRL-EVENT-CONNECTED.*' /tmp/radio/wpa_supplicant.log
 echo "station in netns: $(ip netns identify $(cat /tmp/radio/wpa_supplicant.pid))"
 ip netns exec sta wpa_cli -p /run/wpa_supplicant -i wlan1 status | grep -E '^(ssid|key_mgmt|pairwise_cipher|group_cipher|wpa_state)='
@@ -117,24 +126,32 @@ node dist/src/daemon/main.js -v
 echo "radios here: $(ls /sys/class/ieee80211 | wc -l), network namespaces: $(ip netns list | wc -l)"
 `;
 
+/** Boot and connect times, on the host's clock and on the guest's (see vm-run: icount). */
 function report(run: VmRun): void {
-  const s = (ms: number | undefined): string => (ms === undefined ? '-' : `${(ms / 1000).toFixed(1)} s`);
-  const at = (step: StepResult, mark: string): number | undefined =>
-    step.lines.find((l) => l.text === `MARK ${mark}`)?.atMs;
+  const s = (x: number | undefined): string => (x === undefined || Number.isNaN(x) ? '-' : `${x.toFixed(1)} s`);
   const wpa2 = run.steps.find((x) => x.name === 'wpa2-psk');
-  const gap = (a: string, b: string): number | undefined => {
-    const ta = wpa2 && at(wpa2, a);
-    const tb = wpa2 && at(wpa2, b);
-    return ta === undefined || tb === undefined ? undefined : tb - ta;
+  const mark = (name: string): { hostS: number; guestS: number } | undefined => {
+    const line = wpa2?.lines.find((l) => l.text.startsWith(`MARK ${name} `));
+    return line && { hostS: line.atMs / 1000, guestS: Number(line.text.split(' ')[2]) };
   };
+  const gap = (a: string, b: string): string => {
+    const ta = mark(a);
+    const tb = mark(b);
+    return ta && tb ? `${s(tb.hostS - ta.hostS)} (guest ${s(tb.guestS - ta.guestS)})` : '-';
+  };
+  const first = run.steps[0];
   console.log(
     [
-      `radio test bed (host wall times; the guest clock is virtual under icount):`,
-      `  boot to first step   ${s(run.bootMs)}`,
-      `  hostapd to AP-ENABLED            ${s(gap('hostapd-start', 'ap-enabled'))}`,
-      `  wpa_supplicant to CTRL-EVENT-CONNECTED  ${s(gap('wpa_supplicant-start', 'connected'))}`,
-      ...run.steps.map((x) => `  step ${x.name}: ${s(x.endedMs === undefined ? undefined : x.endedMs - x.beganMs)}`),
-      `  whole run            ${s(run.wallMs)}`,
+      'radio test bed: host wall time (guest clock)',
+      `  boot to the first step: ${s(run.bootMs === undefined ? undefined : run.bootMs / 1000)} (guest ${s(first?.guestBeganS)})`,
+      `  hostapd to AP-ENABLED: ${gap('hostapd-start', 'ap-enabled')}`,
+      `  wpa_supplicant to CTRL-EVENT-CONNECTED: ${gap('wpa_supplicant-start', 'connected')}`,
+      ...run.steps.map(
+        (x) =>
+          `  step ${x.name}: ${s(x.endedMs === undefined ? undefined : (x.endedMs - x.beganMs) / 1000)}` +
+          ` (guest ${s(x.guestEndedS === undefined ? undefined : x.guestEndedS - x.guestBeganS)})`,
+      ),
+      `  whole run: ${s(run.wallMs / 1000)}`,
     ].join('\n'),
   );
 }

@@ -42,6 +42,12 @@ export interface StepResult {
   /** host wall time (ms since vm-run started) at which the step began and ended */
   beganMs: number;
   endedMs: number | undefined;
+  /**
+   * guest clock (uptime, s) at the same moments: under icount it counts guest
+   * work and real idle time, so it does not depend on the host's load
+   */
+  guestBeganS: number;
+  guestEndedS: number | undefined;
   /** host wall time (ms since vm-run started) of each output line as it arrived */
   lines: { atMs: number; text: string }[];
 }
@@ -100,10 +106,11 @@ export async function runInVm(steps: VmStep[], opts: VmOptions, cleanup: Cleanup
     if (!/^[\w.-]+$/.test(s.name)) throw new Error(`step name ${JSON.stringify(s.name)}: letters, digits, . _ - only`);
     const file = join(dir, `step-${i}.sh`);
     writeFileSync(file, s.script);
+    // markers carry the guest clock (read without starting a process)
     job.push(
-      `printf '%s begin %s\\n' '${mark}' '${s.name}'`,
+      `read -r up rest < /proc/uptime; printf '%s begin %s %s\\n' '${mark}' '${s.name}' $up`,
       `bash ${file} < /dev/null 2>&1`,
-      `printf '\\n%s end %s %d\\n' '${mark}' '${s.name}' $?`,
+      `rc=$?; read -r up rest < /proc/uptime; printf '\\n%s end %s %d %s\\n' '${mark}' '${s.name}' $rc $up`,
     );
   });
   writeFileSync(join(dir, 'job.sh'), job.join('\n') + '\n');
@@ -129,11 +136,22 @@ export async function runInVm(steps: VmStep[], opts: VmOptions, cleanup: Cleanup
   const lines = createInterface({ input: child.stdout });
   lines.on('line', (text) => {
     const atMs = performance.now() - t0;
-    if (text.startsWith(`${mark} begin `)) {
-      current = { name: text.slice(mark.length + 7), status: undefined, output: '', beganMs: atMs, endedMs: undefined, lines: [] };
+    const [m, what, name, ...rest] = text.split(' ');
+    if (m === mark && what === 'begin') {
+      current = {
+        name,
+        status: undefined,
+        output: '',
+        beganMs: atMs,
+        endedMs: undefined,
+        guestBeganS: Number(rest[0]),
+        guestEndedS: undefined,
+        lines: [],
+      };
       results.push(current);
-    } else if (text.startsWith(`${mark} end `) && current) {
-      const status = Number(text.slice(text.lastIndexOf(' ') + 1));
+    } else if (m === mark && what === 'end' && current) {
+      const status = Number(rest[0]);
+      current.guestEndedS = Number(rest[1]);
       // the end marker is preceded by a newline of its own: drop the empty line it made
       if (current.lines.at(-1)?.text === '') current.lines.pop();
       current.output = current.lines.map((l) => l.text).join('\n');
