@@ -25,12 +25,12 @@ staphy=
 # wait_for FILE PATTERN: until PATTERN is in FILE. tail -f blocks (inotify) and
 # grep reads what it hands over: a polling loop would start processes that take
 # the guest's only CPU from the daemons being waited for. The timeout counts
-# guest time (guest work plus idle time, see vm-run).
+# guest time (guest work plus idle time, see vm-run): a connect takes ~1 s of it.
 wait_for() {
     local fd tailpid rc=0
     exec {fd}< <(exec tail -n +1 -f "$1" 2>/dev/null)
     tailpid=$!
-    timeout 120 grep -q -m1 -- "$2" <&$fd || rc=$?
+    timeout 60 grep -q -m1 -- "$2" <&$fd || rc=$?
     kill $tailpid
     exec {fd}<&-
     [ $rc = 0 ] || echo "TIMEOUT waiting for $2 in $1"
