@@ -131,6 +131,10 @@ export async function runInVm(steps: VmStep[], opts: VmOptions, cleanup: Cleanup
   child.stderr.on('data', (b: Buffer) => {
     stderr = (stderr + b.toString()).slice(-20_000);
   });
+  // e.g. vm-run missing: 'close' still follows (with a negative errno as status)
+  child.on('error', (e) => {
+    stderr += `\n${e.message}`;
+  });
   const results: StepResult[] = [];
   let current: StepResult | undefined;
   const lines = createInterface({ input: child.stdout });
