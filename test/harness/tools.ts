@@ -55,3 +55,22 @@ export function requireRoot(): boolean {
   console.warn('\n*** SKIPPING: not root; veth/wpa_supplicant tests need root (a failure under CI=true) ***\n');
   return false;
 }
+
+export class MissingPrerequisiteError extends Error {
+  constructor(readonly what: string) {
+    super(what);
+    this.name = 'MissingPrerequisiteError';
+  }
+}
+
+/**
+ * The same rule for a prerequisite that is more than one executable (the
+ * radio VM's prepared kernel, ...): `missing` says what is absent and how to
+ * get it, or is undefined when everything is there.
+ */
+export function requirePrepared(missing: string | undefined): boolean {
+  if (missing === undefined) return true;
+  if (isCi()) throw new MissingPrerequisiteError(missing);
+  console.warn(`\n*** SKIPPING: ${missing} (under CI=true this is a failure) ***\n`);
+  return false;
+}
