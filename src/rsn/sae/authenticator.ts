@@ -125,6 +125,7 @@ export class SaeApPeer {
       if (++this.sync > this.maxSync) return this.fail(SaeStatus.UNSPECIFIED_FAILURE, 'too many repeated commits');
       return [{ kind: 'send', frame: s.commitFrame() }, { kind: 'send', frame: s.confirmFrame() }, { kind: 'timer', ms: this.retransMs }];
     }
+    if (s && s.own.scalarBytes.equals(c.scalar) && s.own.elementBytes.equals(c.element)) return []; // our own commit reflected
     if (this.cfg.antiClogging?.required()) {
       const expected = this.token();
       if (!c.token || c.token.length !== expected.length || !timingSafeEqual(c.token, expected)) {
