@@ -157,6 +157,15 @@ describe('SAE station against the authenticator', () => {
     expect(sta.state).toBe('failed');
   });
 
+  it('once accepted, late or forged frames (a status-1 commit, a refused confirm) change nothing', () => {
+    const r = run({}, {});
+    expect(r.station.state).toBe('accepted');
+    expect(r.station.receive(encodeSaeAuth({ transaction: 1, status: SaeStatus.UNSPECIFIED_FAILURE, body: Buffer.alloc(0) }))).toEqual([]);
+    expect(r.station.receive(encodeSaeAuth({ transaction: 2, status: SaeStatus.CHALLENGE_FAIL, body: Buffer.alloc(0) }))).toEqual([]);
+    expect(r.station.receive(encodeSaeAuth({ transaction: 1, status: SaeStatus.UNKNOWN_PASSWORD_IDENTIFIER, body: Buffer.alloc(0) }))).toEqual([]);
+    expect(r.station.state).toBe('accepted');
+  });
+
   it('drops its own commit reflected back', () => {
     const sta = new SaeStation({ ownAddr: STA, bssid: AP, ssid: SSID, passphrase: 'p', apH2e: true });
     const commit = (sta.start()[0] as { frame: Buffer }).frame;

@@ -120,11 +120,6 @@ export class SaeStation {
     return this._state;
   }
 
-  /** The group of the current (or last) attempt. */
-  get group(): number {
-    return this.groups[Math.min(this.groupIndex, this.groups.length - 1)].id;
-  }
-
   /** Send the first commit (group: the first of sae_groups). */
   start(): SaeAction[] {
     this.groupIndex = 0;
@@ -136,6 +131,9 @@ export class SaeStation {
     if (this._state === 'nothing' || this._state === 'failed') return [];
     const auth = decodeSaeAuth(frame);
     if (!auth) return [];
+    // Once accepted only the AP's repeated confirm matters (wpa_supplicant has
+    // left the authenticating state and ignores Authentication frames).
+    if (this._state === 'accepted') return auth.transaction === 2 && auth.status === SaeStatus.SUCCESS ? this.onConfirm(auth.status, auth.body) : [];
     if (auth.transaction === 1) return this.onCommit(auth.status, auth.body);
     if (auth.transaction === 2) return this.onConfirm(auth.status, auth.body);
     return [];
@@ -201,7 +199,7 @@ export class SaeStation {
       default:
         return this.fail(status, `the AP refused the commit with status ${status}`);
     }
-    if (this._state !== 'committed') return [];
+    if (this._state !== 'committed') return []; // a commit while waiting for the AP's confirm
     if ((status === SaeStatus.SAE_HASH_TO_ELEMENT) !== this.h2e) {
       return this.fail(SaeStatus.UNSPECIFIED_FAILURE, `commit with status ${status} while H2E is ${this.h2e ? 'in use' : 'not in use'}`);
     }
