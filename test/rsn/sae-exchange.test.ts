@@ -8,8 +8,8 @@ import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { SaeApPeer, type SaeApConfig } from '../../src/rsn/sae/authenticator.js';
 import { decodeSaeAuth, encodeSaeAuth, encodeConfirm, parseCommit, SaeStatus } from '../../src/rsn/sae/frames.js';
-import type { SaeAction } from '../../src/rsn/sae/session.js';
-import { SaeConfigError, SaeStation, type SaeStationConfig } from '../../src/rsn/sae/station.js';
+import { SaeConfigError, type SaeAction } from '../../src/rsn/sae/session.js';
+import { SaeStation, type SaeStationConfig } from '../../src/rsn/sae/station.js';
 import { readVector } from '../fixtures/vectors.js';
 import { outcome, prng, runAir } from './sae-rig.js';
 
@@ -136,6 +136,8 @@ describe('SAE station against the authenticator', () => {
     expect(() => new SaeStation({ ownAddr: STA, bssid: AP, ssid: SSID, passphrase: 'x', saePwe: 1, apH2e: false })).toThrow(/hash-to-element required/);
     expect(() => new SaeStation({ ownAddr: STA, bssid: AP, ssid: SSID, passphrase: 'x', passwordId: 'id', apH2e: false })).toThrow(/sae_password_id/);
     expect(() => new SaeStation({ ownAddr: STA, bssid: AP, ssid: SSID, passphrase: 'x', saeGroups: [15, 25], apH2e: true })).toThrow(/none of sae_groups/);
+    expect(() => new SaeStation({ ownAddr: STA, bssid: AP, ssid: SSID, passphrase: 'x', akm: 2, apH2e: true })).toThrow(SaeConfigError);
+    expect(() => new SaeApPeer({ bssid: AP, staAddr: STA, ssid: SSID, passwords: [{ password: 'x' }], akm: 6 })).toThrow(SaeConfigError);
   });
 
   it('an H2E station and an H&P-only AP: the AP drops the commit, the station gives up after dot11RSNASAESync', () => {

@@ -21,12 +21,11 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { macBytes, type MacAddress } from '../crypto.js';
-import type { RandomSource } from './core.js';
+import { SAE_AKMS, type RandomSource } from './core.js';
 import { decodeSaeAuth, encodeSaeAuth, encodeTokenRequest, parseCommit, SaeStatus, type SaeCommit } from './frames.js';
 import { saeGroup, type SaeGroup, type SaePoint } from './group.js';
 import { derivePt, huntAndPeck, pweFromPt } from './pwe.js';
-import { SaeSession, type SaeAction, type SaeState } from './session.js';
-import { SAE_MAX_SYNC, SAE_RETRANS_PERIOD_MS, type SaePwe } from './station.js';
+import { SAE_MAX_SYNC, SAE_RETRANS_PERIOD_MS, SaeConfigError, SaeSession, type SaeAction, type SaePwe, type SaeState } from './session.js';
 
 /** One sae_password line: the password and its optional identifier. */
 export interface SaePasswordEntry {
@@ -75,6 +74,7 @@ export class SaeApPeer {
     this.groups = cfg.saeGroups?.length ? cfg.saeGroups : [19];
     this.pweMode = cfg.saePwe ?? 0;
     this.akm = cfg.akm ?? 8;
+    if (!SAE_AKMS.has(this.akm)) throw new SaeConfigError(`SAE: AKM ${this.akm} is not an SAE AKM`);
     this.retransMs = cfg.retransPeriodMs ?? SAE_RETRANS_PERIOD_MS;
     this.maxSync = cfg.maxSync ?? SAE_MAX_SYNC;
   }

@@ -9,7 +9,14 @@ import { kdf } from '../crypto.js';
 import { bigintFromBytes, bigintToBytes, decodeElement, encodeElement, mod, type SaeGroup, type SaeHash, type SaePoint } from './group.js';
 import { SaeStatus, type SaeCommit } from './frames.js';
 
-/** AKMs 24 and 25 (SAE-EXT-KEY, FT-SAE-EXT-KEY) take a PMK as long as the group's hash. */
+/**
+ * The AKM suite types that authenticate with SAE: 8 SAE, 9 FT-SAE, 24
+ * SAE-EXT-KEY, 25 FT-SAE-EXT-KEY. 24 and 25 take a PMK as long as the group's
+ * hash (802.11-2020 as amended for SAE-EXT-KEY; wpa_supplicant 2.11); 8 and 9
+ * always 32 octets. (src/rsn/akm.ts has no rows for 24 and 25 yet: their KCK,
+ * KEK and MIC lengths depend on the PMK length, which its table cannot say.)
+ */
+export const SAE_AKMS: ReadonlySet<number> = new Set([8, 9, 24, 25]);
 const SAE_EXT_KEY_AKMS: ReadonlySet<number> = new Set([24, 25]);
 const SAE_PMK_LEN = 32;
 

@@ -1,11 +1,27 @@
 /**
  * One SAE protocol instance's crypto state, the part the station and the
  * authenticator machines share: the group and PWE, the own commit, and once
- * the peer's commit is in, the keys and the Send-Confirm counter.
+ * the peer's commit is in, the keys and the Send-Confirm counter; and the
+ * action, state and configuration types both machines answer with.
  */
 import { checkPeerCommit, confirmValue, checkConfirm, deriveKeys, makeCommit, type OwnCommit, type PeerCommit, type RandomSource, type SaeKeys } from './core.js';
 import { encodeCommit, encodeConfirm, encodeSaeAuth, parseConfirm, SaeStatus, type SaeCommit } from './frames.js';
 import type { SaeGroup, SaePoint } from './group.js';
+
+/** wpa_supplicant's DEFAULT_DOT11_RSNA_SAE_RETRANS_PERIOD, in ms. */
+export const SAE_RETRANS_PERIOD_MS = 1000;
+/** dot11RSNASAESync: retransmissions before the instance gives up (hostapd's default sae_sync). */
+export const SAE_MAX_SYNC = 5;
+
+export class SaeConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SaeConfigError';
+  }
+}
+
+/** sae_pwe: 0 hunting-and-pecking only, 1 hash-to-element only, 2 both. */
+export type SaePwe = 0 | 1 | 2;
 
 export type SaeAction =
   /** Send this Authentication frame body (algorithm, transaction, status and the SAE fields) to the peer. */

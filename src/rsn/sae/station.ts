@@ -29,26 +29,11 @@
  * the attempt), so that a reordered pair of frames does not cost a connection.
  */
 import { macBytes, type MacAddress } from '../crypto.js';
-import type { RandomSource } from './core.js';
+import { SAE_AKMS, type RandomSource } from './core.js';
 import { decodeSaeAuth, parseCommit, parseTokenRequest, SaeStatus } from './frames.js';
 import { DEFAULT_SAE_GROUPS, saeGroup, type SaeGroup, type SaePoint } from './group.js';
 import { derivePt, huntAndPeck, pweFromPt } from './pwe.js';
-import { SaeSession, type SaeAction, type SaeState } from './session.js';
-
-/** wpa_supplicant's DEFAULT_DOT11_RSNA_SAE_RETRANS_PERIOD, in ms. */
-export const SAE_RETRANS_PERIOD_MS = 1000;
-/** dot11RSNASAESync: retransmissions before the instance gives up (hostapd's default sae_sync). */
-export const SAE_MAX_SYNC = 5;
-
-export class SaeConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SaeConfigError';
-  }
-}
-
-/** sae_pwe: 0 hunting-and-pecking only, 1 hash-to-element only, 2 both. */
-export type SaePwe = 0 | 1 | 2;
+import { SAE_MAX_SYNC, SAE_RETRANS_PERIOD_MS, SaeConfigError, SaeSession, type SaeAction, type SaePwe, type SaeState } from './session.js';
 
 export interface SaeStationConfig {
   ownAddr: MacAddress;
@@ -111,6 +96,7 @@ export class SaeStation {
       throw new SaeConfigError(`SAE: hash-to-element required (${this.passwordId ? 'sae_password_id' : 'sae_pwe=1'}) but the AP does not advertise it`);
     }
     this.akm = cfg.akm ?? 8;
+    if (!SAE_AKMS.has(this.akm)) throw new SaeConfigError(`SAE: AKM ${this.akm} is not an SAE AKM`);
     this.retransMs = cfg.retransPeriodMs ?? SAE_RETRANS_PERIOD_MS;
     this.maxSync = cfg.maxSync ?? SAE_MAX_SYNC;
     this.random = cfg.random;
