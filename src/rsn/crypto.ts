@@ -79,10 +79,12 @@ export function prfSha1(key: Buffer, label: string, data: Buffer, length: number
 
 /**
  * IEEE 802.11 KDF-Hash-Length (12.7.1.6.2): HMAC(K, i || label || context || L)
- * with i and L as little-endian 16-bit counters, L in bits.
+ * with i and L as little-endian 16-bit counters, L in bits. A length that is
+ * not a whole number of octets (SAE's hunting-and-pecking over P-521 asks for
+ * 521 bits) gives ceil(L/8) octets whose unused low-order bits are zero.
  */
-export function kdf(hash: 'sha256' | 'sha384', key: Buffer, label: string, context: Buffer, bits: number): Buffer {
-  if (bits <= 0 || bits % 8 !== 0 || bits > 0xffff) throw new CryptoInputError(`KDF length ${bits} bits`);
+export function kdf(hash: 'sha256' | 'sha384' | 'sha512', key: Buffer, label: string, context: Buffer, bits: number): Buffer {
+  if (!Number.isInteger(bits) || bits <= 0 || bits > 0xffff) throw new CryptoInputError(`KDF length ${bits} bits`);
   const len = Buffer.alloc(2);
   len.writeUInt16LE(bits);
   const lab = Buffer.from(label, 'ascii');
@@ -95,7 +97,9 @@ export function kdf(hash: 'sha256' | 'sha384', key: Buffer, label: string, conte
     out.push(h);
     have += h.length;
   }
-  return Buffer.concat(out).subarray(0, bits / 8);
+  const result = Buffer.concat(out).subarray(0, Math.ceil(bits / 8));
+  if (bits % 8) result[result.length - 1] &= 0xff << (8 - (bits % 8));
+  return result;
 }
 
 export function kdfSha256(key: Buffer, label: string, context: Buffer, bits: number): Buffer {

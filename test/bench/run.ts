@@ -5,9 +5,10 @@
  */
 import { benchCtrl } from './ctrl.js';
 import { benchRsn } from './rsn.js';
+import { benchSae } from './sae.js';
 import { benchStation } from './station.js';
 
-const ALL: Record<string, () => Promise<void>> = { rsn: benchRsn, ctrl: benchCtrl, station: benchStation };
+const ALL: Record<string, () => Promise<void>> = { rsn: benchRsn, sae: benchSae, ctrl: benchCtrl, station: benchStation };
 
 const wanted = process.argv.slice(2);
 for (const name of wanted.length ? wanted : Object.keys(ALL)) {

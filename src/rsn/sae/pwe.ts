@@ -1,0 +1,108 @@
+/**
+ * The password element PWE, the secret generator both peers derive from the
+ * password and the two MAC addresses (IEEE 802.11-2020 12.4.4.2):
+ *
+ * - hunting-and-pecking (sae_pwe 0): try pwd-seed values until one is the x
+ *   coordinate of a point; always 40 rounds whatever the round that found it,
+ *   so the time taken does not tell an observer which round it was;
+ * - hash-to-element (sae_pwe 1): a password token PT = SSWU(u1) + SSWU(u2)
+ *   that depends on SSID and password only (computable once per network),
+ *   then PWE = val * PT with val from the MAC addresses.
+ */
+import { createHmac } from 'node:crypto';
+import { kdf } from '../crypto.js';
+import { bigintFromBytes, mod, type SaeGroup, type SaePoint } from './group.js';
+
+/** 12.4.4.2.2: at least 40 rounds; hostap's k. */
+const HUNT_AND_PECK_ROUNDS = 40;
+/** hostap gives up after 200 rounds; a password that finds no point by then is astronomically unlikely. */
+const HUNT_AND_PECK_MAX_ROUNDS = 200;
+
+export class SaePweError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SaePweError';
+  }
+}
+
+/** MAX(a, b) || MIN(a, b), the address ordering every SAE derivation uses. */
+export function maxMin(a: Buffer, b: Buffer): Buffer {
+  return Buffer.compare(a, b) > 0 ? Buffer.concat([a, b]) : Buffer.concat([b, a]);
+}
+
+function isQuadraticResidue(g: SaeGroup, v: bigint): boolean {
+  // Euler's criterion; v = 0 never occurs for these curves' b.
+  return g.Point.Fp.pow(v, (g.p - 1n) / 2n) === 1n;
+}
+
+function curveRhs(g: SaeGroup, x: bigint): bigint {
+  const Fp = g.Point.Fp;
+  const { a, b } = g.Point.CURVE();
+  return Fp.add(Fp.add(Fp.mul(Fp.sqr(x), x), Fp.mul(a, x)), b);
+}
+
+/**
+ * Hunting-and-pecking (12.4.4.2.2). The hash is SHA-256 for every group, as
+ * AKM 8 defines it and hostap does; `identifier` (sae_password_id) is
+ * appended to the password.
+ */
+export function huntAndPeck(g: SaeGroup, password: Buffer, addrA: Buffer, addrB: Buffer, identifier?: Buffer): SaePoint {
+  const key = maxMin(addrA, addrB);
+  const base = identifier ? Buffer.concat([password, identifier]) : password;
+  const primeBytes = Buffer.from(g.p.toString(16).padStart(g.primeLen * 2, '0'), 'hex');
+  let foundX: bigint | undefined;
+  let foundSeed: Buffer | undefined;
+  for (let counter = 1; counter <= HUNT_AND_PECK_ROUNDS || foundX === undefined; counter++) {
+    if (counter > HUNT_AND_PECK_MAX_ROUNDS) throw new SaePweError('no password element found in 200 rounds');
+    const seed = createHmac('sha256', key).update(base).update(Buffer.of(counter)).digest();
+    const value = kdf('sha256', seed, 'SAE Hunting and Pecking', primeBytes, g.primeBits);
+    // The KDF yields primeBits bits, leftmost first; as a number they are the top bits.
+    let x = bigintFromBytes(value);
+    if (g.primeBits % 8) x >>= BigInt(8 - (g.primeBits % 8));
+    value.fill(0);
+    if (x >= g.p) continue;
+    if (isQuadraticResidue(g, curveRhs(g, x)) && foundX === undefined) {
+      foundX = x;
+      foundSeed = seed;
+    }
+  }
+  const x = foundX!;
+  const y = g.Point.Fp.sqrt(curveRhs(g, x));
+  const wantOdd = (foundSeed![foundSeed!.length - 1] & 1) === 1;
+  const pt = g.Point.fromAffine({ x, y: (y & 1n) === 1n === wantOdd ? y : g.p - y });
+  pt.assertValidity();
+  return pt;
+}
+
+function hkdfExtract(g: SaeGroup, salt: Buffer, ikm: Buffer): Buffer {
+  return createHmac(g.hash, salt).update(ikm).digest();
+}
+
+function hkdfExpand(g: SaeGroup, prk: Buffer, info: string, len: number): Buffer {
+  const out: Buffer[] = [];
+  let prev = Buffer.alloc(0);
+  for (let i = 1; out.length * g.hashLen < len; i++) {
+    prev = createHmac(g.hash, prk).update(prev).update(info, 'ascii').update(Buffer.of(i)).digest();
+    out.push(prev);
+  }
+  return Buffer.concat(out).subarray(0, len);
+}
+
+/**
+ * The password token PT of hash-to-element (12.4.4.2.3): per SSID, password
+ * and identifier, so a station may compute it once per network and group.
+ */
+export function derivePt(g: SaeGroup, ssid: Buffer, password: Buffer, identifier?: Buffer): SaePoint {
+  const len = g.primeLen + Math.floor(g.primeLen / 2);
+  const seed = hkdfExtract(g, ssid, identifier ? Buffer.concat([password, identifier]) : password);
+  const u1 = mod(bigintFromBytes(hkdfExpand(g, seed, 'SAE Hash to Element u1 P1', len)), g.p);
+  const u2 = mod(bigintFromBytes(hkdfExpand(g, seed, 'SAE Hash to Element u2 P2', len)), g.p);
+  seed.fill(0);
+  return g.mapToCurve(u1).add(g.mapToCurve(u2));
+}
+
+/** PWE = val * PT with val = H(0^n, MAX || MIN) mod (r - 1) + 1 (12.4.4.2.3). */
+export function pweFromPt(g: SaeGroup, pt: SaePoint, addrA: Buffer, addrB: Buffer): SaePoint {
+  const val = mod(bigintFromBytes(hkdfExtract(g, Buffer.alloc(g.hashLen), maxMin(addrA, addrB))), g.r - 1n) + 1n;
+  return pt.multiply(val);
+}
