@@ -18,6 +18,9 @@ export interface StationEvents {
 /** A network as the station sees it; `id` matches LIST_NETWORKS. */
 export interface NetworkRef {
   readonly id: number;
+  /** For a firmware that derived the network's PMKs (SAE/OWE offload): its entries go by SSID. */
+  readonly ssid?: Buffer;
+  readonly keyMgmt?: readonly string[];
 }
 
 /**

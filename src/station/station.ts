@@ -101,6 +101,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   constructor(private readonly opts: StationOptions) {
     super();
     this.now = opts.now ?? (() => Date.now() / 1000);
+    opts.pmksa.rsnaConfig = () => ({ lifetime: this.config.dot11RSNAConfigPMKLifetime, reauthThreshold: this.config.dot11RSNAConfigPMKReauthThreshold });
     this.keyPath = new KeyPath({ ifname: opts.ifname, driver: opts.driver, config: () => this.config, policy: opts.policy, pmksa: opts.pmksa });
     this.attachKeyPath();
     this.bss = new BssTable(
@@ -788,6 +789,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
 
   networkRemoved(net: NetworkRef): void {
     this.opts.pmksa.dropNetwork(net.id);
+    if (net.ssid && net.keyMgmt) this.opts.pmksa.dropOffloadedSsid(net.ssid, net.keyMgmt);
     this.keyPath.forgetNetwork(net.id);
     this.tempDisabled.clear(net.id);
     if (this.currentNetworkId === net.id) {
