@@ -135,4 +135,7 @@ export interface StationControl extends EventEmitter<StationEvents> {
   driverCommand(cmd: string): Promise<string>;
   /** OFFLOAD_STATUS: what the host and the firmware each hold. */
   offloadAudit(): Promise<OffloadAudit>;
+  /** SUSPEND / RESUME of the system (driver protocol version 2 `suspend`/`resume`). */
+  suspend(): Promise<void>;
+  resume(): Promise<void>;
 }
