@@ -103,12 +103,13 @@ async function saveAll(g: GlobalControl): Promise<string> {
 
 /**
  * SUSPEND and RESUME, served on the global socket and on every interface's as
- * in 2.10: wpas_notify_suspend/resume only reach P2P and the driver's WoWLAN
- * hooks, which this daemon does not have.
+ * in 2.10, reach every interface (wpas_notify_suspend/resume): each driver is
+ * told (`suspend` with the configured wowlan_triggers, `resume`). The reply
+ * is OK whatever a driver answers, as 2.10's.
  */
-export const powerCommands: CommandSpec<unknown>[] = [
-  { name: 'SUSPEND', form: 'exact', handler: () => OK },
-  { name: 'RESUME', form: 'exact', handler: () => OK },
+export const powerCommands: CommandSpec<DaemonControl>[] = [
+  { name: 'SUSPEND', form: 'exact', handler: async (d) => (await d.power('suspend'), OK) },
+  { name: 'RESUME', form: 'exact', handler: async (d) => (await d.power('resume'), OK) },
 ];
 
 export const globalCommands: CommandSpec<GlobalControl>[] = [
@@ -141,7 +142,7 @@ export const globalCommands: CommandSpec<GlobalControl>[] = [
 
 /** The global socket's request handler: IFNAME= routing first, then the global table. */
 export function globalRequestHandler(g: GlobalControl): (cmd: string) => CommandReply {
-  const table = new CommandTable().register(globalCommands, g).register(powerCommands, undefined);
+  const table = new CommandTable().register(globalCommands, g).register(powerCommands, g);
   return (cmd) => {
     if (cmd.startsWith('IFNAME=')) {
       const sp = cmd.indexOf(' ', 7);

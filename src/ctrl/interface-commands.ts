@@ -36,6 +36,8 @@ export interface DaemonControl {
   relog(): boolean;
   /** The WPS UUID of interfaces with no uuid= option (STATUS uuid=). */
   uuid(): string;
+  /** SUSPEND / RESUME reach every interface (wpas_notify_suspend/resume walk the global list). */
+  power(op: 'suspend' | 'resume'): Promise<void>;
 }
 
 /** The interface as its commands see it. */

@@ -19,6 +19,9 @@ export function formatOffloadStatus(a: OffloadAudit): string {
     lines.push(`bssid=${keys.bssid}`);
     lines.push(`key_owner=${keys.owner}`);
     lines.push(`completion=${keys.how}`);
+    if (keys.apMldAddr) lines.push(`ap_mld_addr=${keys.apMldAddr}`);
+    // `suspended`, or why the firmware last woke the host (empty: never).
+    lines.push(`power=${keys.power}`);
   } else {
     lines.push('key_owner=none');
   }

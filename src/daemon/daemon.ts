@@ -7,7 +7,7 @@ import { resolveGroup } from '../ctrl/ctrl-dir.js';
 import { globalRequestHandler, type GlobalControl, type InterfaceAddRequest } from '../ctrl/global-commands.js';
 import { uuidFromMac } from '../ctrl/interface-commands.js';
 import { CtrlSocket } from '../ctrl/transport.js';
-import { error as logError, info, MsgLevel } from '../log.js';
+import { error as logError, info, MsgLevel, warning } from '../log.js';
 import type { OffloadPolicy } from '../offload/policy.js';
 import { ev } from '../station/events.js';
 import { InterfaceInitError, WpaInterface, type InterfaceHost, type InterfaceParams } from './interface.js';
@@ -66,6 +66,16 @@ export class Daemon implements GlobalControl, InterfaceHost {
 
   interfaces(): readonly { ifname: string; ctrlInterface: string | undefined }[] {
     return this.ifaces;
+  }
+
+  async power(op: 'suspend' | 'resume'): Promise<void> {
+    for (const i of this.ifaces) {
+      try {
+        await (op === 'suspend' ? i.station.suspend() : i.station.resume());
+      } catch (e) {
+        warning(`${i.ifname}: ${op}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
   }
 
   find(ifname: string): WpaInterface | undefined {

@@ -175,7 +175,7 @@ export class WpaInterface implements InterfaceControl, RoutedInterface {
     // Station events are wpa_msg()s of this interface.
     this.station.on('ctrlEvent', (level, text) => this.event(level, text));
     // Station and offload command modules register here too (see command-table.ts).
-    this.table = new CommandTable().register(interfaceCommands, this as InterfaceControl).register(powerCommands, undefined);
+    this.table = new CommandTable().register(interfaceCommands, this as InterfaceControl).register(powerCommands, host);
     this.parts.register(this.table);
   }
 

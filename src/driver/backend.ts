@@ -37,6 +37,13 @@ export interface DriverCapabilities {
   completion?: CompletionSignal;
   /** Version 2: false when the driver cannot answer `sync_state` (nl80211 cannot read PMKSA or PTK back); absent: true. */
   sync_state?: boolean;
+  /**
+   * Version 2: the firmware runs SAE / OWE itself and derives the PMK (nl80211
+   * SAE_OFFLOAD_STA / OWE_OFFLOAD_STA): its PMKSA entries are deleted by SSID
+   * when the network goes, since the host may not know their PMKIDs.
+   */
+  sae_offload?: boolean;
+  owe_offload?: boolean;
 }
 
 export interface HelloResult {
@@ -89,9 +96,22 @@ export interface PmksaParams {
    */
   pmk?: Buffer;
   akm: string;
+  /** Seconds the entry has left (NL80211_ATTR_PMK_LIFETIME). */
   lifetime: number;
+  /** Version 2: percent of the lifetime after which to reauthenticate (NL80211_ATTR_PMK_REAUTH_THRESHOLD, dot11RSNAConfigPMKReauthThreshold). */
+  reauthThreshold?: number;
   ssid?: Buffer;
 }
+
+/** Version 2: `suspend` arguments. */
+export interface SuspendParams {
+  /** The configured `wowlan_triggers`, as written ("disconnect gtk_rekey_failure"); "" for none. */
+  wowlanTriggers: string;
+}
+
+/** Why the firmware woke the host (nl80211 WoWLAN wake-up reasons, NL80211_WOWLAN_TRIG_*). */
+export const WAKE_REASONS = ['disconnect', 'magic_pkt', 'gtk_rekey_failure', 'eap_identity_req', 'four_way_handshake', 'rfkill_release', 'pattern', 'other'] as const;
+export type WakeReason = (typeof WAKE_REASONS)[number];
 
 export interface RekeyData {
   kck: Buffer;
@@ -143,13 +163,15 @@ export interface AssocEvent {
   material?: FirmwareMaterial;
   pmk?: Buffer;
   pmkid?: Buffer;
+  /** Version 2: the AP MLD address of a multi-link association; the PMKSA's authenticator address. */
+  apMldAddr?: string;
 }
 
 export interface DriverEvents {
   scan_started: [];
   scan_results: [bss: ScanBss[]];
   assoc: [ev: AssocEvent];
-  port_authorized: [ev: { bssid: string; material?: FirmwareMaterial; tdBitmap?: Buffer }];
+  port_authorized: [ev: { bssid: string; material?: FirmwareMaterial; tdBitmap?: Buffer; apMldAddr?: string }];
   assoc_reject: [ev: { bssid: string; status: number; timeout: boolean }];
   eapol_rx: [ev: { src: string; data: Buffer }];
   gtk_rekey: [ev: { bssid: string; replayCtr: Buffer }];
@@ -157,6 +179,8 @@ export interface DriverEvents {
   disconnected: [ev: { bssid: string; reason: number; locallyGenerated: boolean }];
   signal: [ev: { bssid: string; signal: number }];
   firmware_restarted: [];
+  /** Version 2: the firmware woke the host while suspended, for this reason. */
+  wake: [ev: { reason: WakeReason }];
   /**
    * Not a protocol event: the backend's own link to the driver came up
    * (after `hello` succeeded) or went down. Resync hangs off `link_up`.
@@ -200,8 +224,14 @@ export interface DriverBackend extends EventEmitter<DriverEvents> {
   setPort(authorized: boolean): Promise<void>;
   setPmksa(params: PmksaParams): Promise<void>;
   delPmksa(bssid: string, pmkid: Buffer): Promise<void>;
+  /** Version 2: `del_pmksa` by SSID (every entry of that SSID): SAE/OWE offload, where the firmware derived the PMKs. */
+  delPmksaBySsid(ssid: Buffer): Promise<void>;
   flushPmksa(): Promise<void>;
   setRekeyData(data: RekeyData): Promise<void>;
   syncState(): Promise<FirmwareSyncState>;
+  /** Version 2: the host suspends (SUSPEND); the firmware keeps the link and wakes the host on the triggers. */
+  suspend(p: SuspendParams): Promise<void>;
+  /** Version 2: the host resumed (RESUME); the firmware reports what it did meanwhile (gtk_rekey, assoc, ...). */
+  resume(): Promise<void>;
   driverCmd(cmd: string): Promise<string>;
 }

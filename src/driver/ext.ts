@@ -25,6 +25,7 @@ import {
   type ScanBss,
   type ScanParams,
   type SetKeyParams,
+  type SuspendParams,
 } from './backend.js';
 import * as log from '../log.js';
 import {
@@ -350,8 +351,25 @@ export class ExtDriver extends EventEmitter<DriverEvents> implements DriverBacke
     return this.call('del_pmksa', encodeArgs.del_pmksa(bssid, pmkid));
   }
 
+  delPmksaBySsid(ssid: Buffer): Promise<void> {
+    return this.call('del_pmksa', encodeArgs.del_pmksa_ssid(ssid));
+  }
+
   flushPmksa(): Promise<void> {
     return this.call('flush_pmksa', encodeArgs.flush_pmksa());
+  }
+
+  // A version-1 driver knows neither op (it would answer "unknown op"): it just is not told.
+  suspend(p: SuspendParams): Promise<void> {
+    return this.v2() ? this.call('suspend', encodeArgs.suspend(p)) : Promise.resolve();
+  }
+
+  resume(): Promise<void> {
+    return this.v2() ? this.call('resume', {}) : Promise.resolve();
+  }
+
+  private v2(): boolean {
+    return (this.hello?.version ?? 0) >= 2;
   }
 
   setRekeyData(d: RekeyData): Promise<void> {

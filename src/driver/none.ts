@@ -94,6 +94,9 @@ export class NoneDriver extends EventEmitter<DriverEvents> implements DriverBack
   async setPort(): Promise<void> {}
   async setPmksa(): Promise<void> {}
   async delPmksa(): Promise<void> {}
+  async delPmksaBySsid(): Promise<void> {}
+  async suspend(): Promise<void> {}
+  async resume(): Promise<void> {}
   async flushPmksa(): Promise<void> {}
   async setRekeyData(): Promise<void> {}
   async syncState(): Promise<FirmwareSyncState> {

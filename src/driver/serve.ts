@@ -47,10 +47,13 @@ const OPS: Record<string, Handler> = {
   set_key: (b, a) => b.setKey(decodeArgs.set_key(a)),
   set_port: (b, a) => b.setPort(getBool(a, 'authorized')),
   set_pmksa: (b, a) => b.setPmksa(decodeArgs.set_pmksa(a)),
-  del_pmksa: (b, a) => b.delPmksa(getMac(a, 'bssid'), getHex(a, 'pmkid')),
+  // Version 2: by SSID (SAE/OWE offload) when no bssid is given.
+  del_pmksa: (b, a) => (a.bssid === undefined ? b.delPmksaBySsid(getHex(a, 'ssid')) : b.delPmksa(getMac(a, 'bssid'), getHex(a, 'pmkid'))),
   flush_pmksa: (b) => b.flushPmksa(),
   set_rekey_data: (b, a) => b.setRekeyData(decodeArgs.set_rekey_data(a)),
   sync_state: async (b) => encodeSyncState(await b.syncState()),
+  suspend: (b, a) => b.suspend(decodeArgs.suspend(a)),
+  resume: (b) => b.resume(),
   driver_cmd: async (b, a) => ({ reply: await b.driverCmd(getStr(a, 'cmd')) }),
 };
 

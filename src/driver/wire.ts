@@ -23,8 +23,10 @@ import type {
   ScanBss,
   ScanParams,
   SetKeyParams,
+  SuspendParams,
+  WakeReason,
 } from './backend.js';
-import { DRIVER_PROTOCOL_VERSION } from './backend.js';
+import { DRIVER_PROTOCOL_VERSION, WAKE_REASONS } from './backend.js';
 
 /** Longest line either side accepts, newline excluded. */
 export const MAX_LINE_BYTES = 65536;
@@ -292,6 +294,8 @@ export function decodeCapabilities(o: WireObject): DriverCapabilities {
     ciphers: names('ciphers'),
     ...(o.completion !== undefined ? { completion: getEnum(o, 'completion', ['port_authorized', 'connect'] as const) } : {}),
     ...(o.sync_state !== undefined ? { sync_state: getBool(o, 'sync_state') } : {}),
+    ...(o.sae_offload !== undefined ? { sae_offload: getBool(o, 'sae_offload') } : {}),
+    ...(o.owe_offload !== undefined ? { owe_offload: getBool(o, 'owe_offload') } : {}),
   };
 }
 
@@ -369,9 +373,12 @@ export const encodeArgs = {
     pmk: p.pmk ? hex(p.pmk) : '',
     akm: p.akm,
     lifetime: p.lifetime,
+    ...(p.reauthThreshold !== undefined ? { reauth_threshold: p.reauthThreshold } : {}),
     ...(p.ssid ? { ssid: hex(p.ssid) } : {}),
   }),
   del_pmksa: (bssid: string, pmkid: Buffer): WireObject => ({ bssid, pmkid: hex(pmkid) }),
+  del_pmksa_ssid: (ssid: Buffer): WireObject => ({ ssid: hex(ssid) }),
+  suspend: (p: SuspendParams): WireObject => ({ wowlan_triggers: p.wowlanTriggers }),
   flush_pmksa: (): WireObject => ({}),
   set_rekey_data: (d: RekeyData): WireObject => ({ kck: hex(d.kck), kek: hex(d.kek), replay_ctr: hex(d.replayCtr), akm: d.akm }),
   sync_state: (): WireObject => ({}),
@@ -413,8 +420,10 @@ export const decodeArgs = {
     pmk: optHex(o, 'pmk'),
     akm: getStr(o, 'akm'),
     lifetime: getInt(o, 'lifetime'),
+    ...(o.reauth_threshold !== undefined ? { reauthThreshold: getInt(o, 'reauth_threshold') } : {}),
     ssid: optHex(o, 'ssid'),
   }),
+  suspend: (o: WireObject): SuspendParams => ({ wowlanTriggers: o.wowlan_triggers === undefined ? '' : getStr(o, 'wowlan_triggers') }),
   set_rekey_data: (o: WireObject): RekeyData => ({
     kck: getHex(o, 'kck'),
     kek: getHex(o, 'kek'),
@@ -440,6 +449,7 @@ export const PROTOCOL_EVENTS: readonly ProtocolEventName[] = [
   'disconnected',
   'signal',
   'firmware_restarted',
+  'wake',
 ];
 
 function encodeMaterial(m: FirmwareMaterial | undefined): WireObject {
@@ -539,11 +549,12 @@ export function encodeEvent<K extends ProtocolEventName>(name: K, ...args: Drive
         ...(e.material ? encodeMaterial(e.material) : {}),
         ...(e.pmk ? { pmk: hex(e.pmk) } : {}),
         ...(e.pmkid ? { pmkid: hex(e.pmkid) } : {}),
+        ...(e.apMldAddr ? { ap_mld_addr: e.apMldAddr } : {}),
       };
     }
     case 'port_authorized': {
       const e = a[0] as DriverEvents['port_authorized'][0];
-      return { event: name, bssid: e.bssid, ...encodeMaterial(e.material), ...(e.tdBitmap ? { td_bitmap: hex(e.tdBitmap) } : {}) };
+      return { event: name, bssid: e.bssid, ...encodeMaterial(e.material), ...(e.tdBitmap ? { td_bitmap: hex(e.tdBitmap) } : {}), ...(e.apMldAddr ? { ap_mld_addr: e.apMldAddr } : {}) };
     }
     case 'assoc_reject': {
       const e = a[0] as DriverEvents['assoc_reject'][0];
@@ -569,6 +580,8 @@ export function encodeEvent<K extends ProtocolEventName>(name: K, ...args: Drive
       const e = a[0] as DriverEvents['signal'][0];
       return { event: name, signal: e.signal, bssid: e.bssid };
     }
+    case 'wake':
+      return { event: name, reason: (a[0] as DriverEvents['wake'][0]).reason };
   }
   throw new WireFormatError(`no wire form for event ${String(name)}`);
 }
@@ -602,6 +615,7 @@ export function decodeEvent(o: WireObject): DecodedEvent | null {
           ...(material ? { material } : {}),
           ...(optHex(o, 'pmk') ? { pmk: optHex(o, 'pmk') } : {}),
           ...(optHex(o, 'pmkid') ? { pmkid: optHex(o, 'pmkid') } : {}),
+          ...(o.ap_mld_addr !== undefined ? { apMldAddr: getMac(o, 'ap_mld_addr') } : {}),
         }],
       };
     }
@@ -609,7 +623,8 @@ export function decodeEvent(o: WireObject): DecodedEvent | null {
     {
       const material = decodeMaterial(o);
       const tdBitmap = optHex(o, 'td_bitmap');
-      return { name, args: [{ bssid: getMac(o, 'bssid'), ...(material ? { material } : {}), ...(tdBitmap ? { tdBitmap } : {}) }] };
+      const apMldAddr = o.ap_mld_addr !== undefined ? getMac(o, 'ap_mld_addr') : undefined;
+      return { name, args: [{ bssid: getMac(o, 'bssid'), ...(material ? { material } : {}), ...(tdBitmap ? { tdBitmap } : {}), ...(apMldAddr ? { apMldAddr } : {}) }] };
     }
     case 'assoc_reject':
       return { name, args: [{ bssid: getMac(o, 'bssid'), status: getInt(o, 'status'), timeout: getBool(o, 'timeout') }] };
@@ -626,6 +641,9 @@ export function decodeEvent(o: WireObject): DecodedEvent | null {
       return { name, args: [{ bssid: getMac(o, 'bssid'), reason: getInt(o, 'reason'), locallyGenerated: getBool(o, 'locally_generated') }] };
     case 'signal':
       return { name, args: [{ bssid: getMac(o, 'bssid'), signal: getNum(o, 'signal') }] };
+    case 'wake':
+      // An unknown reason is still a wake (a later nl80211 trigger): `other`.
+      return { name, args: [{ reason: (WAKE_REASONS as readonly string[]).includes(String(o.reason)) ? (o.reason as WakeReason) : 'other' }] };
     default:
       return null;
   }

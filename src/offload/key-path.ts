@@ -91,6 +91,8 @@ interface Keyed {
   tdBitmap?: Buffer;
   /** What the firmware is known to hold: reported by it or pushed and acknowledged (the audit without sync_state). */
   fwKnown: FirmwareMaterial;
+  /** The AP MLD address of a multi-link association: the PMKSA's authenticator address. */
+  apMldAddr?: string;
 }
 
 /** A snapshot of the key side for OFFLOAD_STATUS. */
@@ -100,6 +102,9 @@ export interface KeyPathAudit {
   how: Completion;
   replayCounter: Buffer | null;
   material: { kck: Buffer; kek: Buffer; replayCounter: Buffer } | null;
+  apMldAddr: string;
+  /** `suspended`, or the reason of the last wake. */
+  power: string;
 }
 
 /** The PMK for a PSK network: the raw PSK or PBKDF2(passphrase, SSID), cached by rsn. */
@@ -127,6 +132,14 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
   private readonly offload: OffloadDecider;
   private caps: DriverCapabilities | undefined;
   private cur: Keyed | undefined;
+  private suspended = false;
+  private lastWake = '';
+  /**
+   * Replay counters of group rekeys the firmware ran with another BSS while
+   * the host slept, reported before the roam's `assoc` that makes it ours:
+   * applied (if higher) once that association is.
+   */
+  private heldCounters = new Map<string, Buffer>();
 
   constructor(private readonly opts: KeyPathOptions) {
     super();
@@ -184,7 +197,8 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
     const k = this.cur;
     if (!k) return;
     k.associated = true;
-    if (a.pmk && a.pmkid) this.opts.pmksa.addFromFirmware(k.bssid, a.pmkid, a.pmk, k.sec.akm, undefined, k.netId);
+    k.apMldAddr = a.apMldAddr;
+    if (a.pmk && a.pmkid) this.opts.pmksa.addFromFirmware(a.apMldAddr ?? k.bssid, a.pmkid, a.pmk, k.sec.akm, undefined, k.netId);
   }
 
   /**
@@ -193,17 +207,19 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
    * the new association cannot use.
    */
   roamed(net: NetworkConfig, bssid: string, sec: SecurityChoice, ownAddress: string, a: AssocEvent): void {
-    const keyed: Keyed = { netId: net.id, bssid, sec, keys: undefined, associated: true, fwKnown: {} };
+    const keyed: Keyed = { netId: net.id, bssid, sec, keys: undefined, associated: true, fwKnown: {}, apMldAddr: a.apMldAddr };
     if (sec.akm !== 'NONE') {
       const fromFirmware = a.pmk && a.pmkid ? { pmk: a.pmk, pmkid: a.pmkid } : undefined;
-      const chosen = this.choosePmk(net, bssid, sec.akm, fromFirmware);
+      // A multi-link association's PMKSA is the AP MLD's, whichever affiliated AP it went through.
+      const aa = a.apMldAddr ?? bssid;
+      const chosen = this.choosePmk(net, aa, sec.akm, fromFirmware);
       if (!chosen) throw new FirmwareInputError(`roam to ${bssid} with no PMK known for it`);
       const decision = this.offload.decide(net.id, sec.akm, this.caps);
       keyed.keys = this.newKeys(keyed, ownAddress, chosen.pmk, chosen.pmkid, ownRsne(sec, chosen.pmkid), decision.offload, decision.why);
       // A report the new association cannot use changes nothing: check before switching.
       if (a.authorized && a.material) keyed.keys.checkMaterial(a.material);
-      const cached = this.opts.pmksa.lookup(bssid, net.id, sec.akm);
-      const pmksa = fromFirmware ? this.opts.pmksa.addFromFirmware(bssid, fromFirmware.pmkid, fromFirmware.pmk, sec.akm, undefined, net.id) : cached;
+      const cached = this.opts.pmksa.lookup(aa, net.id, sec.akm);
+      const pmksa = fromFirmware ? this.opts.pmksa.addFromFirmware(aa, fromFirmware.pmkid, fromFirmware.pmk, sec.akm, undefined, net.id) : cached;
       if (pmksa && a.authorized) this.opts.pmksa.markUsed(pmksa);
     }
     this.end();
@@ -216,6 +232,7 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
     if (!keys) return false;
     keys.onAssoc(a.authorized, a.material);
     if (keys.owner === 'firmware' && a.material && this.cur) this.cur.fwKnown = { ...a.material };
+    this.applyHeldCounter(keys);
     return true;
   }
 
@@ -237,9 +254,10 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
 
   /* ------------------------------------------------- driver key reports */
 
-  onPortAuthorized(bssid: string, material: FirmwareMaterial | undefined, tdBitmap?: Buffer): void {
+  onPortAuthorized(bssid: string, material: FirmwareMaterial | undefined, tdBitmap?: Buffer, apMldAddr?: string): void {
     const keys = this.associatedKeys();
     if (!keys) throw new FirmwareInputError(`port_authorized for ${bssid} while not associated`);
+    if (apMldAddr && this.cur) this.cur.apMldAddr = apMldAddr;
     keys.onPortAuthorized(bssid.toLowerCase(), material);
     if (material && this.cur) this.cur.fwKnown = { ...material };
     // Kept for OFFLOAD_STATUS; transition disable is not acted on yet.
@@ -257,10 +275,81 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
 
   onFirmwareGtkRekey(bssid: string, replayCtr: Buffer): void {
     const keys = this.associatedKeys();
+    const b = bssid.toLowerCase();
+    if (this.resumeWindow() && keys && b !== keys.bssid && replayCtr.length === 8) {
+      // After a resume the firmware may report the group rekeys it ran with
+      // the BSS it roamed to before the roam itself: kept for that association.
+      const held = this.heldCounters.get(b);
+      if (!held || replayCtr.compare(held) > 0) this.heldCounters.set(b, replayCtr);
+      log.debug(`${this.opts.ifname}: OFFLOAD: replay counter ${replayCtr.toString('hex')} of ${b} held until the roam to it is reported`);
+      return;
+    }
     if (!keys) throw new FirmwareInputError(`gtk_rekey for ${bssid} while not associated`);
     keys.onFirmwareGtkRekey(bssid.toLowerCase(), replayCtr);
     if (this.cur) this.cur.fwKnown = { ...this.cur.fwKnown, keyReplayCtr: replayCtr };
     log.info(`${this.opts.ifname}: OFFLOAD: firmware completed a group rekey with ${keys.bssid}; replay counter now ${replayCtr.toString('hex')}`);
+  }
+
+  /* ------------------------------------------------------ suspend/resume */
+
+  /**
+   * SUSPEND: a firmware with GTK rekey offload gets the current KCK, KEK and
+   * replay counter first, so that it answers the group rekeys of the night
+   * with what the host holds now.
+   */
+  async suspend(wowlanTriggers: string): Promise<void> {
+    const k = this.cur;
+    const m = k?.associated ? k.keys?.material() : undefined;
+    if (k && m && this.caps?.gtk_rekey_offload) {
+      await this.opts.driver.setRekeyData({ kck: m.kck, kek: m.kek, replayCtr: m.replayCounter, akm: k.sec.akm });
+      k.fwKnown = { kck: m.kck, kek: m.kek, keyReplayCtr: m.replayCounter };
+    }
+    await this.opts.driver.suspend({ wowlanTriggers });
+    this.suspended = true;
+    this.heldCounters.clear();
+  }
+
+  /** RESUME: what the firmware did meanwhile arrives as events (gtk_rekey, assoc, disconnected) in any order. */
+  async resume(): Promise<void> {
+    this.suspended = false;
+    this.resumed = true;
+    await this.opts.driver.resume();
+  }
+
+  private resumed = false;
+
+  /** From SUSPEND until the first association after RESUME: reports may cross. */
+  private resumeWindow(): boolean {
+    return this.suspended || this.resumed;
+  }
+
+  private applyHeldCounter(keys: AssociationKeys): void {
+    this.resumed = false;
+    const held = this.heldCounters.get(keys.bssid);
+    this.heldCounters.clear();
+    if (!held) return;
+    const cur = keys.replayCounter();
+    // The replay counter only moves forward: the highest valid one wins, whichever came first.
+    if (cur && held.compare(cur) <= 0) return;
+    keys.onFirmwareGtkRekey(keys.bssid, held);
+    if (this.cur) this.cur.fwKnown = { ...this.cur.fwKnown, keyReplayCtr: held };
+    log.info(`${this.opts.ifname}: OFFLOAD: replay counter ${held.toString('hex')} the firmware reported before the roam to ${keys.bssid} applied`);
+  }
+
+  /**
+   * The firmware woke the host. As wpa_supplicant 2.10, the wake itself
+   * changes nothing: what caused it follows as ordinary events (a failed
+   * group rekey: the AP's next group key message, answered by the host with
+   * its KCK, or without PTK material the EAPOL-Start rule; a new 4-way
+   * handshake: the AP's msg 1/4, which the host runs; a disconnect: the
+   * `disconnected` event, and the station reconnects). It is logged and
+   * shown by OFFLOAD_STATUS.
+   */
+  onWake(reason: string): void {
+    this.suspended = false;
+    this.resumed = true;
+    this.lastWake = reason;
+    log.info(`${this.opts.ifname}: OFFLOAD: woken by the firmware: ${reason}`);
   }
 
   onPmksaAdded(p: { bssid: string; pmkid: Buffer; pmk: Buffer; akm: string; lifetime: number }): void {
@@ -331,7 +420,15 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
   audit(): KeyPathAudit | undefined {
     const keys = this.associatedKeys();
     if (!keys) return undefined;
-    return { bssid: keys.bssid, owner: keys.owner, how: keys.how, replayCounter: keys.replayCounter(), material: keys.material() };
+    return {
+      bssid: keys.bssid,
+      owner: keys.owner,
+      how: keys.how,
+      replayCounter: keys.replayCounter(),
+      material: keys.material(),
+      apMldAddr: this.cur?.apMldAddr ?? '',
+      power: this.suspended ? 'suspended' : this.lastWake,
+    };
   }
 
   /* ------------------------------------------------------------ internal */

@@ -15,7 +15,13 @@ import { promises as fs } from 'node:fs';
 import { removeStaleTemporaries, writeFileAtomic } from '../atomic-file.js';
 import type { DriverBackend, DriverCapabilities } from '../driver/backend.js';
 import * as log from '../log.js';
-import { PmksaCache, type PmksaEntry } from '../rsn/pmksa.js';
+import { PMK_LIFETIME_DEFAULT, PMK_REAUTH_THRESHOLD_DEFAULT, PmksaCache, type PmksaEntry } from '../rsn/pmksa.js';
+
+/** dot11RSNAConfigPMKLifetime (s) and dot11RSNAConfigPMKReauthThreshold (%) as configured. */
+export interface RsnaPmkConfig {
+  lifetime: number;
+  reauthThreshold: number;
+}
 
 const ackKey = (aa: string, pmkid: Buffer): string => `${aa.toLowerCase()}/${pmkid.toString('hex')}`;
 
@@ -29,6 +35,8 @@ export class PmksaSync {
    * report its table (nl80211 has no GET_PMKSA): the audit's view of it.
    */
   private readonly acked = new Map<string, { bssid: string; pmkid: Buffer }>();
+  /** Set by the station: the configured PMK lifetime and reauthentication threshold (defaults until then). */
+  rsnaConfig: () => RsnaPmkConfig = () => ({ lifetime: PMK_LIFETIME_DEFAULT, reauthThreshold: PMK_REAUTH_THRESHOLD_DEFAULT });
 
   constructor(
     readonly cache: PmksaCache,
@@ -73,6 +81,10 @@ export class PmksaSync {
   }
 
   private params(e: PmksaEntry) {
+    // NL80211_ATTR_PMK_LIFETIME is what the entry has left (at its creation:
+    // dot11RSNAConfigPMKLifetime, what 2.10 sends), so a resync does not give
+    // an old entry a new life; NL80211_ATTR_PMK_REAUTH_THRESHOLD is the
+    // configured percentage.
     const lifetime = Math.max(0, Math.round(e.expiration - this.cache.now()));
     return {
       bssid: e.aa,
@@ -80,6 +92,7 @@ export class PmksaSync {
       pmk: this.caps?.pmksa_offload ? e.pmk : undefined,
       akm: e.akm,
       lifetime,
+      reauthThreshold: this.rsnaConfig().reauthThreshold,
     };
   }
 
@@ -104,7 +117,17 @@ export class PmksaSync {
   addFromFirmware(aa: string, pmkid: Buffer, pmk: Buffer, akm: string, lifetime: number | undefined, networkId: number | undefined): PmksaEntry {
     this.fromFirmware = true;
     try {
-      return this.cache.add({ aa: aa.toLowerCase(), pmkid, pmk, akm, networkId: networkId ?? -1, lifetime, opportunistic: false });
+      const cfg = this.rsnaConfig();
+      return this.cache.add({
+        aa: aa.toLowerCase(),
+        pmkid,
+        pmk,
+        akm,
+        networkId: networkId ?? -1,
+        lifetime: lifetime ?? cfg.lifetime,
+        reauthThresholdPct: cfg.reauthThreshold,
+        opportunistic: false,
+      });
     } finally {
       this.fromFirmware = false;
     }
@@ -118,6 +141,19 @@ export class PmksaSync {
 
   dropNetwork(networkId: number): void {
     this.cache.removeNetwork(networkId);
+  }
+
+  /**
+   * A removed network whose PMKs the firmware derived itself (SAE or OWE
+   * offload): the host may not know every entry, so the firmware deletes
+   * them by SSID, as wpa_supplicant does on network removal with a driver
+   * doing SAE_OFFLOAD_STA / OWE_OFFLOAD_STA.
+   */
+  dropOffloadedSsid(ssid: Buffer, keyMgmt: readonly string[]): void {
+    const sae = this.caps?.sae_offload && keyMgmt.some((k) => k === 'SAE' || k === 'FT-SAE' || k.startsWith('SAE-'));
+    const owe = this.caps?.owe_offload && keyMgmt.includes('OWE');
+    if (!(sae || owe) || !this.driver.hello) return;
+    this.driver.delPmksaBySsid(ssid).catch((e) => log.warning(`${this.ifname}: PMKSA sync: del_pmksa by SSID failed: ${e instanceof Error ? e.message : String(e)}`));
   }
 
   flushAll(): void {

@@ -18,6 +18,9 @@ export interface StationEvents {
 /** A network as the station sees it; `id` matches LIST_NETWORKS. */
 export interface NetworkRef {
   readonly id: number;
+  /** For a firmware that derived the network's PMKs (SAE/OWE offload): its entries go by SSID. */
+  readonly ssid?: Buffer;
+  readonly keyMgmt?: readonly string[];
 }
 
 /**
@@ -132,4 +135,7 @@ export interface StationControl extends EventEmitter<StationEvents> {
   driverCommand(cmd: string): Promise<string>;
   /** OFFLOAD_STATUS: what the host and the firmware each hold. */
   offloadAudit(): Promise<OffloadAudit>;
+  /** SUSPEND / RESUME of the system (driver protocol version 2 `suspend`/`resume`). */
+  suspend(): Promise<void>;
+  resume(): Promise<void>;
 }

@@ -101,6 +101,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   constructor(private readonly opts: StationOptions) {
     super();
     this.now = opts.now ?? (() => Date.now() / 1000);
+    opts.pmksa.rsnaConfig = () => ({ lifetime: this.config.dot11RSNAConfigPMKLifetime, reauthThreshold: this.config.dot11RSNAConfigPMKReauthThreshold });
     this.keyPath = new KeyPath({ ifname: opts.ifname, driver: opts.driver, config: () => this.config, policy: opts.policy, pmksa: opts.pmksa });
     this.attachKeyPath();
     this.bss = new BssTable(
@@ -166,7 +167,8 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     d.on('scan_results', guard('scan_results', (bss) => this.onScanResults(bss)));
     d.on('scan_results_lost', guard('scan_results_lost', () => this.onScanResultsLost()));
     d.on('assoc', guard('assoc', (a) => this.onAssoc(a)));
-    d.on('port_authorized', guard('port_authorized', (p) => this.keyPath.onPortAuthorized(p.bssid, p.material, p.tdBitmap)));
+    d.on('port_authorized', guard('port_authorized', (p) => this.keyPath.onPortAuthorized(p.bssid, p.material, p.tdBitmap, p.apMldAddr)));
+    d.on('wake', guard('wake', (w) => this.keyPath.onWake(w.reason)));
     d.on('assoc_reject', guard('assoc_reject', (r) => this.onAssocReject(r.bssid, r.status, r.timeout)));
     d.on('eapol_rx', guard('eapol_rx', (e) => this.keyPath.onEapolRx(e.src, e.data)));
     d.on('gtk_rekey', guard('gtk_rekey', (g) => this.keyPath.onFirmwareGtkRekey(g.bssid, g.replayCtr)));
@@ -733,6 +735,18 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     return this.opts.driver.driverCmd(cmd);
   }
 
+  /** SUSPEND (wpas_notify_suspend): the firmware gets the rekey data and the configured wowlan_triggers. */
+  async suspend(): Promise<void> {
+    if (!this.opts.driver.hello) return;
+    await this.keyPath.suspend(this.config.getGlobal('wowlan_triggers') ?? '');
+  }
+
+  /** RESUME (wpas_notify_resume): as 2.10, a disconnected station scans 100 ms later. */
+  async resume(): Promise<void> {
+    if (this.opts.driver.hello) await this.keyPath.resume();
+    if (this.wpaState === 'DISCONNECTED' && this.wantsConnection()) this.requestScan(100);
+  }
+
   async offloadAudit(): Promise<OffloadAudit> {
     const d = this.opts.driver;
     let firmware;
@@ -788,6 +802,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
 
   networkRemoved(net: NetworkRef): void {
     this.opts.pmksa.dropNetwork(net.id);
+    if (net.ssid && net.keyMgmt) this.opts.pmksa.dropOffloadedSsid(net.ssid, net.keyMgmt);
     this.keyPath.forgetNetwork(net.id);
     this.tempDisabled.clear(net.id);
     if (this.currentNetworkId === net.id) {

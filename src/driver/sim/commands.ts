@@ -3,6 +3,7 @@
  * op, and the scenario timeline). Each answers 'OK', 'FAIL <why>' or, for
  * SIM_STATUS, key=value lines, like wpa_supplicant's own replies.
  */
+import { WAKE_REASONS, type WakeReason } from '../backend.js';
 import { isMac } from '../wire.js';
 import { FIRMWARE_MODES, RESTART_POINTS, type FirmwareMode, type RestartPoint } from './scenario.js';
 import type { Simulator } from './simulator.js';
@@ -16,6 +17,7 @@ export const SIM_COMMANDS = [
   'SIM_PTK_REKEY',
   'SIM_FW_RESTART',
   `SIM_FW_MODE <${FIRMWARE_MODES.join('|')}|restart_at=<${RESTART_POINTS.join('|')}>|restart_at=>`,
+  `SIM_WAKE <${WAKE_REASONS.join('|')}>`,
   'SIM_STATUS',
 ] as const;
 
@@ -70,6 +72,11 @@ export function runSimCommand(sim: Simulator, line: string): string {
       if (!(FIRMWARE_MODES as readonly string[]).includes(m)) return `FAIL mode must be one of ${FIRMWARE_MODES.join(', ')} or restart_at=<point>`;
       sim.setMode(m as FirmwareMode);
       return 'OK';
+    }
+    case 'SIM_WAKE': {
+      const r = (args[0] ?? '').toLowerCase();
+      if (args.length !== 1 || !(WAKE_REASONS as readonly string[]).includes(r)) return `FAIL usage: SIM_WAKE <${WAKE_REASONS.join('|')}>`;
+      return sim.wake(r as WakeReason);
     }
     case 'SIM_STATUS':
       return sim.status();

@@ -40,6 +40,8 @@ export interface ApConfig {
   beaconInt: number;
   hidden: boolean;
   up: boolean;
+  /** The AP MLD this AP is affiliated with (a multi-link association reports it as `ap_mld_addr`). */
+  apMldAddr?: string;
 }
 
 export interface FirmwareConfig {
@@ -185,6 +187,8 @@ function parseFirmware(sec: Section): FirmwareConfig {
       // Version-2 capabilities: said only when the scenario says them, as a version-1 driver would not.
       ...(r.has('completion') ? { completion: r.oneOf('completion', ['port_authorized', 'connect'] as const, 'port_authorized') } : {}),
       ...(r.has('sync_state') ? { sync_state: r.bool('sync_state', true) } : {}),
+      ...(r.has('sae_offload') ? { sae_offload: r.bool('sae_offload', false) } : {}),
+      ...(r.has('owe_offload') ? { owe_offload: r.bool('owe_offload', false) } : {}),
     },
     mode: r.oneOf('mode', FIRMWARE_MODES, 'complete'),
     restartAt: restart as RestartPoint | undefined,
@@ -232,6 +236,7 @@ function parseAps(name: string, sec: Section): ApConfig[] {
       ssid,
       freq: freqs[i % freqs.length],
       signal: r.int('signal', -50),
+      ...(r.has('ap_mld_addr') ? { apMldAddr: r.mac('ap_mld_addr') } : {}),
       akm,
       pairwise: r.str('pairwise', 'CCMP'),
       group: r.str('group', 'CCMP'),

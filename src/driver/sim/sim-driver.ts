@@ -15,6 +15,7 @@ import {
   type RekeyData,
   type ScanParams,
   type SetKeyParams,
+  type SuspendParams,
 } from '../backend.js';
 import { realClock, type Clock } from './clock.js';
 import { runSimCommand } from './commands.js';
@@ -108,8 +109,20 @@ export class SimDriver extends EventEmitter<DriverEvents> implements DriverBacke
     return this.run('del_pmksa', () => this.sim.delPmksa(bssid, pmkid));
   }
 
+  delPmksaBySsid(ssid: Buffer): Promise<void> {
+    return this.run('del_pmksa', () => this.sim.delPmksaBySsid(ssid));
+  }
+
   flushPmksa(): Promise<void> {
     return this.run('flush_pmksa', () => this.sim.flushPmksa());
+  }
+
+  suspend(p: SuspendParams): Promise<void> {
+    return this.run('suspend', () => this.sim.suspend(p));
+  }
+
+  resume(): Promise<void> {
+    return this.run('resume', () => this.sim.resume());
   }
 
   setRekeyData(d: RekeyData): Promise<void> {

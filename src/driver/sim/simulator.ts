@@ -35,6 +35,8 @@ import {
   type ScanBss,
   type ScanParams,
   type SetKeyParams,
+  type SuspendParams,
+  type WakeReason,
 } from '../backend.js';
 import type { ProtocolEventName } from '../wire.js';
 import type { Clock, TimerHandle } from './clock.js';
@@ -70,6 +72,8 @@ interface PmksaEntry {
   pmk?: Buffer;
   akm: string;
   lifetime: number;
+  reauthThreshold?: number;
+  ssid?: Buffer;
 }
 
 /** PTK material as the firmware holds it (sync_state reports fingerprints of it). */
@@ -136,6 +140,9 @@ export class Simulator {
   /** The last key of each kind the host installed on this association (SIM_STATUS checks them against the AP's). */
   private hostKeys = new Map<string, SetKeyParams>();
   portAuthorized = false;
+  /** Set by `suspend`: the host sleeps; events wait for `resume` or a wake. */
+  private suspended: { wowlanTriggers: string; held: [string, unknown[]][] } | null = null;
+  private lastWake = '';
 
   constructor(
     readonly scenario: Scenario,
@@ -168,6 +175,11 @@ export class Simulator {
   }
 
   private emit: SimEmit = (name, ...args) => {
+    // A sleeping host hears nothing: the firmware keeps the events for when it wakes.
+    if (this.suspended) {
+      this.suspended.held.push([name, args]);
+      return;
+    }
     log.msgdump(() => `sim: event ${name}`);
     this.emitEvent(name, ...args);
   };
@@ -358,6 +370,7 @@ export class Simulator {
       ...(withMaterial && a.material ? { material: { keyReplayCtr: a.material.replayCtr, kck: a.material.kck, kek: a.material.kek } } : {}),
       ...(partial ? { material: partial } : {}),
       ...(a.roam && a.pmkid ? { pmkid: a.pmkid } : {}),
+      ...(a.ap.cfg.apMldAddr ? { apMldAddr: a.ap.cfg.apMldAddr } : {}),
     });
   }
 
@@ -501,10 +514,12 @@ export class Simulator {
   /** After an offloaded 802.1X handshake the firmware owns a PMKSA the host has not seen. */
   private firmwarePmksa(a: Association): void {
     if (!a.pmk || a.pmkid || akmFamily(a.conn.akm) !== '8021x' || !this.caps.pmksa_offload) return;
-    const pmkid = pmkidForAkm(a.conn.akm, a.pmk, a.ap.bssid, this.own);
-    const entry = { bssid: a.ap.bssid, pmkid, pmk: a.pmk, akm: a.conn.akm, lifetime: 43200 };
+    // A multi-link association's PMKSA belongs to the AP MLD.
+    const aa = a.ap.cfg.apMldAddr ?? a.ap.bssid;
+    const pmkid = pmkidForAkm(a.conn.akm, a.pmk, aa, this.own);
+    const entry = { bssid: aa, pmkid, pmk: a.pmk, akm: a.conn.akm, lifetime: 43200, ssid: a.ap.cfg.ssid };
     this.storePmksa(entry);
-    this.emit('pmksa_added', { ...entry, pmk: a.pmk });
+    this.emit('pmksa_added', { bssid: aa, pmkid, pmk: a.pmk, akm: a.conn.akm, lifetime: entry.lifetime });
   }
 
   private firmwareGroupRekey(a: Association, frame: Buffer): void {
@@ -571,6 +586,8 @@ export class Simulator {
       pmk: this.caps.pmksa_offload ? p.pmk : undefined,
       akm: p.akm,
       lifetime: p.lifetime,
+      reauthThreshold: p.reauthThreshold,
+      ssid: p.ssid ?? this.ap(p.bssid)?.cfg.ssid,
     };
     this.storePmksa(entry);
   }
@@ -591,8 +608,47 @@ export class Simulator {
     this.pmksa.splice(i, 1);
   }
 
+  /** del_pmksa by SSID (SAE/OWE offload): every entry of that SSID, known or not to the host. */
+  delPmksaBySsid(ssid: Buffer): void {
+    this.pmksa = this.pmksa.filter((e) => !(e.ssid ?? this.ap(e.bssid)?.cfg.ssid)?.equals(ssid));
+  }
+
   flushPmksa(): void {
     this.pmksa = [];
+  }
+
+  /* ------------------------------------------------------- suspend/resume */
+
+  suspend(p: SuspendParams): void {
+    this.suspended = { wowlanTriggers: p.wowlanTriggers, held: [] };
+    log.info(`sim: host suspended (wowlan_triggers: ${p.wowlanTriggers || 'none'})`);
+  }
+
+  /** RESUME: the host hears what the firmware did while it slept (group rekeys, roams), in order. */
+  resume(): void {
+    const s = this.suspended;
+    if (!s) return;
+    this.suspended = null;
+    for (const [name, args] of s.held) (this.emit as (n: string, ...a: unknown[]) => void)(name, ...args);
+  }
+
+  /**
+   * SIM_WAKE <reason>: the firmware wakes the host, then what caused it
+   * happens as the host can see it: the AP's next group key message after
+   * the firmware failed one, the AP's new 4-way handshake, the AP's deauth.
+   */
+  wake(reason: WakeReason): string {
+    if (!this.suspended) return 'FAIL host not suspended';
+    const triggers = this.suspended.wowlanTriggers.split(/\s+/);
+    if (!triggers.includes(reason) && !triggers.includes('any')) return `FAIL ${reason} is not a configured wowlan trigger`;
+    this.lastWake = reason;
+    const held = this.suspended.held;
+    held.unshift(['wake', [{ reason }]]);
+    this.resume();
+    if (reason === 'gtk_rekey_failure') return this.groupRekey('host');
+    if (reason === 'four_way_handshake') return this.ptkRekey();
+    if (reason === 'disconnect') return this.apDeauthNow() ? 'OK' : 'FAIL not associated';
+    return 'OK';
   }
 
   syncState(): FirmwareSyncState {
@@ -733,6 +789,11 @@ export class Simulator {
       `host_tk_ok=${this.keyCheck('pairwise', a?.ap.tk)}`,
       `host_gtk_ok=${this.keyCheck('group', a?.ap.gtkKey)}`,
       `pmksa_entries=${this.pmksa.length}`,
+      // aa/lifetime/reauth_threshold of each entry, as the host pushed them.
+      `pmksa=${this.pmksa.map((e) => `${e.bssid}/${e.lifetime}/${e.reauthThreshold ?? ''}`).join(' ')}`,
+      `suspended=${this.suspended ? 1 : 0}`,
+      `wowlan_triggers=${this.suspended?.wowlanTriggers ?? ''}`,
+      `last_wake=${this.lastWake}`,
       `uptime_ms=${this.clock.now() - this.startedAt}`,
     ];
     return lines.join('\n');
