@@ -20,6 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { WpaCtrl } from '../../src/client/wpa-ctrl.js';
+import { daemonEntry } from '../harness/processes.js';
 import { SupplicantConfig } from '../../src/config/config.js';
 import { parseConfig } from '../../src/config/parse.js';
 import { formatScanResults } from '../../src/ctrl/bss-format.js';
@@ -165,7 +166,7 @@ async function daemonRssWith1000Bsses(backend: 'sim' | 'ext'): Promise<{ rss: nu
     await waitFile(fwSock);
     driverArgs = ['-D', 'ext', '-p', `socket=${fwSock}`];
   }
-  const proc = spawn(process.execPath, ['dist/src/daemon/main.js', '-i', 'bench0', '-c', conf, ...driverArgs], { stdio: 'ignore' });
+  const proc = spawn(process.execPath, ['--max-semi-space-size=1', daemonEntry(), '-i', 'bench0', '-c', conf, ...driverArgs], { stdio: 'ignore' });
   children.push(proc);
   try {
     const sock = path.join(dir, 'bench0');
