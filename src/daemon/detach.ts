@@ -2,9 +2,9 @@
  * -B: the process re-spawns itself detached (stdio to /dev/null, like
  * daemon(3)) and the parent exits only once the child's sockets are up, with
  * the child's exit status if it fails first. Under systemd use Type=notify
- * and no -B. The parent never loads the daemon itself (start.ts).
+ * and no -B. The parent never loads the daemon itself (start.ts), and
+ * node:child_process only when -B is given.
  */
-import { spawn } from 'node:child_process';
 import { EXIT_FAILURE } from './args.js';
 
 /** Set in the detached child of -B, so it reports readiness to its parent. */
@@ -22,7 +22,8 @@ export function mustDetach(background: boolean): boolean {
 }
 
 /** -B in the parent: start the detached child (the same script, argv without -B) and mirror its start-up result. */
-export function detach(argv: string[]): void {
+export async function detach(argv: string[]): Promise<void> {
+  const { spawn } = await import('node:child_process');
   const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, ...argv.filter((a) => a !== '-B')], {
     detached: true,
     stdio: ['ignore', 'ignore', 'ignore', 'ipc'],

@@ -18,7 +18,7 @@
  * throughput.
  */
 // First: no debugger can be opened by signal from here on (see no-inspector.ts).
-import './no-inspector.js';
+import { closeEarlyInspector } from './no-inspector.js';
 import { EXIT_FAILURE, parseArgs, USAGE, UsageError, VERSION, type Args } from './args.js';
 import { detach, mustDetach } from './detach.js';
 
@@ -49,9 +49,10 @@ if (args.interfaces.length === 0 && args.globalCtrl === undefined) {
   process.exit(EXIT_FAILURE);
 }
 if (mustDetach(args.background)) {
-  detach(argv);
+  void detach(argv);
 } else {
-  const { start } = await import('./start.js');
   // Errors from here on are logged by start.ts's handlers, as a bug in one request is.
-  void start(args);
+  void closeEarlyInspector()
+    .then(() => import('./start.js'))
+    .then(({ start }) => start(args));
 }

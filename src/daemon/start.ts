@@ -17,7 +17,7 @@
  */
 import fs from 'node:fs';
 import { CtrlSocketInUseError } from '../ctrl/transport.js';
-import { configureLogging, error as logError, info, MsgLevel, type LogOptions } from '../log.js';
+import { configureLogging, debug, error as logError, info, MsgLevel, type LogOptions } from '../log.js';
 import { EXIT_FAILURE, type Args } from './args.js';
 import { Daemon } from './daemon.js';
 import type { ChildReport } from './detach.js';
@@ -65,6 +65,8 @@ export async function start(args: Args): Promise<void> {
   }
   const logOpts = logOptions(args, settings);
   applyLogging(logOpts);
+  // Kept from Node's inspector by no-inspector.ts since the first line of main.ts.
+  process.on('SIGUSR1', () => debug('SIGUSR1 received - ignored (no debugger is started)'));
 
   const notifier = new SystemdNotifier();
   const removePidFile = (): void => {

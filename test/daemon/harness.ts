@@ -1,5 +1,5 @@
 /**
- * Spawns the real daemon (dist/bundle/wpa-offloadd.js, built by `npm run build`)
+ * Spawns the real daemon (dist/bundle/wpa-offloadd.cjs, built by `npm run build`)
  * in a temporary directory and talks to it over real Unix datagram sockets.
  */
 import { spawn, type ChildProcess } from 'node:child_process';

@@ -1,6 +1,6 @@
 /**
  * The two daemons the integration tests run: the reference wpa_supplicant 2.10
- * (wired driver on a veth) and wpa-offloadd (`node dist/bundle/wpa-offloadd.js`),
+ * (wired driver on a veth) and wpa-offloadd (`node dist/bundle/wpa-offloadd.cjs`),
  * each started with the same wpa_supplicant-style flags and awaited until its
  * control socket answers PING.
  */
@@ -170,10 +170,10 @@ export function startReference(opts: DaemonOptions, cleanup: Cleanup): Promise<R
  * run what users run. Tests run after a build.
  */
 export function daemonEntry(): string {
-  return resolve(process.cwd(), 'dist/bundle/wpa-offloadd.js');
+  return resolve(process.cwd(), 'dist/bundle/wpa-offloadd.cjs');
 }
 
-/** wpa-offloadd under test: `node dist/bundle/wpa-offloadd.js -i ... -c ... [-g ...]`. */
+/** wpa-offloadd under test: `node dist/bundle/wpa-offloadd.cjs -i ... -c ... [-g ...]`. */
 export function startDaemon(opts: DaemonOptions, cleanup: Cleanup): Promise<RunningDaemon> {
   const entry = daemonEntry();
   if (!existsSync(entry)) {
