@@ -6,11 +6,12 @@
  */
 import { benchCtrl } from './ctrl.js';
 import { benchRsn } from './rsn.js';
+import { benchSoak } from './soak.js';
 import { benchStartup } from './startup.js';
 import { benchStation } from './station.js';
 import { printSummary } from './summary.js';
 
-const ALL: Record<string, () => Promise<void>> = { startup: benchStartup, rsn: benchRsn, ctrl: benchCtrl, station: benchStation };
+const ALL: Record<string, () => Promise<void>> = { startup: benchStartup, rsn: benchRsn, ctrl: benchCtrl, station: benchStation, soak: benchSoak };
 
 const wanted = process.argv.slice(2);
 for (const name of wanted.length ? wanted : Object.keys(ALL)) {
