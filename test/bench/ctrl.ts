@@ -177,7 +177,7 @@ export async function benchCtrl(): Promise<void> {
         );
         if (command === 'PING') {
           addSummaryRow({ what: `ctrl: ${what}`, value: d, unit: 'r/s', yardstick: { name: 'echo server', value: e }, goal: `>= ${TARGET_PING_ECHO_RATIO}x`, met: d >= TARGET_PING_ECHO_RATIO * e });
-          addSummaryRow({ what: `ctrl: ${what}`, value: d, unit: 'r/s', yardstick: { name: 'wpa_supplicant', value: r }, goal: '(shown)', met: true });
+          addSummaryRow({ what: `ctrl: ${what}`, value: d, unit: 'r/s', yardstick: { name: 'wpa_supplicant', value: r }, goal: '' });
         } else {
           addSummaryRow({ what: `ctrl: ${what}`, value: d, unit: 'r/s', yardstick: { name: 'wpa_supplicant', value: r }, goal: `>= ${TARGET_STATUS_RATIO}x`, met: d >= TARGET_STATUS_RATIO * r });
         }

@@ -12,9 +12,9 @@ export interface SummaryRow {
   unit: string;
   /** The yardstick's name and value, measured in the same run; none for absolute goals. */
   yardstick?: { name: string; value: number };
-  /** The goal in words, e.g. "<= 1.3x"; `met` tells whether it was reached. */
+  /** The goal in words, e.g. "<= 1.3x"; `met` tells whether it was reached (none: a row shown for context). */
   goal: string;
-  met: boolean;
+  met?: boolean;
 }
 
 const rows: SummaryRow[] = [];
@@ -36,7 +36,7 @@ export function printSummary(): void {
     r.yardstick ? `${r.yardstick.name} ${num(r.yardstick.value)} ${r.unit}` : '',
     r.yardstick ? `${(r.value / r.yardstick.value).toFixed(2)}x` : '',
     r.goal,
-    r.met ? 'met' : 'NOT met',
+    r.met === undefined ? '' : r.met ? 'met' : 'NOT met',
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
