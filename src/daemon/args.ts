@@ -13,6 +13,10 @@
  */
 import type { InterfaceParams } from './interface.js';
 
+export const VERSION = '0.1.0';
+/** wpa_supplicant's exit status for a failed start (return -1 from main). */
+export const EXIT_FAILURE = 255;
+
 export class UsageError extends Error {
   constructor(message: string) {
     super(message);

@@ -12,16 +12,19 @@
  * handle SIGUSR1 at all: it dies of it).
  *
  * A SIGUSR1 that arrived during Node's own start-up, before this listener,
- * may already have opened the inspector: it is closed here, unless the
- * operator asked for one on the command line (`node --inspect ...`).
+ * may already have opened the inspector: closeEarlyInspector() closes it,
+ * unless the operator asked for one on the command line (`node --inspect
+ * ...`). main.ts calls it before it loads the daemon; node:inspector is
+ * loaded only then, so that -v and -h do not pay for it.
  */
-import inspector from 'node:inspector';
 
-process.on('SIGUSR1', () => {
-  // Loaded lazily: importing the logger (winston) first would widen the window
-  // in which the signal still reaches Node's handler.
-  void import('../log.js').then((log) => log.debug('SIGUSR1 received - ignored (no debugger is started)'));
-});
+// Nothing is imported before this: loading anything first (the logger, winston)
+// would widen the window in which the signal still reaches Node's handler. The
+// daemon logs the signal (start.ts); this listener only keeps it from Node.
+process.on('SIGUSR1', () => undefined);
 
-const inspectRequested = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].some((a) => a.startsWith('--inspect'));
-if (inspector.url() !== undefined && !inspectRequested) inspector.close();
+export async function closeEarlyInspector(): Promise<void> {
+  const inspectRequested = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].some((a) => a.startsWith('--inspect'));
+  const inspector = await import('node:inspector');
+  if (inspector.url() !== undefined && !inspectRequested) inspector.close();
+}

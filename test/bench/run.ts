@@ -1,14 +1,18 @@
 /**
  * `npm run bench`: every benchmark of the project, one after the other, in
- * one process run. Each prints its own numbers and targets; none asserts.
+ * one process run. Each prints its own numbers; the goals end up in one
+ * summary table (summary.ts) with the ratio against each yardstick. None asserts.
  * `npm run bench -- rsn station` runs only those.
  */
 import { benchCtrl } from './ctrl.js';
 import { benchRsn } from './rsn.js';
 import { benchSae } from './sae.js';
+import { benchSoak } from './soak.js';
+import { benchStartup } from './startup.js';
 import { benchStation } from './station.js';
+import { printSummary } from './summary.js';
 
-const ALL: Record<string, () => Promise<void>> = { rsn: benchRsn, sae: benchSae, ctrl: benchCtrl, station: benchStation };
+const ALL: Record<string, () => Promise<void>> = { startup: benchStartup, rsn: benchRsn, sae: benchSae, ctrl: benchCtrl, station: benchStation, soak: benchSoak };
 
 const wanted = process.argv.slice(2);
 for (const name of wanted.length ? wanted : Object.keys(ALL)) {
@@ -19,3 +23,4 @@ for (const name of wanted.length ? wanted : Object.keys(ALL)) {
   }
   await run();
 }
+printSummary();

@@ -1,5 +1,5 @@
 /**
- * Spawns the real daemon (dist/src/daemon/main.js, built by `npx tsc -p .`)
+ * Spawns the real daemon (dist/bundle/wpa-offloadd.cjs, built by `npm run build`)
  * in a temporary directory and talks to it over real Unix datagram sockets.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -7,11 +7,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createDgramSocket, type UnixDgramSocket } from '../../src/net/dgram.js';
+import { daemonEntry } from '../harness/processes.js';
 
-export const MAIN = path.resolve(process.cwd(), 'dist/src/daemon/main.js');
+/** What users run (see daemonEntry). */
+export const MAIN = daemonEntry();
 
 export function requireBuild(): void {
-  if (!fs.existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npx tsc -p .\` first`);
+  if (!fs.existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first`);
 }
 
 export function tempDir(tag: string): string {

@@ -1,6 +1,6 @@
 /**
  * The two daemons the integration tests run: the reference wpa_supplicant 2.10
- * (wired driver on a veth) and wpa-offloadd (`node dist/src/daemon/main.js`),
+ * (wired driver on a veth) and wpa-offloadd (`node dist/bundle/wpa-offloadd.cjs`),
  * each started with the same wpa_supplicant-style flags and awaited until its
  * control socket answers PING.
  */
@@ -164,16 +164,20 @@ export function startReference(opts: DaemonOptions, cleanup: Cleanup): Promise<R
   return startAndWait('wpa_supplicant', WPA_SUPPLICANT, ['-Dwired', ...commonArgs(opts)], opts, cleanup);
 }
 
-/** Where `npm run build` puts the daemon; tests run after a build. */
+/**
+ * Where `npm run build` puts the daemon: the bundle that `npm start`, the
+ * package's bin and the systemd unit run (scripts/bundle.mjs), so the tests
+ * run what users run. Tests run after a build.
+ */
 export function daemonEntry(): string {
-  return resolve(process.cwd(), 'dist/src/daemon/main.js');
+  return resolve(process.cwd(), 'dist/bundle/wpa-offloadd.cjs');
 }
 
-/** wpa-offloadd under test: `node dist/src/daemon/main.js -i ... -c ... [-g ...]`. */
+/** wpa-offloadd under test: `node dist/bundle/wpa-offloadd.cjs -i ... -c ... [-g ...]`. */
 export function startDaemon(opts: DaemonOptions, cleanup: Cleanup): Promise<RunningDaemon> {
   const entry = daemonEntry();
   if (!existsSync(entry)) {
-    return Promise.reject(new DaemonStartError(`${entry} is missing: build first (npx tsc -p .)`));
+    return Promise.reject(new DaemonStartError(`${entry} is missing: build first (npm run build)`));
   }
   // The V8 flag of the executable's shebang (src/daemon/main.ts): measure and test what ships.
   return startAndWait('wpa-offloadd', process.execPath, ['--max-semi-space-size=1', entry, ...commonArgs(opts)], opts, cleanup);

@@ -1,0 +1,290 @@
+/**
+ * Start-up and memory against the floor of Node.js itself (the performance
+ * issue's goals), every yardstick measured in the same run:
+ * - exec to exit of a bare `node -e 0`, of `wpa-offloadd -v` and `-h`;
+ * - exec to the first PONG on the control socket, wpa-offloadd (as users
+ *   start it: the bundle, with the shebang's V8 flag) and wpa_supplicant 2.10
+ *   (-Dwired on a veth), the client polling the socket every millisecond;
+ * - idle RSS, peak RSS and V8 heap of wpa-offloadd and of a bare idle Node.js
+ *   with the same flags (test/bench/mem-probe.ts reads them after a full GC),
+ *   then of wpa-offloadd holding 1000 BSSes (-D ext: the simulated radio in
+ *   its own process) after 1000 PMKSA_ADDs.
+ * Rounds alternate the commands so that background load hits all alike; the
+ * medians are printed. Never asserts.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { WpaCtrl } from '../../src/client/wpa-ctrl.js';
+import { createDgramSocket } from '../../src/net/dgram.js';
+import { IP, TestEnv, WPA_SUPPLICANT, requireRoot, requireTools } from '../harness/index.js';
+import { daemonEntry } from '../harness/processes.js';
+import { addSummaryRow } from './summary.js';
+
+const ROUNDS = 15;
+const MiB = 1024 * 1024;
+/** The daemon's V8 flag, from its shebang (src/daemon/main.ts): bare Node.js gets it too, so the two compare alike. */
+const NODE_FLAGS = ['--max-semi-space-size=1'];
+const PROBE = fileURLToPath(new URL('./mem-probe.js', import.meta.url));
+
+export interface MemSample {
+  rss: number;
+  hwm: number;
+  heapUsed: number;
+  heapTotal: number;
+  code: number;
+  external: number;
+  arrayBuffers: number;
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+const elapsedMs = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1e6;
+
+/** Exec to exit, in ms. */
+function timeToExit(cmd: string, args: string[]): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  const p = spawn(cmd, args, { stdio: 'ignore' });
+  return new Promise((resolve, reject) => {
+    p.once('error', reject);
+    p.once('exit', () => resolve(elapsedMs(t0)));
+  });
+}
+
+async function stop(p: ChildProcess): Promise<void> {
+  if (p.exitCode !== null || p.signalCode !== null) return;
+  const exited = new Promise((r) => p.once('exit', r));
+  p.kill('SIGTERM');
+  await exited;
+}
+
+/**
+ * Exec to the first PONG on `ctrlPath`, in ms: PING every millisecond once the
+ * socket file exists, as a script waiting for the daemon would (wpa_cli ping
+ * in a loop, minus wpa_cli's own start-up). The process is left running.
+ */
+export async function timeToPong(cmd: string, args: string[], ctrlPath: string, env?: NodeJS.ProcessEnv): Promise<{ ms: number; proc: ChildProcess }> {
+  const me = `/tmp/wpa_ctrl_${process.pid}-startup`;
+  rmSync(me, { force: true });
+  const sock = createDgramSocket();
+  sock.on('error', () => undefined); // ECONNREFUSED while the daemon binds: try again
+  sock.bind(me);
+  const ping = Buffer.from('PING');
+  const t0 = process.hrtime.bigint();
+  const proc = spawn(cmd, args, { stdio: 'ignore', env: env ?? process.env });
+  try {
+    const ms = await new Promise<number>((resolve, reject) => {
+      const timer = setInterval(() => {
+        if (!existsSync(ctrlPath)) return;
+        try {
+          sock.sendto(ping, 0, ping.length, ctrlPath);
+        } catch {
+          // not bound yet
+        }
+      }, 1);
+      sock.on('message', (m: Buffer) => {
+        if (m.toString() !== 'PONG\n') return;
+        clearInterval(timer);
+        resolve(elapsedMs(t0));
+      });
+      proc.once('exit', (code) => {
+        clearInterval(timer);
+        reject(new Error(`${cmd} exited (${code}) before it answered PING`));
+      });
+    });
+    return { ms, proc };
+  } catch (e) {
+    await stop(proc);
+    throw e;
+  } finally {
+    sock.close();
+    rmSync(me, { force: true });
+  }
+}
+
+/** Asks the process's mem-probe for a sample (after a full GC). */
+export async function memSample(pid: number, file: string): Promise<MemSample> {
+  rmSync(file, { force: true });
+  process.kill(pid, 'SIGUSR2');
+  for (let i = 0; i < 400; i++) {
+    await new Promise((r) => setTimeout(r, 10));
+    if (existsSync(file) && statSync(file).size > 0) {
+      const text = readFileSync(file, 'utf8');
+      if (text.endsWith('\n')) return JSON.parse(text) as MemSample;
+    }
+  }
+  throw new Error(`no memory sample from ${pid}`);
+}
+
+export const mib = (b: number): string => (b / MiB).toFixed(1);
+
+export function describeMem(label: string, m: MemSample): string {
+  return `${label.padEnd(44)} RSS ${mib(m.rss).padStart(5)}  peak ${mib(m.hwm).padStart(5)}  heap used ${mib(m.heapUsed).padStart(5)} of ${mib(m.heapTotal).padStart(5)}  code ${mib(m.code).padStart(4)}  external ${mib(m.external).padStart(4)} MiB`;
+}
+
+/** A process started with the mem-probe, for memory samples. */
+export function probeEnv(file: string): NodeJS.ProcessEnv {
+  return { ...process.env, WPA_OFFLOADD_MEM_PROBE: file };
+}
+
+export const probedDaemonArgs = (args: string[]): string[] => [...NODE_FLAGS, '--import', PROBE, daemonEntry(), ...args];
+
+async function bareNodeIdle(file: string): Promise<MemSample> {
+  const p = spawn(process.execPath, [...NODE_FLAGS, '--import', PROBE, '-e', 'setInterval(() => undefined, 2 ** 30)'], {
+    stdio: 'ignore',
+    env: probeEnv(file),
+  });
+  try {
+    await new Promise((r) => setTimeout(r, 500));
+    return await memSample(p.pid!, file);
+  } finally {
+    await stop(p);
+  }
+}
+
+async function startupTimes(env: TestEnv, ifname: string, haveRef: boolean): Promise<void> {
+  const dutDir = env.path('dut-ctl');
+  const refDir = env.path('ref-ctl');
+  const dutConf = env.writeConf('dut.conf', `ctrl_interface=${dutDir}\n`);
+  const refConf = env.writeConf('ref.conf', `ctrl_interface=${refDir}\n`);
+  const daemon = [...NODE_FLAGS, daemonEntry()];
+  const t: Record<string, number[]> = { bare: [], v: [], h: [], dut: [], ref: [] };
+  for (let i = 0; i < ROUNDS; i++) {
+    t.bare!.push(await timeToExit(process.execPath, ['-e', '0']));
+    t.v!.push(await timeToExit(process.execPath, [...daemon, '-v']));
+    t.h!.push(await timeToExit(process.execPath, [...daemon, '-h']));
+    const d = await timeToPong(process.execPath, [...daemon, '-i', ifname, '-c', dutConf], `${dutDir}/${ifname}`);
+    t.dut!.push(d.ms);
+    await stop(d.proc);
+    if (haveRef) {
+      const r = await timeToPong(WPA_SUPPLICANT, ['-Dwired', '-i', ifname, '-c', refConf], `${refDir}/${ifname}`);
+      t.ref!.push(r.ms);
+      await stop(r.proc);
+    }
+  }
+  const bare = median(t.bare!);
+  const line = (what: string, ms: number): void =>
+    console.log(`${what.padEnd(44)} ${ms.toFixed(1).padStart(7)} ms  ${(ms / bare).toFixed(2)}x bare node`);
+  console.log(`median of ${ROUNDS} alternating runs; bare = exec to exit of \`node -e 0\``);
+  line('bare node -e 0 (exec to exit)', bare);
+  line('wpa-offloadd -v (exec to exit)', median(t.v!));
+  line('wpa-offloadd -h (exec to exit)', median(t.h!));
+  line('wpa-offloadd exec to first PONG', median(t.dut!));
+  if (haveRef) line('wpa_supplicant 2.10 exec to first PONG', median(t.ref!));
+  const yard = { name: 'node -e 0', value: bare };
+  const dut = median(t.dut!);
+  addSummaryRow({ what: 'start-up: exec to first PONG', value: dut, unit: 'ms', yardstick: yard, goal: '<= 1.3x', met: dut <= 1.3 * bare });
+  for (const [k, name] of [['v', '-v'], ['h', '-h']] as const) {
+    const v = median(t[k]!);
+    addSummaryRow({ what: `start-up: ${name} (exec to exit)`, value: v, unit: 'ms', yardstick: yard, goal: '<= 1.2x', met: v <= 1.2 * bare });
+  }
+  if (haveRef) {
+    const r = median(t.ref!);
+    addSummaryRow({ what: 'start-up: exec to first PONG vs wpa_supplicant', value: dut, unit: 'ms', yardstick: { name: 'wpa_supplicant', value: r }, goal: '' });
+  }
+}
+
+/** Idle, then with 1000 BSSes (-D ext, the simulated radio apart) and 1000 PMKSA_ADDs. */
+async function memory(env: TestEnv): Promise<void> {
+  const file = env.path('mem.json');
+  const bare = await bareNodeIdle(file);
+  console.log(describeMem('bare node, idle (same flags)', bare));
+
+  const ctrlDir = env.path('mem-ctl');
+  const conf = env.writeConf('mem.conf', `ctrl_interface=${ctrlDir}\n`);
+  const idle = await timeToPong(process.execPath, probedDaemonArgs(['-i', 'mem0', '-c', conf]), `${ctrlDir}/mem0`, probeEnv(file));
+  let idleMem: MemSample;
+  try {
+    await new Promise((r) => setTimeout(r, 500));
+    idleMem = await memSample(idle.proc.pid!, file);
+  } finally {
+    await stop(idle.proc);
+  }
+  console.log(describeMem('wpa-offloadd, idle', idleMem));
+
+  const fwSock = env.path('fw.sock');
+  const sim = spawn(process.execPath, ['dist/src/driver/sim/main.js', '--socket', fwSock, '--scenario', 'conf/scenarios/scale-1000.ini'], { stdio: 'ignore' });
+  env.cleanupSteps.add(() => stop(sim));
+  for (let i = 0; i < 400 && !existsSync(fwSock); i++) await new Promise((r) => setTimeout(r, 25));
+  const bigDir = env.path('big-ctl');
+  // bss_max_count: room for the whole scenario; the network is disabled, so the daemon only scans and caches.
+  const bigConf = env.writeConf(
+    'big.conf',
+    `ctrl_interface=${bigDir}\nbss_max_count=1200\nnetwork={\n\tssid="scale-home"\n\tpsk="scale passphrase"\n\tdisabled=1\n}\n`,
+  );
+  const settings = env.path('big.ini');
+  writeFileSync(settings, '[offload]\npmksa_testing = true\n');
+  const big = await timeToPong(
+    process.execPath,
+    probedDaemonArgs(['-i', 'big0', '-c', bigConf, '-D', 'ext', '-p', `socket=${fwSock}`, '--settings', settings]),
+    `${bigDir}/big0`,
+    probeEnv(file),
+  );
+  let bigMem: MemSample;
+  let bsses = 0;
+  try {
+    const ctrl = await WpaCtrl.open(`${bigDir}/big0`);
+    try {
+      for (let i = 0; i < 100 && bsses < 1000; i++) {
+        await ctrl.request('SCAN');
+        await new Promise((r) => setTimeout(r, 100));
+        bsses = 0;
+        for (let first = 0; ; first += 200) {
+          const page = (await ctrl.request(`BSS RANGE=${first}-${first + 199} MASK=0x1`)).toString();
+          const n = page.split('\n').filter((l) => l.startsWith('id=')).length;
+          bsses += n;
+          if (n === 0) break;
+        }
+      }
+      for (let i = 0; i < 1000; i++) {
+        const aa = `02:00:00:02:${((i >> 8) & 0xff).toString(16).padStart(2, '0')}:${(i & 0xff).toString(16).padStart(2, '0')}`;
+        const hex = (n: number): string => (i & 0xff).toString(16).padStart(2, '0').repeat(n);
+        await ctrl.request(`PMKSA_ADD 0 ${aa} ${hex(16)} ${hex(32)} 43200 86400 2 0`);
+      }
+    } finally {
+      ctrl.close();
+    }
+    bigMem = await memSample(big.proc.pid!, file);
+  } finally {
+    await stop(big.proc);
+  }
+  console.log(describeMem(`wpa-offloadd, ${bsses} BSSes, 1000 PMKSA_ADDs (-D ext)`, bigMem));
+  console.log(
+    `over bare node: idle +${mib(idleMem.rss - bare.rss)} MiB RSS (heap +${mib(idleMem.heapTotal - bare.heapTotal)}, code +${mib(idleMem.code - bare.code)}, ` +
+      `rest +${mib(idleMem.rss - bare.rss - (idleMem.heapTotal - bare.heapTotal))}: code pages of Node.js, the addon, malloc); ` +
+      `with 1000 BSSes +${mib(bigMem.rss - bare.rss)} MiB (the PMKSA cache keeps 32 entries, as wpa_supplicant's dot11RSNAConfigPMKSACacheSize)`,
+  );
+  const yard = (v: number) => ({ name: 'bare node', value: v / MiB });
+  addSummaryRow({ what: 'memory: idle RSS', value: idleMem.rss / MiB, unit: 'MiB', yardstick: yard(bare.rss), goal: '<= bare + 5 MiB', met: idleMem.rss <= bare.rss + 5 * MiB });
+  addSummaryRow({ what: 'memory: idle peak RSS', value: idleMem.hwm / MiB, unit: 'MiB', yardstick: yard(bare.hwm), goal: '' });
+  addSummaryRow({
+    what: `memory: RSS, ${bsses} BSSes + 1000 PMKSA_ADD`,
+    value: bigMem.rss / MiB,
+    unit: 'MiB',
+    yardstick: yard(bare.rss),
+    goal: '<= bare + 15 MiB',
+    met: bigMem.rss <= bare.rss + 15 * MiB,
+  });
+}
+
+export async function benchStartup(): Promise<void> {
+  console.log('\n== start-up and memory (wpa-offloadd vs bare Node.js vs wpa_supplicant 2.10) ==');
+  let haveRef = true;
+  try {
+    haveRef = requireTools(WPA_SUPPLICANT, IP) && requireRoot();
+  } catch (e) {
+    console.log(`wpa_supplicant not measured: ${(e as Error).message}`);
+    haveRef = false;
+  }
+  const env = new TestEnv();
+  try {
+    const ifname = haveRef ? env.veth().name : 'lo';
+    await startupTimes(env, ifname, haveRef);
+    await memory(env);
+  } finally {
+    await env.cleanup();
+  }
+}
