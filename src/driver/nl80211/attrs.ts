@@ -88,8 +88,16 @@ export function macBuf(mac: string): Buffer {
 /** An attribute to encode: a value, or a nested stream of attributes. */
 export type AttrSpec = [type: number, value: Buffer | AttrSpec[]];
 
+/**
+ * The codec pads before an attribute, never after the last one; the kernel's
+ * nla_put reserves the padded size, so a nest's length and a message's end
+ * include it. Padding the end of each stream makes our bytes libnl's bytes.
+ */
 function pushAll(out: AttrStream, specs: AttrSpec[]): void {
+  const start = out.bufs.reduce((n, b) => n + b.length, 0);
   for (const [type, value] of specs) out.push(type, Buffer.isBuffer(value) ? value : (s: AttrStream) => pushAll(s, value));
+  const len = out.bufs.reduce((n, b) => n + b.length, 0) - start;
+  if (len % 4) out.emit(Buffer.alloc(4 - (len % 4)));
 }
 
 export function encodeAttrs(specs: AttrSpec[]): Buffer {
