@@ -1,0 +1,133 @@
+/**
+ * Netlink attributes (TLVs) and generic-netlink messages, on the `netlink`
+ * package's own codec (parseAttributes / AttrStream / formatMessage): host
+ * byte order, 4-byte alignment, as the kernel writes them. This file adds
+ * only what the codec leaves to its user: typed length checks that raise one
+ * error type, so a truncated or garbled message from the kernel is dropped
+ * with a reason instead of crashing the daemon.
+ */
+import {
+  AttrStream, formatGenlHeader, formatMessage, parseAttributes, parseGenlHeader, parseMessages,
+} from 'netlink/dist/structs.js';
+
+/** A message from the kernel that cannot be decoded; the backend logs and drops it. */
+export class Nl80211DecodeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'Nl80211DecodeError';
+  }
+}
+
+/** Attributes by type; a repeated type keeps the last, as the kernel's nla_parse does. */
+export type Attrs = Map<number, Buffer>;
+
+export function parseAttrs(buf: Buffer): Attrs {
+  const out: Attrs = new Map();
+  try {
+    parseAttributes(buf, (a) => out.set(a.type, a.data));
+  } catch (e) {
+    throw new Nl80211DecodeError(`bad attribute stream: ${(e as Error).message}`);
+  }
+  return out;
+}
+
+/** An attribute whose payload is itself a list of attributes with types 1..n (ATTR_CIPHER_SUITES is not: see u32Array). */
+export function nestedList(buf: Buffer): Buffer[] {
+  const out: Buffer[] = [];
+  try {
+    parseAttributes(buf, (a) => out.push(a.data));
+  } catch (e) {
+    throw new Nl80211DecodeError(`bad nested list: ${(e as Error).message}`);
+  }
+  return out;
+}
+
+function need(b: Buffer | undefined, what: string, len?: number): Buffer {
+  if (!b) throw new Nl80211DecodeError(`${what} missing`);
+  if (len !== undefined && b.length !== len) throw new Nl80211DecodeError(`${what}: ${b.length} bytes, expected ${len}`);
+  return b;
+}
+
+export const getU8 = (b: Buffer | undefined, what: string): number => need(b, what, 1).readUInt8(0);
+export const getU16 = (b: Buffer | undefined, what: string): number => need(b, what, 2).readUInt16LE(0);
+export const getU32 = (b: Buffer | undefined, what: string): number => need(b, what, 4).readUInt32LE(0);
+export const getBytes = (b: Buffer | undefined, what: string): Buffer => Buffer.from(need(b, what));
+
+/** 802.11 addresses are the one kind of value nl80211 sends in a fixed size: 6 octets. */
+export function getMac(b: Buffer | undefined, what: string): string {
+  return [...need(b, what, 6)].map((x) => x.toString(16).padStart(2, '0')).join(':');
+}
+
+/** A packed array of host-order u32 (ATTR_CIPHER_SUITES, ATTR_AKM_SUITES). */
+export function u32Array(b: Buffer, what: string): number[] {
+  if (b.length % 4) throw new Nl80211DecodeError(`${what}: ${b.length} bytes, not a u32 array`);
+  const out: number[] = [];
+  for (let i = 0; i < b.length; i += 4) out.push(b.readUInt32LE(i));
+  return out;
+}
+
+export const putU8 = (v: number): Buffer => Buffer.of(v);
+export function putU16(v: number): Buffer {
+  const b = Buffer.alloc(2);
+  b.writeUInt16LE(v);
+  return b;
+}
+export function putU32(v: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeUInt32LE(v >>> 0);
+  return b;
+}
+export const FLAG = Buffer.alloc(0);
+
+export function macBuf(mac: string): Buffer {
+  const hex = mac.replace(/:/g, '');
+  if (!/^[0-9a-f]{12}$/i.test(hex)) throw new RangeError(`invalid MAC address "${mac}"`);
+  return Buffer.from(hex, 'hex');
+}
+
+/** An attribute to encode: a value, or a nested stream of attributes. */
+export type AttrSpec = [type: number, value: Buffer | AttrSpec[]];
+
+/**
+ * The codec pads before an attribute, never after the last one; the kernel's
+ * nla_put reserves the padded size, so a nest's length and a message's end
+ * include it. Padding the end of each stream makes our bytes libnl's bytes.
+ */
+function pushAll(out: AttrStream, specs: AttrSpec[]): void {
+  const start = out.bufs.reduce((n, b) => n + b.length, 0);
+  for (const [type, value] of specs) out.push(type, Buffer.isBuffer(value) ? value : (s: AttrStream) => pushAll(s, value));
+  const len = out.bufs.reduce((n, b) => n + b.length, 0) - start;
+  if (len % 4) out.emit(Buffer.alloc(4 - (len % 4)));
+}
+
+export function encodeAttrs(specs: AttrSpec[]): Buffer {
+  const s = new AttrStream();
+  pushAll(s, specs);
+  return Buffer.concat(s.bufs);
+}
+
+/** A generic-netlink message as the socket layer hands it over: command and attribute stream. */
+export interface GenlMessage {
+  cmd: number;
+  data: Buffer;
+}
+
+/** nl80211's genl family version (NL80211 registers version 0). */
+const GENL_VERSION = 0;
+
+/** Whole netlink messages (nlmsghdr + genlmsghdr + attributes): fixtures and requests. */
+export function encodeGenlMessage(family: number, cmd: number, specs: AttrSpec[], flags = 0, seq = 0, port = 0): Buffer {
+  const data = [formatGenlHeader({ cmd, version: GENL_VERSION }), encodeAttrs(specs)];
+  return Buffer.concat(formatMessage({ type: family, flags, seq, port, data }));
+}
+
+export function decodeGenlMessages(buf: Buffer): (GenlMessage & { family: number })[] {
+  try {
+    return parseMessages(buf).map((m) => {
+      const { x, consumed } = parseGenlHeader(m.data);
+      return { family: m.type, cmd: x.cmd, data: m.data.subarray(consumed) };
+    });
+  } catch (e) {
+    throw new Nl80211DecodeError(`bad netlink message: ${(e as Error).message}`);
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * nl80211 notifications (multicast groups mlme, scan, config, vendor) into
+ * the DriverBackend's events. Pure: one message in, one result out. Anything
+ * the daemon cannot use (truncated attributes, unknown commands, another
+ * interface's events) comes back as `dropped` with a reason for the log;
+ * decoding never throws.
+ */
+import type { AssocEvent, DriverEvents } from '../backend.js';
+import {
+  type Attrs, type GenlMessage, getBytes, getMac, getU16, getU32, getU8, Nl80211DecodeError, parseAttrs,
+} from './attrs.js';
+import { Attr, Cmd, ETH_P_PAE, OUI_QCA, QcaSubcmd, RekeyAttr, RoamAuthAttr } from './numbers.js';
+import type { RoamAuth } from './roam-auth.js';
+
+type Ev<K extends keyof DriverEvents> = { name: K; args: DriverEvents[K] };
+/** A DriverBackend event, ready for `emit(e.name, ...e.args)`. */
+export type DriverEventMsg = { [K in keyof DriverEvents]: Ev<K> }[keyof DriverEvents];
+
+export type Decoded =
+  | { kind: 'event'; event: DriverEventMsg }
+  /** NL80211_CMD_ROAM: goes through RoamAuthPairing. */
+  | { kind: 'roam'; assoc: AssocEvent }
+  /** QCA KEY_MGMT_ROAM_AUTH: goes through RoamAuthPairing. */
+  | { kind: 'roam_auth'; auth: RoamAuth }
+  /** Results are ready: fetch them with a GET_SCAN dump. */
+  | { kind: 'scan_done' }
+  | { kind: 'scan_aborted' }
+  /** Our wiphy was removed (module unloaded, device unplugged). */
+  | { kind: 'wiphy_gone' }
+  | { kind: 'dropped'; reason: string };
+
+export interface DecodeContext {
+  ifindex: number;
+  wiphy?: number;
+  /** The BSS we are associated with: DISCONNECT does not name it. */
+  bssid?: string;
+}
+
+const ZERO_MAC = '00:00:00:00:00:00';
+const EMPTY = Buffer.alloc(0);
+const ev = <K extends keyof DriverEvents>(name: K, ...args: DriverEvents[K]): Decoded => ({ kind: 'event', event: { name, args } as DriverEventMsg });
+const opt = (a: Attrs, t: number): Buffer | undefined => (a.has(t) ? getBytes(a.get(t), `attr ${t}`) : undefined);
+
+function assocFrom(a: Attrs, roam: boolean): AssocEvent {
+  const e: AssocEvent = {
+    bssid: getMac(a.get(Attr.MAC), 'ATTR_MAC'),
+    freq: a.has(Attr.WIPHY_FREQ) ? getU32(a.get(Attr.WIPHY_FREQ), 'ATTR_WIPHY_FREQ') : 0,
+    reqIes: opt(a, Attr.REQ_IE) ?? EMPTY,
+    respIes: opt(a, Attr.RESP_IE) ?? EMPTY,
+    beaconIes: EMPTY,
+    roam,
+    authorized: false,
+  };
+  const pmk = opt(a, Attr.PMK);
+  const pmkid = opt(a, Attr.PMKID);
+  if (pmk) e.pmk = pmk;
+  if (pmkid) e.pmkid = pmkid;
+  if (a.has(Attr.MLD_ADDR)) e.apMldAddr = getMac(a.get(Attr.MLD_ADDR), 'ATTR_MLD_ADDR');
+  return e;
+}
+
+/** The vendor data of KEY_MGMT_ROAM_AUTH; every attribute optional, each checked when present. */
+export function decodeRoamAuth(data: Buffer): RoamAuth {
+  const v = parseAttrs(data);
+  const r: RoamAuth = {};
+  if (v.has(RoamAuthAttr.BSSID)) r.bssid = getMac(v.get(RoamAuthAttr.BSSID), 'ROAM_AUTH_BSSID');
+  if (v.has(RoamAuthAttr.REQ_IE)) r.reqIes = getBytes(v.get(RoamAuthAttr.REQ_IE), 'ROAM_AUTH_REQ_IE');
+  if (v.has(RoamAuthAttr.RESP_IE)) r.respIes = getBytes(v.get(RoamAuthAttr.RESP_IE), 'ROAM_AUTH_RESP_IE');
+  if (v.has(RoamAuthAttr.AUTHORIZED)) r.authorized = getU8(v.get(RoamAuthAttr.AUTHORIZED), 'ROAM_AUTH_AUTHORIZED') !== 0;
+  if (v.has(RoamAuthAttr.KEY_REPLAY_CTR)) r.keyReplayCtr = getBytes(v.get(RoamAuthAttr.KEY_REPLAY_CTR), 'ROAM_AUTH_KEY_REPLAY_CTR');
+  if (v.has(RoamAuthAttr.PTK_KCK)) r.kck = getBytes(v.get(RoamAuthAttr.PTK_KCK), 'ROAM_AUTH_PTK_KCK');
+  if (v.has(RoamAuthAttr.PTK_KEK)) r.kek = getBytes(v.get(RoamAuthAttr.PTK_KEK), 'ROAM_AUTH_PTK_KEK');
+  if (v.has(RoamAuthAttr.STATUS)) r.status = getU16(v.get(RoamAuthAttr.STATUS), 'ROAM_AUTH_STATUS');
+  if (v.has(RoamAuthAttr.RETAIN_CONNECTION)) r.retainConnection = true;
+  if (v.has(RoamAuthAttr.PMK)) r.pmk = getBytes(v.get(RoamAuthAttr.PMK), 'ROAM_AUTH_PMK');
+  if (v.has(RoamAuthAttr.PMKID)) r.pmkid = getBytes(v.get(RoamAuthAttr.PMKID), 'ROAM_AUTH_PMKID');
+  return r;
+}
+
+function decodeVendor(a: Attrs): Decoded {
+  const oui = getU32(a.get(Attr.VENDOR_ID), 'ATTR_VENDOR_ID');
+  const sub = getU32(a.get(Attr.VENDOR_SUBCMD), 'ATTR_VENDOR_SUBCMD');
+  if (oui !== OUI_QCA || sub !== QcaSubcmd.KEY_MGMT_ROAM_AUTH) return { kind: 'dropped', reason: `vendor event ${oui.toString(16).padStart(6, '0')}/${sub} not used` };
+  return { kind: 'roam_auth', auth: decodeRoamAuth(a.get(Attr.VENDOR_DATA) ?? EMPTY) };
+}
+
+function decodeInner(msg: GenlMessage, ctx: DecodeContext): Decoded {
+  const a = parseAttrs(msg.data);
+  if (msg.cmd === Cmd.DEL_WIPHY) {
+    const w = getU32(a.get(Attr.WIPHY), 'ATTR_WIPHY');
+    return w === ctx.wiphy ? { kind: 'wiphy_gone' } : { kind: 'dropped', reason: `wiphy ${w} is not ours` };
+  }
+  const ifindex = a.has(Attr.IFINDEX) ? getU32(a.get(Attr.IFINDEX), 'ATTR_IFINDEX') : undefined;
+  if (ifindex === undefined) return { kind: 'dropped', reason: `command ${msg.cmd} without ATTR_IFINDEX` };
+  if (ifindex !== ctx.ifindex) return { kind: 'dropped', reason: `command ${msg.cmd} for ifindex ${ifindex}, not ours` };
+  switch (msg.cmd) {
+    case Cmd.TRIGGER_SCAN:
+      return ev('scan_started');
+    case Cmd.NEW_SCAN_RESULTS:
+      return { kind: 'scan_done' };
+    case Cmd.SCAN_ABORTED:
+      return { kind: 'scan_aborted' };
+    case Cmd.CONNECT: {
+      const status = getU16(a.get(Attr.STATUS_CODE), 'ATTR_STATUS_CODE');
+      if (status !== 0) {
+        const bssid = a.has(Attr.MAC) ? getMac(a.get(Attr.MAC), 'ATTR_MAC') : ZERO_MAC;
+        return ev('assoc_reject', { bssid, status, timeout: a.has(Attr.TIMED_OUT) });
+      }
+      return ev('assoc', assocFrom(a, false));
+    }
+    case Cmd.ROAM:
+      return { kind: 'roam', assoc: assocFrom(a, true) };
+    case Cmd.DISCONNECT: {
+      const reason = a.has(Attr.REASON_CODE) ? getU16(a.get(Attr.REASON_CODE), 'ATTR_REASON_CODE') : 0;
+      return ev('disconnected', { bssid: ctx.bssid ?? ZERO_MAC, reason, locallyGenerated: !a.has(Attr.DISCONNECTED_BY_AP) });
+    }
+    case Cmd.PORT_AUTHORIZED: {
+      const p: DriverEvents['port_authorized'][0] = { bssid: getMac(a.get(Attr.MAC), 'ATTR_MAC') };
+      const td = opt(a, Attr.TD_BITMAP);
+      if (td) p.tdBitmap = td;
+      return ev('port_authorized', p);
+    }
+    case Cmd.SET_REKEY_OFFLOAD: {
+      const r = parseAttrs(a.get(Attr.REKEY_DATA) ?? EMPTY);
+      const replayCtr = Buffer.from(getBytes(r.get(RekeyAttr.REPLAY_CTR), 'REKEY_DATA_REPLAY_CTR'));
+      if (replayCtr.length !== 8) throw new Nl80211DecodeError(`REKEY_DATA_REPLAY_CTR: ${replayCtr.length} bytes, expected 8`);
+      return ev('gtk_rekey', { bssid: getMac(a.get(Attr.MAC), 'ATTR_MAC'), replayCtr });
+    }
+    case Cmd.CONTROL_PORT_FRAME: {
+      const proto = getU16(a.get(Attr.CONTROL_PORT_ETHERTYPE), 'ATTR_CONTROL_PORT_ETHERTYPE');
+      if (proto !== ETH_P_PAE) return { kind: 'dropped', reason: `control port frame of EtherType 0x${proto.toString(16)}` };
+      return ev('eapol_rx', { src: getMac(a.get(Attr.MAC), 'ATTR_MAC'), data: getBytes(a.get(Attr.FRAME), 'ATTR_FRAME') });
+    }
+    case Cmd.VENDOR:
+      return decodeVendor(a);
+    default:
+      return { kind: 'dropped', reason: `command ${msg.cmd} not used` };
+  }
+}
+
+export function decodeEvent(msg: GenlMessage, ctx: DecodeContext): Decoded {
+  try {
+    return decodeInner(msg, ctx);
+  } catch (e) {
+    if (e instanceof Nl80211DecodeError) return { kind: 'dropped', reason: `command ${msg.cmd}: ${e.message}` };
+    throw e;
+  }
+}
+

@@ -1,0 +1,139 @@
+/**
+ * nl80211 and QCA vendor numbers this backend speaks. Values from the
+ * kernel's include/uapi/linux/nl80211.h (enum nl80211_commands, nl80211_attrs,
+ * nl80211_ext_feature_index, nl80211_rekey_data, nl80211_sta_flags,
+ * nl80211_wowlan_triggers) and hostap's src/common/qca-vendor.h
+ * (enum qca_nl80211_vendor_subcmds, qca_wlan_vendor_attr_roam_auth).
+ * test/fixtures/nl80211/README.md names the enum each value comes from.
+ */
+
+export const NL80211_GENL_NAME = 'nl80211';
+
+/** enum nl80211_commands. */
+export const Cmd = {
+  GET_WIPHY: 1,
+  NEW_WIPHY: 3,
+  DEL_WIPHY: 4,
+  NEW_KEY: 11,
+  SET_STATION: 18,
+  TRIGGER_SCAN: 33,
+  NEW_SCAN_RESULTS: 34,
+  SCAN_ABORTED: 35,
+  CONNECT: 46,
+  ROAM: 47,
+  DISCONNECT: 48,
+  SET_PMKSA: 52,
+  DEL_PMKSA: 53,
+  FLUSH_PMKSA: 54,
+  SET_REKEY_OFFLOAD: 79,
+  VENDOR: 103,
+  SET_PMK: 123,
+  DEL_PMK: 124,
+  PORT_AUTHORIZED: 125,
+  CONTROL_PORT_FRAME: 129,
+} as const;
+
+/** enum nl80211_attrs. */
+export const Attr = {
+  WIPHY: 1,
+  WIPHY_NAME: 2,
+  IFINDEX: 3,
+  MAC: 6,
+  KEY_DATA: 7,
+  KEY_IDX: 8,
+  KEY_CIPHER: 9,
+  KEY_SEQ: 10,
+  WIPHY_FREQ: 38,
+  IE: 42,
+  SCAN_FREQUENCIES: 44,
+  SCAN_SSIDS: 45,
+  FRAME: 51,
+  SSID: 52,
+  AUTH_TYPE: 53,
+  REASON_CODE: 54,
+  KEY_TYPE: 55,
+  CIPHER_SUITES: 57,
+  TIMED_OUT: 65,
+  USE_MFP: 66,
+  STA_FLAGS2: 67,
+  CONTROL_PORT: 68,
+  PRIVACY: 70,
+  DISCONNECTED_BY_AP: 71,
+  STATUS_CODE: 72,
+  CIPHER_SUITES_PAIRWISE: 73,
+  CIPHER_SUITE_GROUP: 74,
+  WPA_VERSIONS: 75,
+  AKM_SUITES: 76,
+  REQ_IE: 77,
+  RESP_IE: 78,
+  PMKID: 85,
+  MAX_NUM_PMKIDS: 86,
+  CONTROL_PORT_ETHERTYPE: 102,
+  CONTROL_PORT_NO_ENCRYPT: 103,
+  WOWLAN_TRIGGERS_SUPPORTED: 118,
+  REKEY_DATA: 122,
+  VENDOR_ID: 195,
+  VENDOR_SUBCMD: 196,
+  VENDOR_DATA: 197,
+  EXT_FEATURES: 217,
+  BSSID: 245,
+  PMK: 254,
+  WANT_1X_4WAY_HS: 257,
+  PMKR0_NAME: 258,
+  CONTROL_PORT_OVER_NL80211: 264,
+  PMK_LIFETIME: 287,
+  PMK_REAUTH_THRESHOLD: 288,
+  MLO_LINKS: 312,
+  MLD_ADDR: 314,
+  TD_BITMAP: 321,
+} as const;
+
+/** enum nl80211_rekey_data (nested in Attr.REKEY_DATA). */
+export const RekeyAttr = { KEK: 1, KCK: 2, REPLAY_CTR: 3, AKM: 4 } as const;
+
+/** enum nl80211_sta_flags: bit numbers in struct nl80211_sta_flag_update's mask/set. */
+export const StaFlag = { AUTHORIZED: 1, MFP: 4 } as const;
+
+/** enum nl80211_key_type. */
+export const KeyType = { GROUP: 0, PAIRWISE: 1 } as const;
+
+/** enum nl80211_mfp. */
+export const Mfp = { NO: 0, REQUIRED: 1, OPTIONAL: 2 } as const;
+
+/** enum nl80211_wowlan_triggers: the flag saying the device does GTK rekeying while asleep (rekey offload). */
+export const WOWLAN_TRIG_GTK_REKEY_SUPPORTED = 5;
+
+/** enum nl80211_ext_feature_index: bit numbers in Attr.EXT_FEATURES (byte n/8, bit n%8). */
+export const ExtFeature = {
+  FOUR_WAY_HANDSHAKE_STA_PSK: 15,
+  FOUR_WAY_HANDSHAKE_STA_1X: 16,
+  CONTROL_PORT_OVER_NL80211: 26,
+  SAE_OFFLOAD: 38,
+} as const;
+
+
+/** Qualcomm's OUI (OUI_QCA) in Attr.VENDOR_ID. */
+export const OUI_QCA = 0x001374;
+
+/** enum qca_nl80211_vendor_subcmds. */
+export const QcaSubcmd = { KEY_MGMT_SET_KEY: 50, KEY_MGMT_ROAM_AUTH: 51 } as const;
+
+/** enum qca_wlan_vendor_attr_roam_auth (the attribute stream in Attr.VENDOR_DATA). */
+export const RoamAuthAttr = {
+  BSSID: 1,
+  REQ_IE: 2,
+  RESP_IE: 3,
+  AUTHORIZED: 4,
+  KEY_REPLAY_CTR: 5,
+  PTK_KCK: 6,
+  PTK_KEK: 7,
+  SUBNET_STATUS: 8,
+  STATUS: 9,
+  RETAIN_CONNECTION: 10,
+  PMK: 11,
+  PMKID: 12,
+  FILS_ERP_NEXT_SEQ_NUM: 13,
+} as const;
+
+/** ETH_P_PAE: the EtherType of EAPOL, for Attr.CONTROL_PORT_ETHERTYPE. */
+export const ETH_P_PAE = 0x888e;
