@@ -18,6 +18,7 @@
  * node_modules. The CommonJS packages in start.mjs (winston, ini) get a real
  * `require` from the banner (esbuild's ESM output has none).
  */
+import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
@@ -40,4 +41,29 @@ await build({
   outfile: `${outdir}/start.mjs`,
   format: 'esm',
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+});
+
+/*
+ * The start-up snapshot (src/daemon/snapshot.ts): one CommonJS script with
+ * the whole daemon, run once by `node --build-snapshot`; the heap it leaves
+ * is wpa-offloadd.blob, which bin/wpa-offloadd starts. A snapshot script
+ * gets a `require` for built-ins only, so unix-dgram is found through a
+ * createRequire of this file's path (net/dgram.ts, at first use, after
+ * deserialization): import.meta.url is that path's URL, fixed at build time.
+ * The blob fits only this node binary and these V8 flags (the shebang's
+ * --max-semi-space-size=1): built here, never committed or shipped.
+ */
+await build({
+  ...common,
+  entryPoints: ['src/daemon/snapshot.ts'],
+  outfile: `${outdir}/snapshot.cjs`,
+  format: 'cjs',
+  define: { 'import.meta.url': '__snapshotScriptUrl' },
+  // A deserialized snapshot has no dynamic import(): the built-ins that
+  // modules load lazily (node:inspector, node:child_process) come by require.
+  supported: { 'dynamic-import': false },
+  banner: { js: "const __snapshotScriptUrl = require('node:url').pathToFileURL(__filename).href;" },
+});
+execFileSync(process.execPath, ['--max-semi-space-size=1', '--snapshot-blob', `${outdir}/wpa-offloadd.blob`, '--build-snapshot', `${outdir}/snapshot.cjs`], {
+  stdio: 'inherit',
 });
