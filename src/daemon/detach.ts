@@ -21,10 +21,13 @@ export function mustDetach(background: boolean): boolean {
   return background && !process.env[DETACHED_ENV];
 }
 
-/** -B in the parent: start the detached child (the same script, argv without -B) and mirror its start-up result. */
-export async function detach(argv: string[]): Promise<void> {
+/**
+ * -B in the parent: start the detached child (the same entry, `self`, with
+ * argv without -B) and mirror its start-up result.
+ */
+export async function detach(self: string[], argv: string[]): Promise<void> {
   const { spawn } = await import('node:child_process');
-  const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, ...argv.filter((a) => a !== '-B')], {
+  const child = spawn(process.execPath, [...process.execArgv, ...self, ...argv.filter((a) => a !== '-B')], {
     detached: true,
     stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
     env: { ...process.env, [DETACHED_ENV]: '1' },

@@ -18,41 +18,7 @@
  * throughput.
  */
 // First: no debugger can be opened by signal from here on (see no-inspector.ts).
-import { closeEarlyInspector } from './no-inspector.js';
-import { EXIT_FAILURE, parseArgs, USAGE, UsageError, VERSION, type Args } from './args.js';
-import { detach, mustDetach } from './detach.js';
+import './no-inspector.js';
+import { runCommandLine } from './cli.js';
 
-function commandLine(argv: string[]): Args {
-  try {
-    return parseArgs(argv);
-  } catch (e) {
-    if (e instanceof UsageError) {
-      process.stderr.write(`${e.message}\n\n${USAGE}`);
-      process.exit(EXIT_FAILURE);
-    }
-    throw e;
-  }
-}
-
-const argv = process.argv.slice(2);
-const args = commandLine(argv);
-if (args.help) {
-  process.stdout.write(USAGE);
-  process.exit(0);
-}
-if (args.version) {
-  process.stdout.write(`wpa-offloadd v${VERSION} (wpa_supplicant 2.10 control interface)\n`);
-  process.exit(0);
-}
-if (args.interfaces.length === 0 && args.globalCtrl === undefined) {
-  process.stderr.write(`Interface name (-i) or global control interface (-g) is required\n\n${USAGE}`);
-  process.exit(EXIT_FAILURE);
-}
-if (mustDetach(args.background)) {
-  void detach(argv);
-} else {
-  // Errors from here on are logged by start.ts's handlers, as a bug in one request is.
-  void closeEarlyInspector()
-    .then(() => import('./start.js'))
-    .then(({ start }) => start(args));
-}
+runCommandLine({ argv: process.argv.slice(2), self: [process.argv[1]!], loadDaemon: () => import('./start.js') });

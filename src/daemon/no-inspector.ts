@@ -18,10 +18,19 @@
  * loaded only then, so that -v and -h do not pay for it.
  */
 
-// Nothing is imported before this: loading anything first (the logger, winston)
-// would widen the window in which the signal still reaches Node's handler. The
-// daemon logs the signal (start.ts); this listener only keeps it from Node.
-process.on('SIGUSR1', () => undefined);
+import { startupSnapshot } from 'node:v8';
+
+/** The daemon logs the signal (start.ts); this listener only keeps it from Node. */
+export function keepSigusr1FromInspector(): void {
+  process.on('SIGUSR1', () => undefined);
+}
+
+// Nothing but a built-in is imported before this: loading anything first (the
+// logger, winston) would widen the window in which the signal still reaches
+// Node's handler. While a start-up snapshot is built no listener is added: a
+// signal handler does not survive into the snapshot, so the snapshot's main
+// function (snapshot.ts) calls this first thing instead.
+if (!startupSnapshot.isBuildingSnapshot()) keepSigusr1FromInspector();
 
 export async function closeEarlyInspector(): Promise<void> {
   const inspectRequested = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].some((a) => a.startsWith('--inspect'));

@@ -31,10 +31,12 @@ interface UnixDgramModule {
   createSocket(type: 'unix_dgram', listener?: (msg: Buffer, rinfo: { path?: string }) => void): UnixDgramSocket;
 }
 
-const require = createRequire(import.meta.url);
-const unixDgram = require('unix-dgram') as UnixDgramModule;
+let unixDgram: UnixDgramModule | undefined;
 
 export function createDgramSocket(): UnixDgramSocket {
+  // Loaded on first use, not on import: the daemon's start-up snapshot
+  // (daemon/snapshot.ts) holds this module but cannot hold a native addon.
+  unixDgram ??= createRequire(import.meta.url)('unix-dgram') as UnixDgramModule;
   return unixDgram.createSocket('unix_dgram');
 }
 

@@ -11,7 +11,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { WpaCtrl } from '../../src/client/wpa-ctrl.js';
 import { TestEnv } from '../harness/index.js';
 import { addSummaryRow } from './summary.js';
-import { describeMem, memSample, mib, probeEnv, probedDaemonArgs, timeToPong, type MemSample } from './startup.js';
+import { daemonEntry } from '../harness/processes.js';
+import { describeMem, memSample, mib, probeEnv, timeToPong, type MemSample } from './startup.js';
 
 export async function benchSoak(): Promise<void> {
   const hours = Number(process.env.SOAK_HOURS ?? 24);
@@ -26,8 +27,8 @@ export async function benchSoak(): Promise<void> {
     writeFileSync(settings, '[log]\nlevel = ERROR\n');
     const file = env.path('soak-mem.json');
     const d = await timeToPong(
-      process.execPath,
-      probedDaemonArgs(['-i', 'soak0', '-c', conf, '-D', 'sim', '-p', `scenario=${scenario}`, '--settings', settings]),
+      daemonEntry(),
+      ['-i', 'soak0', '-c', conf, '-D', 'sim', '-p', `scenario=${scenario}`, '--settings', settings],
       `${ctrlDir}/soak0`,
       probeEnv(file),
     );

@@ -3,7 +3,7 @@
  * issue's goals), every yardstick measured in the same run:
  * - exec to exit of a bare `node -e 0`, of `wpa-offloadd -v` and `-h`;
  * - exec to the first PONG on the control socket, wpa-offloadd (as users
- *   start it: the bundle, with the shebang's V8 flag) and wpa_supplicant 2.10
+ *   start it: dist/bundle/wpa-offloadd, the start-up snapshot's launcher) and wpa_supplicant 2.10
  *   (-Dwired on a veth), the client polling the socket every millisecond;
  * - idle RSS, peak RSS and V8 heap of wpa-offloadd and of a bare idle Node.js
  *   with the same flags (test/bench/mem-probe.ts reads them after a full GC),
@@ -23,9 +23,9 @@ import { addSummaryRow } from './summary.js';
 
 const ROUNDS = 15;
 const MiB = 1024 * 1024;
-/** The daemon's V8 flag, from its shebang (src/daemon/main.ts): bare Node.js gets it too, so the two compare alike. */
+/** The daemon's V8 flag (its launcher, scripts/bundle.mjs): bare Node.js gets it too, so the two compare alike. */
 const NODE_FLAGS = ['--max-semi-space-size=1'];
-const PROBE = fileURLToPath(new URL('./mem-probe.js', import.meta.url));
+const PROBE = fileURLToPath(new URL('./mem-probe.cjs', import.meta.url));
 
 export interface MemSample {
   rss: number;
@@ -125,15 +125,13 @@ export function describeMem(label: string, m: MemSample): string {
   return `${label.padEnd(44)} RSS ${mib(m.rss).padStart(5)}  peak ${mib(m.hwm).padStart(5)}  heap used ${mib(m.heapUsed).padStart(5)} of ${mib(m.heapTotal).padStart(5)}  code ${mib(m.code).padStart(4)}  external ${mib(m.external).padStart(4)} MiB`;
 }
 
-/** A process started with the mem-probe, for memory samples. */
+/** A process started with the mem-probe (through NODE_OPTIONS, which reaches the node under the daemon's launcher), for memory samples. */
 export function probeEnv(file: string): NodeJS.ProcessEnv {
-  return { ...process.env, WPA_OFFLOADD_MEM_PROBE: file };
+  return { ...process.env, WPA_OFFLOADD_MEM_PROBE: file, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${PROBE}` };
 }
 
-export const probedDaemonArgs = (args: string[]): string[] => [...NODE_FLAGS, '--import', PROBE, daemonEntry(), ...args];
-
 async function bareNodeIdle(file: string): Promise<MemSample> {
-  const p = spawn(process.execPath, [...NODE_FLAGS, '--import', PROBE, '-e', 'setInterval(() => undefined, 2 ** 30)'], {
+  const p = spawn(process.execPath, [...NODE_FLAGS, '--require', PROBE, '-e', 'setInterval(() => undefined, 2 ** 30)'], {
     stdio: 'ignore',
     env: probeEnv(file),
   });
@@ -150,13 +148,13 @@ async function startupTimes(env: TestEnv, ifname: string, haveRef: boolean): Pro
   const refDir = env.path('ref-ctl');
   const dutConf = env.writeConf('dut.conf', `ctrl_interface=${dutDir}\n`);
   const refConf = env.writeConf('ref.conf', `ctrl_interface=${refDir}\n`);
-  const daemon = [...NODE_FLAGS, daemonEntry()];
+  const daemon = daemonEntry();
   const t: Record<string, number[]> = { bare: [], v: [], h: [], dut: [], ref: [] };
   for (let i = 0; i < ROUNDS; i++) {
     t.bare!.push(await timeToExit(process.execPath, ['-e', '0']));
-    t.v!.push(await timeToExit(process.execPath, [...daemon, '-v']));
-    t.h!.push(await timeToExit(process.execPath, [...daemon, '-h']));
-    const d = await timeToPong(process.execPath, [...daemon, '-i', ifname, '-c', dutConf], `${dutDir}/${ifname}`);
+    t.v!.push(await timeToExit(daemon, ['-v']));
+    t.h!.push(await timeToExit(daemon, ['-h']));
+    const d = await timeToPong(daemon, ['-i', ifname, '-c', dutConf], `${dutDir}/${ifname}`);
     t.dut!.push(d.ms);
     await stop(d.proc);
     if (haveRef) {
@@ -195,7 +193,7 @@ async function memory(env: TestEnv): Promise<void> {
 
   const ctrlDir = env.path('mem-ctl');
   const conf = env.writeConf('mem.conf', `ctrl_interface=${ctrlDir}\n`);
-  const idle = await timeToPong(process.execPath, probedDaemonArgs(['-i', 'mem0', '-c', conf]), `${ctrlDir}/mem0`, probeEnv(file));
+  const idle = await timeToPong(daemonEntry(), ['-i', 'mem0', '-c', conf], `${ctrlDir}/mem0`, probeEnv(file));
   let idleMem: MemSample;
   try {
     await new Promise((r) => setTimeout(r, 500));
@@ -218,8 +216,8 @@ async function memory(env: TestEnv): Promise<void> {
   const settings = env.path('big.ini');
   writeFileSync(settings, '[offload]\npmksa_testing = true\n');
   const big = await timeToPong(
-    process.execPath,
-    probedDaemonArgs(['-i', 'big0', '-c', bigConf, '-D', 'ext', '-p', `socket=${fwSock}`, '--settings', settings]),
+    daemonEntry(),
+    ['-i', 'big0', '-c', bigConf, '-D', 'ext', '-p', `socket=${fwSock}`, '--settings', settings],
     `${bigDir}/big0`,
     probeEnv(file),
   );

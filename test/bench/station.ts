@@ -167,7 +167,7 @@ async function daemonRssWith1000Bsses(backend: 'sim' | 'ext'): Promise<{ rss: nu
     await waitFile(fwSock);
     driverArgs = ['-D', 'ext', '-p', `socket=${fwSock}`];
   }
-  const proc = spawn(process.execPath, ['--max-semi-space-size=1', daemonEntry(), '-i', 'bench0', '-c', conf, ...driverArgs], { stdio: 'ignore' });
+  const proc = spawn(daemonEntry(), ['-i', 'bench0', '-c', conf, ...driverArgs], { stdio: 'ignore' });
   children.push(proc);
   try {
     const sock = path.join(dir, 'bench0');

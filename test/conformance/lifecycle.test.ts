@@ -121,7 +121,7 @@ describe.skipIf(!referenceAvailable())('lifecycle and socket files vs wpa_suppli
       const args = ['-i', p.ifname, '-c', side.ctx.confPath];
       return tag === 'ref'
         ? new ManagedProcess('second wpa_supplicant', WPA_SUPPLICANT, ['-Dwired', ...args], env.cleanupSteps)
-        : new ManagedProcess('second wpa-offloadd', process.execPath, [daemonEntry(), ...args], env.cleanupSteps);
+        : new ManagedProcess('second wpa-offloadd', daemonEntry(), args, env.cleanupSteps);
     };
     const r = second(p.ref, 'ref');
     const d = second(p.dut, 'dut');

@@ -1,5 +1,5 @@
 /**
- * Spawns the real daemon (dist/bundle/wpa-offloadd.cjs, built by `npm run build`)
+ * Spawns the real daemon (dist/bundle/wpa-offloadd, built by `npm run build`)
  * in a temporary directory and talks to it over real Unix datagram sockets.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -49,7 +49,7 @@ export class Daemon {
 
 export function startDaemon(args: string[], env: NodeJS.ProcessEnv = {}, cwd?: string): Daemon {
   requireBuild();
-  return new Daemon(spawn(process.execPath, [MAIN, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
+  return new Daemon(spawn(MAIN, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
 }
 
 /** A wpa_ctrl client: bound to its own path, one request at a time, events collected. */

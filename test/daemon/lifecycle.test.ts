@@ -223,7 +223,7 @@ describe('process', () => {
 
   it('-B returns once the sockets are up and leaves the daemon running', async () => {
     const { dir, conf } = setup((d) => `ctrl_interface=${d}/run\n`);
-    const r = spawnSync(process.execPath, [MAIN, '-B', '-i', 'wotest1', '-c', conf, '-P', `${dir}/pid`]);
+    const r = spawnSync(MAIN, ['-B', '-i', 'wotest1', '-c', conf, '-P', `${dir}/pid`]);
     expect(r.status).toBe(0);
     const pid = Number(fs.readFileSync(`${dir}/pid`, 'utf8'));
     cleanups.push(() => {
@@ -248,7 +248,7 @@ describe('process', () => {
     cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
     const unit = fs
       .readFileSync(path.resolve('systemd/wpa-offloadd@.service'), 'utf8')
-      .replace(/^ExecStart=\/usr\/bin\/wpa-offloadd/m, `ExecStart=${process.execPath} ${MAIN}`);
+      .replace(/^ExecStart=\/usr\/bin\/wpa-offloadd/m, `ExecStart=${MAIN}`);
     fs.writeFileSync(path.join(dir, 'wpa-offloadd@lo.service'), unit);
     const ok = spawnSync('systemd-analyze', ['verify', path.join(dir, 'wpa-offloadd@lo.service')], { encoding: 'utf8' });
     expect(ok.stderr + ok.stdout).toBe('');

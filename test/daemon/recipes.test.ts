@@ -27,8 +27,8 @@ function readmeRecipes(): { define: string; lines: string[] } {
 function npmStart(): { args: string[]; copyFrom: string; copyTo: string } {
   const pkg = JSON.parse(fs.readFileSync(path.resolve('package.json'), 'utf8')) as { scripts: { start: string } };
   const steps = pkg.scripts.start.split('&&').map((s) => s.trim().split(/\s+/));
-  const daemon = steps.find((s) => s.includes('dist/bundle/wpa-offloadd.cjs'))!;
-  const args = daemon.slice(daemon.indexOf('dist/bundle/wpa-offloadd.cjs') + 1);
+  const daemon = steps.find((s) => s.includes('dist/bundle/wpa-offloadd'))!;
+  const args = daemon.slice(daemon.indexOf('dist/bundle/wpa-offloadd') + 1);
   const install = steps.find((s) => s[0] === 'install') ?? [];
   return { args, copyFrom: install.at(-2) ?? '', copyTo: install.at(-1) ?? '' };
 }

@@ -1,6 +1,6 @@
 /**
  * The two daemons the integration tests run: the reference wpa_supplicant 2.10
- * (wired driver on a veth) and wpa-offloadd (`node dist/bundle/wpa-offloadd.cjs`),
+ * (wired driver on a veth) and wpa-offloadd (`dist/bundle/wpa-offloadd`),
  * each started with the same wpa_supplicant-style flags and awaited until its
  * control socket answers PING.
  */
@@ -165,20 +165,20 @@ export function startReference(opts: DaemonOptions, cleanup: Cleanup): Promise<R
 }
 
 /**
- * Where `npm run build` puts the daemon: the bundle that `npm start`, the
- * package's bin and the systemd unit run (scripts/bundle.mjs), so the tests
- * run what users run. Tests run after a build.
+ * Where `npm run build` puts the daemon's executable: the launcher of the
+ * start-up snapshot that `npm start`, the package's bin and the systemd unit
+ * run (scripts/bundle.mjs), so the tests run what users run. Tests run after
+ * a build.
  */
 export function daemonEntry(): string {
-  return resolve(process.cwd(), 'dist/bundle/wpa-offloadd.cjs');
+  return resolve(process.cwd(), 'dist/bundle/wpa-offloadd');
 }
 
-/** wpa-offloadd under test: `node dist/bundle/wpa-offloadd.cjs -i ... -c ... [-g ...]`. */
+/** wpa-offloadd under test: `dist/bundle/wpa-offloadd -i ... -c ... [-g ...]`. */
 export function startDaemon(opts: DaemonOptions, cleanup: Cleanup): Promise<RunningDaemon> {
   const entry = daemonEntry();
   if (!existsSync(entry)) {
     return Promise.reject(new DaemonStartError(`${entry} is missing: build first (npm run build)`));
   }
-  // The V8 flag of the executable's shebang (src/daemon/main.ts): measure and test what ships.
-  return startAndWait('wpa-offloadd', process.execPath, ['--max-semi-space-size=1', entry, ...commonArgs(opts)], opts, cleanup);
+  return startAndWait('wpa-offloadd', entry, commonArgs(opts), opts, cleanup);
 }

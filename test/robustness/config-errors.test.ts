@@ -49,7 +49,7 @@ describe.skipIf(!available && !isCi())('configuration errors vs wpa_supplicant 2
     if (body !== undefined) writeFileSync(conf, `ctrl_interface=${env.path('ctrl')}\n${body}`, { mode: 0o600 });
     // The configuration is read before the driver is touched: lo is never changed.
     const ref = spawnSync(WPA_SUPPLICANT, ['-Dwired', '-i', 'lo', '-c', conf], { encoding: 'latin1', timeout: 10_000 });
-    const ours = spawnSync(process.execPath, [daemonEntry(), '-i', 'lo', '-c', conf], { encoding: 'latin1', timeout: 10_000 });
+    const ours = spawnSync(daemonEntry(), ['-i', 'lo', '-c', conf], { encoding: 'latin1', timeout: 10_000 });
     expect(ref.status).toBe(255);
     expect(ours.status).toBe(255);
     const want = errorLines(ref.stdout + ref.stderr);
@@ -60,7 +60,7 @@ describe.skipIf(!available && !isCi())('configuration errors vs wpa_supplicant 2
   it('never shows the passphrase', () => {
     const conf = join(env.dir, 'secret.conf');
     writeFileSync(conf, 'network={\n\tssid="x"\n\tpsk="s3cret!"\n}\n', { mode: 0o600 });
-    const ours = spawnSync(process.execPath, [daemonEntry(), '-i', 'lo', '-c', conf], { encoding: 'latin1', timeout: 10_000 });
+    const ours = spawnSync(daemonEntry(), ['-i', 'lo', '-c', conf], { encoding: 'latin1', timeout: 10_000 });
     expect(ours.stdout + ours.stderr).toContain('Line 3: Invalid passphrase length 7 (expected: 8..63).');
     expect(ours.stdout + ours.stderr).not.toContain('s3cret');
   });

@@ -67,7 +67,7 @@ function start(dir: string, stdout: 'pipe' | number, extraArgs: string[] = []): 
   sock.bind(join(dir, 'syslog'));
   cleanup.add(() => sock.close());
 
-  const args = [process.execPath, '--max-semi-space-size=1', daemonEntry(), '-i', ifname, '-c', conf, ...extraArgs];
+  const args = [daemonEntry(), '-i', ifname, '-c', conf, ...extraArgs];
   const child = spawn(UNSHARE, ['--mount', '--propagation', 'private', 'sh', '-c', NAMESPACE_SETUP, 'sh', dir, ...args], {
     stdio: ['ignore', stdout, 'pipe'],
   });

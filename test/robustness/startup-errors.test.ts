@@ -24,7 +24,7 @@ function run(cmd: string, args: string[]): Outcome {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const ours = (args: string[]): Outcome => run(process.execPath, ['--max-semi-space-size=1', daemonEntry(), ...args]);
+const ours = (args: string[]): Outcome => run(daemonEntry(), args);
 
 /** From "ctrl_iface exists" to the blank line that ends the hint, with the ctrl_interface directory as <dir>. */
 function inUseReport(stdout: string, dir: string): string[] {

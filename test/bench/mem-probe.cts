@@ -1,5 +1,7 @@
 /**
- * Loaded into a measured process with `node --import .../mem-probe.js`: on
+ * Loaded into a measured process with `node --require .../mem-probe.cjs`
+ * (NODE_OPTIONS for wpa-offloadd): CommonJS, because a process started from
+ * a V8 start-up snapshot (the daemon) runs --require modules but not --import ones. on
  * SIGUSR2 it runs a full garbage collection and writes the process's memory
  * (RSS, peak RSS, V8 heap used/total, code space, external and array
  * buffers) as one JSON line to the file named by $WPA_OFFLOADD_MEM_PROBE.
