@@ -85,6 +85,20 @@ export function parseCInt(value: string): number | undefined {
   return toInt32(v);
 }
 
+/**
+ * Why an INT / INT_RANGE value was refused, in the words of 2.10's
+ * wpa_config_parse_int() and wpa_global_config_parse_int(); undefined when it
+ * is valid. A bound of 0 is not checked, as there. Quoting the value is safe
+ * here: only numeric fields use it, never a passphrase.
+ */
+export function intRefusal(name: string, value: string, range?: [number, number]): string | undefined {
+  const v = parseCInt(value);
+  if (v === undefined) return `invalid number "${value}"`;
+  if (range && range[0] !== 0 && v < range[0]) return `too small ${name} (value=${v} min_value=${range[0]})`;
+  if (range && range[1] !== 0 && v > range[1]) return `too large ${name} (value=${v} max_value=${range[1]})`;
+  return undefined;
+}
+
 /** C atoi(): (int)strtol(s, NULL, 10). */
 export function atoi(s: string): number {
   return toInt32(strtol(s, 10).value);

@@ -9,7 +9,7 @@
  * for a bad value, so a failed SET changes nothing.
  */
 import {
-  bin, cString, hasCtrlChar, hexToBytes, isCSpace, macToString, parseCInt, parseConfigString,
+  bin, cString, hasCtrlChar, hexToBytes, intRefusal, isCSpace, macToString, parseCInt, parseConfigString,
   parseHwaddr, parseIntArray, printfEncodeQuoteFree, writeConfigString,
 } from './cstr.js';
 import {
@@ -198,12 +198,10 @@ function intField(name: string, key: IntKey, def: number, range?: [number, numbe
   return {
     name, secret: false, saved: true,
     parse(value) {
-      const v = parseCInt(value);
-      if (v === undefined) return undefined;
-      if (range && range[0] !== 0 && v < range[0]) return undefined;
-      if (range && range[1] !== 0 && v > range[1]) return undefined;
-      return { [key]: v };
+      if (intRefusal(name, value, range) !== undefined) return undefined;
+      return { [key]: parseCInt(value)! };
     },
+    explain: (value) => intRefusal(name, value, range),
     format: (st) => String(st[key]),
     omitOnSave: (st) => st[key] === def,
   };

@@ -5,7 +5,7 @@
  * defaults). Only the options wpa-offloadd uses or that clients commonly set
  * are modelled; an unknown name is rejected like 2.10 rejects one.
  */
-import { hasNewline, parseCInt, parseConfigString, parseIntArray } from './cstr.js';
+import { hasNewline, intRefusal, parseCInt, parseConfigString, parseIntArray } from './cstr.js';
 
 export type GlobalValue = string | number | number[] | undefined;
 
@@ -14,6 +14,8 @@ export interface GlobalField {
   readonly def: GlobalValue;
   /** Config-file / SET parser: the new value, or FAIL. */
   parse(value: string): { value: GlobalValue } | 'FAIL';
+  /** Why parse() refused the value, in 2.10's words; undefined = no more than "failed to parse". */
+  explain?(value: string): string | undefined;
   /** GET text; undefined = FAIL (unset, or 2.10 has no getter for it). */
   get(v: GlobalValue): string | undefined;
   /** The saved line's value text; undefined = not written. */
@@ -42,12 +44,10 @@ function int(name: string, def: number, range?: [number, number], unsigned = fal
   return {
     name, def,
     parse(value) {
-      const v = parseCInt(value);
-      if (v === undefined) return 'FAIL';
-      if (range && range[0] !== 0 && v < range[0]) return 'FAIL';
-      if (range && range[1] !== 0 && v > range[1]) return 'FAIL';
-      return { value: v };
+      if (intRefusal(name, value, range) !== undefined) return 'FAIL';
+      return { value: parseCInt(value)! };
     },
+    explain: (value) => intRefusal(name, value, range),
     get: (v) => String(v),
     write: (v) => (v === def ? undefined : String(unsigned ? (v as number) >>> 0 : v)),
   };

@@ -134,7 +134,10 @@ export function parseConfig(text: string): SupplicantConfig {
     const name = eq < 0 ? line : line.slice(0, eq);
     if (eq < 0 || !cfg.processGlobal(name, line.slice(eq + 1))) {
       if (eq >= 0) {
-        const message = globalField(name) ? `failed to parse '${name}'.` : `unknown global field '${name}'.`;
+        const field = globalField(name);
+        const why = field?.explain?.(line.slice(eq + 1));
+        if (why !== undefined) errors.push({ line: lines.lineNo, message: why });
+        const message = field ? `failed to parse '${name}'.` : `unknown global field '${name}'.`;
         errors.push({ line: lines.lineNo, message });
       }
       // Without '=' the whole line would be quoted: it may be a stray passphrase.

@@ -24,6 +24,8 @@ const FILES: Record<string, string | undefined> = {
   'bad quotation': 'network={\n\tssid="x\n\tkey_mgmt=NONE\n}\n',
   'unknown global': 'no_such_global=1\n',
   'unterminated block': 'network={\n\tssid="x"\n\tkey_mgmt=NONE\n',
+  'bad numbers (global and network, not a number and out of range)':
+    'ap_scan=x\ndot11RSNAConfigPMKLifetime=abc\nfilter_rssi=5\nnetwork={\n\tssid="a"\n\tpsk="12345678"\n\tscan_ssid=7\n\tpriority=x\n}\n',
   'several bad lines at once': [
     'network={', '\tssid="x"', '\tpsk="short12"', '\tkey_mgmt=WPA-PSK BOGUS', '\tnofield=1', '\tid_str="abc', '}',
     'nope=1', 'network={', 'ssid="y"', 'key_mgmt', '}', 'network={', 'ssid="z"', 'key_mgmt=NONE', '}', '',
