@@ -8,6 +8,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { pskNetwork, simSection } from '../station/rig.js';
 import { Inproc } from './inproc.js';
+import { ROWS, type Row } from './matrix-rows.js';
 
 const A = '02:00:00:00:6b:01';
 const B = '02:00:00:00:6b:02';
@@ -15,31 +16,6 @@ const SSID = 'fast-net';
 const PASS = 'fast passphrase';
 const NET = pskNetwork(SSID, PASS, '\tdisabled=1\n');
 
-interface Row {
-  name: string;
-  firmware: string;
-  completion: string;
-  owner: 'firmware' | 'host';
-  offloads: boolean;
-  roams: boolean;
-}
-
-const FULL = 'four_way_psk = true\nkey_mgmt_offload = true\ngtk_rekey_offload = true\npmksa_offload = true\nroam_threshold = -75\nroam_delta = 5\n';
-export const ROWS: Row[] = [
-  { name: 'complete', firmware: `${FULL}mode = complete\n`, completion: 'firmware-at-assoc', owner: 'firmware', offloads: true, roams: true },
-  { name: 'late', firmware: `${FULL}mode = late\n`, completion: 'firmware-late', owner: 'firmware', offloads: true, roams: true },
-  { name: 'silent', firmware: `${FULL}mode = silent\n`, completion: 'host-after-firmware-silence', owner: 'host', offloads: true, roams: true },
-  { name: 'no_material', firmware: `${FULL}mode = no_material\n`, completion: 'firmware-no-material', owner: 'firmware', offloads: true, roams: true },
-  { name: 'fail', firmware: `${FULL}mode = fail\n`, completion: 'host-only', owner: 'host', offloads: true, roams: false },
-  {
-    name: 'host-only (no capability)',
-    firmware: 'four_way_psk = false\nfour_way_8021x = false\nkey_mgmt_offload = false\ngtk_rekey_offload = false\npmksa_offload = false\n',
-    completion: 'host-only',
-    owner: 'host',
-    offloads: false,
-    roams: false,
-  },
-];
 
 export function scenario(seed: number, firmware: string): string {
   return `${simSection(seed)}[firmware]\n${firmware}\n` +

@@ -13,6 +13,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { requireTool, WPA_CLI } from '../harness/tools.js';
 import { build, pskNetwork, Rig, simSection } from '../station/rig.js';
+import { FULL, ROWS, type Row } from './matrix-rows.js';
 
 const haveCli = requireTool(WPA_CLI);
 
@@ -22,36 +23,6 @@ const SSID = 'matrix-net';
 const PASS = 'matrix passphrase';
 const NET = pskNetwork(SSID, PASS, '\tdisabled=1\n');
 
-interface Row {
-  name: string;
-  firmware: string;
-  /** completion= of the first connection. */
-  completion: string;
-  owner: 'firmware' | 'host';
-  /** The firmware takes rekey data and answers group rekeys. */
-  offloads: boolean;
-  /** The firmware roams on its own (it holds the PMK: it was given one with connect). */
-  roams: boolean;
-}
-
-const FULL = 'four_way_psk = true\nkey_mgmt_offload = true\ngtk_rekey_offload = true\npmksa_offload = true\nroam_threshold = -75\nroam_delta = 5\n';
-const ROWS: Row[] = [
-  { name: 'complete', firmware: `${FULL}mode = complete\n`, completion: 'firmware-at-assoc', owner: 'firmware', offloads: true, roams: true },
-  { name: 'late', firmware: `${FULL}mode = late\n`, completion: 'firmware-late', owner: 'firmware', offloads: true, roams: true },
-  { name: 'silent', firmware: `${FULL}mode = silent\n`, completion: 'host-after-firmware-silence', owner: 'host', offloads: true, roams: true },
-  { name: 'no_material', firmware: `${FULL}mode = no_material\n`, completion: 'firmware-no-material', owner: 'firmware', offloads: true, roams: true },
-  // The firmware fails the offloaded handshake: the host runs that network's
-  // handshakes from then on, connect carries no PMK, so the firmware cannot roam.
-  { name: 'fail', firmware: `${FULL}mode = fail\n`, completion: 'host-only', owner: 'host', offloads: true, roams: false },
-  {
-    name: 'host-only (no capability)',
-    firmware: 'four_way_psk = false\nfour_way_8021x = false\nkey_mgmt_offload = false\ngtk_rekey_offload = false\npmksa_offload = false\n',
-    completion: 'host-only',
-    owner: 'host',
-    offloads: false,
-    roams: false,
-  },
-];
 
 function scenario(seed: number, firmware: string): string {
   return `${simSection(seed)}[firmware]\n${firmware}\n` +
