@@ -601,7 +601,17 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     const cur = this.connecting;
     this.event(ev.assocReject(bssid.toLowerCase(), status, timeout));
     if (!cur) return;
+    const saeCached = akmFamily(cur.sec.akm) === 'sae' && !cur.sae && this.keyPath.pmkid !== undefined;
     this.endAssociation();
+    const bss = this.bss.get(cur.bssid);
+    if (saeCached && bss) {
+      // 2.10's wpas_event_assoc_reject(): "PMKSA caching attempt rejected - drop
+      // PMKSA cache entry and fall back to SAE authentication", at once.
+      log.debug(`${this.opts.ifname}: PMKSA caching attempt rejected - drop PMKSA cache entry and fall back to SAE authentication`);
+      this.opts.pmksa.dropNetwork(cur.net.id);
+      this.connectTo(cur.net, bss, cur.sec);
+      return;
+    }
     this.connectionFailed(cur.net, 'CONN_FAILED');
   }
 

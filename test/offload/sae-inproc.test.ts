@@ -104,6 +104,30 @@ describe('SAE on the host through the simulated driver', () => {
     expect(rig.simStatus().host_tk_ok).toBe('1');
   });
 
+  it('an AP that lost the PMKSA rejects the cached PMKID (status 53): the entry goes and SAE runs again at once', async () => {
+    rig = await Inproc.start({ scenario: scenario(), conf: saeNetwork(PASS) });
+    const auth = countAuth(rig);
+    let from = await select(rig);
+    await rig.until(/CTRL-EVENT-CONNECTED/, from);
+    const first = rig.pmksa.cache.list()[0].pmkid;
+    // The AP restarts: it forgets its PMKSA cache.
+    expect(rig.simCmd(`SIM_AP_DOWN ${A}`)).toBe('OK');
+    expect(rig.simCmd(`SIM_AP_UP ${A}`)).toBe('OK');
+    from = rig.mark();
+    rig.station.reconnect(true);
+    await rig.until(/CTRL-EVENT-CONNECTED/, from);
+    const ev = rig.eventsFrom(from);
+    expect(ev).toContain(`CTRL-EVENT-ASSOC-REJECT bssid=${A} status_code=53`);
+    expect(ev.filter((e) => e.startsWith('SME: Trying to authenticate'))).toHaveLength(1);
+    expect(ev.some((e) => e.startsWith('CTRL-EVENT-SSID-TEMP-DISABLED'))).toBe(false);
+    expect(auth.n).toBe(4);
+    const entries = rig.pmksa.cache.list();
+    expect(entries).toHaveLength(1);
+    expect(entries[0].pmkid.equals(first)).toBe(false);
+    await rig.run(10);
+    expect(rig.simStatus().host_tk_ok).toBe('1');
+  });
+
   it('a wrong password fails SAE: no association, the network is temporarily disabled with reason WRONG_KEY', async () => {
     rig = await Inproc.start({ scenario: scenario(), conf: saeNetwork('not the password') });
     const from = await select(rig);

@@ -164,6 +164,14 @@ export class SimAp {
     }
   }
 
+  /** The AP lost its state (down): SAE instance, fresh PMK and PMKSA cache. */
+  forgetSae(): void {
+    this.saePeer?.timer?.cancel();
+    this.saePeer = undefined;
+    this.saeFresh = undefined;
+    this.saePmksa.clear();
+  }
+
   /**
    * The PMK an SAE association uses (hostapd at (Re)Association Request): the
    * PMKSA the RSNE's PMKID names, else the one the SAE exchange just made;

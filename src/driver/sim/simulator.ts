@@ -705,6 +705,8 @@ export class Simulator {
     const ap = this.ap(bssid);
     if (!ap) return false;
     ap.up = up;
+    // A restarted AP remembers no SAE exchange and no PMKSA.
+    if (!up) ap.forgetSae();
     const a = this.assoc;
     if (!up && a && a.ap === ap) {
       // Beacon loss: a roaming firmware moves on, others report the link lost.
