@@ -167,11 +167,12 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
 
   /**
    * The PMK for an association: one the firmware reported with a roam, else a
-   * cached PMKSA for this BSS, else the network's PSK.
+   * cached PMKSA for this BSS, else (PSK AKMs) the network's PSK.
    */
   private choosePmk(net: NetworkConfig, bssid: string, akm: string, fromFirmware?: { pmk: Buffer; pmkid: Buffer }): { pmk: Buffer; pmkid?: Buffer } | undefined {
     const cached = this.opts.pmksa.lookup(bssid, net.id, akm);
-    const pmk = fromFirmware?.pmk ?? cached?.pmk ?? pskPmk(net);
+    // The passphrase makes a PMK only for PSK AKMs: SAE's comes from the SAE exchange (a cached PMKSA).
+    const pmk = fromFirmware?.pmk ?? cached?.pmk ?? (akmFamily(akm) === 'psk' ? pskPmk(net) : undefined);
     return pmk && { pmk, pmkid: fromFirmware?.pmkid ?? cached?.pmkid };
   }
 
