@@ -159,6 +159,15 @@ describe('SAE on the host through the simulated driver', () => {
     expect(rig.simStatus().host_tk_ok).toBe('1');
   });
 
+  it('hash-to-element: an AP with sae_pwe=1 advertises it (RSNXE) and a station with sae_pwe=2 uses it', async () => {
+    rig = await Inproc.start({ scenario: scenario('sae_pwe = 1\n'), conf: `sae_pwe=2\n${saeNetwork(PASS)}` });
+    const from = await select(rig);
+    await rig.until(/CTRL-EVENT-CONNECTED/, from);
+    expect(associationStatusLines(rig.station.association()!)).toContain('sae_group=19\nsae_h2e=1\n');
+    await rig.run(10);
+    expect(rig.simStatus().host_tk_ok).toBe('1');
+  });
+
   it('a network with only a psk passphrase uses it as the SAE password', async () => {
     rig = await Inproc.start({ scenario: scenario(), conf: `network={\n\tssid="${SSID}"\n\tpsk="${PASS}"\n\tkey_mgmt=SAE\n\tdisabled=1\n}\n` });
     const from = await select(rig);

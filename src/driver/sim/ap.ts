@@ -126,6 +126,7 @@ export class SimAp {
         ssid: this.cfg.ssid,
         passwords: [{ password: this.cfg.passphrase as string }],
         saeGroups: this.cfg.saeGroups,
+        saePwe: this.cfg.saePwe,
         random: (n: number) => this.env.random.bytes(n),
       });
       this.saePeer = { peer };

@@ -35,6 +35,8 @@ export interface ApConfig {
   passphrase?: string;
   /** SAE: the groups the AP accepts (hostapd's sae_groups; default 19). */
   saeGroups: number[];
+  /** SAE: hostapd's sae_pwe (0 hunting-and-pecking, 1 hash-to-element only, 2 both); H2E is advertised in the RSNXE with 1 and 2. */
+  saePwe: 0 | 1 | 2;
   /** PSK (PSK AKMs, instead of a passphrase) or the PMK an EAP exchange would have produced (EAP AKMs). */
   pmk?: Buffer;
   /** Seconds between group / pairwise rekeys the AP starts itself; 0 = never. */
@@ -257,6 +259,7 @@ function parseAps(name: string, sec: Section): ApConfig[] {
       mfp,
       passphrase,
       saeGroups,
+      saePwe: Number(r.oneOf('sae_pwe', ['0', '1', '2'] as const, '0')) as 0 | 1 | 2,
       pmk,
       gtkRekeyS: r.int('gtk_rekey', 0),
       ptkRekeyS: r.int('ptk_rekey', 0),
