@@ -483,8 +483,12 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
         return;
       }
       log.info(`${this.opts.ifname}: SAE: authentication with ${bss.bssid} failed: ${o.reason}`);
-      if (o.peerStatus !== undefined) this.event(ev.authReject(bss.bssid, WLAN_AUTH_SAE, o.transaction ?? 1, o.peerStatus));
+      // sme_sae_auth(): status 123 has its own event; 76 and 77 are handled
+      // (token, next group) before the generic refusal, which is AUTH-REJECT.
       if (o.status === SaeStatus.UNKNOWN_PASSWORD_IDENTIFIER) this.event(ev.saeUnknownPasswordId(bss.bssid));
+      else if (o.peerStatus !== undefined && o.peerStatus !== SaeStatus.ANTI_CLOGGING_TOKEN_REQ && o.peerStatus !== SaeStatus.FINITE_CYCLIC_GROUP_NOT_SUPPORTED) {
+        this.event(ev.authReject(bss.bssid, WLAN_AUTH_SAE, o.transaction ?? 1, o.peerStatus));
+      }
       this.endAssociation();
       this.setState('DISCONNECTED');
       this.connectionFailed(net, o.status === SaeStatus.CHALLENGE_FAIL ? 'WRONG_KEY' : 'CONN_FAILED');

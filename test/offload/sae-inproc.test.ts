@@ -168,6 +168,23 @@ describe('SAE on the host through the simulated driver', () => {
     expect(rig.simStatus().host_tk_ok).toBe('1');
   });
 
+  it('a password identifier the AP does not know: CTRL-EVENT-SAE-UNKNOWN-PASSWORD-IDENTIFIER, no AUTH-REJECT, no association', async () => {
+    rig = await Inproc.start({ scenario: scenario('sae_pwe = 2\n'), conf: saeNetwork(PASS, '\tsae_password_id="alice"\n') });
+    const from = await select(rig);
+    await rig.until(/CTRL-EVENT-SSID-TEMP-DISABLED/, from);
+    const ev = rig.eventsFrom(from);
+    expect(ev).toContain(`CTRL-EVENT-SAE-UNKNOWN-PASSWORD-IDENTIFIER ${A}`);
+    expect(ev.some((e) => e.startsWith('CTRL-EVENT-AUTH-REJECT'))).toBe(false);
+    expect(ev.some((e) => e.startsWith('Trying to associate'))).toBe(false);
+  });
+
+  it('the AP refuses the commit (every group refused): the exchange ends without AUTH-REJECT for status 77', async () => {
+    rig = await Inproc.start({ scenario: scenario('sae_groups = 21\n'), conf: `sae_groups=19 20\n${saeNetwork(PASS)}` });
+    const from = await select(rig);
+    await rig.until(/CTRL-EVENT-SSID-TEMP-DISABLED id=0 ssid="wpa3-net" auth_failures=1 duration=10 reason=CONN_FAILED/, from);
+    expect(rig.eventsFrom(from).some((e) => e.startsWith('CTRL-EVENT-AUTH-REJECT'))).toBe(false);
+  });
+
   it('a network with only a psk passphrase uses it as the SAE password', async () => {
     rig = await Inproc.start({ scenario: scenario(), conf: `network={\n\tssid="${SSID}"\n\tpsk="${PASS}"\n\tkey_mgmt=SAE\n\tdisabled=1\n}\n` });
     const from = await select(rig);
