@@ -95,8 +95,9 @@ function driverField(field: string, caps: DriverCapabilities | undefined, strict
     case 'proto':
       return akms(caps).length > 0 ? 'RSN' : '';
     case 'auth_alg':
-      // Open System only: SAE authentication frames are not run by the host, SHARED/LEAP need WEP.
-      return 'OPEN';
+      // Open System; SAE when the driver takes the host's Authentication frames
+      // (2.10: WPA_DRIVER_FLAGS_SAE); SHARED/LEAP need WEP.
+      return caps?.sae_auth ? 'OPEN SAE' : 'OPEN';
     case 'modes':
       // No IBSS, AP or mesh mode.
       return '';

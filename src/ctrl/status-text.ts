@@ -13,6 +13,8 @@ export function associationStatusLines(cur: AssociationView): string {
   s += `mode=station\npairwise_cipher=${cur.sec.pairwise}\ngroup_cipher=${cur.sec.group}\nkey_mgmt=${akmFacts(cur.sec.akm)?.statusTxt ?? cur.sec.akm}\n`;
   // pmf is the AP's requirement (MFPR 2, MFPC 1), with the BIP in use.
   if (cur.sec.mfp) s += `pmf=${parseRsne(cur.sec.apRsne).mfpr ? 2 : 1}\nmgmt_group_cipher=${bipTxt(cur.sec.groupMgmt)}\n`;
+  // 2.10 prints these while its SME's SAE instance is in Accepted state (no SAE-PK here).
+  if (cur.sae) s += `sae_group=${cur.sae.group}\nsae_h2e=${cur.sae.h2e ? 1 : 0}\nsae_pk=0\n`;
   return s;
 }
 

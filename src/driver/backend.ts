@@ -44,6 +44,12 @@ export interface DriverCapabilities {
    */
   sae_offload?: boolean;
   owe_offload?: boolean;
+  /**
+   * Version 2: the driver takes Authentication frames from the host (`auth`,
+   * `auth_rx`): the host runs SAE before `connect` (nl80211's AUTHENTICATE
+   * with SAE data, WPA_DRIVER_FLAGS_SAE).
+   */
+  sae_auth?: boolean;
 }
 
 export interface HelloResult {
@@ -73,6 +79,16 @@ export interface ConnectParams {
   pmk?: Buffer;
   /** The PMKSA the host wants used. */
   pmkid?: Buffer;
+}
+
+/** Version 2: one Authentication frame the host sends before association (SAE). */
+export interface AuthParams {
+  bssid: string;
+  freq: number;
+  ssid: Buffer;
+  algorithm: 'sae';
+  /** The Authentication frame body from the Authentication Algorithm Number field on. */
+  data: Buffer;
 }
 
 export type KeyKind = 'pairwise' | 'group' | 'igtk';
@@ -179,6 +195,8 @@ export interface DriverEvents {
   disconnected: [ev: { bssid: string; reason: number; locallyGenerated: boolean }];
   signal: [ev: { bssid: string; signal: number }];
   firmware_restarted: [];
+  /** Version 2: an Authentication frame from the AP (SAE): `data` from the algorithm field on, `status` its status code. */
+  auth_rx: [ev: { bssid: string; data: Buffer; status: number }];
   /** Version 2: the firmware woke the host while suspended, for this reason. */
   wake: [ev: { reason: WakeReason }];
   /**
@@ -217,6 +235,8 @@ export interface DriverBackend extends EventEmitter<DriverEvents> {
 
   scan(params: ScanParams): Promise<void>;
   connect(params: ConnectParams): Promise<void>;
+  /** Version 2, with capability `sae_auth`: send one Authentication frame (SAE) before `connect`. */
+  auth?(params: AuthParams): Promise<void>;
   disconnect(reason: number): Promise<void>;
   roam(bssid: string): Promise<void>;
   txEapol(dst: string, data: Buffer): Promise<void>;

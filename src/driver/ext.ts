@@ -15,6 +15,7 @@ import net from 'node:net';
 import {
   DRIVER_PROTOCOL_VERSIONS,
   DriverError,
+  type AuthParams,
   type ConnectParams,
   type DriverBackend,
   type DriverEvents,
@@ -321,6 +322,10 @@ export class ExtDriver extends EventEmitter<DriverEvents> implements DriverBacke
 
   connect(p: ConnectParams): Promise<void> {
     return this.call('connect', encodeArgs.connect(p));
+  }
+
+  auth(p: AuthParams): Promise<void> {
+    return this.call('auth', encodeArgs.auth(p));
   }
 
   disconnect(reason: number): Promise<void> {

@@ -41,6 +41,10 @@ const OPS: Record<string, Handler> = {
   },
   scan: (b, a) => b.scan(decodeArgs.scan(a)),
   connect: (b, a) => b.connect(decodeArgs.connect(a)),
+  auth: (b, a) => {
+    if (!b.auth) throw new Error('unknown op');
+    return b.auth(decodeArgs.auth(a));
+  },
   disconnect: (b, a) => b.disconnect(getInt(a, 'reason')),
   roam: (b, a) => b.roam(getMac(a, 'bssid')),
   tx_eapol: (b, a) => b.txEapol(getMac(a, 'dst'), getHex(a, 'data')),

@@ -10,6 +10,7 @@
  */
 import type {
   AssocEvent,
+  AuthParams,
   ConnectParams,
   DriverCapabilities,
   DriverEvents,
@@ -296,6 +297,7 @@ export function decodeCapabilities(o: WireObject): DriverCapabilities {
     ...(o.sync_state !== undefined ? { sync_state: getBool(o, 'sync_state') } : {}),
     ...(o.sae_offload !== undefined ? { sae_offload: getBool(o, 'sae_offload') } : {}),
     ...(o.owe_offload !== undefined ? { owe_offload: getBool(o, 'owe_offload') } : {}),
+    ...(o.sae_auth !== undefined ? { sae_auth: getBool(o, 'sae_auth') } : {}),
   };
 }
 
@@ -383,9 +385,17 @@ export const encodeArgs = {
   set_rekey_data: (d: RekeyData): WireObject => ({ kck: hex(d.kck), kek: hex(d.kek), replay_ctr: hex(d.replayCtr), akm: d.akm }),
   sync_state: (): WireObject => ({}),
   driver_cmd: (cmd: string): WireObject => ({ cmd }),
+  auth: (p: AuthParams): WireObject => ({ bssid: p.bssid, freq: p.freq, ssid: hex(p.ssid), algorithm: p.algorithm, data: hex(p.data) }),
 };
 
 export const decodeArgs = {
+  auth: (o: WireObject): AuthParams => ({
+    bssid: getMac(o, 'bssid'),
+    freq: getInt(o, 'freq'),
+    ssid: getHex(o, 'ssid'),
+    algorithm: getEnum(o, 'algorithm', ['sae'] as const),
+    data: getHex(o, 'data'),
+  }),
   scan: (o: WireObject): ScanParams => {
     const ssids = optList(o, 'ssids')?.map((s, i) => decodeHex(s, `ssids[${i}]`));
     const freqs = optList(o, 'freqs')?.map((f) => {
@@ -450,6 +460,7 @@ export const PROTOCOL_EVENTS: readonly ProtocolEventName[] = [
   'signal',
   'firmware_restarted',
   'wake',
+  'auth_rx',
 ];
 
 function encodeMaterial(m: FirmwareMaterial | undefined): WireObject {
@@ -582,6 +593,10 @@ export function encodeEvent<K extends ProtocolEventName>(name: K, ...args: Drive
     }
     case 'wake':
       return { event: name, reason: (a[0] as DriverEvents['wake'][0]).reason };
+    case 'auth_rx': {
+      const e = a[0] as DriverEvents['auth_rx'][0];
+      return { event: name, bssid: e.bssid, data: hex(e.data), status: e.status };
+    }
   }
   throw new WireFormatError(`no wire form for event ${String(name)}`);
 }
@@ -644,6 +659,8 @@ export function decodeEvent(o: WireObject): DecodedEvent | null {
     case 'wake':
       // An unknown reason is still a wake (a later nl80211 trigger): `other`.
       return { name, args: [{ reason: (WAKE_REASONS as readonly string[]).includes(String(o.reason)) ? (o.reason as WakeReason) : 'other' }] };
+    case 'auth_rx':
+      return { name, args: [{ bssid: getMac(o, 'bssid'), data: getHex(o, 'data'), status: getInt(o, 'status') }] };
     default:
       return null;
   }

@@ -23,6 +23,9 @@ import { Reason } from '../rsn/supplicant.js';
 import { AssociationKeys, FirmwareInputError, type Completion, type KeyOwner } from './key-owner.js';
 import { OffloadDecider, type OffloadPolicy } from './policy.js';
 import type { PmksaSync } from './pmksa-sync.js';
+import { SaeAuthExchange, type SaeOutcome, type SaeTarget } from './sae-auth.js';
+import { SaeStation } from '../rsn/sae/station.js';
+import { SaeConfigError, type SaePwe } from '../rsn/sae/session.js';
 
 export interface KeyPathEvents {
   /** The host's handshake moved wpa_state. */
@@ -42,7 +45,7 @@ export interface KeyPathEvents {
 export interface KeyPathOptions {
   ifname: string;
   driver: DriverBackend;
-  config: () => { getGlobal(name: string): string | undefined };
+  config: () => { getGlobal(name: string): string | undefined; globalValue(name: string): unknown };
   policy: OffloadPolicy;
   pmksa: PmksaSync;
 }
@@ -164,11 +167,12 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
 
   /**
    * The PMK for an association: one the firmware reported with a roam, else a
-   * cached PMKSA for this BSS, else the network's PSK.
+   * cached PMKSA for this BSS, else (PSK AKMs) the network's PSK.
    */
   private choosePmk(net: NetworkConfig, bssid: string, akm: string, fromFirmware?: { pmk: Buffer; pmkid: Buffer }): { pmk: Buffer; pmkid?: Buffer } | undefined {
     const cached = this.opts.pmksa.lookup(bssid, net.id, akm);
-    const pmk = fromFirmware?.pmk ?? cached?.pmk ?? pskPmk(net);
+    // The passphrase makes a PMK only for PSK AKMs: SAE's comes from the SAE exchange (a cached PMKSA).
+    const pmk = fromFirmware?.pmk ?? cached?.pmk ?? (akmFamily(akm) === 'psk' ? pskPmk(net) : undefined);
     return pmk && { pmk, pmkid: fromFirmware?.pmkid ?? cached?.pmkid };
   }
 
@@ -248,6 +252,8 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
 
   /** The association is over: timers stop, nothing more is reported for it. */
   end(): void {
+    this.sae?.abort();
+    this.sae = undefined;
     this.cur?.keys?.clearTimers();
     this.cur = undefined;
   }
@@ -317,6 +323,65 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
   }
 
   private resumed = false;
+
+  /* ------------------------------------------------------------------ SAE */
+
+  private sae: SaeAuthExchange | undefined;
+
+  /** The connection must run SAE first: an SAE AKM with no PMKSA cached for this BSS and network. */
+  needsSae(net: NetworkConfig, bssid: string, sec: SecurityChoice): boolean {
+    return sec.akm === 'SAE' && this.opts.pmksa.lookup(bssid, net.id, sec.akm) === undefined;
+  }
+
+  /**
+   * Runs SAE with the BSS through the driver's `auth` op (2.10's
+   * sme_send_authentication() with WLAN_AUTH_SAE). On success the PMKSA joins
+   * the cache (and so the firmware's table), and the connect that follows
+   * names its PMKID; `done` hears the outcome once, unless end() comes first.
+   */
+  authenticate(net: NetworkConfig, target: SaeTarget, sec: SecurityChoice, ownAddress: string, apH2e: boolean, done: (o: SaeOutcome) => void): void {
+    this.end();
+    const cfg = this.opts.config();
+    // sae_groups has no GET text (2.10 answers FAIL), so its stored list is read.
+    const stored = cfg.globalValue('sae_groups');
+    const groups = Array.isArray(stored) ? stored.map(Number) : [];
+    const pwe = Number(cfg.getGlobal('sae_pwe') ?? 0);
+    let station: SaeStation;
+    try {
+      station = new SaeStation({
+        ownAddr: ownAddress,
+        bssid: target.bssid,
+        ssid: target.ssid,
+        saePassword: net.saePassword,
+        passphrase: net.passphrase,
+        passwordId: net.state.saePasswordId?.toString('latin1'),
+        saeGroups: groups,
+        saePwe: (pwe === 1 || pwe === 2 ? pwe : 0) as SaePwe,
+        apH2e,
+      });
+    } catch (e) {
+      if (!(e instanceof SaeConfigError)) throw e;
+      done({ ok: false, status: 1, reason: e.message });
+      return;
+    }
+    const x = new SaeAuthExchange(this.opts.ifname, this.opts.driver, target, station, (o) => {
+      if (this.sae !== x) return;
+      this.sae = undefined;
+      if (o.ok) this.opts.pmksa.addFromHost(target.bssid, o.pmkid, o.pmk, sec.akm, net.id);
+      done(o);
+    });
+    this.sae = x;
+    x.start();
+  }
+
+  /** An Authentication frame from the AP (`auth_rx`). */
+  onAuthRx(bssid: string, data: Buffer): void {
+    if (!this.sae) {
+      log.debug(`${this.opts.ifname}: Authentication frame from ${bssid} while not authenticating; dropped`);
+      return;
+    }
+    this.sae.receive(bssid, data);
+  }
 
   /** From SUSPEND until the first association after RESUME: reports may cross. */
   private resumeWindow(): boolean {

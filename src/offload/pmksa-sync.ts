@@ -117,20 +117,29 @@ export class PmksaSync {
   addFromFirmware(aa: string, pmkid: Buffer, pmk: Buffer, akm: string, lifetime: number | undefined, networkId: number | undefined): PmksaEntry {
     this.fromFirmware = true;
     try {
-      const cfg = this.rsnaConfig();
-      return this.cache.add({
-        aa: aa.toLowerCase(),
-        pmkid,
-        pmk,
-        akm,
-        networkId: networkId ?? -1,
-        lifetime: lifetime ?? cfg.lifetime,
-        reauthThresholdPct: cfg.reauthThreshold,
-        opportunistic: false,
-      });
+      return this.add(aa, pmkid, pmk, akm, lifetime, networkId ?? -1);
     } finally {
       this.fromFirmware = false;
     }
+  }
+
+  /** An entry the host derived (SAE): cached, and mirrored to the firmware like every host entry. */
+  addFromHost(aa: string, pmkid: Buffer, pmk: Buffer, akm: string, networkId: number): PmksaEntry {
+    return this.add(aa, pmkid, pmk, akm, undefined, networkId);
+  }
+
+  private add(aa: string, pmkid: Buffer, pmk: Buffer, akm: string, lifetime: number | undefined, networkId: number): PmksaEntry {
+    const cfg = this.rsnaConfig();
+    return this.cache.add({
+      aa: aa.toLowerCase(),
+      pmkid,
+      pmk,
+      akm,
+      networkId,
+      lifetime: lifetime ?? cfg.lifetime,
+      reauthThresholdPct: cfg.reauthThreshold,
+      opportunistic: false,
+    });
   }
 
   /** A firmware-completed roam used this entry: it is no longer merely opportunistic. */

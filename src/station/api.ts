@@ -55,6 +55,8 @@ export interface AssociationView {
   readonly sec: SecurityChoice;
   /** Last known signal (dBm). */
   readonly signal: number;
+  /** The SAE exchange of this association, when it ran one. */
+  readonly sae?: { readonly group: number; readonly h2e: boolean };
 }
 
 export type UserScanResult = { status: 'ok'; id?: number } | { status: 'busy' } | { status: 'disabled' };

@@ -12,4 +12,6 @@ export interface Association {
   ssid: Buffer;
   sec: SecurityChoice;
   signal: number;
+  /** The SAE exchange this association ran (none with a cached PMKSA): STATUS sae_group / sae_h2e. */
+  sae?: { group: number; h2e: boolean };
 }

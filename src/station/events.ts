@@ -15,6 +15,13 @@ export const ev = {
   trying: (bssid: string, ssid: string, freq: number): string =>
     `Trying to associate with ${bssid} (SSID='${ssid}' freq=${freq} MHz)`,
   associated: (bssid: string): string => `Associated with ${bssid}`,
+  /** sme_send_authentication(): the SME's first step (SAE). */
+  smeTrying: (bssid: string, ssid: string, freq: number): string =>
+    `SME: Trying to authenticate with ${bssid} (SSID='${ssid}' freq=${freq} MHz)`,
+  /** The AP's Authentication frame refused us (sme_sae_auth(), WPA_EVENT_AUTH_REJECT). */
+  authReject: (bssid: string, authType: number, transaction: number, status: number): string =>
+    `CTRL-EVENT-AUTH-REJECT ${bssid} auth_type=${authType} auth_transaction=${transaction} status_code=${status}`,
+  saeUnknownPasswordId: (bssid: string): string => `CTRL-EVENT-SAE-UNKNOWN-PASSWORD-IDENTIFIER ${bssid}`,
   keyNegotiationCompleted: (bssid: string, ptk: string, gtk: string): string =>
     `WPA: Key negotiation completed with ${bssid} [PTK=${ptk} GTK=${gtk}]`,
   groupRekeyCompleted: (bssid: string, gtk: string): string =>

@@ -7,6 +7,10 @@
 export const EID_SSID = 0;
 export const EID_RSN = 48;
 export const EID_VENDOR = 221;
+/** RSN Extension element (802.11-2020 9.4.2.241). */
+export const EID_RSNX = 244;
+/** RSNXE capability bit 5: SAE hash-to-element (bits 0-3 are the field length). */
+const RSNX_SAE_H2E = 0x20;
 /** Capability Information bits of a Beacon / Probe Response (IEEE 802.11 9.4.1.4). */
 export const CAPAB_ESS = 0x0001;
 /** Privacy: WEP, WPA, or RSN in use. */
@@ -34,4 +38,10 @@ export function parseIes(buf: Buffer): Ie[] {
 
 export function findIe(buf: Buffer, id: number): Ie | undefined {
   return parseIes(buf).find((ie) => ie.id === id);
+}
+
+/** The BSS advertises SAE hash-to-element in its RSNXE. */
+export function saeH2eAdvertised(ies: Buffer): boolean {
+  const x = findIe(ies, EID_RSNX);
+  return x !== undefined && x.body.length > 0 && (x.body[0] & RSNX_SAE_H2E) !== 0;
 }

@@ -56,12 +56,15 @@ export function chooseSecurity(
     return undefined;
   }
   if (!net.proto.includes('RSN')) return undefined;
-  const akm = AKM_PREFERENCE.find((a) => net.keyMgmt.includes(a) && rsne.akms.includes(a) && usableAkm(a));
+  // SAE mandates PMF (802.11-2020 12.6.2): a BSS without MFPC is no SAE candidate (a transition network falls back to PSK).
+  const akm = AKM_PREFERENCE.find((a) => net.keyMgmt.includes(a) && rsne.akms.includes(a) && usableAkm(a) && (akmFamily(a) !== 'sae' || rsne.mfpc));
   if (!akm) return undefined;
   const pairwise = PAIRWISE_PREFERENCE.find((c) => net.pairwise.includes(c) && rsne.pairwise.includes(c));
   if (!pairwise) return undefined;
   if (!net.group.includes(rsne.group) || rsne.group === 'TKIP') return undefined;
-  const w = net.ieee80211w === 3 ? pmfDefault : net.ieee80211w;
+  let w = net.ieee80211w === 3 ? pmfDefault : net.ieee80211w;
+  // wpa_supplicant's SAE-only networks (key_mgmt with nothing but SAE AKMs) always use PMF, and require it.
+  if (akmFamily(akm) === 'sae') w = net.keyMgmt.every((k) => akmFamily(k) === 'sae') ? 2 : Math.max(w, 1);
   const apCapable = rsne.mfpc;
   const apRequired = rsne.mfpr;
   if (w === 2 && !apCapable) return undefined;
@@ -80,13 +83,16 @@ export function chooseSecurity(
 
 /**
  * The network has what it takes to authenticate with this AKM. Without EAP
- * methods or the SAE exchange in the daemon, an 802.1X or SAE AKM has a PMK
- * only from a cached PMKSA (filled by the firmware, PMKSA_ADD, or the PMKSA
- * file).
+ * methods in the daemon, an 802.1X AKM has a PMK only from a cached PMKSA
+ * (filled by the firmware, PMKSA_ADD, or the PMKSA file). SAE (AKM 8) runs on
+ * the host when the driver takes Authentication frames (`hostSae`) and the
+ * network has a password: sae_password, else the psk passphrase (a raw psk
+ * is no SAE password); a cached PMKSA does without.
  */
-export function hasCredentials(net: NetworkConfig, akm: string, cachedPmk: boolean): boolean {
+export function hasCredentials(net: NetworkConfig, akm: string, cachedPmk: boolean, hostSae = false): boolean {
   if (akm === 'NONE') return true;
   if (akmFamily(akm) === 'psk') return net.passphrase !== undefined || net.psk !== undefined;
+  if (akm === 'SAE' && hostSae && (net.saePassword !== undefined || net.passphrase !== undefined)) return true;
   return cachedPmk;
 }
 
@@ -103,6 +109,7 @@ export function selectCandidate(
   bssUsable: (bss: BssEntry) => boolean,
   pmfDefault: number,
   cachedPmk: (net: NetworkConfig, bss: BssEntry, akm: string) => boolean,
+  hostSae = false,
 ): Candidate | undefined {
   const enabled = networks.filter((n) => n.disabled === 0 && usable(n));
   const priorities = [...new Set(enabled.map((n) => n.priority))].sort((a, b) => b - a);
@@ -117,7 +124,7 @@ export function selectCandidate(
         if (net.bssidAccept.length > 0 && !net.bssidAccept.includes(bss.bssid)) continue;
         // freq_allowed(): freq_list confines the network to those channels.
         if (net.freqList && !net.freqList.includes(bss.freq)) continue;
-        const sec = chooseSecurity(net, bss, pmfDefault, (akm) => hasCredentials(net, akm, cachedPmk(net, bss, akm)));
+        const sec = chooseSecurity(net, bss, pmfDefault, (akm) => hasCredentials(net, akm, cachedPmk(net, bss, akm), hostSae));
         if (!sec) continue;
         if (!best || bss.level > best.bss.level) best = { net, bss, sec };
       }

@@ -24,7 +24,8 @@ import { EAPOL_TIMER_DEFAULTS, type AssociationView, type EapolTimers, type MibS
 import type { Association } from './association.js';
 import { BssTable, type BssEntry } from './bss-table.js';
 import { ev } from './events.js';
-import { CAPAB_ESS, CAPAB_PRIVACY, EID_RSN, findIe } from './ies.js';
+import { CAPAB_ESS, CAPAB_PRIVACY, EID_RSN, findIe, saeH2eAdvertised } from './ies.js';
+import { SaeStatus, WLAN_AUTH_SAE } from '../rsn/sae/frames.js';
 import { chooseSecurity, hasCredentials, selectCandidate, type SecurityChoice } from './select.js';
 import { akmFamily } from '../rsn/akm.js';
 import { stateAtLeast, type WpaState } from './state.js';
@@ -171,6 +172,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     d.on('wake', guard('wake', (w) => this.keyPath.onWake(w.reason)));
     d.on('assoc_reject', guard('assoc_reject', (r) => this.onAssocReject(r.bssid, r.status, r.timeout)));
     d.on('eapol_rx', guard('eapol_rx', (e) => this.keyPath.onEapolRx(e.src, e.data)));
+    d.on('auth_rx', guard('auth_rx', (e) => this.keyPath.onAuthRx(e.bssid, e.data)));
     d.on('gtk_rekey', guard('gtk_rekey', (g) => this.keyPath.onFirmwareGtkRekey(g.bssid, g.replayCtr)));
     d.on('pmksa_added', guard('pmksa_added', (p) => this.keyPath.onPmksaAdded(p)));
     d.on('disconnected', guard('disconnected', (x) => this.onDisconnected(x.bssid, x.reason, x.locallyGenerated)));
@@ -436,6 +438,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
         (b) => !this.bssidIgnore.includes(b.bssid),
         pmf,
         (n, b, akm) => this.keyPath.hasCachedPmk(b.bssid, n.id, akm),
+        this.hostSae,
       );
     let cand = pick();
     if (!cand && this.bssidIgnore.length > 0) {
@@ -453,8 +456,48 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     this.connectTo(cand.net, cand.bss, cand.sec);
   }
 
-  private connectTo(net: NetworkConfig, bss: BssEntry, sec: SecurityChoice): void {
+  /** The driver takes Authentication frames from the host (capability sae_auth): SAE runs here. */
+  private get hostSae(): boolean {
+    return this.hello?.capabilities.sae_auth === true && typeof this.opts.driver.auth === 'function';
+  }
+
+  /**
+   * SAE before association (2.10's SME): AUTHENTICATING while the exchange
+   * runs; its PMKSA joins the cache and the connect that follows names it.
+   * A failure ends the attempt as 2.10's wpas_connection_failed() does; a
+   * confirm that does not verify (status 15) means the password is wrong
+   * and the network is disabled for a while with reason WRONG_KEY.
+   */
+  private authenticateSae(net: NetworkConfig, bss: BssEntry, sec: SecurityChoice): void {
     const cur: Association = { net, bssid: bss.bssid, freq: bss.freq, ssid: bss.ssid, sec, signal: bss.level };
+    this.connecting = cur;
+    this.setState('AUTHENTICATING');
+    this.event(ev.smeTrying(bss.bssid, ssidTxt(bss.ssid), bss.freq));
+    const target = { bssid: bss.bssid, freq: bss.freq, ssid: bss.ssid };
+    this.keyPath.authenticate(net, target, sec, this.ownAddress, saeH2eAdvertised(bss.ies), (o) => {
+      if (this.connecting !== cur) return;
+      this.connecting = undefined;
+      if (o.ok) {
+        log.info(`${this.opts.ifname}: SAE: authenticated with ${bss.bssid} (group ${o.group}${o.h2e ? ', H2E' : ''})`);
+        this.connectTo(net, bss, sec, { group: o.group, h2e: o.h2e });
+        return;
+      }
+      log.info(`${this.opts.ifname}: SAE: authentication with ${bss.bssid} failed: ${o.reason}`);
+      // sme_sae_auth(): status 123 has its own event; 76 and 77 are handled
+      // (token, next group) before the generic refusal, which is AUTH-REJECT.
+      if (o.status === SaeStatus.UNKNOWN_PASSWORD_IDENTIFIER) this.event(ev.saeUnknownPasswordId(bss.bssid));
+      else if (o.peerStatus !== undefined && o.peerStatus !== SaeStatus.ANTI_CLOGGING_TOKEN_REQ && o.peerStatus !== SaeStatus.FINITE_CYCLIC_GROUP_NOT_SUPPORTED) {
+        this.event(ev.authReject(bss.bssid, WLAN_AUTH_SAE, o.transaction ?? 1, o.peerStatus));
+      }
+      this.endAssociation();
+      this.setState('DISCONNECTED');
+      this.connectionFailed(net, o.status === SaeStatus.CHALLENGE_FAIL ? 'WRONG_KEY' : 'CONN_FAILED');
+    });
+  }
+
+  private connectTo(net: NetworkConfig, bss: BssEntry, sec: SecurityChoice, sae?: Association['sae']): void {
+    if (!sae && this.keyPath.needsSae(net, bss.bssid, sec)) return this.authenticateSae(net, bss, sec);
+    const cur: Association = { net, bssid: bss.bssid, freq: bss.freq, ssid: bss.ssid, sec, signal: bss.level, ...(sae ? { sae } : {}) };
     const keys = this.keyPath.prepareConnect(net, bss.bssid, sec, this.ownAddress);
     if (!keys) {
       this.tempDisable(net, 'AUTH_FAILED');
@@ -562,7 +605,17 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     const cur = this.connecting;
     this.event(ev.assocReject(bssid.toLowerCase(), status, timeout));
     if (!cur) return;
+    const saeCached = akmFamily(cur.sec.akm) === 'sae' && !cur.sae && this.keyPath.pmkid !== undefined;
     this.endAssociation();
+    const bss = this.bss.get(cur.bssid);
+    if (saeCached && bss) {
+      // 2.10's wpas_event_assoc_reject(): "PMKSA caching attempt rejected - drop
+      // PMKSA cache entry and fall back to SAE authentication", at once.
+      log.debug(`${this.opts.ifname}: PMKSA caching attempt rejected - drop PMKSA cache entry and fall back to SAE authentication`);
+      this.opts.pmksa.dropNetwork(cur.net.id);
+      this.connectTo(cur.net, bss, cur.sec);
+      return;
+    }
     this.connectionFailed(cur.net, 'CONN_FAILED');
   }
 
@@ -708,7 +761,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   association(): AssociationView | undefined {
     const cur = this.current;
     if (!cur) return undefined;
-    return { bssid: cur.bssid, freq: cur.freq, ssid: cur.ssid, networkId: cur.net.id, idStr: cur.net.idStr, sec: cur.sec, signal: cur.signal };
+    return { bssid: cur.bssid, freq: cur.freq, ssid: cur.ssid, networkId: cur.net.id, idStr: cur.net.idStr, sec: cur.sec, signal: cur.signal, sae: cur.sae };
   }
 
   ignoredBssids(): readonly string[] {

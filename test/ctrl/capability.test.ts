@@ -38,6 +38,11 @@ describe('GET_CAPABILITY (in process)', () => {
     expect(getCapability('modes', wide)).toBe('');
   });
 
+  it('auth_alg lists SAE when the driver takes Authentication frames from the host (sae_auth)', () => {
+    expect(getCapability('auth_alg', { ...wide, sae_auth: true })).toBe('OPEN SAE');
+    expect(getCapability('auth_alg', { ...wide, sae_auth: false })).toBe('OPEN');
+  });
+
   it('never lists TKIP, WEP, WPA1, LEAP, SHARED, IEEE8021X or an EAP method', () => {
     const all = ['key_mgmt', 'pairwise', 'group', 'proto', 'auth_alg', 'eap'].map((f) => getCapability(f, wide)).join(' ');
     for (const t of ['TKIP', 'WEP104', 'WEP40', 'WPA ', 'LEAP', 'SHARED', 'IEEE8021X', 'MD5', 'PEAP']) expect(all).not.toContain(t);

@@ -4,7 +4,7 @@
  * bitmap, the new hello capabilities; and version-1 forms still accepted.
  */
 import { describe, expect, it } from 'vitest';
-import { decodeEvent, decodeHello, encodeEvent } from '../../src/driver/wire.js';
+import { decodeArgs, decodeEvent, decodeHello, encodeArgs, encodeEvent, WireFormatError } from '../../src/driver/wire.js';
 
 const CAPS = { four_way_psk: true, four_way_8021x: false, key_mgmt_offload: true, gtk_rekey_offload: true, pmksa_offload: true, max_pmksa: 32, akms: ['WPA-PSK'], ciphers: ['CCMP'] };
 const BSSID = '02:00:00:00:00:01';
@@ -37,5 +37,19 @@ describe('driver protocol version 2', () => {
   it('version-1 port_authorized with all three fields still decodes', () => {
     const e = decodeEvent({ event: 'port_authorized', bssid: BSSID, key_replay_ctr: '0000000000000002', kck: '11'.repeat(16), kek: '22'.repeat(16) });
     expect((e?.args[0] as { material: { kck: Buffer } }).material.kck).toEqual(Buffer.alloc(16, 0x11));
+  });
+
+  it('host SAE: the auth op and the auth_rx event round-trip; sae_auth is read from hello when given', () => {
+    const frame = Buffer.from('030001000000130000', 'hex');
+    const p = { bssid: BSSID, freq: 2437, ssid: Buffer.from('net'), algorithm: 'sae' as const, data: frame };
+    const wire = encodeArgs.auth(p);
+    expect(wire).toEqual({ bssid: BSSID, freq: 2437, ssid: '6e6574', algorithm: 'sae', data: '030001000000130000' });
+    expect(decodeArgs.auth(JSON.parse(JSON.stringify(wire)))).toEqual(p);
+    expect(() => decodeArgs.auth({ ...wire, algorithm: 'open' })).toThrow(WireFormatError);
+    const ev = encodeEvent('auth_rx', { bssid: BSSID, data: frame, status: 0 });
+    expect(ev).toEqual({ event: 'auth_rx', bssid: BSSID, data: '030001000000130000', status: 0 });
+    expect(decodeEvent(JSON.parse(JSON.stringify(ev)))).toEqual({ name: 'auth_rx', args: [{ bssid: BSSID, data: frame, status: 0 }] });
+    expect(decodeHello({ version: 2, address: BSSID, capabilities: { ...CAPS, sae_auth: true } }).capabilities.sae_auth).toBe(true);
+    expect('sae_auth' in decodeHello({ version: 2, address: BSSID, capabilities: CAPS }).capabilities).toBe(false);
   });
 });

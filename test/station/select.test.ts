@@ -12,8 +12,8 @@ import { selectCandidate } from '../../src/station/select.js';
 
 const SSID = 'sel-net';
 
-function bss(bssid: string, level: number, rsne: { akms: string[]; pairwise: string[]; group?: string }): BssEntry {
-  const ie = buildRsne({ group: rsne.group ?? 'CCMP', pairwise: rsne.pairwise, akms: rsne.akms });
+function bss(bssid: string, level: number, rsne: { akms: string[]; pairwise: string[]; group?: string; mfpc?: boolean; mfpr?: boolean }): BssEntry {
+  const ie = buildRsne({ group: rsne.group ?? 'CCMP', pairwise: rsne.pairwise, akms: rsne.akms, mfpc: rsne.mfpc, mfpr: rsne.mfpr, groupMgmt: rsne.mfpc ? 'AES-128-CMAC' : undefined });
   const ssidIe = Buffer.concat([Buffer.from([0, SSID.length]), Buffer.from(SSID)]);
   return {
     id: 0, bssid, ssid: Buffer.from(SSID), freq: 2437, level, noise: -95, beaconInt: 100, caps: 0x0011,
@@ -29,17 +29,40 @@ function network(keyMgmt: string, extra: Record<string, string> = {}): NetworkCo
   return n;
 }
 
-const pick = (net: NetworkConfig, bsses: BssEntry[], cached: (akm: string) => boolean = () => false) =>
-  selectCandidate([net], bsses, () => true, () => true, 0, (_n, _b, akm) => cached(akm));
+const pick = (net: NetworkConfig, bsses: BssEntry[], cached: (akm: string) => boolean = () => false, hostSae = false) =>
+  selectCandidate([net], bsses, () => true, () => true, 0, (_n, _b, akm) => cached(akm), hostSae);
 
 describe('selection', () => {
-  it('a WPA3-transition BSS: SAE only with a cached PMKSA (no SAE exchange here), else WPA-PSK', () => {
-    const b = bss('02:00:00:00:0c:01', -40, { akms: ['SAE', 'WPA-PSK'], pairwise: ['CCMP'] });
+  it('a WPA3-transition BSS with a driver that cannot take Authentication frames: SAE only with a cached PMKSA, else WPA-PSK', () => {
+    const b = bss('02:00:00:00:0c:01', -40, { akms: ['SAE', 'WPA-PSK'], pairwise: ['CCMP'], mfpc: true });
     const net = network('WPA-PSK SAE');
     expect(pick(net, [b])?.sec.akm).toBe('WPA-PSK');
     expect(pick(net, [b], (akm) => akm === 'SAE')?.sec.akm).toBe('SAE');
     // SAE alone and nothing cached: no candidate.
     expect(pick(network('SAE'), [b])).toBeUndefined();
+  });
+
+  it('host SAE (driver sae_auth): SAE preferred over WPA-PSK in transition mode, as 2.10', () => {
+    const b = bss('02:00:00:00:0c:11', -40, { akms: ['SAE', 'WPA-PSK'], pairwise: ['CCMP'], mfpc: true });
+    const sec = pick(network('WPA-PSK SAE'), [b], () => false, true)?.sec;
+    // Transition mode: PMF on for SAE, not required (the network allows PSK too).
+    expect(sec).toMatchObject({ akm: 'SAE', mfp: true, mfpRequired: false });
+    // An SAE-only network requires PMF, whatever ieee80211w says.
+    expect(pick(network('SAE'), [b], () => false, true)?.sec).toMatchObject({ akm: 'SAE', mfp: true, mfpRequired: true });
+    // sae_password alone is a password too.
+    const onlySae = new NetworkConfig(0);
+    for (const [k, v] of [['ssid', `"${SSID}"`], ['key_mgmt', 'SAE'], ['sae_password', '"pw"']]) expect(onlySae.set(k, v)).toBe(true);
+    expect(pick(onlySae, [b], () => false, true)?.sec.akm).toBe('SAE');
+    // No password at all (a raw 64-hex psk is no SAE password): no SAE.
+    const rawPsk = network('SAE', { psk: '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef' });
+    expect(pick(rawPsk, [b], () => false, true)).toBeUndefined();
+  });
+
+  it('SAE needs PMF: a transition BSS without MFPC gets WPA-PSK, and an SAE-only network does not take it', () => {
+    const b = bss('02:00:00:00:0c:12', -40, { akms: ['SAE', 'WPA-PSK'], pairwise: ['CCMP'] });
+    // Even with a PMKSA cached for SAE.
+    expect(pick(network('WPA-PSK SAE'), [b], (akm) => akm === 'SAE', true)?.sec.akm).toBe('WPA-PSK');
+    expect(pick(network('SAE'), [b], (akm) => akm === 'SAE', true)).toBeUndefined();
   });
 
   it('FT AKMs are never chosen (no FT over the air): an FT-only BSS is no candidate, a mixed one gets WPA-PSK', () => {

@@ -15,6 +15,8 @@ import type { Clock, TimerHandle } from './clock.js';
 import type { SeededRandom } from './random.js';
 import type { ApConfig } from './scenario.js';
 import { apRsne } from './ies.js';
+import { SaeApPeer } from '../../rsn/sae/authenticator.js';
+import { parseRsne } from '../../rsn/rsne.js';
 
 export interface ApEnv {
   clock: Clock;
@@ -25,7 +27,18 @@ export interface ApEnv {
   toStation(ap: SimAp, frame: Buffer): void;
   /** The AP deauthenticates the station (handshake timeout, failure). */
   deauth(ap: SimAp, reason: number): void;
+  /** An Authentication frame body (SAE) from this AP to the station (the simulator adds air delay). */
+  authToStation(ap: SimAp, frame: Buffer): void;
 }
+
+/** A PMK and its PMKID as SAE made them. */
+interface SaeKey {
+  pmk: Buffer;
+  pmkid: Buffer;
+}
+
+/** 802.11 status code: the PMKID in the RSNE names no PMKSA the AP holds. */
+export const STATUS_INVALID_PMKID = 53;
 
 interface Session {
   spa: string;
@@ -54,6 +67,12 @@ export class SimAp {
   private gtk: { key: Buffer; idx: number };
   private igtk: { key: Buffer; idx: number } | undefined;
   private session: Session | undefined;
+  /** SAE with the station (hostapd's sta->sae), and the timer its last action armed. */
+  private saePeer: { peer: SaeApPeer; timer?: TimerHandle } | undefined;
+  /** The PMK of the SAE exchange just completed: what the next association uses without a cached PMKID. */
+  private saeFresh: SaeKey | undefined;
+  /** PMKSAs SAE created, by PMKID (hex): a station naming one at association skips SAE (hostapd's PMKSA cache). */
+  private readonly saePmksa = new Map<string, Buffer>();
 
   constructor(
     readonly cfg: ApConfig,
@@ -89,19 +108,108 @@ export class SimAp {
     return this.cfg.akm !== 'NONE';
   }
 
+  /**
+   * An SAE Authentication frame from the station, answered as hostapd's
+   * handle_auth_sae() (the rsn SaeApPeer); a new commit after a failed or
+   * finished exchange starts a new one.
+   */
+  receiveAuth(sta: string, frame: Buffer): void {
+    if (this.cfg.akm !== 'SAE') {
+      log.debug(`sim: AP ${this.bssid}: SAE Authentication frame from ${sta} dropped: no SAE here`);
+      return;
+    }
+    if (!this.saePeer || this.saePeer.peer.state === 'failed') {
+      this.saePeer?.timer?.cancel();
+      const peer = new SaeApPeer({
+        bssid: this.bssid,
+        staAddr: sta,
+        ssid: this.cfg.ssid,
+        passwords: [{ password: this.cfg.passphrase as string }],
+        saeGroups: this.cfg.saeGroups,
+        saePwe: this.cfg.saePwe,
+        random: (n: number) => this.env.random.bytes(n),
+      });
+      this.saePeer = { peer };
+    }
+    this.saeActions(this.saePeer.peer.receive(frame));
+  }
+
+  private saeActions(actions: ReturnType<SaeApPeer['receive']>): void {
+    const st = this.saePeer;
+    if (!st) return;
+    for (const a of actions) {
+      switch (a.kind) {
+        case 'send':
+          this.env.authToStation(this, a.frame);
+          break;
+        case 'timer':
+          st.timer?.cancel();
+          st.timer = this.env.clock.after(a.ms, () => {
+            st.timer = undefined;
+            if (this.saePeer === st) this.saeActions(st.peer.timeout());
+          });
+          break;
+        case 'cancel-timer':
+          st.timer?.cancel();
+          st.timer = undefined;
+          break;
+        case 'accepted':
+          this.saeFresh = { pmk: a.pmk, pmkid: a.pmkid };
+          this.saePmksa.set(a.pmkid.toString('hex'), a.pmk);
+          log.info(`sim: AP ${this.bssid}: SAE accepted (group ${a.group})`);
+          break;
+        case 'failed':
+          log.info(`sim: AP ${this.bssid}: SAE failed: ${a.reason}`);
+          break;
+      }
+    }
+  }
+
+  /** The AP lost its state (down): SAE instance, fresh PMK and PMKSA cache. */
+  forgetSae(): void {
+    this.saePeer?.timer?.cancel();
+    this.saePeer = undefined;
+    this.saeFresh = undefined;
+    this.saePmksa.clear();
+  }
+
+  /**
+   * The PMK an SAE association uses (hostapd at (Re)Association Request): the
+   * PMKSA the RSNE's PMKID names, else the one the SAE exchange just made;
+   * undefined when neither exists (status 53, INVALID_PMKID).
+   */
+  saeKey(staRsne: Buffer): SaeKey | undefined {
+    let pmkids: Buffer[] = [];
+    try {
+      pmkids = staRsne.length ? parseRsne(staRsne).pmkids : [];
+    } catch {
+      pmkids = [];
+    }
+    for (const id of pmkids) {
+      const pmk = this.saePmksa.get(id.toString('hex'));
+      if (pmk) return { pmk, pmkid: id };
+    }
+    if (pmkids.length && !this.saeFresh) return undefined;
+    return this.saeFresh;
+  }
+
   /** The station associated: the AP starts the 4-way handshake (msg 1/4). */
   associate(spa: string, staRsne: Buffer): void {
     this.disassociate();
     if (!this.rsn) return;
+    const sae = this.cfg.akm === 'SAE' ? this.saeKey(staRsne) : undefined;
+    // A fresh SAE PMK serves one association; a cached one is named again by PMKID.
+    this.saeFresh = undefined;
+    const pmk = sae?.pmk ?? this.pmk;
     const auth = new Authenticator({
       akm: this.cfg.akm,
       pairwise: this.cfg.pairwise,
       group: this.cfg.group,
       groupMgmt: this.igtk ? this.cfg.groupMgmt : undefined,
       mfp: this.cfg.mfp !== 'none',
-      pmk: this.pmk,
-      // hostapd names the PMKSA in msg 1/4 for 802.1X AKMs, not for PSK.
-      pmkid: akmFamily(this.cfg.akm) === '8021x' ? pmkidForAkm(this.cfg.akm, this.pmk, this.bssid, spa) : undefined,
+      pmk,
+      // hostapd names the PMKSA in msg 1/4 for 802.1X and SAE AKMs, not for PSK.
+      pmkid: sae ? sae.pmkid : akmFamily(this.cfg.akm) === '8021x' ? pmkidForAkm(this.cfg.akm, pmk, this.bssid, spa) : undefined,
       aa: this.bssid,
       spa,
       apRsne: this.rsne,

@@ -12,6 +12,9 @@ const EID_DS_PARAMS = 3;
 const EID_TIM = 5;
 const EID_ERP = 42;
 const EID_EXT_SUPP_RATES = 50;
+const EID_RSNX = 244;
+/** RSNXE: field length 0 (one octet) and bit 5, SAE hash-to-element. */
+const RSNX_SAE_H2E = 0x20;
 
 /** Capability Information bits (802.11-2020 9.4.1.4). */
 const CAP_ESS = 0x0001;
@@ -67,6 +70,7 @@ function commonIes(ap: ApConfig, ssid: Buffer, withTim: boolean): Buffer {
   if (withTim) parts.push(ie(EID_TIM, [0, 2, 0, 0]));
   if (is24GHz(ap.freq)) parts.push(ie(EID_ERP, [0]));
   parts.push(apRsne(ap));
+  if (ap.akm === 'SAE' && ap.saePwe !== 0) parts.push(ie(EID_RSNX, [RSNX_SAE_H2E]));
   if (r.ext.length) parts.push(ie(EID_EXT_SUPP_RATES, r.ext));
   return Buffer.concat(parts);
 }

@@ -17,7 +17,7 @@ export type FirmwareMode = (typeof FIRMWARE_MODES)[number];
 export const RESTART_POINTS = ['connect', 'assoc', '4way'] as const;
 export type RestartPoint = (typeof RESTART_POINTS)[number];
 
-export const SIM_AKMS = ['NONE', 'WPA-PSK', 'WPA-PSK-SHA256', 'WPA-EAP', 'WPA-EAP-SHA256'] as const;
+export const SIM_AKMS = ['NONE', 'WPA-PSK', 'WPA-PSK-SHA256', 'WPA-EAP', 'WPA-EAP-SHA256', 'SAE'] as const;
 
 export interface ApConfig {
   name: string;
@@ -31,7 +31,12 @@ export interface ApConfig {
   /** Group management cipher when MFP is on (BIP = BIP-CMAC-128). */
   groupMgmt: string;
   mfp: MfpPolicy;
+  /** The passphrase; with SAE the password (hostapd's wpa_passphrase standing in for sae_password). */
   passphrase?: string;
+  /** SAE: the groups the AP accepts (hostapd's sae_groups; default 19). */
+  saeGroups: number[];
+  /** SAE: hostapd's sae_pwe (0 hunting-and-pecking, 1 hash-to-element only, 2 both); H2E is advertised in the RSNXE with 1 and 2. */
+  saePwe: 0 | 1 | 2;
   /** PSK (PSK AKMs, instead of a passphrase) or the PMK an EAP exchange would have produced (EAP AKMs). */
   pmk?: Buffer;
   /** Seconds between group / pairwise rekeys the AP starts itself; 0 = never. */
@@ -182,13 +187,15 @@ function parseFirmware(sec: Section): FirmwareConfig {
       gtk_rekey_offload: r.bool('gtk_rekey_offload', true),
       pmksa_offload: r.bool('pmksa_offload', true),
       max_pmksa: r.int('max_pmksa', 32),
-      akms: r.list('akms', ['WPA-PSK', 'WPA-PSK-SHA256', 'WPA-EAP', 'WPA-EAP-SHA256']),
+      akms: r.list('akms', ['WPA-PSK', 'WPA-PSK-SHA256', 'WPA-EAP', 'WPA-EAP-SHA256', 'SAE']),
       ciphers: r.list('ciphers', ['CCMP', 'GCMP', 'CCMP-256', 'GCMP-256', 'BIP']),
       // Version-2 capabilities: said only when the scenario says them, as a version-1 driver would not.
       ...(r.has('completion') ? { completion: r.oneOf('completion', ['port_authorized', 'connect'] as const, 'port_authorized') } : {}),
       ...(r.has('sync_state') ? { sync_state: r.bool('sync_state', true) } : {}),
       ...(r.has('sae_offload') ? { sae_offload: r.bool('sae_offload', false) } : {}),
       ...(r.has('owe_offload') ? { owe_offload: r.bool('owe_offload', false) } : {}),
+      // Host SAE (auth/auth_rx): the simulated radio takes Authentication frames unless the scenario says otherwise.
+      sae_auth: r.bool('sae_auth', true),
     },
     mode: r.oneOf('mode', FIRMWARE_MODES, 'complete'),
     restartAt: restart as RestartPoint | undefined,
@@ -200,9 +207,17 @@ function parseFirmware(sec: Section): FirmwareConfig {
 function parseAps(name: string, sec: Section): ApConfig[] {
   const r = new Reader(sec, `ap ${name}`);
   const akm = r.oneOf('akm', SIM_AKMS, 'WPA-PSK');
-  const mfp = r.oneOf<MfpPolicy>('mfp', ['none', 'optional', 'required'], akm.endsWith('SHA256') ? 'optional' : 'none');
+  // SAE requires PMF (802.11-2020 12.6.2: MFPC with AKM 8), so an SAE AP defaults to required, as WPA3-Personal only.
+  const mfp = r.oneOf<MfpPolicy>('mfp', ['none', 'optional', 'required'], akm === 'SAE' ? 'required' : akm.endsWith('SHA256') ? 'optional' : 'none');
+  if (akm === 'SAE' && mfp === 'none') throw r.err('mfp', 'SAE requires management frame protection (optional or required)');
+  const saeGroups = r.list('sae_groups', ['19']).flatMap((g) => g.split(/\s+/)).filter(Boolean).map((g) => {
+    const n = Number(g);
+    if (![19, 20, 21].includes(n)) throw r.err('sae_groups', `not an SAE group this simulator runs (19, 20, 21): ${g}`);
+    return n;
+  });
   const passphrase = r.optStr('passphrase');
   const pmk = r.hex('psk', 32) ?? r.hex('pmk', 32);
+  if (akm === 'SAE' && passphrase === undefined) throw r.err('passphrase', 'an SAE AP needs the passphrase (its SAE password)');
   if (akm !== 'NONE' && passphrase === undefined && pmk === undefined) throw r.err('passphrase', 'an RSN AP needs passphrase, psk or pmk');
   if (passphrase !== undefined && (passphrase.length < 8 || passphrase.length > 63)) throw r.err('passphrase', 'must be 8..63 characters');
   if (akm.startsWith('WPA-EAP') && pmk === undefined) throw r.err('pmk', 'an 802.1X AP in the simulator needs the PMK its EAP server would produce');
@@ -243,6 +258,8 @@ function parseAps(name: string, sec: Section): ApConfig[] {
       groupMgmt: r.str('group_mgmt', 'BIP'),
       mfp,
       passphrase,
+      saeGroups,
+      saePwe: Number(r.oneOf('sae_pwe', ['0', '1', '2'] as const, '0')) as 0 | 1 | 2,
       pmk,
       gtkRekeyS: r.int('gtk_rekey', 0),
       ptkRekeyS: r.int('ptk_rekey', 0),

@@ -6,6 +6,7 @@
 import { EventEmitter } from 'node:events';
 import {
   DriverError,
+  type AuthParams,
   type ConnectParams,
   type DriverBackend,
   type DriverEvents,
@@ -79,6 +80,10 @@ export class SimDriver extends EventEmitter<DriverEvents> implements DriverBacke
 
   connect(p: ConnectParams): Promise<void> {
     return this.run('connect', () => this.sim.connect(p));
+  }
+
+  auth(p: AuthParams): Promise<void> {
+    return this.run('auth', () => this.sim.auth(p));
   }
 
   disconnect(reason: number): Promise<void> {

@@ -25,6 +25,7 @@ import { pmkidForAkm } from '../../rsn/crypto.js';
 import { akmFamily } from '../../rsn/akm.js';
 import {
   DRIVER_PROTOCOL_VERSION,
+  type AuthParams,
   type ConnectParams,
   type DriverEvents,
   type FirmwareMaterial,
@@ -42,7 +43,7 @@ import type { ProtocolEventName } from '../wire.js';
 import type { Clock, TimerHandle } from './clock.js';
 import { SeededRandom } from './random.js';
 import type { FirmwareMode, RestartPoint, Scenario } from './scenario.js';
-import { SimAp } from './ap.js';
+import { SimAp, STATUS_INVALID_PMKID } from './ap.js';
 import { assocReqIes, assocRespIes, beaconIes, capabilityInfo, probeRespIes } from './ies.js';
 
 /** 802.11 status and reason codes the simulator reports. */
@@ -161,6 +162,11 @@ export class Simulator {
       eapolRetries: scenario.eapolRetries,
       toStation: (ap: SimAp, f: Buffer) => this.air(() => this.fromAp(ap, f)),
       deauth: (ap: SimAp, reason: number) => this.air(() => this.apDeauth(ap, reason)),
+      authToStation: (ap: SimAp, f: Buffer) =>
+        this.air(() => {
+          // Reaches the host only while the radio is still off the AP (authenticating), as mac80211 passes it up.
+          if (!this.assoc && ap.up) this.emit('auth_rx', { bssid: ap.bssid, data: f, status: f.length >= 6 ? f.readUInt16LE(4) : 1 });
+        }),
     };
     this.aps = scenario.aps.map((c) => new SimAp(c, env));
     this.hello = { version: DRIVER_PROTOCOL_VERSION, address: scenario.address, capabilities: { ...scenario.firmware.caps } };
@@ -275,6 +281,22 @@ export class Simulator {
     });
   }
 
+  /**
+   * One Authentication frame from the host (SAE before association, as
+   * nl80211's AUTHENTICATE with SAE data): it reaches the AP one air delay
+   * later; an AP that is not there answers nothing (the host's SAE
+   * retransmissions run out).
+   */
+  auth(p: AuthParams): void {
+    if (!this.caps.sae_auth) throw new SimOpError('host SAE not supported (capability sae_auth)');
+    // Authenticating with a BSS leaves the current one (mac80211 deauthenticates first).
+    if (this.assoc) this.dropAssociation();
+    const ap = this.ap(p.bssid);
+    this.air(() => {
+      if (ap && ap.up && ap.cfg.ssid.equals(p.ssid)) ap.receiveAuth(this.own, p.data);
+    });
+  }
+
   /** Association Request checks an AP makes against its RSN policy. */
   private assocStatus(ap: SimAp, p: ConnectParams): number {
     if (!ap.rsn) return p.akm === 'NONE' || p.akm === '' ? 0 : STATUS_INVALID_AKMP;
@@ -282,6 +304,8 @@ export class Simulator {
     if (p.pairwise !== ap.cfg.pairwise) return STATUS_INVALID_PAIRWISE_CIPHER;
     if (p.group !== ap.cfg.group) return STATUS_INVALID_GROUP_CIPHER;
     if ((ap.cfg.mfp === 'required' && p.mfp === 'none') || (p.mfp === 'required' && ap.cfg.mfp === 'none')) return STATUS_ROBUST_MGMT_POLICY;
+    // SAE: a PMK from the exchange just completed or a cached PMKSA the RSNE names, else no association.
+    if (ap.cfg.akm === 'SAE' && !ap.saeKey(findRsne(p.ies))) return STATUS_INVALID_PMKID;
     return 0;
   }
 
@@ -681,6 +705,8 @@ export class Simulator {
     const ap = this.ap(bssid);
     if (!ap) return false;
     ap.up = up;
+    // A restarted AP remembers no SAE exchange and no PMKSA.
+    if (!up) ap.forgetSae();
     const a = this.assoc;
     if (!up && a && a.ap === ap) {
       // Beacon loss: a roaming firmware moves on, others report the link lost.

@@ -1,0 +1,194 @@
+/**
+ * SAE on the host, end to end in process (test/offload/inproc.ts): the real
+ * Station, KeyPath and rsn SaeStation on the simulator, whose AP answers
+ * with the rsn SaeApPeer over the driver protocol's `auth`/`auth_rx`, then
+ * runs the 4-way handshake with the SAE PMK. Virtual time, so the SAE
+ * retransmission timers cost nothing.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { simSection } from '../station/rig.js';
+import { associationStatusLines } from '../../src/ctrl/status-text.js';
+import { Inproc } from './inproc.js';
+
+const A = '02:00:00:00:5a:01';
+const SSID = 'wpa3-net';
+const PASS = 'correct horse battery';
+
+function scenario(ap = '', firmware = 'four_way_psk = true\n'): string {
+  return `${simSection(7)}[firmware]\n${firmware}\n[ap a]\nbssid = ${A}\nssid = ${SSID}\nfreq = 2437\nsignal = -45\nakm = SAE\npassphrase = ${PASS}\n${ap}\n`;
+}
+
+function saeNetwork(password: string, extra = ''): string {
+  return `network={\n\tssid="${SSID}"\n\tsae_password="${password}"\n\tkey_mgmt=SAE\n\tieee80211w=2\n\tdisabled=1\n${extra}}\n`;
+}
+
+let rig: Inproc | undefined;
+afterEach(async () => {
+  await rig?.stop();
+  rig = undefined;
+});
+
+/** Counts the Authentication frames the host handed to the driver. */
+function countAuth(r: Inproc): { n: number } {
+  const c = { n: 0 };
+  const drv = r.sim;
+  const orig = drv.auth.bind(drv);
+  drv.auth = (p) => {
+    c.n++;
+    return orig(p);
+  };
+  return c;
+}
+
+async function select(r: Inproc): Promise<number> {
+  const from = r.mark();
+  const net = r.config.getNetwork(0)!;
+  net.set('disabled', '0');
+  r.station.selectNetwork(net);
+  return from;
+}
+
+describe('SAE on the host through the simulated driver', () => {
+  it('authenticates with SAE, caches the PMKSA, and completes the 4-way handshake with the SAE PMK', async () => {
+    rig = await Inproc.start({ scenario: scenario(), conf: saeNetwork(PASS) });
+    const auth = countAuth(rig);
+    const from = await select(rig);
+    await rig.until(/CTRL-EVENT-CONNECTED - Connection to 02:00:00:00:5a:01 completed/, from);
+    const ev = rig.eventsFrom(from);
+    expect(ev).toContain(`SME: Trying to authenticate with ${A} (SSID='${SSID}' freq=2437 MHz)`);
+    expect(ev.indexOf(`SME: Trying to authenticate with ${A} (SSID='${SSID}' freq=2437 MHz)`)).toBeLessThan(ev.indexOf(`Trying to associate with ${A} (SSID='${SSID}' freq=2437 MHz)`));
+    expect(auth.n).toBe(2); // commit and confirm
+    expect(rig.station.wpaState).toBe('COMPLETED');
+    const cur = rig.station.association()!;
+    expect(cur.sec.akm).toBe('SAE');
+    expect(cur.sec.mfpRequired).toBe(true);
+    const status = associationStatusLines(cur);
+    expect(status).toContain('key_mgmt=SAE\n');
+    expect(status).toContain('pmf=2\n');
+    expect(status).toContain('sae_group=19\nsae_h2e=0\nsae_pk=0\n');
+    // The PMKSA SAE made is cached (PMKSA shows it) and the firmware has it too.
+    const entries = rig.pmksa.cache.list();
+    expect(entries).toHaveLength(1);
+    expect(entries[0].aa).toBe(A);
+    expect(entries[0].akm).toBe('SAE');
+    await rig.run(10);
+    const sim = rig.simStatus();
+    expect(sim.host_tk_ok).toBe('1');
+    expect((await rig.offload()).in_sync).toBe('1');
+  });
+
+  it('reconnects with the cached PMKSA: the connect names its PMKID and no SAE frame is sent', async () => {
+    rig = await Inproc.start({ scenario: scenario(), conf: saeNetwork(PASS) });
+    const auth = countAuth(rig);
+    let from = await select(rig);
+    await rig.until(/CTRL-EVENT-CONNECTED/, from);
+    const pmkid = rig.pmksa.cache.list()[0].pmkid;
+    expect(auth.n).toBe(2);
+    const connects: Buffer[] = [];
+    const drv = rig.sim;
+    const orig = drv.connect.bind(drv);
+    drv.connect = (p) => {
+      connects.push(p.pmkid ?? Buffer.alloc(0));
+      return orig(p);
+    };
+    from = rig.mark();
+    rig.station.reconnect(true);
+    await rig.until(/CTRL-EVENT-CONNECTED/, from);
+    expect(auth.n).toBe(2);
+    expect(connects).toHaveLength(1);
+    expect(connects[0].equals(pmkid)).toBe(true);
+    expect(rig.eventsFrom(from).some((e) => e.startsWith('SME: Trying to authenticate'))).toBe(false);
+    const cur = rig.station.association()!;
+    expect(associationStatusLines(cur)).toContain('key_mgmt=SAE\n');
+    await rig.run(10);
+    expect(rig.simStatus().host_tk_ok).toBe('1');
+  });
+
+  it('an AP that lost the PMKSA rejects the cached PMKID (status 53): the entry goes and SAE runs again at once', async () => {
+    rig = await Inproc.start({ scenario: scenario(), conf: saeNetwork(PASS) });
+    const auth = countAuth(rig);
+    let from = await select(rig);
+    await rig.until(/CTRL-EVENT-CONNECTED/, from);
+    const first = rig.pmksa.cache.list()[0].pmkid;
+    // The AP restarts: it forgets its PMKSA cache.
+    expect(rig.simCmd(`SIM_AP_DOWN ${A}`)).toBe('OK');
+    expect(rig.simCmd(`SIM_AP_UP ${A}`)).toBe('OK');
+    from = rig.mark();
+    rig.station.reconnect(true);
+    await rig.until(/CTRL-EVENT-CONNECTED/, from);
+    const ev = rig.eventsFrom(from);
+    expect(ev).toContain(`CTRL-EVENT-ASSOC-REJECT bssid=${A} status_code=53`);
+    expect(ev.filter((e) => e.startsWith('SME: Trying to authenticate'))).toHaveLength(1);
+    expect(ev.some((e) => e.startsWith('CTRL-EVENT-SSID-TEMP-DISABLED'))).toBe(false);
+    expect(auth.n).toBe(4);
+    const entries = rig.pmksa.cache.list();
+    expect(entries).toHaveLength(1);
+    expect(entries[0].pmkid.equals(first)).toBe(false);
+    await rig.run(10);
+    expect(rig.simStatus().host_tk_ok).toBe('1');
+  });
+
+  it('a wrong password fails SAE: no association, the network is temporarily disabled with reason WRONG_KEY', async () => {
+    rig = await Inproc.start({ scenario: scenario(), conf: saeNetwork('not the password') });
+    const from = await select(rig);
+    const dis = await rig.until(/CTRL-EVENT-SSID-TEMP-DISABLED/, from);
+    expect(dis).toBe(`CTRL-EVENT-SSID-TEMP-DISABLED id=0 ssid="${SSID}" auth_failures=1 duration=10 reason=WRONG_KEY`);
+    const ev = rig.eventsFrom(from);
+    expect(ev.some((e) => e.startsWith('Trying to associate'))).toBe(false);
+    expect(ev.some((e) => e.startsWith('CTRL-EVENT-CONNECTED'))).toBe(false);
+    expect(rig.pmksa.cache.list()).toHaveLength(0);
+    expect(rig.station.wpaState).toBe('DISCONNECTED');
+    expect(rig.station.isTempDisabled(0)).toBe(true);
+  });
+
+  it('group fallback: the AP refuses group 20 (status 77) and the exchange moves to 19', async () => {
+    rig = await Inproc.start({ scenario: scenario('sae_groups = 19\n'), conf: `sae_groups=20 19\n${saeNetwork(PASS)}` });
+    const auth = countAuth(rig);
+    const from = await select(rig);
+    await rig.until(/CTRL-EVENT-CONNECTED/, from);
+    expect(auth.n).toBe(3); // commit(20), commit(19), confirm
+    expect(associationStatusLines(rig.station.association()!)).toContain('sae_group=19\n');
+  });
+
+  it('group 20 end to end when both sides take it first', async () => {
+    rig = await Inproc.start({ scenario: scenario('sae_groups = 20 19\n'), conf: `sae_groups=20\n${saeNetwork(PASS)}` });
+    const from = await select(rig);
+    await rig.until(/CTRL-EVENT-CONNECTED/, from);
+    expect(associationStatusLines(rig.station.association()!)).toContain('sae_group=20\n');
+    await rig.run(10);
+    expect(rig.simStatus().host_tk_ok).toBe('1');
+  });
+
+  it('hash-to-element: an AP with sae_pwe=1 advertises it (RSNXE) and a station with sae_pwe=2 uses it', async () => {
+    rig = await Inproc.start({ scenario: scenario('sae_pwe = 1\n'), conf: `sae_pwe=2\n${saeNetwork(PASS)}` });
+    const from = await select(rig);
+    await rig.until(/CTRL-EVENT-CONNECTED/, from);
+    expect(associationStatusLines(rig.station.association()!)).toContain('sae_group=19\nsae_h2e=1\n');
+    await rig.run(10);
+    expect(rig.simStatus().host_tk_ok).toBe('1');
+  });
+
+  it('a password identifier the AP does not know: CTRL-EVENT-SAE-UNKNOWN-PASSWORD-IDENTIFIER, no AUTH-REJECT, no association', async () => {
+    rig = await Inproc.start({ scenario: scenario('sae_pwe = 2\n'), conf: saeNetwork(PASS, '\tsae_password_id="alice"\n') });
+    const from = await select(rig);
+    await rig.until(/CTRL-EVENT-SSID-TEMP-DISABLED/, from);
+    const ev = rig.eventsFrom(from);
+    expect(ev).toContain(`CTRL-EVENT-SAE-UNKNOWN-PASSWORD-IDENTIFIER ${A}`);
+    expect(ev.some((e) => e.startsWith('CTRL-EVENT-AUTH-REJECT'))).toBe(false);
+    expect(ev.some((e) => e.startsWith('Trying to associate'))).toBe(false);
+  });
+
+  it('the AP refuses the commit (every group refused): the exchange ends without AUTH-REJECT for status 77', async () => {
+    rig = await Inproc.start({ scenario: scenario('sae_groups = 21\n'), conf: `sae_groups=19 20\n${saeNetwork(PASS)}` });
+    const from = await select(rig);
+    await rig.until(/CTRL-EVENT-SSID-TEMP-DISABLED id=0 ssid="wpa3-net" auth_failures=1 duration=10 reason=CONN_FAILED/, from);
+    expect(rig.eventsFrom(from).some((e) => e.startsWith('CTRL-EVENT-AUTH-REJECT'))).toBe(false);
+  });
+
+  it('a network with only a psk passphrase uses it as the SAE password', async () => {
+    rig = await Inproc.start({ scenario: scenario(), conf: `network={\n\tssid="${SSID}"\n\tpsk="${PASS}"\n\tkey_mgmt=SAE\n\tdisabled=1\n}\n` });
+    const from = await select(rig);
+    await rig.until(/CTRL-EVENT-CONNECTED/, from);
+    expect(rig.station.association()!.sec.akm).toBe('SAE');
+  });
+});
