@@ -19,7 +19,7 @@
  * `require` from the banner (esbuild's ESM output has none).
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const outdir = 'dist/bundle';
@@ -33,6 +33,22 @@ const startIsExternal = {
   },
 };
 
+/*
+ * V8 keeps a script's source in the heap for the process's life (lazy
+ * compilation, Function.prototype.toString), as one byte per character only
+ * if every character is Latin-1; one other character anywhere and the whole
+ * bundle is stored two bytes per character (in the snapshot too). esbuild
+ * escapes non-ASCII in code (charset: ascii) but copies comments as they are
+ * (a '–' in winston's, a '±' in ours), which doubled the ~0.7 MB source to
+ * 1.4 MiB of heap. Each such character, only ever in a comment here,
+ * becomes '?' (one UTF-16 unit each, so source-map columns hold).
+ */
+function asciiOnly(file) {
+  const text = readFileSync(file, 'utf8');
+  const ascii = text.replace(/[^\x00-\x7f]/g, '?');
+  if (ascii !== text) writeFileSync(file, ascii);
+}
+
 rmSync(outdir, { recursive: true, force: true });
 await build({ ...common, entryPoints: ['src/daemon/main.ts'], outfile: `${outdir}/wpa-offloadd.cjs`, format: 'cjs', plugins: [startIsExternal] });
 await build({
@@ -42,6 +58,8 @@ await build({
   format: 'esm',
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
 });
+asciiOnly(`${outdir}/wpa-offloadd.cjs`);
+asciiOnly(`${outdir}/start.mjs`);
 
 /*
  * The start-up snapshot (src/daemon/snapshot.ts): one CommonJS script with
@@ -64,6 +82,7 @@ await build({
   supported: { 'dynamic-import': false },
   banner: { js: "const __snapshotScriptUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
+asciiOnly(`${outdir}/snapshot.cjs`);
 execFileSync(process.execPath, ['--max-semi-space-size=1', '--snapshot-blob', `${outdir}/wpa-offloadd.blob`, '--build-snapshot', `${outdir}/snapshot.cjs`], {
   stdio: 'inherit',
 });

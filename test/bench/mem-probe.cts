@@ -7,6 +7,9 @@
  * buffers) as one JSON line to the file named by $WPA_OFFLOADD_MEM_PROBE.
  * Benchmark-only: the daemon never loads it on its own. After a GC, heap
  * used is what the process holds, so a leak shows as growth between samples.
+ * $WPA_OFFLOADD_MEM_PROBE_V8_FLAGS (e.g. "--no-opt --no-sparkplug") is set
+ * when the probe loads: the soak's control arm, where V8
+ * compiles nothing, so growth there is data the daemon keeps, not machine code.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import v8 from 'node:v8';
@@ -15,6 +18,7 @@ import vm from 'node:vm';
 const out = process.env.WPA_OFFLOADD_MEM_PROBE;
 if (out) {
   v8.setFlagsFromString('--expose-gc');
+  if (process.env.WPA_OFFLOADD_MEM_PROBE_V8_FLAGS) v8.setFlagsFromString(process.env.WPA_OFFLOADD_MEM_PROBE_V8_FLAGS);
   const gc = vm.runInNewContext('gc') as () => void;
   process.on('SIGUSR2', () => {
     gc();
