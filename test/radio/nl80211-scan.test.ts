@@ -35,6 +35,7 @@ finish() {
     [ $rc = 0 ] || logs
     for f in /tmp/radio/*.pid; do
         pid=$(cat "$f") && kill "$pid" && while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+section flags-after; linkflags
         rm -f "$f"
     done 2>/dev/null
     ip link set wlan1 down
@@ -65,8 +66,10 @@ wait_for /tmp/radio/hostapd.log AP-ENABLED 60
 section ap
 cat /sys/class/net/wlan0/address
 
-# Ours. The daemon does not bring the interface up (yet): wpa_supplicant does.
-ip link set wlan1 up
+# Ours, on wlan1 as the VM booted it: down. The daemon sets it up, as
+# wpa_supplicant does, and down again as it leaves.
+linkflags() { ip -o link show wlan1 | grep -o '<[^>]*>'; }
+section flags-before; linkflags
 printf 'ctrl_interface=/tmp/radio/ours\n' > /tmp/radio/ours.conf
 # The plain bundle, not the launcher: the start-up snapshot does not load in
 # the guest (V8 refuses the blob, "built with a different version of V8 or
@@ -76,6 +79,7 @@ node --max-semi-space-size=1 dist/bundle/wpa-offloadd.cjs -B -d -i wlan1 -D nl80
 wait_for /tmp/radio/ours.log 'driver nl80211 up' 300
 section ours-address
 grep -o 'driver nl80211 up, own address .*' /tmp/radio/ours.log
+section flags-ours; linkflags
 ours() { wpa_cli -p /tmp/radio/ours -i wlan1 "$@"; }
 section ours-pairwise; ours get_capability pairwise; echo
 section ours-key_mgmt; ours get_capability key_mgmt; echo
@@ -86,6 +90,7 @@ section ours-scan_results; ours scan_results
 pid=$(cat /tmp/radio/ours.pid)
 kill "$pid"
 while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+section flags-after; linkflags
 
 # The reference, on the same radio.
 printf 'ctrl_interface=/tmp/radio/ref\n' > /tmp/radio/ref.conf
@@ -141,6 +146,12 @@ describe.skipIf(!requireRadioVm())('-D nl80211 on the kernel radio: scan (hostap
   it('the link comes up with the interface address the kernel gave wlan1', () => {
     const [line] = section(out, 'ours-address');
     expect(line, out).toMatch(/^driver nl80211 up, own address 02:00:00:00:01:00$/);
+  });
+
+  it('the daemon sets the interface up, and down again as it leaves (it found it down), as wpa_supplicant does', () => {
+    const up = (name: string): boolean => /[<,]UP[,>]/.test(section(out, name)[0] ?? '');
+    expect(section(out, 'flags-before')[0], out).toBeDefined();
+    expect([up('flags-before'), up('flags-ours'), up('flags-after')], out).toEqual([false, true, false]);
   });
 
   it('SCAN then SCAN_RESULTS shows hostapd\'s BSSID, frequency and SSID', () => {

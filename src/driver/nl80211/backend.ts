@@ -7,7 +7,9 @@
  * yet: those operations fail with NotImplementedError, never pretend.
  *
  * Like wpa_supplicant, the backend does not require the interface to exist
- * at start-up: it keeps looking (every 5 s, warning once) until it does.
+ * at start-up: it keeps looking (every 5 s, warning once) until it does. It
+ * sets the interface up (link-updown.ts), and down again at the end if it
+ * found it down.
  */
 import { EventEmitter } from 'node:events';
 import * as log from '../../log.js';
@@ -25,6 +27,7 @@ import { type GenlMessage, Nl80211DecodeError, parseAttrs } from './attrs.js';
 import { decodeEvent } from './decode.js';
 import * as req from './encode.js';
 import { parseInterface, type WirelessInterface } from './interfaces.js';
+import { setInterfaceUp } from './link-updown.js';
 import { Attr } from './numbers.js';
 import { parseScanBss } from './scan-results.js';
 import { Nl80211RequestError, Nl80211Socket } from './socket.js';
@@ -48,6 +51,8 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
   private closed = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private warned = false;
+  /** Whether the interface was up when we first found it: if not, close() sets it down again. */
+  private startedUp: boolean | undefined;
 
   constructor(private readonly ifname: string) {
     super();
@@ -67,6 +72,8 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
       if (this.closed) return this.closeSocket();
       const iface = await this.findInterface(this.sock);
       const wiphy = await this.readWiphy(this.sock, iface.wiphy);
+      const wasUp = await setInterfaceUp(iface.ifindex, true);
+      this.startedUp ??= wasUp;
       if (this.closed) return;
       this.iface = iface;
       this.helloResult = { version: DRIVER_PROTOCOL_VERSION, address: iface.address, capabilities: wiphy };
@@ -168,6 +175,10 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.retryTimer);
+    const iface = this.iface;
+    if (iface && this.startedUp === false) {
+      await setInterfaceUp(iface.ifindex, false).catch((e: Error) => log.warning(`nl80211: cannot set ${this.ifname} down again: ${e.message}`));
+    }
     this.iface = null;
     this.helloResult = null;
     this.closeSocket();

@@ -18,6 +18,12 @@ import { MCAST_GROUPS, NL80211_GENL_NAME } from './numbers.js';
 type NetlinkModule = typeof import('netlink');
 let netlink: NetlinkModule | undefined;
 
+/** The `netlink` package, loaded at first use (see above); also for link-updown.ts's rtnetlink socket. */
+export function loadNetlink(): NetlinkModule {
+  netlink ??= createRequire(import.meta.url)('netlink') as NetlinkModule;
+  return netlink;
+}
+
 /** NLM_F_DUMP (NLM_F_ROOT | NLM_F_MATCH). */
 const NLM_F_DUMP = 0x300;
 /** CTRL_CMD_GETFAMILY. */
