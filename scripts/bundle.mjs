@@ -15,7 +15,12 @@
  * quarter (`npm run bench -- startup`).
  *
  * unix-dgram stays outside: a native addon, found at run time through
- * node_modules. The CommonJS packages in start.mjs (winston, ini) get a real
+ * node_modules. So does the `netlink` package's addon (the nl80211 driver),
+ * without an `external` entry: driver/nl80211/socket.ts loads it through
+ * createRequire, which esbuild leaves alone. Marking `netlink` external would
+ * also make its pure-JavaScript codec (netlink/dist/structs.js, which the
+ * nl80211 message layer imports) a run-time require, and the snapshot
+ * script below can require built-ins only. The CommonJS packages in start.mjs (winston, ini) get a real
  * `require` from the banner (esbuild's ESM output has none).
  */
 import { execFileSync } from 'node:child_process';

@@ -187,6 +187,7 @@ options:
 drivers:
   sim = the embedded simulator (-p scenario=FILE[,seed=N])
   ext = a driver process speaking the driver protocol (-p socket=PATH)
+  nl80211 = the kernel's cfg80211 (scan only so far: no association yet)
   none = a radio with nothing in range (the default without -D)
 
 example:

@@ -1,17 +1,18 @@
 /**
  * Driver selection, as wpa_supplicant's `-D <name> -p <driver_param>`:
  * `sim` (the in-process simulator, `scenario=PATH`), `ext` (a driver in
- * another process, `socket=PATH`) and `none` (a radio with nothing in range,
+ * another process, `socket=PATH`), `nl80211` (the kernel's cfg80211) and `none` (a radio with nothing in range,
  * also what an interface without `-D` gets).
  */
 import type { DriverBackend } from './backend.js';
 import { ExtDriver } from './ext.js';
+import { Nl80211Driver } from './nl80211/backend.js';
 import { NoneDriver } from './none.js';
 import { loadScenario } from './sim/scenario.js';
 import { SimDriver } from './sim/sim-driver.js';
 import type { Clock } from './sim/clock.js';
 
-export const DRIVER_NAMES = ['sim', 'ext', 'none'] as const;
+export const DRIVER_NAMES = ['sim', 'ext', 'nl80211', 'none'] as const;
 
 /** `-D` named a driver we do not have. */
 export class UnknownDriverError extends Error {
@@ -65,6 +66,8 @@ export function createDriver(name: string, params: Record<string, string>, opts:
       if (!socket) throw new DriverParamError('driver ext needs socket=PATH');
       return new ExtDriver({ socket, ifname: opts.ifname });
     }
+    case 'nl80211':
+      return new Nl80211Driver(opts.ifname ?? '');
     case 'none':
       return new NoneDriver(opts.ifname ?? '');
     default:

@@ -64,6 +64,6 @@ describe('settings naming a driver that does not exist', () => {
     const settings = env.writeConf('bad.ini', '[driver]\nbackend = wifi\n');
     const out = ours(['-i', uniqueIfname(), '--settings', settings]);
     expect(out.status).toBe(255);
-    expect(out.stderr).toBe(`Invalid settings: ${settings}: [driver] backend = wifi is not one of sim, ext, none\n`);
+    expect(out.stderr).toBe(`Invalid settings: ${settings}: [driver] backend = wifi is not one of sim, ext, nl80211, none\n`);
   });
 });

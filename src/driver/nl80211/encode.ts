@@ -5,7 +5,7 @@
  * RangeError naming the field, never a silent truncation.
  */
 import { akmFacts, cipherInfo, IEEE80211_OUI } from '../../rsn/akm.js';
-import type { ConnectParams, MfpPolicy, PmksaParams, RekeyData, SetKeyParams } from '../backend.js';
+import type { ConnectParams, MfpPolicy, PmksaParams, RekeyData, ScanParams, SetKeyParams } from '../backend.js';
 import { type AttrSpec, FLAG, macBuf, putU16, putU32, putU8 } from './attrs.js';
 import { Attr, Cmd, ETH_P_PAE, KeyType, Mfp, OUI_QCA, QcaSubcmd, RekeyAttr, StaFlag } from './numbers.js';
 
@@ -161,4 +161,34 @@ export function qcaKeyMgmtSetKey(ifindex: number, pmk: Buffer): Request {
       [Attr.VENDOR_DATA, lenIn('PMK', pmk, [32, 48])],
     ],
   };
+}
+
+/** Every wireless interface (a dump): the backend picks its own by name. */
+export function getInterfaces(): Request {
+  return { cmd: Cmd.GET_INTERFACE, attrs: [] };
+}
+
+/** One wiphy's capabilities as a split dump (the whole answer no longer fits one message). */
+export function getWiphy(wiphy: number): Request {
+  return { cmd: Cmd.GET_WIPHY, attrs: [[Attr.WIPHY, putU32(wiphy)], [Attr.SPLIT_WIPHY_DUMP, FLAG]] };
+}
+
+/**
+ * An active scan. Without SSIDs, the wildcard SSID (zero length) alone, as
+ * wpa_supplicant's scan does: a scan request without any SSID is passive.
+ */
+export function triggerScan(ifindex: number, p: ScanParams): Request {
+  const ssids = p.ssids?.length ? p.ssids : [Buffer.alloc(0)];
+  for (const s of ssids) if (s.length > 32) throw new RangeError(`SSID: ${s.length} bytes, expected at most 32`);
+  const attrs: AttrSpec[] = [
+    [Attr.IFINDEX, putU32(ifindex)],
+    [Attr.SCAN_SSIDS, ssids.map((s, i): AttrSpec => [i + 1, s])],
+  ];
+  if (p.freqs?.length) attrs.push([Attr.SCAN_FREQUENCIES, p.freqs.map((f, i): AttrSpec => [i + 1, putU32(f)])]);
+  return { cmd: Cmd.TRIGGER_SCAN, attrs };
+}
+
+/** The kernel's BSS table for this interface (a dump). */
+export function getScan(ifindex: number): Request {
+  return { cmd: Cmd.GET_SCAN, attrs: [[Attr.IFINDEX, putU32(ifindex)]] };
 }

@@ -12,10 +12,12 @@ export const NL80211_GENL_NAME = 'nl80211';
 /** enum nl80211_commands. */
 export const Cmd = {
   GET_WIPHY: 1,
+  GET_INTERFACE: 5,
   NEW_WIPHY: 3,
   DEL_WIPHY: 4,
   NEW_KEY: 11,
   SET_STATION: 18,
+  GET_SCAN: 32,
   TRIGGER_SCAN: 33,
   NEW_SCAN_RESULTS: 34,
   SCAN_ABORTED: 35,
@@ -38,6 +40,7 @@ export const Attr = {
   WIPHY: 1,
   WIPHY_NAME: 2,
   IFINDEX: 3,
+  IFNAME: 4,
   MAC: 6,
   KEY_DATA: 7,
   KEY_IDX: 8,
@@ -47,6 +50,7 @@ export const Attr = {
   IE: 42,
   SCAN_FREQUENCIES: 44,
   SCAN_SSIDS: 45,
+  BSS: 47,
   FRAME: 51,
   SSID: 52,
   AUTH_TYPE: 53,
@@ -72,6 +76,7 @@ export const Attr = {
   CONTROL_PORT_NO_ENCRYPT: 103,
   WOWLAN_TRIGGERS_SUPPORTED: 118,
   REKEY_DATA: 122,
+  SPLIT_WIPHY_DUMP: 174,
   VENDOR_ID: 195,
   VENDOR_SUBCMD: 196,
   VENDOR_DATA: 197,
@@ -87,6 +92,22 @@ export const Attr = {
   MLD_ADDR: 314,
   TD_BITMAP: 321,
 } as const;
+
+/** enum nl80211_bss (nested in Attr.BSS of a GET_SCAN dump). */
+export const BssAttr = {
+  BSSID: 1,
+  FREQUENCY: 2,
+  BEACON_INTERVAL: 4,
+  CAPABILITY: 5,
+  /** The Probe Response's IEs when one was received, else the Beacon's. */
+  INFORMATION_ELEMENTS: 6,
+  SIGNAL_MBM: 7,
+  SEEN_MS_AGO: 10,
+  BEACON_IES: 11,
+} as const;
+
+/** The multicast groups whose events the backend decodes (decode.ts). */
+export const MCAST_GROUPS = ['mlme', 'scan', 'config', 'vendor'] as const;
 
 /** enum nl80211_rekey_data (nested in Attr.REKEY_DATA). */
 export const RekeyAttr = { KEK: 1, KCK: 2, REPLAY_CTR: 3, AKM: 4 } as const;

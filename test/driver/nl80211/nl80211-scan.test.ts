@@ -1,0 +1,112 @@
+/**
+ * The nl80211 backend's scan and interface dumps, on messages built here byte
+ * by byte (struct nlattr: u16 len, u16 type, payload, padding to 4), not with
+ * the encoder under test; and TRIGGER_SCAN's attributes as the kernel reads them.
+ */
+import { describe, expect, it } from 'vitest';
+import { encodeAttrs, nestedList, Nl80211DecodeError, parseAttrs } from '../../../src/driver/nl80211/attrs.js';
+import * as enc from '../../../src/driver/nl80211/encode.js';
+import { parseInterface } from '../../../src/driver/nl80211/interfaces.js';
+import { Attr, Cmd } from '../../../src/driver/nl80211/numbers.js';
+import { parseScanBss } from '../../../src/driver/nl80211/scan-results.js';
+
+function nla(type: number, payload: Buffer): Buffer {
+  const len = 4 + payload.length;
+  const b = Buffer.alloc((len + 3) & ~3);
+  b.writeUInt16LE(len, 0);
+  b.writeUInt16LE(type, 2);
+  payload.copy(b, 4);
+  return b;
+}
+const u16 = (v: number): Buffer => Buffer.from([v & 0xff, v >> 8]);
+const u32 = (v: number): Buffer => {
+  const b = Buffer.alloc(4);
+  b.writeUInt32LE(v >>> 0);
+  return b;
+};
+const s32 = (v: number): Buffer => {
+  const b = Buffer.alloc(4);
+  b.writeInt32LE(v);
+  return b;
+};
+const hex = (h: string): Buffer => Buffer.from(h.replace(/[: ]/g, ''), 'hex');
+
+// SSID "ap-1", supported rates, RSNE (WPA2-PSK CCMP).
+const PRESP_IES = hex('0004 61702d31 010482848b96 3014 0100 000fac04 0100 000fac04 0100 000fac02 0000');
+const BEACON_IES = hex('0004 61702d31 010482848b96');
+
+function bssMessage(inner: Buffer[]): Buffer {
+  return Buffer.concat([nla(Attr.IFINDEX, u32(7)), nla(47, Buffer.concat(inner))]);
+}
+
+describe('GET_SCAN dump entry', () => {
+  it('bssid, freq, signal (mBm / 100, truncated), beacon_int, caps, Probe Response IEs, SSID from them, age', () => {
+    const bss = parseScanBss(
+      bssMessage([
+        nla(1, hex('02:00:00:00:00:00')),
+        nla(2, u32(2412)),
+        nla(4, u16(100)),
+        nla(5, u16(0x0411)),
+        nla(6, PRESP_IES),
+        nla(7, s32(-3050)),
+        nla(10, u32(120)),
+        nla(11, BEACON_IES),
+      ]),
+    );
+    expect(bss).toEqual({
+      bssid: '02:00:00:00:00:00',
+      ssid: Buffer.from('ap-1'),
+      freq: 2412,
+      signal: -30,
+      noise: 0,
+      beaconInt: 100,
+      caps: 0x0411,
+      ies: PRESP_IES,
+      ageMs: 120,
+    });
+  });
+
+  it('without Probe Response IEs, the Beacon IEs', () => {
+    const bss = parseScanBss(bssMessage([nla(1, hex('02:00:00:00:00:01')), nla(2, u32(5180)), nla(11, BEACON_IES)]));
+    expect([bss.ssid.toString(), bss.ies.equals(BEACON_IES), bss.signal, bss.ageMs]).toEqual(['ap-1', true, 0, 0]);
+  });
+
+  it('a hidden SSID (zero-length element) is an empty SSID; a truncated IE list ends the walk', () => {
+    expect(parseScanBss(bssMessage([nla(1, hex('020000000002')), nla(2, u32(2437)), nla(6, hex('0000 0104'))])).ssid.length).toBe(0);
+  });
+
+  it('a message without a BSS, with a short BSSID or a short signal is refused with a reason', () => {
+    expect(() => parseScanBss(nla(Attr.IFINDEX, u32(7)))).toThrow(/ATTR_BSS missing/);
+    expect(() => parseScanBss(bssMessage([nla(1, hex('0200000000')), nla(2, u32(2412))]))).toThrow(Nl80211DecodeError);
+    expect(() => parseScanBss(bssMessage([nla(1, hex('020000000000')), nla(2, u32(2412)), nla(7, u16(1))]))).toThrow(/SIGNAL_MBM/);
+  });
+});
+
+describe('GET_INTERFACE dump entry', () => {
+  it('name (NUL-terminated), ifindex, wiphy, MAC', () => {
+    const msg = Buffer.concat([nla(3, u32(7)), nla(4, Buffer.from('wlan1\0')), nla(1, u32(1)), nla(6, hex('020000000100'))]);
+    expect(parseInterface(msg)).toEqual({ ifname: 'wlan1', ifindex: 7, wiphy: 1, address: '02:00:00:00:01:00' });
+  });
+  it('an entry without a netdev (P2P device) is skipped', () => {
+    expect(parseInterface(Buffer.concat([nla(1, u32(1)), nla(6, hex('020000000100'))]))).toBeNull();
+  });
+});
+
+describe('TRIGGER_SCAN', () => {
+  it('no SSIDs: the wildcard SSID alone (an active scan); no freqs: no SCAN_FREQUENCIES', () => {
+    const r = enc.triggerScan(7, {});
+    expect(r.cmd).toBe(Cmd.TRIGGER_SCAN);
+    const a = parseAttrs(encodeAttrs(r.attrs));
+    expect(a.get(Attr.IFINDEX)?.readUInt32LE(0)).toBe(7);
+    expect(nestedList(a.get(Attr.SCAN_SSIDS) as Buffer).map((b) => b.length)).toEqual([0]);
+    expect(a.has(Attr.SCAN_FREQUENCIES)).toBe(false);
+  });
+  it('SSIDs and frequencies as nested lists', () => {
+    const a = parseAttrs(encodeAttrs(enc.triggerScan(7, { ssids: [Buffer.from('a'), Buffer.from('bc')], freqs: [2412, 5180] }).attrs));
+    expect(nestedList(a.get(Attr.SCAN_SSIDS) as Buffer).map((b) => b.toString())).toEqual(['a', 'bc']);
+    expect(nestedList(a.get(Attr.SCAN_FREQUENCIES) as Buffer).map((b) => b.readUInt32LE(0))).toEqual([2412, 5180]);
+  });
+  it('an SSID over 32 bytes is refused before the kernel sees it', () => {
+    expect(() => enc.triggerScan(7, { ssids: [Buffer.alloc(33)] })).toThrow(/SSID: 33 bytes/);
+  });
+});
