@@ -19,6 +19,7 @@ import { WpaCtrl } from '../../src/client/wpa-ctrl.js';
 import { createDgramSocket } from '../../src/net/dgram.js';
 import { IP, TestEnv, WPA_SUPPLICANT, requireRoot, requireTools } from '../harness/index.js';
 import { daemonEntry } from '../harness/processes.js';
+import { scanUntilBsses } from './scan-fill.js';
 import { addSummaryRow } from './summary.js';
 
 const ROUNDS = 15;
@@ -226,17 +227,7 @@ async function memory(env: TestEnv): Promise<void> {
   try {
     const ctrl = await WpaCtrl.open(`${bigDir}/big0`);
     try {
-      for (let i = 0; i < 100 && bsses < 1000; i++) {
-        await ctrl.request('SCAN');
-        await new Promise((r) => setTimeout(r, 100));
-        bsses = 0;
-        for (let first = 0; ; first += 200) {
-          const page = (await ctrl.request(`BSS RANGE=${first}-${first + 199} MASK=0x1`)).toString();
-          const n = page.split('\n').filter((l) => l.startsWith('id=')).length;
-          bsses += n;
-          if (n === 0) break;
-        }
-      }
+      bsses = await scanUntilBsses(ctrl, 1000);
       for (let i = 0; i < 1000; i++) {
         const aa = `02:00:00:02:${((i >> 8) & 0xff).toString(16).padStart(2, '0')}:${(i & 0xff).toString(16).padStart(2, '0')}`;
         const hex = (n: number): string => (i & 0xff).toString(16).padStart(2, '0').repeat(n);

@@ -21,6 +21,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { WpaCtrl } from '../../src/client/wpa-ctrl.js';
 import { daemonEntry } from '../harness/processes.js';
+import { scanUntilBsses } from './scan-fill.js';
 import { addSummaryRow } from './summary.js';
 import { SupplicantConfig } from '../../src/config/config.js';
 import { parseConfig } from '../../src/config/parse.js';
@@ -174,19 +175,7 @@ async function daemonRssWith1000Bsses(backend: 'sim' | 'ext'): Promise<{ rss: nu
     await waitFile(sock);
     const ctrl = await WpaCtrl.open(sock);
     try {
-      let bsses = 0;
-      for (let i = 0; i < 100 && bsses < 1000; i++) {
-        await ctrl.request('SCAN');
-        await new Promise((r) => setTimeout(r, 100));
-        // Paged: one 4096-byte reply holds only a few hundred "id=N" lines.
-        bsses = 0;
-        for (let first = 0; ; first += 200) {
-          const page = (await ctrl.request(`BSS RANGE=${first}-${first + 199} MASK=0x1`)).toString();
-          const n = page.split('\n').filter((l) => l.startsWith('id=')).length;
-          bsses += n;
-          if (n === 0) break;
-        }
-      }
+      const bsses = await scanUntilBsses(ctrl, 1000);
       const status = fs.readFileSync(`/proc/${proc.pid}/status`, 'utf8');
       const kb = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
       return { rss: kb / 1024, bsses };
