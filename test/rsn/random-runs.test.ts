@@ -10,18 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { Authenticator } from '../../src/rsn/authenticator.js';
 import { buildRsne } from '../../src/rsn/rsne.js';
 import { Supplicant, type KeyInstall } from '../../src/rsn/supplicant.js';
-
-/** mulberry32: small, seedable, good enough to drive the channel. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from './prng.js';
 
 const AKMS = ['WPA-PSK', 'WPA-PSK-SHA256', 'SAE'] as const;
 const RETRIES = 4;

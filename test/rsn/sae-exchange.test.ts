@@ -11,7 +11,8 @@ import { decodeSaeAuth, encodeSaeAuth, encodeConfirm, parseCommit, SaeStatus } f
 import { SaeConfigError, type SaeAction } from '../../src/rsn/sae/session.js';
 import { SaeStation, type SaeStationConfig } from '../../src/rsn/sae/station.js';
 import { readVector } from '../fixtures/vectors.js';
-import { outcome, prng, runAir } from './sae-rig.js';
+import { prng } from './prng.js';
+import { outcome, runAir } from './sae-rig.js';
 
 const STA = '02:00:00:00:00:01';
 const AP = '02:00:00:00:00:0a';

@@ -5,6 +5,7 @@
  * do. Seeded, so every run can be replayed.
  */
 import type { SaeAction } from '../../src/rsn/sae/session.js';
+import { prng } from './prng.js';
 
 export interface Party {
   receive(frame: Buffer): SaeAction[];
@@ -29,17 +30,6 @@ export interface RunResult {
   endMs: number;
 }
 
-/** mulberry32: a small seeded PRNG. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function runAir(sta: Party, ap: Party, first: SaeAction[], opts: AirOptions = {}): RunResult {
   const rnd = prng(opts.seed ?? 1);
