@@ -86,6 +86,15 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
   private lastConnect: ConnectParams | undefined;
   /** roam() in progress: the CONNECT event for `to` is the roam's `assoc`; if it fails, `from` is lost. */
   private roaming: { from: string; to: string } | undefined;
+  /** CONNECT sent, its event not yet in: the BSSID asked for. */
+  private connectingTo: string | undefined;
+  /**
+   * An EAPOL frame of that BSS that came before the CONNECT event: the AP's
+   * msg 1/4 often does (the control port frame goes out at once, the event
+   * after cfg80211's event work). Held and passed on after the `assoc`, as
+   * 2.10 delays it ("Not associated - Delay processing of received EAPOL frame").
+   */
+  private earlyEapol: { src: string; data: Buffer } | undefined;
   /** A pairwise key is installed for this association: EAPOL frames go encrypted (2.10's wpa_ether_send()). */
   private ptkInstalled = false;
   /**
@@ -195,13 +204,19 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
         this.roaming = undefined;
         this.ignoreLocalDisconnect = false;
         this.bssid = a.bssid;
+        this.connectingTo = undefined;
+        const early = this.earlyEapol;
+        this.earlyEapol = undefined;
         this.emit('assoc', a);
         this.setPmkAfterAssoc(a.bssid);
+        if (early?.src === a.bssid) this.emit('eapol_rx', early);
         return;
       }
       case 'assoc_reject': {
         const lost = this.roaming?.from;
         this.roaming = undefined;
+        this.connectingTo = undefined;
+        this.earlyEapol = undefined;
         this.emit('assoc_reject', e.args[0]);
         // The roam's disconnect ended the old association: the station learns it here.
         if (lost) this.emit('disconnected', { bssid: lost, reason: REASON_PREV_AUTH_NOT_VALID, locallyGenerated: true });
@@ -219,9 +234,18 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
         this.emit('disconnected', ev);
         return;
       }
+      case 'eapol_rx': {
+        const rx = e.args[0];
+        if (this.bssid === undefined && rx.src === this.connectingTo) {
+          log.debug(`nl80211: EAPOL from ${rx.src} before the association event: held until it comes`);
+          this.earlyEapol = rx;
+          return;
+        }
+        this.emit('eapol_rx', rx);
+        return;
+      }
       case 'port_authorized':
       case 'gtk_rekey':
-      case 'eapol_rx':
       case 'scan_started':
         this.emitDecoded(e);
         return;
@@ -262,6 +286,8 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
   /** Nothing of an association is kept past its end (a roam in progress survives its own disconnect). */
   private forgetAssociation(): void {
     this.bssid = undefined;
+    this.connectingTo = undefined;
+    this.earlyEapol = undefined;
     this.ptkInstalled = false;
     this.pairing.reset();
   }
@@ -376,13 +402,18 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
     const r = req.connect(iface.ifindex, p, { controlPortOverNl80211: this.eapol instanceof ControlPortTransport });
     this.ptkInstalled = false;
     this.pairing.reset();
+    this.earlyEapol = undefined;
+    this.connectingTo = p.bssid;
     try {
       await sock.request(r);
     } catch (e) {
-      if (!(e instanceof Nl80211RequestError && e.code === 'EALREADY')) throw e;
+      if (!(e instanceof Nl80211RequestError && e.code === 'EALREADY')) {
+        this.connectingTo = undefined;
+        throw e;
+      }
       log.debug('nl80211: already connected: disconnecting before the new connection (as wpa_supplicant 2.10)');
       await this.sendDisconnect(sock, iface, REASON_PREV_AUTH_NOT_VALID);
-      this.ptkInstalled = false;
+      this.connectingTo = p.bssid;
       await sock.request(r);
     }
   }

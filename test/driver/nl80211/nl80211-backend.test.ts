@@ -263,6 +263,18 @@ describe('nl80211 backend: EAPOL, keys, port', () => {
     expect(rx).toEqual([[{ src: AP, data: hex('0203005f') }]]);
   });
 
+  it('an EAPOL frame of the BSS being connected that beats the CONNECT event is held and passed on after the assoc', async () => {
+    const { d, k } = await up();
+    const order: string[] = [];
+    d.on('assoc', (a) => order.push(`assoc ${a.bssid}`));
+    d.on('eapol_rx', (e) => order.push(`eapol ${e.src} ${e.data.toString('hex')}`));
+    await d.connect(WPA2);
+    k.event(CMD.CONTROL_PORT_FRAME, nla(A.FRAME, hex('0203005f')), nla(A.MAC, hex(AP)), nla(A.CONTROL_PORT_ETHERTYPE, u16(0x888e)));
+    expect(order).toEqual([]);
+    k.event(CMD.CONNECT, ...connectEvent(AP));
+    expect(order).toEqual([`assoc ${AP}`, `eapol ${AP} 0203005f`]);
+  });
+
   it('NEW_KEY for the PTK (AP address), the GTK (no address, RSC) and the IGTK (BIP, key ID 4, IPN), keys nested as 2.10 sends them', async () => {
     const { d, k } = await up();
     k.take();
