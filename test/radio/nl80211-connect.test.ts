@@ -101,8 +101,13 @@ wait_for /tmp/radio/ours.log CTRL-EVENT-CONNECTED 120
 section connected; grep -o 'CTRL-EVENT-CONNECTED.*' /tmp/radio/ours.log
 section ap-sta; grep -o 'AP-STA-CONNECTED.*' /tmp/radio/hostapd.log
 section status; ours status
-section signal_poll; ours signal_poll
 section ping; ping_ap
+section signal_poll; ours signal_poll
+# mac80211 monitors the beacons' RSSI (about -30 dBm on hwsim) against the
+# threshold: -20 is above it, so the first beacon after this reports "low".
+section signal_monitor; ours signal_monitor THRESHOLD=-20 HYSTERESIS=2
+wait_for /tmp/radio/ours.log CTRL-EVENT-SIGNAL-CHANGE 60
+section signal_change; grep -o 'CTRL-EVENT-SIGNAL-CHANGE.*' /tmp/radio/ours.log
 section disconnect; ours disconnect
 wait_for /tmp/radio/hostapd.log AP-STA-DISCONNECTED 60
 section ap-disconnected; grep -o 'AP-STA-DISCONNECTED.*' /tmp/radio/hostapd.log
@@ -196,13 +201,20 @@ describe.skipIf(!requireRadioVm())('-D nl80211 on the kernel radio: connect, key
       expect(section(o, 'ping').join('\n'), o).toMatch(/3 packets transmitted, 3 packets received/);
     });
 
-    it('SIGNAL_POLL answers with an RSSI and the frequency', () => {
+    it('SIGNAL_POLL answers from the radio (GET_STATION): RSSI, the link speed, the frequency', () => {
       const o = out('wpa2-psk');
       const sp = section(o, 'signal_poll');
-      const rssi = sp.find((l) => l.startsWith('RSSI='));
-      expect(rssi, o).toBeDefined();
-      expect(Number(rssi!.slice(5))).toBeLessThan(0);
+      const field = (name: string): number => Number(sp.find((l) => l.startsWith(`${name}=`))?.slice(name.length + 1));
+      expect(field('RSSI'), o).toBeLessThan(0);
+      // Only the radio knows the rate it sends at: the scan gives none.
+      expect(field('LINKSPEED'), o).toBeGreaterThan(0);
       expect(sp).toContain('FREQUENCY=2412');
+    });
+
+    it('SIGNAL_MONITOR hands the threshold to the radio (CQM); its crossing is CTRL-EVENT-SIGNAL-CHANGE', () => {
+      const o = out('wpa2-psk');
+      expect(section(o, 'signal_monitor'), o).toEqual(['OK']);
+      expect(section(o, 'signal_change')[0], o).toMatch(/^CTRL-EVENT-SIGNAL-CHANGE above=0 signal=-\d+ noise=-?\d+ txrate=\d+$/);
     });
 
     it('DISCONNECT leaves the BSS (the AP sees it), RECONNECT connects again and traffic flows', () => {
