@@ -138,6 +138,7 @@ function decodeInner(msg: GenlMessage, ctx: DecodeContext): Decoded {
     case Cmd.NOTIFY_CQM: {
       const c = parseAttrs(getBytes(a.get(Attr.CQM), 'ATTR_CQM'));
       if (!c.has(CqmAttr.RSSI_THRESHOLD_EVENT)) return { kind: 'dropped', reason: 'CQM event other than an RSSI threshold crossing not used' };
+      // Low or high is not passed on: the station compares the level with its own threshold.
       getU32(c.get(CqmAttr.RSSI_THRESHOLD_EVENT), 'CQM_RSSI_THRESHOLD_EVENT');
       return c.has(CqmAttr.RSSI_LEVEL) ? { kind: 'cqm_rssi', level: getU32(c.get(CqmAttr.RSSI_LEVEL), 'CQM_RSSI_LEVEL') | 0 } : { kind: 'cqm_rssi' };
     }
