@@ -23,6 +23,7 @@ import { Reason } from '../rsn/supplicant.js';
 import { AssociationKeys, FirmwareInputError, type Completion, type KeyOwner } from './key-owner.js';
 import { OffloadDecider, type OffloadPolicy } from './policy.js';
 import type { PmksaSync } from './pmksa-sync.js';
+import { takeBackNeedsPmksa } from './take-back.js';
 import { SaeAuthExchange, type SaeOutcome, type SaeTarget } from './sae-auth.js';
 import { SaeStation } from '../rsn/sae/station.js';
 import { SaeConfigError, type SaePwe } from '../rsn/sae/session.js';
@@ -57,6 +58,8 @@ export interface ConnectKeys {
   /** Present only when the firmware is asked to run the 4-way handshake. */
   pmk?: Buffer;
   pmkid?: Buffer;
+  /** The firmware is asked to run the 4-way handshake (connect's `four_way_offload`). */
+  offload: boolean;
 }
 
 /** How a lost link ends the association, for the station's connection policy. */
@@ -182,7 +185,7 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
     const keyed: Keyed = { netId: net.id, bssid, sec, keys: undefined, associated: false, fwKnown: {} };
     if (sec.akm === 'NONE') {
       this.cur = keyed;
-      return { ies: Buffer.alloc(0) };
+      return { ies: Buffer.alloc(0), offload: false };
     }
     const chosen = this.choosePmk(net, bssid, sec.akm);
     if (!chosen) {
@@ -193,7 +196,7 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
     const decision = this.offload.decide(net.id, sec.akm, this.caps);
     keyed.keys = this.newKeys(keyed, ownAddress, chosen.pmk, chosen.pmkid, ies, decision.offload, decision.why);
     this.cur = keyed;
-    return { ies, pmk: decision.offload ? chosen.pmk : undefined, pmkid: chosen.pmkid };
+    return { ies, pmk: decision.offload ? chosen.pmk : undefined, pmkid: chosen.pmkid, offload: decision.offload };
   }
 
   /** `assoc` for the connection prepared: a PMKSA the firmware reported joins the cache. */
@@ -538,8 +541,17 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
         },
         reassociate: (why) => {
           if (!live()) return;
+          if (takeBackNeedsPmksa(sec.akm) && !this.opts.pmksa.lookup(keyed.apMldAddr ?? keyed.bssid, keyed.netId, sec.akm)) {
+            // Nothing to offer: the AP would ask for EAP, which the host cannot run. Not a
+            // firmware failure (the next connect is not possible either), an authentication one.
+            const msg = `OFFLOAD: cannot take the handshake back from the firmware: no PMKSA cached for ${keyed.bssid} and the host runs no EAP`;
+            log.warning(`${this.opts.ifname}: ${msg}`);
+            keyed.failure = { reason: Reason.IEEE_802_1X_AUTH_FAILED, wrongKey: false };
+            this.emit('failed', Reason.IEEE_802_1X_AUTH_FAILED, msg);
+            return;
+          }
           keyed.takingBack = true;
-          // The next attempt for this network runs on the host, offering the cached PMKID.
+          // The next attempt for this network runs on the host (four_way_offload: false), offering the cached PMKID.
           this.offload.firmwareFailed(keyed.netId);
           this.emit('failed', Reason.DEAUTH_LEAVING, `OFFLOAD: ${why}`);
         },

@@ -31,6 +31,8 @@ export const Reason = {
   FOURWAY_HANDSHAKE_TIMEOUT: 15,
   GROUP_KEY_UPDATE_TIMEOUT: 16,
   IE_IN_4WAY_DIFFERS: 17,
+  /** IEEE 802.1X authentication failed (what hostapd sends after EAP-Failure). */
+  IEEE_802_1X_AUTH_FAILED: 23,
 } as const;
 
 export class SupplicantConfigError extends Error {

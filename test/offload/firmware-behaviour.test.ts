@@ -6,6 +6,7 @@
  * key lengths that follow the PMK, and a driver that cannot report its state.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ConnectParams } from '../../src/driver/backend.js';
 import { checkFirmwareMaterial, FirmwareInputError } from '../../src/offload/key-owner.js';
 import { pskNetwork, simSection } from '../station/rig.js';
 import { Inproc } from './inproc.js';
@@ -134,32 +135,72 @@ describe('taking the handshake back without harming the association (the AP beha
     return seen;
   }
 
-  it('802.1X with a cached PMKSA, silent firmware: no EAPOL-Start; the host reassociates with offload off and completes with the cached PMKID', async () => {
-    rig = await Inproc.start({ scenario: eapScenario('mode = mute\n'), conf: EAP_NET.replace('}', '\tdisabled=1\n}') });
-    rig.pmksa.cache.add({ aa: EAP_AP, pmk: Buffer.from(PMK, 'hex'), spa: rig.driver.hello!.address, akm: 'WPA-EAP', networkId: 0 });
+  /** Records the connect requests the station makes. */
+  function recordConnects(r: Inproc): ConnectParams[] {
+    const seen: ConnectParams[] = [];
+    const connect = r.driver.connect.bind(r.driver);
+    r.driver.connect = (p: ConnectParams) => {
+      seen.push(p);
+      return connect(p);
+    };
+    return seen;
+  }
+
+  async function eapRig(firmware: string): Promise<{ starts: { n: number }; connects: ConnectParams[]; pmkid: Buffer }> {
+    rig = await Inproc.start({ scenario: eapScenario(firmware), conf: EAP_NET.replace('}', '\tdisabled=1\n}') });
+    const entry = rig.pmksa.cache.add({ aa: EAP_AP, pmk: Buffer.from(PMK, 'hex'), spa: rig.driver.hello!.address, akm: 'WPA-EAP', networkId: 0 });
     const starts = countEapolStarts(rig);
+    const connects = recordConnects(rig);
     const net = rig.config.getNetwork(0)!;
     net.set('disabled', '0');
     rig.station.selectNetwork(net);
-    await rig.until(/reassociating with the handshake on the host/);
-    // The simulated firmware would take the handshake again through the PMKSA it holds; from here it forwards.
-    expect(rig.simCmd('SIM_FW_MODE silent')).toBe('OK');
-    await rig.until(/CTRL-EVENT-CONNECTED - Connection to 02:00:00:00:6c:02 completed/);
+    return { starts, connects, pmkid: entry.pmkid };
+  }
+
+  it('802.1X with a cached PMKSA, silent firmware: no EAPOL-Start; the host reassociates with offload off and completes with the cached PMKID; the AP keeps its PMKSA', async () => {
+    const { starts, connects, pmkid } = await eapRig('mode = mute\n');
+    await rig!.until(/CTRL-EVENT-CONNECTED - Connection to 02:00:00:00:6c:02 completed/);
     expect(starts.n).toBe(0);
-    const owners = rig.events.filter((e) => e.startsWith('OFFLOAD-KEY-OWNER'));
+    const owners = rig!.events.filter((e) => e.startsWith('OFFLOAD-KEY-OWNER'));
     expect(owners[0]).toMatch(/owner=host completion=host-after-firmware-silence reason=.*reassociating with the handshake on the host/);
     expect(owners.at(-1)).toMatch(/owner=host completion=host-only /);
     // Not a credentials failure.
-    expect(rig.events.some((e) => e.startsWith('CTRL-EVENT-SSID-TEMP-DISABLED'))).toBe(false);
-    // The reassociation offered the cached PMKID (the AP would otherwise have asked for EAP).
-    expect(rig.events.filter((e) => e.startsWith('Trying to associate with'))).toHaveLength(2);
+    expect(rig!.events.some((e) => e.startsWith('CTRL-EVENT-SSID-TEMP-DISABLED'))).toBe(false);
+    // First connect: the firmware's handshake; the reassociation: offload off, the cached PMKID in connect and in the RSNE.
+    expect(connects.map((c) => c.fourWayOffload)).toEqual([true, false]);
+    expect(connects[1].pmkid?.equals(pmkid)).toBe(true);
+    expect(connects[1].pmk).toBeUndefined();
+    expect(connects[1].ies.includes(pmkid)).toBe(true);
+    // msg 4/4 reaches the AP one air delay later; then the AP's rules had their chance to fire.
+    await rig!.run(5000);
+    const sim = rig!.simStatus();
+    expect([sim.ap_pmksa, sim.ap_eapol_starts, sim.ap_eap_requests, sim.ap_restart_limit, sim.host_tk_ok]).toEqual(['1', '0', '0', '0', '1']);
+    expect(rig!.station.wpaState).toBe('COMPLETED');
   });
 
-  it('PSK, silent firmware: exactly one EAPOL-Start takes the handshake back', async () => {
+  it('802.1X whose PMKSA is gone when the firmware stays silent: no EAPOL-Start, no reassociation; disconnect with reason 23 and AUTH_FAILED', async () => {
+    const { starts, connects } = await eapRig('mode = mute\n');
+    await rig!.until(/Associated with 02:00:00:00:6c:02/);
+    // The entry goes (PMKSA_FLUSH) while the firmware is still expected to answer.
+    rig!.pmksa.flushAll();
+    await rig!.until(/CTRL-EVENT-SSID-TEMP-DISABLED id=0 ssid="eap-net" auth_failures=1 duration=\d+ reason=AUTH_FAILED/);
+    expect(rig!.events).toContain('CTRL-EVENT-DISCONNECTED bssid=02:00:00:00:6c:02 reason=23 locally_generated=1');
+    expect(starts.n).toBe(0);
+    expect(connects).toHaveLength(1);
+    expect(rig!.simStatus().ap_eapol_starts).toBe('0');
+  });
+
+  it('PSK, silent firmware: exactly one EAPOL-Start takes the handshake back; no reassociation, the AP never hits its restart limit', async () => {
     rig = await Inproc.start({ scenario: scenario('mode = mute\n'), conf: NET });
     const starts = countEapolStarts(rig);
+    const connects = recordConnects(rig);
     await rig.until(connected);
+    await rig.run(5000);
     expect(starts.n).toBe(1);
+    expect(connects).toHaveLength(1);
     expect(rig.events.find((e) => e.startsWith('OFFLOAD-KEY-OWNER'))).toMatch(/completion=host-after-firmware-silence reason=.*sent EAPOL-Start/);
+    const sim = rig.simStatus();
+    expect([sim.ap_eapol_starts, sim.ap_restart_limit, sim.host_tk_ok]).toEqual(['1', '0', '1']);
+    expect(rig.station.wpaState).toBe('COMPLETED');
   });
 });

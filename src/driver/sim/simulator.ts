@@ -311,6 +311,11 @@ export class Simulator {
 
   /** The PMK the firmware runs the handshake with, or undefined when the host must. */
   private pmkFor(ap: SimAp, p: ConnectParams): { pmk: Buffer; pmkid?: Buffer } | undefined {
+    if (p.fourWayOffload === false) {
+      // The host runs this handshake (nl80211: CONNECT without ATTR_PMK and ATTR_WANT_1X_4WAY_HS).
+      log.debug(`sim: connect with four_way_offload false: the host runs the handshake`);
+      return undefined;
+    }
     if (!this.canOffload(p.akm)) {
       if (p.pmk) log.debug(`sim: firmware cannot offload ${p.akm}; the host runs the handshake`);
       return undefined;
@@ -361,7 +366,9 @@ export class Simulator {
       this.reportAssoc(a, false);
     }
     if (this.restartPoint('assoc')) return;
-    ap.associate(this.own, staRsne);
+    // A roam's Reassociation Request is the firmware's: it names the PMKSA it holds for the target.
+    const offered = roam ? key?.pmkid ?? this.pmksa.find((e) => e.bssid === ap.bssid && e.akm === conn.akm)?.pmkid : undefined;
+    ap.associate(this.own, staRsne, offered);
   }
 
   private newSupplicant(a: Association, pmk: Buffer, pmkid?: Buffer): Supplicant {
@@ -440,7 +447,8 @@ export class Simulator {
 
   /** A cached PMKSA with its PMK for the target, or the ESS-wide PSK the firmware was given. */
   private roamKey(a: Association, target: SimAp): { pmk: Buffer; pmkid?: Buffer } | undefined {
-    if (!this.canOffload(a.conn.akm)) return undefined;
+    // An association the host asked to keep (four_way_offload false) is not offloaded on a roam either.
+    if (!this.canOffload(a.conn.akm) || a.conn.fourWayOffload === false) return undefined;
     const cached = this.pmksa.find((e) => e.bssid === target.bssid && e.pmk && e.akm === a.conn.akm);
     if (cached) return { pmk: cached.pmk as Buffer, pmkid: cached.pmkid };
     if (a.pmk && akmFamily(a.conn.akm) === 'psk') return { pmk: a.pmk };
@@ -815,6 +823,12 @@ export class Simulator {
       `host_tk_ok=${this.keyCheck('pairwise', a?.ap.tk)}`,
       `host_gtk_ok=${this.keyCheck('group', a?.ap.gtkKey)}`,
       `pmksa_entries=${this.pmksa.length}`,
+      // The 802.1X PMKSA the AP holds for us (1/0; empty: not an 802.1X AP or not associated).
+      `ap_pmksa=${a && akmFamily(a.ap.cfg.akm) === '8021x' ? (a.ap.dot1xPmksa(this.own) ? 1 : 0) : ''}`,
+      // What all APs saw: EAPOL-Starts, EAP-Request/Identity sent, "more than three restarts" disconnects.
+      `ap_eapol_starts=${this.aps.reduce((n, x) => n + x.counters.eapolStarts, 0)}`,
+      `ap_eap_requests=${this.aps.reduce((n, x) => n + x.counters.eapRequests, 0)}`,
+      `ap_restart_limit=${this.aps.reduce((n, x) => n + x.counters.restartLimit, 0)}`,
       // aa/lifetime/reauth_threshold of each entry, as the host pushed them.
       `pmksa=${this.pmksa.map((e) => `${e.bssid}/${e.lifetime}/${e.reauthThreshold ?? ''}`).join(' ')}`,
       `suspended=${this.suspended ? 1 : 0}`,
