@@ -217,12 +217,15 @@ export class SimAp {
 
   /**
    * The station associated: the AP starts the 4-way handshake (msg 1/4).
-   * An 802.1X station naming no PMKSA the AP holds gets EAP instead, as
-   * hostapd's ieee802_1x_new_station() without a PMKSA ("PMK from PMKSA
-   * cache - skip IEEE 802.1X/EAP" only with one). `offeredPmkid` stands for
-   * the RSNE's PMKID list when the firmware built its own request (a roam).
+   * An 802.1X station gets EAP instead when its RSNE names PMKIDs and none is
+   * a PMKSA the AP holds for it, as hostapd's ieee802_1x_new_station() does
+   * without a PMKSA ("PMK from PMKSA cache - skip IEEE 802.1X/EAP" only with
+   * one); EAP cannot complete here (the host runs no EAP method). A station
+   * naming no PMKID stands for one that has just run EAP with the AP's server
+   * (whose PMK is the scenario's `pmk`): the AP holds its PMKSA again. A
+   * firmware roam is the firmware's business (it holds the target's PMK).
    */
-  associate(spa: string, staRsne: Buffer, offeredPmkid?: Buffer): void {
+  associate(spa: string, staRsne: Buffer, roam = false): void {
     this.disassociate();
     if (!this.rsn) return;
     const sae = this.cfg.akm === 'SAE' ? this.saeKey(staRsne) : undefined;
@@ -247,7 +250,7 @@ export class SimAp {
       random: (n: number) => this.env.random.bytes(n),
     });
     this.session = { spa, auth, tries: 0, waiting: null, established: false, rekeyTimers: [], ptkStarts: 0 };
-    if (akmFamily(this.cfg.akm) === '8021x' && !this.namesDot1xPmksa(spa, staRsne, offeredPmkid)) {
+    if (akmFamily(this.cfg.akm) === '8021x' && !roam && !this.dot1xKeyed(spa, staRsne)) {
       log.info(`sim: AP ${this.bssid}: no PMKSA for ${spa}: EAP starts`);
       this.session.eapPending = true;
       this.sendEap(this.session);
@@ -257,18 +260,20 @@ export class SimAp {
     this.sendRequest(auth.start(), '4way');
   }
 
-  private namesDot1xPmksa(spa: string, staRsne: Buffer, offeredPmkid: Buffer | undefined): boolean {
-    const held = this.dot1xPmksa(spa);
-    if (!held) return false;
-    let offered: Buffer[] = offeredPmkid ? [offeredPmkid] : [];
-    if (!offeredPmkid) {
-      try {
-        offered = staRsne.length ? parseRsne(staRsne).pmkids : [];
-      } catch {
-        offered = [];
-      }
+  /** An 802.1X association can run the 4-way handshake: a PMKSA the RSNE names, or (no PMKID named) a fresh EAP run. */
+  private dot1xKeyed(spa: string, staRsne: Buffer): boolean {
+    let offered: Buffer[] = [];
+    try {
+      offered = staRsne.length ? parseRsne(staRsne).pmkids : [];
+    } catch {
+      offered = [];
     }
-    return offered.some((id) => id.equals(held.pmkid));
+    if (offered.length === 0) {
+      this.droppedPmksa.delete(spa);
+      return true;
+    }
+    const held = this.dot1xPmksa(spa);
+    return held !== undefined && offered.some((id) => id.equals(held.pmkid));
   }
 
   disassociate(): void {

@@ -366,9 +366,7 @@ export class Simulator {
       this.reportAssoc(a, false);
     }
     if (this.restartPoint('assoc')) return;
-    // A roam's Reassociation Request is the firmware's: it names the PMKSA it holds for the target.
-    const offered = roam ? key?.pmkid ?? this.pmksa.find((e) => e.bssid === ap.bssid && e.akm === conn.akm)?.pmkid : undefined;
-    ap.associate(this.own, staRsne, offered);
+    ap.associate(this.own, staRsne, roam);
   }
 
   private newSupplicant(a: Association, pmk: Buffer, pmkid?: Buffer): Supplicant {
