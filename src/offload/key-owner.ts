@@ -18,6 +18,7 @@ import { Reason, Supplicant, type SupplicantResult } from '../rsn/supplicant.js'
 import { buildEapolStart, classifyEapol } from '../rsn/eapol.js';
 import { ptkKeyLengths } from '../rsn/akm.js';
 import { takeBackMeans } from './take-back.js';
+import type { FtAssoc } from '../rsn/ft.js';
 import type { SecurityChoice } from '../rsn/security.js';
 
 export type KeyOwner = 'none' | 'firmware' | 'host';
@@ -146,6 +147,11 @@ export class AssociationKeys {
 
   get bssid(): string {
     return this.params.bssid;
+  }
+
+  /** FT: what the (Re)Association Response gave the key hierarchy. */
+  setFt(ft: FtAssoc): void {
+    this.sm.setFt(ft);
   }
 
   /** The PTK material the host holds now (null before any handshake). */

@@ -15,7 +15,8 @@ import { EventEmitter } from 'node:events';
 import type { NetworkConfig } from '../config/network.js';
 import type { AssocEvent, DriverBackend, DriverCapabilities, FirmwareMaterial } from '../driver/backend.js';
 import * as log from '../log.js';
-import { akmFamily } from '../rsn/akm.js';
+import { akmFacts, akmFamily } from '../rsn/akm.js';
+import { FtElementError, parseFtAssoc } from '../rsn/ft.js';
 import { pbkdf2Psk } from '../rsn/crypto.js';
 import { buildRsne } from '../rsn/rsne.js';
 import type { SecurityChoice } from '../rsn/security.js';
@@ -99,6 +100,8 @@ interface Keyed {
   fwKnown: FirmwareMaterial;
   /** The AP MLD address of a multi-link association: the PMKSA's authenticator address. */
   apMldAddr?: string;
+  /** The network's SSID (FT: part of the PMK-R0 derivation). */
+  ssid?: Buffer;
 }
 
 /** A snapshot of the key side for OFFLOAD_STATUS. */
@@ -192,9 +195,12 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
       log.warning(`${this.opts.ifname}: no PMK for network ${net.id} (${sec.akm})`);
       return undefined;
     }
-    const ies = ownRsne(sec, chosen.pmkid);
+    // FT: the (Re)Association Request of an initial mobility domain association repeats the BSS's MDE.
+    const rsne = ownRsne(sec, chosen.pmkid);
+    const ies = Buffer.concat([rsne, sec.mde ?? Buffer.alloc(0)]);
+    keyed.ssid = net.ssid;
     const decision = this.offload.decide(net.id, sec.akm, this.caps);
-    keyed.keys = this.newKeys(keyed, ownAddress, chosen.pmk, chosen.pmkid, ies, decision.offload, decision.why);
+    keyed.keys = this.newKeys(keyed, ownAddress, chosen.pmk, chosen.pmkid, rsne, decision.offload, decision.why);
     this.cur = keyed;
     return { ies, pmk: decision.offload ? chosen.pmk : undefined, pmkid: chosen.pmkid, offload: decision.offload };
   }
@@ -214,7 +220,7 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
    * the new association cannot use.
    */
   roamed(net: NetworkConfig, bssid: string, sec: SecurityChoice, ownAddress: string, a: AssocEvent): void {
-    const keyed: Keyed = { netId: net.id, bssid, sec, keys: undefined, associated: true, fwKnown: {}, apMldAddr: a.apMldAddr };
+    const keyed: Keyed = { netId: net.id, bssid, sec, keys: undefined, associated: true, fwKnown: {}, apMldAddr: a.apMldAddr, ssid: net.ssid };
     if (sec.akm !== 'NONE') {
       const fromFirmware = a.pmk && a.pmkid ? { pmk: a.pmk, pmkid: a.pmkid } : undefined;
       // A multi-link association's PMKSA is the AP MLD's, whichever affiliated AP it went through.
@@ -237,10 +243,24 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
   start(a: AssocEvent): boolean {
     const keys = this.cur?.keys;
     if (!keys) return false;
+    if (akmFacts(keys.params.sec.akm)?.ft) this.learnFt(keys, a.respIes);
     keys.onAssoc(a.authorized, a.material);
     if (keys.owner === 'firmware' && a.material && this.cur) this.cur.fwKnown = { ...a.material };
     this.applyHeldCounter(keys);
     return true;
+  }
+
+  /**
+   * FT: the (Re)Association Response's MDE and FTE key the 4-way handshake
+   * (R0KH-ID, R1KH-ID). Without them msg 1/4 fails the association.
+   */
+  private learnFt(keys: AssociationKeys, respIes: Buffer): void {
+    try {
+      keys.setFt(parseFtAssoc(keys.params.sec.akm, respIes, this.cur?.ssid ?? Buffer.alloc(0)));
+    } catch (e) {
+      if (!(e instanceof FtElementError)) throw e;
+      log.warning(`${this.opts.ifname}: FT: ${e.message}`);
+    }
   }
 
   /** The PMKID named in our RSNE (MIB). */

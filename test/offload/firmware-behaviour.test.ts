@@ -204,3 +204,67 @@ describe('taking the handshake back without harming the association (the AP beha
     expect(rig.station.wpaState).toBe('COMPLETED');
   });
 });
+
+describe('FT: taking the handshake back from a silent firmware (initial mobility domain association)', () => {
+  const FT_AP = '02:00:00:00:6c:03';
+  const PMK = '7e'.repeat(32);
+  const ftScenario = (akm: 'FT-PSK' | 'FT-EAP', firmware: string): string =>
+    `${simSection(13)}[firmware]\nfour_way_psk = true\nfour_way_8021x = true\nkey_mgmt_offload = true\ngtk_rekey_offload = true\npmksa_offload = true\n` +
+    `akms = WPA-PSK, FT-PSK, WPA-EAP, FT-EAP\n${firmware}\n` +
+    `[ap f]\nbssid = ${FT_AP}\nssid = ft-net\nfreq = 2437\nsignal = -45\nakm = ${akm}\nmdid = 5a5a\nr0kh_id = r0kh.example\n` +
+    (akm === 'FT-PSK' ? `passphrase = ${PASS}\n` : `pmk = ${PMK}\n`);
+  const ftNet = (akm: string): string => `network={\n\tssid="ft-net"\n\tkey_mgmt=${akm}\n${akm === 'FT-PSK' ? `\tpsk="${PASS}"\n` : ''}\tdisabled=1\n}\n`;
+  const ftConnected = /CTRL-EVENT-CONNECTED - Connection to 02:00:00:00:6c:03 completed/;
+
+  async function ftRig(akm: 'FT-PSK' | 'FT-EAP', firmware: string): Promise<{ connects: ConnectParams[]; starts: { n: number } }> {
+    rig = await Inproc.start({ scenario: ftScenario(akm, firmware), conf: ftNet(akm) });
+    if (akm === 'FT-EAP') rig.pmksa.cache.add({ aa: FT_AP, pmk: Buffer.from(PMK, 'hex'), spa: rig.driver.hello!.address, akm, networkId: 0 });
+    const seen = { n: 0 };
+    const tx = rig.driver.txEapol.bind(rig.driver);
+    rig.driver.txEapol = (dst: string, data: Buffer) => {
+      if (data[1] === 1) seen.n++;
+      return tx(dst, data);
+    };
+    const connects: ConnectParams[] = [];
+    const connect = rig.driver.connect.bind(rig.driver);
+    rig.driver.connect = (p: ConnectParams) => {
+      connects.push(p);
+      return connect(p);
+    };
+    const net = rig.config.getNetwork(0)!;
+    net.set('disabled', '0');
+    rig.station.selectNetwork(net);
+    return { connects, starts: seen };
+  }
+
+  for (const akm of ['FT-PSK', 'FT-EAP'] as const) {
+    it(`${akm}, silent firmware: no EAPOL-Start; reassociation with offload off and the MDE; the host runs the FT 4-way handshake; COMPLETED`, async () => {
+      const { connects, starts } = await ftRig(akm, 'mode = mute\n');
+      await rig!.until(ftConnected);
+      await rig!.run(5000);
+      expect(starts.n).toBe(0);
+      expect(connects.map((c) => c.fourWayOffload)).toEqual([true, false]);
+      // The (Re)Association Request carries the BSS's MDE (MDID 5a5a) after our RSNE.
+      expect(connects[1].ies.includes(Buffer.from('36035a5a', 'hex'))).toBe(true);
+      const owners = rig!.events.filter((e) => e.startsWith('OFFLOAD-KEY-OWNER'));
+      expect(owners[0]).toMatch(/completion=host-after-firmware-silence reason=.*reassociating with the handshake on the host/);
+      expect(owners.at(-1)).toMatch(/owner=host completion=host-only /);
+      expect(rig!.events.some((e) => e.startsWith('CTRL-EVENT-SSID-TEMP-DISABLED'))).toBe(false);
+      const sim = rig!.simStatus();
+      expect([sim.ap_eapol_starts, sim.ap_eap_requests, sim.ap_restart_limit, sim.host_tk_ok, sim.host_gtk_ok]).toEqual(['0', '0', '0', '1', '1']);
+      expect(rig!.station.wpaState).toBe('COMPLETED');
+      expect((await rig!.offload()).in_sync).toBe('1');
+    });
+  }
+
+  it('FT-PSK, firmware that completes: the firmware runs the FT 4-way handshake; a group rekey reaching the host verifies with its KCK', async () => {
+    await ftRig('FT-PSK', 'mode = complete\n');
+    await rig!.until(ftConnected);
+    expect(rig!.events.find((e) => e.startsWith('OFFLOAD-KEY-OWNER'))).toMatch(/owner=firmware completion=firmware-at-assoc /);
+    const from = rig!.mark();
+    expect(rig!.simCmd('SIM_GTK_REKEY host')).toBe('OK');
+    await rig!.until(/WPA: Group rekeying completed with 02:00:00:00:6c:03/, from);
+    await rig!.run(10);
+    expect(rig!.simStatus().host_gtk_ok).toBe('1');
+  });
+});

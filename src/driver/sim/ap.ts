@@ -14,7 +14,7 @@ import * as log from '../../log.js';
 import type { Clock, TimerHandle } from './clock.js';
 import type { SeededRandom } from './random.js';
 import type { ApConfig } from './scenario.js';
-import { apRsne } from './ies.js';
+import { apRsne, ftAssocFor } from './ies.js';
 import { SaeApPeer } from '../../rsn/sae/authenticator.js';
 import { parseRsne } from '../../rsn/rsne.js';
 
@@ -248,6 +248,7 @@ export class SimAp {
       gtk: this.gtk,
       igtk: this.igtk,
       random: (n: number) => this.env.random.bytes(n),
+      ft: ftAssocFor(this.cfg),
     });
     this.session = { spa, auth, tries: 0, waiting: null, established: false, rekeyTimers: [], ptkStarts: 0 };
     if (akmFamily(this.cfg.akm) === '8021x' && !roam && !this.dot1xKeyed(spa, staRsne)) {

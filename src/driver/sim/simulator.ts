@@ -44,7 +44,8 @@ import type { Clock, TimerHandle } from './clock.js';
 import { SeededRandom } from './random.js';
 import type { FirmwareMode, RestartPoint, Scenario } from './scenario.js';
 import { SimAp, STATUS_INVALID_PMKID } from './ap.js';
-import { assocReqIes, assocRespIes, beaconIes, capabilityInfo, probeRespIes } from './ies.js';
+import { assocReqIes, assocRespIes, beaconIes, capabilityInfo, ftAssocFor, isFt, probeRespIes } from './ies.js';
+import { findElement, WLAN_EID_MDE } from '../../rsn/ft.js';
 
 /** 802.11 status and reason codes the simulator reports. */
 const STATUS_UNSPECIFIED = 1;
@@ -52,6 +53,7 @@ const STATUS_INVALID_GROUP_CIPHER = 41;
 const STATUS_INVALID_PAIRWISE_CIPHER = 42;
 const STATUS_INVALID_AKMP = 43;
 const STATUS_ROBUST_MGMT_POLICY = 31;
+const STATUS_INVALID_MDE = 54;
 /** Disassociated due to inactivity: what mac80211 reports on beacon loss. */
 const REASON_INACTIVITY = 4;
 
@@ -304,6 +306,11 @@ export class Simulator {
     if (p.pairwise !== ap.cfg.pairwise) return STATUS_INVALID_PAIRWISE_CIPHER;
     if (p.group !== ap.cfg.group) return STATUS_INVALID_GROUP_CIPHER;
     if ((ap.cfg.mfp === 'required' && p.mfp === 'none') || (p.mfp === 'required' && ap.cfg.mfp === 'none')) return STATUS_ROBUST_MGMT_POLICY;
+    // FT (hostapd's wpa_validate_wpa_ie): an FT AKM needs the AP's MDE in the request (status 54, invalid MDE).
+    if (isFt(ap.cfg)) {
+      const mde = findElement(p.ies, WLAN_EID_MDE);
+      if (!mde || !mde.subarray(2, 4).equals(ap.cfg.mdid)) return STATUS_INVALID_MDE;
+    }
     // SAE: a PMK from the exchange just completed or a cached PMKSA the RSNE names, else no association.
     if (ap.cfg.akm === 'SAE' && !ap.saeKey(findRsne(p.ies))) return STATUS_INVALID_PMKID;
     return 0;
@@ -383,6 +390,8 @@ export class Simulator {
       ownRsne: a.staRsne,
       apRsne: a.ap.rsne,
       random: (n: number) => this.random.bytes(n),
+      // The firmware sees the (Re)Association Response: FT's MDE and FTE.
+      ft: ftAssocFor(a.ap.cfg),
     });
   }
 
