@@ -84,4 +84,22 @@ describe.skipIf(!haveCli)('taking the handshake back, real daemon and wpa_cli', 
       expect(await rig.cli('raw', 'OFFLOAD_STATUS')).toMatch(/^completion=host-only$/m);
     });
   }
+
+  it('FT-PSK, silent firmware (-D sim): no EAPOL-Start; reassociation with offload off; the host runs the FT 4-way handshake; COMPLETED', async () => {
+    const F = '02:00:00:00:7a:03';
+    rig = await Rig.start({
+      scenario: `${simSection(704)}[firmware]\n${FW}akms = WPA-PSK, FT-PSK\n\n[ap f]\nbssid = ${F}\nssid = tb-ft\nfreq = 2437\nsignal = -45\nakm = FT-PSK\nmdid = 5a5a\npassphrase = tb passphrase\n`,
+      networks: 'network={\n\tssid="tb-ft"\n\tkey_mgmt=FT-PSK\n\tpsk="tb passphrase"\n\tdisabled=1\n}\n',
+      backend: 'sim',
+    });
+    await cliConnected(rig, F);
+    expect(await rig.cli('status')).toMatch(/^key_mgmt=FT-PSK$/m);
+    const evs = rig.eventsFrom(0);
+    const owners = evs.filter((e) => e.startsWith('OFFLOAD-KEY-OWNER'));
+    expect(owners[0]).toMatch(/owner=host completion=host-after-firmware-silence reason=.*reassociating with the handshake on the host/);
+    expect(owners.at(-1)).toMatch(/owner=host completion=host-only /);
+    expect(evs.filter((e) => e.startsWith('Trying to associate'))).toHaveLength(2);
+    const ap = await apView(rig);
+    expect([ap.ap_eapol_starts, ap.ap_restart_limit, ap.host_tk_ok]).toEqual(['0', '0', '1']);
+  });
 });
