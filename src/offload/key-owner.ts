@@ -149,6 +149,11 @@ export class AssociationKeys {
     return this.params.bssid;
   }
 
+  /** The host sent its one EAPOL-Start on this association. */
+  get sentEapolStart(): boolean {
+    return this.eapolStartSent;
+  }
+
   /** FT: what the (Re)Association Response gave the key hierarchy. */
   setFt(ft: FtAssoc): void {
     this.sm.setFt(ft);

@@ -466,6 +466,12 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
       log.info(`${this.opts.ifname}: OFFLOAD: the firmware did not complete the 4-way handshake with ${k.bssid}; the host runs those of network ${k.netId} from now on`);
       return 'offload-failed';
     }
+    if (this.eapolStartUnanswered(k, link)) {
+      // One EAPOL-Start per firmware, not one per association: the next attempt runs on the host.
+      this.offload.firmwareFailed(k.netId);
+      log.info(`${this.opts.ifname}: OFFLOAD: no 4-way handshake reached the host after EAPOL-Start; the host runs those of network ${k.netId} from now on`);
+      return 'offload-failed';
+    }
     if (fail?.wrongKey || this.couldBePskMismatch(k, link)) return 'wrong-key';
     return fail ? 'auth-failed' : undefined;
   }
@@ -483,6 +489,16 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
     if (!keys?.params.offloadRequested || keys.owner === 'host') return false;
     if (link.associated) return link.wpaState === 'ASSOCIATED';
     return link.reason === Reason.FOURWAY_HANDSHAKE_TIMEOUT;
+  }
+
+  /**
+   * The host took an offloaded handshake back with EAPOL-Start and never saw
+   * msg 1/4 (the AP ignored it, as hostapd does for PSK, and the firmware kept
+   * swallowing the AP's frames): the firmware failed, not the passphrase.
+   */
+  private eapolStartUnanswered(k: Keyed, link: LinkFacts): boolean {
+    const keys = k.keys;
+    return !!keys?.params.offloadRequested && keys.sentEapolStart && !keys.completed && link.associated && link.wpaState === 'ASSOCIATED';
   }
 
   /**

@@ -205,6 +205,34 @@ describe('taking the handshake back without harming the association (the AP beha
   });
 });
 
+describe('EAPOL-Start is never repeated, not even across associations', () => {
+  it('PSK, a firmware that swallows the handshake for good and an AP that ignores EAPOL-Start (hostapd): one EAPOL-Start, then the next association runs on the host and completes', async () => {
+    const text = scenario('mode = deaf\n').replace(`passphrase = ${PASS}\n`, `passphrase = ${PASS}\npsk_eapol_start = ignore\n`);
+    rig = await Inproc.start({ scenario: text, conf: NET });
+    const starts = { n: 0 };
+    const tx = rig.driver.txEapol.bind(rig.driver);
+    rig.driver.txEapol = (dst: string, data: Buffer) => {
+      if (data[1] === 1) starts.n++;
+      return tx(dst, data);
+    };
+    const connects: ConnectParams[] = [];
+    const connect = rig.driver.connect.bind(rig.driver);
+    rig.driver.connect = (p: ConnectParams) => {
+      connects.push(p);
+      return connect(p);
+    };
+    await rig.until(connected);
+    await rig.run(5000);
+    expect(starts.n).toBe(1);
+    expect(connects.map((c) => c.fourWayOffload)).toEqual([true, false]);
+    // A firmware failure, not a wrong passphrase: no temporary disabling.
+    expect(rig.events.some((e) => e.startsWith('CTRL-EVENT-SSID-TEMP-DISABLED'))).toBe(false);
+    const sim = rig.simStatus();
+    expect([sim.ap_eapol_starts, sim.ap_restart_limit, sim.host_tk_ok]).toEqual(['1', '0', '1']);
+    expect(rig.station.wpaState).toBe('COMPLETED');
+  });
+});
+
 describe('FT: taking the handshake back from a silent firmware (initial mobility domain association)', () => {
   const FT_AP = '02:00:00:00:6c:03';
   const PMK = '7e'.repeat(32);

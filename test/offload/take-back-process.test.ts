@@ -55,6 +55,23 @@ describe.skipIf(!haveCli)('taking the handshake back, real daemon and wpa_cli', 
     expect(await rig.cli('raw', 'OFFLOAD_STATUS')).toMatch(/^in_sync=1$/m);
   });
 
+  it('PSK, a firmware that swallows the handshake for good and an AP that ignores EAPOL-Start (hostapd): one EAPOL-Start in all; the next association runs on the host', async () => {
+    const A = '02:00:00:00:7a:04';
+    rig = await Rig.start({
+      scenario: `${simSection(705)}[firmware]\n${FW.replace('mode = mute', 'mode = deaf')}\n[ap a]\nbssid = ${A}\nssid = tb-deaf\nfreq = 2437\nsignal = -45\npassphrase = tb passphrase\npsk_eapol_start = ignore\n`,
+      networks: pskNetwork('tb-deaf', 'tb passphrase', '\tdisabled=1\n'),
+      backend: 'sim',
+      offload: 'offload_wait_ms = 300\nauth_timeout_ms = 2000\n',
+    });
+    await cliConnected(rig, A);
+    const evs = rig.eventsFrom(0);
+    expect(evs.filter((e) => e.startsWith('Trying to associate'))).toHaveLength(2);
+    expect(evs.some((e) => e.startsWith('CTRL-EVENT-SSID-TEMP-DISABLED'))).toBe(false);
+    expect(evs.filter((e) => e.startsWith('OFFLOAD-KEY-OWNER')).at(-1)).toMatch(/owner=host completion=host-only /);
+    const ap = await apView(rig);
+    expect([ap.ap_eapol_starts, ap.ap_restart_limit, ap.host_tk_ok]).toEqual(['1', '0', '1']);
+  });
+
   for (const backend of ['sim', 'ext'] as const) {
     it(`802.1X with a cached PMKSA, silent firmware (-D ${backend}): no EAPOL-Start; reassociation with offload off offering the PMKID; COMPLETED; the AP keeps its PMKSA`, async () => {
       const E = '02:00:00:00:7a:02';

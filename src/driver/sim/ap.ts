@@ -340,7 +340,8 @@ export class SimAp {
    *   after its EAP timeout, and the PMKSA is gone for the next association.
    * - PSK: hostapd ignores it ("Ignore EAPOL message - STA is using PSK");
    *   vendor APs (Ralink/MediaTek's WpaEAPOLStartAction) restart the 4-way
-   *   handshake. The simulator does the latter, the case where it matters.
+   *   handshake. The simulator does the latter unless `psk_eapol_start =
+   *   ignore`.
    * Either restart goes through hostapd's wpa_auth_sm_event(WPA_REAUTH_EAPOL)
    * rule: more than three 4-way handshake starts without success
    * (ptkstart_without_success > 3) and the station is disconnected.
@@ -367,6 +368,10 @@ export class SimAp {
       log.info(`sim: AP ${this.bssid}: EAP starts over for ${s.spa}`);
       s.eapPending = true;
       this.sendEap(s);
+      return;
+    }
+    if (this.cfg.pskEapolStart === 'ignore') {
+      log.debug(`sim: AP ${this.bssid}: EAPOL-Start from a PSK station ignored`);
       return;
     }
     log.debug(`sim: AP ${this.bssid}: EAPOL-Start, restarting the 4-way handshake`);

@@ -10,7 +10,7 @@ import { isMac } from '../wire.js';
 import { cipherInfo, UnknownSuiteError } from '../../rsn/akm.js';
 
 /** How the firmware behaves on a connection it was asked to run the 4-way handshake for. */
-export const FIRMWARE_MODES = ['complete', 'late', 'silent', 'no_material', 'fail', 'late_no_material', 'replay_only', 'connect', 'mute'] as const;
+export const FIRMWARE_MODES = ['complete', 'late', 'silent', 'no_material', 'fail', 'late_no_material', 'replay_only', 'connect', 'mute', 'deaf'] as const;
 export type FirmwareMode = (typeof FIRMWARE_MODES)[number];
 
 /** Where a `restart_at` firmware restart happens (once). */
@@ -47,6 +47,8 @@ export interface ApConfig {
   up: boolean;
   /** The AP MLD this AP is affiliated with (a multi-link association reports it as `ap_mld_addr`). */
   apMldAddr?: string;
+  /** EAPOL-Start from a PSK station: restart the 4-way handshake (vendor APs) or ignore it (hostapd). */
+  pskEapolStart: 'restart' | 'ignore';
   /** FT AKMs: the mobility domain (MDID, 2 octets) and this AP's R0KH-ID (its NAS identifier). */
   mdid: Buffer;
   r0khId: Buffer;
@@ -274,6 +276,7 @@ function parseAps(name: string, sec: Section): ApConfig[] {
       up: r.bool('up', true),
       mdid,
       r0khId,
+      pskEapolStart: r.oneOf('psk_eapol_start', ['restart', 'ignore'] as const, 'restart'),
     });
   }
   return out;

@@ -481,8 +481,8 @@ export class Simulator {
     if (!a || a.ap !== ap) return;
     const kind = classifyEapol(frame);
     if (kind === 'pairwise-3' && this.restartPoint('4way')) return;
-    // mode mute: the firmware swallows the handshake and says nothing, until the host sends EAPOL itself.
-    if (a.mode === 'mute' && a.fwSm) return;
+    // mode mute: the firmware swallows the handshake and says nothing, until the host sends EAPOL itself; deaf: for good.
+    if ((a.mode === 'mute' || a.mode === 'deaf') && a.fwSm) return;
     if (a.fwSm && !a.fwHandshakeDone) {
       this.firmwareHandshake(a, frame);
       return;
