@@ -4,8 +4,8 @@
  *
  * Every list is what this daemon implements intersected with what the driver
  * reports: the suites come from src/rsn/akm.ts's tables, narrowed to those the
- * station can connect with (select.ts: no FT, no Suite B, no TKIP, no WEP, no
- * WPA1), then to the driver's `hello` capabilities. With the driver link down
+ * station can connect with (select.ts: no Suite B, no TKIP, no WEP, no WPA1;
+ * FT only for an initial mobility domain association, so not listed), then to the driver's `hello` capabilities. With the driver link down
  * (2.10: wpa_drv_get_capa() fails) a list is what is implemented, or nothing
  * with `strict`.
  *
@@ -55,7 +55,9 @@ function canonical(names: readonly string[], lookup: (n: string) => string): Set
 
 /** AKMs the station can connect with (akm.ts names), narrowed to the driver's when it reports. */
 function akms(caps: DriverCapabilities | undefined): string[] {
-  const implemented = AKM_PREFERENCE.map((a) => akmInfo(a).name);
+  // FT-PSK/FT-EAP are chosen for an initial mobility domain association only: without the FT
+  // protocol of a transition, FT is not claimed (a client would expect fast transitions).
+  const implemented = AKM_PREFERENCE.map((a) => akmInfo(a)).filter((a) => !a.ft).map((a) => a.name);
   if (!caps) return implemented;
   const drv = canonical(caps.akms, (n) => akmInfo(n).name);
   return implemented.filter((a) => drv.has(a));

@@ -79,6 +79,14 @@ export interface ConnectParams {
   pmk?: Buffer;
   /** The PMKSA the host wants used. */
   pmkid?: Buffer;
+  /**
+   * Version 2: whether the firmware runs this association's 4-way handshake
+   * (nl80211: CONNECT with ATTR_PMK or ATTR_WANT_1X_4WAY_HS, or neither).
+   * false: it must not, even with a PMKSA it holds for `pmkid`; the AP's
+   * EAPOL frames go to the host. Absent (a version-1 daemon): the firmware
+   * decides from `pmk` and its PMKSA table, as before.
+   */
+  fourWayOffload?: boolean;
 }
 
 /** Version 2: one Authentication frame the host sends before association (SAE). */

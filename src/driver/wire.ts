@@ -356,6 +356,7 @@ export const encodeArgs = {
     mfp: p.mfp,
     ...(p.pmk ? { pmk: hex(p.pmk) } : {}),
     ...(p.pmkid ? { pmkid: hex(p.pmkid) } : {}),
+    ...(p.fourWayOffload !== undefined ? { four_way_offload: p.fourWayOffload } : {}),
   }),
   disconnect: (reason: number): WireObject => ({ reason }),
   roam: (bssid: string): WireObject => ({ bssid }),
@@ -415,6 +416,7 @@ export const decodeArgs = {
     mfp: getEnum<MfpPolicy>(o, 'mfp', ['none', 'optional', 'required']),
     pmk: optHex(o, 'pmk'),
     pmkid: optHex(o, 'pmkid'),
+    ...(o.four_way_offload !== undefined ? { fourWayOffload: getBool(o, 'four_way_offload') } : {}),
   }),
   set_key: (o: WireObject): SetKeyParams => ({
     kind: getEnum<KeyKind>(o, 'kind', ['pairwise', 'group', 'igtk']),

@@ -16,7 +16,9 @@ import * as log from '../log.js';
 import { secret } from '../log.js';
 import { Reason, Supplicant, type SupplicantResult } from '../rsn/supplicant.js';
 import { buildEapolStart, classifyEapol } from '../rsn/eapol.js';
-import { akmFacts, ptkKeyLengths } from '../rsn/akm.js';
+import { ptkKeyLengths } from '../rsn/akm.js';
+import { takeBackMeans } from './take-back.js';
+import type { FtAssoc } from '../rsn/ft.js';
 import type { SecurityChoice } from '../rsn/security.js';
 
 export type KeyOwner = 'none' | 'firmware' | 'host';
@@ -145,6 +147,16 @@ export class AssociationKeys {
 
   get bssid(): string {
     return this.params.bssid;
+  }
+
+  /** The host sent its one EAPOL-Start on this association. */
+  get sentEapolStart(): boolean {
+    return this.eapolStartSent;
+  }
+
+  /** FT: what the (Re)Association Response gave the key hierarchy. */
+  setFt(ft: FtAssoc): void {
+    this.sm.setFt(ft);
   }
 
   /** The PTK material the host holds now (null before any handshake). */
@@ -327,10 +339,9 @@ export class AssociationKeys {
     this.hooks.reassociate(why);
   }
 
-  /** EAPOL-Start restarts the 4-way handshake harmlessly only for a PSK AKM without FT (hostapd ieee802_1x_receive). */
+  /** EAPOL-Start restarts the 4-way handshake harmlessly only for a PSK AKM without FT (take-back.ts). */
   private eapolStartIsSafe(): boolean {
-    const a = akmFacts(this.params.sec.akm);
-    return a?.family === 'psk' && !a.ft;
+    return takeBackMeans(this.params.sec.akm) === 'eapol-start';
   }
 
   private sendEapolStart(): void {

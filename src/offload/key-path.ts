@@ -15,7 +15,8 @@ import { EventEmitter } from 'node:events';
 import type { NetworkConfig } from '../config/network.js';
 import type { AssocEvent, DriverBackend, DriverCapabilities, FirmwareMaterial } from '../driver/backend.js';
 import * as log from '../log.js';
-import { akmFamily } from '../rsn/akm.js';
+import { akmFacts, akmFamily } from '../rsn/akm.js';
+import { FtElementError, parseFtAssoc } from '../rsn/ft.js';
 import { pbkdf2Psk } from '../rsn/crypto.js';
 import { buildRsne } from '../rsn/rsne.js';
 import type { SecurityChoice } from '../rsn/security.js';
@@ -23,6 +24,7 @@ import { Reason } from '../rsn/supplicant.js';
 import { AssociationKeys, FirmwareInputError, type Completion, type KeyOwner } from './key-owner.js';
 import { OffloadDecider, type OffloadPolicy } from './policy.js';
 import type { PmksaSync } from './pmksa-sync.js';
+import { takeBackNeedsPmksa } from './take-back.js';
 import { SaeAuthExchange, type SaeOutcome, type SaeTarget } from './sae-auth.js';
 import { SaeStation } from '../rsn/sae/station.js';
 import { SaeConfigError, type SaePwe } from '../rsn/sae/session.js';
@@ -57,6 +59,8 @@ export interface ConnectKeys {
   /** Present only when the firmware is asked to run the 4-way handshake. */
   pmk?: Buffer;
   pmkid?: Buffer;
+  /** The firmware is asked to run the 4-way handshake (connect's `four_way_offload`). */
+  offload: boolean;
 }
 
 /** How a lost link ends the association, for the station's connection policy. */
@@ -96,6 +100,8 @@ interface Keyed {
   fwKnown: FirmwareMaterial;
   /** The AP MLD address of a multi-link association: the PMKSA's authenticator address. */
   apMldAddr?: string;
+  /** The network's SSID (FT: part of the PMK-R0 derivation). */
+  ssid?: Buffer;
 }
 
 /** A snapshot of the key side for OFFLOAD_STATUS. */
@@ -182,18 +188,21 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
     const keyed: Keyed = { netId: net.id, bssid, sec, keys: undefined, associated: false, fwKnown: {} };
     if (sec.akm === 'NONE') {
       this.cur = keyed;
-      return { ies: Buffer.alloc(0) };
+      return { ies: Buffer.alloc(0), offload: false };
     }
     const chosen = this.choosePmk(net, bssid, sec.akm);
     if (!chosen) {
       log.warning(`${this.opts.ifname}: no PMK for network ${net.id} (${sec.akm})`);
       return undefined;
     }
-    const ies = ownRsne(sec, chosen.pmkid);
+    // FT: the (Re)Association Request of an initial mobility domain association repeats the BSS's MDE.
+    const rsne = ownRsne(sec, chosen.pmkid);
+    const ies = Buffer.concat([rsne, sec.mde ?? Buffer.alloc(0)]);
+    keyed.ssid = net.ssid;
     const decision = this.offload.decide(net.id, sec.akm, this.caps);
-    keyed.keys = this.newKeys(keyed, ownAddress, chosen.pmk, chosen.pmkid, ies, decision.offload, decision.why);
+    keyed.keys = this.newKeys(keyed, ownAddress, chosen.pmk, chosen.pmkid, rsne, decision.offload, decision.why);
     this.cur = keyed;
-    return { ies, pmk: decision.offload ? chosen.pmk : undefined, pmkid: chosen.pmkid };
+    return { ies, pmk: decision.offload ? chosen.pmk : undefined, pmkid: chosen.pmkid, offload: decision.offload };
   }
 
   /** `assoc` for the connection prepared: a PMKSA the firmware reported joins the cache. */
@@ -211,7 +220,7 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
    * the new association cannot use.
    */
   roamed(net: NetworkConfig, bssid: string, sec: SecurityChoice, ownAddress: string, a: AssocEvent): void {
-    const keyed: Keyed = { netId: net.id, bssid, sec, keys: undefined, associated: true, fwKnown: {}, apMldAddr: a.apMldAddr };
+    const keyed: Keyed = { netId: net.id, bssid, sec, keys: undefined, associated: true, fwKnown: {}, apMldAddr: a.apMldAddr, ssid: net.ssid };
     if (sec.akm !== 'NONE') {
       const fromFirmware = a.pmk && a.pmkid ? { pmk: a.pmk, pmkid: a.pmkid } : undefined;
       // A multi-link association's PMKSA is the AP MLD's, whichever affiliated AP it went through.
@@ -234,10 +243,24 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
   start(a: AssocEvent): boolean {
     const keys = this.cur?.keys;
     if (!keys) return false;
+    if (akmFacts(keys.params.sec.akm)?.ft) this.learnFt(keys, a.respIes);
     keys.onAssoc(a.authorized, a.material);
     if (keys.owner === 'firmware' && a.material && this.cur) this.cur.fwKnown = { ...a.material };
     this.applyHeldCounter(keys);
     return true;
+  }
+
+  /**
+   * FT: the (Re)Association Response's MDE and FTE key the 4-way handshake
+   * (R0KH-ID, R1KH-ID). Without them msg 1/4 fails the association.
+   */
+  private learnFt(keys: AssociationKeys, respIes: Buffer): void {
+    try {
+      keys.setFt(parseFtAssoc(keys.params.sec.akm, respIes, this.cur?.ssid ?? Buffer.alloc(0)));
+    } catch (e) {
+      if (!(e instanceof FtElementError)) throw e;
+      log.warning(`${this.opts.ifname}: FT: ${e.message}`);
+    }
   }
 
   /** The PMKID named in our RSNE (MIB). */
@@ -443,6 +466,12 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
       log.info(`${this.opts.ifname}: OFFLOAD: the firmware did not complete the 4-way handshake with ${k.bssid}; the host runs those of network ${k.netId} from now on`);
       return 'offload-failed';
     }
+    if (this.eapolStartUnanswered(k, link)) {
+      // One EAPOL-Start per firmware, not one per association: the next attempt runs on the host.
+      this.offload.firmwareFailed(k.netId);
+      log.info(`${this.opts.ifname}: OFFLOAD: no 4-way handshake reached the host after EAPOL-Start; the host runs those of network ${k.netId} from now on`);
+      return 'offload-failed';
+    }
     if (fail?.wrongKey || this.couldBePskMismatch(k, link)) return 'wrong-key';
     return fail ? 'auth-failed' : undefined;
   }
@@ -460,6 +489,16 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
     if (!keys?.params.offloadRequested || keys.owner === 'host') return false;
     if (link.associated) return link.wpaState === 'ASSOCIATED';
     return link.reason === Reason.FOURWAY_HANDSHAKE_TIMEOUT;
+  }
+
+  /**
+   * The host took an offloaded handshake back with EAPOL-Start and never saw
+   * msg 1/4 (the AP ignored it, as hostapd does for PSK, and the firmware kept
+   * swallowing the AP's frames): the firmware failed, not the passphrase.
+   */
+  private eapolStartUnanswered(k: Keyed, link: LinkFacts): boolean {
+    const keys = k.keys;
+    return !!keys?.params.offloadRequested && keys.sentEapolStart && !keys.completed && link.associated && link.wpaState === 'ASSOCIATED';
   }
 
   /**
@@ -538,8 +577,17 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
         },
         reassociate: (why) => {
           if (!live()) return;
+          if (takeBackNeedsPmksa(sec.akm) && !this.opts.pmksa.lookup(keyed.apMldAddr ?? keyed.bssid, keyed.netId, sec.akm)) {
+            // Nothing to offer: the AP would ask for EAP, which the host cannot run. Not a
+            // firmware failure (the next connect is not possible either), an authentication one.
+            const msg = `OFFLOAD: cannot take the handshake back from the firmware: no PMKSA cached for ${keyed.bssid} and the host runs no EAP`;
+            log.warning(`${this.opts.ifname}: ${msg}`);
+            keyed.failure = { reason: Reason.IEEE_802_1X_AUTH_FAILED, wrongKey: false };
+            this.emit('failed', Reason.IEEE_802_1X_AUTH_FAILED, msg);
+            return;
+          }
           keyed.takingBack = true;
-          // The next attempt for this network runs on the host, offering the cached PMKID.
+          // The next attempt for this network runs on the host (four_way_offload: false), offering the cached PMKID.
           this.offload.firmwareFailed(keyed.netId);
           this.emit('failed', Reason.DEAUTH_LEAVING, `OFFLOAD: ${why}`);
         },

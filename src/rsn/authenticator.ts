@@ -10,7 +10,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { akmInfo, cipherFor, cipherInfo, descriptorVersion, micAlgorithm, type AkmInfo, type MicAlgorithm } from './akm.js';
-import { derivePtk, macBytes, type MacAddress, type Ptk } from './crypto.js';
+import { deriveFtPtk, derivePtk, macBytes, type MacAddress, type Ptk } from './crypto.js';
+import { ftPmkR1, rsneWithPmkid, type FtAssoc } from './ft.js';
 import { bigIntToCounter, buildEapolKey, counterToBigInt, encodeKeyInfo, type EapolKey } from './eapol.js';
 import { gtkKde, igtkKde, pmkidKde } from './kde.js';
 import { eapolKeyMicValid, readEapolKey, signEapolKey, wrapKeyData } from './keyframe.js';
@@ -46,6 +47,8 @@ export interface AuthenticatorOptions {
   random?: (n: number) => Buffer;
   /** EAPOL version of our frames (hostapd's eapol_version, default 2). */
   eapolVersion?: number;
+  /** FT AKMs: the MDE/FTE this AP sent in its (Re)Association Response; `pmk` is XXKey. */
+  ft?: FtAssoc;
 }
 
 export type AuthenticatorEvent = '4way-complete' | 'group-complete' | 'ptk-rekeyed';
@@ -88,13 +91,17 @@ export class Authenticator {
   private pending: Pending | null = null;
   private groupKey: GroupKey;
   private readonly igtk: IntegrityGroupKey | undefined;
+  /** FT: PMK-R1 and PMKR1Name for this station (R1KH-ID of our FTE, S1KH-ID = SPA). */
+  private readonly ftKeys: { pmkR1: Buffer; pmkR1Name: Buffer } | undefined;
 
   constructor(private readonly opts: AuthenticatorOptions) {
     this.akm = akmInfo(opts.akm);
     this.pairwise = cipherFor('pairwise', opts.pairwise).name;
     this.ver = descriptorVersion(this.akm.selector, this.pairwise);
     const alg = micAlgorithm(this.akm.selector, this.ver);
-    if (!alg || this.akm.ft) throw new AuthenticatorStateError(`${this.akm.name} with ${this.pairwise} is not supported`);
+    if (!alg) throw new AuthenticatorStateError(`${this.akm.name} with ${this.pairwise} is not supported`);
+    if (this.akm.ft && !opts.ft) throw new AuthenticatorStateError(`${this.akm.name} needs the MDE and FTE of the association`);
+    this.ftKeys = this.akm.ft && opts.ft ? ftPmkR1(this.akm.name, opts.pmk, opts.ft, opts.spa) : undefined;
     this.micAlg = alg;
     this.aa = macBytes(opts.aa);
     this.spa = macBytes(opts.spa);
@@ -183,17 +190,27 @@ export class Authenticator {
   }
 
   private msg2(key: EapolKey): AuthenticatorResult {
-    const tptk = derivePtk({ akm: this.akm.selector, pairwise: this.pairwise, pmk: this.opts.pmk, aa: this.aa, spa: this.spa, anonce: this.anonce, snonce: key.nonce });
+    const tptk = this.ftKeys
+      ? deriveFtPtk({ akm: this.akm.name, pairwise: this.pairwise, pmkR1: this.ftKeys.pmkR1, pmkR1Name: this.ftKeys.pmkR1Name, snonce: key.nonce, anonce: this.anonce, bssid: this.aa, sta: this.spa })
+      : derivePtk({ akm: this.akm.selector, pairwise: this.pairwise, pmk: this.opts.pmk, aa: this.aa, spa: this.spa, anonce: this.anonce, snonce: key.nonce });
     if (!eapolKeyMicValid(key, this.micAlg, tptk.kck)) return { tx: [], dropped: 'invalid MIC in msg 2/4' };
-    if (!key.keyData.equals(this.opts.staRsne)) {
+    if (!key.keyData.equals(this.expectedMsg2())) {
       this.st = 'failed';
       this.pending = null;
-      // hostapd: "WPA IE from (Re)AssocReq did not match with msg 2/4", deauthenticated with reason 2.
+      // hostapd: "WPA IE from (Re)AssocReq did not match with msg 2/4", deauthenticated with reason 2
+      // (FT: "PMKR1Name mismatch", "MDIE/FTIE in msg 2/4 did not match" with the (Re)Association Response).
       return { tx: [], failure: { reason: Reason.PREV_AUTH_NOT_VALID, message: 'RSNE in msg 2/4 differs from the (Re)Association Request' } };
     }
     this.tptk = tptk;
     this.st = 'ptkinitnegotiating';
     return { tx: [this.send('msg3')] };
+  }
+
+  /** Msg 2/4's Key Data: the station's RSNE; for FT with PMKR1Name as its PMKID, then our MDE and FTE (12.7.6.3). */
+  private expectedMsg2(): Buffer {
+    const ft = this.opts.ft;
+    if (!this.ftKeys || !ft) return this.opts.staRsne;
+    return Buffer.concat([rsneWithPmkid(this.opts.staRsne, this.ftKeys.pmkR1Name), ft.mde, ft.fte]);
   }
 
   private msg4(key: EapolKey): AuthenticatorResult {
@@ -238,7 +255,8 @@ export class Authenticator {
           keyLength: tkLen,
           replayCounter,
           nonce: this.anonce,
-          keyData: this.opts.pmkid ? pmkidKde(this.opts.pmkid) : undefined,
+          // FT: the PMKID KDE names PMKR1Name (12.7.6.2).
+          keyData: this.ftKeys ? pmkidKde(this.ftKeys.pmkR1Name) : this.opts.pmkid ? pmkidKde(this.opts.pmkid) : undefined,
         },
         this.akm.micLen,
       );
@@ -249,7 +267,13 @@ export class Authenticator {
     const gtkRsc = Buffer.alloc(8);
     const parts = [gtkKde(this.groupKey.idx, this.groupKey.key)];
     if (this.igtk) parts.push(igtkKde(this.igtk.idx, this.igtk.ipn ?? Buffer.alloc(6), this.igtk.key));
-    if (kind === 'msg3') parts.unshift(this.opts.apRsne);
+    if (kind === 'msg3') {
+      // FT (12.7.6.4): the RSNE with PMKR1Name, and the MDE and FTE of the (Re)Association Response.
+      const ft = this.opts.ft;
+      if (this.ftKeys && ft) parts.unshift(rsneWithPmkid(this.opts.apRsne, this.ftKeys.pmkR1Name));
+      else parts.unshift(this.opts.apRsne);
+      if (this.ftKeys && ft) parts.push(ft.mde, ft.fte);
+    }
     const frame = buildEapolKey(
       {
         eapolVersion: this.eapolVersion,

@@ -16,6 +16,8 @@ export class KeyDataError extends Error {
 export const WLAN_EID_VENDOR_SPECIFIC = 0xdd;
 const WLAN_EID_RSN = 48;
 const WLAN_EID_RSNX = 244;
+const WLAN_EID_MDE = 54;
+const WLAN_EID_FTE = 55;
 
 /** KDE data types under 00-0F-AC. */
 export const KdeType = {
@@ -54,6 +56,9 @@ export interface KeyDataElements {
   igtk?: IgtkKde;
   pmkid?: Buffer;
   mac?: Buffer;
+  /** FT: the Mobility Domain and Fast BSS Transition elements (with headers) of msgs 2 and 3. */
+  mde?: Buffer;
+  fte?: Buffer;
   /** Elements or KDEs not understood, skipped. */
   unknown: number;
 }
@@ -78,6 +83,10 @@ export function parseKeyData(data: Buffer): KeyDataElements {
       else if (!out.rsne2) out.rsne2 = ie;
     } else if (id === WLAN_EID_RSNX) {
       out.rsnxe = Buffer.from(data.subarray(pos, pos + 2 + len));
+    } else if (id === WLAN_EID_MDE && !out.mde) {
+      out.mde = Buffer.from(data.subarray(pos, pos + 2 + len));
+    } else if (id === WLAN_EID_FTE && !out.fte) {
+      out.fte = Buffer.from(data.subarray(pos, pos + 2 + len));
     } else if (id === WLAN_EID_VENDOR_SPECIFIC && len >= 4 && body.readUIntBE(0, 3) === IEEE80211_OUI) {
       parseKde(body[3], body.subarray(4), out);
     } else {

@@ -14,4 +14,6 @@ export interface SecurityChoice {
   mfpRequired: boolean;
   /** The BSS's RSNE as the Beacon/Probe Response carried it (empty for an open BSS). */
   apRsne: Buffer;
+  /** FT AKMs: the BSS's Mobility Domain element, which the (Re)Association Request repeats. */
+  mde?: Buffer;
 }

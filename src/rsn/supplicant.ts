@@ -17,7 +17,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { akmInfo, cipherFor, cipherInfo, descriptorVersion, micAlgorithm, type AkmInfo, type MicAlgorithm } from './akm.js';
-import { CryptoInputError, derivePtk, KeyUnwrapError, macBytes, type MacAddress, type Ptk } from './crypto.js';
+import { CryptoInputError, deriveFtPtk, derivePtk, KeyUnwrapError, macBytes, type MacAddress, type Ptk } from './crypto.js';
+import { ftPmkR1, rsneWithPmkid, type FtAssoc } from './ft.js';
 import { buildEapolKey, encodeKeyInfo, type EapolKey } from './eapol.js';
 import { KeyDataError, parseKeyData, type KeyDataElements } from './kde.js';
 import { eapolKeyMicValid, readEapolKey, signEapolKey, unwrapKeyData } from './keyframe.js';
@@ -31,6 +32,8 @@ export const Reason = {
   FOURWAY_HANDSHAKE_TIMEOUT: 15,
   GROUP_KEY_UPDATE_TIMEOUT: 16,
   IE_IN_4WAY_DIFFERS: 17,
+  /** IEEE 802.1X authentication failed (what hostapd sends after EAP-Failure). */
+  IEEE_802_1X_AUTH_FAILED: 23,
 } as const;
 
 export class SupplicantConfigError extends Error {
@@ -61,6 +64,8 @@ export interface SupplicantOptions {
   pmksaLookup?: (pmkid: Buffer) => Buffer | undefined;
   /** EAPOL version of our frames (wpa_supplicant's eapol_version, default 1). */
   eapolVersion?: number;
+  /** FT AKMs: the initial mobility domain association's facts (else setFt() before msg 1/4). */
+  ft?: FtAssoc;
 }
 
 export interface KeyInstall {
@@ -157,10 +162,21 @@ export class Supplicant {
     }
     if (opts.pmk.length < 32 || opts.pmk.length > 64) throw new SupplicantConfigError(`PMK of ${opts.pmk.length} octets`);
     const alg = micAlgorithm(this.akm.selector, this.ver);
-    if (!alg || this.akm.ft) throw new SupplicantConfigError(`${this.akm.name} with ${this.pairwise} is not supported by the host handshake`);
+    if (!alg) throw new SupplicantConfigError(`${this.akm.name} with ${this.pairwise} is not supported by the host handshake`);
     this.micAlg = alg;
     this.random = opts.random ?? randomBytes;
     this.eapolVersion = opts.eapolVersion ?? 1;
+    this.ft = opts.ft;
+  }
+
+  private ft: FtAssoc | undefined;
+  /** FT: PMK-R1 and PMKR1Name of this association (derived at the first msg 1/4). */
+  private ftKeys: { pmkR1: Buffer; pmkR1Name: Buffer } | undefined;
+
+  /** FT AKMs: the MDE/FTE the (Re)Association Response carried, known only once associated. */
+  setFt(ft: FtAssoc): void {
+    this.ft = ft;
+    this.ftKeys = undefined;
   }
 
   get state(): SupplicantState {
@@ -302,31 +318,61 @@ export class Supplicant {
       throw e;
     }
     let pmk = this.opts.pmk;
+    if (this.akm.ft) return this.ftMsg1(key, res);
     if (ie.pmkid && !(this.opts.pmkid && ie.pmkid.equals(this.opts.pmkid))) {
       const cached = this.opts.pmksaLookup?.(ie.pmkid);
       if (cached && cached.length >= 32 && cached.length <= 64) pmk = cached;
     }
+    this.newSnonce(key);
+    this.tptk = derivePtk({ akm: this.akm.selector, pairwise: this.pairwise, pmk, aa: this.aa, spa: this.spa, anonce: key.nonce, snonce: this.snonce as Buffer });
+    return this.sendMsg2(key, this.opts.ownRsne, res);
+  }
+
+  private newSnonce(key: EapolKey): void {
     if (!this.snonce || this.renewSnonce || !this.snonceAnonce || !this.snonceAnonce.equals(key.nonce)) {
       this.snonce = Buffer.from(this.random(32));
       this.snonceAnonce = Buffer.from(key.nonce);
       this.renewSnonce = false;
     }
     this.anonce = Buffer.from(key.nonce);
-    this.tptk = derivePtk({ akm: this.akm.selector, pairwise: this.pairwise, pmk, aa: this.aa, spa: this.spa, anonce: this.anonce, snonce: this.snonce });
+  }
+
+  private sendMsg2(key: EapolKey, keyData: Buffer, res: SupplicantResult): undefined {
     const msg2 = buildEapolKey(
       {
         eapolVersion: this.eapolVersion,
         keyInfo: encodeKeyInfo({ version: this.ver, pairwise: true, mic: true }),
         replayCounter: key.replayCounter,
-        nonce: this.snonce,
-        keyData: this.opts.ownRsne,
+        nonce: this.snonce as Buffer,
+        keyData,
       },
       this.akm.micLen,
     );
-    res.tx.push(signEapolKey(msg2, this.micAlg, this.tptk.kck, this.akm.micLen));
+    res.tx.push(signEapolKey(msg2, this.micAlg, (this.tptk as Ptk).kck, this.akm.micLen));
     this.st = '4way';
     res.event = '4way-started';
     return undefined;
+  }
+
+  /**
+   * Msg 1/4 of an FT initial mobility domain association (12.7.6.2-3): the
+   * PTK comes from PMK-R1 (FT-PTK), and msg 2/4 carries our RSNE with
+   * PMKR1Name as its PMKID, then the MDE and FTE of the (Re)Association
+   * Response. (A PMKID KDE in msg 1 names PMKR1Name; nothing to look up.)
+   */
+  private ftMsg1(key: EapolKey, res: SupplicantResult): Outcome | undefined {
+    const ft = this.ft;
+    if (!ft) return fail('FT 4-way handshake without the MDE and FTE of the association');
+    this.ftKeys ??= ftPmkR1(this.akm.name, this.opts.pmk, ft, this.spa);
+    this.newSnonce(key);
+    const ptk = deriveFtPtk({ akm: this.akm.name, pairwise: this.pairwise, pmkR1: this.ftKeys.pmkR1, pmkR1Name: this.ftKeys.pmkR1Name, snonce: this.snonce as Buffer, anonce: key.nonce, bssid: this.aa, sta: this.spa });
+    this.tptk = { kck: ptk.kck, kek: ptk.kek, tk: ptk.tk };
+    return this.sendMsg2(key, Buffer.concat([rsneWithPmkid(this.opts.ownRsne, this.ftKeys.pmkR1Name), ft.mde, ft.fte]), res);
+  }
+
+  /** The RSNE msg 3/4 must carry: the Beacon's, with PMKR1Name as its PMKID for FT. */
+  private expectedMsg3Rsne(): Buffer {
+    return this.akm.ft && this.ftKeys ? rsneWithPmkid(this.opts.apRsne, this.ftKeys.pmkR1Name) : this.opts.apRsne;
   }
 
   /* --------------------------------------------------------- msg 3/4 */
@@ -344,7 +390,12 @@ export class Supplicant {
       return fail(`invalid IGTK KDE length ${8 + ie.igtk.key.length}`);
     }
     if (!ie.rsne) return fail('no RSNE in msg 3/4', Reason.IE_IN_4WAY_DIFFERS);
-    if (!ie.rsne.equals(this.opts.apRsne)) return fail('RSNE in msg 3/4 does not match the one in Beacon/Probe Response', Reason.IE_IN_4WAY_DIFFERS);
+    if (!ie.rsne.equals(this.expectedMsg3Rsne())) return fail('RSNE in msg 3/4 does not match the one in Beacon/Probe Response', Reason.IE_IN_4WAY_DIFFERS);
+    if (this.akm.ft && this.ft) {
+      // wpa_supplicant's ft_validate_rsnie/MDIE/FTIE checks: both as in the (Re)Association Response.
+      if (!ie.mde || !ie.mde.equals(this.ft.mde)) return fail('MDE in msg 3/4 differs from the (Re)Association Response', Reason.IE_IN_4WAY_DIFFERS);
+      if (!ie.fte || !ie.fte.equals(this.ft.fte)) return fail('FTE in msg 3/4 differs from the (Re)Association Response', Reason.IE_IN_4WAY_DIFFERS);
+    }
     if (!this.anonce || !key.nonce.equals(this.anonce)) return fail('ANonce from msg 1/4 differs from msg 3/4');
     const tkLen = cipherInfo(this.pairwise).keyLen;
     if (key.keyLength !== tkLen) return fail(`invalid ${this.pairwise} key length ${key.keyLength}`);

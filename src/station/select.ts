@@ -7,20 +7,26 @@
  * strongest signal wins.
  */
 import type { NetworkConfig } from '../config/network.js';
-import { akmFamily } from '../rsn/akm.js';
+import { akmFacts, akmFamily } from '../rsn/akm.js';
 import { parseRsne, type Rsne } from '../rsn/rsne.js';
 import type { SecurityChoice } from '../rsn/security.js';
 import { bssRsne, type BssEntry } from './bss-table.js';
-import { CAPAB_PRIVACY } from './ies.js';
+import { CAPAB_PRIVACY, findIe } from './ies.js';
+
+/** The Mobility Domain element (FT). */
+const EID_MDE = 54;
 
 export type { SecurityChoice } from '../rsn/security.js';
 
 /**
  * wpa_supplicant_set_suites()'s AKM preference when a BSS offers several the
- * network allows, without the FT AKMs: the FT (802.11r) handshake over the
- * air is not implemented, so a BSS reachable only through FT is no candidate.
+ * network allows. FT-EAP and FT-PSK are there for the initial mobility domain
+ * association (its FT 4-way handshake runs on the host); the FT protocol of
+ * a later transition (FT authentication over the air or the DS) is not
+ * implemented, so a roam within the mobility domain is a new initial
+ * association. FT-SAE and the SHA-384 FT AKMs are not chosen.
  */
-export const AKM_PREFERENCE: readonly string[] = ['SAE', 'WPA-EAP-SHA256', 'WPA-PSK-SHA256', 'WPA-EAP', 'WPA-PSK'];
+export const AKM_PREFERENCE: readonly string[] = ['SAE', 'FT-EAP', 'FT-PSK', 'WPA-EAP-SHA256', 'WPA-PSK-SHA256', 'WPA-EAP', 'WPA-PSK'];
 /**
  * No TKIP: its EAPOL-Key descriptor version 1 (HMAC-MD5, RC4) and its GTK
  * layout (the Michael keys swapped at installation) are not implemented, so a
@@ -59,6 +65,9 @@ export function chooseSecurity(
   // SAE mandates PMF (802.11-2020 12.6.2): a BSS without MFPC is no SAE candidate (a transition network falls back to PSK).
   const akm = AKM_PREFERENCE.find((a) => net.keyMgmt.includes(a) && rsne.akms.includes(a) && usableAkm(a) && (akmFamily(a) !== 'sae' || rsne.mfpc));
   if (!akm) return undefined;
+  // An FT AKM needs the BSS's Mobility Domain element (hostapd refuses an association without it).
+  const mde = akmFacts(akm)?.ft ? findIe(bss.ies, EID_MDE)?.raw : undefined;
+  if (akmFacts(akm)?.ft && !mde) return undefined;
   const pairwise = PAIRWISE_PREFERENCE.find((c) => net.pairwise.includes(c) && rsne.pairwise.includes(c));
   if (!pairwise) return undefined;
   if (!net.group.includes(rsne.group) || rsne.group === 'TKIP') return undefined;
@@ -78,6 +87,7 @@ export function chooseSecurity(
     mfp,
     mfpRequired: w === 2,
     apRsne: Buffer.from(raw),
+    ...(mde ? { mde: Buffer.from(mde) } : {}),
   };
 }
 

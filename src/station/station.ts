@@ -524,6 +524,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
         mfp: sec.mfpRequired ? 'required' : sec.mfp ? 'optional' : 'none',
         pmk: keys.pmk,
         pmkid: keys.pmkid,
+        fourWayOffload: keys.offload,
       })
       .catch((e) => {
         log.warning(`${this.opts.ifname}: connect failed: ${e instanceof Error ? e.message : String(e)}`);

@@ -10,7 +10,8 @@ import { createDriver, DriverParamError, parseDriverParams, UnknownDriverError }
 import { ManualClock } from '../../src/driver/sim/clock.js';
 import { parseScenario, ScenarioError } from '../../src/driver/sim/scenario.js';
 import { SimDriver } from '../../src/driver/sim/sim-driver.js';
-import { pbkdf2Psk } from '../../src/rsn/crypto.js';
+import { pbkdf2Psk, pmkidForAkm } from '../../src/rsn/crypto.js';
+import { buildEapolStart } from '../../src/rsn/eapol.js';
 import { buildRsne } from '../../src/rsn/rsne.js';
 import { ExtDriver } from '../../src/driver/ext.js';
 import { Nl80211Driver } from '../../src/driver/nl80211/backend.js';
@@ -212,5 +213,58 @@ describe('createDriver', () => {
     expect(() => createDriver('ext', {})).toThrow(DriverParamError);
     expect(() => createDriver('sim', { scenario: path.join(dir, 'missing.ini') })).toThrow(ScenarioError);
     expect(() => parseDriverParams('scenario')).toThrow(DriverParamError);
+  });
+});
+
+describe('the simulated AP treats EAPOL-Start as hostapd does', () => {
+  const PMK = Buffer.alloc(32, 0x5b);
+  const scenarioFor = (akm: string): string => [
+    '[sim]', `address = ${OWN}`, 'air_delay_ms = 1',
+    '[firmware]', 'four_way_psk = false', 'four_way_8021x = false',
+    '[ap e]', 'bssid = 02:00:00:00:e1:01', 'ssid = corp', 'freq = 2412', 'signal = -50', `akm = ${akm}`, `pmk = ${PMK.toString('hex')}`,
+    '',
+  ].join('\n');
+  const AP = '02:00:00:00:e1:01';
+  const connectTo = (akm: string, pmkids: Buffer[]) => ({
+    bssid: AP, ssid: Buffer.from('corp'), freq: 2412, akm, pairwise: 'CCMP', group: 'CCMP', mfp: 'none' as const,
+    ies: buildRsne({ group: 'CCMP', pairwise: ['CCMP'], akms: [akm], mfpc: false, mfpr: false, pmkids }), fourWayOffload: false,
+  });
+  const kinds = (frames: Buffer[]) => frames.map((f) => (f[1] === 0 ? 'eap' : f[1] === 3 ? 'key' : String(f[1])));
+  const status = async (d: SimDriver) => Object.fromEntries((await d.driverCmd('SIM_STATUS')).split('\n').map((l) => l.split('=')));
+
+  it('802.1X: the PMKSA the RSNE names gives msg 1/4; EAPOL-Start drops it and starts EAP; a reassociation naming it then gets EAP', async () => {
+    const { d, clock } = await manual(scenarioFor('WPA-EAP'));
+    const rx: Buffer[] = [];
+    d.on('eapol_rx', (e) => rx.push(e.data));
+    const pmkid = pmkidForAkm('WPA-EAP', PMK, AP, OWN);
+    await d.connect(connectTo('WPA-EAP', [pmkid]));
+    clock.advance(5);
+    expect(kinds(rx)).toEqual(['key']);
+    expect((await status(d)).ap_pmksa).toBe('1');
+    await d.txEapol(AP, buildEapolStart());
+    clock.advance(5);
+    expect(kinds(rx)).toEqual(['key', 'eap']);
+    expect(await status(d)).toMatchObject({ ap_pmksa: '0', ap_eapol_starts: '1', ap_eap_requests: '1' });
+    await d.connect(connectTo('WPA-EAP', [pmkid]));
+    clock.advance(5);
+    expect(kinds(rx)).toEqual(['key', 'eap', 'eap']);
+    await d.close();
+  });
+
+  it('PSK: each EAPOL-Start restarts the 4-way handshake until more than three starts without success; then the AP disconnects', async () => {
+    const { d, clock, events } = await manual(scenarioFor('WPA-PSK'));
+    const rx: Buffer[] = [];
+    d.on('eapol_rx', (e) => rx.push(e.data));
+    await d.connect(connectTo('WPA-PSK', []));
+    clock.advance(5);
+    for (let i = 0; i < 4; i++) {
+      await d.txEapol(AP, buildEapolStart());
+      clock.advance(5);
+    }
+    // The first start plus three restarts: msg 1/4 four times; the fourth EAPOL-Start finds four starts without success.
+    expect(kinds(rx)).toEqual(['key', 'key', 'key', 'key']);
+    expect(events.filter((e) => e.name === 'disconnected').map((e) => (e.args[0] as { reason: number }).reason)).toEqual([15]);
+    expect(await status(d)).toMatchObject({ ap_eapol_starts: '4', ap_restart_limit: '1' });
+    await d.close();
   });
 });

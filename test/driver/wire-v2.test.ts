@@ -52,4 +52,17 @@ describe('driver protocol version 2', () => {
     expect(decodeHello({ version: 2, address: BSSID, capabilities: { ...CAPS, sae_auth: true } }).capabilities.sae_auth).toBe(true);
     expect('sae_auth' in decodeHello({ version: 2, address: BSSID, capabilities: CAPS }).capabilities).toBe(false);
   });
+
+  it('connect: four_way_offload round-trips; absent (a version-1 daemon) it stays absent; not a boolean is refused', () => {
+    const p = { bssid: BSSID, ssid: Buffer.from('net'), freq: 2437, ies: Buffer.from('30140100', 'hex'), akm: 'WPA-EAP', pairwise: 'CCMP', group: 'CCMP', mfp: 'none' as const, pmkid: Buffer.alloc(16, 7), fourWayOffload: false };
+    const wire = encodeArgs.connect(p);
+    expect(wire.four_way_offload).toBe(false);
+    expect('pmk' in wire).toBe(false);
+    expect(decodeArgs.connect(JSON.parse(JSON.stringify(wire)))).toEqual({ ...p, pmk: undefined });
+    const { fourWayOffload: _, ...v1 } = p;
+    const old = encodeArgs.connect(v1);
+    expect('four_way_offload' in old).toBe(false);
+    expect('fourWayOffload' in decodeArgs.connect(JSON.parse(JSON.stringify(old)))).toBe(false);
+    expect(() => decodeArgs.connect({ ...wire, four_way_offload: 'no' })).toThrow(WireFormatError);
+  });
 });

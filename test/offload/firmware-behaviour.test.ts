@@ -6,6 +6,7 @@
  * key lengths that follow the PMK, and a driver that cannot report its state.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ConnectParams } from '../../src/driver/backend.js';
 import { checkFirmwareMaterial, FirmwareInputError } from '../../src/offload/key-owner.js';
 import { pskNetwork, simSection } from '../station/rig.js';
 import { Inproc } from './inproc.js';
@@ -134,32 +135,164 @@ describe('taking the handshake back without harming the association (the AP beha
     return seen;
   }
 
-  it('802.1X with a cached PMKSA, silent firmware: no EAPOL-Start; the host reassociates with offload off and completes with the cached PMKID', async () => {
-    rig = await Inproc.start({ scenario: eapScenario('mode = mute\n'), conf: EAP_NET.replace('}', '\tdisabled=1\n}') });
-    rig.pmksa.cache.add({ aa: EAP_AP, pmk: Buffer.from(PMK, 'hex'), spa: rig.driver.hello!.address, akm: 'WPA-EAP', networkId: 0 });
+  /** Records the connect requests the station makes. */
+  function recordConnects(r: Inproc): ConnectParams[] {
+    const seen: ConnectParams[] = [];
+    const connect = r.driver.connect.bind(r.driver);
+    r.driver.connect = (p: ConnectParams) => {
+      seen.push(p);
+      return connect(p);
+    };
+    return seen;
+  }
+
+  async function eapRig(firmware: string): Promise<{ starts: { n: number }; connects: ConnectParams[]; pmkid: Buffer }> {
+    rig = await Inproc.start({ scenario: eapScenario(firmware), conf: EAP_NET.replace('}', '\tdisabled=1\n}') });
+    const entry = rig.pmksa.cache.add({ aa: EAP_AP, pmk: Buffer.from(PMK, 'hex'), spa: rig.driver.hello!.address, akm: 'WPA-EAP', networkId: 0 });
     const starts = countEapolStarts(rig);
+    const connects = recordConnects(rig);
     const net = rig.config.getNetwork(0)!;
     net.set('disabled', '0');
     rig.station.selectNetwork(net);
-    await rig.until(/reassociating with the handshake on the host/);
-    // The simulated firmware would take the handshake again through the PMKSA it holds; from here it forwards.
-    expect(rig.simCmd('SIM_FW_MODE silent')).toBe('OK');
-    await rig.until(/CTRL-EVENT-CONNECTED - Connection to 02:00:00:00:6c:02 completed/);
+    return { starts, connects, pmkid: entry.pmkid };
+  }
+
+  it('802.1X with a cached PMKSA, silent firmware: no EAPOL-Start; the host reassociates with offload off and completes with the cached PMKID; the AP keeps its PMKSA', async () => {
+    const { starts, connects, pmkid } = await eapRig('mode = mute\n');
+    await rig!.until(/CTRL-EVENT-CONNECTED - Connection to 02:00:00:00:6c:02 completed/);
     expect(starts.n).toBe(0);
-    const owners = rig.events.filter((e) => e.startsWith('OFFLOAD-KEY-OWNER'));
+    const owners = rig!.events.filter((e) => e.startsWith('OFFLOAD-KEY-OWNER'));
     expect(owners[0]).toMatch(/owner=host completion=host-after-firmware-silence reason=.*reassociating with the handshake on the host/);
     expect(owners.at(-1)).toMatch(/owner=host completion=host-only /);
     // Not a credentials failure.
-    expect(rig.events.some((e) => e.startsWith('CTRL-EVENT-SSID-TEMP-DISABLED'))).toBe(false);
-    // The reassociation offered the cached PMKID (the AP would otherwise have asked for EAP).
-    expect(rig.events.filter((e) => e.startsWith('Trying to associate with'))).toHaveLength(2);
+    expect(rig!.events.some((e) => e.startsWith('CTRL-EVENT-SSID-TEMP-DISABLED'))).toBe(false);
+    // First connect: the firmware's handshake; the reassociation: offload off, the cached PMKID in connect and in the RSNE.
+    expect(connects.map((c) => c.fourWayOffload)).toEqual([true, false]);
+    expect(connects[1].pmkid?.equals(pmkid)).toBe(true);
+    expect(connects[1].pmk).toBeUndefined();
+    expect(connects[1].ies.includes(pmkid)).toBe(true);
+    // msg 4/4 reaches the AP one air delay later; then the AP's rules had their chance to fire.
+    await rig!.run(5000);
+    const sim = rig!.simStatus();
+    expect([sim.ap_pmksa, sim.ap_eapol_starts, sim.ap_eap_requests, sim.ap_restart_limit, sim.host_tk_ok]).toEqual(['1', '0', '0', '0', '1']);
+    expect(rig!.station.wpaState).toBe('COMPLETED');
   });
 
-  it('PSK, silent firmware: exactly one EAPOL-Start takes the handshake back', async () => {
+  it('802.1X whose PMKSA is gone when the firmware stays silent: no EAPOL-Start, no reassociation; disconnect with reason 23 and AUTH_FAILED', async () => {
+    const { starts, connects } = await eapRig('mode = mute\n');
+    await rig!.until(/Associated with 02:00:00:00:6c:02/);
+    // The entry goes (PMKSA_FLUSH) while the firmware is still expected to answer.
+    rig!.pmksa.flushAll();
+    await rig!.until(/CTRL-EVENT-SSID-TEMP-DISABLED id=0 ssid="eap-net" auth_failures=1 duration=\d+ reason=AUTH_FAILED/);
+    expect(rig!.events).toContain('CTRL-EVENT-DISCONNECTED bssid=02:00:00:00:6c:02 reason=23 locally_generated=1');
+    expect(starts.n).toBe(0);
+    expect(connects).toHaveLength(1);
+    expect(rig!.simStatus().ap_eapol_starts).toBe('0');
+  });
+
+  it('PSK, silent firmware: exactly one EAPOL-Start takes the handshake back; no reassociation, the AP never hits its restart limit', async () => {
     rig = await Inproc.start({ scenario: scenario('mode = mute\n'), conf: NET });
     const starts = countEapolStarts(rig);
+    const connects = recordConnects(rig);
     await rig.until(connected);
+    await rig.run(5000);
     expect(starts.n).toBe(1);
+    expect(connects).toHaveLength(1);
     expect(rig.events.find((e) => e.startsWith('OFFLOAD-KEY-OWNER'))).toMatch(/completion=host-after-firmware-silence reason=.*sent EAPOL-Start/);
+    const sim = rig.simStatus();
+    expect([sim.ap_eapol_starts, sim.ap_restart_limit, sim.host_tk_ok]).toEqual(['1', '0', '1']);
+    expect(rig.station.wpaState).toBe('COMPLETED');
+  });
+});
+
+describe('EAPOL-Start is never repeated, not even across associations', () => {
+  it('PSK, a firmware that swallows the handshake for good and an AP that ignores EAPOL-Start (hostapd): one EAPOL-Start, then the next association runs on the host and completes', async () => {
+    const text = scenario('mode = deaf\n').replace(`passphrase = ${PASS}\n`, `passphrase = ${PASS}\npsk_eapol_start = ignore\n`);
+    rig = await Inproc.start({ scenario: text, conf: NET });
+    const starts = { n: 0 };
+    const tx = rig.driver.txEapol.bind(rig.driver);
+    rig.driver.txEapol = (dst: string, data: Buffer) => {
+      if (data[1] === 1) starts.n++;
+      return tx(dst, data);
+    };
+    const connects: ConnectParams[] = [];
+    const connect = rig.driver.connect.bind(rig.driver);
+    rig.driver.connect = (p: ConnectParams) => {
+      connects.push(p);
+      return connect(p);
+    };
+    await rig.until(connected);
+    await rig.run(5000);
+    expect(starts.n).toBe(1);
+    expect(connects.map((c) => c.fourWayOffload)).toEqual([true, false]);
+    // A firmware failure, not a wrong passphrase: no temporary disabling.
+    expect(rig.events.some((e) => e.startsWith('CTRL-EVENT-SSID-TEMP-DISABLED'))).toBe(false);
+    const sim = rig.simStatus();
+    expect([sim.ap_eapol_starts, sim.ap_restart_limit, sim.host_tk_ok]).toEqual(['1', '0', '1']);
+    expect(rig.station.wpaState).toBe('COMPLETED');
+  });
+});
+
+describe('FT: taking the handshake back from a silent firmware (initial mobility domain association)', () => {
+  const FT_AP = '02:00:00:00:6c:03';
+  const PMK = '7e'.repeat(32);
+  const ftScenario = (akm: 'FT-PSK' | 'FT-EAP', firmware: string): string =>
+    `${simSection(13)}[firmware]\nfour_way_psk = true\nfour_way_8021x = true\nkey_mgmt_offload = true\ngtk_rekey_offload = true\npmksa_offload = true\n` +
+    `akms = WPA-PSK, FT-PSK, WPA-EAP, FT-EAP\n${firmware}\n` +
+    `[ap f]\nbssid = ${FT_AP}\nssid = ft-net\nfreq = 2437\nsignal = -45\nakm = ${akm}\nmdid = 5a5a\nr0kh_id = r0kh.example\n` +
+    (akm === 'FT-PSK' ? `passphrase = ${PASS}\n` : `pmk = ${PMK}\n`);
+  const ftNet = (akm: string): string => `network={\n\tssid="ft-net"\n\tkey_mgmt=${akm}\n${akm === 'FT-PSK' ? `\tpsk="${PASS}"\n` : ''}\tdisabled=1\n}\n`;
+  const ftConnected = /CTRL-EVENT-CONNECTED - Connection to 02:00:00:00:6c:03 completed/;
+
+  async function ftRig(akm: 'FT-PSK' | 'FT-EAP', firmware: string): Promise<{ connects: ConnectParams[]; starts: { n: number } }> {
+    rig = await Inproc.start({ scenario: ftScenario(akm, firmware), conf: ftNet(akm) });
+    if (akm === 'FT-EAP') rig.pmksa.cache.add({ aa: FT_AP, pmk: Buffer.from(PMK, 'hex'), spa: rig.driver.hello!.address, akm, networkId: 0 });
+    const seen = { n: 0 };
+    const tx = rig.driver.txEapol.bind(rig.driver);
+    rig.driver.txEapol = (dst: string, data: Buffer) => {
+      if (data[1] === 1) seen.n++;
+      return tx(dst, data);
+    };
+    const connects: ConnectParams[] = [];
+    const connect = rig.driver.connect.bind(rig.driver);
+    rig.driver.connect = (p: ConnectParams) => {
+      connects.push(p);
+      return connect(p);
+    };
+    const net = rig.config.getNetwork(0)!;
+    net.set('disabled', '0');
+    rig.station.selectNetwork(net);
+    return { connects, starts: seen };
+  }
+
+  for (const akm of ['FT-PSK', 'FT-EAP'] as const) {
+    it(`${akm}, silent firmware: no EAPOL-Start; reassociation with offload off and the MDE; the host runs the FT 4-way handshake; COMPLETED`, async () => {
+      const { connects, starts } = await ftRig(akm, 'mode = mute\n');
+      await rig!.until(ftConnected);
+      await rig!.run(5000);
+      expect(starts.n).toBe(0);
+      expect(connects.map((c) => c.fourWayOffload)).toEqual([true, false]);
+      // The (Re)Association Request carries the BSS's MDE (MDID 5a5a) after our RSNE.
+      expect(connects[1].ies.includes(Buffer.from('36035a5a', 'hex'))).toBe(true);
+      const owners = rig!.events.filter((e) => e.startsWith('OFFLOAD-KEY-OWNER'));
+      expect(owners[0]).toMatch(/completion=host-after-firmware-silence reason=.*reassociating with the handshake on the host/);
+      expect(owners.at(-1)).toMatch(/owner=host completion=host-only /);
+      expect(rig!.events.some((e) => e.startsWith('CTRL-EVENT-SSID-TEMP-DISABLED'))).toBe(false);
+      const sim = rig!.simStatus();
+      expect([sim.ap_eapol_starts, sim.ap_eap_requests, sim.ap_restart_limit, sim.host_tk_ok, sim.host_gtk_ok]).toEqual(['0', '0', '0', '1', '1']);
+      expect(rig!.station.wpaState).toBe('COMPLETED');
+      expect((await rig!.offload()).in_sync).toBe('1');
+    });
+  }
+
+  it('FT-PSK, firmware that completes: the firmware runs the FT 4-way handshake; a group rekey reaching the host verifies with its KCK', async () => {
+    await ftRig('FT-PSK', 'mode = complete\n');
+    await rig!.until(ftConnected);
+    expect(rig!.events.find((e) => e.startsWith('OFFLOAD-KEY-OWNER'))).toMatch(/owner=firmware completion=firmware-at-assoc /);
+    const from = rig!.mark();
+    expect(rig!.simCmd('SIM_GTK_REKEY host')).toBe('OK');
+    await rig!.until(/WPA: Group rekeying completed with 02:00:00:00:6c:03/, from);
+    await rig!.run(10);
+    expect(rig!.simStatus().host_gtk_ok).toBe('1');
   });
 });

@@ -75,6 +75,7 @@ async function endsInSync(r: Rig, bssid: string, offloads: boolean): Promise<voi
   expect(sim.bssid).toBe(bssid);
   expect(sim.host_tk_ok).not.toBe('0');
   expect(sim.host_gtk_ok).toBe('1');
+  expect(sim.ap_restart_limit).toBe('0');
   const off = await r.offload();
   expect((await r.status()).wpa_state).toBe('COMPLETED');
   expect(off.bssid).toBe(bssid);
@@ -114,6 +115,7 @@ const COLUMNS: Column[] = [
       const off = await r.offload();
       expect(off.key_owner).toBe(row.owner);
       expect(off.completion).toBe(row.completion);
+      expect((await r.simStatus()).ap_eapol_starts).toBe(String(row.eapolStarts));
       expect(r.mark()).toBe(from);
       return A;
     },

@@ -376,7 +376,7 @@ describe('supplicant material (offload sync)', () => {
 
   it('unsupported configurations are a typed error at construction', () => {
     expect(() => newSupplicant({ pmk: Buffer.alloc(16) })).toThrow(SupplicantConfigError);
-    expect(() => newSupplicant({ akm: 'FT-PSK' })).toThrow(SupplicantConfigError);
+    expect(() => newSupplicant({ akm: 'FT-SAE-EXT-KEY' })).toThrow(SupplicantConfigError);
     expect(() => newSupplicant({ pairwise: 'TKIP' })).toThrow(SupplicantConfigError);
     expect(() => newSupplicant({ aa: 'nonsense' })).toThrow(SupplicantConfigError);
   });

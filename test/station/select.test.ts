@@ -1,8 +1,8 @@
 /**
  * Network and BSS selection on synthetic scan entries: which AKM and cipher a
  * BSS gets when it offers several, and which BSSes are no candidate because
- * this daemon cannot authenticate with them (TKIP-only pairwise, FT-only,
- * SAE or 802.1X without a cached PMKSA).
+ * this daemon cannot authenticate with them (TKIP-only pairwise, FT without
+ * a Mobility Domain element, SAE or 802.1X without a cached PMKSA).
  */
 import { describe, expect, it } from 'vitest';
 import { NetworkConfig } from '../../src/config/network.js';
@@ -65,13 +65,20 @@ describe('selection', () => {
     expect(pick(network('SAE'), [b], (akm) => akm === 'SAE', true)).toBeUndefined();
   });
 
-  it('FT AKMs are never chosen (no FT over the air): an FT-only BSS is no candidate, a mixed one gets WPA-PSK', () => {
-    const mixed = bss('02:00:00:00:0c:02', -40, { akms: ['FT-PSK', 'WPA-PSK'], pairwise: ['CCMP'] });
-    const ftOnly = bss('02:00:00:00:0c:03', -30, { akms: ['FT-PSK'], pairwise: ['CCMP'] });
+  it('FT-PSK for the initial mobility domain association, in 2.10\'s order, only from a BSS with a Mobility Domain element', () => {
+    const mde = Buffer.from('3603a1b200', 'hex');
+    const withMde = (b: BssEntry): BssEntry => ({ ...b, ies: Buffer.concat([b.ies, mde]) });
+    const mixed = withMde(bss('02:00:00:00:0c:02', -40, { akms: ['FT-PSK', 'WPA-PSK'], pairwise: ['CCMP'] }));
+    const ftOnly = withMde(bss('02:00:00:00:0c:03', -30, { akms: ['FT-PSK'], pairwise: ['CCMP'] }));
+    const noMde = bss('02:00:00:00:0c:06', -20, { akms: ['FT-PSK'], pairwise: ['CCMP'] });
     const net = network('FT-PSK WPA-PSK');
-    expect(pick(net, [mixed])?.sec.akm).toBe('WPA-PSK');
-    expect(pick(net, [ftOnly])).toBeUndefined();
-    expect(pick(net, [ftOnly, mixed])?.bss.bssid).toBe('02:00:00:00:0c:02');
+    expect(pick(net, [mixed])?.sec).toMatchObject({ akm: 'FT-PSK', mde });
+    expect(pick(net, [ftOnly])?.sec.akm).toBe('FT-PSK');
+    // The MDE is what the (Re)Association Request repeats: without one the BSS is no FT candidate.
+    expect(pick(network('FT-PSK'), [noMde])).toBeUndefined();
+    // A network without FT AKMs never gets one.
+    const plain = pick(network('WPA-PSK'), [mixed])?.sec;
+    expect([plain?.akm, plain?.mde]).toEqual(['WPA-PSK', undefined]);
   });
 
   it('no TKIP at all: a TKIP-only or mixed-mode (TKIP group) BSS is no candidate; TKIP offered beside CCMP pairwise is skipped', () => {

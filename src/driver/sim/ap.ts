@@ -14,7 +14,7 @@ import * as log from '../../log.js';
 import type { Clock, TimerHandle } from './clock.js';
 import type { SeededRandom } from './random.js';
 import type { ApConfig } from './scenario.js';
-import { apRsne } from './ies.js';
+import { apRsne, ftAssocFor } from './ies.js';
 import { SaeApPeer } from '../../rsn/sae/authenticator.js';
 import { parseRsne } from '../../rsn/rsne.js';
 
@@ -50,10 +50,19 @@ interface Session {
   /** The 4-way handshake has completed at least once on this association. */
   established: boolean;
   rekeyTimers: TimerHandle[];
-  /** EAPOL-Starts that restarted the 4-way handshake on this association. */
-  restarts: number;
-  /** EAP started over (after an EAPOL-Start from an 802.1X station): no 4-way handshake until it completes. */
+  /** 4-way handshakes started since the last success (hostapd's ptkstart_without_success). */
+  ptkStarts: number;
+  /** EAP started (no PMKSA for an 802.1X station): no 4-way handshake until it completes, which it never does here. */
   eapPending?: boolean;
+}
+
+/** What the AP saw of EAPOL-Start and EAP, for SIM_STATUS (the tests' view of "the AP was not harmed"). */
+export interface ApCounters {
+  eapolStarts: number;
+  /** EAP-Request/Identity frames sent (EAP started over, or no PMKSA at association). */
+  eapRequests: number;
+  /** Stations disconnected for more than three 4-way handshake starts without success. */
+  restartLimit: number;
 }
 
 /** EAP-Request/Identity (EAPOL version 2, EAP-Packet): what hostapd sends when it starts EAP over. */
@@ -73,6 +82,13 @@ export class SimAp {
   private saeFresh: SaeKey | undefined;
   /** PMKSAs SAE created, by PMKID (hex): a station naming one at association skips SAE (hostapd's PMKSA cache). */
   private readonly saePmksa = new Map<string, Buffer>();
+  /**
+   * 802.1X: stations whose PMKSA the AP dropped. Every other station holds
+   * one, from the EAP run the scenario stands for (PMK = the AP's `pmk`,
+   * PMKID from it, the AA and the SPA).
+   */
+  private readonly droppedPmksa = new Set<string>();
+  readonly counters: ApCounters = { eapolStarts: 0, eapRequests: 0, restartLimit: 0 };
 
   constructor(
     readonly cfg: ApConfig,
@@ -193,8 +209,23 @@ export class SimAp {
     return this.saeFresh;
   }
 
-  /** The station associated: the AP starts the 4-way handshake (msg 1/4). */
-  associate(spa: string, staRsne: Buffer): void {
+  /** The 802.1X PMKSA the AP holds for this station (undefined: dropped, or not an 802.1X AKM). */
+  dot1xPmksa(spa: string): { pmk: Buffer; pmkid: Buffer } | undefined {
+    if (akmFamily(this.cfg.akm) !== '8021x' || this.droppedPmksa.has(spa)) return undefined;
+    return { pmk: this.pmk, pmkid: pmkidForAkm(this.cfg.akm, this.pmk, this.bssid, spa) };
+  }
+
+  /**
+   * The station associated: the AP starts the 4-way handshake (msg 1/4).
+   * An 802.1X station gets EAP instead when its RSNE names PMKIDs and none is
+   * a PMKSA the AP holds for it, as hostapd's ieee802_1x_new_station() does
+   * without a PMKSA ("PMK from PMKSA cache - skip IEEE 802.1X/EAP" only with
+   * one); EAP cannot complete here (the host runs no EAP method). A station
+   * naming no PMKID stands for one that has just run EAP with the AP's server
+   * (whose PMK is the scenario's `pmk`): the AP holds its PMKSA again. A
+   * firmware roam is the firmware's business (it holds the target's PMK).
+   */
+  associate(spa: string, staRsne: Buffer, roam = false): void {
     this.disassociate();
     if (!this.rsn) return;
     const sae = this.cfg.akm === 'SAE' ? this.saeKey(staRsne) : undefined;
@@ -217,9 +248,33 @@ export class SimAp {
       gtk: this.gtk,
       igtk: this.igtk,
       random: (n: number) => this.env.random.bytes(n),
+      ft: ftAssocFor(this.cfg),
     });
-    this.session = { spa, auth, tries: 0, waiting: null, established: false, rekeyTimers: [], restarts: 0 };
+    this.session = { spa, auth, tries: 0, waiting: null, established: false, rekeyTimers: [], ptkStarts: 0 };
+    if (akmFamily(this.cfg.akm) === '8021x' && !roam && !this.dot1xKeyed(spa, staRsne)) {
+      log.info(`sim: AP ${this.bssid}: no PMKSA for ${spa}: EAP starts`);
+      this.session.eapPending = true;
+      this.sendEap(this.session);
+      return;
+    }
+    this.session.ptkStarts++;
     this.sendRequest(auth.start(), '4way');
+  }
+
+  /** An 802.1X association can run the 4-way handshake: a PMKSA the RSNE names, or (no PMKID named) a fresh EAP run. */
+  private dot1xKeyed(spa: string, staRsne: Buffer): boolean {
+    let offered: Buffer[] = [];
+    try {
+      offered = staRsne.length ? parseRsne(staRsne).pmkids : [];
+    } catch {
+      offered = [];
+    }
+    if (offered.length === 0) {
+      this.droppedPmksa.delete(spa);
+      return true;
+    }
+    const held = this.dot1xPmksa(spa);
+    return held !== undefined && offered.some((id) => id.equals(held.pmkid));
   }
 
   disassociate(): void {
@@ -262,6 +317,7 @@ export class SimAp {
       s.retransmit?.cancel();
       s.retransmit = undefined;
       s.waiting = null;
+      if (r.event !== 'group-complete') s.ptkStarts = 0;
       if (r.event !== 'group-complete' && !s.established) {
         s.established = true;
         this.armRekeys(s);
@@ -273,27 +329,49 @@ export class SimAp {
   }
 
   /**
-   * EAPOL-Start as hostapd's ieee802_1x_receive() treats it: ignored from an
-   * FT station; from an 802.1X (or SAE) station the cached PMKSA is dropped
-   * and EAP starts over, which a host without EAP methods cannot answer; from
-   * a PSK station the 4-way handshake restarts, and after more than three
-   * restarts the station is disconnected.
+   * EAPOL-Start, as the APs the host meets treat it:
+   * - FT: ignored (the FT key hierarchy keys the association; hostapd drops
+   *   EAPOL frames other than EAPOL-Key from an FT-PSK station as from any
+   *   PSK one, and an FT association is never restarted by it).
+   * - 802.1X: hostapd's ieee802_1x_receive() drops the station's cached
+   *   PMKSA ("cached PMKSA available - ignore it since STA sent
+   *   EAPOL-Start") and starts EAP over (EAP-Request/Identity), which a host
+   *   without EAP methods cannot answer: the AP gives up on the station
+   *   after its EAP timeout, and the PMKSA is gone for the next association.
+   * - PSK: hostapd ignores it ("Ignore EAPOL message - STA is using PSK");
+   *   vendor APs (Ralink/MediaTek's WpaEAPOLStartAction) restart the 4-way
+   *   handshake. The simulator does the latter unless `psk_eapol_start =
+   *   ignore`.
+   * Either restart goes through hostapd's wpa_auth_sm_event(WPA_REAUTH_EAPOL)
+   * rule: more than three 4-way handshake starts without success
+   * (ptkstart_without_success > 3) and the station is disconnected.
    */
   private onEapolStart(s: Session): void {
+    this.counters.eapolStarts++;
     const akm = akmFacts(this.cfg.akm);
     if (akm?.ft) {
       log.debug(`sim: AP ${this.bssid}: EAPOL-Start from an FT station ignored`);
       return;
     }
-    if (akm?.family !== 'psk') {
-      log.info(`sim: AP ${this.bssid}: EAPOL-Start: PMKSA of ${s.spa} dropped, EAP starts over`);
+    const dot1x = akm?.family !== 'psk';
+    if (dot1x && !this.droppedPmksa.has(s.spa)) {
+      log.info(`sim: AP ${this.bssid}: EAPOL-Start: cached PMKSA of ${s.spa} dropped`);
+      this.droppedPmksa.add(s.spa);
+    }
+    if (s.ptkStarts > 3) {
+      log.info(`sim: AP ${this.bssid}: multiple restarts without 4-way handshake completion, disconnecting ${s.spa}`);
+      this.counters.restartLimit++;
+      this.giveUp(Reason.FOURWAY_HANDSHAKE_TIMEOUT);
+      return;
+    }
+    if (dot1x) {
+      log.info(`sim: AP ${this.bssid}: EAP starts over for ${s.spa}`);
       s.eapPending = true;
       this.sendEap(s);
       return;
     }
-    if (++s.restarts > 3) {
-      log.info(`sim: AP ${this.bssid}: more than 3 EAPOL-Start restarts from ${s.spa}`);
-      this.giveUp(Reason.FOURWAY_HANDSHAKE_TIMEOUT);
+    if (this.cfg.pskEapolStart === 'ignore') {
+      log.debug(`sim: AP ${this.bssid}: EAPOL-Start from a PSK station ignored`);
       return;
     }
     log.debug(`sim: AP ${this.bssid}: EAPOL-Start, restarting the 4-way handshake`);
@@ -302,6 +380,7 @@ export class SimAp {
 
   /** EAP-Request/Identity, repeated as a request; unanswered, the AP gives up on the station. */
   private sendEap(s: Session): void {
+    this.counters.eapRequests++;
     this.env.toStation(this, EAP_REQUEST_IDENTITY);
     s.retransmit?.cancel();
     s.waiting = '4way';
@@ -323,6 +402,7 @@ export class SimAp {
   startPtkRekey(): boolean {
     const s = this.session;
     if (!s) return false;
+    s.ptkStarts++;
     this.sendRequest(s.established ? s.auth.startPtkRekey() : s.auth.start(), '4way');
     return true;
   }

@@ -3,6 +3,9 @@
  * and (Re)Association Response frames, built byte for byte as 802.11 lays
  * them out, so the daemon's IE parser and RSNE matching see real input.
  */
+import { akmFacts } from '../../rsn/akm.js';
+import { macBytes } from '../../rsn/crypto.js';
+import { buildFte, buildMde, type FtAssoc } from '../../rsn/ft.js';
 import { buildRsne } from '../../rsn/rsne.js';
 import type { ApConfig } from './scenario.js';
 
@@ -70,6 +73,8 @@ function commonIes(ap: ApConfig, ssid: Buffer, withTim: boolean): Buffer {
   if (withTim) parts.push(ie(EID_TIM, [0, 2, 0, 0]));
   if (is24GHz(ap.freq)) parts.push(ie(EID_ERP, [0]));
   parts.push(apRsne(ap));
+  // FT: the Mobility Domain element follows the RSNE (9.3.3.2, Table 9-32).
+  if (isFt(ap)) parts.push(buildMde(ap.mdid));
   if (ap.akm === 'SAE' && ap.saePwe !== 0) parts.push(ie(EID_RSNX, [RSNX_SAE_H2E]));
   if (r.ext.length) parts.push(ie(EID_EXT_SUPP_RATES, r.ext));
   return Buffer.concat(parts);
@@ -93,8 +98,20 @@ export function assocReqIes(ap: ApConfig, hostIes: Buffer): Buffer {
   return Buffer.concat([...parts, hostIes]);
 }
 
-/** (Re)Association Response IEs. */
+/** (Re)Association Response IEs; for FT the MDE and the FTE of an initial mobility domain association. */
 export function assocRespIes(ap: ApConfig): Buffer {
   const r = rates(ap.freq);
-  return Buffer.concat([ie(EID_SUPP_RATES, r.supp), ...(r.ext.length ? [ie(EID_EXT_SUPP_RATES, r.ext)] : [])]);
+  const ft = ftAssocFor(ap);
+  return Buffer.concat([ie(EID_SUPP_RATES, r.supp), ...(r.ext.length ? [ie(EID_EXT_SUPP_RATES, r.ext)] : []), ...(ft ? [ft.mde, ft.fte] : [])]);
+}
+
+export function isFt(ap: ApConfig): boolean {
+  return akmFacts(ap.akm)?.ft ?? false;
+}
+
+/** What an FT AP's (Re)Association Response gives the FT key hierarchy (R1KH-ID = its BSSID). */
+export function ftAssocFor(ap: ApConfig): FtAssoc | undefined {
+  if (!isFt(ap)) return undefined;
+  const r1khId = macBytes(ap.bssid);
+  return { mde: buildMde(ap.mdid), fte: buildFte(ap.akm, ap.r0khId, r1khId), mdid: ap.mdid, r0khId: ap.r0khId, r1khId, ssid: ap.ssid };
 }

@@ -10,14 +10,14 @@ import { isMac } from '../wire.js';
 import { cipherInfo, UnknownSuiteError } from '../../rsn/akm.js';
 
 /** How the firmware behaves on a connection it was asked to run the 4-way handshake for. */
-export const FIRMWARE_MODES = ['complete', 'late', 'silent', 'no_material', 'fail', 'late_no_material', 'replay_only', 'connect', 'mute'] as const;
+export const FIRMWARE_MODES = ['complete', 'late', 'silent', 'no_material', 'fail', 'late_no_material', 'replay_only', 'connect', 'mute', 'deaf'] as const;
 export type FirmwareMode = (typeof FIRMWARE_MODES)[number];
 
 /** Where a `restart_at` firmware restart happens (once). */
 export const RESTART_POINTS = ['connect', 'assoc', '4way'] as const;
 export type RestartPoint = (typeof RESTART_POINTS)[number];
 
-export const SIM_AKMS = ['NONE', 'WPA-PSK', 'WPA-PSK-SHA256', 'WPA-EAP', 'WPA-EAP-SHA256', 'SAE'] as const;
+export const SIM_AKMS = ['NONE', 'WPA-PSK', 'WPA-PSK-SHA256', 'WPA-EAP', 'WPA-EAP-SHA256', 'SAE', 'FT-PSK', 'FT-EAP'] as const;
 
 export interface ApConfig {
   name: string;
@@ -47,6 +47,11 @@ export interface ApConfig {
   up: boolean;
   /** The AP MLD this AP is affiliated with (a multi-link association reports it as `ap_mld_addr`). */
   apMldAddr?: string;
+  /** EAPOL-Start from a PSK station: restart the 4-way handshake (vendor APs) or ignore it (hostapd). */
+  pskEapolStart: 'restart' | 'ignore';
+  /** FT AKMs: the mobility domain (MDID, 2 octets) and this AP's R0KH-ID (its NAS identifier). */
+  mdid: Buffer;
+  r0khId: Buffer;
 }
 
 export interface FirmwareConfig {
@@ -220,7 +225,10 @@ function parseAps(name: string, sec: Section): ApConfig[] {
   if (akm === 'SAE' && passphrase === undefined) throw r.err('passphrase', 'an SAE AP needs the passphrase (its SAE password)');
   if (akm !== 'NONE' && passphrase === undefined && pmk === undefined) throw r.err('passphrase', 'an RSN AP needs passphrase, psk or pmk');
   if (passphrase !== undefined && (passphrase.length < 8 || passphrase.length > 63)) throw r.err('passphrase', 'must be 8..63 characters');
-  if (akm.startsWith('WPA-EAP') && pmk === undefined) throw r.err('pmk', 'an 802.1X AP in the simulator needs the PMK its EAP server would produce');
+  if ((akm.startsWith('WPA-EAP') || akm === 'FT-EAP') && pmk === undefined) throw r.err('pmk', 'an 802.1X AP in the simulator needs the PMK its EAP server would produce');
+  const mdid = r.hex('mdid', 2) ?? Buffer.from('a1b2', 'hex');
+  const r0khId = Buffer.from(r.str('r0kh_id', `r0kh.${name}`), 'utf8');
+  if (r0khId.length < 1 || r0khId.length > 48) throw r.err('r0kh_id', 'must be 1..48 octets');
   for (const [key, use] of [['pairwise', 'pairwise'], ['group', 'group'], ['group_mgmt', 'group-mgmt']] as const) {
     const name = r.optStr(key);
     if (name === undefined) continue;
@@ -266,6 +274,9 @@ function parseAps(name: string, sec: Section): ApConfig[] {
       beaconInt: r.int('beacon_int', 100),
       hidden: r.bool('hidden', false),
       up: r.bool('up', true),
+      mdid,
+      r0khId,
+      pskEapolStart: r.oneOf('psk_eapol_start', ['restart', 'ignore'] as const, 'restart'),
     });
   }
   return out;

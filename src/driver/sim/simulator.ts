@@ -44,7 +44,8 @@ import type { Clock, TimerHandle } from './clock.js';
 import { SeededRandom } from './random.js';
 import type { FirmwareMode, RestartPoint, Scenario } from './scenario.js';
 import { SimAp, STATUS_INVALID_PMKID } from './ap.js';
-import { assocReqIes, assocRespIes, beaconIes, capabilityInfo, probeRespIes } from './ies.js';
+import { assocReqIes, assocRespIes, beaconIes, capabilityInfo, ftAssocFor, isFt, probeRespIes } from './ies.js';
+import { findElement, WLAN_EID_MDE } from '../../rsn/ft.js';
 
 /** 802.11 status and reason codes the simulator reports. */
 const STATUS_UNSPECIFIED = 1;
@@ -52,6 +53,7 @@ const STATUS_INVALID_GROUP_CIPHER = 41;
 const STATUS_INVALID_PAIRWISE_CIPHER = 42;
 const STATUS_INVALID_AKMP = 43;
 const STATUS_ROBUST_MGMT_POLICY = 31;
+const STATUS_INVALID_MDE = 54;
 /** Disassociated due to inactivity: what mac80211 reports on beacon loss. */
 const REASON_INACTIVITY = 4;
 
@@ -304,6 +306,11 @@ export class Simulator {
     if (p.pairwise !== ap.cfg.pairwise) return STATUS_INVALID_PAIRWISE_CIPHER;
     if (p.group !== ap.cfg.group) return STATUS_INVALID_GROUP_CIPHER;
     if ((ap.cfg.mfp === 'required' && p.mfp === 'none') || (p.mfp === 'required' && ap.cfg.mfp === 'none')) return STATUS_ROBUST_MGMT_POLICY;
+    // FT (hostapd's wpa_validate_wpa_ie): an FT AKM needs the AP's MDE in the request (status 54, invalid MDE).
+    if (isFt(ap.cfg)) {
+      const mde = findElement(p.ies, WLAN_EID_MDE);
+      if (!mde || !mde.subarray(2, 4).equals(ap.cfg.mdid)) return STATUS_INVALID_MDE;
+    }
     // SAE: a PMK from the exchange just completed or a cached PMKSA the RSNE names, else no association.
     if (ap.cfg.akm === 'SAE' && !ap.saeKey(findRsne(p.ies))) return STATUS_INVALID_PMKID;
     return 0;
@@ -311,6 +318,11 @@ export class Simulator {
 
   /** The PMK the firmware runs the handshake with, or undefined when the host must. */
   private pmkFor(ap: SimAp, p: ConnectParams): { pmk: Buffer; pmkid?: Buffer } | undefined {
+    if (p.fourWayOffload === false) {
+      // The host runs this handshake (nl80211: CONNECT without ATTR_PMK and ATTR_WANT_1X_4WAY_HS).
+      log.debug(`sim: connect with four_way_offload false: the host runs the handshake`);
+      return undefined;
+    }
     if (!this.canOffload(p.akm)) {
       if (p.pmk) log.debug(`sim: firmware cannot offload ${p.akm}; the host runs the handshake`);
       return undefined;
@@ -361,7 +373,7 @@ export class Simulator {
       this.reportAssoc(a, false);
     }
     if (this.restartPoint('assoc')) return;
-    ap.associate(this.own, staRsne);
+    ap.associate(this.own, staRsne, roam);
   }
 
   private newSupplicant(a: Association, pmk: Buffer, pmkid?: Buffer): Supplicant {
@@ -378,6 +390,8 @@ export class Simulator {
       ownRsne: a.staRsne,
       apRsne: a.ap.rsne,
       random: (n: number) => this.random.bytes(n),
+      // The firmware sees the (Re)Association Response: FT's MDE and FTE.
+      ft: ftAssocFor(a.ap.cfg),
     });
   }
 
@@ -440,7 +454,8 @@ export class Simulator {
 
   /** A cached PMKSA with its PMK for the target, or the ESS-wide PSK the firmware was given. */
   private roamKey(a: Association, target: SimAp): { pmk: Buffer; pmkid?: Buffer } | undefined {
-    if (!this.canOffload(a.conn.akm)) return undefined;
+    // An association the host asked to keep (four_way_offload false) is not offloaded on a roam either.
+    if (!this.canOffload(a.conn.akm) || a.conn.fourWayOffload === false) return undefined;
     const cached = this.pmksa.find((e) => e.bssid === target.bssid && e.pmk && e.akm === a.conn.akm);
     if (cached) return { pmk: cached.pmk as Buffer, pmkid: cached.pmkid };
     if (a.pmk && akmFamily(a.conn.akm) === 'psk') return { pmk: a.pmk };
@@ -466,8 +481,8 @@ export class Simulator {
     if (!a || a.ap !== ap) return;
     const kind = classifyEapol(frame);
     if (kind === 'pairwise-3' && this.restartPoint('4way')) return;
-    // mode mute: the firmware swallows the handshake and says nothing, until the host sends EAPOL itself.
-    if (a.mode === 'mute' && a.fwSm) return;
+    // mode mute: the firmware swallows the handshake and says nothing, until the host sends EAPOL itself; deaf: for good.
+    if ((a.mode === 'mute' || a.mode === 'deaf') && a.fwSm) return;
     if (a.fwSm && !a.fwHandshakeDone) {
       this.firmwareHandshake(a, frame);
       return;
@@ -815,6 +830,12 @@ export class Simulator {
       `host_tk_ok=${this.keyCheck('pairwise', a?.ap.tk)}`,
       `host_gtk_ok=${this.keyCheck('group', a?.ap.gtkKey)}`,
       `pmksa_entries=${this.pmksa.length}`,
+      // The 802.1X PMKSA the AP holds for us (1/0; empty: not an 802.1X AP or not associated).
+      `ap_pmksa=${a && akmFamily(a.ap.cfg.akm) === '8021x' ? (a.ap.dot1xPmksa(this.own) ? 1 : 0) : ''}`,
+      // What all APs saw: EAPOL-Starts, EAP-Request/Identity sent, "more than three restarts" disconnects.
+      `ap_eapol_starts=${this.aps.reduce((n, x) => n + x.counters.eapolStarts, 0)}`,
+      `ap_eap_requests=${this.aps.reduce((n, x) => n + x.counters.eapRequests, 0)}`,
+      `ap_restart_limit=${this.aps.reduce((n, x) => n + x.counters.restartLimit, 0)}`,
       // aa/lifetime/reauth_threshold of each entry, as the host pushed them.
       `pmksa=${this.pmksa.map((e) => `${e.bssid}/${e.lifetime}/${e.reauthThreshold ?? ''}`).join(' ')}`,
       `suspended=${this.suspended ? 1 : 0}`,
