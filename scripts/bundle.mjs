@@ -28,7 +28,23 @@ import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const outdir = 'dist/bundle';
-const common = { bundle: true, platform: 'node', target: 'node20', external: ['unix-dgram'], sourcemap: true, logLevel: 'warning' };
+/*
+ * Whitespace and comments out, syntax shortened, names kept (stack traces,
+ * class names in messages): V8 keeps each bundle's source in the heap, and
+ * the snapshot's heap in the blob, which node holds in memory for the
+ * process's life. Source 0.90 -> 0.59 MB, blob -0.3 MB, idle RSS -0.56 MiB
+ * (5 alternating runs, probe of npm run bench).
+ */
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  external: ['unix-dgram'],
+  sourcemap: true,
+  logLevel: 'warning',
+  minifyWhitespace: true,
+  minifySyntax: true,
+};
 
 /** main.ts's `import('./start.js')` is the other bundle, loaded at run time. */
 const startIsExternal = {
