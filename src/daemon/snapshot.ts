@@ -7,9 +7,10 @@
  * deserializes that heap instead of parsing and evaluating ~700 kB of
  * JavaScript, and runs the function below.
  *
- * The blob fits only the node binary and the V8 flags it was built with
- * (--max-semi-space-size=1, as main.ts's shebang): it is built by
- * `npm run build`, never shipped.
+ * The blob fits only the node binary, the V8 flags and the CPU it was built
+ * with (--max-semi-space-size=1, as main.ts's shebang): it is built by
+ * `npm run build`, never shipped, and the launcher runs the plain bundle
+ * wherever one of those differs (scripts/bundle.mjs).
  *
  * What a snapshot cannot hold is set up in the main function: the SIGUSR1
  * listener (a signal handler), and the unix-dgram addon, which net/dgram.ts

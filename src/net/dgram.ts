@@ -1,43 +1,147 @@
 /**
- * A typed view of the `unix-dgram` addon (it ships no type declarations).
- * Below every layer, like log.ts: the wpa_ctrl server (ctrl), the daemon's
+ * Unix datagram sockets on the `unix-dgram` package's native addon. Below
+ * every layer, like log.ts: the wpa_ctrl server (ctrl), the daemon's
  * sd_notify and syslog sockets and the wpa_ctrl client all use it.
  *
- * Loaded through createRequire rather than an ambient `declare module`, so
- * this file does not collide with any other module's declaration of the same
- * package.
+ * The addon is loaded by itself, not through the package's entry
+ * (lib/unix_dgram.js): that entry requires node:dgram (for udp4/udp6
+ * sockets, never made here) and the `bindings` package (a search of a dozen
+ * paths for the .node file), which cost ~5-10 ms and ~0.7 MiB of RSS at the
+ * daemon's first socket, before its control interface answers. The socket
+ * below is that entry's: same events, same errors (`code` = -errno, message
+ * "<syscall> <code>"), on the addon's six functions.
  */
 import { createRequire } from 'node:module';
-import type { EventEmitter } from 'node:events';
+import { EventEmitter } from 'node:events';
 import { constants as osConstants } from 'node:os';
+import { dirname, join } from 'node:path';
 
 export interface UnixDgramSocket extends EventEmitter {
   bind(path: string): void;
   connect(path: string): void;
   /** Connected sockets: send(buf, cb). */
-  send(buf: Buffer, callback?: (err?: NodeJS.ErrnoException) => void): void;
+  send(buf: Buffer, callback?: (err?: UnixDgramError) => void): void;
   /** Unconnected sockets: sendto(buf, offset, length, path, cb). */
   sendto(
     buf: Buffer,
     offset: number,
     length: number,
     path: string,
-    callback?: (err?: NodeJS.ErrnoException) => void,
+    callback?: (err?: UnixDgramError) => void,
   ): void;
   close(): void;
 }
 
-interface UnixDgramModule {
-  createSocket(type: 'unix_dgram', listener?: (msg: Buffer, rinfo: { path?: string }) => void): UnixDgramSocket;
+/** What unix_dgram.node exports: each call returns -errno on failure (send/sendto: 1 when the socket is congested). */
+interface Addon {
+  AF_UNIX: number;
+  SOCK_DGRAM: number;
+  socket(
+    domain: number,
+    type: number,
+    protocol: number,
+    onRecv: (status: number, buf: Buffer | null, path: string | null) => void,
+    onWritable: () => void,
+  ): number;
+  bind(fd: number, path: string): number;
+  connect(fd: number, path: string): number;
+  send(fd: number, buf: Buffer): number;
+  sendto(fd: number, buf: Buffer, offset: number, length: number, path: string): number;
+  close(fd: number): number;
 }
 
-let unixDgram: UnixDgramModule | undefined;
+/** A failed socket call: `code` and `errno` are the addon's -errno (1: congestion). */
+export class UnixDgramError extends Error {
+  readonly errno: number;
+  constructor(
+    readonly code: number,
+    readonly syscall: string,
+    message = `${syscall} ${code}`,
+  ) {
+    super(message);
+    this.name = 'UnixDgramError';
+    this.errno = code;
+  }
+}
+
+const CONGESTED = 1;
+
+class Socket extends EventEmitter implements UnixDgramSocket {
+  private fd: number;
+  private connected = false;
+
+  constructor(private readonly addon: Addon) {
+    super();
+    const fd = addon.socket(
+      addon.AF_UNIX,
+      addon.SOCK_DGRAM,
+      0,
+      (status, buf, path) => {
+        if (status < 0 || !buf) this.emit('error', new UnixDgramError(status, 'recv'));
+        else this.emit('message', buf, { size: buf.length, path });
+      },
+      () => this.emit('writable'),
+    );
+    if (fd < 0) throw new UnixDgramError(fd, 'socket');
+    this.fd = fd;
+  }
+
+  bind(path: string): void {
+    const err = this.addon.bind(this.fd, path);
+    if (err < 0) this.emit('error', new UnixDgramError(err, 'bind'));
+    else this.emit('listening');
+  }
+
+  connect(path: string): void {
+    const err = this.addon.connect(this.fd, path);
+    if (err < 0) {
+      this.emit('error', new UnixDgramError(err, 'connect'));
+    } else {
+      this.connected = true;
+      this.emit('connect');
+    }
+  }
+
+  send(buf: Buffer, callback?: (err?: UnixDgramError) => void): void {
+    this.sent(buf, this.addon.send(this.fd, buf), callback);
+  }
+
+  sendto(buf: Buffer, offset: number, length: number, path: string, callback?: (err?: UnixDgramError) => void): void {
+    // As the package's entry: a connected socket sends to its peer whatever the path.
+    const err = this.connected ? this.addon.send(this.fd, buf) : this.addon.sendto(this.fd, buf, offset, length, path);
+    this.sent(buf, err, callback);
+  }
+
+  /** The callback, synchronously; without one, 'error' or 'congestion'. */
+  private sent(buf: Buffer, err: number, callback?: (err?: UnixDgramError) => void): void {
+    if (callback) {
+      if (err < 0) callback(new UnixDgramError(err, 'send'));
+      else if (err === CONGESTED) callback(new UnixDgramError(err, 'send', 'congestion'));
+      else callback();
+    } else if (err < 0) {
+      this.emit('error', new UnixDgramError(err, 'send'));
+    } else if (err === CONGESTED) {
+      this.emit('congestion', buf);
+    }
+  }
+
+  close(): void {
+    const err = this.addon.close(this.fd);
+    if (err < 0) throw new UnixDgramError(err, 'close');
+    this.fd = -1;
+  }
+}
+
+let addon: Addon | undefined;
 
 export function createDgramSocket(): UnixDgramSocket {
   // Loaded on first use, not on import: the daemon's start-up snapshot
   // (daemon/snapshot.ts) holds this module but cannot hold a native addon.
-  unixDgram ??= createRequire(import.meta.url)('unix-dgram') as UnixDgramModule;
-  return unixDgram.createSocket('unix_dgram');
+  if (!addon) {
+    const require = createRequire(import.meta.url);
+    addon = require(join(dirname(require.resolve('unix-dgram/package.json')), 'build/Release/unix_dgram.node')) as Addon;
+  }
+  return new Socket(addon);
 }
 
 /**
@@ -46,7 +150,7 @@ export function createDgramSocket(): UnixDgramSocket {
  * a *connected* socket's send reports EAGAIN/EWOULDBLOCK/ENOBUFS as
  * `code === 1` ("congestion"); that is EAGAIN here.
  */
-export function sendErrno(err: NodeJS.ErrnoException | undefined): number {
+export function sendErrno(err: Error | undefined): number {
   if (!err) return 0;
   const code = Number((err as { code?: unknown }).code);
   if (code === 1) return osConstants.errno.EAGAIN;

@@ -71,11 +71,9 @@ cat /sys/class/net/wlan0/address
 linkflags() { ip -o link show wlan1 | grep -o '<[^>]*>'; }
 section flags-before; linkflags
 printf 'ctrl_interface=/tmp/radio/ours\n' > /tmp/radio/ours.conf
-# The plain bundle, not the launcher: the start-up snapshot does not load in
-# the guest (V8 refuses the blob, "built with a different version of V8 or
-# with different V8 configurations": the emulated CPU's features differ from
-# the host's that built it), and the launcher does not fall back on that.
-node --max-semi-space-size=1 dist/bundle/wpa-offloadd.cjs -B -d -i wlan1 -D nl80211 -c /tmp/radio/ours.conf -P /tmp/radio/ours.pid -f /tmp/radio/ours.log
+# The launcher, as users start it: the emulated CPU is not the one that
+# built the start-up snapshot, so it runs the plain bundle here.
+dist/bundle/wpa-offloadd -B -d -i wlan1 -D nl80211 -c /tmp/radio/ours.conf -P /tmp/radio/ours.pid -f /tmp/radio/ours.log
 wait_for /tmp/radio/ours.log 'driver nl80211 up' 300
 section ours-address
 grep -o 'driver nl80211 up, own address .*' /tmp/radio/ours.log
