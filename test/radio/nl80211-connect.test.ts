@@ -8,6 +8,7 @@
  *  - WPA-PSK-SHA256 with PMF required: connected, ping, and the IGTK proven
  *    installed: a broadcast deauthentication from hostapd, which mac80211
  *    accepts only with a valid BIP MIC under that IGTK, ends the association;
+ *  - the AP's group and PTK rekeys: both complete, traffic still flows;
  *  - an open network: connected, ping.
  * The pings prove the keys (and the port), not only the state.
  */
@@ -101,8 +102,13 @@ wait_for /tmp/radio/ours.log CTRL-EVENT-CONNECTED 120
 section connected; grep -o 'CTRL-EVENT-CONNECTED.*' /tmp/radio/ours.log
 section ap-sta; grep -o 'AP-STA-CONNECTED.*' /tmp/radio/hostapd.log
 section status; ours status
-section signal_poll; ours signal_poll
 section ping; ping_ap
+section signal_poll; ours signal_poll
+# mac80211 monitors the beacons' RSSI (about -30 dBm on hwsim) against the
+# threshold: -20 is above it, so the first beacon after this reports "low".
+section signal_monitor; ours signal_monitor THRESHOLD=-20 HYSTERESIS=2
+wait_for /tmp/radio/ours.log CTRL-EVENT-SIGNAL-CHANGE 60
+section signal_change; grep -o 'CTRL-EVENT-SIGNAL-CHANGE.*' /tmp/radio/ours.log
 section disconnect; ours disconnect
 wait_for /tmp/radio/hostapd.log AP-STA-DISCONNECTED 60
 section ap-disconnected; grep -o 'AP-STA-DISCONNECTED.*' /tmp/radio/hostapd.log
@@ -133,6 +139,29 @@ section ping; ping_ap
 section deauth-broadcast; hostapd_cli -p /run/hostapd -i wlan0 deauthenticate ff:ff:ff:ff:ff:ff
 wait_for /tmp/radio/ours.log CTRL-EVENT-DISCONNECTED 30
 section disconnected; grep -o 'CTRL-EVENT-DISCONNECTED.*' /tmp/radio/ours.log | head -1
+section end
+`;
+
+// The AP renews the GTK after 6 s and the PTK after 12 s: the group key
+// handshake installs a new GTK; the PTK rekey's 4/4 must leave under the
+// current PTK before the new one is installed (as 2.10 orders it), or the AP
+// cannot read it and the association ends.
+const REKEY = String.raw`
+SSID=radio-nl80211-rekey
+start_ap 'wpa=2
+wpa_key_mgmt=WPA-PSK
+rsn_pairwise=CCMP
+wpa_passphrase=radio-nl80211-passphrase
+wpa_group_rekey=6
+wpa_ptk_rekey=12'
+start_ours '	key_mgmt=WPA-PSK
+	psk="radio-nl80211-passphrase"'
+wait_for /tmp/radio/ours.log CTRL-EVENT-CONNECTED 120
+wait_for /tmp/radio/ours.log 'WPA: Group rekeying completed' 60
+wait_count /tmp/radio/ours.log 'WPA: Key negotiation completed' 2 60
+section rekeys; grep -o 'WPA: \(Group rekeying\|Key negotiation\) completed.*' /tmp/radio/ours.log
+section ping-after-rekeys; ping_ap
+section ap-disconnects; grep -c 'AP-STA-DISCONNECTED' /tmp/radio/hostapd.log || true
 section end
 `;
 
@@ -169,6 +198,7 @@ describe.skipIf(!requireRadioVm())('-D nl80211 on the kernel radio: connect, key
       [
         { name: 'wpa2-psk', script: PRELUDE + WPA2 },
         { name: 'psk-sha256-pmf', script: PRELUDE + PMF },
+        { name: 'rekey', script: PRELUDE + REKEY },
         { name: 'open', script: PRELUDE + OPEN },
       ],
       { radios: 2, timeoutS: 1500 },
@@ -179,7 +209,7 @@ describe.skipIf(!requireRadioVm())('-D nl80211 on the kernel radio: connect, key
 
   it('the VM runs every step', () => {
     expect(run.stderr).not.toMatch(/vm-run:/);
-    expect(run.steps.map((s) => s.name)).toEqual(['wpa2-psk', 'psk-sha256-pmf', 'open']);
+    expect(run.steps.map((s) => s.name)).toEqual(['wpa2-psk', 'psk-sha256-pmf', 'rekey', 'open']);
   });
 
   describe('WPA2-PSK CCMP', () => {
@@ -196,13 +226,20 @@ describe.skipIf(!requireRadioVm())('-D nl80211 on the kernel radio: connect, key
       expect(section(o, 'ping').join('\n'), o).toMatch(/3 packets transmitted, 3 packets received/);
     });
 
-    it('SIGNAL_POLL answers with an RSSI and the frequency', () => {
+    it('SIGNAL_POLL answers from the radio (GET_STATION): RSSI, the link speed, the frequency', () => {
       const o = out('wpa2-psk');
       const sp = section(o, 'signal_poll');
-      const rssi = sp.find((l) => l.startsWith('RSSI='));
-      expect(rssi, o).toBeDefined();
-      expect(Number(rssi!.slice(5))).toBeLessThan(0);
+      const field = (name: string): number => Number(sp.find((l) => l.startsWith(`${name}=`))?.slice(name.length + 1));
+      expect(field('RSSI'), o).toBeLessThan(0);
+      // Only the radio knows the rate it sends at: the scan gives none.
+      expect(field('LINKSPEED'), o).toBeGreaterThan(0);
       expect(sp).toContain('FREQUENCY=2412');
+    });
+
+    it('SIGNAL_MONITOR hands the threshold to the radio (CQM); its crossing is CTRL-EVENT-SIGNAL-CHANGE', () => {
+      const o = out('wpa2-psk');
+      expect(section(o, 'signal_monitor'), o).toEqual(['OK']);
+      expect(section(o, 'signal_change')[0], o).toMatch(/^CTRL-EVENT-SIGNAL-CHANGE above=0 signal=-\d+ noise=-?\d+ txrate=\d+$/);
     });
 
     it('DISCONNECT leaves the BSS (the AP sees it), RECONNECT connects again and traffic flows', () => {
@@ -231,6 +268,18 @@ describe.skipIf(!requireRadioVm())('-D nl80211 on the kernel radio: connect, key
       // Sent by the AP (no locally_generated=1): mac80211 verified its MMIE with our IGTK.
       expect(section(o, 'disconnected')[0], o).toMatch(new RegExp(`^CTRL-EVENT-DISCONNECTED bssid=${AP} reason=\\d+$`));
       expect(run.step('psk-sha256-pmf').status, o).toBe(0);
+    });
+  });
+
+  describe('rekeys by the AP (wpa_group_rekey, wpa_ptk_rekey)', () => {
+    it('a group rekey and a PTK rekey complete, the AP keeps the station, and traffic still flows', () => {
+      const o = out('rekey');
+      const lines = section(o, 'rekeys');
+      expect(lines, o).toEqual(expect.arrayContaining([`WPA: Group rekeying completed with ${AP} [GTK=CCMP]`]));
+      expect(lines.filter((l) => l === `WPA: Key negotiation completed with ${AP} [PTK=CCMP GTK=CCMP]`).length, o).toBeGreaterThanOrEqual(2);
+      expect(section(o, 'ping-after-rekeys').join('\n'), o).toMatch(/3 packets transmitted, 3 packets received/);
+      expect(section(o, 'ap-disconnects'), o).toEqual(['0']);
+      expect(run.step('rekey').status, o).toBe(0);
     });
   });
 

@@ -26,6 +26,7 @@ import {
   type DriverEvents,
   type FirmwareSyncState,
   type HelloResult,
+  type LinkSignal,
   type PmksaParams,
   type RekeyData,
   type ScanBss,
@@ -34,6 +35,7 @@ import {
 } from '../backend.js';
 import { type GenlMessage, Nl80211DecodeError, parseAttrs } from './attrs.js';
 import { decodeEvent, type DriverEventMsg } from './decode.js';
+import { completionSignal, netdevDriver } from './completion.js';
 import { ControlPortTransport, type EapolTransport } from './eapol-transport.js';
 import * as req from './encode.js';
 import { parseInterface, type WirelessInterface } from './interfaces.js';
@@ -41,6 +43,7 @@ import { setInterfaceUp } from './link-updown.js';
 import { Attr } from './numbers.js';
 import { type PairedEvent, RoamAuthPairing } from './roam-auth.js';
 import { parseScanBss } from './scan-results.js';
+import { parseLinkSignal } from './station-info.js';
 import { type Nl80211Link, Nl80211RequestError, Nl80211Socket } from './socket.js';
 import { mergeWiphyParts, parseWiphy, type WiphyInfo } from './wiphy.js';
 
@@ -61,9 +64,11 @@ export interface Nl80211System {
   open(onEvent: (msg: GenlMessage) => void): Promise<Nl80211Link>;
   /** Sets the interface up or down; resolves whether it was up before. */
   setInterfaceUp(ifindex: number, up: boolean): Promise<boolean>;
+  /** The kernel driver of the netdev (completion.ts), when known. */
+  netdevDriver(ifname: string): string | undefined;
 }
 
-const KERNEL: Nl80211System = { open: (onEvent) => Nl80211Socket.open(onEvent), setInterfaceUp };
+const KERNEL: Nl80211System = { open: (onEvent) => Nl80211Socket.open(onEvent), setInterfaceUp, netdevDriver };
 
 /** The driver has no such operation. Node names errno 95 ENOTSUP (the same number as EOPNOTSUPP on Linux). */
 const unsupported = (e: unknown): boolean => e instanceof Nl80211RequestError && (e.code === 'EOPNOTSUPP' || e.code === 'ENOTSUP');
@@ -137,8 +142,10 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
       this.pairing = new RoamAuthPairing(wiphy.capabilities.key_mgmt_offload);
       this.forgetAssociation();
       this.roaming = undefined;
-      this.helloResult = { version: DRIVER_PROTOCOL_VERSION, address: iface.address, capabilities: wiphy.capabilities };
-      log.info(`nl80211: ${this.ifname} is ifindex ${iface.ifindex} on phy#${iface.wiphy}, address ${iface.address}`);
+      const driver = this.sys.netdevDriver(this.ifname);
+      const capabilities = { ...wiphy.capabilities, completion: completionSignal(driver, wiphy.capabilities) };
+      this.helloResult = { version: DRIVER_PROTOCOL_VERSION, address: iface.address, capabilities };
+      log.info(`nl80211: ${this.ifname} is ifindex ${iface.ifindex} on phy#${iface.wiphy} (driver ${driver ?? 'unknown'}), address ${iface.address}`);
       this.emit('link_up', this.helloResult);
     } catch (e) {
       if (this.closed) return;
@@ -185,6 +192,9 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
       case 'scan_aborted':
         // wpa_supplicant 2.10 reports an aborted scan as failed, keeping its BSS table.
         this.emit('scan_results_lost');
+        return;
+      case 'cqm_rssi':
+        void this.onCqmRssi(d.level);
         return;
       case 'wiphy_gone':
         log.warning(`nl80211: phy#${iface.wiphy} of ${this.ifname} went away`);
@@ -281,6 +291,22 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
     const p = this.lastConnect;
     if (!p?.pmk || akmFamily(p.akm) !== '8021x' || !this.sock || !this.iface) return;
     this.sock.request(req.setPmk(this.iface.ifindex, bssid, p.pmk)).catch((e: Error) => log.warning(`nl80211: SET_PMK failed: ${e.message}`));
+  }
+
+  /** A SIGNAL_MONITOR crossing: the level from the event, else measured (2.10 polls the signal on every CQM event). */
+  private async onCqmRssi(level: number | undefined): Promise<void> {
+    const bssid = this.bssid;
+    if (!bssid) return;
+    let signal = level;
+    if (signal === undefined) {
+      try {
+        signal = (await this.signalPoll()).rssi;
+      } catch (e) {
+        log.warning(`nl80211: signal after a CQM event: ${(e as Error).message}`);
+        return;
+      }
+    }
+    if (this.bssid === bssid) this.emit('signal', { bssid, signal });
   }
 
   /** Nothing of an association is kept past its end (a roam in progress survives its own disconnect). */
@@ -495,6 +521,27 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
       }
       throw e;
     }
+  }
+
+  /** GET_STATION for the AP: SIGNAL_POLL from the radio. */
+  async signalPoll(): Promise<LinkSignal> {
+    const { sock, iface } = this.need();
+    const bssid = this.bssid;
+    if (!bssid) throw new DriverError('signal_poll', 'not associated');
+    const [m] = await sock.request(req.getStation(iface.ifindex, bssid));
+    if (!m) throw new DriverError('signal_poll', 'GET_STATION answered nothing');
+    try {
+      return parseLinkSignal(m.data);
+    } catch (e) {
+      if (e instanceof Nl80211DecodeError) throw new DriverError('signal_poll', e.message);
+      throw e;
+    }
+  }
+
+  /** SIGNAL_MONITOR on the radio: CQM RSSI threshold and hysteresis (2.10's nl80211_signal_monitor()). */
+  async signalMonitor(threshold: number, hysteresis: number): Promise<void> {
+    const { sock, iface } = this.need();
+    await sock.request(req.setCqm(iface.ifindex, threshold, hysteresis));
   }
 
   async suspend(): Promise<void> {

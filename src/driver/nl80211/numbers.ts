@@ -126,16 +126,13 @@ export const StaFlag = { AUTHORIZED: 1, MFP: 4 } as const;
 export const KeyAttr = { DATA: 1, IDX: 2, CIPHER: 3, SEQ: 4 } as const;
 
 /** enum nl80211_sta_info (nested in Attr.STA_INFO of GET_STATION's answer); signals are s8 dBm. */
-export const StaInfo = { SIGNAL: 7, TX_BITRATE: 8, SIGNAL_AVG: 13, RX_BITRATE: 14 } as const;
+export const StaInfo = { SIGNAL: 7, TX_BITRATE: 8, SIGNAL_AVG: 13, BEACON_SIGNAL_AVG: 30 } as const;
 
 /** enum nl80211_rate_info (nested in StaInfo.TX_BITRATE / RX_BITRATE): units of 100 kbit/s. */
 export const RateInfo = { BITRATE: 1, BITRATE32: 5 } as const;
 
 /** enum nl80211_attr_cqm (nested in Attr.CQM). */
-export const CqmAttr = { RSSI_THOLD: 1, RSSI_HYST: 2, RSSI_THRESHOLD_EVENT: 3, BEACON_LOSS_EVENT: 8, RSSI_LEVEL: 9 } as const;
-
-/** enum nl80211_cqm_rssi_threshold_event. */
-export const CqmRssiEvent = { LOW: 0, HIGH: 1, BEACON_LOSS: 2 } as const;
+export const CqmAttr = { RSSI_THOLD: 1, RSSI_HYST: 2, RSSI_THRESHOLD_EVENT: 3, RSSI_LEVEL: 9 } as const;
 
 /** enum nl80211_auth_type. */
 export const AuthType = { OPEN_SYSTEM: 0 } as const;

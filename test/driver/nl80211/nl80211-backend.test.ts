@@ -34,10 +34,10 @@ const hex = (h: string): Buffer => Buffer.from(h.replace(/[: ]/g, ''), 'hex');
 const cat = (...b: Buffer[]): Buffer => Buffer.concat(b);
 
 // nl80211.h: enum nl80211_commands.
-const CMD = { GET_WIPHY: 1, NEW_WIPHY: 3, GET_INTERFACE: 5, NEW_INTERFACE: 7, NEW_KEY: 11, SET_STATION: 18, NEW_SCAN_RESULTS: 34, GET_SCAN: 32, CONNECT: 46, ROAM: 47, DISCONNECT: 48, SET_REKEY_OFFLOAD: 79, CONTROL_PORT_FRAME: 129 };
+const CMD = { GET_STATION: 17, NEW_STATION: 19, SET_CQM: 63, NOTIFY_CQM: 64, GET_WIPHY: 1, NEW_WIPHY: 3, GET_INTERFACE: 5, NEW_INTERFACE: 7, NEW_KEY: 11, SET_STATION: 18, NEW_SCAN_RESULTS: 34, GET_SCAN: 32, CONNECT: 46, ROAM: 47, DISCONNECT: 48, SET_REKEY_OFFLOAD: 79, CONTROL_PORT_FRAME: 129 };
 // enum nl80211_attrs.
 const A = {
-  WIPHY: 1, IFINDEX: 3, IFNAME: 4, MAC: 6, REASON_CODE: 54, STA_FLAGS2: 67, WIPHY_FREQ: 38, IE: 42, BSS: 47, FRAME: 51, SSID: 52, AUTH_TYPE: 53,
+  WIPHY: 1, IFINDEX: 3, STA_INFO: 21, CQM: 94, IFNAME: 4, MAC: 6, REASON_CODE: 54, STA_FLAGS2: 67, WIPHY_FREQ: 38, IE: 42, BSS: 47, FRAME: 51, SSID: 52, AUTH_TYPE: 53,
   USE_MFP: 66, CONTROL_PORT: 68, PRIVACY: 70, DISCONNECTED_BY_AP: 71, STATUS_CODE: 72, CIPHER_SUITES_PAIRWISE: 73, CIPHER_SUITE_GROUP: 74,
   WPA_VERSIONS: 75, AKM_SUITES: 76, REQ_IE: 77, RESP_IE: 78, KEY: 80, CONTROL_PORT_ETHERTYPE: 102, CONTROL_PORT_NO_ENCRYPT: 103,
   SOCKET_OWNER: 204, EXT_FEATURES: 217, CONTROL_PORT_OVER_NL80211: 264, CONTROL_PORT_NO_PREAUTH: 286,
@@ -45,6 +45,15 @@ const A = {
 // enum nl80211_key_attributes; enum nl80211_bss.
 const KEY = { DATA: 1, IDX: 2, CIPHER: 3, SEQ: 4 };
 const BSS = { BSSID: 1, FREQUENCY: 2, INFORMATION_ELEMENTS: 6 };
+// enum nl80211_sta_info, nl80211_rate_info, nl80211_attr_cqm.
+const STA = { SIGNAL: 7, TX_BITRATE: 8, SIGNAL_AVG: 13 };
+const RATE = { BITRATE: 1, BITRATE32: 5 };
+const CQM = { RSSI_THOLD: 1, RSSI_HYST: 2, RSSI_THRESHOLD_EVENT: 3, RSSI_LEVEL: 9 };
+const s32 = (v: number): Buffer => {
+  const b = Buffer.alloc(4);
+  b.writeInt32LE(v);
+  return b;
+};
 
 const IFINDEX = 7;
 const AP = '02:00:00:00:00:00';
@@ -66,6 +75,8 @@ class FakeKernel implements Nl80211System {
   sent: Sent[] = [];
   /** The next request with this command fails with this errno name. */
   refuse = new Map<number, string>();
+  /** The kernel's reply to a command (GET_STATION's NEW_STATION). */
+  replies = new Map<number, GenlMessage[]>();
   deliver: (m: GenlMessage) => void = () => undefined;
   scan: Buffer[] = [];
 
@@ -80,13 +91,13 @@ class FakeKernel implements Nl80211System {
           k.refuse.delete(r.cmd);
           throw new Nl80211RequestError(r.cmd, code, `nl80211 command ${r.cmd}: ${code}`);
         }
-        return [];
+        return k.replies.get(r.cmd) ?? [];
       },
       async dump(r: Request): Promise<GenlMessage[]> {
         if (r.cmd === CMD.GET_INTERFACE) {
           return [{ cmd: CMD.NEW_INTERFACE, data: cat(nla(A.IFINDEX, u32(IFINDEX)), nla(A.IFNAME, Buffer.from('wlan1\0')), nla(A.WIPHY, u32(0)), nla(A.MAC, hex(OWN))) }];
         }
-        if (r.cmd === CMD.GET_WIPHY) return [{ cmd: CMD.NEW_WIPHY, data: cat(nla(A.WIPHY, u32(0)), nla(A.EXT_FEATURES, EXT_CONTROL_PORT)) }];
+        if (r.cmd === CMD.GET_WIPHY) return [{ cmd: CMD.NEW_WIPHY, data: cat(nla(A.WIPHY, u32(0)), nla(A.EXT_FEATURES, k.ext)) }];
         if (r.cmd === CMD.GET_SCAN) return k.scan.map((data) => ({ cmd: CMD.NEW_SCAN_RESULTS, data }));
         return [];
       },
@@ -97,6 +108,13 @@ class FakeKernel implements Nl80211System {
   async setInterfaceUp(): Promise<boolean> {
     return true;
   }
+
+  driver: string | undefined = 'mac80211_hwsim';
+  netdevDriver(): string | undefined {
+    return this.driver;
+  }
+  /** EXT_FEATURES of the wiphy. */
+  ext = EXT_CONTROL_PORT;
 
   event(cmd: number, ...attrs: Buffer[]): void {
     this.deliver({ cmd, data: cat(nla(A.IFINDEX, u32(IFINDEX)), ...attrs) });
@@ -118,14 +136,13 @@ afterEach(async () => {
   driver = undefined;
 });
 
-async function up(): Promise<{ d: Nl80211Driver; k: FakeKernel }> {
-  const k = new FakeKernel();
+async function up(k = new FakeKernel()): Promise<{ d: Nl80211Driver; k: FakeKernel; hello: HelloResult }> {
   const d = new Nl80211Driver('wlan1', k);
   driver = d;
   const hello = once(d, 'link_up') as Promise<[HelloResult]>;
   d.start();
-  await hello;
-  return { d, k };
+  const [h] = await hello;
+  return { d, k, hello: h };
 }
 
 function next<K extends keyof DriverEvents>(d: Nl80211Driver, name: K): DriverEvents[K][] {
@@ -305,5 +322,72 @@ describe('nl80211 backend: EAPOL, keys, port', () => {
     await expect(d.setRekeyData(data)).resolves.toBeUndefined();
     k.refuse.set(CMD.SET_REKEY_OFFLOAD, 'EINVAL');
     await expect(d.setRekeyData(data)).rejects.toThrow(/EINVAL/);
+  });
+});
+
+describe('nl80211 backend: SIGNAL_POLL and SIGNAL_MONITOR', () => {
+  async function associated(): Promise<{ d: Nl80211Driver; k: FakeKernel }> {
+    const r = await up();
+    await r.d.connect(WPA2);
+    r.k.event(CMD.CONNECT, ...connectEvent(AP));
+    r.k.take();
+    return r;
+  }
+  const station = (signal: number, rate: Buffer[]): GenlMessage => ({
+    cmd: CMD.NEW_STATION,
+    data: cat(nla(A.IFINDEX, u32(IFINDEX)), nla(A.MAC, hex(AP)), nla(A.STA_INFO, cat(nla(STA.SIGNAL, Buffer.of(signal & 0xff)), nla(STA.TX_BITRATE, cat(...rate)), nla(STA.SIGNAL_AVG, Buffer.of(-40 & 0xff))))),
+  });
+
+  it('GET_STATION for the AP: signal (s8), average, transmit rate (BITRATE32, else BITRATE, 100 kbit/s)', async () => {
+    const { d, k } = await associated();
+    k.replies.set(CMD.GET_STATION, [station(-42, [nla(RATE.BITRATE, u16(60)), nla(RATE.BITRATE32, u32(540))])]);
+    expect(await d.signalPoll()).toEqual({ rssi: -42, txRateKbps: 54000, avgRssi: -40 });
+    expect(k.take()).toEqual([{ cmd: CMD.GET_STATION, data: cat(nla(A.IFINDEX, u32(IFINDEX)), nla(A.MAC, hex(AP))) }]);
+    k.replies.set(CMD.GET_STATION, [station(-90, [nla(RATE.BITRATE, u16(10))])]);
+    expect(await d.signalPoll()).toEqual({ rssi: -90, txRateKbps: 1000, avgRssi: -40 });
+  });
+
+  it('SET_CQM with the threshold (s32) and hysteresis nested in ATTR_CQM', async () => {
+    const { d, k } = await associated();
+    await d.signalMonitor(-70, 4);
+    expect(k.take()).toEqual([{ cmd: CMD.SET_CQM, data: cat(nla(A.IFINDEX, u32(IFINDEX)), nla(A.CQM, cat(nla(CQM.RSSI_THOLD, s32(-70)), nla(CQM.RSSI_HYST, u32(4))))) }]);
+  });
+
+  it('NOTIFY_CQM: signal for the AP, with the level the kernel reports or, without one, a GET_STATION', async () => {
+    const { d, k } = await associated();
+    const sig = next(d, 'signal');
+    k.event(CMD.NOTIFY_CQM, nla(A.CQM, cat(nla(CQM.RSSI_THRESHOLD_EVENT, u32(0)), nla(CQM.RSSI_LEVEL, s32(-75)))));
+    expect(sig).toEqual([[{ bssid: AP, signal: -75 }]]);
+    k.replies.set(CMD.GET_STATION, [station(-61, [])]);
+    const polled = once(d, 'signal');
+    k.event(CMD.NOTIFY_CQM, nla(A.CQM, nla(CQM.RSSI_THRESHOLD_EVENT, u32(1))));
+    await polled;
+    expect(sig[1]).toEqual([{ bssid: AP, signal: -61 }]);
+  });
+});
+
+describe('nl80211 backend: capabilities', () => {
+  // EXT_FEATURES bit 15 (4WAY_HANDSHAKE_STA_PSK): byte 1, bit 7; 26 (control port) as before.
+  const PSK_OFFLOAD = Buffer.from([0, 0x80, 0, 0, 0, 0, 0, 0]);
+
+  it('nl80211 cannot read PMKSA or PTK back (sync_state false); completion is PORT_AUTHORIZED for mac80211 and an offloading QCA driver', async () => {
+    expect((await up()).hello.capabilities).toMatchObject({ completion: 'port_authorized', sync_state: false });
+    const qca = new FakeKernel();
+    qca.driver = 'ath10k_pci';
+    qca.ext = PSK_OFFLOAD;
+    await driver?.close();
+    expect((await up(qca)).hello.capabilities).toMatchObject({ four_way_psk: true, completion: 'port_authorized' });
+  });
+
+  it('brcmfmac with FWSUP (4-way offload features) signals completion by CONNECT; without offload features it has nothing to signal', async () => {
+    const brcm = new FakeKernel();
+    brcm.driver = 'brcmfmac';
+    brcm.ext = PSK_OFFLOAD;
+    expect((await up(brcm)).hello.capabilities).toMatchObject({ four_way_psk: true, completion: 'connect' });
+    await driver?.close();
+    const plain = new FakeKernel();
+    plain.driver = 'brcmfmac';
+    plain.ext = Buffer.alloc(8);
+    expect((await up(plain)).hello.capabilities.completion).toBe('port_authorized');
   });
 });
