@@ -329,6 +329,13 @@ staphy=$(cat /sys/class/net/$IF/phy80211/name)
 ip netns add sta
 iw phy "$staphy" set netns name sta
 for i in 0 1 2; do ip netns exec sta ip addr add 192.168.7$i.2/24 dev $IF; done
+# The kernel keeps what an earlier step's APs advertised for 30 s (cfg80211's
+# scan result expiry) and lists it in every scan dump: a flush scan (no AP up)
+# starts each daemon with an empty table, whatever ran before. The interface
+# is left down, as the daemons find it at boot.
+ip netns exec sta ip link set $IF up
+ip netns exec sta iw dev $IF scan flush freq 2412 > /dev/null
+ip netns exec sta ip link set $IF down
 mark start-${daemon.name}
 ip netns exec sta ${daemon.start}
 ${daemon.ready}
