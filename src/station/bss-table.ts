@@ -1,5 +1,7 @@
 /**
- * The BSS table (wpa_supplicant's bss.c): every BSS seen in scan results, with
+ * The BSS table (wpa_supplicant's bss.c): every BSS seen in scan results, one
+ * entry per BSSID and SSID (as wpa_bss_get(): an AP that changed its SSID, or
+ * the kernel still listing what the BSSID advertised before, is two BSSes), with
  * a stable id that only grows, so BSS <id>, BSS NEXT-<id> and BSS RANGE= can
  * page through it while it changes. Entries expire like wpa_supplicant's:
  * when they were missing from the last `expirationScanCount` scans and are
@@ -32,7 +34,8 @@ export interface BssTableEvents {
 }
 
 export class BssTable {
-  private readonly byBssid = new Map<string, BssEntry>();
+  /** By key(): BSSID and SSID. */
+  private readonly byKey = new Map<string, BssEntry>();
   /** Ordered by id, as BSS FIRST/NEXT walk them. */
   private readonly ordered: BssEntry[] = [];
   private nextId = 0;
@@ -78,15 +81,15 @@ export class BssTable {
     const removable = (e: BssEntry): boolean => e.bssid !== inUse;
     for (const r of results) {
       const bssid = r.bssid.toLowerCase();
-      const existing = this.byBssid.get(bssid);
       const seen = this.seen(r, t);
+      const existing = this.byKey.get(key(bssid, seen.ssid));
       if (existing) {
         Object.assign(existing, seen);
         continue;
       }
       if (this.ordered.length >= this.maxCount) this.removeOldest(scan.known ?? (() => false), removable);
       const e: BssEntry = { id: this.nextId++, bssid, ...seen };
-      this.byBssid.set(bssid, e);
+      this.byKey.set(key(bssid, e.ssid), e);
       this.ordered.push(e);
       this.notify.added(e);
     }
@@ -110,7 +113,7 @@ export class BssTable {
     const bssid = r.bssid.toLowerCase();
     if (this.ordered.length >= this.maxCount) this.removeOldest(() => false, () => true);
     const e: BssEntry = { id: this.nextId++, bssid, ...this.seen(r, this.now()) };
-    this.byBssid.set(bssid, e);
+    this.byKey.set(key(bssid, e.ssid), e);
     this.ordered.push(e);
     this.notify.added(e);
     return e;
@@ -139,13 +142,17 @@ export class BssTable {
   }
 
   private remove(e: BssEntry): void {
-    this.byBssid.delete(e.bssid);
+    this.byKey.delete(key(e.bssid, e.ssid));
     this.ordered.splice(this.ordered.indexOf(e), 1);
     this.notify.removed(e);
   }
 
+  /** The entry of `bssid` updated last (wpa_bss_get_bssid_latest()): one BSSID may have entries under several SSIDs. */
   get(bssid: string): BssEntry | undefined {
-    return this.byBssid.get(bssid.toLowerCase());
+    const b = bssid.toLowerCase();
+    let latest: BssEntry | undefined;
+    for (const e of this.ordered) if (e.bssid === b && (!latest || e.lastUpdate >= latest.lastUpdate)) latest = e;
+    return latest;
   }
 
   getById(id: number): BssEntry | undefined {
@@ -165,6 +172,10 @@ export class BssTable {
   age(e: BssEntry): number {
     return Math.max(0, Math.floor(this.now() - e.lastUpdate));
   }
+}
+
+function key(bssid: string, ssid: Buffer): string {
+  return `${bssid}/${ssid.toString('hex')}`;
 }
 
 export function bssRsne(e: BssEntry): Buffer | undefined {

@@ -52,6 +52,11 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   private current: Association | undefined;
   /** Where a connect is under way (before `assoc`). */
   private connecting: Association | undefined;
+  /**
+   * The key path asked the driver to deauthenticate (2.10's wpa_sm_deauthenticate(),
+   * which is wpa_supplicant_deauthenticate()): its disconnection then clears the DSCP policies.
+   */
+  private deauthRequested = false;
   /** wpa_s->disconnected: DISCONNECT was given (or, with STA_AUTOCONNECT 0, an association was lost); only RECONNECT / SELECT / REASSOCIATE clear it. */
   private userDisconnected = false;
   /** STA_AUTOCONNECT: reconnect on its own after losing an association. */
@@ -248,7 +253,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     }
     log.info(`${this.opts.ifname}: association with ${cur.bssid} lost: ${why}`);
     this.endAssociation();
-    this.disassociated({ bssid: cur.bssid, reason: Reason.DEAUTH_LEAVING, locallyGenerated: true });
+    this.disassociated({ bssid: cur.bssid, reason: Reason.DEAUTH_LEAVING, locallyGenerated: true }, false);
     this.setState('DISCONNECTED');
     this.noAutoReconnect();
     this.requestScan(100);
@@ -599,6 +604,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     const cur = this.current ?? this.connecting;
     if (!cur) return;
     log.info(`${this.opts.ifname}: WPA: ${message}`);
+    this.deauthRequested = true;
     this.opts.driver.disconnect(reason).catch(() => this.onDisconnected(cur.bssid, reason, true));
   }
 
@@ -626,7 +632,8 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     const neverAssociated = this.connecting === cur;
     const verdict = this.keyPath.lossVerdict({ reason, locallyGenerated, associated: !neverAssociated, wpaState: this.wpaState });
     this.endAssociation();
-    this.disassociated({ bssid: bssid.toLowerCase(), reason, locallyGenerated });
+    this.disassociated({ bssid: bssid.toLowerCase(), reason, locallyGenerated }, this.deauthRequested);
+    this.deauthRequested = false;
     this.setState('DISCONNECTED');
     this.noAutoReconnect();
     if (verdict === 'offload-failed') {
@@ -764,16 +771,20 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
       this.endAssociation();
       this.opts.driver.disconnect(reason).catch(() => undefined);
     }
-    this.disassociated(cur && { bssid: cur.bssid, reason, locallyGenerated: true });
+    this.disassociated(cur && { bssid: cur.bssid, reason, locallyGenerated: true }, true);
   }
 
   /**
-   * wpa_supplicant_mark_disassoc(): CTRL-EVENT-DISCONNECTED for an association
-   * that ended, then, association or not, the DSCP policies are cleared.
+   * CTRL-EVENT-DISCONNECTED for an association that ended; then, association
+   * or not, the DSCP policies are cleared when the station itself left
+   * (`deauthenticated`: 2.10's wpa_supplicant_deauthenticate() ends with
+   * wpas_dscp_deinit()). A disconnection the station did not ask for (the AP's
+   * deauthentication, beacon loss) clears nothing: on the kernel radio 2.10
+   * sends no DSCP-POLICY event then (test/radio/scenarios.test.ts).
    */
-  private disassociated(ended: { bssid: string; reason: number; locallyGenerated: boolean } | undefined): void {
+  private disassociated(ended: { bssid: string; reason: number; locallyGenerated: boolean } | undefined, deauthenticated: boolean): void {
     if (ended) this.event(ev.disconnected(ended.bssid, ended.reason, ended.locallyGenerated));
-    this.event(ev.dscpClearAll());
+    if (deauthenticated) this.event(ev.dscpClearAll());
   }
 
   /* ------------------------------------------- StationControl (ctrl hooks) */

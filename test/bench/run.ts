@@ -5,6 +5,7 @@
  * `npm run bench -- rsn station` runs only those.
  */
 import { benchCtrl } from './ctrl.js';
+import { benchRadio } from './radio.js';
 import { benchRsn } from './rsn.js';
 import { benchSae } from './sae.js';
 import { benchSoak } from './soak.js';
@@ -12,7 +13,7 @@ import { benchStartup } from './startup.js';
 import { benchStation } from './station.js';
 import { printSummary } from './summary.js';
 
-const ALL: Record<string, () => Promise<void>> = { startup: benchStartup, rsn: benchRsn, sae: benchSae, ctrl: benchCtrl, station: benchStation, soak: benchSoak };
+const ALL: Record<string, () => Promise<void>> = { startup: benchStartup, rsn: benchRsn, sae: benchSae, ctrl: benchCtrl, station: benchStation, soak: benchSoak, radio: benchRadio };
 
 const wanted = process.argv.slice(2);
 for (const name of wanted.length ? wanted : Object.keys(ALL)) {

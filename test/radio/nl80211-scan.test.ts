@@ -9,58 +9,27 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cleanup } from '../harness/cleanup.js';
+import { hostapdConf, PRELUDE, section } from './shell.js';
 import { requireRadioVm, runInVm, type VmRun } from './vm.js';
 
 const SSID = 'radio-nl80211-scan';
 
-// Waiting as the test bed does (testbed.test.ts): tail -f | grep, never a
-// polling loop, which would take the guest's one CPU from the daemons. Node
-// starts slowly under TCG (seconds of host time): the timeouts are generous.
-const SCAN = String.raw`
-set -u
-wait_for() {
-    local fd tailpid rc=0
-    exec {fd}< <(exec tail -n +1 -f "$1" 2>/dev/null)
-    tailpid=$!
-    timeout "$3" grep -q -m1 -- "$2" <&$fd || rc=$?
-    kill $tailpid
-    exec {fd}<&-
-    [ $rc = 0 ] || echo "TIMEOUT waiting for $2 in $1"
-    return $rc
-}
-logs() { for f in /tmp/radio/*.log; do echo "--- $f"; tail -n 60 "$f"; done; }
+// The shared prelude (shell.ts). Node starts slowly under TCG (seconds of
+// host time): the timeouts are generous.
+const SCAN = String.raw`${PRELUDE}
 finish() {
     rc=$?
     set +e
-    [ $rc = 0 ] || logs
-    for f in /tmp/radio/*.pid; do
-        pid=$(cat "$f") && kill "$pid" && while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
-section flags-after; linkflags
-        rm -f "$f"
-    done 2>/dev/null
+    [ $rc = 0 ] || logs 60
+    stop_all
     ip link set wlan1 down
     exit $rc
 }
-# One section of output per answer: the test reads them by name.
-section() { echo "=== $1"; }
-mkdir -p /tmp/radio /run/hostapd /tmp/radio/ours /tmp/radio/ref
+mkdir -p /tmp/radio/ours /tmp/radio/ref
 trap finish EXIT
 set -e
-cat > /tmp/radio/hostapd.conf <<EOF
-interface=wlan0
-driver=nl80211
-ctrl_interface=/run/hostapd
-ssid=${SSID}
-country_code=DE
-hw_mode=g
-channel=1
-wpa=2
-wpa_key_mgmt=WPA-PSK
-rsn_pairwise=CCMP
-wpa_passphrase=radio-nl80211-passphrase
-EOF
-daemons="/usr/sbin/hostapd /usr/sbin/wpa_supplicant /usr/sbin/wpa_cli"
-cat $daemons $(ldd $daemons | awk '$3 ~ /^\// { print $3 }' | sort -u) > /dev/null
+${hostapdConf('/tmp/radio/hostapd.conf', { iface: 'wlan0', ssid: SSID, country: 'DE', passphrase: 'radio-nl80211-passphrase' })}
+warm /usr/sbin/hostapd /usr/sbin/wpa_supplicant /usr/sbin/wpa_cli
 hostapd -B -t -d -P /tmp/radio/hostapd.pid -f /tmp/radio/hostapd.log /tmp/radio/hostapd.conf
 wait_for /tmp/radio/hostapd.log AP-ENABLED 60
 section ap
@@ -103,15 +72,6 @@ wait_for /tmp/radio/ref.log 'Scan completed in' 120
 section ref-scan_results; ref scan_results
 section end
 `;
-
-/** The lines of one `=== name` section of the step's output. */
-function section(out: string, name: string): string[] {
-  const lines = out.split('\n');
-  const start = lines.indexOf(`=== ${name}`);
-  if (start < 0) return [];
-  const end = lines.findIndex((l, i) => i > start && l.startsWith('=== '));
-  return lines.slice(start + 1, end < 0 ? undefined : end).filter((l) => l !== '');
-}
 
 /** SCAN_RESULTS rows as bssid, frequency, flags, ssid (signal dropped). */
 function rows(lines: string[]): string[] {

@@ -10,65 +10,30 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cleanup } from '../harness/cleanup.js';
+import { hostapdConf, PRELUDE } from './shell.js';
 import { requireRadioVm, runInVm, type VmRun } from './vm.js';
 
 const RADIOS = 3;
 
-// The daemons log to the guest's /tmp (tmpfs): verbose logs written to the 9p
-// share slow the daemons enough to break frame exchanges with 100 ms timeouts.
-// The page cache is warmed first for the same reason: a 9p read on a loaded
-// host can take longer than those timeouts, and the guest clock runs on while
-// the guest waits for it.
-const WPA2 = String.raw`
-set -u
+// The shared prelude (shell.ts): wait_for, mark, logs, warm, stop_all.
+const WPA2 = String.raw`${PRELUDE}
 staphy=
-# wait_for FILE PATTERN: until PATTERN is in FILE. tail -f blocks (inotify) and
-# grep reads what it hands over: a polling loop would start processes that take
-# the guest's only CPU from the daemons being waited for. The timeout counts
-# guest time (guest work plus idle time, see vm-run): a connect takes ~1 s of it.
-wait_for() {
-    local fd tailpid rc=0
-    exec {fd}< <(exec tail -n +1 -f "$1" 2>/dev/null)
-    tailpid=$!
-    timeout 60 grep -q -m1 -- "$2" <&$fd || rc=$?
-    kill $tailpid
-    exec {fd}<&-
-    [ $rc = 0 ] || echo "TIMEOUT waiting for $2 in $1"
-    return $rc
-}
-mark() { read -r up rest < /proc/uptime; echo "MARK $1 $up"; }
-logs() { for f in /tmp/radio/*.log; do echo "--- $f"; tail -n 40 "$f"; done; }
 # Leaves the guest as the step found it (later steps see all radios). No set -e
 # here: a daemon already gone must not cut the cleanup short.
 finish() {
     rc=$?
     set +e
     [ $rc = 0 ] || logs
-    for f in /tmp/radio/*.pid; do
-        pid=$(cat "$f") && kill "$pid" && while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
-        rm -f "$f"
-    done 2>/dev/null
+    stop_all
     [ -z "$staphy" ] || ip netns exec sta iw phy "$staphy" set netns 1
     ip netns del sta 2>/dev/null
     ip addr flush dev wlan0
     exit $rc
 }
-mkdir -p /tmp/radio /run/hostapd /run/wpa_supplicant
+mkdir -p /run/wpa_supplicant
 trap finish EXIT
 set -e
-cat > /tmp/radio/hostapd.conf <<EOF
-interface=wlan0
-driver=nl80211
-ctrl_interface=/run/hostapd
-ssid=radio-testbed
-country_code=DE
-hw_mode=g
-channel=1
-wpa=2
-wpa_key_mgmt=WPA-PSK
-rsn_pairwise=CCMP
-wpa_passphrase=radio-testbed-passphrase
-EOF
+${hostapdConf('/tmp/radio/hostapd.conf', { iface: 'wlan0', ssid: 'radio-testbed', country: 'DE', passphrase: 'radio-testbed-passphrase' })}
 cat > /tmp/radio/wpa_supplicant.conf <<EOF
 ctrl_interface=/run/wpa_supplicant
 network={
@@ -80,9 +45,7 @@ network={
 	scan_freq=2412
 }
 EOF
-# The daemons' binaries and libraries into the page cache (one ldd: each costs ~1 s).
-daemons="/usr/sbin/hostapd /usr/sbin/wpa_supplicant"
-cat $daemons $(ldd $daemons | awk '$3 ~ /^\// { print $3 }' | sort -u) > /dev/null
+warm /usr/sbin/hostapd /usr/sbin/wpa_supplicant
 hostapd -v 2>&1 | head -1
 wpa_supplicant -v | head -1
 mark hostapd-start

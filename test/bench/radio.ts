@@ -1,0 +1,125 @@
+/**
+ * The kernel radio (issue 9's benchmark): in one boot of the radio VM
+ * (test/radio/), the real wpa_supplicant 2.10 -Dnl80211 and our daemon
+ * -D nl80211 each on the station radio against the real hostapd 2.10 (WPA2-PSK),
+ * driven by the real wpa_cli:
+ * - SELECT_NETWORK to CTRL-EVENT-CONNECTED (scan of the network's one
+ *   channel, authentication, association, 4-way handshake), after a DISCONNECT;
+ * - ROAM to CTRL-EVENT-CONNECTED between two BSSes of one ESS (channels 1
+ *   and 6), back and forth.
+ * Measured on the guest clock, from just before wpa_cli starts to the
+ * monitor's line with the event (both stamped by bash's EPOCHREALTIME in the
+ * guest): under icount that clock counts guest work and real idle time, not
+ * the host's load (test/radio/README.md). Both ends carry the same overhead
+ * for both daemons (a wpa_cli start, the monitor's wake-up). Printed as
+ * median and spread, with the ratio ours / wpa_supplicant; never asserted.
+ */
+import { Cleanup } from '../harness/cleanup.js';
+import { stationScript, RADIOS, WPA_OFFLOADD, WPA_SUPPLICANT, type StationDaemon } from '../radio/scenarios.js';
+import { radioVmMissing, runInVm, type VmStep } from '../radio/vm.js';
+import { addSummaryRow } from './summary.js';
+
+const SAMPLES = 20;
+
+/** The samples' shell: `SAMPLE select|roam T0 T1` lines, or `SAMPLE what FAILED` and the loop stops. */
+const BODY = String.raw`
+begin bench
+cmd bss_flush 0
+ap 0 psk
+for i in $(seq 1 ${SAMPLES}); do
+    cmd select_network 0
+    if ! wait_event CTRL-EVENT-CONNECTED 60; then echo "SAMPLE select FAILED"; break; fi
+    echo "SAMPLE select $cmd_t0 $(event_time CTRL-EVENT-CONNECTED)"
+    cmd disconnect
+    wait_event CTRL-EVENT-DISCONNECTED
+done
+ap 1 psk-ch6
+cmd select_network 0
+wait_event CTRL-EVENT-CONNECTED
+cmd scan freq=2412,2437
+wait_event CTRL-EVENT-SCAN-RESULTS
+cur=$(wpa_cli -p "$CTRL" -i "$IF" status | sed -n 's/^bssid=//p')
+for i in $(seq 1 ${SAMPLES}); do
+    if [ "$cur" = "$(addr wlan0)" ]; then cur=$(addr wlan1); else cur=$(addr wlan0); fi
+    cmd roam $cur
+    if ! wait_event CTRL-EVENT-CONNECTED 60; then echo "SAMPLE roam FAILED"; break; fi
+    echo "SAMPLE roam $cmd_t0 $(event_time CTRL-EVENT-CONNECTED)"
+done
+cmd disconnect
+ap_stop 0; ap_stop 1
+`;
+
+interface Stats {
+  n: number;
+  median: number;
+  min: number;
+  max: number;
+  q1: number;
+  q3: number;
+}
+
+function stats(xs: number[]): Stats | undefined {
+  if (xs.length === 0) return undefined;
+  const s = [...xs].sort((a, b) => a - b);
+  const at = (q: number): number => s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+  return { n: s.length, median: at(0.5), min: s[0]!, max: s.at(-1)!, q1: at(0.25), q3: at(0.75) };
+}
+
+/** Milliseconds per sample of `what` in a step's output, and whether the loop stopped on a failure. */
+function samples(out: string, what: string): { ms: number[]; failed: boolean } {
+  const ms: number[] = [];
+  let failed = false;
+  for (const l of out.split('\n')) {
+    const m = new RegExp(`^SAMPLE ${what} (\\S+)(?: (\\S+))?$`).exec(l);
+    if (!m) continue;
+    if (m[1] === 'FAILED') failed = true;
+    else ms.push((Number(m[2]) - Number(m[1])) * 1000);
+  }
+  return { ms, failed };
+}
+
+const fmt = (s: Stats | undefined): string =>
+  s ? `median ${s.median.toFixed(0)} ms, IQR ${s.q1.toFixed(0)}-${s.q3.toFixed(0)}, range ${s.min.toFixed(0)}-${s.max.toFixed(0)} (n=${s.n})` : 'no samples';
+
+export async function benchRadio(): Promise<void> {
+  console.log('\n== kernel radio: SELECT_NETWORK and ROAM to CTRL-EVENT-CONNECTED (guest clock) ==');
+  const missing = radioVmMissing();
+  if (missing) {
+    console.log(`skipped: ${missing}`);
+    return;
+  }
+  const daemons: StationDaemon[] = [WPA_SUPPLICANT, WPA_OFFLOADD];
+  const steps: VmStep[] = daemons.map((d) => ({ name: d.name, script: stationScript(d, BODY) }));
+  const cleanup = new Cleanup();
+  try {
+    const run = await runInVm(steps, { radios: RADIOS, timeoutS: 1800 }, cleanup);
+    console.log(`one boot, ${SAMPLES} samples per case and daemon; wall ${(run.wallMs / 1000).toFixed(0)} s`);
+    for (const what of ['select', 'roam']) {
+      const byDaemon = new Map<string, Stats | undefined>();
+      for (const d of daemons) {
+        const step = run.steps.find((s) => s.name === d.name);
+        const { ms, failed } = samples(step?.output ?? '', what);
+        const st = stats(ms);
+        byDaemon.set(d.name, st);
+        const why = step === undefined ? ' (step never ran)' : failed ? ' (stopped: no CTRL-EVENT-CONNECTED within 60 s)' : step.status !== 0 ? ` (step status ${step.status})` : '';
+        console.log(`  ${what.padEnd(6)} ${d.name.padEnd(5)} ${fmt(st)}${why}`);
+        if (step && step.status !== 0) console.log(step.output.split('\n').slice(-15).join('\n'));
+      }
+      const ref = byDaemon.get(WPA_SUPPLICANT.name);
+      const ours = byDaemon.get(WPA_OFFLOADD.name);
+      if (ref && ours) {
+        console.log(`  ${what}: ours / wpa_supplicant = ${(ours.median / ref.median).toFixed(2)}x (medians)`);
+        addSummaryRow({
+          what: `kernel radio: ${what === 'select' ? 'SELECT_NETWORK' : 'ROAM'} to CONNECTED (guest clock)`,
+          value: ours.median,
+          unit: 'ms',
+          yardstick: { name: 'wpa_supplicant', value: ref.median },
+          goal: '<= 1.0x',
+          met: ours.median <= ref.median,
+        });
+      }
+    }
+  } finally {
+    await cleanup.run();
+  }
+}
