@@ -2,7 +2,8 @@
  * The daemon's own settings, which wpa_supplicant.conf has no place for
  * (INI, `--settings FILE`, read with the `ini` package):
  *
- *   [driver]   backend = sim | ext | nl80211 | none  (-D overrides; absent = none)
+ *   [driver]   backend = sim | ext | nl80211 | none  (-D overrides; absent = nl80211
+ *              for a wireless netdev, none for other names)
  *              params  = key=value ...  (-p overrides)
  *   [offload]  psk = true, ieee8021x = true, offload_wait_ms = 1000,
  *              auth_timeout_ms = 10000, pmksa_file = PATH, pmksa_testing = false

@@ -22,6 +22,15 @@ export class UnknownDriverError extends Error {
   }
 }
 
+/**
+ * `-D nl80211,wext` (and INTERFACE_ADD's driver field) may list several
+ * drivers: as wpa_supplicant_set_driver() in 2.10, the first one we have wins.
+ * Undefined when none of them is ours.
+ */
+export function pickDriverName(list: string): string | undefined {
+  return list.split(',').find((n) => (DRIVER_NAMES as readonly string[]).includes(n));
+}
+
 /** A driver parameter is missing or malformed. */
 export class DriverParamError extends Error {
   constructor(message: string) {
