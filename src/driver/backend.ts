@@ -50,6 +50,30 @@ export interface DriverCapabilities {
    * with SAE data, WPA_DRIVER_FLAGS_SAE).
    */
   sae_auth?: boolean;
+  /**
+   * nl80211 only (the driver protocol carries no channel list): the radio's
+   * channels by hardware mode from GET_WIPHY's bands, in hostap's order, for
+   * GET_CAPABILITY channels / freq. Absent: the driver reports none.
+   */
+  hw_modes?: HwMode[];
+}
+
+/** A channel of a hardware mode, as hostap's struct hostapd_channel_data keeps what GET_CAPABILITY prints. */
+export interface HwChannel {
+  chan: number;
+  /** MHz */
+  freq: number;
+  disabled: boolean;
+  /** No initiating radiation (passive scan only): "(NO_IR)". */
+  noIr: boolean;
+  /** Radar detection required: "(DFS)". */
+  radar: boolean;
+}
+
+/** hostap's hardware modes: B and G (2.4 GHz), A (5 and 6 GHz, one mode per band), AD (60 GHz). */
+export interface HwMode {
+  mode: 'B' | 'G' | 'A' | 'AD';
+  channels: HwChannel[];
 }
 
 export interface HelloResult {
