@@ -76,6 +76,16 @@ export interface HwMode {
   channels: HwChannel[];
 }
 
+/**
+ * Bounds on one set of scan results, whatever the backend: BSS entries, and
+ * the bytes they arrived in (ext: wire bytes of the lines joined; nl80211:
+ * the GET_SCAN dump's messages). Ten times a dense real environment; a set
+ * beyond either is dropped whole, with a log line and `scan_results_lost`
+ * (docs/driver-protocol.md).
+ */
+export const MAX_SCAN_BSS = 2048;
+export const MAX_SCAN_BYTES = 8 * 1024 * 1024;
+
 export interface HelloResult {
   version: number;
   address: string;
@@ -231,7 +241,7 @@ export interface DriverEvents {
   link_down: [];
   /**
    * Not a protocol event either: the results of the last scan could not be
-   * had (ext: the driver sent more than the bounds allow), as a failed
+   * had (the driver sent more than MAX_SCAN_BSS / MAX_SCAN_BYTES allow), as a failed
    * NL80211_CMD_GET_SCAN for wpa_supplicant. No `scan_results` follows.
    */
   scan_results_lost: [];

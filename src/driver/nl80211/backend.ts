@@ -20,16 +20,15 @@ import {
   type FirmwareSyncState,
   type HelloResult,
   type PmksaParams,
-  type ScanBss,
   type ScanParams,
 } from '../backend.js';
-import { type GenlMessage, Nl80211DecodeError, parseAttrs } from './attrs.js';
+import { type GenlMessage, parseAttrs } from './attrs.js';
 import { decodeEvent } from './decode.js';
 import * as req from './encode.js';
 import { parseInterface, type WirelessInterface } from './interfaces.js';
 import { setInterfaceUp } from './link-updown.js';
 import { Attr } from './numbers.js';
-import { parseScanBss } from './scan-results.js';
+import { scanDumpResults } from './scan-results.js';
 import { Nl80211RequestError, Nl80211Socket } from './socket.js';
 import { mergeWiphyParts, parseWiphy } from './wiphy.js';
 
@@ -144,16 +143,14 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
       this.emit('scan_results_lost');
       return;
     }
-    const bss: ScanBss[] = [];
-    for (const m of msgs) {
-      try {
-        bss.push(parseScanBss(m.data));
-      } catch (e) {
-        if (!(e instanceof Nl80211DecodeError)) throw e;
-        log.warning(`nl80211: dropped a scan result: ${e.message}`);
-      }
+    const r = scanDumpResults(msgs);
+    if ('over' in r) {
+      log.warning(`nl80211: scan results of ${this.ifname} over the limit (${r.over}): dropped`);
+      if (this.iface === iface) this.emit('scan_results_lost');
+      return;
     }
-    if (this.iface === iface) this.emit('scan_results', bss);
+    for (const why of r.dropped) log.warning(`nl80211: dropped a scan result: ${why}`);
+    if (this.iface === iface) this.emit('scan_results', r.bss);
   }
 
   private linkDown(): void {
