@@ -31,23 +31,36 @@ function apScan(ctx: StationCommandContext, args: string): string {
   return ctx.config().setGlobal('ap_scan', String(v)) ? OK : FAIL;
 }
 
-function signalPoll(ctx: StationCommandContext): string {
+/**
+ * SIGNAL_POLL: from the radio when the driver can measure (RSSI, LINKSPEED in
+ * Mbit/s, AVG_RSSI / AVG_BEACON_RSSI when it averages, as 2.10 prints them),
+ * else the association's last known signal; a radio that fails to answer is FAIL.
+ */
+async function signalPoll(ctx: StationCommandContext): Promise<string> {
   const cur = ctx.station.association();
   if (!cur || ctx.station.wpaState !== 'COMPLETED') return FAIL;
+  let link;
+  try {
+    link = await ctx.station.pollSignal();
+  } catch {
+    return FAIL;
+  }
   const bss = ctx.station.bss.get(cur.bssid);
   const noise = bss?.noise ?? -95;
-  return `RSSI=${cur.signal}\nLINKSPEED=0\nNOISE=${noise}\nFREQUENCY=${cur.freq}\nWIDTH=20 MHz\nCENTER_FRQ1=${cur.freq}\n`;
+  let reply = `RSSI=${link?.rssi ?? cur.signal}\nLINKSPEED=${link ? Math.floor(link.txRateKbps / 1000) : 0}\nNOISE=${noise}\nFREQUENCY=${cur.freq}\nWIDTH=20 MHz\nCENTER_FRQ1=${cur.freq}\n`;
+  if (link?.avgRssi) reply += `AVG_RSSI=${link.avgRssi}\n`;
+  if (link?.avgBeaconRssi) reply += `AVG_BEACON_RSSI=${link.avgBeaconRssi}\n`;
+  return reply;
 }
 
 /** SIGNAL_MONITOR [THRESHOLD=<dBm>] [HYSTERESIS=<dB>]: looked up anywhere in the argument, as 2.10's os_strstr(). */
-function signalMonitor(ctx: StationCommandContext, args: string): string {
+function signalMonitor(ctx: StationCommandContext, args: string): string | Promise<string> {
   const field = (name: string): number => {
     const i = args.indexOf(`${name}=`);
     return i < 0 ? 0 : atoi(args.slice(i + name.length + 1));
   };
   if (!ctx.station.driverUp) return FAIL;
-  ctx.station.setSignalMonitor(field('THRESHOLD'), field('HYSTERESIS'));
-  return OK;
+  return ctx.station.setSignalMonitor(field('THRESHOLD'), field('HYSTERESIS')).then((ok) => (ok ? OK : FAIL));
 }
 
 const disabled = (c: StationCommandContext): boolean => c.station.wpaState === 'INTERFACE_DISABLED';

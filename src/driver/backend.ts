@@ -247,6 +247,17 @@ export interface DriverEvents {
   scan_results_lost: [];
 }
 
+/** The link as the radio measures it now (SIGNAL_POLL). */
+export interface LinkSignal {
+  /** dBm. */
+  rssi: number;
+  /** Transmit bit rate, kbit/s (0: unknown). */
+  txRateKbps: number;
+  /** dBm, when the radio averages. */
+  avgRssi?: number;
+  avgBeaconRssi?: number;
+}
+
 /** An operation the driver refused, or that timed out. */
 export class DriverError extends Error {
   constructor(
@@ -288,4 +299,16 @@ export interface DriverBackend extends EventEmitter<DriverEvents> {
   /** Version 2: the host resumed (RESUME); the firmware reports what it did meanwhile (gtk_rekey, assoc, ...). */
   resume(): Promise<void>;
   driverCmd(cmd: string): Promise<string>;
+  /**
+   * Not a protocol operation (the wire protocol is unchanged): a backend that
+   * can ask the radio (nl80211 GET_STATION) answers SIGNAL_POLL with it;
+   * without it the station answers from the last scan.
+   */
+  signalPoll?(): Promise<LinkSignal>;
+  /**
+   * Not a protocol operation either: SIGNAL_MONITOR handed to the radio
+   * (nl80211 CQM), which then sends `signal` at threshold crossings only;
+   * threshold 0 turns it off. Without it the station watches `signal` events.
+   */
+  signalMonitor?(threshold: number, hysteresis: number): Promise<void>;
 }

@@ -261,11 +261,15 @@ export class AssociationKeys {
 
   private apply(r: SupplicantResult): void {
     if (r.dropped) log.info(`WPA: dropped EAPOL-Key frame: ${r.dropped}`);
+    if (r.event === '4way-started') this.hooks.handshakeState('4WAY_HANDSHAKE');
+    // Frames before keys, as wpa_supplicant sends 4/4 and then installs the
+    // PTK: a driver that encrypts EAPOL once a pairwise key is in place
+    // (mac80211's control port) would otherwise send 4/4 under a key the AP
+    // does not have yet, and a PTK rekey's 4/4 under the new key.
+    for (const f of r.tx) this.hooks.txEapol(this.params.bssid, f);
     for (const k of r.install) {
       this.hooks.setKey({ kind: k.kind, idx: k.idx, cipher: k.cipher, key: k.key, rsc: k.rsc, addr: k.kind === 'pairwise' ? this.params.bssid : 'ff:ff:ff:ff:ff:ff' });
     }
-    if (r.event === '4way-started') this.hooks.handshakeState('4WAY_HANDSHAKE');
-    for (const f of r.tx) this.hooks.txEapol(this.params.bssid, f);
     if (r.failure) {
       this.clearTimers();
       const wrongKey = r.failure.reason === Reason.FOURWAY_HANDSHAKE_TIMEOUT || r.failure.reason === Reason.MICHAEL_MIC_FAILURE;

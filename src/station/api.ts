@@ -4,7 +4,7 @@
  * station's state machine can change without touching command handlers.
  */
 import type { EventEmitter } from 'node:events';
-import type { DriverCapabilities, ScanParams } from '../driver/backend.js';
+import type { DriverCapabilities, LinkSignal, ScanParams } from '../driver/backend.js';
 import type { OffloadAudit } from '../offload/audit.js';
 import type { SecurityChoice } from '../rsn/security.js';
 import type { BssTable } from './bss-table.js';
@@ -123,8 +123,10 @@ export interface StationControl extends EventEmitter<StationEvents> {
   reconnect(force: boolean): void;
   /** ROAM <bssid>; false means FAIL. */
   roam(bssid: string): boolean;
-  /** SIGNAL_MONITOR; a threshold of 0 turns it off. */
-  setSignalMonitor(threshold: number, hysteresis: number): void;
+  /** SIGNAL_MONITOR; a threshold of 0 turns it off. False: the radio refused it (FAIL). */
+  setSignalMonitor(threshold: number, hysteresis: number): Promise<boolean>;
+  /** SIGNAL_POLL: the radio's measurement when the driver can take one (it becomes the association's signal). */
+  pollSignal(): Promise<LinkSignal | undefined>;
   /** BSSID_IGNORE: the list, most recent first. */
   ignoredBssids(): readonly string[];
   ignoreBssid(bssid: string): void;

@@ -10,7 +10,7 @@ import { EventEmitter } from 'node:events';
 import type { SupplicantConfig } from '../config/config.js';
 import { ssidTxt } from '../config/cstr.js';
 import { invalidatesPmksa, type NetworkConfig } from '../config/network.js';
-import type { AssocEvent, DriverBackend, DriverCapabilities, HelloResult, ScanBss, ScanParams } from '../driver/backend.js';
+import type { AssocEvent, DriverBackend, DriverCapabilities, HelloResult, LinkSignal, ScanBss, ScanParams } from '../driver/backend.js';
 import * as log from '../log.js';
 import { MsgLevel } from '../log.js';
 import { FirmwareInputError, keyFingerprint } from '../offload/key-owner.js';
@@ -693,9 +693,32 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     this.event(ev.signalChange(above, signal, noise, 0));
   }
 
-  /** SIGNAL_MONITOR THRESHOLD=<dBm> HYSTERESIS=<dB>; a threshold of 0 turns it off. */
-  setSignalMonitor(threshold: number, hysteresis: number): void {
+  /**
+   * SIGNAL_MONITOR THRESHOLD=<dBm> HYSTERESIS=<dB>; a threshold of 0 turns it
+   * off. A driver that monitors on the radio (nl80211 CQM) is told, as 2.10's
+   * wpa_drv_signal_monitor(); its refusal is FAIL.
+   */
+  async setSignalMonitor(threshold: number, hysteresis: number): Promise<boolean> {
+    const d = this.opts.driver;
+    if (d.signalMonitor) {
+      try {
+        await d.signalMonitor(threshold, hysteresis);
+      } catch (e) {
+        log.warning(`${this.opts.ifname}: signal monitor: ${e instanceof Error ? e.message : String(e)}`);
+        return false;
+      }
+    }
     this.signalMonitor = threshold === 0 ? undefined : { threshold, hysteresis: Math.max(0, hysteresis) };
+    return true;
+  }
+
+  async pollSignal(): Promise<LinkSignal | undefined> {
+    const d = this.opts.driver;
+    const cur = this.current;
+    if (!d.signalPoll || !cur) return undefined;
+    const s = await d.signalPoll();
+    if (this.current === cur) cur.signal = s.rssi;
+    return s;
   }
 
   /** wpa_sm_notify_disassoc(): a link lost in 4WAY_HANDSHAKE counts as a failure; the PMKSA is no longer in use. */

@@ -1,10 +1,13 @@
 /**
- * `-D nl80211`: the DriverBackend on the kernel's nl80211 (cfg80211), first
- * slice. The link comes up once the socket is open, the interface found by
- * name (GET_INTERFACE dump: ifindex, wiphy, MAC address) and the wiphy's
+ * `-D nl80211`: the DriverBackend on the kernel's nl80211 (cfg80211). The
+ * link comes up once the socket is open, the interface found by name
+ * (GET_INTERFACE dump: ifindex, wiphy, MAC address) and the wiphy's
  * capabilities read (split GET_WIPHY dump); scans run (TRIGGER_SCAN, then on
- * NEW_SCAN_RESULTS a GET_SCAN dump). Connecting, keys and EAPOL are not there
- * yet: those operations fail with NotImplementedError, never pretend.
+ * NEW_SCAN_RESULTS a GET_SCAN dump). Connections use NL80211_CMD_CONNECT:
+ * cfg80211's own SME authenticates and associates for drivers without a
+ * connect op (mac80211_hwsim and every mac80211 driver), the firmware for
+ * FullMAC ones. EAPOL travels over the control port (eapol-transport.ts),
+ * keys with NEW_KEY, the port opens with SET_STATION.
  *
  * Like wpa_supplicant, the backend does not require the interface to exist
  * at start-up: it keeps looking (every 5 s, warning once) until it does. It
@@ -13,24 +16,36 @@
  */
 import { EventEmitter } from 'node:events';
 import * as log from '../../log.js';
+import { akmFamily } from '../../rsn/akm.js';
 import {
+  type AssocEvent,
+  type ConnectParams,
   DRIVER_PROTOCOL_VERSION,
   type DriverBackend,
+  DriverError,
   type DriverEvents,
   type FirmwareSyncState,
   type HelloResult,
+  type LinkSignal,
   type PmksaParams,
+  type RekeyData,
+  type ScanBss,
   type ScanParams,
+  type SetKeyParams,
 } from '../backend.js';
-import { type GenlMessage, parseAttrs } from './attrs.js';
-import { decodeEvent } from './decode.js';
+import { type GenlMessage, Nl80211DecodeError, parseAttrs } from './attrs.js';
+import { decodeEvent, type DriverEventMsg } from './decode.js';
+import { completionSignal, netdevDriver } from './completion.js';
+import { ControlPortTransport, type EapolTransport } from './eapol-transport.js';
 import * as req from './encode.js';
 import { parseInterface, type WirelessInterface } from './interfaces.js';
 import { setInterfaceUp } from './link-updown.js';
 import { Attr } from './numbers.js';
+import { type PairedEvent, RoamAuthPairing } from './roam-auth.js';
 import { scanDumpResults } from './scan-results.js';
-import { Nl80211RequestError, Nl80211Socket } from './socket.js';
-import { mergeWiphyParts, parseWiphy } from './wiphy.js';
+import { parseLinkSignal } from './station-info.js';
+import { type Nl80211Link, Nl80211RequestError, Nl80211Socket } from './socket.js';
+import { mergeWiphyParts, parseWiphy, type WiphyInfo } from './wiphy.js';
 
 /** An operation the nl80211 backend does not have yet (association, keys, EAPOL: the next step). */
 export class NotImplementedError extends Error {
@@ -41,10 +56,26 @@ export class NotImplementedError extends Error {
 }
 
 const RETRY_MS = 5000;
+/** WLAN_REASON_PREV_AUTH_NOT_VALID: what 2.10 gives when it leaves a BSS to connect to another. */
+const REASON_PREV_AUTH_NOT_VALID = 2;
+
+/** The kernel as the backend reaches it: the nl80211 socket, and rtnetlink for the link's up/down. */
+export interface Nl80211System {
+  open(onEvent: (msg: GenlMessage) => void): Promise<Nl80211Link>;
+  /** Sets the interface up or down; resolves whether it was up before. */
+  setInterfaceUp(ifindex: number, up: boolean): Promise<boolean>;
+  /** The kernel driver of the netdev (completion.ts), when known. */
+  netdevDriver(ifname: string): string | undefined;
+}
+
+const KERNEL: Nl80211System = { open: (onEvent) => Nl80211Socket.open(onEvent), setInterfaceUp, netdevDriver };
+
+/** The driver has no such operation. Node names errno 95 ENOTSUP (the same number as EOPNOTSUPP on Linux). */
+const unsupported = (e: unknown): boolean => e instanceof Nl80211RequestError && (e.code === 'EOPNOTSUPP' || e.code === 'ENOTSUP');
 
 export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverBackend {
   readonly name = 'nl80211';
-  private sock: Nl80211Socket | null = null;
+  private sock: Nl80211Link | null = null;
   private iface: WirelessInterface | null = null;
   private helloResult: HelloResult | null = null;
   private closed = false;
@@ -52,8 +83,39 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
   private warned = false;
   /** Whether the interface was up when we first found it: if not, close() sets it down again. */
   private startedUp: boolean | undefined;
+  /** Null when the radio has no control port over nl80211 (the packet-socket path is another transport). */
+  private eapol: EapolTransport | null = null;
+  /** The BSS of the association in place (CONNECT or ROAM event): DISCONNECT does not name it. */
+  private bssid: string | undefined;
+  /** The last connection asked for: roam() asks again for another BSS of the ESS. */
+  private lastConnect: ConnectParams | undefined;
+  /** roam() in progress: the CONNECT event for `to` is the roam's `assoc`; if it fails, `from` is lost. */
+  private roaming: { from: string; to: string } | undefined;
+  /** CONNECT sent, its event not yet in: the BSSID asked for. */
+  private connectingTo: string | undefined;
+  /**
+   * An EAPOL frame of that BSS that came before the CONNECT event: the AP's
+   * msg 1/4 often does (the control port frame goes out at once, the event
+   * after cfg80211's event work). Held and passed on after the `assoc`, as
+   * 2.10 delays it ("Not associated - Delay processing of received EAPOL frame").
+   */
+  private earlyEapol: { src: string; data: Buffer } | undefined;
+  /** A pairwise key is installed for this association: EAPOL frames go encrypted (2.10's wpa_ether_send()). */
+  private ptkInstalled = false;
+  /**
+   * Our own DISCONNECT's event is not news: the station has already marked
+   * the disassociation, and a late event must not end the next connection
+   * (2.10's ignore_next_local_disconnect).
+   */
+  private ignoreLocalDisconnect = false;
+  private pairing = new RoamAuthPairing(false);
+  /** The last scan's BSSes: Beacon IEs for an association event that carries none, and roam targets' channels. */
+  private scanTable = new Map<string, ScanBss>();
 
-  constructor(private readonly ifname: string) {
+  constructor(
+    private readonly ifname: string,
+    private readonly sys: Nl80211System = KERNEL,
+  ) {
     super();
   }
 
@@ -67,16 +129,23 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
 
   private async bringUp(): Promise<void> {
     try {
-      this.sock ??= await Nl80211Socket.open((m) => this.onMessage(m));
+      this.sock ??= await this.sys.open((m) => this.onMessage(m));
       if (this.closed) return this.closeSocket();
       const iface = await this.findInterface(this.sock);
       const wiphy = await this.readWiphy(this.sock, iface.wiphy);
-      const wasUp = await setInterfaceUp(iface.ifindex, true);
+      const wasUp = await this.sys.setInterfaceUp(iface.ifindex, true);
       this.startedUp ??= wasUp;
       if (this.closed) return;
       this.iface = iface;
-      this.helloResult = { version: DRIVER_PROTOCOL_VERSION, address: iface.address, capabilities: wiphy };
-      log.info(`nl80211: ${this.ifname} is ifindex ${iface.ifindex} on phy#${iface.wiphy}, address ${iface.address}`);
+      this.eapol = wiphy.controlPortOverNl80211 ? new ControlPortTransport(this.sock, iface.ifindex) : null;
+      if (!this.eapol) log.warning(`nl80211: phy#${iface.wiphy} has no control port over nl80211: EAPOL cannot be exchanged yet`);
+      this.pairing = new RoamAuthPairing(wiphy.capabilities.key_mgmt_offload);
+      this.forgetAssociation();
+      this.roaming = undefined;
+      const driver = this.sys.netdevDriver(this.ifname);
+      const capabilities = { ...wiphy.capabilities, completion: completionSignal(driver, wiphy.capabilities) };
+      this.helloResult = { version: DRIVER_PROTOCOL_VERSION, address: iface.address, capabilities };
+      log.info(`nl80211: ${this.ifname} is ifindex ${iface.ifindex} on phy#${iface.wiphy} (driver ${driver ?? 'unknown'}), address ${iface.address}`);
       this.emit('link_up', this.helloResult);
     } catch (e) {
       if (this.closed) return;
@@ -88,7 +157,7 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
     }
   }
 
-  private async findInterface(sock: Nl80211Socket): Promise<WirelessInterface> {
+  private async findInterface(sock: Nl80211Link): Promise<WirelessInterface> {
     for (const m of await sock.dump(req.getInterfaces())) {
       const i = parseInterface(m.data);
       if (i?.ifname === this.ifname) return i;
@@ -96,22 +165,26 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
     throw new Error(`no wireless interface ${this.ifname}`);
   }
 
-  private async readWiphy(sock: Nl80211Socket, wiphy: number) {
+  private async readWiphy(sock: Nl80211Link, wiphy: number): Promise<WiphyInfo> {
     // A split dump filtered to one wiphy may still carry others' parts on old kernels: keep ours.
     const parts = (await sock.dump(req.getWiphy(wiphy))).map((m) => parseAttrs(m.data)).filter((a) => a.get(Attr.WIPHY)?.readUInt32LE(0) === wiphy);
     if (!parts.length) throw new Error(`phy#${wiphy} answered no GET_WIPHY`);
-    return parseWiphy(mergeWiphyParts(parts)).capabilities;
+    return parseWiphy(mergeWiphyParts(parts));
   }
 
   private onMessage(msg: GenlMessage): void {
     const iface = this.iface;
     if (!iface) return;
-    const d = decodeEvent(msg, { ifindex: iface.ifindex, wiphy: iface.wiphy });
+    const d = decodeEvent(msg, { ifindex: iface.ifindex, wiphy: iface.wiphy, bssid: this.bssid });
     switch (d.kind) {
       case 'event':
-        // Association events need the connect path (next step); only scan_started is ours to pass on now.
-        if (d.event.name === 'scan_started') this.emit('scan_started');
-        else log.debug(`nl80211: event ${d.event.name} not handled yet`);
+        this.onEvent(d.event);
+        return;
+      case 'roam':
+        this.emitPaired(this.pairing.roam(this.withBeaconIes(d.assoc)));
+        return;
+      case 'roam_auth':
+        this.emitPaired(this.pairing.roamAuth(d.auth));
         return;
       case 'scan_done':
         void this.fetchScanResults(iface);
@@ -120,6 +193,9 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
         // wpa_supplicant 2.10 reports an aborted scan as failed, keeping its BSS table.
         this.emit('scan_results_lost');
         return;
+      case 'cqm_rssi':
+        void this.onCqmRssi(d.level);
+        return;
       case 'wiphy_gone':
         log.warning(`nl80211: phy#${iface.wiphy} of ${this.ifname} went away`);
         this.linkDown();
@@ -127,9 +203,119 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
       case 'dropped':
         log.msgdump(() => `nl80211: ${d.reason}`);
         return;
-      default:
-        log.debug(`nl80211: ${d.kind} not handled yet`);
     }
+  }
+
+  private onEvent(e: DriverEventMsg): void {
+    switch (e.name) {
+      case 'assoc': {
+        const a = this.withBeaconIes(e.args[0]);
+        if (this.roaming?.to === a.bssid) a.roam = true;
+        this.roaming = undefined;
+        this.ignoreLocalDisconnect = false;
+        this.bssid = a.bssid;
+        this.connectingTo = undefined;
+        const early = this.earlyEapol;
+        this.earlyEapol = undefined;
+        this.emit('assoc', a);
+        this.setPmkAfterAssoc(a.bssid);
+        if (early?.src === a.bssid) this.emit('eapol_rx', early);
+        return;
+      }
+      case 'assoc_reject': {
+        const lost = this.roaming?.from;
+        this.roaming = undefined;
+        this.connectingTo = undefined;
+        this.earlyEapol = undefined;
+        this.emit('assoc_reject', e.args[0]);
+        // The roam's disconnect ended the old association: the station learns it here.
+        if (lost) this.emit('disconnected', { bssid: lost, reason: REASON_PREV_AUTH_NOT_VALID, locallyGenerated: true });
+        return;
+      }
+      case 'disconnected': {
+        const ev = e.args[0];
+        if (this.ignoreLocalDisconnect && ev.locallyGenerated) {
+          this.ignoreLocalDisconnect = false;
+          log.debug(`nl80211: the disconnect we asked for (reason ${ev.reason}) took effect`);
+          return;
+        }
+        this.forgetAssociation();
+        this.roaming = undefined;
+        this.emit('disconnected', ev);
+        return;
+      }
+      case 'eapol_rx': {
+        const rx = e.args[0];
+        if (this.bssid === undefined && rx.src === this.connectingTo) {
+          log.debug(`nl80211: EAPOL from ${rx.src} before the association event: held until it comes`);
+          this.earlyEapol = rx;
+          return;
+        }
+        this.emit('eapol_rx', rx);
+        return;
+      }
+      case 'port_authorized':
+      case 'gtk_rekey':
+      case 'scan_started':
+        this.emitDecoded(e);
+        return;
+      default:
+        log.debug(`nl80211: event ${e.name} not used`);
+    }
+  }
+
+  private emitDecoded(e: DriverEventMsg): void {
+    (this.emit as (name: string, ...args: unknown[]) => boolean)(e.name, ...e.args);
+  }
+
+  private emitPaired(out: PairedEvent[]): void {
+    for (const p of out) {
+      if (p.name === 'assoc') {
+        this.bssid = p.ev.bssid;
+        this.emit('assoc', p.ev);
+      } else {
+        this.emit('port_authorized', p.ev);
+      }
+    }
+  }
+
+  /** The association's Beacon IEs from the last scan when the event has none (the station needs them for a roam target it did not scan). */
+  private withBeaconIes(a: AssocEvent): AssocEvent {
+    if (a.beaconIes.length) return a;
+    const bss = this.scanTable.get(a.bssid);
+    return bss ? { ...a, beaconIes: bss.ies } : a;
+  }
+
+  /** 802.1X with the firmware running the 4-way handshake: the PMK once associated (2.10's nl80211_set_pmk). */
+  private setPmkAfterAssoc(bssid: string): void {
+    const p = this.lastConnect;
+    if (!p?.pmk || akmFamily(p.akm) !== '8021x' || !this.sock || !this.iface) return;
+    this.sock.request(req.setPmk(this.iface.ifindex, bssid, p.pmk)).catch((e: Error) => log.warning(`nl80211: SET_PMK failed: ${e.message}`));
+  }
+
+  /** A SIGNAL_MONITOR crossing: the level from the event, else measured (2.10 polls the signal on every CQM event). */
+  private async onCqmRssi(level: number | undefined): Promise<void> {
+    const bssid = this.bssid;
+    if (!bssid) return;
+    let signal = level;
+    if (signal === undefined) {
+      try {
+        signal = (await this.signalPoll()).rssi;
+      } catch (e) {
+        log.warning(`nl80211: signal after a CQM event: ${(e as Error).message}`);
+        return;
+      }
+    }
+    if (this.bssid === bssid) this.emit('signal', { bssid, signal });
+  }
+
+  /** Nothing of an association is kept past its end (a roam in progress survives its own disconnect). */
+  private forgetAssociation(): void {
+    this.bssid = undefined;
+    this.connectingTo = undefined;
+    this.earlyEapol = undefined;
+    this.ptkInstalled = false;
+    this.pairing.reset();
   }
 
   private async fetchScanResults(iface: WirelessInterface): Promise<void> {
@@ -150,12 +336,17 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
       return;
     }
     for (const why of r.dropped) log.warning(`nl80211: dropped a scan result: ${why}`);
-    if (this.iface === iface) this.emit('scan_results', r.bss);
+    if (this.iface !== iface) return;
+    this.scanTable = new Map(r.bss.map((b) => [b.bssid, b]));
+    this.emit('scan_results', r.bss);
   }
 
   private linkDown(): void {
     const wasUp = this.helloResult !== null;
     this.iface = null;
+    this.eapol = null;
+    this.forgetAssociation();
+    this.roaming = undefined;
     this.helloResult = null;
     if (wasUp) this.emit('link_down');
     if (!this.closed) {
@@ -174,14 +365,14 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
     clearTimeout(this.retryTimer);
     const iface = this.iface;
     if (iface && this.startedUp === false) {
-      await setInterfaceUp(iface.ifindex, false).catch((e: Error) => log.warning(`nl80211: cannot set ${this.ifname} down again: ${e.message}`));
+      await this.sys.setInterfaceUp(iface.ifindex, false).catch((e: Error) => log.warning(`nl80211: cannot set ${this.ifname} down again: ${e.message}`));
     }
     this.iface = null;
     this.helloResult = null;
     this.closeSocket();
   }
 
-  private need(): { sock: Nl80211Socket; iface: WirelessInterface } {
+  private need(): { sock: Nl80211Link; iface: WirelessInterface } {
     if (!this.sock || !this.iface) throw new Error(`nl80211: ${this.ifname} is not available`);
     return { sock: this.sock, iface: this.iface };
   }
@@ -201,8 +392,7 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
     try {
       await sock.request(r);
     } catch (e) {
-      // Node names errno 95 ENOTSUP (the same number as EOPNOTSUPP on Linux).
-      if (e instanceof Nl80211RequestError && (e.code === 'EOPNOTSUPP' || e.code === 'ENOTSUP')) return;
+      if (unsupported(e)) return;
       throw e;
     }
   }
@@ -220,28 +410,138 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
     await this.pmksaRequest(req.flushPmksa(this.need().iface.ifindex));
   }
 
-  // The next step: association, keys, EAPOL, rekey offload, suspend.
-  async connect(): Promise<void> {
-    throw new NotImplementedError('connect');
+  async connect(p: ConnectParams): Promise<void> {
+    const { sock, iface } = this.need();
+    this.lastConnect = p;
+    this.roaming = undefined;
+    await this.sendConnect(sock, iface, p);
   }
-  async disconnect(): Promise<void> {
-    throw new NotImplementedError('disconnect');
+
+  /**
+   * CONNECT as 2.10's wpa_driver_nl80211_connect(): cfg80211 takes no new
+   * connection while one is in place (EALREADY); then disconnect with reason
+   * 2 (PREV_AUTH_NOT_VALID) and connect again.
+   */
+  private async sendConnect(sock: Nl80211Link, iface: WirelessInterface, p: ConnectParams): Promise<void> {
+    const r = req.connect(iface.ifindex, p, { controlPortOverNl80211: this.eapol instanceof ControlPortTransport });
+    this.ptkInstalled = false;
+    this.pairing.reset();
+    this.earlyEapol = undefined;
+    this.connectingTo = p.bssid;
+    try {
+      await sock.request(r);
+    } catch (e) {
+      if (!(e instanceof Nl80211RequestError && e.code === 'EALREADY')) {
+        this.connectingTo = undefined;
+        throw e;
+      }
+      log.debug('nl80211: already connected: disconnecting before the new connection (as wpa_supplicant 2.10)');
+      await this.sendDisconnect(sock, iface, REASON_PREV_AUTH_NOT_VALID);
+      this.connectingTo = p.bssid;
+      await sock.request(r);
+    }
   }
-  async roam(): Promise<void> {
-    throw new NotImplementedError('roam');
+
+  async disconnect(reason: number): Promise<void> {
+    const { sock, iface } = this.need();
+    this.roaming = undefined;
+    await this.sendDisconnect(sock, iface, reason);
   }
-  async txEapol(): Promise<void> {
-    throw new NotImplementedError('tx_eapol');
+
+  private async sendDisconnect(sock: Nl80211Link, iface: WirelessInterface, reason: number): Promise<void> {
+    const associated = this.bssid !== undefined;
+    this.forgetAssociation();
+    // Set before sending: the kernel's event arrives ahead of its ACK.
+    this.ignoreLocalDisconnect = associated;
+    try {
+      await sock.request(req.disconnect(iface.ifindex, reason));
+    } catch (e) {
+      this.ignoreLocalDisconnect = false;
+      // Nothing to leave: the link went meanwhile.
+      if (e instanceof Nl80211RequestError && e.code === 'ENOTCONN') return;
+      throw e;
+    }
   }
-  async setKey(): Promise<void> {
-    throw new NotImplementedError('set_key');
+
+  /**
+   * ROAM on a connect-API driver, as wpa_supplicant 2.10 does it: a new
+   * CONNECT to the target BSS; cfg80211 answers EALREADY while connected, so
+   * (sendConnect) the old association is left with reason 2 and the target
+   * connected from scratch: a full 4-way handshake follows, no reassociation.
+   * The target's CONNECT event goes up as the roam's `assoc`; if it fails,
+   * the old association is reported lost.
+   */
+  async roam(bssid: string): Promise<void> {
+    const { sock, iface } = this.need();
+    const from = this.bssid;
+    const p = this.lastConnect;
+    if (!from || !p) throw new DriverError('roam', 'not associated');
+    const next: ConnectParams = { ...p, bssid, freq: this.scanTable.get(bssid)?.freq ?? p.freq };
+    this.lastConnect = next;
+    this.roaming = { from, to: bssid };
+    try {
+      await this.sendConnect(sock, iface, next);
+    } catch (e) {
+      this.roaming = undefined;
+      throw e;
+    }
   }
-  async setPort(): Promise<void> {
-    throw new NotImplementedError('set_port');
+
+  async txEapol(dst: string, data: Buffer): Promise<void> {
+    const t = this.eapol;
+    if (!t) throw new DriverError('tx_eapol', `${this.ifname} has no EAPOL transport (no control port over nl80211)`);
+    await t.send(dst, data, !this.ptkInstalled);
   }
-  async setRekeyData(): Promise<void> {
-    throw new NotImplementedError('set_rekey_data');
+
+  async setKey(k: SetKeyParams): Promise<void> {
+    const { sock, iface } = this.need();
+    await sock.request(req.newKey(iface.ifindex, k));
+    if (k.kind === 'pairwise') this.ptkInstalled = true;
   }
+
+  /** The AP's station entry authorized (CONNECT asked for a controlled port: mac80211 keeps it closed until then). */
+  async setPort(authorized: boolean): Promise<void> {
+    const { sock, iface } = this.need();
+    const bssid = this.bssid;
+    if (!bssid) throw new DriverError('set_port', 'not associated');
+    await sock.request(req.setStationAuthorized(iface.ifindex, bssid, authorized));
+  }
+
+  /** GTK rekey offload; a radio without it (mac80211_hwsim: EOPNOTSUPP) is left alone, as 2.10 does. */
+  async setRekeyData(d: RekeyData): Promise<void> {
+    const { sock, iface } = this.need();
+    try {
+      await sock.request(req.setRekeyOffload(iface.ifindex, d));
+    } catch (e) {
+      if (unsupported(e)) {
+        log.debug('nl80211: the driver does not support rekey offload');
+        return;
+      }
+      throw e;
+    }
+  }
+
+  /** GET_STATION for the AP: SIGNAL_POLL from the radio. */
+  async signalPoll(): Promise<LinkSignal> {
+    const { sock, iface } = this.need();
+    const bssid = this.bssid;
+    if (!bssid) throw new DriverError('signal_poll', 'not associated');
+    const [m] = await sock.request(req.getStation(iface.ifindex, bssid));
+    if (!m) throw new DriverError('signal_poll', 'GET_STATION answered nothing');
+    try {
+      return parseLinkSignal(m.data);
+    } catch (e) {
+      if (e instanceof Nl80211DecodeError) throw new DriverError('signal_poll', e.message);
+      throw e;
+    }
+  }
+
+  /** SIGNAL_MONITOR on the radio: CQM RSSI threshold and hysteresis (2.10's nl80211_signal_monitor()). */
+  async signalMonitor(threshold: number, hysteresis: number): Promise<void> {
+    const { sock, iface } = this.need();
+    await sock.request(req.setCqm(iface.ifindex, threshold, hysteresis));
+  }
+
   async suspend(): Promise<void> {
     throw new NotImplementedError('suspend');
   }

@@ -9,7 +9,7 @@ import type { AssocEvent, DriverEvents } from '../backend.js';
 import {
   type Attrs, type GenlMessage, getBytes, getMac, getU16, getU32, getU8, Nl80211DecodeError, parseAttrs,
 } from './attrs.js';
-import { Attr, Cmd, ETH_P_PAE, OUI_QCA, QcaSubcmd, RekeyAttr, RoamAuthAttr } from './numbers.js';
+import { Attr, Cmd, CqmAttr, ETH_P_PAE, OUI_QCA, QcaSubcmd, RekeyAttr, RoamAuthAttr } from './numbers.js';
 import type { RoamAuth } from './roam-auth.js';
 
 type Ev<K extends keyof DriverEvents> = { name: K; args: DriverEvents[K] };
@@ -25,6 +25,8 @@ export type Decoded =
   /** Results are ready: fetch them with a GET_SCAN dump. */
   | { kind: 'scan_done' }
   | { kind: 'scan_aborted' }
+  /** NOTIFY_CQM: the RSSI crossed the SIGNAL_MONITOR threshold; `level` when the kernel says (dBm). */
+  | { kind: 'cqm_rssi'; level?: number }
   /** Our wiphy was removed (module unloaded, device unplugged). */
   | { kind: 'wiphy_gone' }
   | { kind: 'dropped'; reason: string };
@@ -133,6 +135,12 @@ function decodeInner(msg: GenlMessage, ctx: DecodeContext): Decoded {
     }
     case Cmd.VENDOR:
       return decodeVendor(a);
+    case Cmd.NOTIFY_CQM: {
+      const c = parseAttrs(getBytes(a.get(Attr.CQM), 'ATTR_CQM'));
+      if (!c.has(CqmAttr.RSSI_THRESHOLD_EVENT)) return { kind: 'dropped', reason: 'CQM event other than an RSSI threshold crossing not used' };
+      getU32(c.get(CqmAttr.RSSI_THRESHOLD_EVENT), 'CQM_RSSI_THRESHOLD_EVENT');
+      return c.has(CqmAttr.RSSI_LEVEL) ? { kind: 'cqm_rssi', level: getU32(c.get(CqmAttr.RSSI_LEVEL), 'CQM_RSSI_LEVEL') | 0 } : { kind: 'cqm_rssi' };
+    }
     default:
       return { kind: 'dropped', reason: `command ${msg.cmd} not used` };
   }

@@ -4,21 +4,25 @@
  * Values are checked here, before the kernel sees them: a wrong length is a
  * RangeError naming the field, never a silent truncation.
  */
-import { akmFacts, cipherInfo, IEEE80211_OUI } from '../../rsn/akm.js';
-import type { ConnectParams, MfpPolicy, PmksaParams, RekeyData, ScanParams, SetKeyParams } from '../backend.js';
+import { akmFacts, akmFamily, cipherInfo, IEEE80211_OUI } from '../../rsn/akm.js';
+import type { ConnectParams, PmksaParams, RekeyData, ScanParams, SetKeyParams } from '../backend.js';
 import { type AttrSpec, FLAG, macBuf, putU16, putU32, putU8 } from './attrs.js';
-import { Attr, Cmd, ETH_P_PAE, KeyType, Mfp, OUI_QCA, QcaSubcmd, RekeyAttr, StaFlag } from './numbers.js';
+import { Attr, AuthType, Cmd, CqmAttr, ETH_P_PAE, KeyAttr, Mfp, OUI_QCA, QcaSubcmd, RekeyAttr, StaFlag } from './numbers.js';
 
 export interface Request {
   cmd: number;
   attrs: AttrSpec[];
 }
 
-const MFP: Record<MfpPolicy, number> = { none: Mfp.NO, optional: Mfp.OPTIONAL, required: Mfp.REQUIRED };
 const WPA_VERSION_2 = 2; // NL80211_WPA_VERSION_2
 
 function lenIn(what: string, b: Buffer, lens: readonly number[]): Buffer {
   if (!lens.includes(b.length)) throw new RangeError(`${what}: ${b.length} bytes, expected ${lens.join(' or ')}`);
+  return b;
+}
+
+function lenAtMost(what: string, b: Buffer, max: number): Buffer {
+  if (b.length > max) throw new RangeError(`${what}: ${b.length} bytes, expected at most ${max}`);
   return b;
 }
 
@@ -31,33 +35,69 @@ function akmSuite(akm: string): number {
 const cipherSuite = (c: string): number => ((IEEE80211_OUI << 8) | cipherInfo(c).selector) >>> 0;
 
 export interface ConnectOptions {
-  /** 802.1X with the firmware running the 4-way handshake: the PMK follows in SET_PMK after EAP. */
-  want1x4wayHs?: boolean;
-  /** EAPOL over NL80211_CMD_CONTROL_PORT_FRAME (mac80211 drivers). */
+  /**
+   * EAPOL over NL80211_CMD_CONTROL_PORT_FRAME (the wiphy's ext feature; every
+   * mac80211 driver has it): received frames then come to the socket that
+   * owns the connection, never to the netdev.
+   */
   controlPortOverNl80211?: boolean;
 }
 
+/**
+ * NL80211_CMD_CONNECT, the attributes of wpa_supplicant 2.10's
+ * nl80211_connect_common() and try_connect() for a station:
+ * - always SOCKET_OWNER (the kernel disconnects when our socket closes),
+ *   BSSID, frequency, SSID, our IEs (RSNE first) and open-system authentication;
+ * - an RSN network adds WPA_VERSIONS 2, the pairwise and group ciphers, the
+ *   AKM, CONTROL_PORT (the port stays closed until SET_STATION authorizes
+ *   it), PRIVACY, and USE_MFP when PMF is used: 2.10 asks the driver for
+ *   REQUIRED whenever the AP offers PMF and the network allows it ("Selected
+ *   AP supports MFP: require MFP"), which is what 'optional' means here;
+ * - an open network none of that: without CONTROL_PORT mac80211 opens the
+ *   port at association (2.10 asks for it and authorizes the port from its
+ *   EAPOL state machine; the daemon has no such step for open networks);
+ * - with the firmware running the 4-way handshake (a PMK given): a PSK/SAE
+ *   PMK in ATTR_PMK; for 802.1X WANT_1X_4WAY_HS, and the PMK follows in
+ *   SET_PMK once associated (setPmk below);
+ * - control port over nl80211: CONTROL_PORT_OVER_NL80211 with the EtherType
+ *   and CONTROL_PORT_NO_PREAUTH, as send_and_recv_msgs_owner() adds them.
+ * The PMKID to use travels in our RSNE (nl80211 CONNECT has no PMKID attribute).
+ */
 export function connect(ifindex: number, p: ConnectParams, o: ConnectOptions = {}): Request {
+  const rsn = p.akm !== 'NONE';
   const attrs: AttrSpec[] = [
     [Attr.IFINDEX, putU32(ifindex)],
+    [Attr.SOCKET_OWNER, FLAG],
     [Attr.MAC, macBuf(p.bssid)],
     [Attr.WIPHY_FREQ, putU32(p.freq)],
-    [Attr.SSID, p.ssid],
+    [Attr.SSID, lenAtMost('SSID', p.ssid, 32)],
     [Attr.IE, p.ies],
-    [Attr.PRIVACY, FLAG],
-    [Attr.WPA_VERSIONS, putU32(WPA_VERSION_2)],
-    [Attr.CIPHER_SUITES_PAIRWISE, putU32(cipherSuite(p.pairwise))],
-    [Attr.CIPHER_SUITE_GROUP, putU32(cipherSuite(p.group))],
-    [Attr.AKM_SUITES, putU32(akmSuite(p.akm))],
-    [Attr.USE_MFP, putU32(MFP[p.mfp])],
-    [Attr.CONTROL_PORT, FLAG],
-    [Attr.CONTROL_PORT_ETHERTYPE, putU16(ETH_P_PAE)],
   ];
-  if (o.controlPortOverNl80211) attrs.push([Attr.CONTROL_PORT_OVER_NL80211, FLAG]);
-  if (p.pmk) attrs.push([Attr.PMK, lenIn('PMK', p.pmk, [32, 48])]);
-  if (p.pmkid) attrs.push([Attr.PMKID, lenIn('PMKID', p.pmkid, [16])]);
-  if (o.want1x4wayHs) attrs.push([Attr.WANT_1X_4WAY_HS, FLAG]);
+  if (rsn) {
+    attrs.push(
+      [Attr.WPA_VERSIONS, putU32(WPA_VERSION_2)],
+      [Attr.CIPHER_SUITES_PAIRWISE, putU32(cipherSuite(p.pairwise))],
+      [Attr.CIPHER_SUITE_GROUP, putU32(cipherSuite(p.group))],
+      [Attr.AKM_SUITES, putU32(akmSuite(p.akm))],
+    );
+    if (p.pmk) {
+      if (akmFamily(p.akm) === '8021x') attrs.push([Attr.WANT_1X_4WAY_HS, FLAG]);
+      else attrs.push([Attr.PMK, lenIn('PMK', p.pmk, [32, 48])]);
+    }
+    attrs.push([Attr.CONTROL_PORT, FLAG]);
+    if (p.mfp !== 'none') attrs.push([Attr.USE_MFP, putU32(Mfp.REQUIRED)]);
+  }
+  attrs.push([Attr.AUTH_TYPE, putU32(AuthType.OPEN_SYSTEM)]);
+  if (rsn) attrs.push([Attr.PRIVACY, FLAG]);
+  if (rsn && o.controlPortOverNl80211) {
+    attrs.push([Attr.CONTROL_PORT_OVER_NL80211, FLAG], [Attr.CONTROL_PORT_ETHERTYPE, putU16(ETH_P_PAE)], [Attr.CONTROL_PORT_NO_PREAUTH, FLAG]);
+  }
   return { cmd: Cmd.CONNECT, attrs };
+}
+
+/** NL80211_CMD_DISCONNECT: cfg80211 knows the BSS; only the reason code goes. */
+export function disconnect(ifindex: number, reason: number): Request {
+  return { cmd: Cmd.DISCONNECT, attrs: [[Attr.IFINDEX, putU32(ifindex)], [Attr.REASON_CODE, putU16(reason)]] };
 }
 
 /** The PMK for the current BSSID after EAP (802.1X offload); a PMK-R0 when pmkr0Name is given. */
@@ -116,17 +156,26 @@ export function setRekeyOffload(ifindex: number, d: RekeyData): Request {
   };
 }
 
+/**
+ * NL80211_CMD_NEW_KEY with the key nested in ATTR_KEY, as wpa_supplicant
+ * 2.10's wpa_driver_nl80211_set_key() sends it for a station: a pairwise key
+ * names the AP (ATTR_MAC, the kernel then takes it as pairwise); a group key
+ * (GTK, IGTK with its BIP cipher and key ID 4/5) names no address and carries
+ * its RSC/IPN as KEY_SEQ. A station's 2.10 sends no SET_KEY after it: a
+ * received GTK or IGTK is never made the default TX key (key_flag GROUP_RX
+ * has no KEY_FLAG_DEFAULT), and mac80211 picks the RX key by the frame's key ID.
+ */
 export function newKey(ifindex: number, k: SetKeyParams): Request {
   const info = cipherInfo(k.cipher);
-  const attrs: AttrSpec[] = [
-    [Attr.IFINDEX, putU32(ifindex)],
-    [Attr.KEY_DATA, lenIn(`${info.name} key`, k.key, [info.keyLen])],
-    [Attr.KEY_IDX, putU8(k.idx)],
-    [Attr.KEY_CIPHER, putU32(cipherSuite(info.name))],
+  const key: AttrSpec[] = [
+    [KeyAttr.DATA, lenIn(`${info.name} key`, k.key, [info.keyLen])],
+    [KeyAttr.CIPHER, putU32(cipherSuite(info.name))],
   ];
-  if (k.rsc) attrs.push([Attr.KEY_SEQ, k.rsc]);
-  if (k.kind === 'pairwise') attrs.push([Attr.MAC, macBuf(k.addr)], [Attr.KEY_TYPE, putU32(KeyType.PAIRWISE)]);
-  else attrs.push([Attr.KEY_TYPE, putU32(KeyType.GROUP)]);
+  if (k.rsc?.length) key.push([KeyAttr.SEQ, k.rsc]);
+  key.push([KeyAttr.IDX, putU8(k.idx)]);
+  const attrs: AttrSpec[] = [[Attr.IFINDEX, putU32(ifindex)]];
+  if (k.kind === 'pairwise') attrs.push([Attr.MAC, macBuf(k.addr)]);
+  attrs.push([Attr.KEY, key]);
   return { cmd: Cmd.NEW_KEY, attrs };
 }
 
@@ -138,14 +187,43 @@ export function setStationAuthorized(ifindex: number, bssid: string, authorized:
   return { cmd: Cmd.SET_STATION, attrs: [[Attr.IFINDEX, putU32(ifindex)], [Attr.MAC, macBuf(bssid)], [Attr.STA_FLAGS2, upd]] };
 }
 
-export function controlPortFrame(ifindex: number, dst: string, data: Buffer): Request {
+/**
+ * An EAPOL frame over the control port, as 2.10's nl80211_tx_control_port():
+ * NO_ENCRYPT while no pairwise key is installed (wpa_ether_send():
+ * encrypt = a PTK installed), so that 4/4 of the first handshake leaves in
+ * the clear and a later 4-way handshake under the current PTK.
+ */
+export function controlPortFrame(ifindex: number, dst: string, data: Buffer, noEncrypt = false): Request {
+  const attrs: AttrSpec[] = [
+    [Attr.IFINDEX, putU32(ifindex)],
+    [Attr.CONTROL_PORT_ETHERTYPE, putU16(ETH_P_PAE)],
+    [Attr.MAC, macBuf(dst)],
+    [Attr.FRAME, data],
+  ];
+  if (noEncrypt) attrs.push([Attr.CONTROL_PORT_NO_ENCRYPT, FLAG]);
+  return { cmd: Cmd.CONTROL_PORT_FRAME, attrs };
+}
+
+/** The AP's station entry (signal, bit rates): NL80211_CMD_GET_STATION, answered with NEW_STATION. */
+export function getStation(ifindex: number, bssid: string): Request {
+  return { cmd: Cmd.GET_STATION, attrs: [[Attr.IFINDEX, putU32(ifindex)], [Attr.MAC, macBuf(bssid)]] };
+}
+
+/**
+ * Connection quality monitoring, as 2.10's nl80211_signal_monitor(): an RSSI
+ * threshold (dBm, s32) and hysteresis (dB, u32); threshold 0 turns it off.
+ */
+export function setCqm(ifindex: number, threshold: number, hysteresis: number): Request {
+  const thold = Buffer.alloc(4);
+  thold.writeInt32LE(threshold);
   return {
-    cmd: Cmd.CONTROL_PORT_FRAME,
+    cmd: Cmd.SET_CQM,
     attrs: [
       [Attr.IFINDEX, putU32(ifindex)],
-      [Attr.FRAME, data],
-      [Attr.MAC, macBuf(dst)],
-      [Attr.CONTROL_PORT_ETHERTYPE, putU16(ETH_P_PAE)],
+      [Attr.CQM, [
+        [CqmAttr.RSSI_THOLD, thold],
+        [CqmAttr.RSSI_HYST, putU32(hysteresis)],
+      ]],
     ],
   };
 }

@@ -16,7 +16,10 @@ export const Cmd = {
   NEW_WIPHY: 3,
   DEL_WIPHY: 4,
   NEW_KEY: 11,
+  GET_STATION: 17,
   SET_STATION: 18,
+  /** The reply to GET_STATION. */
+  NEW_STATION: 19,
   GET_SCAN: 32,
   TRIGGER_SCAN: 33,
   NEW_SCAN_RESULTS: 34,
@@ -27,6 +30,8 @@ export const Cmd = {
   SET_PMKSA: 52,
   DEL_PMKSA: 53,
   FLUSH_PMKSA: 54,
+  SET_CQM: 63,
+  NOTIFY_CQM: 64,
   SET_REKEY_OFFLOAD: 79,
   VENDOR: 103,
   SET_PMK: 123,
@@ -42,10 +47,7 @@ export const Attr = {
   IFINDEX: 3,
   IFNAME: 4,
   MAC: 6,
-  KEY_DATA: 7,
-  KEY_IDX: 8,
-  KEY_CIPHER: 9,
-  KEY_SEQ: 10,
+  STA_INFO: 21,
   WIPHY_BANDS: 22,
   WIPHY_FREQ: 38,
   IE: 42,
@@ -56,7 +58,6 @@ export const Attr = {
   SSID: 52,
   AUTH_TYPE: 53,
   REASON_CODE: 54,
-  KEY_TYPE: 55,
   CIPHER_SUITES: 57,
   TIMED_OUT: 65,
   USE_MFP: 66,
@@ -71,13 +72,18 @@ export const Attr = {
   AKM_SUITES: 76,
   REQ_IE: 77,
   RESP_IE: 78,
+  /** Nested enum nl80211_key_attributes (KeyAttr), as wpa_supplicant 2.10 sends keys. */
+  KEY: 80,
   PMKID: 85,
   MAX_NUM_PMKIDS: 86,
+  CQM: 94,
   CONTROL_PORT_ETHERTYPE: 102,
   CONTROL_PORT_NO_ENCRYPT: 103,
   WOWLAN_TRIGGERS_SUPPORTED: 118,
   REKEY_DATA: 122,
   SPLIT_WIPHY_DUMP: 174,
+  /** Also NL80211_ATTR_IFACE_SOCKET_OWNER: the connection ends when the socket that made it closes. */
+  SOCKET_OWNER: 204,
   VENDOR_ID: 195,
   VENDOR_SUBCMD: 196,
   VENDOR_DATA: 197,
@@ -87,6 +93,7 @@ export const Attr = {
   WANT_1X_4WAY_HS: 257,
   PMKR0_NAME: 258,
   CONTROL_PORT_OVER_NL80211: 264,
+  CONTROL_PORT_NO_PREAUTH: 286,
   PMK_LIFETIME: 287,
   PMK_REAUTH_THRESHOLD: 288,
   MLO_LINKS: 312,
@@ -125,8 +132,20 @@ export const RekeyAttr = { KEK: 1, KCK: 2, REPLAY_CTR: 3, AKM: 4 } as const;
 /** enum nl80211_sta_flags: bit numbers in struct nl80211_sta_flag_update's mask/set. */
 export const StaFlag = { AUTHORIZED: 1, MFP: 4 } as const;
 
-/** enum nl80211_key_type. */
-export const KeyType = { GROUP: 0, PAIRWISE: 1 } as const;
+/** enum nl80211_key_attributes (nested in Attr.KEY). */
+export const KeyAttr = { DATA: 1, IDX: 2, CIPHER: 3, SEQ: 4 } as const;
+
+/** enum nl80211_sta_info (nested in Attr.STA_INFO of GET_STATION's answer); signals are s8 dBm. */
+export const StaInfo = { SIGNAL: 7, TX_BITRATE: 8, SIGNAL_AVG: 13, BEACON_SIGNAL_AVG: 30 } as const;
+
+/** enum nl80211_rate_info (nested in StaInfo.TX_BITRATE / RX_BITRATE): units of 100 kbit/s. */
+export const RateInfo = { BITRATE: 1, BITRATE32: 5 } as const;
+
+/** enum nl80211_attr_cqm (nested in Attr.CQM). */
+export const CqmAttr = { RSSI_THOLD: 1, RSSI_HYST: 2, RSSI_THRESHOLD_EVENT: 3, RSSI_LEVEL: 9 } as const;
+
+/** enum nl80211_auth_type. */
+export const AuthType = { OPEN_SYSTEM: 0 } as const;
 
 /** enum nl80211_mfp. */
 export const Mfp = { NO: 0, REQUIRED: 1, OPTIONAL: 2 } as const;
@@ -138,6 +157,7 @@ export const WOWLAN_TRIG_GTK_REKEY_SUPPORTED = 5;
 export const ExtFeature = {
   FOUR_WAY_HANDSHAKE_STA_PSK: 15,
   FOUR_WAY_HANDSHAKE_STA_1X: 16,
+  MFP_OPTIONAL: 21,
   CONTROL_PORT_OVER_NL80211: 26,
   SAE_OFFLOAD: 38,
 } as const;

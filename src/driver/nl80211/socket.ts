@@ -50,7 +50,16 @@ function asRequestError(cmd: number, e: unknown): Nl80211RequestError {
   return new Nl80211RequestError(cmd, code, `nl80211 command ${cmd}: ${code ?? text}`);
 }
 
-export class Nl80211Socket {
+/** What the backend needs of the socket: requests and dumps (the fake in the backend's tests implements it too). */
+export interface Nl80211Link {
+  /** A command; resolves on the kernel's answer (a reply, or nothing on a bare ACK). */
+  request(req: Request): Promise<GenlMessage[]>;
+  /** A dump: every message of the multipart answer. */
+  dump(req: Request): Promise<GenlMessage[]>;
+  close(): void;
+}
+
+export class Nl80211Socket implements Nl80211Link {
   private constructor(
     private readonly genl: GenericNetlinkSocket,
     readonly family: number,
@@ -78,6 +87,9 @@ export class Nl80211Socket {
         // "vendor" exists only on kernels built with vendor commands; the others always.
         if (g?.id !== undefined) genl.socket.addMembership(g.id);
       }
+      // Multicast notifications and the unicast ones to this socket alike
+      // (CONTROL_PORT_FRAME goes to the connection's owner only): the package
+      // emits every message that answers no request of ours.
       genl.on('message', (msgs: { family?: number; cmd?: number; data: Buffer }[]) => {
         for (const m of msgs) if (m.family === s.family && m.cmd !== undefined) onEvent({ cmd: m.cmd, data: m.data });
       });

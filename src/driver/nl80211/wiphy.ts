@@ -3,7 +3,8 @@
  * What the kernel does not say, we do not guess: the extended-KEK/KCK wiphy
  * flag (WIPHY_FLAG_SUPPORTS_EXT_KEK_KCK) is never sent to user space, so a
  * 24/32-byte KCK is found out by SET_REKEY_OFFLOAD's answer; brcmfmac's
- * "CONNECT means done" completion is not visible here either.
+ * "CONNECT means done" completion is not visible here either: the backend
+ * recognises the driver by name (completion.ts).
  */
 import { akmBySuite, allAkms, cipherBySelector, IEEE80211_OUI } from '../../rsn/akm.js';
 import type { DriverCapabilities } from '../backend.js';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeGenlMessages, encodeAttrs, encodeGenlMessage, type GenlMessage, parseAttrs } from '../../../src/driver/nl80211/attrs.js';
 import { decodeEvent, type Decoded } from '../../../src/driver/nl80211/decode.js';
 import * as enc from '../../../src/driver/nl80211/encode.js';
-import { Attr, Cmd, RekeyAttr } from '../../../src/driver/nl80211/numbers.js';
+import { Attr, Cmd, KeyAttr, RekeyAttr } from '../../../src/driver/nl80211/numbers.js';
 import { RoamAuthPairing } from '../../../src/driver/nl80211/roam-auth.js';
 import { parseWiphy } from '../../../src/driver/nl80211/wiphy.js';
 
@@ -117,15 +117,17 @@ describe('roam-auth pairing', () => {
 
 describe('nl80211 encoders', () => {
   const pmk = Buffer.alloc(32, 0xab);
-  it('CONNECT with PMK and WANT_1X_4WAY_HS round-trips', () => {
-    const r = enc.connect(5, { bssid: '02:00:00:00:01:01', ssid: Buffer.from('test'), freq: 2437, ies: Buffer.from('30140100', 'hex'), akm: 'WPA-PSK', pairwise: 'CCMP', group: 'CCMP', mfp: 'optional', pmk }, { want1x4wayHs: true });
+  it('CONNECT with a PSK PMK for the firmware round-trips; an 802.1X PMK asks for WANT_1X_4WAY_HS instead', () => {
+    const r = enc.connect(5, { bssid: '02:00:00:00:01:01', ssid: Buffer.from('test'), freq: 2437, ies: Buffer.from('30140100', 'hex'), akm: 'WPA-PSK', pairwise: 'CCMP', group: 'CCMP', mfp: 'optional', pmk });
     const [m] = decodeGenlMessages(encodeGenlMessage(0x22, r.cmd, r.attrs));
     expect(m.cmd).toBe(Cmd.CONNECT);
     const a = parseAttrs(m.data);
     expect(a.get(Attr.PMK)).toEqual(pmk);
-    expect(a.has(Attr.WANT_1X_4WAY_HS)).toBe(true);
+    expect(a.has(Attr.WANT_1X_4WAY_HS)).toBe(false);
     expect(a.get(Attr.AKM_SUITES)?.toString('hex')).toBe('02ac0f00');
     expect(a.get(Attr.MAC)?.toString('hex')).toBe('020000000101');
+    const x = parseAttrs(encodeAttrs(enc.connect(5, { bssid: '02:00:00:00:01:01', ssid: Buffer.from('test'), freq: 2437, ies: Buffer.alloc(0), akm: 'WPA-EAP', pairwise: 'CCMP', group: 'CCMP', mfp: 'none', pmk }).attrs));
+    expect([x.has(Attr.WANT_1X_4WAY_HS), x.has(Attr.PMK)]).toEqual([true, false]);
   });
   it('SET_PMKSA with lifetime and threshold, byte-exact', () => {
     const r = enc.setPmksa(5, { bssid: '02:00:00:00:01:01', pmkid: Buffer.alloc(16, 1), akm: 'WPA-PSK', lifetime: 43200, reauthThreshold: 70 });
@@ -149,7 +151,7 @@ describe('nl80211 encoders', () => {
     const st = parseAttrs(encodeAttrs(enc.setStationAuthorized(5, '02:00:00:00:01:01', true).attrs));
     expect(st.get(Attr.STA_FLAGS2)?.toString('hex')).toBe('0200000002000000');
     const k = parseAttrs(encodeAttrs(enc.newKey(5, { kind: 'pairwise', idx: 0, cipher: 'CCMP', key: Buffer.alloc(16, 9), addr: '02:00:00:00:01:01' }).attrs));
-    expect(k.get(Attr.KEY_CIPHER)?.toString('hex')).toBe('04ac0f00');
+    expect(parseAttrs(k.get(Attr.KEY)!).get(KeyAttr.CIPHER)?.toString('hex')).toBe('04ac0f00');
     expect(() => enc.newKey(5, { kind: 'group', idx: 1, cipher: 'CCMP', key: Buffer.alloc(15), addr: '' })).toThrow(RangeError);
     const c = parseAttrs(encodeAttrs(enc.controlPortFrame(5, '02:00:00:00:01:01', Buffer.from('0203', 'hex')).attrs));
     expect(c.get(Attr.CONTROL_PORT_ETHERTYPE)?.readUInt16LE(0)).toBe(0x888e);

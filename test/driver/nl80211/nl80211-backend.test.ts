@@ -1,0 +1,393 @@
+/**
+ * The nl80211 backend's association path on a fake kernel: every request the
+ * backend sends is recorded and compared byte for byte with attributes built
+ * here by hand from nl80211.h's numbers (struct nlattr: u16 len, u16 type,
+ * payload, padding to 4), never with the encoder under test; events are fed
+ * in the same way, as the kernel would send them.
+ */
+import { once } from 'node:events';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AssocEvent, ConnectParams, DriverEvents, HelloResult } from '../../../src/driver/backend.js';
+import type { GenlMessage } from '../../../src/driver/nl80211/attrs.js';
+import { Nl80211Driver, type Nl80211System } from '../../../src/driver/nl80211/backend.js';
+import type { Request } from '../../../src/driver/nl80211/encode.js';
+import { encodeAttrs } from '../../../src/driver/nl80211/attrs.js';
+import { type Nl80211Link, Nl80211RequestError } from '../../../src/driver/nl80211/socket.js';
+
+function nla(type: number, payload: Buffer): Buffer {
+  const len = 4 + payload.length;
+  const b = Buffer.alloc((len + 3) & ~3);
+  b.writeUInt16LE(len, 0);
+  b.writeUInt16LE(type, 2);
+  payload.copy(b, 4);
+  return b;
+}
+const flag = (type: number): Buffer => nla(type, Buffer.alloc(0));
+const u8 = (v: number): Buffer => Buffer.of(v);
+const u16 = (v: number): Buffer => Buffer.from([v & 0xff, v >> 8]);
+const u32 = (v: number): Buffer => {
+  const b = Buffer.alloc(4);
+  b.writeUInt32LE(v >>> 0);
+  return b;
+};
+const hex = (h: string): Buffer => Buffer.from(h.replace(/[: ]/g, ''), 'hex');
+const cat = (...b: Buffer[]): Buffer => Buffer.concat(b);
+
+// nl80211.h: enum nl80211_commands.
+const CMD = { GET_STATION: 17, NEW_STATION: 19, SET_CQM: 63, NOTIFY_CQM: 64, GET_WIPHY: 1, NEW_WIPHY: 3, GET_INTERFACE: 5, NEW_INTERFACE: 7, NEW_KEY: 11, SET_STATION: 18, NEW_SCAN_RESULTS: 34, GET_SCAN: 32, CONNECT: 46, ROAM: 47, DISCONNECT: 48, SET_REKEY_OFFLOAD: 79, CONTROL_PORT_FRAME: 129 };
+// enum nl80211_attrs.
+const A = {
+  WIPHY: 1, IFINDEX: 3, STA_INFO: 21, CQM: 94, IFNAME: 4, MAC: 6, REASON_CODE: 54, STA_FLAGS2: 67, WIPHY_FREQ: 38, IE: 42, BSS: 47, FRAME: 51, SSID: 52, AUTH_TYPE: 53,
+  USE_MFP: 66, CONTROL_PORT: 68, PRIVACY: 70, DISCONNECTED_BY_AP: 71, STATUS_CODE: 72, CIPHER_SUITES_PAIRWISE: 73, CIPHER_SUITE_GROUP: 74,
+  WPA_VERSIONS: 75, AKM_SUITES: 76, REQ_IE: 77, RESP_IE: 78, KEY: 80, CONTROL_PORT_ETHERTYPE: 102, CONTROL_PORT_NO_ENCRYPT: 103,
+  SOCKET_OWNER: 204, EXT_FEATURES: 217, CONTROL_PORT_OVER_NL80211: 264, CONTROL_PORT_NO_PREAUTH: 286,
+};
+// enum nl80211_key_attributes; enum nl80211_bss.
+const KEY = { DATA: 1, IDX: 2, CIPHER: 3, SEQ: 4 };
+const BSS = { BSSID: 1, FREQUENCY: 2, INFORMATION_ELEMENTS: 6 };
+// enum nl80211_sta_info, nl80211_rate_info, nl80211_attr_cqm.
+const STA = { SIGNAL: 7, TX_BITRATE: 8, SIGNAL_AVG: 13 };
+const RATE = { BITRATE: 1, BITRATE32: 5 };
+const CQM = { RSSI_THOLD: 1, RSSI_HYST: 2, RSSI_THRESHOLD_EVENT: 3, RSSI_LEVEL: 9 };
+const s32 = (v: number): Buffer => {
+  const b = Buffer.alloc(4);
+  b.writeInt32LE(v);
+  return b;
+};
+
+const IFINDEX = 7;
+const AP = '02:00:00:00:00:00';
+const AP2 = '02:00:00:00:02:00';
+const OWN = '02:00:00:00:01:00';
+// EXT_FEATURES with bit 26 (CONTROL_PORT_OVER_NL80211): byte 3, bit 2.
+const EXT_CONTROL_PORT = Buffer.from([0, 0, 0, 0x04, 0, 0, 0, 0]);
+// SSID element "ap", RSNE WPA2-PSK CCMP.
+const BEACON_IES = hex('00026170 3014 0100 000fac04 0100 000fac04 0100 000fac02 0000');
+const OUR_RSNE = hex('3014 0100 000fac04 0100 000fac04 0100 000fac02 0000');
+
+interface Sent {
+  cmd: number;
+  data: Buffer;
+}
+
+/** The kernel's side: interface and wiphy dumps, recorded requests, refusals on demand, events pushed. */
+class FakeKernel implements Nl80211System {
+  sent: Sent[] = [];
+  /** The next request with this command fails with this errno name. */
+  refuse = new Map<number, string>();
+  /** The kernel's reply to a command (GET_STATION's NEW_STATION). */
+  replies = new Map<number, GenlMessage[]>();
+  deliver: (m: GenlMessage) => void = () => undefined;
+  scan: Buffer[] = [];
+
+  async open(onEvent: (m: GenlMessage) => void): Promise<Nl80211Link> {
+    this.deliver = onEvent;
+    const k = this;
+    return {
+      async request(r: Request): Promise<GenlMessage[]> {
+        k.sent.push({ cmd: r.cmd, data: encodeAttrs(r.attrs) });
+        const code = k.refuse.get(r.cmd);
+        if (code) {
+          k.refuse.delete(r.cmd);
+          throw new Nl80211RequestError(r.cmd, code, `nl80211 command ${r.cmd}: ${code}`);
+        }
+        return k.replies.get(r.cmd) ?? [];
+      },
+      async dump(r: Request): Promise<GenlMessage[]> {
+        if (r.cmd === CMD.GET_INTERFACE) {
+          return [{ cmd: CMD.NEW_INTERFACE, data: cat(nla(A.IFINDEX, u32(IFINDEX)), nla(A.IFNAME, Buffer.from('wlan1\0')), nla(A.WIPHY, u32(0)), nla(A.MAC, hex(OWN))) }];
+        }
+        if (r.cmd === CMD.GET_WIPHY) return [{ cmd: CMD.NEW_WIPHY, data: cat(nla(A.WIPHY, u32(0)), nla(A.EXT_FEATURES, k.ext)) }];
+        if (r.cmd === CMD.GET_SCAN) return k.scan.map((data) => ({ cmd: CMD.NEW_SCAN_RESULTS, data }));
+        return [];
+      },
+      close: () => undefined,
+    };
+  }
+
+  async setInterfaceUp(): Promise<boolean> {
+    return true;
+  }
+
+  driver: string | undefined = 'mac80211_hwsim';
+  netdevDriver(): string | undefined {
+    return this.driver;
+  }
+  /** EXT_FEATURES of the wiphy. */
+  ext = EXT_CONTROL_PORT;
+
+  event(cmd: number, ...attrs: Buffer[]): void {
+    this.deliver({ cmd, data: cat(nla(A.IFINDEX, u32(IFINDEX)), ...attrs) });
+  }
+
+  /** The requests since the last call. */
+  take(): Sent[] {
+    const s = this.sent;
+    this.sent = [];
+    return s;
+  }
+}
+
+const WPA2: ConnectParams = { bssid: AP, ssid: Buffer.from('ap'), freq: 2412, ies: OUR_RSNE, akm: 'WPA-PSK', pairwise: 'CCMP', group: 'CCMP', mfp: 'none' };
+
+let driver: Nl80211Driver | undefined;
+afterEach(async () => {
+  await driver?.close();
+  driver = undefined;
+});
+
+async function up(k = new FakeKernel()): Promise<{ d: Nl80211Driver; k: FakeKernel; hello: HelloResult }> {
+  const d = new Nl80211Driver('wlan1', k);
+  driver = d;
+  const hello = once(d, 'link_up') as Promise<[HelloResult]>;
+  d.start();
+  const [h] = await hello;
+  return { d, k, hello: h };
+}
+
+function next<K extends keyof DriverEvents>(d: Nl80211Driver, name: K): DriverEvents[K][] {
+  const got: DriverEvents[K][] = [];
+  d.on(name, ((...args: DriverEvents[K]) => got.push(args)) as never);
+  return got;
+}
+
+const connectEvent = (bssid: string): Buffer[] => [nla(A.MAC, hex(bssid)), nla(A.STATUS_CODE, u16(0)), nla(A.REQ_IE, OUR_RSNE), nla(A.RESP_IE, hex('010482848b96'))];
+
+describe('nl80211 backend: connect', () => {
+  it('WPA2-PSK: CONNECT as 2.10 sends it, with the control port over nl80211 (byte-exact)', async () => {
+    const { d, k } = await up();
+    k.take();
+    await d.connect(WPA2);
+    const [c] = k.take();
+    expect(c.cmd).toBe(CMD.CONNECT);
+    expect(c.data.toString('hex')).toBe(
+      cat(
+        nla(A.IFINDEX, u32(IFINDEX)),
+        flag(A.SOCKET_OWNER),
+        nla(A.MAC, hex(AP)),
+        nla(A.WIPHY_FREQ, u32(2412)),
+        nla(A.SSID, Buffer.from('ap')),
+        nla(A.IE, OUR_RSNE),
+        nla(A.WPA_VERSIONS, u32(2)),
+        nla(A.CIPHER_SUITES_PAIRWISE, u32(0x000fac04)),
+        nla(A.CIPHER_SUITE_GROUP, u32(0x000fac04)),
+        nla(A.AKM_SUITES, u32(0x000fac02)),
+        flag(A.CONTROL_PORT),
+        nla(A.AUTH_TYPE, u32(0)),
+        flag(A.PRIVACY),
+        flag(A.CONTROL_PORT_OVER_NL80211),
+        nla(A.CONTROL_PORT_ETHERTYPE, u16(0x888e)),
+        flag(A.CONTROL_PORT_NO_PREAUTH),
+      ).toString('hex'),
+    );
+  });
+
+  it('PMF (negotiated or required) asks the driver for USE_MFP REQUIRED, as 2.10 does when the AP offers it', async () => {
+    const { d, k } = await up();
+    k.take();
+    await d.connect({ ...WPA2, akm: 'WPA-PSK-SHA256', mfp: 'optional' });
+    const [c] = k.take();
+    expect(c.data.includes(nla(A.USE_MFP, u32(1)))).toBe(true);
+    expect(c.data.includes(nla(A.AKM_SUITES, u32(0x000fac06)))).toBe(true);
+  });
+
+  it('an open network: no security attributes, no controlled port, no PRIVACY', async () => {
+    const { d, k } = await up();
+    k.take();
+    await d.connect({ ...WPA2, ies: Buffer.alloc(0), akm: 'NONE', pairwise: 'NONE', group: 'NONE' });
+    const [c] = k.take();
+    expect(c.data.toString('hex')).toBe(
+      cat(nla(A.IFINDEX, u32(IFINDEX)), flag(A.SOCKET_OWNER), nla(A.MAC, hex(AP)), nla(A.WIPHY_FREQ, u32(2412)), nla(A.SSID, Buffer.from('ap')), nla(A.IE, Buffer.alloc(0)), nla(A.AUTH_TYPE, u32(0))).toString('hex'),
+    );
+  });
+
+  it('CONNECT event: assoc with the IEs, the Beacon IEs from the last scan; a failed one is assoc_reject', async () => {
+    const { d, k } = await up();
+    k.scan = [cat(nla(A.IFINDEX, u32(IFINDEX)), nla(A.BSS, cat(nla(BSS.BSSID, hex(AP)), nla(BSS.FREQUENCY, u32(2412)), nla(BSS.INFORMATION_ELEMENTS, BEACON_IES))))];
+    const results = once(d, 'scan_results');
+    k.event(CMD.NEW_SCAN_RESULTS);
+    await results;
+    const assoc = next(d, 'assoc');
+    const reject = next(d, 'assoc_reject');
+    await d.connect(WPA2);
+    k.event(CMD.CONNECT, ...connectEvent(AP));
+    expect(assoc).toHaveLength(1);
+    const a = assoc[0][0] as AssocEvent;
+    expect([a.bssid, a.roam, a.authorized]).toEqual([AP, false, false]);
+    expect(a.reqIes).toEqual(OUR_RSNE);
+    expect(a.beaconIes).toEqual(BEACON_IES);
+    k.event(CMD.CONNECT, nla(A.MAC, hex(AP)), nla(A.STATUS_CODE, u16(17)));
+    expect(reject).toEqual([[{ bssid: AP, status: 17, timeout: false }]]);
+  });
+
+  it('DISCONNECT by the AP names the BSS of the association; our own DISCONNECT\'s event is not reported again', async () => {
+    const { d, k } = await up();
+    const gone = next(d, 'disconnected');
+    await d.connect(WPA2);
+    k.event(CMD.CONNECT, ...connectEvent(AP));
+    k.event(CMD.DISCONNECT, nla(A.REASON_CODE, u16(15)), flag(A.DISCONNECTED_BY_AP));
+    expect(gone).toEqual([[{ bssid: AP, reason: 15, locallyGenerated: false }]]);
+    await d.connect(WPA2);
+    k.event(CMD.CONNECT, ...connectEvent(AP));
+    k.take();
+    await d.disconnect(3);
+    expect(k.take()).toEqual([{ cmd: CMD.DISCONNECT, data: cat(nla(A.IFINDEX, u32(IFINDEX)), nla(A.REASON_CODE, u16(3))) }]);
+    k.event(CMD.DISCONNECT, nla(A.REASON_CODE, u16(3)));
+    expect(gone).toHaveLength(1);
+  });
+
+  it('roam as 2.10 on a connect-API driver: CONNECT to the target, EALREADY, DISCONNECT reason 2, CONNECT again; its event is a roam', async () => {
+    const { d, k } = await up();
+    const assoc = next(d, 'assoc');
+    const gone = next(d, 'disconnected');
+    await d.connect(WPA2);
+    k.event(CMD.CONNECT, ...connectEvent(AP));
+    k.take();
+    k.refuse.set(CMD.CONNECT, 'EALREADY');
+    await d.roam(AP2);
+    const sent = k.take();
+    expect(sent.map((s) => s.cmd)).toEqual([CMD.CONNECT, CMD.DISCONNECT, CMD.CONNECT]);
+    expect(sent[1].data).toEqual(cat(nla(A.IFINDEX, u32(IFINDEX)), nla(A.REASON_CODE, u16(2))));
+    expect(sent[2].data.includes(nla(A.MAC, hex(AP2)))).toBe(true);
+    k.event(CMD.DISCONNECT, nla(A.REASON_CODE, u16(2)));
+    k.event(CMD.CONNECT, ...connectEvent(AP2));
+    expect(gone).toEqual([]);
+    expect(assoc.map(([a]) => [a.bssid, a.roam])).toEqual([[AP, false], [AP2, true]]);
+  });
+});
+
+describe('nl80211 backend: EAPOL, keys, port', () => {
+  it('EAPOL goes over the control port, unencrypted until the pairwise key is in, then encrypted (2.10 wpa_ether_send)', async () => {
+    const { d, k } = await up();
+    await d.connect(WPA2);
+    k.event(CMD.CONNECT, ...connectEvent(AP));
+    k.take();
+    const frame = hex('0103005f02');
+    await d.txEapol(AP, frame);
+    await d.setKey({ kind: 'pairwise', idx: 0, cipher: 'CCMP', key: Buffer.alloc(16, 0x11), rsc: Buffer.alloc(6), addr: AP });
+    await d.txEapol(AP, frame);
+    const [tx1, key, tx2] = k.take();
+    const body = cat(nla(A.IFINDEX, u32(IFINDEX)), nla(A.CONTROL_PORT_ETHERTYPE, u16(0x888e)), nla(A.MAC, hex(AP)), nla(A.FRAME, frame));
+    expect(tx1).toEqual({ cmd: CMD.CONTROL_PORT_FRAME, data: cat(body, flag(A.CONTROL_PORT_NO_ENCRYPT)) });
+    expect(key.cmd).toBe(CMD.NEW_KEY);
+    expect(tx2).toEqual({ cmd: CMD.CONTROL_PORT_FRAME, data: body });
+  });
+
+  it('received EAPOL: a unicast CONTROL_PORT_FRAME is eapol_rx', async () => {
+    const { d, k } = await up();
+    const rx = next(d, 'eapol_rx');
+    k.event(CMD.CONTROL_PORT_FRAME, nla(A.FRAME, hex('0203005f')), nla(A.MAC, hex(AP)), nla(A.CONTROL_PORT_ETHERTYPE, u16(0x888e)));
+    expect(rx).toEqual([[{ src: AP, data: hex('0203005f') }]]);
+  });
+
+  it('an EAPOL frame of the BSS being connected that beats the CONNECT event is held and passed on after the assoc', async () => {
+    const { d, k } = await up();
+    const order: string[] = [];
+    d.on('assoc', (a) => order.push(`assoc ${a.bssid}`));
+    d.on('eapol_rx', (e) => order.push(`eapol ${e.src} ${e.data.toString('hex')}`));
+    await d.connect(WPA2);
+    k.event(CMD.CONTROL_PORT_FRAME, nla(A.FRAME, hex('0203005f')), nla(A.MAC, hex(AP)), nla(A.CONTROL_PORT_ETHERTYPE, u16(0x888e)));
+    expect(order).toEqual([]);
+    k.event(CMD.CONNECT, ...connectEvent(AP));
+    expect(order).toEqual([`assoc ${AP}`, `eapol ${AP} 0203005f`]);
+  });
+
+  it('NEW_KEY for the PTK (AP address), the GTK (no address, RSC) and the IGTK (BIP, key ID 4, IPN), keys nested as 2.10 sends them', async () => {
+    const { d, k } = await up();
+    k.take();
+    await d.setKey({ kind: 'pairwise', idx: 0, cipher: 'CCMP', key: Buffer.alloc(16, 0x11), rsc: Buffer.alloc(6), addr: AP });
+    await d.setKey({ kind: 'group', idx: 1, cipher: 'CCMP', key: Buffer.alloc(16, 0x22), rsc: hex('010000000000'), addr: 'ff:ff:ff:ff:ff:ff' });
+    await d.setKey({ kind: 'igtk', idx: 4, cipher: 'AES-128-CMAC', key: Buffer.alloc(16, 0x33), rsc: hex('020000000000'), addr: 'ff:ff:ff:ff:ff:ff' });
+    const [ptk, gtk, igtk] = k.take();
+    const ifx = nla(A.IFINDEX, u32(IFINDEX));
+    expect(ptk).toEqual({ cmd: CMD.NEW_KEY, data: cat(ifx, nla(A.MAC, hex(AP)), nla(A.KEY, cat(nla(KEY.DATA, Buffer.alloc(16, 0x11)), nla(KEY.CIPHER, u32(0x000fac04)), nla(KEY.SEQ, Buffer.alloc(6)), nla(KEY.IDX, u8(0))))) });
+    expect(gtk).toEqual({ cmd: CMD.NEW_KEY, data: cat(ifx, nla(A.KEY, cat(nla(KEY.DATA, Buffer.alloc(16, 0x22)), nla(KEY.CIPHER, u32(0x000fac04)), nla(KEY.SEQ, hex('010000000000')), nla(KEY.IDX, u8(1))))) });
+    expect(igtk).toEqual({ cmd: CMD.NEW_KEY, data: cat(ifx, nla(A.KEY, cat(nla(KEY.DATA, Buffer.alloc(16, 0x33)), nla(KEY.CIPHER, u32(0x000fac06)), nla(KEY.SEQ, hex('020000000000')), nla(KEY.IDX, u8(4))))) });
+  });
+
+  it('the port: SET_STATION for the associated BSS with STA_FLAGS2 mask/set AUTHORIZED', async () => {
+    const { d, k } = await up();
+    await d.connect(WPA2);
+    k.event(CMD.CONNECT, ...connectEvent(AP));
+    k.take();
+    await d.setPort(true);
+    // struct nl80211_sta_flag_update { u32 mask; u32 set; }, NL80211_STA_FLAG_AUTHORIZED = 1.
+    expect(k.take()).toEqual([{ cmd: CMD.SET_STATION, data: cat(nla(A.IFINDEX, u32(IFINDEX)), nla(A.MAC, hex(AP)), nla(A.STA_FLAGS2, cat(u32(2), u32(2)))) }]);
+  });
+
+  it('rekey data: a radio without rekey offload (EOPNOTSUPP, mac80211_hwsim) is left alone; other refusals are errors', async () => {
+    const { d, k } = await up();
+    const data = { kck: Buffer.alloc(16), kek: Buffer.alloc(16), replayCtr: Buffer.alloc(8), akm: 'WPA-PSK' };
+    k.refuse.set(CMD.SET_REKEY_OFFLOAD, 'EOPNOTSUPP');
+    await expect(d.setRekeyData(data)).resolves.toBeUndefined();
+    k.refuse.set(CMD.SET_REKEY_OFFLOAD, 'EINVAL');
+    await expect(d.setRekeyData(data)).rejects.toThrow(/EINVAL/);
+  });
+});
+
+describe('nl80211 backend: SIGNAL_POLL and SIGNAL_MONITOR', () => {
+  async function associated(): Promise<{ d: Nl80211Driver; k: FakeKernel }> {
+    const r = await up();
+    await r.d.connect(WPA2);
+    r.k.event(CMD.CONNECT, ...connectEvent(AP));
+    r.k.take();
+    return r;
+  }
+  const station = (signal: number, rate: Buffer[]): GenlMessage => ({
+    cmd: CMD.NEW_STATION,
+    data: cat(nla(A.IFINDEX, u32(IFINDEX)), nla(A.MAC, hex(AP)), nla(A.STA_INFO, cat(nla(STA.SIGNAL, Buffer.of(signal & 0xff)), nla(STA.TX_BITRATE, cat(...rate)), nla(STA.SIGNAL_AVG, Buffer.of(-40 & 0xff))))),
+  });
+
+  it('GET_STATION for the AP: signal (s8), average, transmit rate (BITRATE32, else BITRATE, 100 kbit/s)', async () => {
+    const { d, k } = await associated();
+    k.replies.set(CMD.GET_STATION, [station(-42, [nla(RATE.BITRATE, u16(60)), nla(RATE.BITRATE32, u32(540))])]);
+    expect(await d.signalPoll()).toEqual({ rssi: -42, txRateKbps: 54000, avgRssi: -40 });
+    expect(k.take()).toEqual([{ cmd: CMD.GET_STATION, data: cat(nla(A.IFINDEX, u32(IFINDEX)), nla(A.MAC, hex(AP))) }]);
+    k.replies.set(CMD.GET_STATION, [station(-90, [nla(RATE.BITRATE, u16(10))])]);
+    expect(await d.signalPoll()).toEqual({ rssi: -90, txRateKbps: 1000, avgRssi: -40 });
+  });
+
+  it('SET_CQM with the threshold (s32) and hysteresis nested in ATTR_CQM', async () => {
+    const { d, k } = await associated();
+    await d.signalMonitor(-70, 4);
+    expect(k.take()).toEqual([{ cmd: CMD.SET_CQM, data: cat(nla(A.IFINDEX, u32(IFINDEX)), nla(A.CQM, cat(nla(CQM.RSSI_THOLD, s32(-70)), nla(CQM.RSSI_HYST, u32(4))))) }]);
+  });
+
+  it('NOTIFY_CQM: signal for the AP, with the level the kernel reports or, without one, a GET_STATION', async () => {
+    const { d, k } = await associated();
+    const sig = next(d, 'signal');
+    k.event(CMD.NOTIFY_CQM, nla(A.CQM, cat(nla(CQM.RSSI_THRESHOLD_EVENT, u32(0)), nla(CQM.RSSI_LEVEL, s32(-75)))));
+    expect(sig).toEqual([[{ bssid: AP, signal: -75 }]]);
+    k.replies.set(CMD.GET_STATION, [station(-61, [])]);
+    const polled = once(d, 'signal');
+    k.event(CMD.NOTIFY_CQM, nla(A.CQM, nla(CQM.RSSI_THRESHOLD_EVENT, u32(1))));
+    await polled;
+    expect(sig[1]).toEqual([{ bssid: AP, signal: -61 }]);
+  });
+});
+
+describe('nl80211 backend: capabilities', () => {
+  // EXT_FEATURES bit 15 (4WAY_HANDSHAKE_STA_PSK): byte 1, bit 7; 26 (control port) as before.
+  const PSK_OFFLOAD = Buffer.from([0, 0x80, 0, 0, 0, 0, 0, 0]);
+
+  it('nl80211 cannot read PMKSA or PTK back (sync_state false); completion is PORT_AUTHORIZED for mac80211 and an offloading QCA driver', async () => {
+    expect((await up()).hello.capabilities).toMatchObject({ completion: 'port_authorized', sync_state: false });
+    const qca = new FakeKernel();
+    qca.driver = 'ath10k_pci';
+    qca.ext = PSK_OFFLOAD;
+    await driver?.close();
+    expect((await up(qca)).hello.capabilities).toMatchObject({ four_way_psk: true, completion: 'port_authorized' });
+  });
+
+  it('brcmfmac with FWSUP (4-way offload features) signals completion by CONNECT; without offload features it has nothing to signal', async () => {
+    const brcm = new FakeKernel();
+    brcm.driver = 'brcmfmac';
+    brcm.ext = PSK_OFFLOAD;
+    expect((await up(brcm)).hello.capabilities).toMatchObject({ four_way_psk: true, completion: 'connect' });
+    await driver?.close();
+    const plain = new FakeKernel();
+    plain.driver = 'brcmfmac';
+    plain.ext = Buffer.alloc(8);
+    expect((await up(plain)).hello.capabilities.completion).toBe('port_authorized');
+  });
+});
