@@ -40,6 +40,7 @@ import { ControlPortTransport, type EapolTransport } from './eapol-transport.js'
 import * as req from './encode.js';
 import { parseInterface, type WirelessInterface } from './interfaces.js';
 import { setInterfaceUp } from './link-updown.js';
+import { type LinkChange, LinkWatch } from './link-watch.js';
 import { Attr } from './numbers.js';
 import { type PairedEvent, RoamAuthPairing } from './roam-auth.js';
 import { scanDumpResults } from './scan-results.js';
@@ -66,9 +67,16 @@ export interface Nl80211System {
   setInterfaceUp(ifindex: number, up: boolean): Promise<boolean>;
   /** The kernel driver of the netdev (completion.ts), when known. */
   netdevDriver(ifname: string): string | undefined;
+  /** Route-netlink link notifications (link-watch.ts) until closed. */
+  watchLinks(onChange: (c: LinkChange) => void): { close(): void };
 }
 
-const KERNEL: Nl80211System = { open: (onEvent) => Nl80211Socket.open(onEvent), setInterfaceUp, netdevDriver };
+const KERNEL: Nl80211System = {
+  open: (onEvent) => Nl80211Socket.open(onEvent),
+  setInterfaceUp,
+  netdevDriver,
+  watchLinks: (onChange) => LinkWatch.open(onChange),
+};
 
 /** The driver has no such operation. Node names errno 95 ENOTSUP (the same number as EOPNOTSUPP on Linux). */
 const unsupported = (e: unknown): boolean => e instanceof Nl80211RequestError && (e.code === 'EOPNOTSUPP' || e.code === 'ENOTSUP');
@@ -83,6 +91,10 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
   private warned = false;
   /** Whether the interface was up when we first found it: if not, close() sets it down again. */
   private startedUp: boolean | undefined;
+  private links: { close(): void } | null = null;
+  /** The netdev was set down by someone else: the hello to give back once it is up. */
+  private adminDown: HelloResult | null = null;
+  private bringing: Promise<void> | undefined;
   /** Null when the radio has no control port over nl80211 (the packet-socket path is another transport). */
   private eapol: EapolTransport | null = null;
   /** The BSS of the association in place (CONNECT or ROAM event): DISCONNECT does not name it. */
@@ -124,10 +136,58 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
   }
 
   start(): void {
+    try {
+      this.links = this.sys.watchLinks((c) => this.onLinkChange(c));
+    } catch (e) {
+      log.warning(`nl80211: no link notifications for ${this.ifname} (down/up and removal go unnoticed): ${(e as Error).message}`);
+    }
     void this.bringUp();
   }
 
-  private async bringUp(): Promise<void> {
+  /** One bring-up at a time: the retry timer and link notifications both ask for it. */
+  private bringUp(): Promise<void> {
+    this.bringing ??= this.tryBringUp().finally(() => {
+      this.bringing = undefined;
+    });
+    return this.bringing;
+  }
+
+  /**
+   * The netdev as route-netlink reports it, as 2.10's driver_nl80211 follows
+   * it: set down by someone else, the link is down (the station reports a
+   * connection lost and shows INTERFACE_DISABLED) until it is up again, which
+   * the backend does not do itself; removed, it is gone until a netdev of
+   * the name appears (re-added, or its radio back), then taken as at start.
+   */
+  private onLinkChange(c: LinkChange): void {
+    if (this.closed) return;
+    if (c.kind === 'dropped') return log.msgdump(() => `nl80211: ${c.reason}`);
+    const iface = this.iface;
+    if (iface?.ifindex === c.ifindex) {
+      if (c.kind === 'del') {
+        log.warning(`nl80211: ${this.ifname} was removed`);
+        this.linkDown();
+      } else if (!c.up && this.helloResult) {
+        log.info(`nl80211: ${this.ifname} is down`);
+        this.adminDown = this.helloResult;
+        this.helloResult = null;
+        this.forgetAssociation();
+        this.roaming = undefined;
+        this.emit('link_down');
+      } else if (c.up && this.adminDown) {
+        log.info(`nl80211: ${this.ifname} is up`);
+        this.helloResult = this.adminDown;
+        this.adminDown = null;
+        this.emit('link_up', this.helloResult);
+      }
+    } else if (!iface && !this.bringing && c.kind === 'new' && c.ifname === this.ifname) {
+      // Re-added, or its radio came back: look now rather than at the next retry.
+      clearTimeout(this.retryTimer);
+      void this.bringUp();
+    }
+  }
+
+  private async tryBringUp(): Promise<void> {
     try {
       this.sock ??= await this.sys.open((m) => this.onMessage(m));
       if (this.closed) return this.closeSocket();
@@ -348,6 +408,7 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
     this.forgetAssociation();
     this.roaming = undefined;
     this.helloResult = null;
+    this.adminDown = null;
     if (wasUp) this.emit('link_down');
     if (!this.closed) {
       this.warned = false;
@@ -369,6 +430,8 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
     }
     this.iface = null;
     this.helloResult = null;
+    this.links?.close();
+    this.links = null;
     this.closeSocket();
   }
 

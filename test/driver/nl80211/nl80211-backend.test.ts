@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AssocEvent, ConnectParams, DriverEvents, HelloResult } from '../../../src/driver/backend.js';
 import type { GenlMessage } from '../../../src/driver/nl80211/attrs.js';
 import { Nl80211Driver, type Nl80211System } from '../../../src/driver/nl80211/backend.js';
+import type { LinkChange } from '../../../src/driver/nl80211/link-watch.js';
 import type { Request } from '../../../src/driver/nl80211/encode.js';
 import { encodeAttrs } from '../../../src/driver/nl80211/attrs.js';
 import { type Nl80211Link, Nl80211RequestError } from '../../../src/driver/nl80211/socket.js';
@@ -107,6 +108,13 @@ class FakeKernel implements Nl80211System {
 
   async setInterfaceUp(): Promise<boolean> {
     return true;
+  }
+
+  /** Route-netlink link notifications to the backend. */
+  link: (c: LinkChange) => void = () => undefined;
+  watchLinks(onChange: (c: LinkChange) => void): { close(): void } {
+    this.link = onChange;
+    return { close: () => (this.link = () => undefined) };
   }
 
   driver: string | undefined = 'mac80211_hwsim';
@@ -389,5 +397,41 @@ describe('nl80211 backend: capabilities', () => {
     plain.driver = 'brcmfmac';
     plain.ext = Buffer.alloc(8);
     expect((await up(plain)).hello.capabilities.completion).toBe('port_authorized');
+  });
+});
+
+describe('nl80211 backend: the netdev down/up and removed (route-netlink)', () => {
+  it('set down by someone else: link_down, and link_up with the same hello when it is up again; the backend does not set it up', async () => {
+    const { d, k, hello } = await up();
+    const downs = next(d, 'link_down');
+    const ups = next(d, 'link_up');
+    k.link({ kind: 'new', ifindex: IFINDEX, ifname: 'wlan1', up: false });
+    expect(downs.length).toBe(1);
+    expect(d.hello).toBeNull();
+    // Other interfaces and repeated notifications change nothing.
+    k.link({ kind: 'new', ifindex: IFINDEX + 1, ifname: 'wlan9', up: true });
+    k.link({ kind: 'new', ifindex: IFINDEX, ifname: 'wlan1', up: false });
+    expect([downs.length, ups.length]).toEqual([1, 0]);
+    k.link({ kind: 'new', ifindex: IFINDEX, ifname: 'wlan1', up: true });
+    expect(ups).toEqual([[hello]]);
+    expect(d.hello).toBe(hello);
+  });
+
+  it('removed: link_down; a netdev of the name appearing brings the link up again at once (no 5 s retry)', async () => {
+    const { d, k } = await up();
+    const downs = next(d, 'link_down');
+    k.link({ kind: 'del', ifindex: IFINDEX, ifname: 'wlan1' });
+    expect(downs.length).toBe(1);
+    expect(d.hello).toBeNull();
+    const back = once(d, 'link_up');
+    k.link({ kind: 'new', ifindex: IFINDEX, ifname: 'wlan1', up: false });
+    await back;
+    expect(d.hello?.address).toBe(OWN);
+  });
+
+  it('a link notification that did not parse is dropped', async () => {
+    const { d, k } = await up();
+    k.link({ kind: 'dropped', reason: 'bad link notification: short' });
+    expect(d.hello).not.toBeNull();
   });
 });
