@@ -8,6 +8,7 @@ import { uuidFromMac } from '../ctrl/interface-commands.js';
 import { CtrlSocket } from '../ctrl/transport.js';
 import { pickDriverName } from '../driver/index.js';
 import { isWirelessNetdev, netdevExists } from '../driver/netdev.js';
+import type { EapolMode } from '../driver/nl80211/eapol-transport.js';
 import { error as logError, info, MsgLevel, warning } from '../log.js';
 import type { OffloadPolicy } from '../offload/policy.js';
 import { ev } from '../station/events.js';
@@ -21,6 +22,8 @@ export interface DaemonOptions {
   offloadPolicy: OffloadPolicy;
   /** The settings' [driver]: used by interfaces (-i, INTERFACE_ADD) that name no driver. */
   defaultDriver?: { backend?: string; params?: string };
+  /** The settings' `[driver] eapol`: how an nl80211 interface carries EAPOL. */
+  eapolMode?: EapolMode;
   relog(): boolean;
   /** Called once everything is stopped (TERMINATE, SIGTERM). */
   onTerminated(): void;
@@ -39,6 +42,10 @@ export class Daemon implements GlobalControl, InterfaceHost {
 
   get offloadPolicy(): OffloadPolicy {
     return this.opts.offloadPolicy;
+  }
+
+  get eapolMode(): EapolMode | undefined {
+    return this.opts.eapolMode;
   }
 
   /** Opens the global socket: 0700, or 0770 with its group (-G). */

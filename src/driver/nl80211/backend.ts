@@ -36,7 +36,8 @@ import {
 import { type GenlMessage, Nl80211DecodeError, parseAttrs } from './attrs.js';
 import { decodeEvent, type DriverEventMsg } from './decode.js';
 import { completionSignal, netdevDriver } from './completion.js';
-import { ControlPortTransport, type EapolTransport } from './eapol-transport.js';
+import { PacketTransport } from './eapol-packet.js';
+import { ControlPortTransport, type EapolMode, type EapolTransport } from './eapol-transport.js';
 import * as req from './encode.js';
 import { parseInterface, type WirelessInterface } from './interfaces.js';
 import { setInterfaceUp } from './link-updown.js';
@@ -69,6 +70,8 @@ export interface Nl80211System {
   netdevDriver(ifname: string): string | undefined;
   /** Route-netlink link notifications (link-watch.ts) until closed. */
   watchLinks(onChange: (c: LinkChange) => void): { close(): void };
+  /** EAPOL over a packet socket on the netdev (eapol-packet.ts); throws when it cannot be opened. */
+  openPacketEapol(ifname: string, own: string, onFrame: (src: string, frame: Buffer) => void): EapolTransport;
 }
 
 const KERNEL: Nl80211System = {
@@ -76,6 +79,7 @@ const KERNEL: Nl80211System = {
   setInterfaceUp,
   netdevDriver,
   watchLinks: (onChange) => LinkWatch.open(onChange),
+  openPacketEapol: (ifname, own, onFrame) => PacketTransport.open(ifname, own, onFrame),
 };
 
 /** The driver has no such operation. Node names errno 95 ENOTSUP (the same number as EOPNOTSUPP on Linux). */
@@ -127,6 +131,8 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
   constructor(
     private readonly ifname: string,
     private readonly sys: Nl80211System = KERNEL,
+    /** `[driver] eapol`: how EAPOL travels (eapol-transport.ts). */
+    private readonly eapolMode: EapolMode = 'auto',
   ) {
     super();
   }
@@ -197,8 +203,7 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
       this.startedUp ??= wasUp;
       if (this.closed) return;
       this.iface = iface;
-      this.eapol = wiphy.controlPortOverNl80211 ? new ControlPortTransport(this.sock, iface.ifindex) : null;
-      if (!this.eapol) log.warning(`nl80211: phy#${iface.wiphy} has no control port over nl80211: EAPOL cannot be exchanged yet`);
+      this.eapol = this.eapolTransport(this.sock, iface, wiphy);
       this.pairing = new RoamAuthPairing(wiphy.capabilities.key_mgmt_offload);
       this.forgetAssociation();
       this.roaming = undefined;
@@ -214,6 +219,29 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
       else log.warning(`nl80211: cannot use ${this.ifname}: ${why}; retrying quietly (every ${RETRY_MS / 1000} s)`);
       this.warned = true;
       this.retryTimer = setTimeout(() => void this.bringUp(), RETRY_MS);
+    }
+  }
+
+  /**
+   * The control port where the wiphy has it (or the setting forces it), else
+   * a packet socket on the netdev; null (no EAPOL, so no RSN connection) when
+   * the forced one is not there or the packet socket cannot be opened.
+   */
+  private eapolTransport(sock: Nl80211Link, iface: WirelessInterface, wiphy: WiphyInfo): EapolTransport | null {
+    this.eapol?.close?.();
+    const cp = wiphy.controlPortOverNl80211;
+    if (this.eapolMode === 'control_port' || (this.eapolMode === 'auto' && cp)) {
+      if (cp) return new ControlPortTransport(sock, iface.ifindex);
+      log.warning(`nl80211: phy#${iface.wiphy} has no control port over nl80211 ([driver] eapol = control_port): EAPOL cannot be exchanged`);
+      return null;
+    }
+    try {
+      const t = this.sys.openPacketEapol(this.ifname, iface.address, (src, data) => this.onEapolRx({ src, data }));
+      log.info(`nl80211: EAPOL of ${this.ifname} over a packet socket${cp ? ' ([driver] eapol = packet)' : ` (phy#${iface.wiphy} has no control port over nl80211)`}`);
+      return t;
+    } catch (e) {
+      log.warning(`nl80211: ${(e as Error).message}: EAPOL cannot be exchanged`);
+      return null;
     }
   }
 
@@ -304,16 +332,9 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
         this.emit('disconnected', ev);
         return;
       }
-      case 'eapol_rx': {
-        const rx = e.args[0];
-        if (this.bssid === undefined && rx.src === this.connectingTo) {
-          log.debug(`nl80211: EAPOL from ${rx.src} before the association event: held until it comes`);
-          this.earlyEapol = rx;
-          return;
-        }
-        this.emit('eapol_rx', rx);
+      case 'eapol_rx':
+        this.onEapolRx(e.args[0]);
         return;
-      }
       case 'port_authorized':
       case 'gtk_rekey':
       case 'scan_started':
@@ -369,6 +390,16 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
     if (this.bssid === bssid) this.emit('signal', { bssid, signal });
   }
 
+  /** A received EAPOL frame, from the control port or the packet socket. */
+  private onEapolRx(rx: { src: string; data: Buffer }): void {
+    if (this.bssid === undefined && rx.src === this.connectingTo) {
+      log.debug(`nl80211: EAPOL from ${rx.src} before the association event: held until it comes`);
+      this.earlyEapol = rx;
+      return;
+    }
+    this.emit('eapol_rx', rx);
+  }
+
   /** Nothing of an association is kept past its end (a roam in progress survives its own disconnect). */
   private forgetAssociation(): void {
     this.bssid = undefined;
@@ -404,6 +435,7 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
   private linkDown(): void {
     const wasUp = this.helloResult !== null;
     this.iface = null;
+    this.eapol?.close?.();
     this.eapol = null;
     this.forgetAssociation();
     this.roaming = undefined;
@@ -432,6 +464,8 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
     this.helloResult = null;
     this.links?.close();
     this.links = null;
+    this.eapol?.close?.();
+    this.eapol = null;
     this.closeSocket();
   }
 
@@ -552,7 +586,7 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
 
   async txEapol(dst: string, data: Buffer): Promise<void> {
     const t = this.eapol;
-    if (!t) throw new DriverError('tx_eapol', `${this.ifname} has no EAPOL transport (no control port over nl80211)`);
+    if (!t) throw new DriverError('tx_eapol', `${this.ifname} has no EAPOL transport (see the log at link up)`);
     await t.send(dst, data, !this.ptkInstalled);
   }
 
