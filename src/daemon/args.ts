@@ -187,8 +187,9 @@ options:
 drivers:
   sim = the embedded simulator (-p scenario=FILE[,seed=N])
   ext = a driver process speaking the driver protocol (-p socket=PATH)
-  nl80211 = the kernel's cfg80211 (scan only so far: no association yet)
-  none = a radio with nothing in range (the default without -D)
+  nl80211 = the kernel's cfg80211 (settings: [driver] eapol = auto|control_port|packet)
+  none = a radio with nothing in range
+without -D: nl80211 for a wireless netdev, none for any other name
 
 example:
   wpa-offloadd -i wlan0 -c /etc/wpa_supplicant/wpa_supplicant.conf --settings /etc/wpa-offloadd.ini

@@ -2,11 +2,13 @@
  * The process-wide state (wpa_supplicant's struct wpa_global): the
  * interfaces, the optional global control socket, and the orderly stop.
  */
-import fs from 'node:fs';
 import { resolveGroup } from '../ctrl/ctrl-dir.js';
 import { globalRequestHandler, type GlobalControl, type InterfaceAddRequest } from '../ctrl/global-commands.js';
 import { uuidFromMac } from '../ctrl/interface-commands.js';
 import { CtrlSocket } from '../ctrl/transport.js';
+import { pickDriverName } from '../driver/index.js';
+import { isWirelessNetdev, netdevExists } from '../driver/netdev.js';
+import type { EapolMode } from '../driver/nl80211/eapol-transport.js';
 import { error as logError, info, MsgLevel, warning } from '../log.js';
 import type { OffloadPolicy } from '../offload/policy.js';
 import { ev } from '../station/events.js';
@@ -20,6 +22,8 @@ export interface DaemonOptions {
   offloadPolicy: OffloadPolicy;
   /** The settings' [driver]: used by interfaces (-i, INTERFACE_ADD) that name no driver. */
   defaultDriver?: { backend?: string; params?: string };
+  /** The settings' `[driver] eapol`: how an nl80211 interface carries EAPOL. */
+  eapolMode?: EapolMode;
   relog(): boolean;
   /** Called once everything is stopped (TERMINATE, SIGTERM). */
   onTerminated(): void;
@@ -38,6 +42,10 @@ export class Daemon implements GlobalControl, InterfaceHost {
 
   get offloadPolicy(): OffloadPolicy {
     return this.opts.offloadPolicy;
+  }
+
+  get eapolMode(): EapolMode | undefined {
+    return this.opts.eapolMode;
   }
 
   /** Opens the global socket: 0700, or 0770 with its group (-G). */
@@ -86,10 +94,12 @@ export class Daemon implements GlobalControl, InterfaceHost {
     // wpa_supplicant 2.10 refuses a second add of a name without a word to the monitors.
     if (this.find(req.ifname)) return false;
     try {
-      // Without a driver backend the interface gets the `none` driver (a
-      // radio with nothing in range) and, like wpa_supplicant's wired driver,
-      // needs a netdev to exist. -i at start does not check, so the control
-      // plane runs in CI and containers with no network device at all.
+      // Without a driver backend the interface gets nl80211 (a wireless
+      // netdev) or the `none` driver (a radio with nothing in range) and,
+      // like wpa_supplicant's wired driver, needs a netdev to exist. nl80211
+      // needs a wireless one: 2.10's nl80211 driver fails to initialize on
+      // any other name. -i at start does not check, so the control plane
+      // runs in CI and containers with no network device at all.
       const params = this.withDefaultDriver({
         ifname: req.ifname,
         confname: req.confname,
@@ -97,8 +107,12 @@ export class Daemon implements GlobalControl, InterfaceHost {
         driverParam: req.driverParam,
         ctrlInterface: req.ctrlInterface,
       });
-      if (params.driver === undefined && !fs.existsSync(`/sys/class/net/${req.ifname}`)) {
+      const driver = params.driver === undefined ? undefined : pickDriverName(params.driver);
+      if (params.driver === undefined && !netdevExists(req.ifname)) {
         throw new InterfaceInitError(`no network device ${req.ifname}`, 'driver');
+      }
+      if (driver === 'nl80211' && !isWirelessNetdev(req.ifname)) {
+        throw new InterfaceInitError(`${req.ifname} is not a wireless network device`, 'driver');
       }
       await this.add(params);
       return true;

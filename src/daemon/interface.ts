@@ -17,7 +17,9 @@ import type { StationControl } from '../station/api.js';
 import { ev } from '../station/events.js';
 import { Station } from '../station/station.js';
 import type { DriverBackend } from '../driver/backend.js';
-import { createDriver, parseDriverParams, UnknownDriverError } from '../driver/index.js';
+import { createDriver, parseDriverParams, pickDriverName } from '../driver/index.js';
+import { defaultDriverFor } from '../driver/netdev.js';
+import type { EapolMode } from '../driver/nl80211/eapol-transport.js';
 import { PmksaCache } from '../rsn/pmksa.js';
 import { PmksaSync } from '../offload/pmksa-sync.js';
 import { stationCommands } from '../ctrl/station-commands.js';
@@ -37,6 +39,8 @@ export interface InterfaceParams {
 
 /** What an interface needs from the daemon besides DaemonControl. */
 export interface InterfaceHost extends DaemonControl {
+  /** The settings' `[driver] eapol` (nl80211). */
+  readonly eapolMode: EapolMode | undefined;
   /** Forwards an interface event to the global socket's monitors (IFNAME=<if> <level>...). */
   globalEvent(ifname: string, level: number, text: string): void;
   globalWants(level: number): boolean;
@@ -97,6 +101,7 @@ export interface StationSetup {
   driver: string | undefined;
   driverParam: string | undefined;
   offloadPolicy: OffloadPolicy;
+  eapolMode: EapolMode | undefined;
 }
 
 /** What createStation() builds: the station and its command modules. */
@@ -110,18 +115,20 @@ interface StationParts {
 
 /**
  * THE place where an interface's station is built: the station over the `-D`
- * backend (no `-D`: `none`, a radio with nothing in range), with its
+ * backend (no `-D`: `nl80211` for a wireless netdev, else `none`, a radio
+ * with nothing in range; netdev.ts), with its
  * PMKSA cache kept in sync with the firmware and the station and offload
  * commands registered.
  */
 function createStation(setup: StationSetup): StationParts {
   const pmksaContext = (cache: PmksaCache) => ({ cache, config: setup.config, pmksaTesting: setup.offloadPolicy.pmksaTesting });
-  const name = setup.driver || 'none';
+  const name = setup.driver ? pickDriverName(setup.driver) : defaultDriverFor(setup.ifname);
+  if (name === undefined) throw new UnsupportedDriverError(setup.driver ?? '');
+  if (!setup.driver) info(`${setup.ifname}: no driver named: ${name === 'nl80211' ? 'a wireless netdev, driver nl80211' : 'not a wireless netdev, driver none'}`);
   let driver: DriverBackend;
   try {
-    driver = createDriver(name, parseDriverParams(setup.driverParam ?? ''), { ifname: setup.ifname });
+    driver = createDriver(name, parseDriverParams(setup.driverParam ?? ''), { ifname: setup.ifname, eapol: setup.eapolMode });
   } catch (e) {
-    if (e instanceof UnknownDriverError) throw new UnsupportedDriverError(name);
     throw new InterfaceInitError((e as Error).message, 'driver');
   }
   const policy = setup.offloadPolicy;
@@ -170,6 +177,7 @@ export class WpaInterface implements InterfaceControl, RoutedInterface {
       driver: params.driver,
       driverParam: params.driverParam,
       offloadPolicy: host.offloadPolicy,
+      eapolMode: host.eapolMode,
     });
     this.station = this.parts.station;
     // Station events are wpa_msg()s of this interface.

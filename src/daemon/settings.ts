@@ -2,8 +2,11 @@
  * The daemon's own settings, which wpa_supplicant.conf has no place for
  * (INI, `--settings FILE`, read with the `ini` package):
  *
- *   [driver]   backend = sim | ext | nl80211 | none  (-D overrides; absent = none)
+ *   [driver]   backend = sim | ext | nl80211 | none  (-D overrides; absent = nl80211
+ *              for a wireless netdev, none for other names)
  *              params  = key=value ...  (-p overrides)
+ *              eapol   = auto | control_port | packet  (nl80211: EAPOL over the
+ *                        control port where the radio has it, else a packet socket)
  *   [offload]  psk = true, ieee8021x = true, offload_wait_ms = 1000,
  *              auth_timeout_ms = 10000, pmksa_file = PATH, pmksa_testing = false
  *   [log]      level = EXCESSIVE|MSGDUMP|DEBUG|INFO|WARNING|ERROR,
@@ -21,6 +24,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ini from 'ini';
 import { DRIVER_NAMES, DriverParamError, parseDriverParams } from '../driver/index.js';
+import { EAPOL_MODES, type EapolMode } from '../driver/nl80211/eapol-transport.js';
 import { parseLevelName, type MsgLevel } from '../log.js';
 import { DEFAULT_POLICY, type OffloadPolicy } from '../offload/policy.js';
 
@@ -33,12 +37,14 @@ export class SettingsError extends Error {
 
 export interface Settings {
   driver?: { backend: string; params?: string };
+  /** `[driver] eapol`: how an nl80211 interface carries EAPOL, whatever its backend was chosen by. */
+  eapol?: EapolMode;
   offload: OffloadPolicy;
   log: { level?: MsgLevel; timestamps?: boolean; file?: string; syslog?: boolean };
 }
 
 const KEYS: Record<string, readonly string[]> = {
-  driver: ['backend', 'params'],
+  driver: ['backend', 'params', 'eapol'],
   offload: ['psk', 'ieee8021x', 'offload_wait_ms', 'auth_timeout_ms', 'pmksa_file', 'pmksa_testing'],
   log: ['level', 'timestamps', 'file', 'syslog'],
 };
@@ -118,6 +124,11 @@ export function parseSettings(text: string, file = 'settings', baseDir?: string)
     throw new SettingsError(file, `[driver] backend = ${backend} is not one of ${DRIVER_NAMES.join(', ')}`);
   }
   if (backend !== undefined) s.driver = { backend, params };
+  const eapol = str('driver', 'eapol');
+  if (eapol !== undefined && !(EAPOL_MODES as readonly string[]).includes(eapol)) {
+    throw new SettingsError(file, `[driver] eapol = ${eapol} is not one of ${EAPOL_MODES.join(', ')}`);
+  }
+  s.eapol = eapol as EapolMode | undefined;
 
   const o = s.offload;
   o.psk = bool('offload', 'psk') ?? o.psk;

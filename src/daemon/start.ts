@@ -77,6 +77,7 @@ export async function start(args: Args): Promise<void> {
     globalGroup: args.globalGroup,
     offloadPolicy: settings.offload,
     defaultDriver: settings.driver,
+    eapolMode: settings.eapol,
     relog: () => {
       applyLogging(logOpts);
       return true;

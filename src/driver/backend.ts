@@ -50,7 +50,41 @@ export interface DriverCapabilities {
    * with SAE data, WPA_DRIVER_FLAGS_SAE).
    */
   sae_auth?: boolean;
+  /**
+   * nl80211 only (the driver protocol carries no channel list): the radio's
+   * channels by hardware mode from GET_WIPHY's bands, in hostap's order, for
+   * GET_CAPABILITY channels / freq. Absent: the driver reports none.
+   */
+  hw_modes?: HwMode[];
 }
+
+/** A channel of a hardware mode, as hostap's struct hostapd_channel_data keeps what GET_CAPABILITY prints. */
+export interface HwChannel {
+  chan: number;
+  /** MHz */
+  freq: number;
+  disabled: boolean;
+  /** No initiating radiation (passive scan only): "(NO_IR)". */
+  noIr: boolean;
+  /** Radar detection required: "(DFS)". */
+  radar: boolean;
+}
+
+/** hostap's hardware modes: B and G (2.4 GHz), A (5 and 6 GHz, one mode per band), AD (60 GHz). */
+export interface HwMode {
+  mode: 'B' | 'G' | 'A' | 'AD';
+  channels: HwChannel[];
+}
+
+/**
+ * Bounds on one set of scan results, whatever the backend: BSS entries, and
+ * the bytes they arrived in (ext: wire bytes of the lines joined; nl80211:
+ * the GET_SCAN dump's messages). Ten times a dense real environment; a set
+ * beyond either is dropped whole, with a log line and `scan_results_lost`
+ * (docs/driver-protocol.md).
+ */
+export const MAX_SCAN_BSS = 2048;
+export const MAX_SCAN_BYTES = 8 * 1024 * 1024;
 
 export interface HelloResult {
   version: number;
@@ -215,7 +249,7 @@ export interface DriverEvents {
   link_down: [];
   /**
    * Not a protocol event either: the results of the last scan could not be
-   * had (ext: the driver sent more than the bounds allow), as a failed
+   * had (the driver sent more than MAX_SCAN_BSS / MAX_SCAN_BYTES allow), as a failed
    * NL80211_CMD_GET_SCAN for wpa_supplicant. No `scan_results` follows.
    */
   scan_results_lost: [];

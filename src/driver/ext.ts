@@ -15,6 +15,8 @@ import net from 'node:net';
 import {
   DRIVER_PROTOCOL_VERSIONS,
   DriverError,
+  MAX_SCAN_BSS,
+  MAX_SCAN_BYTES,
   type AuthParams,
   type ConnectParams,
   type DriverBackend,
@@ -55,13 +57,6 @@ export interface ExtDriverOptions {
 export const REPLY_TIMEOUT_MS = 5000;
 export const BACKOFF_MIN_MS = 100;
 export const BACKOFF_MAX_MS = 5000;
-/**
- * Bounds on one set of scan_results parts (`more: true`): BSS entries, and
- * wire bytes of the lines joined. Ten times a dense real environment; a set
- * beyond either is dropped whole (docs/driver-protocol.md).
- */
-export const MAX_SCAN_BSS = 2048;
-export const MAX_SCAN_BYTES = 8 * 1024 * 1024;
 
 interface Pending {
   op: string;

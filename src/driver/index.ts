@@ -7,6 +7,7 @@
 import type { DriverBackend } from './backend.js';
 import { ExtDriver } from './ext.js';
 import { Nl80211Driver } from './nl80211/backend.js';
+import type { EapolMode } from './nl80211/eapol-transport.js';
 import { NoneDriver } from './none.js';
 import { loadScenario } from './sim/scenario.js';
 import { SimDriver } from './sim/sim-driver.js';
@@ -20,6 +21,15 @@ export class UnknownDriverError extends Error {
     super(`unsupported driver '${driver}' (available: ${DRIVER_NAMES.join(', ')})`);
     this.name = 'UnknownDriverError';
   }
+}
+
+/**
+ * `-D nl80211,wext` (and INTERFACE_ADD's driver field) may list several
+ * drivers: as wpa_supplicant_set_driver() in 2.10, the first one we have wins.
+ * Undefined when none of them is ours.
+ */
+export function pickDriverName(list: string): string | undefined {
+  return list.split(',').find((n) => (DRIVER_NAMES as readonly string[]).includes(n));
 }
 
 /** A driver parameter is missing or malformed. */
@@ -36,6 +46,8 @@ export interface CreateDriverOptions {
   clock?: Clock;
   /** sim only: overrides the scenario's seed. */
   seed?: number;
+  /** nl80211 only: `[driver] eapol`, how EAPOL travels. */
+  eapol?: EapolMode;
 }
 
 /** `-p "scenario=conf/sim.ini seed=3"`: key=value pairs separated by spaces or commas. */
@@ -67,7 +79,7 @@ export function createDriver(name: string, params: Record<string, string>, opts:
       return new ExtDriver({ socket, ifname: opts.ifname });
     }
     case 'nl80211':
-      return new Nl80211Driver(opts.ifname ?? '');
+      return new Nl80211Driver(opts.ifname ?? '', undefined, opts.eapol);
     case 'none':
       return new NoneDriver(opts.ifname ?? '');
     default:

@@ -45,6 +45,12 @@ describe('settings paths', () => {
     expect(() => readSettings(file)).toThrow(`${file}: [driver] params: driver parameter 'scenario' is not key=value`);
   });
 
+  it('[driver] eapol: auto, control_port or packet, with or without a backend; anything else names the key', () => {
+    expect(parseSettings('').eapol).toBeUndefined();
+    for (const m of ['auto', 'control_port', 'packet']) expect(parseSettings(`[driver]\neapol = ${m}\n`).eapol).toBe(m);
+    expect(() => parseSettings('[driver]\neapol = raw\n')).toThrow('settings: [driver] eapol = raw is not one of auto, control_port, packet');
+  });
+
   it('text without a file keeps paths as written', () => {
     expect(parseSettings('[offload]\npmksa_file = p\n').offload.pmksaFile).toBe('p');
   });

@@ -31,6 +31,17 @@ export function parseAttrs(buf: Buffer): Attrs {
   return out;
 }
 
+/** Every attribute in order, repeated types included (a split dump's joined band streams repeat a band). */
+export function attrEntries(buf: Buffer): [type: number, data: Buffer][] {
+  const out: [number, Buffer][] = [];
+  try {
+    parseAttributes(buf, (a) => out.push([a.type, a.data]));
+  } catch (e) {
+    throw new Nl80211DecodeError(`bad attribute stream: ${(e as Error).message}`);
+  }
+  return out;
+}
+
 /** An attribute whose payload is itself a list of attributes with types 1..n (ATTR_CIPHER_SUITES is not: see u32Array). */
 export function nestedList(buf: Buffer): Buffer[] {
   const out: Buffer[] = [];

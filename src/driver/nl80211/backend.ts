@@ -36,13 +36,15 @@ import {
 import { type GenlMessage, Nl80211DecodeError, parseAttrs } from './attrs.js';
 import { decodeEvent, type DriverEventMsg } from './decode.js';
 import { completionSignal, netdevDriver } from './completion.js';
-import { ControlPortTransport, type EapolTransport } from './eapol-transport.js';
+import { PacketTransport } from './eapol-packet.js';
+import { ControlPortTransport, type EapolMode, type EapolTransport } from './eapol-transport.js';
 import * as req from './encode.js';
 import { parseInterface, type WirelessInterface } from './interfaces.js';
 import { setInterfaceUp } from './link-updown.js';
+import { type LinkChange, LinkWatch } from './link-watch.js';
 import { Attr } from './numbers.js';
 import { type PairedEvent, RoamAuthPairing } from './roam-auth.js';
-import { parseScanBss } from './scan-results.js';
+import { scanDumpResults } from './scan-results.js';
 import { parseLinkSignal } from './station-info.js';
 import { type Nl80211Link, Nl80211RequestError, Nl80211Socket } from './socket.js';
 import { mergeWiphyParts, parseWiphy, type WiphyInfo } from './wiphy.js';
@@ -66,9 +68,19 @@ export interface Nl80211System {
   setInterfaceUp(ifindex: number, up: boolean): Promise<boolean>;
   /** The kernel driver of the netdev (completion.ts), when known. */
   netdevDriver(ifname: string): string | undefined;
+  /** Route-netlink link notifications (link-watch.ts) until closed. */
+  watchLinks(onChange: (c: LinkChange) => void): { close(): void };
+  /** EAPOL over a packet socket on the netdev (eapol-packet.ts); throws when it cannot be opened. */
+  openPacketEapol(ifname: string, own: string, onFrame: (src: string, frame: Buffer) => void): EapolTransport;
 }
 
-const KERNEL: Nl80211System = { open: (onEvent) => Nl80211Socket.open(onEvent), setInterfaceUp, netdevDriver };
+const KERNEL: Nl80211System = {
+  open: (onEvent) => Nl80211Socket.open(onEvent),
+  setInterfaceUp,
+  netdevDriver,
+  watchLinks: (onChange) => LinkWatch.open(onChange),
+  openPacketEapol: (ifname, own, onFrame) => PacketTransport.open(ifname, own, onFrame),
+};
 
 /** The driver has no such operation. Node names errno 95 ENOTSUP (the same number as EOPNOTSUPP on Linux). */
 const unsupported = (e: unknown): boolean => e instanceof Nl80211RequestError && (e.code === 'EOPNOTSUPP' || e.code === 'ENOTSUP');
@@ -83,6 +95,10 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
   private warned = false;
   /** Whether the interface was up when we first found it: if not, close() sets it down again. */
   private startedUp: boolean | undefined;
+  private links: { close(): void } | null = null;
+  /** The netdev was set down by someone else: the hello to give back once it is up. */
+  private adminDown: HelloResult | null = null;
+  private bringing: Promise<void> | undefined;
   /** Null when the radio has no control port over nl80211 (the packet-socket path is another transport). */
   private eapol: EapolTransport | null = null;
   /** The BSS of the association in place (CONNECT or ROAM event): DISCONNECT does not name it. */
@@ -115,6 +131,8 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
   constructor(
     private readonly ifname: string,
     private readonly sys: Nl80211System = KERNEL,
+    /** `[driver] eapol`: how EAPOL travels (eapol-transport.ts). */
+    private readonly eapolMode: EapolMode = 'auto',
   ) {
     super();
   }
@@ -124,10 +142,58 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
   }
 
   start(): void {
+    try {
+      this.links = this.sys.watchLinks((c) => this.onLinkChange(c));
+    } catch (e) {
+      log.warning(`nl80211: no link notifications for ${this.ifname} (down/up and removal go unnoticed): ${(e as Error).message}`);
+    }
     void this.bringUp();
   }
 
-  private async bringUp(): Promise<void> {
+  /** One bring-up at a time: the retry timer and link notifications both ask for it. */
+  private bringUp(): Promise<void> {
+    this.bringing ??= this.tryBringUp().finally(() => {
+      this.bringing = undefined;
+    });
+    return this.bringing;
+  }
+
+  /**
+   * The netdev as route-netlink reports it, as 2.10's driver_nl80211 follows
+   * it: set down by someone else, the link is down (the station reports a
+   * connection lost and shows INTERFACE_DISABLED) until it is up again, which
+   * the backend does not do itself; removed, it is gone until a netdev of
+   * the name appears (re-added, or its radio back), then taken as at start.
+   */
+  private onLinkChange(c: LinkChange): void {
+    if (this.closed) return;
+    if (c.kind === 'dropped') return log.msgdump(() => `nl80211: ${c.reason}`);
+    const iface = this.iface;
+    if (iface?.ifindex === c.ifindex) {
+      if (c.kind === 'del') {
+        log.warning(`nl80211: ${this.ifname} was removed`);
+        this.linkDown();
+      } else if (!c.up && this.helloResult) {
+        log.info(`nl80211: ${this.ifname} is down`);
+        this.adminDown = this.helloResult;
+        this.helloResult = null;
+        this.forgetAssociation();
+        this.roaming = undefined;
+        this.emit('link_down');
+      } else if (c.up && this.adminDown) {
+        log.info(`nl80211: ${this.ifname} is up`);
+        this.helloResult = this.adminDown;
+        this.adminDown = null;
+        this.emit('link_up', this.helloResult);
+      }
+    } else if (!iface && !this.bringing && c.kind === 'new' && c.ifname === this.ifname) {
+      // Re-added, or its radio came back: look now rather than at the next retry.
+      clearTimeout(this.retryTimer);
+      void this.bringUp();
+    }
+  }
+
+  private async tryBringUp(): Promise<void> {
     try {
       this.sock ??= await this.sys.open((m) => this.onMessage(m));
       if (this.closed) return this.closeSocket();
@@ -137,8 +203,7 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
       this.startedUp ??= wasUp;
       if (this.closed) return;
       this.iface = iface;
-      this.eapol = wiphy.controlPortOverNl80211 ? new ControlPortTransport(this.sock, iface.ifindex) : null;
-      if (!this.eapol) log.warning(`nl80211: phy#${iface.wiphy} has no control port over nl80211: EAPOL cannot be exchanged yet`);
+      this.eapol = this.eapolTransport(this.sock, iface, wiphy);
       this.pairing = new RoamAuthPairing(wiphy.capabilities.key_mgmt_offload);
       this.forgetAssociation();
       this.roaming = undefined;
@@ -154,6 +219,29 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
       else log.warning(`nl80211: cannot use ${this.ifname}: ${why}; retrying quietly (every ${RETRY_MS / 1000} s)`);
       this.warned = true;
       this.retryTimer = setTimeout(() => void this.bringUp(), RETRY_MS);
+    }
+  }
+
+  /**
+   * The control port where the wiphy has it (or the setting forces it), else
+   * a packet socket on the netdev; null (no EAPOL, so no RSN connection) when
+   * the forced one is not there or the packet socket cannot be opened.
+   */
+  private eapolTransport(sock: Nl80211Link, iface: WirelessInterface, wiphy: WiphyInfo): EapolTransport | null {
+    this.eapol?.close?.();
+    const cp = wiphy.controlPortOverNl80211;
+    if (this.eapolMode === 'control_port' || (this.eapolMode === 'auto' && cp)) {
+      if (cp) return new ControlPortTransport(sock, iface.ifindex);
+      log.warning(`nl80211: phy#${iface.wiphy} has no control port over nl80211 ([driver] eapol = control_port): EAPOL cannot be exchanged`);
+      return null;
+    }
+    try {
+      const t = this.sys.openPacketEapol(this.ifname, iface.address, (src, data) => this.onEapolRx({ src, data }));
+      log.info(`nl80211: EAPOL of ${this.ifname} over a packet socket${cp ? ' ([driver] eapol = packet)' : ` (phy#${iface.wiphy} has no control port over nl80211)`}`);
+      return t;
+    } catch (e) {
+      log.warning(`nl80211: ${(e as Error).message}: EAPOL cannot be exchanged`);
+      return null;
     }
   }
 
@@ -244,16 +332,9 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
         this.emit('disconnected', ev);
         return;
       }
-      case 'eapol_rx': {
-        const rx = e.args[0];
-        if (this.bssid === undefined && rx.src === this.connectingTo) {
-          log.debug(`nl80211: EAPOL from ${rx.src} before the association event: held until it comes`);
-          this.earlyEapol = rx;
-          return;
-        }
-        this.emit('eapol_rx', rx);
+      case 'eapol_rx':
+        this.onEapolRx(e.args[0]);
         return;
-      }
       case 'port_authorized':
       case 'gtk_rekey':
       case 'scan_started':
@@ -309,6 +390,16 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
     if (this.bssid === bssid) this.emit('signal', { bssid, signal });
   }
 
+  /** A received EAPOL frame, from the control port or the packet socket. */
+  private onEapolRx(rx: { src: string; data: Buffer }): void {
+    if (this.bssid === undefined && rx.src === this.connectingTo) {
+      log.debug(`nl80211: EAPOL from ${rx.src} before the association event: held until it comes`);
+      this.earlyEapol = rx;
+      return;
+    }
+    this.emit('eapol_rx', rx);
+  }
+
   /** Nothing of an association is kept past its end (a roam in progress survives its own disconnect). */
   private forgetAssociation(): void {
     this.bssid = undefined;
@@ -329,27 +420,27 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
       this.emit('scan_results_lost');
       return;
     }
-    const bss: ScanBss[] = [];
-    for (const m of msgs) {
-      try {
-        bss.push(parseScanBss(m.data));
-      } catch (e) {
-        if (!(e instanceof Nl80211DecodeError)) throw e;
-        log.warning(`nl80211: dropped a scan result: ${e.message}`);
-      }
+    const r = scanDumpResults(msgs);
+    if ('over' in r) {
+      log.warning(`nl80211: scan results of ${this.ifname} over the limit (${r.over}): dropped`);
+      if (this.iface === iface) this.emit('scan_results_lost');
+      return;
     }
+    for (const why of r.dropped) log.warning(`nl80211: dropped a scan result: ${why}`);
     if (this.iface !== iface) return;
-    this.scanTable = new Map(bss.map((b) => [b.bssid, b]));
-    this.emit('scan_results', bss);
+    this.scanTable = new Map(r.bss.map((b) => [b.bssid, b]));
+    this.emit('scan_results', r.bss);
   }
 
   private linkDown(): void {
     const wasUp = this.helloResult !== null;
     this.iface = null;
+    this.eapol?.close?.();
     this.eapol = null;
     this.forgetAssociation();
     this.roaming = undefined;
     this.helloResult = null;
+    this.adminDown = null;
     if (wasUp) this.emit('link_down');
     if (!this.closed) {
       this.warned = false;
@@ -371,6 +462,10 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
     }
     this.iface = null;
     this.helloResult = null;
+    this.links?.close();
+    this.links = null;
+    this.eapol?.close?.();
+    this.eapol = null;
     this.closeSocket();
   }
 
@@ -491,7 +586,7 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
 
   async txEapol(dst: string, data: Buffer): Promise<void> {
     const t = this.eapol;
-    if (!t) throw new DriverError('tx_eapol', `${this.ifname} has no EAPOL transport (no control port over nl80211)`);
+    if (!t) throw new DriverError('tx_eapol', `${this.ifname} has no EAPOL transport (see the log at link up)`);
     await t.send(dst, data, !this.ptkInstalled);
   }
 

@@ -12,7 +12,16 @@ import type { Nl80211Link } from './socket.js';
 export interface EapolTransport {
   /** One EAPOL frame (the 802.1X header on) to `dst`; `noEncrypt` while no pairwise key is installed. */
   send(dst: string, frame: Buffer, noEncrypt: boolean): Promise<void>;
+  /** Releases what the transport holds of its own (the packet socket). */
+  close?(): void;
 }
+
+/**
+ * Which transport (`[driver] eapol`): `auto` takes the control port where
+ * the wiphy has it, else the packet socket; the others force one.
+ */
+export const EAPOL_MODES = ['auto', 'control_port', 'packet'] as const;
+export type EapolMode = (typeof EAPOL_MODES)[number];
 
 /** NL80211_CMD_CONTROL_PORT_FRAME on the socket that made the connection (SOCKET_OWNER). */
 export class ControlPortTransport implements EapolTransport {

@@ -48,6 +48,7 @@ export const Attr = {
   IFNAME: 4,
   MAC: 6,
   STA_INFO: 21,
+  WIPHY_BANDS: 22,
   WIPHY_FREQ: 38,
   IE: 42,
   SCAN_FREQUENCIES: 44,
@@ -112,6 +113,15 @@ export const BssAttr = {
   SEEN_MS_AGO: 10,
   BEACON_IES: 11,
 } as const;
+
+/** enum nl80211_band: the type of each band nested in Attr.WIPHY_BANDS. */
+export const Band = { GHZ_2: 0, GHZ_5: 1, GHZ_60: 2, GHZ_6: 3 } as const;
+
+/** enum nl80211_band_attr. */
+export const BandAttr = { FREQS: 1 } as const;
+
+/** enum nl80211_frequency_attr (one channel in BandAttr.FREQS). */
+export const FreqAttr = { FREQ: 1, DISABLED: 2, NO_IR: 3, RADAR: 5 } as const;
 
 /** The multicast groups whose events the backend decodes (decode.ts). */
 export const MCAST_GROUPS = ['mlme', 'scan', 'config', 'vendor'] as const;

@@ -4,8 +4,8 @@
  * driver_nl80211_scan.c reads them: signal in mBm truncated to dBm, the
  * Probe Response IEs when there are any, else the Beacon's.
  */
-import type { ScanBss } from '../backend.js';
-import { getBytes, getMac, getU16, getU32, Nl80211DecodeError, parseAttrs } from './attrs.js';
+import { MAX_SCAN_BSS, MAX_SCAN_BYTES, type ScanBss } from '../backend.js';
+import { type GenlMessage, getBytes, getMac, getU16, getU32, Nl80211DecodeError, parseAttrs } from './attrs.js';
 import { Attr, BssAttr } from './numbers.js';
 
 const WLAN_EID_SSID = 0;
@@ -43,4 +43,29 @@ export function parseScanBss(data: Buffer): ScanBss {
     ies: iesCopy,
     ageMs: b.has(BssAttr.SEEN_MS_AGO) ? getU32(b.get(BssAttr.SEEN_MS_AGO), 'BSS_SEEN_MS_AGO') : 0,
   };
+}
+
+/**
+ * A whole GET_SCAN dump: its BSSes, with the entries that did not decode
+ * dropped one by one (`dropped`: why), or `over` when the set is beyond the
+ * bounds every backend keeps (backend.ts), as the ext backend drops it whole.
+ * The dump has been received by then (the socket layer collects it), so the
+ * bound protects the station's BSS table, not the socket's buffer.
+ */
+export function scanDumpResults(msgs: GenlMessage[]): { bss: ScanBss[]; dropped: string[] } | { over: string } {
+  const bytes = msgs.reduce((n, m) => n + m.data.length, 0);
+  if (msgs.length > MAX_SCAN_BSS || bytes > MAX_SCAN_BYTES) {
+    return { over: `${msgs.length} BSSes in ${bytes} bytes; at most ${MAX_SCAN_BSS} BSSes and ${MAX_SCAN_BYTES} bytes` };
+  }
+  const bss: ScanBss[] = [];
+  const dropped: string[] = [];
+  for (const m of msgs) {
+    try {
+      bss.push(parseScanBss(m.data));
+    } catch (e) {
+      if (!(e instanceof Nl80211DecodeError)) throw e;
+      dropped.push(e.message);
+    }
+  }
+  return { bss, dropped };
 }

@@ -8,6 +8,7 @@
  */
 import { akmBySuite, allAkms, cipherBySelector, IEEE80211_OUI } from '../../rsn/akm.js';
 import type { DriverCapabilities } from '../backend.js';
+import { parseHwModes } from './bands.js';
 import { type Attrs, getU32, getU8, nestedList, parseAttrs, u32Array } from './attrs.js';
 import { Attr, ExtFeature, OUI_QCA, QcaSubcmd, WOWLAN_TRIG_GTK_REKEY_SUPPORTED } from './numbers.js';
 
@@ -60,6 +61,7 @@ export function parseWiphy(a: Attrs): WiphyInfo {
   const psk = hasExtFeature(ext, ExtFeature.FOUR_WAY_HANDSHAKE_STA_PSK);
   const x1 = hasExtFeature(ext, ExtFeature.FOUR_WAY_HANDSHAKE_STA_1X);
   const pmkids = a.get(Attr.MAX_NUM_PMKIDS);
+  const bands = a.get(Attr.WIPHY_BANDS);
   return {
     wiphy,
     controlPortOverNl80211: hasExtFeature(ext, ExtFeature.CONTROL_PORT_OVER_NL80211),
@@ -77,13 +79,25 @@ export function parseWiphy(a: Attrs): WiphyInfo {
       // nl80211 has no GET_PMKSA and no way to read PTK material back.
       sync_state: false,
       sae_offload: hasExtFeature(ext, ExtFeature.SAE_OFFLOAD),
+      hw_modes: bands ? parseHwModes(bands) : undefined,
     },
   };
 }
 
-/** A split GET_WIPHY dump (NL80211_ATTR_SPLIT_WIPHY_DUMP) sends one wiphy in several messages: later parts add attributes. */
+/**
+ * A split GET_WIPHY dump (NL80211_ATTR_SPLIT_WIPHY_DUMP) sends one wiphy in
+ * several messages: later parts add attributes, except the bands, which come
+ * one channel per message: their streams are joined (bands.ts reads them).
+ */
 export function mergeWiphyParts(parts: Attrs[]): Attrs {
   const out: Attrs = new Map();
-  for (const p of parts) for (const [k, v] of p) if (!out.has(k)) out.set(k, v);
+  const bands: Buffer[] = [];
+  for (const p of parts) {
+    for (const [k, v] of p) {
+      if (k === Attr.WIPHY_BANDS) bands.push(v);
+      else if (!out.has(k)) out.set(k, v);
+    }
+  }
+  if (bands.length) out.set(Attr.WIPHY_BANDS, Buffer.concat(bands));
   return out;
 }

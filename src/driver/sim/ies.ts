@@ -8,6 +8,7 @@ import { macBytes } from '../../rsn/crypto.js';
 import { buildFte, buildMde, type FtAssoc } from '../../rsn/ft.js';
 import { buildRsne } from '../../rsn/rsne.js';
 import type { ApConfig } from './scenario.js';
+import { freqToChannel, is24GHz } from '../channel.js';
 
 const EID_SSID = 0;
 const EID_SUPP_RATES = 1;
@@ -27,18 +28,6 @@ const CAP_SHORT_SLOT = 0x0400;
 function ie(id: number, body: Buffer | number[]): Buffer {
   const b = Buffer.isBuffer(body) ? body : Buffer.from(body);
   return Buffer.concat([Buffer.from([id, b.length]), b]);
-}
-
-export function is24GHz(freq: number): boolean {
-  return freq >= 2400 && freq < 2500;
-}
-
-/** IEEE channel number for a centre frequency (2.4, 5 and 6 GHz bands). */
-export function freqToChannel(freq: number): number {
-  if (freq === 2484) return 14;
-  if (is24GHz(freq)) return (freq - 2407) / 5;
-  if (freq >= 5955 && freq <= 7115) return (freq - 5950) / 5;
-  return (freq - 5000) / 5;
 }
 
 /** Rates in 500 kb/s units; the basic (mandatory) ones carry bit 7. */

@@ -10,6 +10,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AssocEvent, ConnectParams, DriverEvents, HelloResult } from '../../../src/driver/backend.js';
 import type { GenlMessage } from '../../../src/driver/nl80211/attrs.js';
 import { Nl80211Driver, type Nl80211System } from '../../../src/driver/nl80211/backend.js';
+import type { LinkChange } from '../../../src/driver/nl80211/link-watch.js';
+import type { EapolMode, EapolTransport } from '../../../src/driver/nl80211/eapol-transport.js';
 import type { Request } from '../../../src/driver/nl80211/encode.js';
 import { encodeAttrs } from '../../../src/driver/nl80211/attrs.js';
 import { type Nl80211Link, Nl80211RequestError } from '../../../src/driver/nl80211/socket.js';
@@ -109,6 +111,26 @@ class FakeKernel implements Nl80211System {
     return true;
   }
 
+  /** Route-netlink link notifications to the backend. */
+  link: (c: LinkChange) => void = () => undefined;
+  watchLinks(onChange: (c: LinkChange) => void): { close(): void } {
+    this.link = onChange;
+    return { close: () => (this.link = () => undefined) };
+  }
+
+  /** The packet socket's frames sent, and its receive side; null until the backend opens it. */
+  packet: { ifname: string; own: string; sent: { dst: string; frame: Buffer }[]; rx: (src: string, frame: Buffer) => void; closed: boolean } | null = null;
+  packetFails = false;
+  openPacketEapol(ifname: string, own: string, onFrame: (src: string, frame: Buffer) => void): EapolTransport {
+    if (this.packetFails) throw new Error('Operation not permitted');
+    const p = { ifname, own, sent: [] as { dst: string; frame: Buffer }[], rx: onFrame, closed: false };
+    this.packet = p;
+    return {
+      send: async (dst, frame) => void p.sent.push({ dst, frame }),
+      close: () => void (p.closed = true),
+    };
+  }
+
   driver: string | undefined = 'mac80211_hwsim';
   netdevDriver(): string | undefined {
     return this.driver;
@@ -136,8 +158,8 @@ afterEach(async () => {
   driver = undefined;
 });
 
-async function up(k = new FakeKernel()): Promise<{ d: Nl80211Driver; k: FakeKernel; hello: HelloResult }> {
-  const d = new Nl80211Driver('wlan1', k);
+async function up(k = new FakeKernel(), eapol: EapolMode = 'auto'): Promise<{ d: Nl80211Driver; k: FakeKernel; hello: HelloResult }> {
+  const d = new Nl80211Driver('wlan1', k, eapol);
   driver = d;
   const hello = once(d, 'link_up') as Promise<[HelloResult]>;
   d.start();
@@ -389,5 +411,101 @@ describe('nl80211 backend: capabilities', () => {
     plain.driver = 'brcmfmac';
     plain.ext = Buffer.alloc(8);
     expect((await up(plain)).hello.capabilities.completion).toBe('port_authorized');
+  });
+});
+
+describe('nl80211 backend: the netdev down/up and removed (route-netlink)', () => {
+  it('set down by someone else: link_down, and link_up with the same hello when it is up again; the backend does not set it up', async () => {
+    const { d, k, hello } = await up();
+    const downs = next(d, 'link_down');
+    const ups = next(d, 'link_up');
+    k.link({ kind: 'new', ifindex: IFINDEX, ifname: 'wlan1', up: false });
+    expect(downs.length).toBe(1);
+    expect(d.hello).toBeNull();
+    // Other interfaces and repeated notifications change nothing.
+    k.link({ kind: 'new', ifindex: IFINDEX + 1, ifname: 'wlan9', up: true });
+    k.link({ kind: 'new', ifindex: IFINDEX, ifname: 'wlan1', up: false });
+    expect([downs.length, ups.length]).toEqual([1, 0]);
+    k.link({ kind: 'new', ifindex: IFINDEX, ifname: 'wlan1', up: true });
+    expect(ups).toEqual([[hello]]);
+    expect(d.hello).toBe(hello);
+  });
+
+  it('removed: link_down; a netdev of the name appearing brings the link up again at once (no 5 s retry)', async () => {
+    const { d, k } = await up();
+    const downs = next(d, 'link_down');
+    k.link({ kind: 'del', ifindex: IFINDEX, ifname: 'wlan1' });
+    expect(downs.length).toBe(1);
+    expect(d.hello).toBeNull();
+    const back = once(d, 'link_up');
+    k.link({ kind: 'new', ifindex: IFINDEX, ifname: 'wlan1', up: false });
+    await back;
+    expect(d.hello?.address).toBe(OWN);
+  });
+
+  it('a link notification that did not parse is dropped', async () => {
+    const { d, k } = await up();
+    k.link({ kind: 'dropped', reason: 'bad link notification: short' });
+    expect(d.hello).not.toBeNull();
+  });
+});
+
+describe('nl80211 backend: EAPOL over a packet socket ([driver] eapol)', () => {
+  const NO_CONTROL_PORT = Buffer.alloc(8);
+  const M1 = hex('0203005f02008a');
+
+  it('a wiphy without control port over nl80211 (auto): the packet socket on the netdev; CONNECT asks for no control port over nl80211; frames both ways', async () => {
+    const k = new FakeKernel();
+    k.ext = NO_CONTROL_PORT;
+    const { d } = await up(k);
+    expect(k.packet).toMatchObject({ ifname: 'wlan1', own: OWN, closed: false });
+    k.take();
+    await d.connect(WPA2);
+    const [c] = k.take();
+    expect(c.cmd).toBe(CMD.CONNECT);
+    expect(c.data.includes(flag(A.CONTROL_PORT_OVER_NL80211))).toBe(false);
+    const rx = next(d, 'eapol_rx');
+    // Msg 1/4 before the CONNECT event is held, as on the control port.
+    k.packet!.rx(AP, M1);
+    expect(rx).toEqual([]);
+    k.event(CMD.CONNECT, ...connectEvent(AP));
+    expect(rx).toEqual([[{ src: AP, data: M1 }]]);
+    await d.txEapol(AP, hex('0103005f'));
+    expect(k.packet!.sent).toEqual([{ dst: AP, frame: hex('0103005f') }]);
+    expect(k.take().filter((x) => x.cmd === CMD.CONTROL_PORT_FRAME)).toEqual([]);
+  });
+
+  it('eapol = packet forces the packet socket on a wiphy that has the control port', async () => {
+    const { d, k } = await up(new FakeKernel(), 'packet');
+    expect(k.packet).not.toBeNull();
+    await d.txEapol(AP, hex('0103'));
+    expect(k.packet!.sent.length).toBe(1);
+  });
+
+  it('eapol = control_port on a wiphy without it, or a packet socket that cannot be opened: no transport, tx_eapol fails', async () => {
+    const k = new FakeKernel();
+    k.ext = NO_CONTROL_PORT;
+    const { d } = await up(k, 'control_port');
+    expect(k.packet).toBeNull();
+    await expect(d.txEapol(AP, hex('0103'))).rejects.toThrow(/no EAPOL transport/);
+    await d.close();
+    const k2 = new FakeKernel();
+    k2.ext = NO_CONTROL_PORT;
+    k2.packetFails = true;
+    const { d: d2 } = await up(k2);
+    await expect(d2.txEapol(AP, hex('0103'))).rejects.toThrow(/no EAPOL transport/);
+  });
+
+  it('the packet socket is closed when the netdev goes, and at close', async () => {
+    const { d, k } = await up(new FakeKernel(), 'packet');
+    const first = k.packet!;
+    k.link({ kind: 'del', ifindex: IFINDEX, ifname: 'wlan1' });
+    expect(first.closed).toBe(true);
+    const back = once(d, 'link_up');
+    k.link({ kind: 'new', ifindex: IFINDEX, ifname: 'wlan1', up: false });
+    await back;
+    expect(k.packet).not.toBe(first);
+    await d.close();
+    expect(k.packet!.closed).toBe(true);
   });
 });

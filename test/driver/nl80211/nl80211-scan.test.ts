@@ -8,7 +8,8 @@ import { encodeAttrs, nestedList, Nl80211DecodeError, parseAttrs } from '../../.
 import * as enc from '../../../src/driver/nl80211/encode.js';
 import { parseInterface } from '../../../src/driver/nl80211/interfaces.js';
 import { Attr, Cmd } from '../../../src/driver/nl80211/numbers.js';
-import { parseScanBss } from '../../../src/driver/nl80211/scan-results.js';
+import { MAX_SCAN_BSS, MAX_SCAN_BYTES } from '../../../src/driver/backend.js';
+import { parseScanBss, scanDumpResults } from '../../../src/driver/nl80211/scan-results.js';
 
 function nla(type: number, payload: Buffer): Buffer {
   const len = 4 + payload.length;
@@ -79,6 +80,29 @@ describe('GET_SCAN dump entry', () => {
     expect(() => parseScanBss(nla(Attr.IFINDEX, u32(7)))).toThrow(/ATTR_BSS missing/);
     expect(() => parseScanBss(bssMessage([nla(1, hex('0200000000')), nla(2, u32(2412))]))).toThrow(Nl80211DecodeError);
     expect(() => parseScanBss(bssMessage([nla(1, hex('020000000000')), nla(2, u32(2412)), nla(7, u16(1))]))).toThrow(/SIGNAL_MBM/);
+  });
+});
+
+describe('GET_SCAN dump, whole', () => {
+  const entry = (i: number, ies: Buffer = BEACON_IES) =>
+    ({ cmd: Cmd.NEW_SCAN_RESULTS, data: bssMessage([nla(1, hex(`020000${((i >> 16) & 0xff).toString(16).padStart(2, '0')}${(i & 0xffff).toString(16).padStart(4, '0')}`)), nla(2, u32(2412)), nla(11, ies)]) });
+
+  it('up to the bounds every backend keeps: all entries; one that does not decode is dropped with its reason', () => {
+    const msgs = Array.from({ length: MAX_SCAN_BSS }, (_, i) => entry(i));
+    msgs[5] = { cmd: Cmd.NEW_SCAN_RESULTS, data: bssMessage([nla(1, hex('0200')), nla(2, u32(2412))]) };
+    const r = scanDumpResults(msgs);
+    if ('over' in r) throw new Error(r.over);
+    expect(r.bss.length).toBe(MAX_SCAN_BSS - 1);
+    expect(r.dropped).toEqual(['BSS_BSSID: 2 bytes, expected 6']);
+  });
+
+  it(`over ${MAX_SCAN_BSS} BSSes or ${MAX_SCAN_BYTES} bytes: the set is refused whole, with the numbers`, () => {
+    const tooMany = scanDumpResults(Array.from({ length: MAX_SCAN_BSS + 1 }, (_, i) => entry(i)));
+    expect(tooMany).toEqual({ over: expect.stringMatching(/^2049 BSSes in \d+ bytes; at most 2048 BSSes and 8388608 bytes$/) });
+    // 300 entries of 32 KiB IEs each: few BSSes, too many bytes.
+    const big = Buffer.alloc(32 * 1024 - 8);
+    const tooBig = scanDumpResults(Array.from({ length: 300 }, (_, i) => entry(i, big)));
+    expect('over' in tooBig && tooBig.over).toMatch(/^300 BSSes in \d+ bytes/);
   });
 });
 
