@@ -13,7 +13,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { NetworkConfig } from '../config/network.js';
-import type { AssocEvent, DriverBackend, DriverCapabilities, FirmwareMaterial } from '../driver/backend.js';
+import type { AssocEvent, DriverBackend, DriverCapabilities, FirmwareMaterial, SaeOffloadParams } from '../driver/backend.js';
 import * as log from '../log.js';
 import { akmFamily } from '../rsn/akm.js';
 import { pbkdf2Psk } from '../rsn/crypto.js';
@@ -21,7 +21,7 @@ import { buildRsne } from '../rsn/rsne.js';
 import type { SecurityChoice } from '../rsn/security.js';
 import { Reason } from '../rsn/supplicant.js';
 import { AssociationKeys, FirmwareInputError, type Completion, type KeyOwner } from './key-owner.js';
-import { OffloadDecider, type OffloadPolicy } from './policy.js';
+import { OffloadDecider, wantsOffload, type OffloadPolicy } from './policy.js';
 import type { PmksaSync } from './pmksa-sync.js';
 import { SaeAuthExchange, type SaeOutcome, type SaeTarget } from './sae-auth.js';
 import { SaeStation } from '../rsn/sae/station.js';
@@ -57,6 +57,8 @@ export interface ConnectKeys {
   /** Present only when the firmware is asked to run the 4-way handshake. */
   pmk?: Buffer;
   pmkid?: Buffer;
+  /** Present only when the firmware is asked to run SAE (capability sae_offload). */
+  sae?: SaeOffloadParams;
 }
 
 /** How a lost link ends the association, for the station's connection policy. */
@@ -96,6 +98,12 @@ interface Keyed {
   fwKnown: FirmwareMaterial;
   /** The AP MLD address of a multi-link association: the PMKSA's authenticator address. */
   apMldAddr?: string;
+  /**
+   * The firmware runs SAE for this connection and no PMKSA was cached: the
+   * PMK (and so the host's side of the keys) comes with its `pmksa_added`
+   * (or the `assoc`); kept here until then.
+   */
+  saeOffload?: { ownAddress: string; ies: Buffer };
 }
 
 /** A snapshot of the key side for OFFLOAD_STATUS. */
@@ -176,7 +184,10 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
     return pmk && { pmk, pmkid: fromFirmware?.pmkid ?? cached?.pmkid };
   }
 
-  /** The key side of a new connection; undefined when there is no PMK for it. */
+  /**
+   * The key side of a new connection; undefined when there is no PMK for it
+   * (and, for SAE, no firmware to run SAE with the password).
+   */
   prepareConnect(net: NetworkConfig, bssid: string, sec: SecurityChoice, ownAddress: string): ConnectKeys | undefined {
     this.end();
     const keyed: Keyed = { netId: net.id, bssid, sec, keys: undefined, associated: false, fwKnown: {} };
@@ -185,24 +196,50 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
       return { ies: Buffer.alloc(0) };
     }
     const chosen = this.choosePmk(net, bssid, sec.akm);
-    if (!chosen) {
+    const decision = this.offload.decide(net.id, sec.akm, this.caps);
+    const sae = decision.offload && akmFamily(sec.akm) === 'sae' ? this.saeOffloadParams(net) : undefined;
+    if (!chosen && !sae) {
       log.warning(`${this.opts.ifname}: no PMK for network ${net.id} (${sec.akm})`);
       return undefined;
     }
-    const ies = ownRsne(sec, chosen.pmkid);
-    const decision = this.offload.decide(net.id, sec.akm, this.caps);
-    keyed.keys = this.newKeys(keyed, ownAddress, chosen.pmk, chosen.pmkid, ies, decision.offload, decision.why);
+    const ies = ownRsne(sec, chosen?.pmkid);
+    if (chosen) keyed.keys = this.newKeys(keyed, ownAddress, chosen.pmk, chosen.pmkid, ies, decision.offload, decision.why);
+    else keyed.saeOffload = { ownAddress, ies };
     this.cur = keyed;
-    return { ies, pmk: decision.offload ? chosen.pmk : undefined, pmkid: chosen.pmkid };
+    return { ies, pmk: decision.offload ? chosen?.pmk : undefined, pmkid: chosen?.pmkid, ...(sae ? { sae } : {}) };
   }
 
-  /** `assoc` for the connection prepared: a PMKSA the firmware reported joins the cache. */
+  /** What a firmware with sae_offload runs SAE with (2.10 puts sae_password, else the passphrase, into CONNECT). */
+  private saeOffloadParams(net: NetworkConfig): SaeOffloadParams | undefined {
+    const password = net.state.saePassword ?? net.state.passphrase;
+    if (!password) return undefined;
+    const passwordId = net.state.saePasswordId;
+    return { password, pwe: this.saePwe(), ...(passwordId ? { passwordId } : {}) };
+  }
+
+  /** The global sae_pwe (0, 1 or 2; anything else is 0, as 2.10 treats it). */
+  private saePwe(): SaePwe {
+    const pwe = Number(this.opts.config().getGlobal('sae_pwe') ?? 0);
+    return pwe === 1 || pwe === 2 ? pwe : 0;
+  }
+
+  /**
+   * `assoc` for the connection prepared: a PMKSA the firmware reported joins
+   * the cache; after SAE in the firmware, the host's side of the keys is
+   * made with the PMK of the PMKSA it reported.
+   */
   associated(a: AssocEvent): void {
     const k = this.cur;
     if (!k) return;
     k.associated = true;
     k.apMldAddr = a.apMldAddr;
-    if (a.pmk && a.pmkid) this.opts.pmksa.addFromFirmware(a.apMldAddr ?? k.bssid, a.pmkid, a.pmk, k.sec.akm, undefined, k.netId);
+    const aa = a.apMldAddr ?? k.bssid;
+    if (a.pmk && a.pmkid) this.opts.pmksa.addFromFirmware(aa, a.pmkid, a.pmk, k.sec.akm, undefined, k.netId);
+    const off = k.saeOffload;
+    if (!k.keys && off) {
+      const e = this.opts.pmksa.lookup(aa, k.netId, k.sec.akm);
+      if (e) k.keys = this.newKeys(k, off.ownAddress, e.pmk, e.pmkid, off.ies, true, '');
+    }
   }
 
   /**
@@ -232,7 +269,12 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
 
   /** The association's handshake begins (after the station showed ASSOCIATED); false for an open network. */
   start(a: AssocEvent): boolean {
-    const keys = this.cur?.keys;
+    const k = this.cur;
+    const keys = k?.keys;
+    if (k?.saeOffload && !keys) {
+      this.saeOffloadUnreported(k);
+      return true;
+    }
     if (!keys) return false;
     keys.onAssoc(a.authorized, a.material);
     if (keys.owner === 'firmware' && a.material && this.cur) this.cur.fwKnown = { ...a.material };
@@ -328,9 +370,33 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
 
   private sae: SaeAuthExchange | undefined;
 
-  /** The connection must run SAE first: an SAE AKM with no PMKSA cached for this BSS and network. */
+  /**
+   * The host must run SAE before the connect: an SAE AKM with no PMKSA
+   * cached for this BSS and network, and no firmware to run SAE for it
+   * (sae_offload, not given up on for this network).
+   */
   needsSae(net: NetworkConfig, bssid: string, sec: SecurityChoice): boolean {
-    return sec.akm === 'SAE' && this.opts.pmksa.lookup(bssid, net.id, sec.akm) === undefined;
+    if (sec.akm !== 'SAE' || this.opts.pmksa.lookup(bssid, net.id, sec.akm) !== undefined) return false;
+    return !this.offload.decide(net.id, sec.akm, this.caps).offload;
+  }
+
+  /** SAE can authenticate this network: on the host (the driver takes `auth`) or in a firmware with sae_offload. */
+  saeRunnable(hostSae: boolean): boolean {
+    return hostSae || (this.caps !== undefined && wantsOffload(this.opts.policy, this.opts.config(), this.caps, 'SAE'));
+  }
+
+  /**
+   * The firmware associated after running SAE but reported no PMKSA: the
+   * host holds no PMK and cannot take the 4-way handshake over. It takes the
+   * connection back instead: disconnect, and the next attempt for this
+   * network runs SAE on the host (offload off).
+   */
+  private saeOffloadUnreported(k: Keyed): void {
+    const why = 'the firmware ran SAE but reported no PMKSA; reconnecting with SAE on the host';
+    log.warning(`${this.opts.ifname}: OFFLOAD: ${why}`);
+    k.takingBack = true;
+    this.offload.firmwareFailed(k.netId);
+    this.emit('failed', Reason.DEAUTH_LEAVING, `OFFLOAD: ${why}`);
   }
 
   /**
@@ -345,7 +411,6 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
     // sae_groups has no GET text (2.10 answers FAIL), so its stored list is read.
     const stored = cfg.globalValue('sae_groups');
     const groups = Array.isArray(stored) ? stored.map(Number) : [];
-    const pwe = Number(cfg.getGlobal('sae_pwe') ?? 0);
     let station: SaeStation;
     try {
       station = new SaeStation({
@@ -356,7 +421,7 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
         passphrase: net.passphrase,
         passwordId: net.state.saePasswordId?.toString('latin1'),
         saeGroups: groups,
-        saePwe: (pwe === 1 || pwe === 2 ? pwe : 0) as SaePwe,
+        saePwe: this.saePwe(),
         apH2e,
       });
     } catch (e) {
@@ -418,7 +483,9 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
   }
 
   onPmksaAdded(p: { bssid: string; pmkid: Buffer; pmk: Buffer; akm: string; lifetime: number }): void {
-    const netId = this.cur?.associated ? this.cur.netId : undefined;
+    // Ours while associated (a firmware roam's), and while connecting to that BSS (SAE in the firmware reports before `assoc`).
+    const k = this.cur;
+    const netId = k && (k.associated || k.bssid === p.bssid.toLowerCase()) ? k.netId : undefined;
     this.opts.pmksa.addFromFirmware(p.bssid, p.pmkid, p.pmk, p.akm, p.lifetime, netId);
   }
 

@@ -438,7 +438,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
         (b) => !this.bssidIgnore.includes(b.bssid),
         pmf,
         (n, b, akm) => this.keyPath.hasCachedPmk(b.bssid, n.id, akm),
-        this.hostSae,
+        this.keyPath.saeRunnable(this.hostSae),
       );
     let cand = pick();
     if (!cand && this.bssidIgnore.length > 0) {
@@ -524,6 +524,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
         mfp: sec.mfpRequired ? 'required' : sec.mfp ? 'optional' : 'none',
         pmk: keys.pmk,
         pmkid: keys.pmkid,
+        ...(keys.sae ? { sae: keys.sae } : {}),
       })
       .catch((e) => {
         log.warning(`${this.opts.ifname}: connect failed: ${e instanceof Error ? e.message : String(e)}`);

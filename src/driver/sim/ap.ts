@@ -54,6 +54,8 @@ interface Session {
   restarts: number;
   /** EAP started over (after an EAPOL-Start from an 802.1X station): no 4-way handshake until it completes. */
   eapPending?: boolean;
+  /** The SAE PMKSA this association uses (hostapd's sta->wpa_sm->pmksa). */
+  saePmkid?: Buffer;
 }
 
 /** EAP-Request/Identity (EAPOL version 2, EAP-Packet): what hostapd sends when it starts EAP over. */
@@ -218,7 +220,7 @@ export class SimAp {
       igtk: this.igtk,
       random: (n: number) => this.env.random.bytes(n),
     });
-    this.session = { spa, auth, tries: 0, waiting: null, established: false, rekeyTimers: [], restarts: 0 };
+    this.session = { spa, auth, tries: 0, waiting: null, established: false, rekeyTimers: [], restarts: 0, ...(sae ? { saePmkid: sae.pmkid } : {}) };
     this.sendRequest(auth.start(), '4way');
   }
 
@@ -275,6 +277,8 @@ export class SimAp {
   /**
    * EAPOL-Start as hostapd's ieee802_1x_receive() treats it: ignored from an
    * FT station; from an 802.1X (or SAE) station the cached PMKSA is dropped
+   * ("cached PMKSA available - ignore it since STA sent EAPOL-Start": an SAE
+   * station offering its PMKID later gets status 53 and must run SAE again)
    * and EAP starts over, which a host without EAP methods cannot answer; from
    * a PSK station the 4-way handshake restarts, and after more than three
    * restarts the station is disconnected.
@@ -286,6 +290,7 @@ export class SimAp {
       return;
     }
     if (akm?.family !== 'psk') {
+      if (s.saePmkid) this.saePmksa.delete(s.saePmkid.toString('hex'));
       log.info(`sim: AP ${this.bssid}: EAPOL-Start: PMKSA of ${s.spa} dropped, EAP starts over`);
       s.eapPending = true;
       this.sendEap(s);
