@@ -192,3 +192,80 @@ describe('SAE on the host through the simulated driver', () => {
     expect(rig.station.association()!.sec.akm).toBe('SAE');
   });
 });
+
+describe('transition mode, anti-clogging and SAE offload on the simulated APs', () => {
+  const T = '02:00:00:00:5a:02';
+  const TSSID = 'mixed-net';
+  /** An AP with wpa_key_mgmt=WPA-PSK SAE (WPA3-Personal transition, PMF optional). */
+  function transition(firmware = 'four_way_psk = true\n'): string {
+    return `${simSection(8)}[firmware]\n${firmware}\n[ap t]\nbssid = ${T}\nssid = ${TSSID}\nfreq = 2437\nsignal = -45\nakm = WPA-PSK SAE\npassphrase = ${PASS}\n`;
+  }
+  const mixedNet = (keyMgmt: string): string => `network={\n\tssid="${TSSID}"\n\tpsk="${PASS}"\n\tkey_mgmt=${keyMgmt}\n\tdisabled=1\n}\n`;
+
+  it('key_mgmt=WPA-PSK SAE picks SAE on a transition AP (PMF optional, pmf=1); key_mgmt=WPA-PSK picks WPA-PSK', async () => {
+    rig = await Inproc.start({ scenario: transition(), conf: mixedNet('WPA-PSK SAE') });
+    const auth = countAuth(rig);
+    let from = await select(rig);
+    await rig.until(new RegExp(`CTRL-EVENT-CONNECTED - Connection to ${T} completed`), from);
+    expect(auth.n).toBe(2);
+    let cur = rig.station.association()!;
+    expect([cur.sec.akm, cur.sec.mfp, cur.sec.mfpRequired]).toEqual(['SAE', true, false]);
+    expect(associationStatusLines(cur)).toContain('key_mgmt=SAE\n');
+    await rig.run(10);
+    expect(rig.simStatus().host_tk_ok).toBe('1');
+    await rig.stop();
+
+    rig = await Inproc.start({ scenario: transition(), conf: mixedNet('WPA-PSK') });
+    const auth2 = countAuth(rig);
+    from = await select(rig);
+    await rig.until(new RegExp(`CTRL-EVENT-CONNECTED - Connection to ${T} completed`), from);
+    expect(auth2.n).toBe(0);
+    cur = rig.station.association()!;
+    expect(cur.sec.akm).toBe('WPA-PSK');
+    expect(associationStatusLines(cur)).toContain('key_mgmt=WPA2-PSK\n');
+    await rig.run(10);
+    // The firmware (four_way_psk) ran this PSK handshake with the AP's PSK.
+    expect(rig.simStatus().fw_handshake).toBe('1');
+    expect((await rig.offload()).in_sync).toBe('1');
+  });
+
+  it('anti-clogging (sae_anti_clogging_threshold=0): the AP asks for a token, the host repeats its commit with it, and the connection completes', async () => {
+    rig = await Inproc.start({ scenario: scenario('sae_anti_clogging_threshold = 0\n'), conf: saeNetwork(PASS) });
+    const auth = countAuth(rig);
+    const from = await select(rig);
+    await rig.until(new RegExp(`CTRL-EVENT-CONNECTED - Connection to ${A} completed`), from);
+    expect(auth.n).toBe(3); // commit, commit with the token, confirm
+    expect(rig.simStatus().sae_token_requests).toBe('1');
+    expect(rig.eventsFrom(from).some((e) => e.startsWith('CTRL-EVENT-AUTH-REJECT'))).toBe(false);
+    await rig.run(10);
+    expect(rig.simStatus().host_tk_ok).toBe('1');
+  });
+
+  it('SAE offload: the firmware runs SAE (through the anti-clogging token too), the host sends no Authentication frame and caches the PMKSA the firmware reported', async () => {
+    rig = await Inproc.start({ scenario: scenario('sae_anti_clogging_threshold = 0\n', 'four_way_psk = true\nsae_offload = true\n'), conf: saeNetwork(PASS) });
+    const auth = countAuth(rig);
+    const seen: unknown[] = [];
+    const orig = rig.sim.connect.bind(rig.sim);
+    rig.sim.connect = (p) => {
+      seen.push(p.sae && { password: p.sae.password.toString(), pwe: p.sae.pwe, pmk: p.pmk !== undefined });
+      return orig(p);
+    };
+    const from = await select(rig);
+    await rig.until(new RegExp(`CTRL-EVENT-CONNECTED - Connection to ${A} completed`), from);
+    expect(auth.n).toBe(0);
+    expect(seen).toEqual([{ password: PASS, pwe: 0, pmk: false }]);
+    const sim = rig.simStatus();
+    expect([sim.fw_sae_runs, sim.sae_token_requests, sim.fw_handshake]).toEqual(['1', '1', '1']);
+    expect(rig.eventsFrom(from)).toContain(`OFFLOAD-KEY-OWNER bssid=${A} owner=firmware completion=firmware-at-assoc reason=firmware completed the 4-way handshake`);
+    const entries = rig.pmksa.cache.list();
+    expect(entries.map((e) => [e.aa, e.akm])).toEqual([[A, 'SAE']]);
+    expect((await rig.offload()).in_sync).toBe('1');
+
+    // The next connection offers that PMKID (with the PMK, so the firmware skips SAE).
+    const again = rig.mark();
+    rig.station.reconnect(true);
+    await rig.until(new RegExp(`CTRL-EVENT-CONNECTED - Connection to ${A} completed`), again);
+    expect(rig.simStatus().fw_sae_runs).toBe('1');
+    expect(rig.station.mib().rsna?.pmkid?.equals(entries[0].pmkid)).toBe(true);
+  });
+});

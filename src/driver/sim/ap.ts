@@ -14,8 +14,9 @@ import * as log from '../../log.js';
 import type { Clock, TimerHandle } from './clock.js';
 import type { SeededRandom } from './random.js';
 import type { ApConfig } from './scenario.js';
-import { apRsne } from './ies.js';
+import { apRsn, apRsne } from './ies.js';
 import { SaeApPeer } from '../../rsn/sae/authenticator.js';
+import { SaeStatus } from '../../rsn/sae/frames.js';
 import { parseRsne } from '../../rsn/rsne.js';
 
 export interface ApEnv {
@@ -42,6 +43,8 @@ export const STATUS_INVALID_PMKID = 53;
 
 interface Session {
   spa: string;
+  /** The AKM the station chose among the AP's (its RSNE's). */
+  akm: string;
   auth: Authenticator;
   retransmit?: TimerHandle;
   tries: number;
@@ -75,6 +78,10 @@ export class SimAp {
   private saeFresh: SaeKey | undefined;
   /** PMKSAs SAE created, by PMKID (hex): a station naming one at association skips SAE (hostapd's PMKSA cache). */
   private readonly saePmksa = new Map<string, Buffer>();
+  /** The key of the anti-clogging tokens (hostapd's sae_token_key). */
+  private readonly tokenKey: Buffer;
+  /** Anti-clogging token requests (status 76) this AP sent (SIM_STATUS sae_token_requests). */
+  tokenRequests = 0;
 
   constructor(
     readonly cfg: ApConfig,
@@ -85,6 +92,17 @@ export class SimAp {
     this.rsne = apRsne(cfg);
     this.gtk = { key: env.random.bytes(cipherInfo(cfg.group).keyLen), idx: 1 };
     this.igtk = cfg.mfp !== 'none' ? { key: env.random.bytes(cipherInfo(cfg.groupMgmt).keyLen), idx: 4 } : undefined;
+    this.tokenKey = env.random.bytes(32);
+  }
+
+  /**
+   * hostapd's use_anti_clogging(): tokens once sae_anti_clogging_threshold
+   * SAE exchanges are open (0: always). This AP serves one station, so at
+   * most one is open: thresholds above 1 never ask.
+   */
+  private antiCloggingRequired(): boolean {
+    const open = this.saePeer && (this.saePeer.peer.state === 'committed' || this.saePeer.peer.state === 'confirmed') ? 1 : 0;
+    return open >= this.cfg.saeAntiCloggingThreshold;
   }
 
   /** Derived on first association: 1000 APs with distinct SSIDs would otherwise cost 1000 PBKDF2 runs at start. */
@@ -107,7 +125,7 @@ export class SimAp {
   }
 
   get rsn(): boolean {
-    return this.cfg.akm !== 'NONE';
+    return apRsn(this.cfg);
   }
 
   /**
@@ -116,7 +134,7 @@ export class SimAp {
    * finished exchange starts a new one.
    */
   receiveAuth(sta: string, frame: Buffer): void {
-    if (this.cfg.akm !== 'SAE') {
+    if (!this.cfg.akms.includes('SAE')) {
       log.debug(`sim: AP ${this.bssid}: SAE Authentication frame from ${sta} dropped: no SAE here`);
       return;
     }
@@ -129,6 +147,7 @@ export class SimAp {
         passwords: [{ password: this.cfg.passphrase as string }],
         saeGroups: this.cfg.saeGroups,
         saePwe: this.cfg.saePwe,
+        antiClogging: { required: () => this.antiCloggingRequired(), secret: this.tokenKey },
         random: (n: number) => this.env.random.bytes(n),
       });
       this.saePeer = { peer };
@@ -142,6 +161,7 @@ export class SimAp {
     for (const a of actions) {
       switch (a.kind) {
         case 'send':
+          if (a.frame.length >= 6 && a.frame.readUInt16LE(4) === SaeStatus.ANTI_CLOGGING_TOKEN_REQ) this.tokenRequests++;
           this.env.authToStation(this, a.frame);
           break;
         case 'timer':
@@ -195,23 +215,35 @@ export class SimAp {
     return this.saeFresh;
   }
 
+  /** The AKM of the station's RSNE when this AP offers it (a transition-mode AP has several), else the AP's first. */
+  private sessionAkm(staRsne: Buffer): string {
+    try {
+      const chosen = staRsne.length ? parseRsne(staRsne).akms[0] : undefined;
+      if (chosen && (this.cfg.akms as readonly string[]).includes(chosen)) return chosen;
+    } catch {
+      // An RSNE the AP cannot parse: its first AKM (the association check refused it already).
+    }
+    return this.cfg.akms[0];
+  }
+
   /** The station associated: the AP starts the 4-way handshake (msg 1/4). */
   associate(spa: string, staRsne: Buffer): void {
     this.disassociate();
     if (!this.rsn) return;
-    const sae = this.cfg.akm === 'SAE' ? this.saeKey(staRsne) : undefined;
+    const akm = this.sessionAkm(staRsne);
+    const sae = akm === 'SAE' ? this.saeKey(staRsne) : undefined;
     // A fresh SAE PMK serves one association; a cached one is named again by PMKID.
     this.saeFresh = undefined;
     const pmk = sae?.pmk ?? this.pmk;
     const auth = new Authenticator({
-      akm: this.cfg.akm,
+      akm,
       pairwise: this.cfg.pairwise,
       group: this.cfg.group,
       groupMgmt: this.igtk ? this.cfg.groupMgmt : undefined,
       mfp: this.cfg.mfp !== 'none',
       pmk,
       // hostapd names the PMKSA in msg 1/4 for 802.1X and SAE AKMs, not for PSK.
-      pmkid: sae ? sae.pmkid : akmFamily(this.cfg.akm) === '8021x' ? pmkidForAkm(this.cfg.akm, pmk, this.bssid, spa) : undefined,
+      pmkid: sae ? sae.pmkid : akmFamily(akm) === '8021x' ? pmkidForAkm(akm, pmk, this.bssid, spa) : undefined,
       aa: this.bssid,
       spa,
       apRsne: this.rsne,
@@ -220,7 +252,7 @@ export class SimAp {
       igtk: this.igtk,
       random: (n: number) => this.env.random.bytes(n),
     });
-    this.session = { spa, auth, tries: 0, waiting: null, established: false, rekeyTimers: [], restarts: 0, ...(sae ? { saePmkid: sae.pmkid } : {}) };
+    this.session = { spa, akm, auth, tries: 0, waiting: null, established: false, rekeyTimers: [], restarts: 0, ...(sae ? { saePmkid: sae.pmkid } : {}) };
     this.sendRequest(auth.start(), '4way');
   }
 
@@ -284,7 +316,7 @@ export class SimAp {
    * restarts the station is disconnected.
    */
   private onEapolStart(s: Session): void {
-    const akm = akmFacts(this.cfg.akm);
+    const akm = akmFacts(s.akm);
     if (akm?.ft) {
       log.debug(`sim: AP ${this.bssid}: EAPOL-Start from an FT station ignored`);
       return;

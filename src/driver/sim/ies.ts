@@ -45,13 +45,18 @@ function rates(freq: number): { supp: number[]; ext: number[] } {
     : { supp: [0x8c, 0x12, 0x98, 0x24, 0xb0, 0x48, 0x60, 0x6c], ext: [] };
 }
 
+/** The AP runs RSN (it is not open). */
+export function apRsn(ap: ApConfig): boolean {
+  return !ap.akms.includes('NONE');
+}
+
 /** The AP's RSNE, or an empty buffer for an open AP; the Authenticator compares msg 2/3 against it. */
 export function apRsne(ap: ApConfig): Buffer {
-  if (ap.akm === 'NONE') return Buffer.alloc(0);
+  if (!apRsn(ap)) return Buffer.alloc(0);
   return buildRsne({
     group: ap.group,
     pairwise: [ap.pairwise],
-    akms: [ap.akm],
+    akms: ap.akms,
     mfpc: ap.mfp !== 'none',
     mfpr: ap.mfp === 'required',
     pmkids: [],
@@ -60,7 +65,7 @@ export function apRsne(ap: ApConfig): Buffer {
 }
 
 export function capabilityInfo(ap: ApConfig): number {
-  return CAP_ESS | (ap.akm !== 'NONE' ? CAP_PRIVACY : 0) | (is24GHz(ap.freq) ? CAP_SHORT_SLOT : 0);
+  return CAP_ESS | (apRsn(ap) ? CAP_PRIVACY : 0) | (is24GHz(ap.freq) ? CAP_SHORT_SLOT : 0);
 }
 
 function commonIes(ap: ApConfig, ssid: Buffer, withTim: boolean): Buffer {
@@ -70,7 +75,7 @@ function commonIes(ap: ApConfig, ssid: Buffer, withTim: boolean): Buffer {
   if (withTim) parts.push(ie(EID_TIM, [0, 2, 0, 0]));
   if (is24GHz(ap.freq)) parts.push(ie(EID_ERP, [0]));
   parts.push(apRsne(ap));
-  if (ap.akm === 'SAE' && ap.saePwe !== 0) parts.push(ie(EID_RSNX, [RSNX_SAE_H2E]));
+  if (ap.akms.includes('SAE') && ap.saePwe !== 0) parts.push(ie(EID_RSNX, [RSNX_SAE_H2E]));
   if (r.ext.length) parts.push(ie(EID_EXT_SUPP_RATES, r.ext));
   return Buffer.concat(parts);
 }

@@ -443,12 +443,12 @@ export class Simulator {
   /** Association Request checks an AP makes against its RSN policy. */
   private assocStatus(ap: SimAp, p: ConnectParams): number {
     if (!ap.rsn) return p.akm === 'NONE' || p.akm === '' ? 0 : STATUS_INVALID_AKMP;
-    if (p.akm !== ap.cfg.akm) return STATUS_INVALID_AKMP;
+    if (!(ap.cfg.akms as readonly string[]).includes(p.akm)) return STATUS_INVALID_AKMP;
     if (p.pairwise !== ap.cfg.pairwise) return STATUS_INVALID_PAIRWISE_CIPHER;
     if (p.group !== ap.cfg.group) return STATUS_INVALID_GROUP_CIPHER;
     if ((ap.cfg.mfp === 'required' && p.mfp === 'none') || (p.mfp === 'required' && ap.cfg.mfp === 'none')) return STATUS_ROBUST_MGMT_POLICY;
     // SAE: a PMK from the exchange just completed or a cached PMKSA the RSNE names, else no association.
-    if (ap.cfg.akm === 'SAE' && !ap.saeKey(findRsne(p.ies))) return STATUS_INVALID_PMKID;
+    if (p.akm === 'SAE' && !ap.saeKey(findRsne(p.ies))) return STATUS_INVALID_PMKID;
     return 0;
   }
 
@@ -881,7 +881,7 @@ export class Simulator {
     const cur = a.ap.up ? a.ap.signal : -Infinity;
     if (a.ap.up && cur >= this.scenario.firmware.roamThreshold) return undefined;
     const best = this.aps
-      .filter((x) => x !== a.ap && x.up && x.cfg.ssid.equals(a.ap.cfg.ssid) && x.cfg.akm === a.ap.cfg.akm)
+      .filter((x) => x !== a.ap && x.up && x.cfg.ssid.equals(a.ap.cfg.ssid) && (x.cfg.akms as readonly string[]).includes(a.conn.akm))
       .filter((x) => x.signal >= cur + this.scenario.firmware.roamDelta && this.roamKey(a, x))
       .sort((x, y) => y.signal - x.signal)[0];
     return best;
@@ -973,6 +973,8 @@ export class Simulator {
       `pmksa_entries=${this.pmksa.length}`,
       // SAE exchanges the firmware ran (sae_offload): a roam with a cached PMKSA runs none.
       `fw_sae_runs=${this.fwSaeRuns}`,
+      // Anti-clogging token requests (status 76) the APs sent.
+      `sae_token_requests=${this.aps.reduce((n, ap) => n + ap.tokenRequests, 0)}`,
       // aa/lifetime/reauth_threshold of each entry, as the host pushed them.
       `pmksa=${this.pmksa.map((e) => `${e.bssid}/${e.lifetime}/${e.reauthThreshold ?? ''}`).join(' ')}`,
       `suspended=${this.suspended ? 1 : 0}`,
