@@ -278,6 +278,7 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
     if (!keys) return false;
     keys.onAssoc(a.authorized, a.material);
     if (keys.owner === 'firmware' && a.material && this.cur) this.cur.fwKnown = { ...a.material };
+    this.markPmksaInUse();
     this.applyHeldCounter(keys);
     return true;
   }
@@ -292,8 +293,17 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
     return this.cur?.keys?.completed ?? false;
   }
 
+  /** The cached PMKSA this association named (its PMKID in our RSNE) is in use: an SAE one does not expire under it. */
+  private markPmksaInUse(): void {
+    const k = this.cur;
+    const pmkid = k?.keys?.params.pmkid;
+    const e = k && pmkid ? this.opts.pmksa.lookup(k.apMldAddr ?? k.bssid, k.netId, k.sec.akm) : undefined;
+    this.opts.pmksa.setCurrent(e && pmkid && e.pmkid.equals(pmkid) ? e : undefined);
+  }
+
   /** The association is over: timers stop, nothing more is reported for it. */
   end(): void {
+    this.opts.pmksa.setCurrent(undefined);
     this.sae?.abort();
     this.sae = undefined;
     this.cur?.keys?.clearTimers();

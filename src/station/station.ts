@@ -805,7 +805,9 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     const d = this.opts.driver;
     let firmware;
     let firmwareError: string | undefined;
-    const hostPmksa = (): { aa: string; pmkid: Buffer }[] => this.opts.pmksa.cache.list().map((e) => ({ aa: e.aa, pmkid: e.pmkid }));
+    const cache = this.opts.pmksa.cache;
+    const hostPmksa = (): OffloadAudit['hostPmksa'] =>
+      cache.list().map((e) => ({ aa: e.aa, pmkid: e.pmkid, akm: e.akm, expiresIn: e.expiration - cache.now(), reauthIn: e.reauthThreshold - cache.now() }));
     if (d.hello?.capabilities.sync_state === false) {
       // nl80211 cannot read the firmware's PMKSA table or PTK material back: audit what it acknowledged.
       const m = this.keyPath.firmwareKnown();

@@ -269,3 +269,75 @@ describe('transition mode, anti-clogging and SAE offload on the simulated APs', 
     expect(rig.station.mib().rsna?.pmkid?.equals(entries[0].pmkid)).toBe(true);
   });
 });
+
+describe('SAE PMKSA lifetime and reauthentication threshold (dot11RSNAConfigPMKLifetime=120, dot11RSNAConfigPMKReauthThreshold=50)', () => {
+  const GLOBALS = 'dot11RSNAConfigPMKLifetime=120\ndot11RSNAConfigPMKReauthThreshold=50\n';
+
+  it('OFFLOAD_STATUS shows the times; past the threshold the entry is still offered (2.10 reauthenticates no SAE PMKSA); in use it outlives its expiry, and once the association ends it goes, from the firmware too, and SAE runs again', async () => {
+    rig = await Inproc.start({ scenario: scenario(), conf: GLOBALS + saeNetwork(PASS) });
+    const auth = countAuth(rig);
+    let from = await select(rig);
+    await rig.until(new RegExp(`CTRL-EVENT-CONNECTED - Connection to ${A} completed`), from);
+    expect(auth.n).toBe(2);
+    expect((await rig.offload()).host_pmksa_lifetime).toBe(`${A}/SAE/120/60`);
+    expect(rig.simStatus().pmksa).toBe(`${A}/120/50`);
+
+    // 70 s on: past the threshold. A reassociation still offers the PMKID and skips SAE.
+    await rig.run(70_000);
+    expect((await rig.offload()).host_pmksa_lifetime).toBe(`${A}/SAE/50/-10`);
+    from = rig.mark();
+    rig.station.reconnect(true);
+    await rig.until(new RegExp(`CTRL-EVENT-CONNECTED - Connection to ${A} completed`), from);
+    expect(auth.n).toBe(2);
+    const pmkid = rig.pmksa.cache.list()[0].pmkid;
+    expect(rig.station.mib().rsna?.pmkid?.equals(pmkid)).toBe(true);
+
+    // 60 s more: expired, but in use by this association, so kept (and still in the firmware).
+    await rig.run(60_000);
+    expect(rig.pmksa.cache.list().map((e) => e.aa)).toEqual([A]);
+    expect(rig.simStatus().pmksa_entries).toBe('1');
+
+    // The association ends: the entry goes at once, from the firmware as well; the next connection runs SAE.
+    rig.station.disconnect();
+    await rig.run(10);
+    expect(rig.pmksa.cache.list()).toEqual([]);
+    expect(rig.simStatus().pmksa_entries).toBe('0');
+    from = rig.mark();
+    rig.station.reconnect(false);
+    await rig.until(new RegExp(`CTRL-EVENT-CONNECTED - Connection to ${A} completed`), from);
+    expect(auth.n).toBe(4);
+    expect(rig.pmksa.cache.list()[0].pmkid.equals(pmkid)).toBe(false);
+  });
+
+  it('an entry not in use expires on its own timer: gone from the cache and the firmware 121 s after it was made, without a lookup', async () => {
+    rig = await Inproc.start({ scenario: scenario(), conf: GLOBALS + saeNetwork(PASS) });
+    const from = await select(rig);
+    await rig.until(new RegExp(`CTRL-EVENT-CONNECTED - Connection to ${A} completed`), from);
+    rig.station.disconnect();
+    await rig.run(100_000);
+    expect(rig.simStatus().pmksa_entries).toBe('1');
+    await rig.run(21_000);
+    expect(rig.simStatus().pmksa_entries).toBe('0');
+    expect(rig.pmksa.cache.size).toBe(0);
+  });
+
+  it('SAE offload: the PMKSA the firmware reported expires the same way, and the next connection has the firmware run SAE again', async () => {
+    rig = await Inproc.start({ scenario: scenario('', 'four_way_psk = true\nsae_offload = true\n'), conf: GLOBALS + saeNetwork(PASS) });
+    let from = await select(rig);
+    await rig.until(new RegExp(`CTRL-EVENT-CONNECTED - Connection to ${A} completed`), from);
+    expect(rig.simStatus().fw_sae_runs).toBe('1');
+    expect((await rig.offload()).host_pmksa_lifetime).toMatch(new RegExp(`^${A}/SAE/\\d+/-?\\d+$`));
+    rig.station.disconnect();
+    // The firmware said 43200 s (its own lifetime, pmksa_added): the host keeps what it was told, not its 120 s.
+    await rig.run(121_000);
+    expect(rig.pmksa.cache.size).toBe(1);
+    await rig.run(43_202_000 - 121_000);
+    expect(rig.pmksa.cache.size).toBe(0);
+    expect(rig.simStatus().pmksa_entries).toBe('0');
+    from = rig.mark();
+    rig.station.reconnect(false);
+    await rig.until(new RegExp(`CTRL-EVENT-CONNECTED - Connection to ${A} completed`), from);
+    expect(rig.simStatus().fw_sae_runs).toBe('2');
+    expect(rig.pmksa.cache.size).toBe(1);
+  });
+});
