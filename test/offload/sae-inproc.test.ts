@@ -341,3 +341,41 @@ describe('SAE PMKSA lifetime and reauthentication threshold (dot11RSNAConfigPMKL
     expect(rig.pmksa.cache.size).toBe(1);
   });
 });
+
+describe('SAE offload: taking back', () => {
+  const OFFLOAD = 'four_way_psk = true\nkey_mgmt_offload = true\ngtk_rekey_offload = true\npmksa_offload = true\nsae_offload = true\n';
+
+  it('a firmware that forwards msg 1/4 after its SAE: the host runs the 4-way handshake with the PMK of its pmksa_added, no reconnection', async () => {
+    rig = await Inproc.start({ scenario: scenario('', `${OFFLOAD}mode = silent\n`), conf: saeNetwork(PASS) });
+    const auth = countAuth(rig);
+    const from = await select(rig);
+    await rig.until(new RegExp(`CTRL-EVENT-CONNECTED - Connection to ${A} completed`), from);
+    const ev = rig.eventsFrom(from);
+    expect(ev).toContain(`OFFLOAD-KEY-OWNER bssid=${A} owner=host completion=host-after-firmware-silence reason=firmware forwarded EAPOL-Key msg 1/4 instead of completing`);
+    expect(ev.some((e) => e.startsWith('CTRL-EVENT-DISCONNECTED'))).toBe(false);
+    expect(auth.n).toBe(0);
+    await rig.run(10);
+    const sim = rig.simStatus();
+    expect([sim.fw_sae_runs, sim.host_tk_ok]).toEqual(['1', '1']);
+  });
+
+  it('a firmware that associates after SAE without reporting the PMKSA: the host cannot own the keys, so it reconnects and runs SAE itself (auth op), no temporary disabling', async () => {
+    rig = await Inproc.start({ scenario: scenario('', `${OFFLOAD}mode = complete\n`), conf: saeNetwork(PASS) });
+    const drv = rig.sim;
+    const emit = drv.emit.bind(drv) as (n: string, ...a: unknown[]) => boolean;
+    (drv as unknown as { emit: (n: string, ...a: unknown[]) => boolean }).emit = (n, ...a) => (n === 'pmksa_added' ? false : emit(n, ...a));
+    const auth = countAuth(rig);
+    const from = await select(rig);
+    await rig.until(/CTRL-EVENT-DISCONNECTED/, from);
+    expect(rig.pmksa.cache.size).toBe(0);
+    await rig.until(new RegExp(`CTRL-EVENT-CONNECTED - Connection to ${A} completed`), from);
+    const ev = rig.eventsFrom(from);
+    expect(ev.filter((e) => e.startsWith('Trying to associate with'))).toHaveLength(2);
+    expect(ev).toContain(`SME: Trying to authenticate with ${A} (SSID='${SSID}' freq=2437 MHz)`);
+    expect(ev.some((e) => e.startsWith('CTRL-EVENT-SSID-TEMP-DISABLED'))).toBe(false);
+    expect(auth.n).toBe(2);
+    expect(rig.simStatus().fw_sae_runs).toBe('1');
+    expect(rig.pmksa.cache.list().map((e) => [e.aa, e.akm])).toEqual([[A, 'SAE']]);
+    expect((await rig.offload()).key_owner).toBe('host');
+  });
+});
