@@ -317,6 +317,9 @@ describe.skipIf(!haveCli)('offload, first row with the real wpa_cli', () => {
       expect(st).toMatch(new RegExp(`^bssid=${re(A)}$`, 'm'));
       if (row.sae) {
         expect(st).toMatch(/^key_mgmt=SAE$/m);
+        // SAE ran in the firmware, once (a take-back offered its PMKSA), never on the host.
+        expect(r.eventsFrom(0).some((e) => e.includes('SME: Trying to authenticate'))).toBe(false);
+        expect(await r.cli('raw', 'DRIVER SIM_STATUS')).toMatch(/^fw_sae_runs=1$/m);
         // The PMKSA the firmware's SAE created, in the host's cache.
         expect(await r.cli('pmksa')).toMatch(new RegExp(`^1 ${re(A)} [0-9a-f]{32} \\d+ 0$`, 'm'));
       }
