@@ -342,6 +342,18 @@ describe('SAE PMKSA lifetime and reauthentication threshold (dot11RSNAConfigPMKL
   });
 });
 
+describe('SAE offload: policy', () => {
+  it('[offload] sae = false keeps SAE on the host even with a firmware that says sae_offload', async () => {
+    rig = await Inproc.start({ scenario: scenario('', 'four_way_psk = true\nsae_offload = true\n'), conf: saeNetwork(PASS), policy: { sae: false } });
+    const auth = countAuth(rig);
+    const from = await select(rig);
+    await rig.until(new RegExp(`CTRL-EVENT-CONNECTED - Connection to ${A} completed`), from);
+    expect(auth.n).toBe(2);
+    expect(rig.simStatus().fw_sae_runs).toBe('0');
+    expect((await rig.offload()).completion).toBe('host-only');
+  });
+});
+
 describe('SAE offload: taking back', () => {
   const OFFLOAD = 'four_way_psk = true\nkey_mgmt_offload = true\ngtk_rekey_offload = true\npmksa_offload = true\nsae_offload = true\n';
 
