@@ -391,3 +391,18 @@ describe('SAE offload: taking back', () => {
     expect((await rig.offload()).key_owner).toBe('host');
   });
 });
+
+describe('SAE roams in the simulated firmware', () => {
+  it('a host ROAM to a BSS with no PMKSA, the firmware holding no SAE password, is refused by the driver (no association with a key the AP does not have)', async () => {
+    const B = '02:00:00:00:5a:03';
+    const two = `${scenario()}\n[ap b]\nbssid = ${B}\nssid = ${SSID}\nfreq = 5180\nsignal = -60\nakm = SAE\npassphrase = ${PASS}\n`;
+    rig = await Inproc.start({ scenario: two, conf: saeNetwork(PASS) });
+    const from = await select(rig);
+    await rig.until(new RegExp(`CTRL-EVENT-CONNECTED - Connection to ${A} completed`), from);
+    const roamed = rig.sim.roam(B);
+    await expect(roamed).rejects.toThrow(/no PMKSA for 02:00:00:00:5a:03/);
+    await rig.run(100);
+    expect(rig.station.association()?.bssid).toBe(A);
+    expect(rig.station.wpaState).toBe('COMPLETED');
+  });
+});

@@ -569,6 +569,10 @@ export class Simulator {
     if (!target || !target.up) throw new SimOpError(`BSS ${bssid} not found`);
     if (!target.cfg.ssid.equals(a.ap.cfg.ssid)) throw new SimOpError(`BSS ${bssid} is not in the same ESS`);
     if (target === a.ap) throw new SimOpError('already associated with that BSS');
+    // An SAE reassociation needs the target's PMKSA or SAE with it, which only a firmware holding the password runs here.
+    if (akmFamily(a.conn.akm) === 'sae' && !this.roamKey(a, target) && !this.runsSae(a.conn)) {
+      throw new SimOpError(`no PMKSA for ${target.bssid} and no SAE password: the host must authenticate with it (SAE) first`);
+    }
     this.reassociate(a, target);
   }
 
