@@ -396,6 +396,10 @@ export const encodeArgs = {
 /** `connect`'s SAE offload fields: all of `sae_password` and `sae_pwe` or none; `sae_password_id` only with them. */
 function saeOffloadArgs(o: WireObject): { sae?: SaeOffloadParams } {
   const password = optHex(o, 'sae_password');
+  if (password !== undefined && o.four_way_offload === false) {
+    // Offload off for SAE is no password: a firmware that runs SAE runs the 4-way handshake too (SAE_OFFLOAD_STA).
+    throw new WireFormatError('field "sae_password" with "four_way_offload" false');
+  }
   if (password === undefined) {
     if (o.sae_pwe !== undefined || o.sae_password_id !== undefined) throw new WireFormatError('field "sae_pwe" or "sae_password_id" without "sae_password"');
     return {};

@@ -24,6 +24,16 @@ describe('driver protocol version 2', () => {
     expect(() => decodeArgs.connect(noPwe)).toThrow(/sae_pwe/);
   });
 
+  it('connect: offload off for SAE is no password, so sae_password with four_way_offload false is refused', () => {
+    const p = { bssid: '02:00:00:00:01:01', ssid: Buffer.from('wpa3'), freq: 2437, ies: Buffer.from('30140100', 'hex'), akm: 'SAE', pairwise: 'CCMP', group: 'CCMP', mfp: 'required' as const, pmk: undefined, pmkid: undefined, fourWayOffload: true, sae: { password: Buffer.from('password'), pwe: 0 as const } };
+    const wire = JSON.parse(JSON.stringify(encodeArgs.connect(p)));
+    expect(wire.four_way_offload).toBe(true);
+    expect(decodeArgs.connect(wire)).toEqual(p);
+    expect(() => decodeArgs.connect({ ...wire, four_way_offload: false })).toThrow(/four_way_offload/);
+    const { sae_password: _pw, sae_pwe: _pwe, ...off } = wire;
+    expect(decodeArgs.connect({ ...off, four_way_offload: false })).toMatchObject({ fourWayOffload: false });
+  });
+
   it('port_authorized without KCK, KEK or replay counter is a valid event', () => {
     const e = decodeEvent({ event: 'port_authorized', bssid: BSSID });
     expect(e).toEqual({ name: 'port_authorized', args: [{ bssid: BSSID }] });
