@@ -390,7 +390,8 @@ export class SimAp {
       log.debug(`sim: AP ${this.bssid}: EAPOL-Start from an FT station ignored`);
       return;
     }
-    const dot1x = akm?.family !== 'psk';
+    // 802.1X and SAE: EAP starts over (hostapd treats both as 802.1X stations here).
+    const startsEap = akm?.family !== 'psk';
     if (s.saePmkid && this.saePmksa.delete(s.saePmkid.toString('hex'))) {
       log.info(`sim: AP ${this.bssid}: EAPOL-Start: cached SAE PMKSA of ${s.spa} dropped`);
     } else if (akm?.family === '8021x' && !this.droppedPmksa.has(s.spa)) {
@@ -403,7 +404,7 @@ export class SimAp {
       this.giveUp(Reason.FOURWAY_HANDSHAKE_TIMEOUT);
       return;
     }
-    if (dot1x) {
+    if (startsEap) {
       log.info(`sim: AP ${this.bssid}: EAP starts over for ${s.spa}`);
       s.eapPending = true;
       this.sendEap(s);
