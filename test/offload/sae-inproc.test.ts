@@ -377,6 +377,12 @@ describe('SAE offload: taking back', () => {
     const emit = drv.emit.bind(drv) as (n: string, ...a: unknown[]) => boolean;
     (drv as unknown as { emit: (n: string, ...a: unknown[]) => boolean }).emit = (n, ...a) => (n === 'pmksa_added' ? false : emit(n, ...a));
     const auth = countAuth(rig);
+    const connects: { fourWayOffload?: boolean; sae: boolean; pmk: boolean }[] = [];
+    const connect = rig.driver.connect.bind(rig.driver);
+    rig.driver.connect = (p) => {
+      connects.push({ fourWayOffload: p.fourWayOffload, sae: p.sae !== undefined, pmk: p.pmk !== undefined });
+      return connect(p);
+    };
     const from = await select(rig);
     await rig.until(/CTRL-EVENT-DISCONNECTED/, from);
     expect(rig.pmksa.cache.size).toBe(0);
@@ -387,6 +393,11 @@ describe('SAE offload: taking back', () => {
     expect(ev.some((e) => e.startsWith('CTRL-EVENT-SSID-TEMP-DISABLED'))).toBe(false);
     expect(auth.n).toBe(2);
     expect(rig.simStatus().fw_sae_runs).toBe('1');
+    // The take-back rule for SAE: offload off is four_way_offload false and no SAE password (nor PMK).
+    expect(connects).toEqual([
+      { fourWayOffload: true, sae: true, pmk: false },
+      { fourWayOffload: false, sae: false, pmk: false },
+    ]);
     expect(rig.pmksa.cache.list().map((e) => [e.aa, e.akm])).toEqual([[A, 'SAE']]);
     expect((await rig.offload()).key_owner).toBe('host');
   });
