@@ -6,7 +6,7 @@
 import { pmksaIds, type OffloadAudit } from '../offload/audit.js';
 import { keyFingerprint } from '../offload/key-owner.js';
 
-const CAPABILITY_NAMES = ['four_way_psk', 'four_way_8021x', 'key_mgmt_offload', 'gtk_rekey_offload', 'pmksa_offload'] as const;
+const CAPABILITY_NAMES = ['four_way_psk', 'four_way_8021x', 'key_mgmt_offload', 'gtk_rekey_offload', 'pmksa_offload', 'sae_offload'] as const;
 
 export function formatOffloadStatus(a: OffloadAudit): string {
   const lines: string[] = [];
@@ -39,6 +39,9 @@ export function formatOffloadStatus(a: OffloadAudit): string {
     lines.push(`fw_state=unavailable${a.firmwareError ? ` (${a.firmwareError})` : ''}`);
   }
   lines.push(`host_pmksa=${pmksaIds(a.hostPmksa).join(' ')}`);
+  // dot11RSNAConfigPMKLifetime / PMKReauthThreshold at work: aa/akm/seconds to expiry/seconds to the reauthentication threshold (negative: past it).
+  const times = a.hostPmksa.filter((e) => e.expiresIn !== undefined).map((e) => `${e.aa}/${e.akm ?? ''}/${e.expiresIn}/${e.reauthIn ?? ''}`);
+  lines.push(`host_pmksa_lifetime=${times.sort().join(' ')}`);
   lines.push(`fw_pmksa=${fw ? pmksaIds(fw.pmkids).join(' ') : ''}`);
   lines.push(`in_sync=${a.inSync ? 1 : 0}`);
   return lines.map((l) => `${l}\n`).join('');

@@ -7,7 +7,7 @@
  *              params  = key=value ...  (-p overrides)
  *              eapol   = auto | control_port | packet  (nl80211: EAPOL over the
  *                        control port where the radio has it, else a packet socket)
- *   [offload]  psk = true, ieee8021x = true, offload_wait_ms = 1000,
+ *   [offload]  psk = true, ieee8021x = true, sae = true, offload_wait_ms = 1000,
  *              auth_timeout_ms = 10000, pmksa_file = PATH, pmksa_testing = false
  *   [log]      level = EXCESSIVE|MSGDUMP|DEBUG|INFO|WARNING|ERROR,
  *              timestamps = false, file = PATH, syslog = false
@@ -45,7 +45,7 @@ export interface Settings {
 
 const KEYS: Record<string, readonly string[]> = {
   driver: ['backend', 'params', 'eapol'],
-  offload: ['psk', 'ieee8021x', 'offload_wait_ms', 'auth_timeout_ms', 'pmksa_file', 'pmksa_testing'],
+  offload: ['psk', 'ieee8021x', 'sae', 'offload_wait_ms', 'auth_timeout_ms', 'pmksa_file', 'pmksa_testing'],
   log: ['level', 'timestamps', 'file', 'syslog'],
 };
 
@@ -133,6 +133,7 @@ export function parseSettings(text: string, file = 'settings', baseDir?: string)
   const o = s.offload;
   o.psk = bool('offload', 'psk') ?? o.psk;
   o.ieee8021x = bool('offload', 'ieee8021x') ?? o.ieee8021x;
+  o.sae = bool('offload', 'sae') ?? o.sae;
   o.offloadWaitMs = ms('offload', 'offload_wait_ms') ?? o.offloadWaitMs;
   o.authTimeoutMs = ms('offload', 'auth_timeout_ms') ?? o.authTimeoutMs;
   o.pmksaFile = resolve(str('offload', 'pmksa_file')) ?? o.pmksaFile;

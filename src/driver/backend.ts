@@ -121,6 +121,24 @@ export interface ConnectParams {
    * decides from `pmk` and its PMKSA table, as before.
    */
   fourWayOffload?: boolean;
+  /**
+   * Version 2, capability `sae_offload`: the firmware runs SAE itself with
+   * this password (nl80211 CONNECT with NL80211_ATTR_SAE_PASSWORD,
+   * NL80211_ATTR_SAE_PWE), then the 4-way handshake; present only when the
+   * host asks it to, never with `fourWayOffload: false` (offload off for SAE
+   * is no password).
+   */
+  sae?: SaeOffloadParams;
+}
+
+/** What a firmware that runs SAE needs: the network's password as wpa_supplicant chooses it, and the PWE mode. */
+export interface SaeOffloadParams {
+  /** sae_password, else the psk passphrase (NL80211_ATTR_SAE_PASSWORD). */
+  password: Buffer;
+  /** sae_password_id (no nl80211 attribute: an offloading driver that gets one must use H2E). */
+  passwordId?: Buffer;
+  /** The global sae_pwe: 0 hunting-and-pecking, 1 hash-to-element only, 2 both (NL80211_ATTR_SAE_PWE 1, 2, 3). */
+  pwe: 0 | 1 | 2;
 }
 
 /** Version 2: one Authentication frame the host sends before association (SAE). */

@@ -21,6 +21,7 @@ import type {
   MfpPolicy,
   PmksaParams,
   RekeyData,
+  SaeOffloadParams,
   ScanBss,
   ScanParams,
   SetKeyParams,
@@ -357,6 +358,9 @@ export const encodeArgs = {
     ...(p.pmk ? { pmk: hex(p.pmk) } : {}),
     ...(p.pmkid ? { pmkid: hex(p.pmkid) } : {}),
     ...(p.fourWayOffload !== undefined ? { four_way_offload: p.fourWayOffload } : {}),
+    ...(p.sae
+      ? { sae_password: hex(p.sae.password), ...(p.sae.passwordId ? { sae_password_id: hex(p.sae.passwordId) } : {}), sae_pwe: p.sae.pwe }
+      : {}),
   }),
   disconnect: (reason: number): WireObject => ({ reason }),
   roam: (bssid: string): WireObject => ({ bssid }),
@@ -389,6 +393,23 @@ export const encodeArgs = {
   auth: (p: AuthParams): WireObject => ({ bssid: p.bssid, freq: p.freq, ssid: hex(p.ssid), algorithm: p.algorithm, data: hex(p.data) }),
 };
 
+/** `connect`'s SAE offload fields: all of `sae_password` and `sae_pwe` or none; `sae_password_id` only with them. */
+function saeOffloadArgs(o: WireObject): { sae?: SaeOffloadParams } {
+  const password = optHex(o, 'sae_password');
+  if (password !== undefined && o.four_way_offload === false) {
+    // Offload off for SAE is no password: a firmware that runs SAE runs the 4-way handshake too (SAE_OFFLOAD_STA).
+    throw new WireFormatError('field "sae_password" with "four_way_offload" false');
+  }
+  if (password === undefined) {
+    if (o.sae_pwe !== undefined || o.sae_password_id !== undefined) throw new WireFormatError('field "sae_pwe" or "sae_password_id" without "sae_password"');
+    return {};
+  }
+  const pwe = getInt(o, 'sae_pwe');
+  if (pwe !== 0 && pwe !== 1 && pwe !== 2) throw new WireFormatError(`field "sae_pwe" is ${pwe}, not 0, 1 or 2`);
+  const passwordId = optHex(o, 'sae_password_id');
+  return { sae: { password, pwe, ...(passwordId ? { passwordId } : {}) } };
+}
+
 export const decodeArgs = {
   auth: (o: WireObject): AuthParams => ({
     bssid: getMac(o, 'bssid'),
@@ -417,6 +438,7 @@ export const decodeArgs = {
     pmk: optHex(o, 'pmk'),
     pmkid: optHex(o, 'pmkid'),
     ...(o.four_way_offload !== undefined ? { fourWayOffload: getBool(o, 'four_way_offload') } : {}),
+    ...saeOffloadArgs(o),
   }),
   set_key: (o: WireObject): SetKeyParams => ({
     kind: getEnum<KeyKind>(o, 'kind', ['pairwise', 'group', 'igtk']),

@@ -11,7 +11,8 @@ export interface OffloadAudit {
   caps: DriverCapabilities | undefined;
   /** The key side of the association in progress; undefined when there is none or it is open. */
   keys: KeyPathAudit | undefined;
-  hostPmksa: { aa: string; pmkid: Buffer }[];
+  /** The host's entries; `expiresIn`/`reauthIn`: seconds until expiry and until the reauthentication threshold. */
+  hostPmksa: { aa: string; pmkid: Buffer; akm?: string; expiresIn?: number; reauthIn?: number }[];
   firmware: FirmwareSyncState | undefined;
   /** Why the firmware's view could not be read, if it could not. */
   firmwareError?: string;

@@ -13,7 +13,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { NetworkConfig } from '../config/network.js';
-import type { AssocEvent, DriverBackend, DriverCapabilities, FirmwareMaterial } from '../driver/backend.js';
+import type { AssocEvent, DriverBackend, DriverCapabilities, FirmwareMaterial, SaeOffloadParams } from '../driver/backend.js';
 import * as log from '../log.js';
 import { akmFacts, akmFamily } from '../rsn/akm.js';
 import { FtElementError, parseFtAssoc } from '../rsn/ft.js';
@@ -22,7 +22,7 @@ import { buildRsne } from '../rsn/rsne.js';
 import type { SecurityChoice } from '../rsn/security.js';
 import { Reason } from '../rsn/supplicant.js';
 import { AssociationKeys, FirmwareInputError, type Completion, type KeyOwner } from './key-owner.js';
-import { OffloadDecider, type OffloadPolicy } from './policy.js';
+import { OffloadDecider, wantsOffload, type OffloadPolicy } from './policy.js';
 import type { PmksaSync } from './pmksa-sync.js';
 import { takeBackNeedsPmksa } from './take-back.js';
 import { SaeAuthExchange, type SaeOutcome, type SaeTarget } from './sae-auth.js';
@@ -61,6 +61,8 @@ export interface ConnectKeys {
   pmkid?: Buffer;
   /** The firmware is asked to run the 4-way handshake (connect's `four_way_offload`). */
   offload: boolean;
+  /** Present only when the firmware is asked to run SAE too (capability sae_offload; `offload` is then true). */
+  sae?: SaeOffloadParams;
 }
 
 /** How a lost link ends the association, for the station's connection policy. */
@@ -102,6 +104,12 @@ interface Keyed {
   apMldAddr?: string;
   /** The network's SSID (FT: part of the PMK-R0 derivation). */
   ssid?: Buffer;
+  /**
+   * The firmware runs SAE for this connection and no PMKSA was cached: the
+   * PMK (and so the host's side of the keys) comes with its `pmksa_added`
+   * (or the `assoc`); kept here until then.
+   */
+  saeOffload?: { ownAddress: string; rsne: Buffer };
 }
 
 /** A snapshot of the key side for OFFLOAD_STATUS. */
@@ -182,7 +190,10 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
     return pmk && { pmk, pmkid: fromFirmware?.pmkid ?? cached?.pmkid };
   }
 
-  /** The key side of a new connection; undefined when there is no PMK for it. */
+  /**
+   * The key side of a new connection; undefined when there is no PMK for it
+   * (and, for SAE, no firmware to run SAE with the password).
+   */
   prepareConnect(net: NetworkConfig, bssid: string, sec: SecurityChoice, ownAddress: string): ConnectKeys | undefined {
     this.end();
     const keyed: Keyed = { netId: net.id, bssid, sec, keys: undefined, associated: false, fwKnown: {} };
@@ -191,27 +202,54 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
       return { ies: Buffer.alloc(0), offload: false };
     }
     const chosen = this.choosePmk(net, bssid, sec.akm);
-    if (!chosen) {
+    const decision = this.offload.decide(net.id, sec.akm, this.caps);
+    const sae = decision.offload && akmFamily(sec.akm) === 'sae' ? this.saeOffloadParams(net) : undefined;
+    if (!chosen && !sae) {
       log.warning(`${this.opts.ifname}: no PMK for network ${net.id} (${sec.akm})`);
       return undefined;
     }
     // FT: the (Re)Association Request of an initial mobility domain association repeats the BSS's MDE.
-    const rsne = ownRsne(sec, chosen.pmkid);
+    const rsne = ownRsne(sec, chosen?.pmkid);
     const ies = Buffer.concat([rsne, sec.mde ?? Buffer.alloc(0)]);
     keyed.ssid = net.ssid;
-    const decision = this.offload.decide(net.id, sec.akm, this.caps);
-    keyed.keys = this.newKeys(keyed, ownAddress, chosen.pmk, chosen.pmkid, rsne, decision.offload, decision.why);
+    if (chosen) keyed.keys = this.newKeys(keyed, ownAddress, chosen.pmk, chosen.pmkid, rsne, decision.offload, decision.why);
+    else keyed.saeOffload = { ownAddress, rsne };
     this.cur = keyed;
-    return { ies, pmk: decision.offload ? chosen.pmk : undefined, pmkid: chosen.pmkid, offload: decision.offload };
+    // Offload off (the take-back rule, take-back.ts) is one thing for every AKM: four_way_offload false, no PMK and, for SAE, no password.
+    return { ies, pmk: decision.offload ? chosen?.pmk : undefined, pmkid: chosen?.pmkid, offload: decision.offload, ...(sae ? { sae } : {}) };
   }
 
-  /** `assoc` for the connection prepared: a PMKSA the firmware reported joins the cache. */
+  /** What a firmware with sae_offload runs SAE with (2.10 puts sae_password, else the passphrase, into CONNECT). */
+  private saeOffloadParams(net: NetworkConfig): SaeOffloadParams | undefined {
+    const password = net.state.saePassword ?? net.state.passphrase;
+    if (!password) return undefined;
+    const passwordId = net.state.saePasswordId;
+    return { password, pwe: this.saePwe(), ...(passwordId ? { passwordId } : {}) };
+  }
+
+  /** The global sae_pwe (0, 1 or 2; anything else is 0, as 2.10 treats it). */
+  private saePwe(): SaePwe {
+    const pwe = Number(this.opts.config().getGlobal('sae_pwe') ?? 0);
+    return pwe === 1 || pwe === 2 ? pwe : 0;
+  }
+
+  /**
+   * `assoc` for the connection prepared: a PMKSA the firmware reported joins
+   * the cache; after SAE in the firmware, the host's side of the keys is
+   * made with the PMK of the PMKSA it reported.
+   */
   associated(a: AssocEvent): void {
     const k = this.cur;
     if (!k) return;
     k.associated = true;
     k.apMldAddr = a.apMldAddr;
-    if (a.pmk && a.pmkid) this.opts.pmksa.addFromFirmware(a.apMldAddr ?? k.bssid, a.pmkid, a.pmk, k.sec.akm, undefined, k.netId);
+    const aa = a.apMldAddr ?? k.bssid;
+    if (a.pmk && a.pmkid) this.opts.pmksa.addFromFirmware(aa, a.pmkid, a.pmk, k.sec.akm, undefined, k.netId);
+    const off = k.saeOffload;
+    if (!k.keys && off) {
+      const e = this.opts.pmksa.lookup(aa, k.netId, k.sec.akm);
+      if (e) k.keys = this.newKeys(k, off.ownAddress, e.pmk, e.pmkid, off.rsne, true, '');
+    }
   }
 
   /**
@@ -241,11 +279,17 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
 
   /** The association's handshake begins (after the station showed ASSOCIATED); false for an open network. */
   start(a: AssocEvent): boolean {
-    const keys = this.cur?.keys;
+    const k = this.cur;
+    const keys = k?.keys;
+    if (k?.saeOffload && !keys) {
+      this.saeOffloadUnreported(k);
+      return true;
+    }
     if (!keys) return false;
     if (akmFacts(keys.params.sec.akm)?.ft) this.learnFt(keys, a.respIes);
     keys.onAssoc(a.authorized, a.material);
     if (keys.owner === 'firmware' && a.material && this.cur) this.cur.fwKnown = { ...a.material };
+    this.markPmksaInUse();
     this.applyHeldCounter(keys);
     return true;
   }
@@ -273,8 +317,17 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
     return this.cur?.keys?.completed ?? false;
   }
 
+  /** The cached PMKSA this association named (its PMKID in our RSNE) is in use: an SAE one does not expire under it. */
+  private markPmksaInUse(): void {
+    const k = this.cur;
+    const pmkid = k?.keys?.params.pmkid;
+    const e = k && pmkid ? this.opts.pmksa.lookup(k.apMldAddr ?? k.bssid, k.netId, k.sec.akm) : undefined;
+    this.opts.pmksa.setCurrent(e && pmkid && e.pmkid.equals(pmkid) ? e : undefined);
+  }
+
   /** The association is over: timers stop, nothing more is reported for it. */
   end(): void {
+    this.opts.pmksa.setCurrent(undefined);
     this.sae?.abort();
     this.sae = undefined;
     this.cur?.keys?.clearTimers();
@@ -351,9 +404,43 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
 
   private sae: SaeAuthExchange | undefined;
 
-  /** The connection must run SAE first: an SAE AKM with no PMKSA cached for this BSS and network. */
+  /**
+   * The host must run SAE before the connect: an SAE AKM with no PMKSA
+   * cached for this BSS and network, and no firmware to run SAE for it
+   * (sae_offload, not given up on for this network).
+   */
   needsSae(net: NetworkConfig, bssid: string, sec: SecurityChoice): boolean {
-    return sec.akm === 'SAE' && this.opts.pmksa.lookup(bssid, net.id, sec.akm) === undefined;
+    if (sec.akm !== 'SAE' || this.opts.pmksa.lookup(bssid, net.id, sec.akm) !== undefined) return false;
+    return !this.offload.decide(net.id, sec.akm, this.caps).offload;
+  }
+
+  /** SAE can authenticate this network: on the host (the driver takes `auth`) or in a firmware with sae_offload. */
+  saeRunnable(hostSae: boolean): boolean {
+    return hostSae || (this.caps !== undefined && wantsOffload(this.opts.policy, this.opts.config(), this.caps, 'SAE'));
+  }
+
+  /**
+   * The firmware associated after running SAE but reported no PMKSA: the
+   * host holds no PMK and cannot take the 4-way handshake over. It takes the
+   * connection back instead, by the SAE take-back rule (take-back.ts) with
+   * no PMKSA to offer: the next attempt runs SAE on the host.
+   */
+  private saeOffloadUnreported(k: Keyed): void {
+    const why = 'the firmware ran SAE but reported no PMKSA; reconnecting with SAE on the host';
+    log.warning(`${this.opts.ifname}: OFFLOAD: ${why}`);
+    this.reassociateOffloadOff(k, why);
+  }
+
+  /**
+   * Take-back by reassociation (take-back.ts): disconnect; the next attempt
+   * for this network runs with offload off (`four_way_offload: false`, no
+   * PMK, no SAE password), offering the cached PMKID, or for SAE without one
+   * running SAE on the host.
+   */
+  private reassociateOffloadOff(k: Keyed, why: string): void {
+    k.takingBack = true;
+    this.offload.firmwareFailed(k.netId);
+    this.emit('failed', Reason.DEAUTH_LEAVING, `OFFLOAD: ${why}`);
   }
 
   /**
@@ -368,7 +455,6 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
     // sae_groups has no GET text (2.10 answers FAIL), so its stored list is read.
     const stored = cfg.globalValue('sae_groups');
     const groups = Array.isArray(stored) ? stored.map(Number) : [];
-    const pwe = Number(cfg.getGlobal('sae_pwe') ?? 0);
     let station: SaeStation;
     try {
       station = new SaeStation({
@@ -379,7 +465,7 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
         passphrase: net.passphrase,
         passwordId: net.state.saePasswordId?.toString('latin1'),
         saeGroups: groups,
-        saePwe: (pwe === 1 || pwe === 2 ? pwe : 0) as SaePwe,
+        saePwe: this.saePwe(),
         apH2e,
       });
     } catch (e) {
@@ -441,7 +527,9 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
   }
 
   onPmksaAdded(p: { bssid: string; pmkid: Buffer; pmk: Buffer; akm: string; lifetime: number }): void {
-    const netId = this.cur?.associated ? this.cur.netId : undefined;
+    // Ours while associated (a firmware roam's), and while connecting to that BSS (SAE in the firmware reports before `assoc`).
+    const k = this.cur;
+    const netId = k && (k.associated || k.bssid === p.bssid.toLowerCase()) ? k.netId : undefined;
     this.opts.pmksa.addFromFirmware(p.bssid, p.pmkid, p.pmk, p.akm, p.lifetime, netId);
   }
 
@@ -586,10 +674,7 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
             this.emit('failed', Reason.IEEE_802_1X_AUTH_FAILED, msg);
             return;
           }
-          keyed.takingBack = true;
-          // The next attempt for this network runs on the host (four_way_offload: false), offering the cached PMKID.
-          this.offload.firmwareFailed(keyed.netId);
-          this.emit('failed', Reason.DEAUTH_LEAVING, `OFFLOAD: ${why}`);
+          this.reassociateOffloadOff(keyed, why);
         },
         ownerChanged: (owner, how, why) => this.emit('ownerChanged', keyed.bssid, owner, how, why),
       },

@@ -28,6 +28,9 @@ const ackKey = (aa: string, pmkid: Buffer): string => `${aa.toLowerCase()}/${pmk
 export class PmksaSync {
   private caps: DriverCapabilities | undefined;
   private saveTimer: NodeJS.Timeout | undefined;
+  private expiryTimer: NodeJS.Timeout | undefined;
+  /** The timer's save in progress, if any. */
+  private saving: Promise<void> | undefined;
   /** Set while an entry from the firmware is being added, so it is not echoed back. */
   private fromFirmware = false;
   /**
@@ -50,6 +53,7 @@ export class PmksaSync {
   /** Mirror one host-cache change to the firmware. */
   private mirror(kind: string, entry: PmksaEntry | undefined): void {
     this.scheduleSave();
+    this.armExpiry();
     if (!this.driver.hello || this.fromFirmware) return;
     const op = (name: string, p: Promise<unknown>): void => {
       p.catch((e) => log.warning(`${this.ifname}: PMKSA sync: ${name} failed: ${e instanceof Error ? e.message : String(e)}`));
@@ -142,6 +146,37 @@ export class PmksaSync {
     });
   }
 
+  /**
+   * The entry the association in progress uses (none: it ended). An SAE
+   * entry in use does not expire until the association ends (SAE cannot
+   * reauthenticate in place), as in wpa_supplicant 2.10; then it goes.
+   */
+  setCurrent(e: PmksaEntry | undefined): void {
+    if (this.cache.current === e) return;
+    this.cache.setCurrent(e);
+    this.armExpiry();
+  }
+
+  /**
+   * 2.10's pmksa_cache_expire timer: an entry leaves the cache, and the
+   * firmware's table (del_pmksa), a second after it expires, not only when
+   * the cache is next looked at. Not armed for an SAE entry in use.
+   */
+  private armExpiry(): void {
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    this.expiryTimer = undefined;
+    const next = this.cache.nextExpiration();
+    if (next === undefined) return;
+    const ms = Math.max(0, next - this.cache.now() + 1) * 1000;
+    this.expiryTimer = setTimeout(() => {
+      this.expiryTimer = undefined;
+      this.cache.expire();
+      this.armExpiry();
+    }, ms);
+    // A pending expiry keeps no process alive.
+    this.expiryTimer.unref?.();
+  }
+
   /** A firmware-completed roam used this entry: it is no longer merely opportunistic. */
   markUsed(e: PmksaEntry): void {
     e.opportunistic = false;
@@ -193,7 +228,7 @@ export class PmksaSync {
     if (!this.file || this.saveTimer) return;
     this.saveTimer = setTimeout(() => {
       this.saveTimer = undefined;
-      this.save().catch((e) => log.warning(`${this.ifname}: PMKSA file ${this.file}: ${(e as Error).message}`));
+      this.saving = this.save().catch((e) => log.warning(`${this.ifname}: PMKSA file ${this.file}: ${(e as Error).message}`));
     }, 50);
   }
 
@@ -204,6 +239,10 @@ export class PmksaSync {
   }
 
   async close(): Promise<void> {
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    this.expiryTimer = undefined;
+    // A save under way finishes before the process may exit (else the file could be missing).
+    await this.saving;
     if (this.saveTimer) {
       clearTimeout(this.saveTimer);
       this.saveTimer = undefined;

@@ -2,7 +2,7 @@
  * When the host asks the firmware to run the 4-way handshake.
  *
  * Offload is requested only when the firmware advertises it for the AKM's
- * family (`four_way_psk` / `four_way_8021x`), the AKM and the daemon's policy
+ * family (`four_way_psk` / `four_way_8021x` / `sae_offload`), the AKM and the daemon's policy
  * allow it, and wpa_supplicant's own global `key_mgmt_offload` (default 1) is
  * not 0 — so a wpa_supplicant.conf that turns offload off still does.
  */
@@ -14,6 +14,8 @@ export interface OffloadPolicy {
   psk: boolean;
   /** The same for 802.1X AKMs (the PMK comes from EAP or a cached PMKSA). */
   ieee8021x: boolean;
+  /** Let a firmware with `sae_offload` run SAE and the 4-way handshake for SAE. */
+  sae: boolean;
   /**
    * After an unauthorized `assoc`, how long to wait for `port_authorized` or a
    * forwarded msg 1/4 before the host sends EAPOL-Start itself (ms).
@@ -30,6 +32,7 @@ export interface OffloadPolicy {
 export const DEFAULT_POLICY: OffloadPolicy = {
   psk: true,
   ieee8021x: true,
+  sae: true,
   offloadWaitMs: 1000,
   authTimeoutMs: 10_000,
   pmksaTesting: false,
@@ -50,6 +53,9 @@ export function wantsOffload(
       return policy.psk && caps.four_way_psk;
     case '8021x':
       return policy.ieee8021x && caps.four_way_8021x;
+    case 'sae':
+      // SAE's PMK comes out of SAE: a firmware that runs the 4-way handshake for it runs SAE too (SAE_OFFLOAD_STA).
+      return policy.sae && caps.sae_offload === true;
     default:
       return false;
   }

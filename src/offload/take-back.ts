@@ -15,8 +15,10 @@
  *   handshake completion").
  * So EAPOL-Start is used only where it costs nothing (PSK, not FT), once per
  * association; everywhere else the host reassociates with the firmware's
- * handshake off (`four_way_offload: false`), offering the cached PMKID, and
- * runs the 4-way handshake itself from the cached PMKSA.
+ * handshake off (`four_way_offload: false`; for SAE also no SAE password, so
+ * the firmware runs no SAE either), offering the cached PMKID, and runs the
+ * 4-way handshake itself from the cached PMKSA. SAE with no PMKSA cached
+ * (a firmware that ran SAE and reported none) runs SAE on the host first.
  */
 import { akmFacts } from '../rsn/akm.js';
 

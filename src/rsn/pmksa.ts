@@ -227,14 +227,19 @@ export class PmksaCache extends EventEmitter<PmksaCacheEvents> {
    */
   expire(): PmksaEntry[] {
     const now = this.now();
-    const gone = this.entries.filter((e) => e.expiration <= now && !(e === this.cur && akmFamily(e.akm) === 'sae'));
+    const gone = this.entries.filter((e) => e.expiration <= now && !this.heldInUse(e));
     for (const e of gone) this.drop(e, 'expired');
     return gone;
   }
 
-  /** When the next entry expires (for the owner's timer), or undefined when empty. */
+  /** When the next entry expire() would remove expires (for the owner's timer), or undefined when none. */
   nextExpiration(): number | undefined {
-    return this.entries[0]?.expiration;
+    return this.entries.find((e) => !this.heldInUse(e))?.expiration;
+  }
+
+  /** The current SAE entry: not expired while in use. */
+  private heldInUse(e: PmksaEntry): boolean {
+    return e === this.cur && akmFamily(e.akm) === 'sae';
   }
 
   private unlink(e: PmksaEntry): void {

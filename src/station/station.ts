@@ -443,7 +443,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
         (b) => !this.bssidIgnore.includes(b.bssid),
         pmf,
         (n, b, akm) => this.keyPath.hasCachedPmk(b.bssid, n.id, akm),
-        this.hostSae,
+        this.keyPath.saeRunnable(this.hostSae),
       );
     let cand = pick();
     if (!cand && this.bssidIgnore.length > 0) {
@@ -530,6 +530,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
         pmk: keys.pmk,
         pmkid: keys.pmkid,
         fourWayOffload: keys.offload,
+        ...(keys.sae ? { sae: keys.sae } : {}),
       })
       .catch((e) => {
         log.warning(`${this.opts.ifname}: connect failed: ${e instanceof Error ? e.message : String(e)}`);
@@ -839,7 +840,9 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     const d = this.opts.driver;
     let firmware;
     let firmwareError: string | undefined;
-    const hostPmksa = (): { aa: string; pmkid: Buffer }[] => this.opts.pmksa.cache.list().map((e) => ({ aa: e.aa, pmkid: e.pmkid }));
+    const cache = this.opts.pmksa.cache;
+    const hostPmksa = (): OffloadAudit['hostPmksa'] =>
+      cache.list().map((e) => ({ aa: e.aa, pmkid: e.pmkid, akm: e.akm, expiresIn: e.expiration - cache.now(), reauthIn: e.reauthThreshold - cache.now() }));
     if (d.hello?.capabilities.sync_state === false) {
       // nl80211 cannot read the firmware's PMKSA table or PTK material back: audit what it acknowledged.
       const m = this.keyPath.firmwareKnown();

@@ -170,6 +170,15 @@ describe('scenario files', () => {
     expect(parseScenario(fs.readFileSync('conf/scenarios/scale-1000.ini', 'utf8')).aps.length).toBe(1000);
   });
 
+  it('a transition-mode AP lists its AKMs in wpa_key_mgmt order, PMF optional by default', () => {
+    const sc = parseScenario('[ap t]\nbssid = 02:00:00:00:00:02\nssid = t\nfreq = 2412\npassphrase = 12345678\nakm = WPA-PSK SAE\n');
+    expect(sc.aps[0].akms).toEqual(['WPA-PSK', 'SAE']);
+    expect(sc.aps[0].mfp).toBe('optional');
+    expect(sc.aps[0].saeAntiCloggingThreshold).toBe(5);
+    const only = parseScenario('[ap t]\nbssid = 02:00:00:00:00:02\nssid = t\nfreq = 2412\npassphrase = 12345678\nakm = SAE\nsae_anti_clogging_threshold = 0\n');
+    expect([only.aps[0].mfp, only.aps[0].saeAntiCloggingThreshold]).toEqual(['required', 0]);
+  });
+
   it('bad scenarios are refused with the section and key named', () => {
     const bad: [string, RegExp][] = [
       ['[ap x]\nbssid = nope\nssid = a\nfreq = 2412\npassphrase = 12345678\n', /\[ap x\] bssid/],
@@ -178,6 +187,10 @@ describe('scenario files', () => {
       ['[firmware]\nmode = sloppy\n', /\[firmware\] mode/],
       ['[timeline]\nsoon = SIM_FW_RESTART\n', /\[timeline\] soon/],
       ['[radio]\nx = 1\n', /unknown section/],
+      ['[ap x]\nbssid = 02:00:00:00:00:02\nssid = a\nfreq = 2412\npassphrase = 12345678\nakm = WPA-PSK ROT13\n', /\[ap x\] akm/],
+      ['[ap x]\nbssid = 02:00:00:00:00:02\nssid = a\nfreq = 2412\npassphrase = 12345678\nakm = NONE SAE\n', /\[ap x\] akm: NONE/],
+      ['[ap x]\nbssid = 02:00:00:00:00:02\nssid = a\nfreq = 2412\npassphrase = 12345678\nakm = WPA-PSK SAE\nmfp = none\n', /\[ap x\] mfp/],
+      ['[ap x]\nbssid = 02:00:00:00:00:02\nssid = a\nfreq = 2412\npassphrase = 12345678\nakm = SAE\nsae_anti_clogging_threshold = -1\n', /sae_anti_clogging_threshold/],
     ];
     for (const [text, re] of bad) {
       let err: unknown;

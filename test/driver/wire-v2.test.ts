@@ -10,6 +10,30 @@ const CAPS = { four_way_psk: true, four_way_8021x: false, key_mgmt_offload: true
 const BSSID = '02:00:00:00:00:01';
 
 describe('driver protocol version 2', () => {
+  it('connect for SAE offload: sae_password, sae_password_id and sae_pwe round-trip; half of them, or a bad PWE, is refused', () => {
+    const base = { bssid: '02:00:00:00:01:01', ssid: Buffer.from('wpa3'), freq: 2437, ies: Buffer.from('30140100', 'hex'), akm: 'SAE', pairwise: 'CCMP', group: 'CCMP', mfp: 'required' as const, pmk: undefined, pmkid: undefined };
+    const p = { ...base, sae: { password: Buffer.from('pass\u00e9', 'utf8'), passwordId: Buffer.from('id1'), pwe: 2 as const } };
+    const wire = encodeArgs.connect(p);
+    expect([wire.sae_password, wire.sae_password_id, wire.sae_pwe]).toEqual([p.sae.password.toString('hex'), '696431', 2]);
+    expect(decodeArgs.connect(JSON.parse(JSON.stringify(wire)))).toEqual(p);
+    expect(decodeArgs.connect(JSON.parse(JSON.stringify(encodeArgs.connect(base))))).toEqual(base);
+    expect(() => decodeArgs.connect({ ...wire, sae_pwe: 3 })).toThrow(WireFormatError);
+    const { sae_password: _drop, ...noPassword } = wire;
+    expect(() => decodeArgs.connect(noPassword)).toThrow(/sae_password/);
+    const { sae_pwe: _pwe, ...noPwe } = wire;
+    expect(() => decodeArgs.connect(noPwe)).toThrow(/sae_pwe/);
+  });
+
+  it('connect: offload off for SAE is no password, so sae_password with four_way_offload false is refused', () => {
+    const p = { bssid: '02:00:00:00:01:01', ssid: Buffer.from('wpa3'), freq: 2437, ies: Buffer.from('30140100', 'hex'), akm: 'SAE', pairwise: 'CCMP', group: 'CCMP', mfp: 'required' as const, pmk: undefined, pmkid: undefined, fourWayOffload: true, sae: { password: Buffer.from('password'), pwe: 0 as const } };
+    const wire = JSON.parse(JSON.stringify(encodeArgs.connect(p)));
+    expect(wire.four_way_offload).toBe(true);
+    expect(decodeArgs.connect(wire)).toEqual(p);
+    expect(() => decodeArgs.connect({ ...wire, four_way_offload: false })).toThrow(/four_way_offload/);
+    const { sae_password: _pw, sae_pwe: _pwe, ...off } = wire;
+    expect(decodeArgs.connect({ ...off, four_way_offload: false })).toMatchObject({ fourWayOffload: false });
+  });
+
   it('port_authorized without KCK, KEK or replay counter is a valid event', () => {
     const e = decodeEvent({ event: 'port_authorized', bssid: BSSID });
     expect(e).toEqual({ name: 'port_authorized', args: [{ bssid: BSSID }] });

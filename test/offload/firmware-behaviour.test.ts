@@ -285,6 +285,35 @@ describe('FT: taking the handshake back from a silent firmware (initial mobility
     });
   }
 
+  // An AP offering WPA-PSK and FT-PSK (hostapd's wpa_key_mgmt=WPA-PSK FT-PSK): the AKM of an association is the one the station chose.
+  for (const akm of ['WPA-PSK', 'FT-PSK'] as const) {
+    it(`AP with akm = WPA-PSK FT-PSK, network key_mgmt=${akm}: the AP keys the association by the chosen AKM (FT only for FT-PSK); the host completes after the take-back`, async () => {
+      rig = await Inproc.start({
+        scenario: ftScenario('FT-PSK', 'mode = mute\n').replace('akm = FT-PSK', 'akm = WPA-PSK FT-PSK'),
+        conf: ftNet(akm),
+      });
+      const connects: ConnectParams[] = [];
+      const connect = rig.driver.connect.bind(rig.driver);
+      rig.driver.connect = (p: ConnectParams) => {
+        connects.push(p);
+        return connect(p);
+      };
+      const net = rig.config.getNetwork(0)!;
+      net.set('psk', `"${PASS}"`);
+      net.set('disabled', '0');
+      rig.station.selectNetwork(net);
+      await rig.until(ftConnected);
+      await rig.run(2000);
+      expect(connects.map((c) => c.akm)).toEqual(akm === 'FT-PSK' ? ['FT-PSK', 'FT-PSK'] : ['WPA-PSK']);
+      // The MDE goes into the request only for FT.
+      expect(connects[0].ies.includes(Buffer.from('36035a5a', 'hex'))).toBe(akm === 'FT-PSK');
+      const sim = rig.simStatus();
+      // PSK takes back with one EAPOL-Start, FT by reassociating; either way the host's keys are the AP's.
+      expect([sim.ap_eapol_starts, sim.host_tk_ok, sim.host_gtk_ok]).toEqual([akm === 'FT-PSK' ? '0' : '1', '1', '1']);
+      expect(rig.station.wpaState).toBe('COMPLETED');
+    });
+  }
+
   it('FT-PSK, firmware that completes: the firmware runs the FT 4-way handshake; a group rekey reaching the host verifies with its KCK', async () => {
     await ftRig('FT-PSK', 'mode = complete\n');
     await rig!.until(ftConnected);

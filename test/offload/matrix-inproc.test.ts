@@ -6,21 +6,17 @@
  * deterministically, and is where new firmware behaviours are added first.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { pskNetwork, simSection } from '../station/rig.js';
+import { simSection } from '../station/rig.js';
 import { Inproc } from './inproc.js';
-import { ROWS, type Row } from './matrix-rows.js';
+import { matrixNetwork, matrixScenario, ROWS, type Row } from './matrix-rows.js';
 
 const A = '02:00:00:00:6b:01';
 const B = '02:00:00:00:6b:02';
 const SSID = 'fast-net';
 const PASS = 'fast passphrase';
-const NET = pskNetwork(SSID, PASS, '\tdisabled=1\n');
 
-
-export function scenario(seed: number, firmware: string): string {
-  return `${simSection(seed)}[firmware]\n${firmware}\n` +
-    `[ap a]\nbssid = ${A}\nssid = ${SSID}\nfreq = 2437\nsignal = -45\npassphrase = ${PASS}\n\n` +
-    `[ap b]\nbssid = ${B}\nssid = ${SSID}\nfreq = 5180\nsignal = -60\npassphrase = ${PASS}\n`;
+export function scenario(seed: number, firmware: string, row: Row): string {
+  return matrixScenario(simSection(seed), firmware, row, { a: A, b: B, ssid: SSID, pass: PASS });
 }
 
 const re = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -84,8 +80,22 @@ const COLUMNS: Column[] = [
   {
     name: 'first connection',
     run: async (r, row) => {
-      const owner = r.events.find((e) => e.startsWith('OFFLOAD-KEY-OWNER'));
-      expect(owner).toMatch(new RegExp(`^OFFLOAD-KEY-OWNER bssid=${re(A)} owner=${row.owner} completion=${row.completion} reason=\\S`));
+      const owners = r.events.filter((e) => e.startsWith('OFFLOAD-KEY-OWNER'));
+      if (row.before) {
+        // Taken back before completion: the event says so first, then the host's own connection.
+        expect(owners[0]).toMatch(new RegExp(`^OFFLOAD-KEY-OWNER bssid=${re(A)} owner=host completion=${row.before} reason=\\S`));
+        expect(r.events.filter((e) => e.startsWith('CTRL-EVENT-DISCONNECTED'))).toHaveLength(1);
+      }
+      expect(owners.at(-1)).toMatch(new RegExp(`^OFFLOAD-KEY-OWNER bssid=${re(A)} owner=${row.owner} completion=${row.completion} reason=\\S`));
+      // A firmware's failure or silence is no wrong password.
+      expect(r.events.some((e) => e.startsWith('CTRL-EVENT-SSID-TEMP-DISABLED'))).toBe(false);
+      if (row.sae) {
+        // The firmware ran SAE once and reported the PMKSA, which the host cached; a take-back offered its PMKID (no second SAE).
+        expect(r.simStatus().fw_sae_runs).toBe('1');
+        const cached = r.pmksa.cache.list();
+        expect(cached.map((e) => [e.aa, e.akm])).toEqual([[A, 'SAE']]);
+        if (row.before) expect(r.station.mib().rsna?.pmkid?.equals(cached[0].pmkid)).toBe(true);
+      }
       const order = ['Trying to associate with', 'Associated with', 'WPA: Key negotiation completed with', 'CTRL-EVENT-CONNECTED'].map((p) =>
         r.events.findIndex((e) => e.startsWith(p)),
       );
@@ -98,7 +108,7 @@ const COLUMNS: Column[] = [
   },
   {
     name: 'firmware roam',
-    applies: (row) => row.roams,
+    applies: (row) => row.roams && !row.sae,
     run: async (r) => {
       const from = r.mark();
       expect(r.simCmd(`SIM_SIGNAL ${A} -85`)).toBe('OK');
@@ -108,7 +118,29 @@ const COLUMNS: Column[] = [
     },
   },
   {
+    // SAE: the firmware has a PMKSA for A (the first connection's); it runs SAE with B on the host's ROAM, then roams back to A on its own offering A's PMKID, without SAE.
+    name: 'firmware roam with a cached PMKSA',
+    applies: (row) => row.roams && row.sae === true,
+    run: async (r) => {
+      let from = r.mark();
+      expect(r.station.roam(B)).toBe(true);
+      await r.until(new RegExp(`CTRL-EVENT-CONNECTED - Connection to ${re(B)} completed`), from);
+      expect(r.simStatus().fw_sae_runs).toBe('2');
+      expect(r.pmksa.cache.list().map((e) => e.aa).sort()).toEqual([A, B]);
+      from = r.mark();
+      expect(r.simCmd(`SIM_SIGNAL ${B} -85`)).toBe('OK');
+      await r.until(new RegExp(`CTRL-EVENT-CONNECTED - Connection to ${re(A)} completed`), from);
+      expect(r.eventsFrom(from).some((e) => e.startsWith('CTRL-EVENT-DISCONNECTED'))).toBe(false);
+      expect(r.simStatus().fw_sae_runs).toBe('2');
+      const a = r.pmksa.cache.list().find((e) => e.aa === A)!;
+      expect(r.station.mib().rsna?.pmkid?.equals(a.pmkid)).toBe(true);
+      return A;
+    },
+  },
+  {
     name: 'host-requested roam',
+    // Without a PMKSA for B and without the password in the firmware, a host ROAM needs SAE on the host (not done here).
+    applies: (row) => !row.sae || row.roams,
     run: async (r) => {
       const from = r.mark();
       expect(r.station.roam(B)).toBe(true);
@@ -149,10 +181,17 @@ const COLUMNS: Column[] = [
   {
     name: 'firmware restart in the 4-way handshake',
     firmwareExtra: 'restart_at = 4way\n',
-    run: async (r) => {
+    run: async (r, row) => {
       // The first attempt was cut by the restart; a firmware restart is not a wrong passphrase.
       expect(r.events.filter((e) => e.startsWith('CTRL-EVENT-DISCONNECTED')).length).toBeGreaterThanOrEqual(1);
       expect(r.events.some((e) => e.startsWith('CTRL-EVENT-SSID-TEMP-DISABLED'))).toBe(false);
+      if (row.sae) {
+        // The restart wiped the firmware's table; the host pushed its SAE PMKSA back and the reconnect used it: one SAE in all.
+        const sim = r.simStatus();
+        expect(sim.fw_sae_runs).toBe('1');
+        expect(sim.pmksa).toContain(A);
+        expect(r.pmksa.cache.list().map((e) => e.aa)).toEqual([A]);
+      }
       return A;
     },
   },
@@ -165,7 +204,7 @@ describe('offload matrix, in process on virtual time', () => {
       if (col.applies && !col.applies(row)) continue;
       const s = seed++;
       it(`${row.name} x ${col.name}`, async () => {
-        rig = await Inproc.start({ scenario: scenario(s, row.firmware + (col.firmwareExtra ?? '')), conf: NET });
+        rig = await Inproc.start({ scenario: scenario(s, row.firmware + (col.firmwareExtra ?? ''), row), conf: matrixNetwork(row, SSID, PASS) });
         await connect(rig);
         const bssid = await col.run(rig, row);
         await endsInSync(rig, bssid, row.offloads);

@@ -7,8 +7,10 @@
 export interface Row {
   name: string;
   firmware: string;
-  /** completion= of the first connection. */
+  /** completion= of the connection once COMPLETED (OFFLOAD_STATUS). */
   completion: string;
+  /** completion= of the first OFFLOAD-KEY-OWNER event when the host took the connection back before it completed. */
+  before?: string;
   owner: 'firmware' | 'host';
   /** The firmware takes rekey data and answers group rekeys. */
   offloads: boolean;
@@ -16,9 +18,12 @@ export interface Row {
   roams: boolean;
   /** EAPOL-Starts the AP receives during the first connection (the take-back rule: at most one, PSK only). */
   eapolStarts: number;
+  /** WPA3-Personal: the APs run SAE (akm = SAE), the network is key_mgmt=SAE, the firmware says sae_offload. */
+  sae?: boolean;
 }
 
 export const FULL = 'four_way_psk = true\nkey_mgmt_offload = true\ngtk_rekey_offload = true\npmksa_offload = true\nroam_threshold = -75\nroam_delta = 5\n';
+const SAE_FW = `${FULL}sae_offload = true\n`;
 export const ROWS: Row[] = [
   { name: 'complete', firmware: `${FULL}mode = complete\n`, completion: 'firmware-at-assoc', owner: 'firmware', offloads: true, roams: true, eapolStarts: 0 },
   { name: 'late', firmware: `${FULL}mode = late\n`, completion: 'firmware-late', owner: 'firmware', offloads: true, roams: true, eapolStarts: 0 },
@@ -38,5 +43,34 @@ export const ROWS: Row[] = [
     roams: false,
     eapolStarts: 0,
   },
+  // SAE offload: the firmware gets the password with connect, runs SAE and the 4-way handshake, and reports the PMKSA.
+  { name: 'SAE complete', firmware: `${SAE_FW}mode = complete\n`, completion: 'firmware-at-assoc', owner: 'firmware', offloads: true, roams: true, eapolStarts: 0, sae: true },
+  // The firmware ran SAE (the PMKSA is cached), then says nothing: the host reconnects with offload off, offering that PMKID (never EAPOL-Start).
+  {
+    name: 'SAE silent',
+    firmware: `${SAE_FW}mode = mute\n`,
+    before: 'host-after-firmware-silence',
+    completion: 'host-only',
+    owner: 'host',
+    offloads: true,
+    roams: false,
+    eapolStarts: 0,
+    sae: true,
+  },
+  // The firmware ran SAE, then failed the 4-way handshake: the same take-back.
+  { name: 'SAE fail', firmware: `${SAE_FW}mode = fail\n`, completion: 'host-only', owner: 'host', offloads: true, roams: false, eapolStarts: 0, sae: true },
 ];
 
+/** The matrix's scenario: two APs of one ESS (A the stronger), WPA2-PSK or, for an SAE row, WPA3-Personal. */
+export function matrixScenario(head: string, firmware: string, row: Row, ap: { a: string; b: string; ssid: string; pass: string }): string {
+  const akm = row.sae ? 'akm = SAE\n' : '';
+  return `${head}[firmware]\n${firmware}\n` +
+    `[ap a]\nbssid = ${ap.a}\nssid = ${ap.ssid}\nfreq = 2437\nsignal = -45\npassphrase = ${ap.pass}\n${akm}\n` +
+    `[ap b]\nbssid = ${ap.b}\nssid = ${ap.ssid}\nfreq = 5180\nsignal = -60\npassphrase = ${ap.pass}\n${akm}`;
+}
+
+/** The network for the row: WPA-PSK, or SAE with PMF (2.10 requires it for an SAE-only network). */
+export function matrixNetwork(row: Row, ssid: string, pass: string): string {
+  const keyMgmt = row.sae ? 'SAE' : 'WPA-PSK';
+  return `network={\n\tssid="${ssid}"\n\tpsk="${pass}"\n\tkey_mgmt=${keyMgmt}\n${row.sae ? '\tieee80211w=2\n' : ''}\tdisabled=1\n}\n`;
+}

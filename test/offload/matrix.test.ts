@@ -13,7 +13,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { requireTool, WPA_CLI } from '../harness/tools.js';
 import { build, pskNetwork, Rig, simSection } from '../station/rig.js';
-import { FULL, ROWS, type Row } from './matrix-rows.js';
+import { FULL, matrixNetwork, matrixScenario, ROWS, type Row } from './matrix-rows.js';
 
 const haveCli = requireTool(WPA_CLI);
 
@@ -22,12 +22,16 @@ const B = '02:00:00:00:6a:02';
 const SSID = 'matrix-net';
 const PASS = 'matrix passphrase';
 const NET = pskNetwork(SSID, PASS, '\tdisabled=1\n');
+const PSK_ROW = ROWS[0];
 
+function scenario(seed: number, firmware: string, row: Row = PSK_ROW): string {
+  return matrixScenario(simSection(seed), firmware, row, { a: A, b: B, ssid: SSID, pass: PASS });
+}
 
-function scenario(seed: number, firmware: string): string {
-  return `${simSection(seed)}[firmware]\n${firmware}\n` +
-    `[ap a]\nbssid = ${A}\nssid = ${SSID}\nfreq = 2437\nsignal = -45\npassphrase = ${PASS}\n\n` +
-    `[ap b]\nbssid = ${B}\nssid = ${SSID}\nfreq = 5180\nsignal = -60\npassphrase = ${PASS}\n`;
+/** PMKSA's entries as [bssid, pmkid] pairs. */
+async function pmksaList(r: Rig): Promise<string[][]> {
+  const lines = (await r.req('PMKSA')).trim().split('\n').slice(1);
+  return lines.filter(Boolean).map((l) => l.split(/\s+/)).map((f) => [f[1], f[2]]);
 }
 
 const re = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -90,6 +94,8 @@ async function endsInSync(r: Rig, bssid: string, offloads: boolean): Promise<voi
 
 interface Column {
   name: string;
+  /** Runs for the SAE rows too (the process-level matrix runs their SAE-specific cells only; matrix-inproc.test.ts runs all). */
+  sae?: boolean;
   /** Applies to this row at all (a firmware without key_mgmt_offload does not roam on its own). */
   applies?: (row: Row) => boolean;
   backends?: ('sim' | 'ext')[];
@@ -102,10 +108,20 @@ interface Column {
 const COLUMNS: Column[] = [
   {
     name: 'first connection',
+    sae: true,
     run: async (r, row) => {
       const from = r.mark();
-      const owner = r.eventsFrom(0).find((e) => e.startsWith('OFFLOAD-KEY-OWNER'));
-      expect(owner).toMatch(new RegExp(`^OFFLOAD-KEY-OWNER bssid=${re(A)} owner=${row.owner} completion=${row.completion} reason=\\S`));
+      const owners = r.eventsFrom(0).filter((e) => e.startsWith('OFFLOAD-KEY-OWNER'));
+      if (row.before) expect(owners[0]).toMatch(new RegExp(`^OFFLOAD-KEY-OWNER bssid=${re(A)} owner=host completion=${row.before} reason=\\S`));
+      expect(owners.at(-1)).toMatch(new RegExp(`^OFFLOAD-KEY-OWNER bssid=${re(A)} owner=${row.owner} completion=${row.completion} reason=\\S`));
+      expect(r.eventsFrom(0).some((e) => e.startsWith('CTRL-EVENT-SSID-TEMP-DISABLED'))).toBe(false);
+      if (row.sae) {
+        // One SAE, run by the firmware; its PMKSA is in the host's cache (PMKSA) and was what a take-back offered.
+        expect((await r.simStatus()).fw_sae_runs).toBe('1');
+        const list = await pmksaList(r);
+        expect(list.map((e) => e[0])).toEqual([A]);
+        if (row.before) expect((await r.req('MIB')).match(/^dot11RSNAPMKIDUsed=(\w+)$/m)?.[1]).toBe(list[0][1]);
+      }
       const evs = r.eventsFrom(0);
       // Whoever ran it, the control interface shows a host handshake's events, in order.
       const order = ['Trying to associate with', 'Associated with', 'WPA: Key negotiation completed with', 'CTRL-EVENT-CONNECTED'].map((p) =>
@@ -129,6 +145,26 @@ const COLUMNS: Column[] = [
       await r.wait(new RegExp(`CTRL-EVENT-CONNECTED - Connection to ${re(B)} completed`), from);
       expect(r.eventsFrom(from).some((e) => e.startsWith('CTRL-EVENT-DISCONNECTED'))).toBe(false);
       return B;
+    },
+  },
+  {
+    // SAE: the host's ROAM makes the firmware run SAE with B; B fades and the firmware roams back to A with A's cached PMKSA, without SAE.
+    name: 'firmware roam with a cached PMKSA',
+    sae: true,
+    applies: (row) => row.roams && row.sae === true,
+    run: async (r) => {
+      let from = r.mark();
+      expect(await r.req(`ROAM ${B}`)).toBe('OK\n');
+      await r.wait(new RegExp(`CTRL-EVENT-CONNECTED - Connection to ${re(B)} completed`), from);
+      expect((await r.simStatus()).fw_sae_runs).toBe('2');
+      from = r.mark();
+      expect(await r.req(`DRIVER SIM_SIGNAL ${B} -85`)).toBe('OK\n');
+      await r.wait(new RegExp(`CTRL-EVENT-CONNECTED - Connection to ${re(A)} completed`), from);
+      expect(r.eventsFrom(from).some((e) => e.startsWith('CTRL-EVENT-DISCONNECTED'))).toBe(false);
+      expect((await r.simStatus()).fw_sae_runs).toBe('2');
+      const a = (await pmksaList(r)).find((e) => e[0] === A);
+      expect((await r.req('MIB')).match(/^dot11RSNAPMKIDUsed=(\w+)$/m)?.[1]).toBe(a?.[1]);
+      return A;
     },
   },
   {
@@ -176,7 +212,17 @@ const COLUMNS: Column[] = [
   {
     name: 'firmware restart in the 4-way handshake',
     firmwareExtra: 'restart_at = 4way\n',
-    run: async () => A,
+    sae: true,
+    run: async (r, row) => {
+      if (row.sae) {
+        // The restart emptied the firmware's table; the host pushed its SAE PMKSA back and the reconnect used it: no second SAE.
+        const sim = await r.simStatus();
+        expect(sim.fw_sae_runs).toBe('1');
+        expect(sim.pmksa).toContain(A);
+        expect((await pmksaList(r)).map((e) => e[0])).toEqual([A]);
+      }
+      return A;
+    },
   },
   {
     name: 'driver socket dropped',
@@ -213,9 +259,10 @@ for (const backend of ['sim', 'ext'] as const) {
       for (const col of COLUMNS) {
         if (col.applies && !col.applies(row)) continue;
         if (col.backends && !col.backends.includes(backend)) continue;
+        if (row.sae && !col.sae) continue;
         const s = seed++;
         it(`${row.name} x ${col.name}`, async () => {
-          rig = await Rig.start({ scenario: scenario(s, row.firmware + (col.firmwareExtra ?? '')), networks: NET, backend });
+          rig = await Rig.start({ scenario: scenario(s, row.firmware + (col.firmwareExtra ?? ''), row), networks: matrixNetwork(row, SSID, PASS), backend });
           const r = rig;
           if (col.firmwareExtra?.includes('restart_at')) await connectThroughRestart(r);
           else await connect(r);
@@ -259,9 +306,10 @@ describe('offload: a failed offloaded handshake is not taken for a wrong passphr
 });
 
 describe.skipIf(!haveCli)('offload, first row with the real wpa_cli', () => {
-  for (const row of ROWS) {
-    it(`${row.name}: first connection, then a host-handled group rekey`, async () => {
-      rig = await Rig.start({ scenario: scenario(seed++, row.firmware), networks: NET, backend: 'sim' });
+  // SAE offload rows on both backends (the password goes over the driver protocol with -D ext).
+  for (const [row, backend] of ROWS.flatMap((r) => (r.sae ? (['sim', 'ext'] as const).map((b) => [r, b] as const) : [[r, 'sim'] as const]))) {
+    it(`${row.name}: first connection, then a host-handled group rekey (-D ${backend})`, async () => {
+      rig = await Rig.start({ scenario: scenario(seed++, row.firmware, row), networks: matrixNetwork(row, SSID, PASS), backend });
       const r = rig;
       let from = r.mark();
       expect((await r.cli('select_network', '0')).trim()).toBe('OK');
@@ -269,6 +317,14 @@ describe.skipIf(!haveCli)('offload, first row with the real wpa_cli', () => {
       const st = await r.cli('status');
       expect(st).toMatch(/^wpa_state=COMPLETED$/m);
       expect(st).toMatch(new RegExp(`^bssid=${re(A)}$`, 'm'));
+      if (row.sae) {
+        expect(st).toMatch(/^key_mgmt=SAE$/m);
+        // SAE ran in the firmware, once (a take-back offered its PMKSA), never on the host.
+        expect(r.eventsFrom(0).some((e) => e.includes('SME: Trying to authenticate'))).toBe(false);
+        expect(await r.cli('raw', 'DRIVER SIM_STATUS')).toMatch(/^fw_sae_runs=1$/m);
+        // The PMKSA the firmware's SAE created, in the host's cache.
+        expect(await r.cli('pmksa')).toMatch(new RegExp(`^1 ${re(A)} [0-9a-f]{32} \\d+ 0$`, 'm'));
+      }
       const off = await r.cli('raw', 'OFFLOAD_STATUS');
       expect(off).toMatch(new RegExp(`^key_owner=${row.owner}$`, 'm'));
       expect(off).toMatch(new RegExp(`^completion=${row.completion}$`, 'm'));

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ReferenceSupplicant, referenceAvailable } from '../config/reference.js';
 import { tempDir } from '../daemon/harness.js';
-import { build, pskNetwork, Rig, simSection } from '../station/rig.js';
+import { build, pskNetwork, Rig, SimProcess, simSection } from '../station/rig.js';
 
 const A = '02:00:00:00:8a:01';
 const SSID = 'pmksa-net';
@@ -161,6 +161,52 @@ describe('PMKSA cache persistence (pmksa_file)', () => {
     expect(off.fw_pmksa).toBe(`${A}/${PMKID}`);
     expect(await rig.req('PMKSA_GET 0')).toMatch(new RegExp(`^${A} ${PMKID} ${PMK} `));
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps SAE entries: the PMKSA a firmware made with SAE survives a daemon restart, goes back to the firmware, and the next connection offers it without SAE', async () => {
+    const dir = tempDir('pmksa');
+    const file = path.join(dir, 'pmksa.json');
+    const scen = path.join(dir, 'fw.ini');
+    // One wpa-offload-sim for both daemons: the AP remembers the PMKSA, as a real one would.
+    fs.writeFileSync(scen, `${simSection(307)}[firmware]\n${FIRMWARE}sae_offload = true\n\n[ap a]\nbssid = ${A}\nssid = ${SSID}\nfreq = 2437\nsignal = -45\nakm = SAE\npassphrase = ${PASS}\n`);
+    const sim = new SimProcess(path.join(dir, 'fw.sock'), scen);
+    await sim.start();
+    const networks = `network={\n\tssid="${SSID}"\n\tsae_password="${PASS}"\n\tkey_mgmt=SAE\n\tieee80211w=2\n\tdisabled=1\n}\n`;
+    const offload = `pmksa_file = ${file}\n`;
+    try {
+      rig = await Rig.start({ scenario: '', networks, backend: 'ext', socket: sim.socket, offload });
+      let from = rig.mark();
+      expect(await rig.req('SELECT_NETWORK 0')).toBe('OK\n');
+      await rig.wait(new RegExp(`CTRL-EVENT-CONNECTED - Connection to ${A} completed`), from);
+      expect((await rig.simStatus()).fw_sae_runs).toBe('1');
+      const before = (await rig.offload()).host_pmksa;
+      expect(before).toMatch(new RegExp(`^${A}/[0-9a-f]{32}$`));
+      await rig.stop();
+      rig = undefined;
+      expect(JSON.parse(fs.readFileSync(file, 'utf8')).entries.map((e: { akm: string }) => e.akm)).toEqual(['SAE']);
+
+      rig = await Rig.start({ scenario: '', networks, backend: 'ext', socket: sim.socket, offload, debug: true });
+      await rig.waitOutput(/PMKSA cache: 1 entries restored/);
+      // The firmware forgets its table; what it gets back is the restored entry.
+      const out = rig.daemon.output.length;
+      expect(await rig.req('DRIVER SIM_FW_RESTART')).toBe('OK\n');
+      await rig.waitOutput(/firmware restarted: resyncing PMKSA cache/, out);
+      await rig.waitOutput(/PMKSA sync: firmware table rebuilt with 1 entries/, rig.daemon.output.indexOf('firmware restarted: resyncing', out));
+      const off = await rig.offload();
+      expect(off.host_pmksa).toBe(before);
+      expect(off.fw_pmksa).toBe(before);
+      expect(off.host_pmksa_lifetime).toMatch(new RegExp(`^${A}/SAE/\\d+/\\d+$`));
+      from = rig.mark();
+      expect(await rig.req('SELECT_NETWORK 0')).toBe('OK\n');
+      await rig.wait(new RegExp(`CTRL-EVENT-CONNECTED - Connection to ${A} completed`), from);
+      expect((await rig.simStatus()).fw_sae_runs).toBe('1');
+      expect((await rig.req('MIB')).match(/^dot11RSNAPMKIDUsed=(\w+)$/m)?.[1]).toBe(before.split('/')[1]);
+    } finally {
+      await rig?.stop();
+      rig = undefined;
+      await sim.kill();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a corrupt file is logged and ignored; the daemon starts with an empty cache', async () => {

@@ -192,3 +192,228 @@ describe('SAE on the host through the simulated driver', () => {
     expect(rig.station.association()!.sec.akm).toBe('SAE');
   });
 });
+
+describe('transition mode, anti-clogging and SAE offload on the simulated APs', () => {
+  const T = '02:00:00:00:5a:02';
+  const TSSID = 'mixed-net';
+  /** An AP with wpa_key_mgmt=WPA-PSK SAE (WPA3-Personal transition, PMF optional). */
+  function transition(firmware = 'four_way_psk = true\n'): string {
+    return `${simSection(8)}[firmware]\n${firmware}\n[ap t]\nbssid = ${T}\nssid = ${TSSID}\nfreq = 2437\nsignal = -45\nakm = WPA-PSK SAE\npassphrase = ${PASS}\n`;
+  }
+  const mixedNet = (keyMgmt: string): string => `network={\n\tssid="${TSSID}"\n\tpsk="${PASS}"\n\tkey_mgmt=${keyMgmt}\n\tdisabled=1\n}\n`;
+
+  it('key_mgmt=WPA-PSK SAE picks SAE on a transition AP (PMF optional, pmf=1); key_mgmt=WPA-PSK picks WPA-PSK', async () => {
+    rig = await Inproc.start({ scenario: transition(), conf: mixedNet('WPA-PSK SAE') });
+    const auth = countAuth(rig);
+    let from = await select(rig);
+    await rig.until(new RegExp(`CTRL-EVENT-CONNECTED - Connection to ${T} completed`), from);
+    expect(auth.n).toBe(2);
+    let cur = rig.station.association()!;
+    expect([cur.sec.akm, cur.sec.mfp, cur.sec.mfpRequired]).toEqual(['SAE', true, false]);
+    expect(associationStatusLines(cur)).toContain('key_mgmt=SAE\n');
+    await rig.run(10);
+    expect(rig.simStatus().host_tk_ok).toBe('1');
+    await rig.stop();
+
+    rig = await Inproc.start({ scenario: transition(), conf: mixedNet('WPA-PSK') });
+    const auth2 = countAuth(rig);
+    from = await select(rig);
+    await rig.until(new RegExp(`CTRL-EVENT-CONNECTED - Connection to ${T} completed`), from);
+    expect(auth2.n).toBe(0);
+    cur = rig.station.association()!;
+    expect(cur.sec.akm).toBe('WPA-PSK');
+    expect(associationStatusLines(cur)).toContain('key_mgmt=WPA2-PSK\n');
+    await rig.run(10);
+    // The firmware (four_way_psk) ran this PSK handshake with the AP's PSK.
+    expect(rig.simStatus().fw_handshake).toBe('1');
+    expect((await rig.offload()).in_sync).toBe('1');
+  });
+
+  it('anti-clogging (sae_anti_clogging_threshold=0): the AP asks for a token, the host repeats its commit with it, and the connection completes', async () => {
+    rig = await Inproc.start({ scenario: scenario('sae_anti_clogging_threshold = 0\n'), conf: saeNetwork(PASS) });
+    const auth = countAuth(rig);
+    const from = await select(rig);
+    await rig.until(new RegExp(`CTRL-EVENT-CONNECTED - Connection to ${A} completed`), from);
+    expect(auth.n).toBe(3); // commit, commit with the token, confirm
+    expect(rig.simStatus().sae_token_requests).toBe('1');
+    expect(rig.eventsFrom(from).some((e) => e.startsWith('CTRL-EVENT-AUTH-REJECT'))).toBe(false);
+    await rig.run(10);
+    expect(rig.simStatus().host_tk_ok).toBe('1');
+  });
+
+  it('SAE offload: the firmware runs SAE (through the anti-clogging token too), the host sends no Authentication frame and caches the PMKSA the firmware reported', async () => {
+    rig = await Inproc.start({ scenario: scenario('sae_anti_clogging_threshold = 0\n', 'four_way_psk = true\nsae_offload = true\n'), conf: saeNetwork(PASS) });
+    const auth = countAuth(rig);
+    const seen: unknown[] = [];
+    const orig = rig.sim.connect.bind(rig.sim);
+    rig.sim.connect = (p) => {
+      seen.push(p.sae && { password: p.sae.password.toString(), pwe: p.sae.pwe, pmk: p.pmk !== undefined });
+      return orig(p);
+    };
+    const from = await select(rig);
+    await rig.until(new RegExp(`CTRL-EVENT-CONNECTED - Connection to ${A} completed`), from);
+    expect(auth.n).toBe(0);
+    expect(seen).toEqual([{ password: PASS, pwe: 0, pmk: false }]);
+    const sim = rig.simStatus();
+    expect([sim.fw_sae_runs, sim.sae_token_requests, sim.fw_handshake]).toEqual(['1', '1', '1']);
+    expect(rig.eventsFrom(from)).toContain(`OFFLOAD-KEY-OWNER bssid=${A} owner=firmware completion=firmware-at-assoc reason=firmware completed the 4-way handshake`);
+    const entries = rig.pmksa.cache.list();
+    expect(entries.map((e) => [e.aa, e.akm])).toEqual([[A, 'SAE']]);
+    expect((await rig.offload()).in_sync).toBe('1');
+
+    // The next connection offers that PMKID (with the PMK, so the firmware skips SAE).
+    const again = rig.mark();
+    rig.station.reconnect(true);
+    await rig.until(new RegExp(`CTRL-EVENT-CONNECTED - Connection to ${A} completed`), again);
+    expect(rig.simStatus().fw_sae_runs).toBe('1');
+    expect(rig.station.mib().rsna?.pmkid?.equals(entries[0].pmkid)).toBe(true);
+  });
+});
+
+describe('SAE PMKSA lifetime and reauthentication threshold (dot11RSNAConfigPMKLifetime=120, dot11RSNAConfigPMKReauthThreshold=50)', () => {
+  const GLOBALS = 'dot11RSNAConfigPMKLifetime=120\ndot11RSNAConfigPMKReauthThreshold=50\n';
+
+  it('OFFLOAD_STATUS shows the times; past the threshold the entry is still offered (2.10 reauthenticates no SAE PMKSA); in use it outlives its expiry, and once the association ends it goes, from the firmware too, and SAE runs again', async () => {
+    rig = await Inproc.start({ scenario: scenario(), conf: GLOBALS + saeNetwork(PASS) });
+    const auth = countAuth(rig);
+    let from = await select(rig);
+    await rig.until(new RegExp(`CTRL-EVENT-CONNECTED - Connection to ${A} completed`), from);
+    expect(auth.n).toBe(2);
+    expect((await rig.offload()).host_pmksa_lifetime).toBe(`${A}/SAE/120/60`);
+    expect(rig.simStatus().pmksa).toBe(`${A}/120/50`);
+
+    // 70 s on: past the threshold. A reassociation still offers the PMKID and skips SAE.
+    await rig.run(70_000);
+    expect((await rig.offload()).host_pmksa_lifetime).toBe(`${A}/SAE/50/-10`);
+    from = rig.mark();
+    rig.station.reconnect(true);
+    await rig.until(new RegExp(`CTRL-EVENT-CONNECTED - Connection to ${A} completed`), from);
+    expect(auth.n).toBe(2);
+    const pmkid = rig.pmksa.cache.list()[0].pmkid;
+    expect(rig.station.mib().rsna?.pmkid?.equals(pmkid)).toBe(true);
+
+    // 60 s more: expired, but in use by this association, so kept (and still in the firmware).
+    await rig.run(60_000);
+    expect(rig.pmksa.cache.list().map((e) => e.aa)).toEqual([A]);
+    expect(rig.simStatus().pmksa_entries).toBe('1');
+
+    // The association ends: the entry goes at once, from the firmware as well; the next connection runs SAE.
+    rig.station.disconnect();
+    await rig.run(10);
+    expect(rig.pmksa.cache.list()).toEqual([]);
+    expect(rig.simStatus().pmksa_entries).toBe('0');
+    from = rig.mark();
+    rig.station.reconnect(false);
+    await rig.until(new RegExp(`CTRL-EVENT-CONNECTED - Connection to ${A} completed`), from);
+    expect(auth.n).toBe(4);
+    expect(rig.pmksa.cache.list()[0].pmkid.equals(pmkid)).toBe(false);
+  });
+
+  it('an entry not in use expires on its own timer: gone from the cache and the firmware 121 s after it was made, without a lookup', async () => {
+    rig = await Inproc.start({ scenario: scenario(), conf: GLOBALS + saeNetwork(PASS) });
+    const from = await select(rig);
+    await rig.until(new RegExp(`CTRL-EVENT-CONNECTED - Connection to ${A} completed`), from);
+    rig.station.disconnect();
+    await rig.run(100_000);
+    expect(rig.simStatus().pmksa_entries).toBe('1');
+    await rig.run(21_000);
+    expect(rig.simStatus().pmksa_entries).toBe('0');
+    expect(rig.pmksa.cache.size).toBe(0);
+  });
+
+  it('SAE offload: the PMKSA the firmware reported expires the same way, and the next connection has the firmware run SAE again', async () => {
+    rig = await Inproc.start({ scenario: scenario('', 'four_way_psk = true\nsae_offload = true\n'), conf: GLOBALS + saeNetwork(PASS) });
+    let from = await select(rig);
+    await rig.until(new RegExp(`CTRL-EVENT-CONNECTED - Connection to ${A} completed`), from);
+    expect(rig.simStatus().fw_sae_runs).toBe('1');
+    expect((await rig.offload()).host_pmksa_lifetime).toMatch(new RegExp(`^${A}/SAE/\\d+/-?\\d+$`));
+    rig.station.disconnect();
+    // The firmware said 43200 s (its own lifetime, pmksa_added): the host keeps what it was told, not its 120 s.
+    await rig.run(121_000);
+    expect(rig.pmksa.cache.size).toBe(1);
+    await rig.run(43_202_000 - 121_000);
+    expect(rig.pmksa.cache.size).toBe(0);
+    expect(rig.simStatus().pmksa_entries).toBe('0');
+    from = rig.mark();
+    rig.station.reconnect(false);
+    await rig.until(new RegExp(`CTRL-EVENT-CONNECTED - Connection to ${A} completed`), from);
+    expect(rig.simStatus().fw_sae_runs).toBe('2');
+    expect(rig.pmksa.cache.size).toBe(1);
+  });
+});
+
+describe('SAE offload: policy', () => {
+  it('[offload] sae = false keeps SAE on the host even with a firmware that says sae_offload', async () => {
+    rig = await Inproc.start({ scenario: scenario('', 'four_way_psk = true\nsae_offload = true\n'), conf: saeNetwork(PASS), policy: { sae: false } });
+    const auth = countAuth(rig);
+    const from = await select(rig);
+    await rig.until(new RegExp(`CTRL-EVENT-CONNECTED - Connection to ${A} completed`), from);
+    expect(auth.n).toBe(2);
+    expect(rig.simStatus().fw_sae_runs).toBe('0');
+    expect((await rig.offload()).completion).toBe('host-only');
+  });
+});
+
+describe('SAE offload: taking back', () => {
+  const OFFLOAD = 'four_way_psk = true\nkey_mgmt_offload = true\ngtk_rekey_offload = true\npmksa_offload = true\nsae_offload = true\n';
+
+  it('a firmware that forwards msg 1/4 after its SAE: the host runs the 4-way handshake with the PMK of its pmksa_added, no reconnection', async () => {
+    rig = await Inproc.start({ scenario: scenario('', `${OFFLOAD}mode = silent\n`), conf: saeNetwork(PASS) });
+    const auth = countAuth(rig);
+    const from = await select(rig);
+    await rig.until(new RegExp(`CTRL-EVENT-CONNECTED - Connection to ${A} completed`), from);
+    const ev = rig.eventsFrom(from);
+    expect(ev).toContain(`OFFLOAD-KEY-OWNER bssid=${A} owner=host completion=host-after-firmware-silence reason=firmware forwarded EAPOL-Key msg 1/4 instead of completing`);
+    expect(ev.some((e) => e.startsWith('CTRL-EVENT-DISCONNECTED'))).toBe(false);
+    expect(auth.n).toBe(0);
+    await rig.run(10);
+    const sim = rig.simStatus();
+    expect([sim.fw_sae_runs, sim.host_tk_ok]).toEqual(['1', '1']);
+  });
+
+  it('a firmware that associates after SAE without reporting the PMKSA: the host cannot own the keys, so it reconnects and runs SAE itself (auth op), no temporary disabling', async () => {
+    rig = await Inproc.start({ scenario: scenario('', `${OFFLOAD}mode = complete\n`), conf: saeNetwork(PASS) });
+    const drv = rig.sim;
+    const emit = drv.emit.bind(drv) as (n: string, ...a: unknown[]) => boolean;
+    (drv as unknown as { emit: (n: string, ...a: unknown[]) => boolean }).emit = (n, ...a) => (n === 'pmksa_added' ? false : emit(n, ...a));
+    const auth = countAuth(rig);
+    const connects: { fourWayOffload?: boolean; sae: boolean; pmk: boolean }[] = [];
+    const connect = rig.driver.connect.bind(rig.driver);
+    rig.driver.connect = (p) => {
+      connects.push({ fourWayOffload: p.fourWayOffload, sae: p.sae !== undefined, pmk: p.pmk !== undefined });
+      return connect(p);
+    };
+    const from = await select(rig);
+    await rig.until(/CTRL-EVENT-DISCONNECTED/, from);
+    expect(rig.pmksa.cache.size).toBe(0);
+    await rig.until(new RegExp(`CTRL-EVENT-CONNECTED - Connection to ${A} completed`), from);
+    const ev = rig.eventsFrom(from);
+    expect(ev.filter((e) => e.startsWith('Trying to associate with'))).toHaveLength(2);
+    expect(ev).toContain(`SME: Trying to authenticate with ${A} (SSID='${SSID}' freq=2437 MHz)`);
+    expect(ev.some((e) => e.startsWith('CTRL-EVENT-SSID-TEMP-DISABLED'))).toBe(false);
+    expect(auth.n).toBe(2);
+    expect(rig.simStatus().fw_sae_runs).toBe('1');
+    // The take-back rule for SAE: offload off is four_way_offload false and no SAE password (nor PMK).
+    expect(connects).toEqual([
+      { fourWayOffload: true, sae: true, pmk: false },
+      { fourWayOffload: false, sae: false, pmk: false },
+    ]);
+    expect(rig.pmksa.cache.list().map((e) => [e.aa, e.akm])).toEqual([[A, 'SAE']]);
+    expect((await rig.offload()).key_owner).toBe('host');
+  });
+});
+
+describe('SAE roams in the simulated firmware', () => {
+  it('a host ROAM to a BSS with no PMKSA, the firmware holding no SAE password, is refused by the driver (no association with a key the AP does not have)', async () => {
+    const B = '02:00:00:00:5a:03';
+    const two = `${scenario()}\n[ap b]\nbssid = ${B}\nssid = ${SSID}\nfreq = 5180\nsignal = -60\nakm = SAE\npassphrase = ${PASS}\n`;
+    rig = await Inproc.start({ scenario: two, conf: saeNetwork(PASS) });
+    const from = await select(rig);
+    await rig.until(new RegExp(`CTRL-EVENT-CONNECTED - Connection to ${A} completed`), from);
+    const roamed = rig.sim.roam(B);
+    await expect(roamed).rejects.toThrow(/no PMKSA for 02:00:00:00:5a:03/);
+    await rig.run(100);
+    expect(rig.station.association()?.bssid).toBe(A);
+    expect(rig.station.wpaState).toBe('COMPLETED');
+  });
+});

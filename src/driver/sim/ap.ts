@@ -14,8 +14,9 @@ import * as log from '../../log.js';
 import type { Clock, TimerHandle } from './clock.js';
 import type { SeededRandom } from './random.js';
 import type { ApConfig } from './scenario.js';
-import { apRsne, ftAssocFor } from './ies.js';
+import { apRsn, apRsne, ftAssocFor } from './ies.js';
 import { SaeApPeer } from '../../rsn/sae/authenticator.js';
+import { SaeStatus } from '../../rsn/sae/frames.js';
 import { parseRsne } from '../../rsn/rsne.js';
 
 export interface ApEnv {
@@ -42,6 +43,8 @@ export const STATUS_INVALID_PMKID = 53;
 
 interface Session {
   spa: string;
+  /** The AKM the station chose among the AP's (its RSNE's). */
+  akm: string;
   auth: Authenticator;
   retransmit?: TimerHandle;
   tries: number;
@@ -54,6 +57,8 @@ interface Session {
   ptkStarts: number;
   /** EAP started (no PMKSA for an 802.1X station): no 4-way handshake until it completes, which it never does here. */
   eapPending?: boolean;
+  /** The SAE PMKSA this association uses (hostapd's sta->wpa_sm->pmksa). */
+  saePmkid?: Buffer;
 }
 
 /** What the AP saw of EAPOL-Start and EAP, for SIM_STATUS (the tests' view of "the AP was not harmed"). */
@@ -89,6 +94,10 @@ export class SimAp {
    */
   private readonly droppedPmksa = new Set<string>();
   readonly counters: ApCounters = { eapolStarts: 0, eapRequests: 0, restartLimit: 0 };
+  /** The key of the anti-clogging tokens (hostapd's sae_token_key). */
+  private readonly tokenKey: Buffer;
+  /** Anti-clogging token requests (status 76) this AP sent (SIM_STATUS sae_token_requests). */
+  tokenRequests = 0;
 
   constructor(
     readonly cfg: ApConfig,
@@ -99,6 +108,17 @@ export class SimAp {
     this.rsne = apRsne(cfg);
     this.gtk = { key: env.random.bytes(cipherInfo(cfg.group).keyLen), idx: 1 };
     this.igtk = cfg.mfp !== 'none' ? { key: env.random.bytes(cipherInfo(cfg.groupMgmt).keyLen), idx: 4 } : undefined;
+    this.tokenKey = env.random.bytes(32);
+  }
+
+  /**
+   * hostapd's use_anti_clogging(): tokens once sae_anti_clogging_threshold
+   * SAE exchanges are open (0: always). This AP serves one station, so at
+   * most one is open: thresholds above 1 never ask.
+   */
+  private antiCloggingRequired(): boolean {
+    const open = this.saePeer && (this.saePeer.peer.state === 'committed' || this.saePeer.peer.state === 'confirmed') ? 1 : 0;
+    return open >= this.cfg.saeAntiCloggingThreshold;
   }
 
   /** Derived on first association: 1000 APs with distinct SSIDs would otherwise cost 1000 PBKDF2 runs at start. */
@@ -121,7 +141,7 @@ export class SimAp {
   }
 
   get rsn(): boolean {
-    return this.cfg.akm !== 'NONE';
+    return apRsn(this.cfg);
   }
 
   /**
@@ -130,7 +150,7 @@ export class SimAp {
    * finished exchange starts a new one.
    */
   receiveAuth(sta: string, frame: Buffer): void {
-    if (this.cfg.akm !== 'SAE') {
+    if (!this.cfg.akms.includes('SAE')) {
       log.debug(`sim: AP ${this.bssid}: SAE Authentication frame from ${sta} dropped: no SAE here`);
       return;
     }
@@ -143,6 +163,7 @@ export class SimAp {
         passwords: [{ password: this.cfg.passphrase as string }],
         saeGroups: this.cfg.saeGroups,
         saePwe: this.cfg.saePwe,
+        antiClogging: { required: () => this.antiCloggingRequired(), secret: this.tokenKey },
         random: (n: number) => this.env.random.bytes(n),
       });
       this.saePeer = { peer };
@@ -156,6 +177,7 @@ export class SimAp {
     for (const a of actions) {
       switch (a.kind) {
         case 'send':
+          if (a.frame.length >= 6 && a.frame.readUInt16LE(4) === SaeStatus.ANTI_CLOGGING_TOKEN_REQ) this.tokenRequests++;
           this.env.authToStation(this, a.frame);
           break;
         case 'timer':
@@ -209,10 +231,21 @@ export class SimAp {
     return this.saeFresh;
   }
 
-  /** The 802.1X PMKSA the AP holds for this station (undefined: dropped, or not an 802.1X AKM). */
-  dot1xPmksa(spa: string): { pmk: Buffer; pmkid: Buffer } | undefined {
-    if (akmFamily(this.cfg.akm) !== '8021x' || this.droppedPmksa.has(spa)) return undefined;
-    return { pmk: this.pmk, pmkid: pmkidForAkm(this.cfg.akm, this.pmk, this.bssid, spa) };
+  /** The 802.1X PMKSA the AP holds for this station with this AKM (undefined: dropped, or not an 802.1X AKM). */
+  dot1xPmksa(spa: string, akm: string): { pmk: Buffer; pmkid: Buffer } | undefined {
+    if (akmFamily(akm) !== '8021x' || this.droppedPmksa.has(spa)) return undefined;
+    return { pmk: this.pmk, pmkid: pmkidForAkm(akm, this.pmk, this.bssid, spa) };
+  }
+
+  /** The AKM of the station's RSNE when this AP offers it (a transition-mode AP has several), else the AP's first. */
+  private chosenAkm(staRsne: Buffer): string {
+    try {
+      const chosen = staRsne.length ? parseRsne(staRsne).akms[0] : undefined;
+      if (chosen && (this.cfg.akms as readonly string[]).includes(chosen)) return chosen;
+    } catch {
+      // An RSNE the AP cannot parse: its first AKM (the association check refused it already).
+    }
+    return this.cfg.akms[0];
   }
 
   /**
@@ -228,19 +261,20 @@ export class SimAp {
   associate(spa: string, staRsne: Buffer, roam = false): void {
     this.disassociate();
     if (!this.rsn) return;
-    const sae = this.cfg.akm === 'SAE' ? this.saeKey(staRsne) : undefined;
+    const akm = this.chosenAkm(staRsne);
+    const sae = akm === 'SAE' ? this.saeKey(staRsne) : undefined;
     // A fresh SAE PMK serves one association; a cached one is named again by PMKID.
     this.saeFresh = undefined;
     const pmk = sae?.pmk ?? this.pmk;
     const auth = new Authenticator({
-      akm: this.cfg.akm,
+      akm,
       pairwise: this.cfg.pairwise,
       group: this.cfg.group,
       groupMgmt: this.igtk ? this.cfg.groupMgmt : undefined,
       mfp: this.cfg.mfp !== 'none',
       pmk,
       // hostapd names the PMKSA in msg 1/4 for 802.1X and SAE AKMs, not for PSK.
-      pmkid: sae ? sae.pmkid : akmFamily(this.cfg.akm) === '8021x' ? pmkidForAkm(this.cfg.akm, pmk, this.bssid, spa) : undefined,
+      pmkid: sae ? sae.pmkid : akmFamily(akm) === '8021x' ? pmkidForAkm(akm, pmk, this.bssid, spa) : undefined,
       aa: this.bssid,
       spa,
       apRsne: this.rsne,
@@ -248,10 +282,10 @@ export class SimAp {
       gtk: this.gtk,
       igtk: this.igtk,
       random: (n: number) => this.env.random.bytes(n),
-      ft: ftAssocFor(this.cfg),
+      ft: ftAssocFor(this.cfg, akm),
     });
-    this.session = { spa, auth, tries: 0, waiting: null, established: false, rekeyTimers: [], ptkStarts: 0 };
-    if (akmFamily(this.cfg.akm) === '8021x' && !roam && !this.dot1xKeyed(spa, staRsne)) {
+    this.session = { spa, akm, auth, tries: 0, waiting: null, established: false, rekeyTimers: [], ptkStarts: 0, ...(sae ? { saePmkid: sae.pmkid } : {}) };
+    if (akmFamily(akm) === '8021x' && !roam && !this.dot1xKeyed(spa, akm, staRsne)) {
       log.info(`sim: AP ${this.bssid}: no PMKSA for ${spa}: EAP starts`);
       this.session.eapPending = true;
       this.sendEap(this.session);
@@ -262,7 +296,7 @@ export class SimAp {
   }
 
   /** An 802.1X association can run the 4-way handshake: a PMKSA the RSNE names, or (no PMKID named) a fresh EAP run. */
-  private dot1xKeyed(spa: string, staRsne: Buffer): boolean {
+  private dot1xKeyed(spa: string, akm: string, staRsne: Buffer): boolean {
     let offered: Buffer[] = [];
     try {
       offered = staRsne.length ? parseRsne(staRsne).pmkids : [];
@@ -273,7 +307,7 @@ export class SimAp {
       this.droppedPmksa.delete(spa);
       return true;
     }
-    const held = this.dot1xPmksa(spa);
+    const held = this.dot1xPmksa(spa, akm);
     return held !== undefined && offered.some((id) => id.equals(held.pmkid));
   }
 
@@ -329,15 +363,18 @@ export class SimAp {
   }
 
   /**
-   * EAPOL-Start, as the APs the host meets treat it:
+   * EAPOL-Start, as the APs the host meets treat it (by the AKM the station
+   * chose for this association):
    * - FT: ignored (the FT key hierarchy keys the association; hostapd drops
    *   EAPOL frames other than EAPOL-Key from an FT-PSK station as from any
    *   PSK one, and an FT association is never restarted by it).
-   * - 802.1X: hostapd's ieee802_1x_receive() drops the station's cached
-   *   PMKSA ("cached PMKSA available - ignore it since STA sent
-   *   EAPOL-Start") and starts EAP over (EAP-Request/Identity), which a host
-   *   without EAP methods cannot answer: the AP gives up on the station
-   *   after its EAP timeout, and the PMKSA is gone for the next association.
+   * - 802.1X and SAE: hostapd's ieee802_1x_receive() drops the station's
+   *   cached PMKSA ("cached PMKSA available - ignore it since STA sent
+   *   EAPOL-Start": an SAE station offering its PMKID later gets status 53
+   *   and must run SAE again) and starts EAP over (EAP-Request/Identity),
+   *   which a host without EAP methods cannot answer: the AP gives up on the
+   *   station after its EAP timeout, and the PMKSA is gone for the next
+   *   association.
    * - PSK: hostapd ignores it ("Ignore EAPOL message - STA is using PSK");
    *   vendor APs (Ralink/MediaTek's WpaEAPOLStartAction) restart the 4-way
    *   handshake. The simulator does the latter unless `psk_eapol_start =
@@ -348,13 +385,16 @@ export class SimAp {
    */
   private onEapolStart(s: Session): void {
     this.counters.eapolStarts++;
-    const akm = akmFacts(this.cfg.akm);
+    const akm = akmFacts(s.akm);
     if (akm?.ft) {
       log.debug(`sim: AP ${this.bssid}: EAPOL-Start from an FT station ignored`);
       return;
     }
-    const dot1x = akm?.family !== 'psk';
-    if (dot1x && !this.droppedPmksa.has(s.spa)) {
+    // 802.1X and SAE: EAP starts over (hostapd treats both as 802.1X stations here).
+    const startsEap = akm?.family !== 'psk';
+    if (s.saePmkid && this.saePmksa.delete(s.saePmkid.toString('hex'))) {
+      log.info(`sim: AP ${this.bssid}: EAPOL-Start: cached SAE PMKSA of ${s.spa} dropped`);
+    } else if (akm?.family === '8021x' && !this.droppedPmksa.has(s.spa)) {
       log.info(`sim: AP ${this.bssid}: EAPOL-Start: cached PMKSA of ${s.spa} dropped`);
       this.droppedPmksa.add(s.spa);
     }
@@ -364,7 +404,7 @@ export class SimAp {
       this.giveUp(Reason.FOURWAY_HANDSHAKE_TIMEOUT);
       return;
     }
-    if (dot1x) {
+    if (startsEap) {
       log.info(`sim: AP ${this.bssid}: EAP starts over for ${s.spa}`);
       s.eapPending = true;
       this.sendEap(s);

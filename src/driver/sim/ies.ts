@@ -37,13 +37,18 @@ function rates(freq: number): { supp: number[]; ext: number[] } {
     : { supp: [0x8c, 0x12, 0x98, 0x24, 0xb0, 0x48, 0x60, 0x6c], ext: [] };
 }
 
+/** The AP runs RSN (it is not open). */
+export function apRsn(ap: ApConfig): boolean {
+  return !ap.akms.includes('NONE');
+}
+
 /** The AP's RSNE, or an empty buffer for an open AP; the Authenticator compares msg 2/3 against it. */
 export function apRsne(ap: ApConfig): Buffer {
-  if (ap.akm === 'NONE') return Buffer.alloc(0);
+  if (!apRsn(ap)) return Buffer.alloc(0);
   return buildRsne({
     group: ap.group,
     pairwise: [ap.pairwise],
-    akms: [ap.akm],
+    akms: ap.akms,
     mfpc: ap.mfp !== 'none',
     mfpr: ap.mfp === 'required',
     pmkids: [],
@@ -52,7 +57,7 @@ export function apRsne(ap: ApConfig): Buffer {
 }
 
 export function capabilityInfo(ap: ApConfig): number {
-  return CAP_ESS | (ap.akm !== 'NONE' ? CAP_PRIVACY : 0) | (is24GHz(ap.freq) ? CAP_SHORT_SLOT : 0);
+  return CAP_ESS | (apRsn(ap) ? CAP_PRIVACY : 0) | (is24GHz(ap.freq) ? CAP_SHORT_SLOT : 0);
 }
 
 function commonIes(ap: ApConfig, ssid: Buffer, withTim: boolean): Buffer {
@@ -63,8 +68,8 @@ function commonIes(ap: ApConfig, ssid: Buffer, withTim: boolean): Buffer {
   if (is24GHz(ap.freq)) parts.push(ie(EID_ERP, [0]));
   parts.push(apRsne(ap));
   // FT: the Mobility Domain element follows the RSNE (9.3.3.2, Table 9-32).
-  if (isFt(ap)) parts.push(buildMde(ap.mdid));
-  if (ap.akm === 'SAE' && ap.saePwe !== 0) parts.push(ie(EID_RSNX, [RSNX_SAE_H2E]));
+  if (offersFt(ap)) parts.push(buildMde(ap.mdid));
+  if (ap.akms.includes('SAE') && ap.saePwe !== 0) parts.push(ie(EID_RSNX, [RSNX_SAE_H2E]));
   if (r.ext.length) parts.push(ie(EID_EXT_SUPP_RATES, r.ext));
   return Buffer.concat(parts);
 }
@@ -87,20 +92,25 @@ export function assocReqIes(ap: ApConfig, hostIes: Buffer): Buffer {
   return Buffer.concat([...parts, hostIes]);
 }
 
-/** (Re)Association Response IEs; for FT the MDE and the FTE of an initial mobility domain association. */
-export function assocRespIes(ap: ApConfig): Buffer {
+/** (Re)Association Response IEs; for an FT AKM the MDE and the FTE of an initial mobility domain association. */
+export function assocRespIes(ap: ApConfig, akm: string): Buffer {
   const r = rates(ap.freq);
-  const ft = ftAssocFor(ap);
+  const ft = ftAssocFor(ap, akm);
   return Buffer.concat([ie(EID_SUPP_RATES, r.supp), ...(r.ext.length ? [ie(EID_EXT_SUPP_RATES, r.ext)] : []), ...(ft ? [ft.mde, ft.fte] : [])]);
 }
 
-export function isFt(ap: ApConfig): boolean {
-  return akmFacts(ap.akm)?.ft ?? false;
+export function isFtAkm(akm: string): boolean {
+  return akmFacts(akm)?.ft ?? false;
 }
 
-/** What an FT AP's (Re)Association Response gives the FT key hierarchy (R1KH-ID = its BSSID). */
-export function ftAssocFor(ap: ApConfig): FtAssoc | undefined {
-  if (!isFt(ap)) return undefined;
+/** The AP offers an FT AKM (among its `akms`): it beacons the MDE of its mobility domain. */
+export function offersFt(ap: ApConfig): boolean {
+  return ap.akms.some(isFtAkm);
+}
+
+/** What an FT AP's (Re)Association Response gives the FT key hierarchy (R1KH-ID = its BSSID), for an association with an FT AKM. */
+export function ftAssocFor(ap: ApConfig, akm: string): FtAssoc | undefined {
+  if (!isFtAkm(akm)) return undefined;
   const r1khId = macBytes(ap.bssid);
-  return { mde: buildMde(ap.mdid), fte: buildFte(ap.akm, ap.r0khId, r1khId), mdid: ap.mdid, r0khId: ap.r0khId, r1khId, ssid: ap.ssid };
+  return { mde: buildMde(ap.mdid), fte: buildFte(akm, ap.r0khId, r1khId), mdid: ap.mdid, r0khId: ap.r0khId, r1khId, ssid: ap.ssid };
 }

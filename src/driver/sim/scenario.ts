@@ -18,6 +18,7 @@ export const RESTART_POINTS = ['connect', 'assoc', '4way'] as const;
 export type RestartPoint = (typeof RESTART_POINTS)[number];
 
 export const SIM_AKMS = ['NONE', 'WPA-PSK', 'WPA-PSK-SHA256', 'WPA-EAP', 'WPA-EAP-SHA256', 'SAE', 'FT-PSK', 'FT-EAP'] as const;
+export type SimAkm = (typeof SIM_AKMS)[number];
 
 export interface ApConfig {
   name: string;
@@ -25,7 +26,12 @@ export interface ApConfig {
   ssid: Buffer;
   freq: number;
   signal: number;
-  akm: (typeof SIM_AKMS)[number];
+  /**
+   * The AKMs the AP offers, in its RSNE's order (hostapd's wpa_key_mgmt):
+   * one, or several for a transition-mode AP (`WPA-PSK SAE`: WPA3-Personal
+   * transition, PMF optional); `NONE` alone for an open AP.
+   */
+  akms: SimAkm[];
   pairwise: string;
   group: string;
   /** Group management cipher when MFP is on (BIP = BIP-CMAC-128). */
@@ -37,6 +43,12 @@ export interface ApConfig {
   saeGroups: number[];
   /** SAE: hostapd's sae_pwe (0 hunting-and-pecking, 1 hash-to-element only, 2 both); H2E is advertised in the RSNXE with 1 and 2. */
   saePwe: 0 | 1 | 2;
+  /**
+   * SAE: hostapd's sae_anti_clogging_threshold: once this many SAE exchanges
+   * are in progress, a commit without a token gets status 76 and a token
+   * (0: every commit; default 5, hostapd's).
+   */
+  saeAntiCloggingThreshold: number;
   /** PSK (PSK AKMs, instead of a passphrase) or the PMK an EAP exchange would have produced (EAP AKMs). */
   pmk?: Buffer;
   /** Seconds between group / pairwise rekeys the AP starts itself; 0 = never. */
@@ -209,12 +221,26 @@ function parseFirmware(sec: Section): FirmwareConfig {
   };
 }
 
+function nonNegative(r: Reader, key: string, def: number): number {
+  const n = r.int(key, def);
+  if (n < 0) throw r.err(key, 'must be 0 or more');
+  return n;
+}
+
 function parseAps(name: string, sec: Section): ApConfig[] {
   const r = new Reader(sec, `ap ${name}`);
-  const akm = r.oneOf('akm', SIM_AKMS, 'WPA-PSK');
-  // SAE requires PMF (802.11-2020 12.6.2: MFPC with AKM 8), so an SAE AP defaults to required, as WPA3-Personal only.
-  const mfp = r.oneOf<MfpPolicy>('mfp', ['none', 'optional', 'required'], akm === 'SAE' ? 'required' : akm.endsWith('SHA256') ? 'optional' : 'none');
-  if (akm === 'SAE' && mfp === 'none') throw r.err('mfp', 'SAE requires management frame protection (optional or required)');
+  // One AKM or several, separated by spaces or commas as hostapd's wpa_key_mgmt (`WPA-PSK SAE`: transition mode).
+  const akms = r.list('akm', ['WPA-PSK']).flatMap((a) => a.split(/\s+/)).filter(Boolean);
+  for (const a of akms) if (!(SIM_AKMS as readonly string[]).includes(a)) throw r.err('akm', `must be one or more of ${SIM_AKMS.join(', ')}`);
+  if (akms.length === 0) throw r.err('akm', 'empty');
+  if (new Set(akms).size !== akms.length) throw r.err('akm', 'an AKM named twice');
+  if (akms.includes('NONE') && akms.length > 1) throw r.err('akm', 'NONE (an open AP) goes alone');
+  const sae = akms.includes('SAE');
+  const saeOnly = akms.every((a) => a === 'SAE');
+  // SAE requires PMF (802.11-2020 12.6.2: MFPC with AKM 8): required for WPA3-Personal only, optional in transition mode (hostapd's ieee80211w=1).
+  const mfpDefault = saeOnly ? 'required' : sae || akms.some((a) => a.endsWith('SHA256')) ? 'optional' : 'none';
+  const mfp = r.oneOf<MfpPolicy>('mfp', ['none', 'optional', 'required'], mfpDefault);
+  if (sae && mfp === 'none') throw r.err('mfp', 'SAE requires management frame protection (optional or required)');
   const saeGroups = r.list('sae_groups', ['19']).flatMap((g) => g.split(/\s+/)).filter(Boolean).map((g) => {
     const n = Number(g);
     if (![19, 20, 21].includes(n)) throw r.err('sae_groups', `not an SAE group this simulator runs (19, 20, 21): ${g}`);
@@ -222,10 +248,10 @@ function parseAps(name: string, sec: Section): ApConfig[] {
   });
   const passphrase = r.optStr('passphrase');
   const pmk = r.hex('psk', 32) ?? r.hex('pmk', 32);
-  if (akm === 'SAE' && passphrase === undefined) throw r.err('passphrase', 'an SAE AP needs the passphrase (its SAE password)');
-  if (akm !== 'NONE' && passphrase === undefined && pmk === undefined) throw r.err('passphrase', 'an RSN AP needs passphrase, psk or pmk');
+  if (sae && passphrase === undefined) throw r.err('passphrase', 'an SAE AP needs the passphrase (its SAE password)');
+  if (!akms.includes('NONE') && passphrase === undefined && pmk === undefined) throw r.err('passphrase', 'an RSN AP needs passphrase, psk or pmk');
   if (passphrase !== undefined && (passphrase.length < 8 || passphrase.length > 63)) throw r.err('passphrase', 'must be 8..63 characters');
-  if ((akm.startsWith('WPA-EAP') || akm === 'FT-EAP') && pmk === undefined) throw r.err('pmk', 'an 802.1X AP in the simulator needs the PMK its EAP server would produce');
+  if (akms.some((a) => a.startsWith('WPA-EAP') || a === 'FT-EAP') && pmk === undefined) throw r.err('pmk', 'an 802.1X AP in the simulator needs the PMK its EAP server would produce');
   const mdid = r.hex('mdid', 2) ?? Buffer.from('a1b2', 'hex');
   const r0khId = Buffer.from(r.str('r0kh_id', `r0kh.${name}`), 'utf8');
   if (r0khId.length < 1 || r0khId.length > 48) throw r.err('r0kh_id', 'must be 1..48 octets');
@@ -260,7 +286,7 @@ function parseAps(name: string, sec: Section): ApConfig[] {
       freq: freqs[i % freqs.length],
       signal: r.int('signal', -50),
       ...(r.has('ap_mld_addr') ? { apMldAddr: r.mac('ap_mld_addr') } : {}),
-      akm,
+      akms: akms as SimAkm[],
       pairwise: r.str('pairwise', 'CCMP'),
       group: r.str('group', 'CCMP'),
       groupMgmt: r.str('group_mgmt', 'BIP'),
@@ -268,6 +294,7 @@ function parseAps(name: string, sec: Section): ApConfig[] {
       passphrase,
       saeGroups,
       saePwe: Number(r.oneOf('sae_pwe', ['0', '1', '2'] as const, '0')) as 0 | 1 | 2,
+      saeAntiCloggingThreshold: nonNegative(r, 'sae_anti_clogging_threshold', 5),
       pmk,
       gtkRekeyS: r.int('gtk_rekey', 0),
       ptkRekeyS: r.int('ptk_rekey', 0),

@@ -14,7 +14,12 @@
  *   gtk_rekey_offload answers group key messages itself and says so with
  *   `gtk_rekey`; PTK rekeys always reach the host;
  * - with key_mgmt_offload it roams on its own when the signal drops, using a
- *   cached PMKSA (or the ESS-wide PSK it was given).
+ *   cached PMKSA (or the ESS-wide PSK it was given);
+ * - with sae_offload, a connect that carries the SAE password makes the
+ *   firmware run SAE with the AP itself (the rsn SaeStation, as the host
+ *   would), report the PMKSA with `pmksa_added`, then associate and run the
+ *   4-way handshake as above; a roam to a BSS with no cached PMKSA runs SAE
+ *   with it the same way.
  */
 import { createHash } from 'node:crypto';
 import * as log from '../../log.js';
@@ -23,6 +28,9 @@ import { Reason, Supplicant, type SupplicantResult } from '../../rsn/supplicant.
 import { classifyEapol } from '../../rsn/eapol.js';
 import { pmkidForAkm } from '../../rsn/crypto.js';
 import { akmFamily } from '../../rsn/akm.js';
+import { buildRsne, parseRsne } from '../../rsn/rsne.js';
+import { SaeStation } from '../../rsn/sae/station.js';
+import { SaeConfigError, type SaeAction } from '../../rsn/sae/session.js';
 import {
   DRIVER_PROTOCOL_VERSION,
   type AuthParams,
@@ -44,7 +52,7 @@ import type { Clock, TimerHandle } from './clock.js';
 import { SeededRandom } from './random.js';
 import type { FirmwareMode, RestartPoint, Scenario } from './scenario.js';
 import { SimAp, STATUS_INVALID_PMKID } from './ap.js';
-import { assocReqIes, assocRespIes, beaconIes, capabilityInfo, ftAssocFor, isFt, probeRespIes } from './ies.js';
+import { assocReqIes, assocRespIes, beaconIes, capabilityInfo, ftAssocFor, isFtAkm, probeRespIes } from './ies.js';
 import { findElement, WLAN_EID_MDE } from '../../rsn/ft.js';
 
 /** 802.11 status and reason codes the simulator reports. */
@@ -108,6 +116,25 @@ function fingerprint(b: Buffer): string {
   return createHash('sha256').update(b).digest('hex').slice(0, 8);
 }
 
+/** The SAE exchange the firmware runs (sae_offload) before it associates with `ap`. */
+interface FirmwareSae {
+  ap: SimAp;
+  conn: ConnectParams;
+  roam: boolean;
+  sae: SaeStation;
+  timer?: TimerHandle;
+}
+
+/** `ies` with its RSNE naming this PMKID (a roam offering the target's cached SAE PMKSA). */
+function withPmkid(ies: Buffer, pmkid: Buffer): Buffer {
+  const old = findRsne(ies);
+  if (!old.length) return ies;
+  const r = parseRsne(old);
+  const rsne = buildRsne({ version: r.version, group: r.group, pairwise: r.pairwise, akms: r.akms, mfpc: r.mfpc, mfpr: r.mfpr, pmkids: [pmkid], groupMgmt: r.groupMgmt });
+  const at = ies.indexOf(old);
+  return Buffer.concat([ies.subarray(0, at), rsne, ies.subarray(at + old.length)]);
+}
+
 function findRsne(ies: Buffer): Buffer {
   for (let off = 0; off + 2 <= ies.length; off += 2 + ies[off + 1]) {
     if (off + 2 + ies[off + 1] > ies.length) break;
@@ -146,6 +173,9 @@ export class Simulator {
   /** Set by `suspend`: the host sleeps; events wait for `resume` or a wake. */
   private suspended: { wowlanTriggers: string; held: [string, unknown[]][] } | null = null;
   private lastWake = '';
+  /** SAE the firmware is running (sae_offload), and how many it ran (SIM_STATUS fw_sae_runs). */
+  private fwSae: FirmwareSae | null = null;
+  private fwSaeRuns = 0;
 
   constructor(
     readonly scenario: Scenario,
@@ -166,6 +196,9 @@ export class Simulator {
       deauth: (ap: SimAp, reason: number) => this.air(() => this.apDeauth(ap, reason)),
       authToStation: (ap: SimAp, f: Buffer) =>
         this.air(() => {
+          const fw = this.fwSae;
+          // The firmware's own SAE takes the AP's frames; nothing of it reaches the host.
+          if (fw && fw.ap === ap) return this.fwSaeActions(fw, fw.sae.receive(f));
           // Reaches the host only while the radio is still off the AP (authenticating), as mac80211 passes it up.
           if (!this.assoc && ap.up) this.emit('auth_rx', { bssid: ap.bssid, data: f, status: f.length >= 6 ? f.readUInt16LE(4) : 1 });
         }),
@@ -265,6 +298,11 @@ export class Simulator {
     this.dropAssociation();
     if (this.restartPoint('connect')) return;
     const ap = this.ap(p.bssid);
+    if (p.sae && !p.pmk && ap && ap.up && ap.cfg.ssid.equals(p.ssid) && this.runsSae(p)) {
+      this.firmwareSae(ap, p, false);
+      return;
+    }
+    if (p.sae && !this.caps.sae_offload) log.debug('sim: connect with an SAE password, but this firmware has no sae_offload; ignored');
     this.pendingBssid = p.bssid;
     this.pending = this.clock.after(this.scenario.airDelayMs, () => {
       this.pending = null;
@@ -299,20 +337,125 @@ export class Simulator {
     });
   }
 
+  /** The firmware runs SAE for this connect: capability sae_offload, an SAE AKM it offloads, the password given. */
+  private runsSae(p: ConnectParams): boolean {
+    return p.sae !== undefined && p.akm === 'SAE' && this.canOffload(p.akm);
+  }
+
+  /**
+   * SAE run by the firmware with the password of `connect` (nl80211
+   * SAE_OFFLOAD_STA): the same SaeStation the host runs, its frames over the
+   * air to the AP. Accepted: the PMKSA goes into the firmware's table and to
+   * the host (`pmksa_added`, before the association), then the association
+   * and the 4-way handshake follow with that PMK. Failed: `assoc_reject`
+   * with the status that ended the exchange.
+   */
+  private firmwareSae(ap: SimAp, conn: ConnectParams, roam: boolean): void {
+    const sp = conn.sae!;
+    let sae: SaeStation;
+    try {
+      sae = new SaeStation({
+        ownAddr: this.own,
+        bssid: ap.bssid,
+        ssid: ap.cfg.ssid,
+        saePassword: sp.password.toString('latin1'),
+        passwordId: sp.passwordId?.toString('latin1'),
+        saePwe: sp.pwe,
+        apH2e: ap.cfg.saePwe !== 0,
+        random: (n: number) => this.random.bytes(n),
+      });
+    } catch (e) {
+      if (!(e instanceof SaeConfigError)) throw e;
+      log.info(`sim: firmware cannot run SAE with ${ap.bssid}: ${e.message}`);
+      this.air(() => this.emit('assoc_reject', { bssid: ap.bssid, status: STATUS_UNSPECIFIED, timeout: false }));
+      return;
+    }
+    this.fwSaeRuns++;
+    log.info(`sim: firmware runs SAE with ${ap.bssid}${roam ? ' (roam)' : ''}`);
+    const fw: FirmwareSae = { ap, conn: { ...conn, bssid: ap.bssid, freq: ap.cfg.freq }, roam, sae };
+    this.fwSae = fw;
+    this.pendingBssid = ap.bssid;
+    this.fwSaeActions(fw, sae.start());
+  }
+
+  private fwSaeActions(fw: FirmwareSae, actions: SaeAction[]): void {
+    for (const a of actions) {
+      // The confirm that goes with acceptance still goes out (it is listed after it, or before).
+      if (this.fwSae !== fw && a.kind !== 'send') continue;
+      switch (a.kind) {
+        case 'send': {
+          const spa = this.own;
+          this.air(() => {
+            if (fw.ap.up) fw.ap.receiveAuth(spa, a.frame);
+          });
+          break;
+        }
+        case 'timer':
+          fw.timer?.cancel();
+          fw.timer = this.clock.after(a.ms, () => {
+            fw.timer = undefined;
+            if (this.fwSae === fw) this.fwSaeActions(fw, fw.sae.timeout());
+          });
+          break;
+        case 'cancel-timer':
+          fw.timer?.cancel();
+          fw.timer = undefined;
+          break;
+        case 'accepted':
+          this.endFirmwareSae();
+          this.firmwareSaeAccepted(fw, a.pmk, a.pmkid);
+          break;
+        case 'failed':
+          this.endFirmwareSae();
+          this.pendingBssid = null;
+          log.info(`sim: firmware SAE with ${fw.ap.bssid} failed: ${a.reason}`);
+          this.emit('assoc_reject', { bssid: fw.ap.bssid, status: a.status, timeout: false });
+          break;
+      }
+    }
+  }
+
+  private endFirmwareSae(): void {
+    this.fwSae?.timer?.cancel();
+    this.fwSae = null;
+  }
+
+  private firmwareSaeAccepted(fw: FirmwareSae, pmk: Buffer, pmkid: Buffer): void {
+    const { ap, conn } = fw;
+    const entry: PmksaEntry = { bssid: ap.bssid, pmkid, pmk, akm: conn.akm, lifetime: 43200, ssid: ap.cfg.ssid };
+    try {
+      this.storePmksa(entry);
+    } catch (e) {
+      log.info(`sim: firmware keeps no PMKSA for ${ap.bssid}: ${(e as Error).message}`);
+    }
+    this.emit('pmksa_added', { bssid: ap.bssid, pmkid, pmk, akm: conn.akm, lifetime: entry.lifetime });
+    this.pendingBssid = ap.bssid;
+    this.pending = this.clock.after(this.scenario.airDelayMs, () => {
+      this.pending = null;
+      this.pendingBssid = null;
+      const status = this.assocStatus(ap, conn);
+      if (status !== 0) {
+        this.emit('assoc_reject', { bssid: ap.bssid, status, timeout: false });
+        return;
+      }
+      this.associate(ap, conn, fw.roam, { pmk, pmkid });
+    });
+  }
+
   /** Association Request checks an AP makes against its RSN policy. */
   private assocStatus(ap: SimAp, p: ConnectParams): number {
     if (!ap.rsn) return p.akm === 'NONE' || p.akm === '' ? 0 : STATUS_INVALID_AKMP;
-    if (p.akm !== ap.cfg.akm) return STATUS_INVALID_AKMP;
+    if (!(ap.cfg.akms as readonly string[]).includes(p.akm)) return STATUS_INVALID_AKMP;
     if (p.pairwise !== ap.cfg.pairwise) return STATUS_INVALID_PAIRWISE_CIPHER;
     if (p.group !== ap.cfg.group) return STATUS_INVALID_GROUP_CIPHER;
     if ((ap.cfg.mfp === 'required' && p.mfp === 'none') || (p.mfp === 'required' && ap.cfg.mfp === 'none')) return STATUS_ROBUST_MGMT_POLICY;
     // FT (hostapd's wpa_validate_wpa_ie): an FT AKM needs the AP's MDE in the request (status 54, invalid MDE).
-    if (isFt(ap.cfg)) {
+    if (isFtAkm(p.akm)) {
       const mde = findElement(p.ies, WLAN_EID_MDE);
       if (!mde || !mde.subarray(2, 4).equals(ap.cfg.mdid)) return STATUS_INVALID_MDE;
     }
     // SAE: a PMK from the exchange just completed or a cached PMKSA the RSNE names, else no association.
-    if (ap.cfg.akm === 'SAE' && !ap.saeKey(findRsne(p.ies))) return STATUS_INVALID_PMKID;
+    if (p.akm === 'SAE' && !ap.saeKey(findRsne(p.ies))) return STATUS_INVALID_PMKID;
     return 0;
   }
 
@@ -328,6 +471,8 @@ export class Simulator {
       return undefined;
     }
     if (p.pmk) return { pmk: p.pmk, pmkid: p.pmkid };
+    // SAE offload is asked for by the password (NL80211_ATTR_SAE_PASSWORD): without it the host runs the handshake.
+    if (akmFamily(p.akm) === 'sae' && !p.sae) return undefined;
     // A PMKSA the host pushed with its PMK may stand in for the PMK.
     const e = p.pmkid ? this.pmksa.find((x) => x.pmkid.equals(p.pmkid as Buffer) && x.bssid === ap.bssid && x.pmk) : undefined;
     return e ? { pmk: e.pmk as Buffer, pmkid: e.pmkid } : undefined;
@@ -338,6 +483,7 @@ export class Simulator {
     const family = akmFamily(akm);
     if (family === 'psk') return this.caps.four_way_psk;
     if (family === '8021x') return this.caps.four_way_8021x;
+    if (family === 'sae') return this.caps.sae_offload === true;
     return false;
   }
 
@@ -391,7 +537,7 @@ export class Simulator {
       apRsne: a.ap.rsne,
       random: (n: number) => this.random.bytes(n),
       // The firmware sees the (Re)Association Response: FT's MDE and FTE.
-      ft: ftAssocFor(a.ap.cfg),
+      ft: ftAssocFor(a.ap.cfg, a.conn.akm),
     });
   }
 
@@ -401,7 +547,7 @@ export class Simulator {
       bssid: a.ap.bssid,
       freq: a.ap.cfg.freq,
       reqIes: assocReqIes(a.ap.cfg, a.conn.ies),
-      respIes: assocRespIes(a.ap.cfg),
+      respIes: assocRespIes(a.ap.cfg, a.conn.akm),
       beaconIes: beaconIes(a.ap.cfg),
       roam: a.roam,
       authorized,
@@ -421,6 +567,7 @@ export class Simulator {
 
   /** Ends the association (or the attempt) without telling the host. */
   private dropAssociation(): void {
+    this.endFirmwareSae();
     this.pending?.cancel();
     this.pending = null;
     this.pendingBssid = null;
@@ -436,19 +583,32 @@ export class Simulator {
     if (!target || !target.up) throw new SimOpError(`BSS ${bssid} not found`);
     if (!target.cfg.ssid.equals(a.ap.cfg.ssid)) throw new SimOpError(`BSS ${bssid} is not in the same ESS`);
     if (target === a.ap) throw new SimOpError('already associated with that BSS');
+    // An SAE reassociation needs the target's PMKSA or SAE with it, which only a firmware holding the password runs here.
+    if (akmFamily(a.conn.akm) === 'sae' && !this.roamKey(a, target) && !this.runsSae(a.conn)) {
+      throw new SimOpError(`no PMKSA for ${target.bssid} and no SAE password: the host must authenticate with it (SAE) first`);
+    }
     this.reassociate(a, target);
   }
 
-  /** Reassociation to `target`, host- or firmware-initiated. */
+  /**
+   * Reassociation to `target`, host- or firmware-initiated. SAE: with the
+   * target's cached PMKSA, its PMKID in the RSNE and no SAE exchange; without
+   * one, a firmware that was given the password runs SAE with the target first.
+   */
   private reassociate(a: Association, target: SimAp): void {
     const key = this.roamKey(a, target);
     a.ap.disassociate();
     this.assoc = null;
+    if (!key && this.runsSae(a.conn)) {
+      this.firmwareSae(target, a.conn, true);
+      return;
+    }
+    const conn = key?.pmkid && akmFamily(a.conn.akm) === 'sae' ? { ...a.conn, ies: withPmkid(a.conn.ies, key.pmkid) } : a.conn;
     this.pendingBssid = target.bssid;
     this.pending = this.clock.after(this.scenario.airDelayMs, () => {
       this.pending = null;
       this.pendingBssid = null;
-      this.associate(target, a.conn, true, key);
+      this.associate(target, conn, true, key);
     });
   }
 
@@ -740,7 +900,7 @@ export class Simulator {
     const cur = a.ap.up ? a.ap.signal : -Infinity;
     if (a.ap.up && cur >= this.scenario.firmware.roamThreshold) return undefined;
     const best = this.aps
-      .filter((x) => x !== a.ap && x.up && x.cfg.ssid.equals(a.ap.cfg.ssid) && x.cfg.akm === a.ap.cfg.akm)
+      .filter((x) => x !== a.ap && x.up && x.cfg.ssid.equals(a.ap.cfg.ssid) && (x.cfg.akms as readonly string[]).includes(a.conn.akm))
       .filter((x) => x.signal >= cur + this.scenario.firmware.roamDelta && this.roamKey(a, x))
       .sort((x, y) => y.signal - x.signal)[0];
     return best;
@@ -830,12 +990,16 @@ export class Simulator {
       `host_tk_ok=${this.keyCheck('pairwise', a?.ap.tk)}`,
       `host_gtk_ok=${this.keyCheck('group', a?.ap.gtkKey)}`,
       `pmksa_entries=${this.pmksa.length}`,
-      // The 802.1X PMKSA the AP holds for us (1/0; empty: not an 802.1X AP or not associated).
-      `ap_pmksa=${a && akmFamily(a.ap.cfg.akm) === '8021x' ? (a.ap.dot1xPmksa(this.own) ? 1 : 0) : ''}`,
+      // The 802.1X PMKSA the AP holds for us (1/0; empty: not an 802.1X association or not associated).
+      `ap_pmksa=${a && akmFamily(a.conn.akm) === '8021x' ? (a.ap.dot1xPmksa(this.own, a.conn.akm) ? 1 : 0) : ''}`,
       // What all APs saw: EAPOL-Starts, EAP-Request/Identity sent, "more than three restarts" disconnects.
       `ap_eapol_starts=${this.aps.reduce((n, x) => n + x.counters.eapolStarts, 0)}`,
       `ap_eap_requests=${this.aps.reduce((n, x) => n + x.counters.eapRequests, 0)}`,
       `ap_restart_limit=${this.aps.reduce((n, x) => n + x.counters.restartLimit, 0)}`,
+      // SAE exchanges the firmware ran (sae_offload): a roam with a cached PMKSA runs none.
+      `fw_sae_runs=${this.fwSaeRuns}`,
+      // Anti-clogging token requests (status 76) the APs sent.
+      `sae_token_requests=${this.aps.reduce((n, ap) => n + ap.tokenRequests, 0)}`,
       // aa/lifetime/reauth_threshold of each entry, as the host pushed them.
       `pmksa=${this.pmksa.map((e) => `${e.bssid}/${e.lifetime}/${e.reauthThreshold ?? ''}`).join(' ')}`,
       `suspended=${this.suspended ? 1 : 0}`,
