@@ -633,6 +633,8 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
     const from = this.bssid;
     const p = this.lastConnect;
     if (!from || !p) throw new DriverError('roam', 'not associated');
+    // CONNECT would have cfg80211 authenticate with Open System, which an SAE BSS refuses without a PMKSA for it.
+    if (this.hostSme(p)) throw new DriverError('roam', 'SAE roaming through the host SME is not supported yet');
     const next: ConnectParams = { ...p, bssid, freq: this.scanTable.get(bssid)?.freq ?? p.freq };
     this.lastConnect = next;
     this.roaming = { from, to: bssid };

@@ -541,3 +541,15 @@ describe('nl80211 backend: SAE in the host SME (AUTHENTICATE, ASSOCIATE)', () =>
     expect(k.take().map((s) => s.cmd)).toEqual([CMD.CONNECT]);
   });
 });
+
+describe('nl80211 backend: SAE roaming', () => {
+  it('ROAM on an association the host SME made is refused (no CONNECT that cfg80211 would authenticate with Open System)', async () => {
+    const { d, k } = await saeUp();
+    await d.auth({ bssid: AP, freq: 2412, ssid: Buffer.from('ap'), algorithm: 'sae', data: COMMIT_BODY });
+    await d.connect(SAE);
+    k.event(CMD.ASSOCIATE, nla(A.FRAME, assocResp(AP, 0, RESP_IES)));
+    k.take();
+    await expect(d.roam(AP2)).rejects.toThrow(/SAE roaming/);
+    expect(k.take()).toEqual([]);
+  });
+});
