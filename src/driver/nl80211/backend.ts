@@ -10,8 +10,9 @@
  * space (NL80211_FEATURE_SAE, capability `sae_auth`), go through the host's
  * own SME instead, as 2.10's sme.c: AUTHENTICATE per SAE frame (`auth`), the
  * AP's frames back as AUTHENTICATE events (`auth_rx`), then ASSOCIATE; a
- * PMKSA-cached reconnect authenticates with Open System before it. EAPOL travels over the control port (eapol-transport.ts),
- * keys with NEW_KEY, the port opens with SET_STATION.
+ * PMKSA-cached reconnect authenticates with Open System before it. EAPOL
+ * travels over the control port (eapol-transport.ts), keys with NEW_KEY, the
+ * port opens with SET_STATION.
  *
  * Like wpa_supplicant, the backend does not require the interface to exist
  * at start-up: it keeps looking (every 5 s, warning once) until it does. It
@@ -270,9 +271,10 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
     this.onEvent({ name: 'assoc_reject', args: [{ bssid: d.bssid, status: WLAN_STATUS_UNSPECIFIED_FAILURE, timeout: true }] });
   }
 
+  /** The kernel refused the ASSOCIATE that an event of ours started: the attempt ends as a refused association. */
   private smeFailed(bssid: string, why: string): void {
     log.warning(`nl80211: ${why}`);
-    if (this.connectingTo !== bssid) return;
+    if (this.lastConnect?.bssid !== bssid) return;
     this.onEvent({ name: 'assoc_reject', args: [{ bssid, status: WLAN_STATUS_UNSPECIFIED_FAILURE, timeout: false }] });
   }
 

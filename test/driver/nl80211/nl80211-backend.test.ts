@@ -553,3 +553,15 @@ describe('nl80211 backend: SAE roaming', () => {
     expect(k.take()).toEqual([]);
   });
 });
+
+describe('nl80211 backend: SAE, the kernel refusing the association', () => {
+  it('an ASSOCIATE refused by the kernel after the Open System authentication ends the attempt as assoc_reject', async () => {
+    const { d, k } = await saeUp();
+    const reject = next(d, 'assoc_reject');
+    await d.connect({ ...SAE, pmkid: Buffer.alloc(16, 1) });
+    k.refuse.set(CMD.ASSOCIATE, 'ENOLINK');
+    k.event(CMD.AUTHENTICATE, nla(A.FRAME, authFrame(AP, hex('0000 0200 0000'))));
+    await new Promise((r) => setImmediate(r));
+    expect(reject).toEqual([[{ bssid: AP, status: 1, timeout: false }]]);
+  });
+});
