@@ -6,8 +6,13 @@
  * NEW_SCAN_RESULTS a GET_SCAN dump). Connections use NL80211_CMD_CONNECT:
  * cfg80211's own SME authenticates and associates for drivers without a
  * connect op (mac80211_hwsim and every mac80211 driver), the firmware for
- * FullMAC ones. EAPOL travels over the control port (eapol-transport.ts),
- * keys with NEW_KEY, the port opens with SET_STATION.
+ * FullMAC ones. SAE networks, when the wiphy takes SAE frames from user
+ * space (NL80211_FEATURE_SAE, capability `sae_auth`), go through the host's
+ * own SME instead, as 2.10's sme.c: AUTHENTICATE per SAE frame (`auth`), the
+ * AP's frames back as AUTHENTICATE events (`auth_rx`), then ASSOCIATE; a
+ * PMKSA-cached reconnect authenticates with Open System before it. EAPOL
+ * travels over the control port (eapol-transport.ts), keys with NEW_KEY, the
+ * port opens with SET_STATION.
  *
  * Like wpa_supplicant, the backend does not require the interface to exist
  * at start-up: it keeps looking (every 5 s, warning once) until it does. It
@@ -19,6 +24,7 @@ import * as log from '../../log.js';
 import { akmFamily } from '../../rsn/akm.js';
 import {
   type AssocEvent,
+  type AuthParams,
   type ConnectParams,
   DRIVER_PROTOCOL_VERSION,
   type DriverBackend,
@@ -34,7 +40,7 @@ import {
   type SetKeyParams,
 } from '../backend.js';
 import { type GenlMessage, Nl80211DecodeError, parseAttrs } from './attrs.js';
-import { decodeEvent, type DriverEventMsg } from './decode.js';
+import { type Decoded, decodeEvent, type DriverEventMsg } from './decode.js';
 import { completionSignal, netdevDriver } from './completion.js';
 import { PacketTransport } from './eapol-packet.js';
 import { ControlPortTransport, type EapolMode, type EapolTransport } from './eapol-transport.js';
@@ -60,6 +66,8 @@ export class NotImplementedError extends Error {
 const RETRY_MS = 5000;
 /** WLAN_REASON_PREV_AUTH_NOT_VALID: what 2.10 gives when it leaves a BSS to connect to another. */
 const REASON_PREV_AUTH_NOT_VALID = 2;
+/** WLAN_STATUS_UNSPECIFIED_FAILURE: an association that ended without the AP's status (timeout, refused request). */
+const WLAN_STATUS_UNSPECIFIED_FAILURE = 1;
 
 /** The kernel as the backend reaches it: the nl80211 socket, and rtnetlink for the link's up/down. */
 export interface Nl80211System {
@@ -125,6 +133,17 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
    */
   private ignoreLocalDisconnect = false;
   private pairing = new RoamAuthPairing(false);
+  /**
+   * The host's SME runs the current attempt (auth() or an SAE connect()):
+   * cfg80211's CONNECT events, which follow its ASSOCIATE events, are then
+   * not news (2.10: "Ignore connect event (cmd=46) when using userspace
+   * SME"); otherwise the mlme frame events are cfg80211's own SME's business.
+   */
+  private smeMode = false;
+  /** The BSS the host's SAE authenticated with (auth() sent to it): the next connect() to it only associates. */
+  private saeAuthWith: string | undefined;
+  /** Open System authentication sent for a PMKSA-cached reconnect: ASSOCIATE with these once the AP accepts. */
+  private openAuthFor: ConnectParams | undefined;
   /** The last scan's BSSes: Beacon IEs for an association event that carries none, and roam targets' channels. */
   private scanTable = new Map<string, ScanBss>();
 
@@ -266,6 +285,10 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
     const d = decodeEvent(msg, { ifindex: iface.ifindex, wiphy: iface.wiphy, bssid: this.bssid });
     switch (d.kind) {
       case 'event':
+        if (this.smeMode && (d.event.name === 'assoc' || d.event.name === 'assoc_reject')) {
+          log.debug('nl80211: CONNECT event ignored: the host SME reports the association from its ASSOCIATE event');
+          return;
+        }
         this.onEvent(d.event);
         return;
       case 'roam':
@@ -284,6 +307,11 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
       case 'cqm_rssi':
         void this.onCqmRssi(d.level);
         return;
+      case 'auth_frame':
+      case 'assoc_frame':
+      case 'mlme_timeout':
+        this.onSmeEvent(d);
+        return;
       case 'wiphy_gone':
         log.warning(`nl80211: phy#${iface.wiphy} of ${this.ifname} went away`);
         this.linkDown();
@@ -292,6 +320,50 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
         log.msgdump(() => `nl80211: ${d.reason}`);
         return;
     }
+  }
+
+  /** The host SME's AUTHENTICATE and ASSOCIATE events (2.10's mlme_event_auth(), mlme_event_assoc(), their timeouts). */
+  private onSmeEvent(d: Extract<Decoded, { kind: 'auth_frame' | 'assoc_frame' | 'mlme_timeout' }>): void {
+    if (!this.smeMode) return;
+    if (d.kind === 'auth_frame') {
+      if (d.algorithm === req.WLAN_AUTH_SAE) {
+        this.emit('auth_rx', { bssid: d.bssid, data: d.body, status: d.status });
+        return;
+      }
+      const p = this.openAuthFor;
+      if (!p || p.bssid.toLowerCase() !== d.bssid) return;
+      this.openAuthFor = undefined;
+      if (d.status !== 0) {
+        this.onEvent({ name: 'assoc_reject', args: [{ bssid: d.bssid, status: d.status, timeout: false }] });
+        return;
+      }
+      void this.sendAssociate(p).catch((e: Error) => this.smeFailed(p.bssid, `ASSOCIATE failed: ${e.message}`));
+      return;
+    }
+    if (d.kind === 'assoc_frame') {
+      if (d.status !== 0) {
+        this.onEvent({ name: 'assoc_reject', args: [{ bssid: d.bssid, status: d.status, timeout: false }] });
+        return;
+      }
+      const p = this.lastConnect;
+      const reqIes = d.reqIes.length || !p ? d.reqIes : p.ies;
+      this.onEvent({ name: 'assoc', args: [{ bssid: d.bssid, freq: d.freq || (p?.freq ?? 0), reqIes, respIes: d.respIes, beaconIes: Buffer.alloc(0), roam: false, authorized: false }] });
+      return;
+    }
+    if (d.step === 'auth' && !this.openAuthFor) {
+      // SAE keeps its own timers (retransmission, then failure), as 2.10's sme.c does.
+      log.debug(`nl80211: SAE Authentication with ${d.bssid} timed out in the driver`);
+      return;
+    }
+    this.openAuthFor = undefined;
+    this.onEvent({ name: 'assoc_reject', args: [{ bssid: d.bssid, status: WLAN_STATUS_UNSPECIFIED_FAILURE, timeout: true }] });
+  }
+
+  /** The kernel refused the ASSOCIATE that an event of ours started: the attempt ends as a refused association. */
+  private smeFailed(bssid: string, why: string): void {
+    log.warning(`nl80211: ${why}`);
+    if (this.lastConnect?.bssid !== bssid) return;
+    this.onEvent({ name: 'assoc_reject', args: [{ bssid, status: WLAN_STATUS_UNSPECIFIED_FAILURE, timeout: false }] });
   }
 
   private onEvent(e: DriverEventMsg): void {
@@ -511,7 +583,84 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
     const { sock, iface } = this.need();
     this.lastConnect = p;
     this.roaming = undefined;
+    if (this.hostSme(p)) return this.smeConnect(sock, iface, p);
+    this.smeMode = false;
+    this.saeAuthWith = undefined;
     await this.sendConnect(sock, iface, p);
+  }
+
+  /** SAE on a wiphy that takes SAE frames from user space: the host's SME, never CONNECT (cfg80211 would start a new authentication). */
+  private hostSme(p: ConnectParams): boolean {
+    return akmFamily(p.akm) === 'sae' && this.helloResult?.capabilities.sae_auth === true;
+  }
+
+  /**
+   * The association after the host's SAE (2.10's sme_associate()); without
+   * an SAE exchange first (a PMKSA-cached reconnect), Open System
+   * authentication, then the association once the AP accepts it.
+   */
+  private async smeConnect(sock: Nl80211Link, iface: WirelessInterface, p: ConnectParams): Promise<void> {
+    this.smeMode = true;
+    const bssid = p.bssid.toLowerCase();
+    if (this.saeAuthWith === bssid) {
+      this.saeAuthWith = undefined;
+      await this.sendAssociate(p);
+      return;
+    }
+    this.saeAuthWith = undefined;
+    this.openAuthFor = p;
+    this.prepareAssociation(p.bssid);
+    try {
+      await this.sendAuthenticate(sock, iface, req.authenticate(iface.ifindex, p));
+    } catch (e) {
+      this.openAuthFor = undefined;
+      this.connectingTo = undefined;
+      throw e;
+    }
+  }
+
+  private prepareAssociation(bssid: string): void {
+    this.ptkInstalled = false;
+    this.pairing.reset();
+    this.earlyEapol = undefined;
+    this.connectingTo = bssid;
+  }
+
+  private async sendAssociate(p: ConnectParams): Promise<void> {
+    const { sock, iface } = this.need();
+    this.prepareAssociation(p.bssid);
+    try {
+      await sock.request(req.associate(iface.ifindex, p, { controlPortOverNl80211: this.eapol instanceof ControlPortTransport }));
+    } catch (e) {
+      this.connectingTo = undefined;
+      throw e;
+    }
+  }
+
+  /** One SAE Authentication frame (capability sae_auth): AUTHENTICATE with AUTH_DATA. */
+  async auth(p: AuthParams): Promise<void> {
+    const { sock, iface } = this.need();
+    const r = req.authenticate(iface.ifindex, p, p);
+    this.smeMode = true;
+    this.openAuthFor = undefined;
+    this.saeAuthWith = p.bssid.toLowerCase();
+    await this.sendAuthenticate(sock, iface, r);
+  }
+
+  /**
+   * AUTHENTICATE as 2.10's wpa_driver_nl80211_authenticate(): cfg80211
+   * refuses one to the BSS it is connected to (EALREADY); then
+   * deauthenticate (reason 2, PREV_AUTH_NOT_VALID) and send it again, once.
+   */
+  private async sendAuthenticate(sock: Nl80211Link, iface: WirelessInterface, r: req.Request): Promise<void> {
+    try {
+      await sock.request(r);
+    } catch (e) {
+      if (!(e instanceof Nl80211RequestError && e.code === 'EALREADY')) throw e;
+      log.debug('nl80211: authentication refused while connected: deauthenticating first (as wpa_supplicant 2.10)');
+      await this.sendDisconnect(sock, iface, REASON_PREV_AUTH_NOT_VALID);
+      await sock.request(r);
+    }
   }
 
   /**
@@ -545,13 +694,21 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
     await this.sendDisconnect(sock, iface, reason);
   }
 
+  /**
+   * DISCONNECT, or for the host SME's BSS DEAUTHENTICATE with the reason
+   * (2.10's wpa_driver_nl80211_deauthenticate(); DISCONNECT would lose the
+   * reason there). cfg80211 sends its DISCONNECT event either way.
+   */
   private async sendDisconnect(sock: Nl80211Link, iface: WirelessInterface, reason: number): Promise<void> {
     const associated = this.bssid !== undefined;
+    const smeBss = this.smeMode ? (this.bssid ?? this.connectingTo ?? this.saeAuthWith) : undefined;
     this.forgetAssociation();
+    this.openAuthFor = undefined;
+    this.saeAuthWith = undefined;
     // Set before sending: the kernel's event arrives ahead of its ACK.
     this.ignoreLocalDisconnect = associated;
     try {
-      await sock.request(req.disconnect(iface.ifindex, reason));
+      await sock.request(smeBss ? req.deauthenticate(iface.ifindex, smeBss, reason) : req.disconnect(iface.ifindex, reason));
     } catch (e) {
       this.ignoreLocalDisconnect = false;
       // Nothing to leave: the link went meanwhile.
@@ -573,6 +730,8 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
     const from = this.bssid;
     const p = this.lastConnect;
     if (!from || !p) throw new DriverError('roam', 'not associated');
+    // CONNECT would have cfg80211 authenticate with Open System, which an SAE BSS refuses without a PMKSA for it.
+    if (this.hostSme(p)) throw new DriverError('roam', 'SAE roaming through the host SME is not supported yet');
     const next: ConnectParams = { ...p, bssid, freq: this.scanTable.get(bssid)?.freq ?? p.freq };
     this.lastConnect = next;
     this.roaming = { from, to: bssid };

@@ -27,6 +27,12 @@ export type Decoded =
   | { kind: 'scan_aborted' }
   /** NOTIFY_CQM: the RSSI crossed the SIGNAL_MONITOR threshold; `level` when the kernel says (dBm). */
   | { kind: 'cqm_rssi'; level?: number }
+  /** AUTHENTICATE event: an Authentication frame from `bssid`; `body` from the Authentication Algorithm Number on. */
+  | { kind: 'auth_frame'; bssid: string; algorithm: number; status: number; body: Buffer }
+  /** ASSOCIATE event: the (Re)Association Response of the host SME's ASSOCIATE. */
+  | { kind: 'assoc_frame'; bssid: string; freq: number; status: number; reqIes: Buffer; respIes: Buffer }
+  /** AUTHENTICATE or ASSOCIATE with TIMED_OUT: the AP did not answer. */
+  | { kind: 'mlme_timeout'; step: 'auth' | 'assoc'; bssid: string }
   /** Our wiphy was removed (module unloaded, device unplugged). */
   | { kind: 'wiphy_gone' }
   | { kind: 'dropped'; reason: string };
@@ -59,6 +65,34 @@ function assocFrom(a: Attrs, roam: boolean): AssocEvent {
   if (pmkid) e.pmkid = pmkid;
   if (a.has(Attr.MLD_ADDR)) e.apMldAddr = getMac(a.get(Attr.MLD_ADDR), 'ATTR_MLD_ADDR');
   return e;
+}
+
+/** IEEE 802.11 management frame header: frame control, duration, DA, SA, BSSID, sequence control. */
+const MGMT_HDR = 24;
+const MGMT_BSSID = 16;
+
+/**
+ * An AUTHENTICATE or ASSOCIATE mlme event of the host's SME: a received
+ * frame (ATTR_FRAME, the whole management frame) or TIMED_OUT with the BSS
+ * in ATTR_MAC. The BSS is the frame's BSSID field (addr3), as 2.10's
+ * mlme_event_auth() and mlme_event_assoc() take it.
+ */
+function decodeMlme(a: Attrs, step: 'auth' | 'assoc'): Decoded {
+  if (a.has(Attr.TIMED_OUT)) return { kind: 'mlme_timeout', step, bssid: getMac(a.get(Attr.MAC), 'ATTR_MAC') };
+  const frame = getBytes(a.get(Attr.FRAME), 'ATTR_FRAME');
+  // Authentication: algorithm, transaction, status; (Re)Association Response: capability, status, AID.
+  if (frame.length < MGMT_HDR + 6) throw new Nl80211DecodeError(`${step} frame of ${frame.length} bytes, expected at least ${MGMT_HDR + 6}`);
+  const bssid = getMac(frame.subarray(MGMT_BSSID, MGMT_BSSID + 6), 'frame BSSID');
+  const body = Buffer.from(frame.subarray(MGMT_HDR));
+  if (step === 'auth') return { kind: 'auth_frame', bssid, algorithm: body.readUInt16LE(0), status: body.readUInt16LE(4), body };
+  return {
+    kind: 'assoc_frame',
+    bssid,
+    freq: a.has(Attr.WIPHY_FREQ) ? getU32(a.get(Attr.WIPHY_FREQ), 'ATTR_WIPHY_FREQ') : 0,
+    status: body.readUInt16LE(2),
+    reqIes: opt(a, Attr.REQ_IE) ?? EMPTY,
+    respIes: body.subarray(6),
+  };
 }
 
 /** The vendor data of KEY_MGMT_ROAM_AUTH; every attribute optional, each checked when present. */
@@ -102,6 +136,10 @@ function decodeInner(msg: GenlMessage, ctx: DecodeContext): Decoded {
       return { kind: 'scan_done' };
     case Cmd.SCAN_ABORTED:
       return { kind: 'scan_aborted' };
+    case Cmd.AUTHENTICATE:
+      return decodeMlme(a, 'auth');
+    case Cmd.ASSOCIATE:
+      return decodeMlme(a, 'assoc');
     case Cmd.CONNECT: {
       const status = getU16(a.get(Attr.STATUS_CODE), 'ATTR_STATUS_CODE');
       if (status !== 0) {

@@ -5,7 +5,7 @@
  * RangeError naming the field, never a silent truncation.
  */
 import { akmFacts, akmFamily, cipherInfo, IEEE80211_OUI } from '../../rsn/akm.js';
-import type { ConnectParams, PmksaParams, RekeyData, ScanParams, SetKeyParams } from '../backend.js';
+import type { AuthParams, ConnectParams, PmksaParams, RekeyData, ScanParams, SetKeyParams } from '../backend.js';
 import { type AttrSpec, FLAG, macBuf, putU16, putU32, putU8 } from './attrs.js';
 import { Attr, AuthType, Cmd, CqmAttr, ETH_P_PAE, KeyAttr, Mfp, OUI_QCA, QcaSubcmd, RekeyAttr, StaFlag } from './numbers.js';
 
@@ -65,21 +65,9 @@ export interface ConnectOptions {
  */
 export function connect(ifindex: number, p: ConnectParams, o: ConnectOptions = {}): Request {
   const rsn = p.akm !== 'NONE';
-  const attrs: AttrSpec[] = [
-    [Attr.IFINDEX, putU32(ifindex)],
-    [Attr.SOCKET_OWNER, FLAG],
-    [Attr.MAC, macBuf(p.bssid)],
-    [Attr.WIPHY_FREQ, putU32(p.freq)],
-    [Attr.SSID, lenAtMost('SSID', p.ssid, 32)],
-    [Attr.IE, p.ies],
-  ];
+  const attrs: AttrSpec[] = [...target(ifindex, p), [Attr.IE, p.ies]];
   if (rsn) {
-    attrs.push(
-      [Attr.WPA_VERSIONS, putU32(WPA_VERSION_2)],
-      [Attr.CIPHER_SUITES_PAIRWISE, putU32(cipherSuite(p.pairwise))],
-      [Attr.CIPHER_SUITE_GROUP, putU32(cipherSuite(p.group))],
-      [Attr.AKM_SUITES, putU32(akmSuite(p.akm))],
-    );
+    attrs.push(...rsnSuites(p));
     if (p.pmk) {
       if (akmFamily(p.akm) === '8021x') attrs.push([Attr.WANT_1X_4WAY_HS, FLAG]);
       else attrs.push([Attr.PMK, lenIn('PMK', p.pmk, [32, 48])]);
@@ -89,10 +77,88 @@ export function connect(ifindex: number, p: ConnectParams, o: ConnectOptions = {
   }
   attrs.push([Attr.AUTH_TYPE, putU32(AuthType.OPEN_SYSTEM)]);
   if (rsn) attrs.push([Attr.PRIVACY, FLAG]);
-  if (rsn && o.controlPortOverNl80211) {
-    attrs.push([Attr.CONTROL_PORT_OVER_NL80211, FLAG], [Attr.CONTROL_PORT_ETHERTYPE, putU16(ETH_P_PAE)], [Attr.CONTROL_PORT_NO_PREAUTH, FLAG]);
-  }
+  if (rsn && o.controlPortOverNl80211) attrs.push(...controlPortOverNl80211());
   return { cmd: Cmd.CONNECT, attrs };
+}
+
+/** IFINDEX, SOCKET_OWNER, BSSID, frequency, SSID: how CONNECT and ASSOCIATE name the BSS. */
+function target(ifindex: number, p: { bssid: string; freq: number; ssid: Buffer }): AttrSpec[] {
+  return [
+    [Attr.IFINDEX, putU32(ifindex)],
+    [Attr.SOCKET_OWNER, FLAG],
+    [Attr.MAC, macBuf(p.bssid)],
+    [Attr.WIPHY_FREQ, putU32(p.freq)],
+    [Attr.SSID, lenAtMost('SSID', p.ssid, 32)],
+  ];
+}
+
+function rsnSuites(p: ConnectParams): AttrSpec[] {
+  return [
+    [Attr.WPA_VERSIONS, putU32(WPA_VERSION_2)],
+    [Attr.CIPHER_SUITES_PAIRWISE, putU32(cipherSuite(p.pairwise))],
+    [Attr.CIPHER_SUITE_GROUP, putU32(cipherSuite(p.group))],
+    [Attr.AKM_SUITES, putU32(akmSuite(p.akm))],
+  ];
+}
+
+/** As send_and_recv_msgs_owner() adds them: EAPOL over CONTROL_PORT_FRAME, no pre-authentication frames. */
+const controlPortOverNl80211 = (): AttrSpec[] => [
+  [Attr.CONTROL_PORT_OVER_NL80211, FLAG],
+  [Attr.CONTROL_PORT_ETHERTYPE, putU16(ETH_P_PAE)],
+  [Attr.CONTROL_PORT_NO_PREAUTH, FLAG],
+];
+
+/** The Authentication Algorithm Number of SAE (IEEE 802.11-2020 9.4.1.1). */
+export const WLAN_AUTH_SAE = 3;
+
+/**
+ * NL80211_CMD_AUTHENTICATE, as 2.10's wpa_driver_nl80211_authenticate() for
+ * its SME: BSSID, frequency, SSID, the authentication type and, for SAE, the
+ * frame body in AUTH_DATA. nl80211 wants that body without the
+ * Authentication Algorithm Number (it comes from AUTH_TYPE), i.e. from the
+ * transaction sequence number on; the driver protocol's `data` starts at the
+ * algorithm number, which must say SAE. Open System (a PMKSA-cached
+ * reconnect, 2.10's "try to use PMKSA caching instead of new SAE
+ * authentication") carries no body.
+ */
+export function authenticate(ifindex: number, p: { bssid: string; freq: number; ssid: Buffer }, sae?: Pick<AuthParams, 'data'>): Request {
+  const attrs: AttrSpec[] = [
+    [Attr.IFINDEX, putU32(ifindex)],
+    [Attr.MAC, macBuf(p.bssid)],
+    [Attr.WIPHY_FREQ, putU32(p.freq)],
+    [Attr.SSID, lenAtMost('SSID', p.ssid, 32)],
+    [Attr.AUTH_TYPE, putU32(sae ? AuthType.SAE : AuthType.OPEN_SYSTEM)],
+  ];
+  if (sae) {
+    if (sae.data.length < 6) throw new RangeError(`SAE Authentication frame body: ${sae.data.length} bytes, expected at least 6`);
+    const alg = sae.data.readUInt16LE(0);
+    if (alg !== WLAN_AUTH_SAE) throw new RangeError(`SAE Authentication frame body: algorithm ${alg}, expected ${WLAN_AUTH_SAE}`);
+    attrs.push([Attr.AUTH_DATA, sae.data.subarray(2)]);
+  }
+  return { cmd: Cmd.AUTHENTICATE, attrs };
+}
+
+/**
+ * NL80211_CMD_ASSOCIATE after the host's own authentication, with the
+ * attributes 2.10's wpa_driver_nl80211_associate() takes from
+ * nl80211_connect_common(): CONNECT's (connect() above) without the
+ * authentication type, PRIVACY and the firmware handshake's PMK, which
+ * belong to CONNECT only.
+ */
+export function associate(ifindex: number, p: ConnectParams, o: ConnectOptions = {}): Request {
+  const rsn = p.akm !== 'NONE';
+  const attrs: AttrSpec[] = [...target(ifindex, p), [Attr.IE, p.ies]];
+  if (rsn) {
+    attrs.push(...rsnSuites(p), [Attr.CONTROL_PORT, FLAG]);
+    if (p.mfp !== 'none') attrs.push([Attr.USE_MFP, putU32(Mfp.REQUIRED)]);
+    if (o.controlPortOverNl80211) attrs.push(...controlPortOverNl80211());
+  }
+  return { cmd: Cmd.ASSOCIATE, attrs };
+}
+
+/** NL80211_CMD_DEAUTHENTICATE: leaving a BSS the host's SME joined (2.10's wpa_driver_nl80211_deauthenticate()). */
+export function deauthenticate(ifindex: number, bssid: string, reason: number): Request {
+  return { cmd: Cmd.DEAUTHENTICATE, attrs: [[Attr.IFINDEX, putU32(ifindex)], [Attr.MAC, macBuf(bssid)], [Attr.REASON_CODE, putU16(reason)]] };
 }
 
 /** NL80211_CMD_DISCONNECT: cfg80211 knows the BSS; only the reason code goes. */

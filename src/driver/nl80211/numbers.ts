@@ -24,6 +24,10 @@ export const Cmd = {
   TRIGGER_SCAN: 33,
   NEW_SCAN_RESULTS: 34,
   SCAN_ABORTED: 35,
+  /** The host's SME (SAE): one Authentication frame out; as an mlme event, one received (ATTR_FRAME) or TIMED_OUT. */
+  AUTHENTICATE: 37,
+  ASSOCIATE: 38,
+  DEAUTHENTICATE: 39,
   CONNECT: 46,
   ROAM: 47,
   DISCONNECT: 48,
@@ -87,6 +91,10 @@ export const Attr = {
   VENDOR_ID: 195,
   VENDOR_SUBCMD: 196,
   VENDOR_DATA: 197,
+  /** u32 enum nl80211_feature_flags (NL80211_FEATURE_SAE). */
+  FEATURE_FLAGS: 143,
+  /** Also NL80211_ATTR_SAE_DATA: an Authentication frame body from the transaction sequence number field on. */
+  AUTH_DATA: 156,
   EXT_FEATURES: 217,
   BSSID: 245,
   PMK: 254,
@@ -145,7 +153,10 @@ export const RateInfo = { BITRATE: 1, BITRATE32: 5 } as const;
 export const CqmAttr = { RSSI_THOLD: 1, RSSI_HYST: 2, RSSI_THRESHOLD_EVENT: 3, RSSI_LEVEL: 9 } as const;
 
 /** enum nl80211_auth_type. */
-export const AuthType = { OPEN_SYSTEM: 0 } as const;
+export const AuthType = { OPEN_SYSTEM: 0, SAE: 4 } as const;
+
+/** enum nl80211_feature_flags: the driver takes SAE Authentication frames from user space (AUTHENTICATE with AUTH_DATA). */
+export const FEATURE_SAE = 1 << 5;
 
 /** enum nl80211_mfp. */
 export const Mfp = { NO: 0, REQUIRED: 1, OPTIONAL: 2 } as const;

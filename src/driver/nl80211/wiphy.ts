@@ -10,7 +10,7 @@ import { akmBySuite, allAkms, cipherBySelector, IEEE80211_OUI } from '../../rsn/
 import type { DriverCapabilities } from '../backend.js';
 import { parseHwModes } from './bands.js';
 import { type Attrs, getU32, getU8, nestedList, parseAttrs, u32Array } from './attrs.js';
-import { Attr, ExtFeature, OUI_QCA, QcaSubcmd, WOWLAN_TRIG_GTK_REKEY_SUPPORTED } from './numbers.js';
+import { Attr, ExtFeature, FEATURE_SAE, OUI_QCA, QcaSubcmd, WOWLAN_TRIG_GTK_REKEY_SUPPORTED } from './numbers.js';
 
 export interface WiphyInfo {
   wiphy: number;
@@ -62,6 +62,7 @@ export function parseWiphy(a: Attrs): WiphyInfo {
   const x1 = hasExtFeature(ext, ExtFeature.FOUR_WAY_HANDSHAKE_STA_1X);
   const pmkids = a.get(Attr.MAX_NUM_PMKIDS);
   const bands = a.get(Attr.WIPHY_BANDS);
+  const features = a.get(Attr.FEATURE_FLAGS);
   return {
     wiphy,
     controlPortOverNl80211: hasExtFeature(ext, ExtFeature.CONTROL_PORT_OVER_NL80211),
@@ -80,6 +81,8 @@ export function parseWiphy(a: Attrs): WiphyInfo {
       sync_state: false,
       sae_offload: hasExtFeature(ext, ExtFeature.SAE_OFFLOAD),
       hw_modes: bands ? parseHwModes(bands) : undefined,
+      // NL80211_FEATURE_SAE (every mac80211 driver): SAE runs in the host's SME, as 2.10's WPA_DRIVER_FLAGS_SAE.
+      sae_auth: features !== undefined && (getU32(features, 'ATTR_FEATURE_FLAGS') & FEATURE_SAE) !== 0,
     },
   };
 }

@@ -36,13 +36,13 @@ const hex = (h: string): Buffer => Buffer.from(h.replace(/[: ]/g, ''), 'hex');
 const cat = (...b: Buffer[]): Buffer => Buffer.concat(b);
 
 // nl80211.h: enum nl80211_commands.
-const CMD = { GET_STATION: 17, NEW_STATION: 19, SET_CQM: 63, NOTIFY_CQM: 64, GET_WIPHY: 1, NEW_WIPHY: 3, GET_INTERFACE: 5, NEW_INTERFACE: 7, NEW_KEY: 11, SET_STATION: 18, NEW_SCAN_RESULTS: 34, GET_SCAN: 32, CONNECT: 46, ROAM: 47, DISCONNECT: 48, SET_REKEY_OFFLOAD: 79, CONTROL_PORT_FRAME: 129 };
+const CMD = { AUTHENTICATE: 37, ASSOCIATE: 38, DEAUTHENTICATE: 39, GET_STATION: 17, NEW_STATION: 19, SET_CQM: 63, NOTIFY_CQM: 64, GET_WIPHY: 1, NEW_WIPHY: 3, GET_INTERFACE: 5, NEW_INTERFACE: 7, NEW_KEY: 11, SET_STATION: 18, NEW_SCAN_RESULTS: 34, GET_SCAN: 32, CONNECT: 46, ROAM: 47, DISCONNECT: 48, SET_REKEY_OFFLOAD: 79, CONTROL_PORT_FRAME: 129 };
 // enum nl80211_attrs.
 const A = {
   WIPHY: 1, IFINDEX: 3, STA_INFO: 21, CQM: 94, IFNAME: 4, MAC: 6, REASON_CODE: 54, STA_FLAGS2: 67, WIPHY_FREQ: 38, IE: 42, BSS: 47, FRAME: 51, SSID: 52, AUTH_TYPE: 53,
   USE_MFP: 66, CONTROL_PORT: 68, PRIVACY: 70, DISCONNECTED_BY_AP: 71, STATUS_CODE: 72, CIPHER_SUITES_PAIRWISE: 73, CIPHER_SUITE_GROUP: 74,
   WPA_VERSIONS: 75, AKM_SUITES: 76, REQ_IE: 77, RESP_IE: 78, KEY: 80, CONTROL_PORT_ETHERTYPE: 102, CONTROL_PORT_NO_ENCRYPT: 103,
-  SOCKET_OWNER: 204, EXT_FEATURES: 217, CONTROL_PORT_OVER_NL80211: 264, CONTROL_PORT_NO_PREAUTH: 286,
+  TIMED_OUT: 65, FEATURE_FLAGS: 143, AUTH_DATA: 156, SOCKET_OWNER: 204, EXT_FEATURES: 217, CONTROL_PORT_OVER_NL80211: 264, CONTROL_PORT_NO_PREAUTH: 286,
 };
 // enum nl80211_key_attributes; enum nl80211_bss.
 const KEY = { DATA: 1, IDX: 2, CIPHER: 3, SEQ: 4 };
@@ -99,7 +99,10 @@ class FakeKernel implements Nl80211System {
         if (r.cmd === CMD.GET_INTERFACE) {
           return [{ cmd: CMD.NEW_INTERFACE, data: cat(nla(A.IFINDEX, u32(IFINDEX)), nla(A.IFNAME, Buffer.from('wlan1\0')), nla(A.WIPHY, u32(0)), nla(A.MAC, hex(OWN))) }];
         }
-        if (r.cmd === CMD.GET_WIPHY) return [{ cmd: CMD.NEW_WIPHY, data: cat(nla(A.WIPHY, u32(0)), nla(A.EXT_FEATURES, k.ext)) }];
+        if (r.cmd === CMD.GET_WIPHY) {
+          const features = k.features === undefined ? [] : [nla(A.FEATURE_FLAGS, u32(k.features))];
+          return [{ cmd: CMD.NEW_WIPHY, data: cat(nla(A.WIPHY, u32(0)), nla(A.EXT_FEATURES, k.ext), ...features) }];
+        }
         if (r.cmd === CMD.GET_SCAN) return k.scan.map((data) => ({ cmd: CMD.NEW_SCAN_RESULTS, data }));
         return [];
       },
@@ -137,6 +140,8 @@ class FakeKernel implements Nl80211System {
   }
   /** EXT_FEATURES of the wiphy. */
   ext = EXT_CONTROL_PORT;
+  /** ATTR_FEATURE_FLAGS of the wiphy, when it sends them. */
+  features: number | undefined;
 
   event(cmd: number, ...attrs: Buffer[]): void {
     this.deliver({ cmd, data: cat(nla(A.IFINDEX, u32(IFINDEX)), ...attrs) });
@@ -507,5 +512,175 @@ describe('nl80211 backend: EAPOL over a packet socket ([driver] eapol)', () => {
     expect(k.packet).not.toBe(first);
     await d.close();
     expect(k.packet!.closed).toBe(true);
+    });
+  });
+});
+
+// enum nl80211_feature_flags: NL80211_FEATURE_SAE.
+const FEATURE_SAE = 1 << 5;
+// RSNE SAE CCMP, PMF required (MFPC|MFPR).
+const SAE_RSNE = hex('3014 0100 000fac04 0100 000fac04 0100 000fac08 c000');
+const SAE: ConnectParams = { ...WPA2, ies: SAE_RSNE, akm: 'SAE', mfp: 'required' };
+// An SAE commit as the driver protocol carries it: algorithm 3, transaction 1, status 0, group 19, then scalar and element (shortened).
+const COMMIT = hex('0300 0100 0000 1300');
+const COMMIT_BODY = cat(COMMIT, Buffer.alloc(96, 0xab));
+/** A management frame as mac80211 passes it up in ATTR_FRAME: frame control, duration, DA, SA, BSSID, sequence control, body. */
+const mgmt = (fc: string, from: string, body: Buffer): Buffer => cat(hex(fc), hex('0000'), hex(OWN), hex(from), hex(from), hex('1000'), body);
+const authFrame = (from: string, body: Buffer): Buffer => mgmt('b000', from, body);
+// Association Response: capability, status, AID, then the IEs.
+const assocResp = (from: string, status: number, ies: Buffer): Buffer => mgmt('1000', from, cat(hex('1104'), u16(status), hex('01c0'), ies));
+const RESP_IES = hex('010482848b96');
+
+async function saeUp(): Promise<{ d: Nl80211Driver; k: FakeKernel; hello: HelloResult }> {
+  const k = new FakeKernel();
+  k.features = FEATURE_SAE;
+  return up(k);
+}
+
+describe('nl80211 backend: SAE in the host SME (AUTHENTICATE, ASSOCIATE)', () => {
+  it('sae_auth comes from NL80211_FEATURE_SAE in the wiphy\'s feature flags', async () => {
+    expect((await saeUp()).hello.capabilities.sae_auth).toBe(true);
+    await driver?.close();
+    const k = new FakeKernel();
+    k.features = 1 << 0;
+    expect((await up(k)).hello.capabilities.sae_auth).toBe(false);
+  });
+
+  it('auth: AUTHENTICATE with AUTH_TYPE SAE and AUTH_DATA from the transaction number on (byte-exact)', async () => {
+    const { d, k } = await saeUp();
+    k.take();
+    await d.auth({ bssid: AP, freq: 2412, ssid: Buffer.from('ap'), algorithm: 'sae', data: COMMIT_BODY });
+    expect(k.take()).toEqual([
+      {
+        cmd: CMD.AUTHENTICATE,
+        data: cat(nla(A.IFINDEX, u32(IFINDEX)), nla(A.MAC, hex(AP)), nla(A.WIPHY_FREQ, u32(2412)), nla(A.SSID, Buffer.from('ap')), nla(A.AUTH_TYPE, u32(4)), nla(A.AUTH_DATA, COMMIT_BODY.subarray(2))),
+      },
+    ]);
+  });
+
+  it('auth: a body that is not SAE is refused before the kernel sees it', async () => {
+    const { d, k } = await saeUp();
+    k.take();
+    await expect(d.auth({ bssid: AP, freq: 2412, ssid: Buffer.from('ap'), algorithm: 'sae', data: hex('0000 0100 0000') })).rejects.toThrow(/algorithm 0, expected 3/);
+    expect(k.take()).toEqual([]);
+  });
+
+  it('the AP\'s SAE Authentication frame (AUTHENTICATE event, ATTR_FRAME) is auth_rx from the algorithm field on, with its status', async () => {
+    const { d, k } = await saeUp();
+    const rx = next(d, 'auth_rx');
+    await d.auth({ bssid: AP, freq: 2412, ssid: Buffer.from('ap'), algorithm: 'sae', data: COMMIT_BODY });
+    const reply = cat(hex('0300 0100 4c00 1300'), Buffer.alloc(32, 0x11));
+    k.event(CMD.AUTHENTICATE, nla(A.FRAME, authFrame(AP, reply)));
+    expect(rx).toEqual([[{ bssid: AP, data: reply, status: 76 }]]);
+    // Truncated: dropped, nothing emitted, nothing thrown.
+    k.event(CMD.AUTHENTICATE, nla(A.FRAME, authFrame(AP, reply).subarray(0, 27)));
+    expect(rx).toHaveLength(1);
+  });
+
+  it('connect after SAE: ASSOCIATE (byte-exact), never CONNECT; the ASSOCIATE event is the assoc, cfg80211\'s CONNECT event after it is not reported again', async () => {
+    const { d, k } = await saeUp();
+    const assoc = next(d, 'assoc');
+    await d.auth({ bssid: AP, freq: 2412, ssid: Buffer.from('ap'), algorithm: 'sae', data: COMMIT_BODY });
+    k.take();
+    await d.connect(SAE);
+    expect(k.take()).toEqual([
+      {
+        cmd: CMD.ASSOCIATE,
+        data: cat(
+          nla(A.IFINDEX, u32(IFINDEX)),
+          flag(A.SOCKET_OWNER),
+          nla(A.MAC, hex(AP)),
+          nla(A.WIPHY_FREQ, u32(2412)),
+          nla(A.SSID, Buffer.from('ap')),
+          nla(A.IE, SAE_RSNE),
+          nla(A.WPA_VERSIONS, u32(2)),
+          nla(A.CIPHER_SUITES_PAIRWISE, u32(0x000fac04)),
+          nla(A.CIPHER_SUITE_GROUP, u32(0x000fac04)),
+          nla(A.AKM_SUITES, u32(0x000fac08)),
+          flag(A.CONTROL_PORT),
+          nla(A.USE_MFP, u32(1)),
+          flag(A.CONTROL_PORT_OVER_NL80211),
+          nla(A.CONTROL_PORT_ETHERTYPE, u16(0x888e)),
+          flag(A.CONTROL_PORT_NO_PREAUTH),
+        ),
+      },
+    ]);
+    k.event(CMD.ASSOCIATE, nla(A.WIPHY_FREQ, u32(2412)), nla(A.FRAME, assocResp(AP, 0, RESP_IES)), nla(A.REQ_IE, SAE_RSNE));
+    k.event(CMD.CONNECT, ...connectEvent(AP));
+    expect(assoc).toHaveLength(1);
+    const a = assoc[0][0] as AssocEvent;
+    expect([a.bssid, a.freq, a.roam]).toEqual([AP, 2412, false]);
+    expect(a.respIes).toEqual(RESP_IES);
+    expect(a.reqIes).toEqual(SAE_RSNE);
+  });
+
+  it('a refused association (status in the Association Response) is assoc_reject; an ASSOCIATE timeout is assoc_reject with timeout', async () => {
+    const { d, k } = await saeUp();
+    const reject = next(d, 'assoc_reject');
+    await d.auth({ bssid: AP, freq: 2412, ssid: Buffer.from('ap'), algorithm: 'sae', data: COMMIT_BODY });
+    await d.connect(SAE);
+    k.event(CMD.ASSOCIATE, nla(A.FRAME, assocResp(AP, 30, Buffer.alloc(0))));
+    k.event(CMD.CONNECT, nla(A.MAC, hex(AP)), nla(A.STATUS_CODE, u16(30)));
+    k.event(CMD.ASSOCIATE, flag(A.TIMED_OUT), nla(A.MAC, hex(AP)));
+    expect(reject).toEqual([[{ bssid: AP, status: 30, timeout: false }], [{ bssid: AP, status: 1, timeout: true }]]);
+  });
+
+  it('a PMKSA-cached reconnect (no SAE first): Open System AUTHENTICATE, then ASSOCIATE once the AP accepts', async () => {
+    const { d, k } = await saeUp();
+    const assoc = next(d, 'assoc');
+    k.take();
+    await d.connect({ ...SAE, pmkid: Buffer.alloc(16, 1) });
+    expect(k.take()).toEqual([
+      { cmd: CMD.AUTHENTICATE, data: cat(nla(A.IFINDEX, u32(IFINDEX)), nla(A.MAC, hex(AP)), nla(A.WIPHY_FREQ, u32(2412)), nla(A.SSID, Buffer.from('ap')), nla(A.AUTH_TYPE, u32(0))) },
+    ]);
+    k.event(CMD.AUTHENTICATE, nla(A.FRAME, authFrame(AP, hex('0000 0200 0000'))));
+    await new Promise((r) => setImmediate(r));
+    expect(k.take().map((s) => s.cmd)).toEqual([CMD.ASSOCIATE]);
+    k.event(CMD.ASSOCIATE, nla(A.FRAME, assocResp(AP, 0, RESP_IES)));
+    expect(assoc.map(([a]) => a.bssid)).toEqual([AP]);
+  });
+
+  it('leaving a BSS the host SME joined: DEAUTHENTICATE with the BSSID and reason (byte-exact); its DISCONNECT event is not news', async () => {
+    const { d, k } = await saeUp();
+    const gone = next(d, 'disconnected');
+    await d.auth({ bssid: AP, freq: 2412, ssid: Buffer.from('ap'), algorithm: 'sae', data: COMMIT_BODY });
+    await d.connect(SAE);
+    k.event(CMD.ASSOCIATE, nla(A.FRAME, assocResp(AP, 0, RESP_IES)));
+    k.take();
+    await d.disconnect(3);
+    expect(k.take()).toEqual([{ cmd: CMD.DEAUTHENTICATE, data: cat(nla(A.IFINDEX, u32(IFINDEX)), nla(A.MAC, hex(AP)), nla(A.REASON_CODE, u16(3))) }]);
+    k.event(CMD.DISCONNECT, nla(A.REASON_CODE, u16(3)));
+    expect(gone).toEqual([]);
+  });
+
+  it('without NL80211_FEATURE_SAE an SAE network still goes through CONNECT (cfg80211\'s SME)', async () => {
+    const { d, k } = await up();
+    k.take();
+    await d.connect(SAE);
+    expect(k.take().map((s) => s.cmd)).toEqual([CMD.CONNECT]);
+  });
+});
+
+describe('nl80211 backend: SAE roaming', () => {
+  it('ROAM on an association the host SME made is refused (no CONNECT that cfg80211 would authenticate with Open System)', async () => {
+    const { d, k } = await saeUp();
+    await d.auth({ bssid: AP, freq: 2412, ssid: Buffer.from('ap'), algorithm: 'sae', data: COMMIT_BODY });
+    await d.connect(SAE);
+    k.event(CMD.ASSOCIATE, nla(A.FRAME, assocResp(AP, 0, RESP_IES)));
+    k.take();
+    await expect(d.roam(AP2)).rejects.toThrow(/SAE roaming/);
+    expect(k.take()).toEqual([]);
+  });
+});
+
+describe('nl80211 backend: SAE, the kernel refusing the association', () => {
+  it('an ASSOCIATE refused by the kernel after the Open System authentication ends the attempt as assoc_reject', async () => {
+    const { d, k } = await saeUp();
+    const reject = next(d, 'assoc_reject');
+    await d.connect({ ...SAE, pmkid: Buffer.alloc(16, 1) });
+    k.refuse.set(CMD.ASSOCIATE, 'ENOLINK');
+    k.event(CMD.AUTHENTICATE, nla(A.FRAME, authFrame(AP, hex('0000 0200 0000'))));
+    await new Promise((r) => setImmediate(r));
+    expect(reject).toEqual([[{ bssid: AP, status: 1, timeout: false }]]);
   });
 });
