@@ -179,7 +179,7 @@ const RADIO_CAPABILITY_DIFFERENCES: Record<string, { why: string; drop?: (w: str
   group: { why: 'no TKIP or WEP group keys', drop: (w) => ['TKIP', 'WEP104', 'WEP40'].includes(w) },
   key_mgmt: { why: 'no dynamic WEP (IEEE8021X), Suite B, OWE, DPP, FILS or FT', drop: (w) => NOT_IMPLEMENTED_AKM.test(w) },
   proto: { why: 'no WPA1', drop: (w) => w === 'WPA' },
-  auth_alg: { why: 'no WEP (SHARED, LEAP), no FILS; SAE over nl80211 needs AUTHENTICATE, not there yet', ours: ['OPEN'] },
+  auth_alg: { why: 'no WEP (SHARED, LEAP), no FILS', drop: (w) => ['SHARED', 'LEAP'].includes(w) || w.startsWith('FILS') },
   modes: { why: 'stations only: no IBSS, AP or mesh', ours: [] },
   tdls: { why: 'no TDLS', ours: ['UNSUPPORTED'] },
   acs: { why: 'no AP mode, so no ACS', ours: ['FAIL'] },
@@ -188,5 +188,4 @@ const RADIO_CAPABILITY_DIFFERENCES: Record<string, { why: string; drop?: (w: str
   dpp: { why: 'no DPP', ours: ['FAIL'] },
   ocv: { why: 'no operating channel validation', ours: ['not', 'supported'] },
   beacon_prot: { why: 'no beacon protection (BIGTK)', ours: ['not', 'supported'] },
-  sae: { why: 'SAE over nl80211 needs AUTHENTICATE, not there yet (H2E with a driver that takes SAE frames)', ours: ['FAIL'] },
 };

@@ -512,7 +512,6 @@ describe('nl80211 backend: EAPOL over a packet socket ([driver] eapol)', () => {
     expect(k.packet).not.toBe(first);
     await d.close();
     expect(k.packet!.closed).toBe(true);
-    });
   });
 });
 
