@@ -404,8 +404,10 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
    * wpa_supplicant_fast_associate(): when the last scan's results are younger
    * than scan_res_valid_for_connect (5 s), connect to their best candidate
    * without scanning again. True when a connection started; else the caller
-   * scans. (2.10 also prints CTRL-EVENT-NETWORK-NOT-FOUND when those results
-   * hold no candidate, before the scan; not done here.)
+   * scans. Fresh results without a candidate are reported as 2.10's
+   * wpas_select_network_from_last_scan() does (CTRL-EVENT-NETWORK-NOT-FOUND,
+   * then the caller's scan), unless every enabled network is only waiting to
+   * be re-enabled (2.10 postpones the selection then, silently).
    */
   private fastAssociate(): boolean {
     if (this.lastScanAt === undefined || this.scanning || this.current || this.connecting) return false;
@@ -415,7 +417,11 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     }
     this.reenableExpired();
     const cand = this.pickCandidate();
-    if (!cand) return false;
+    if (!cand) {
+      const t = this.now();
+      if (this.config.networks.some((n) => networkEnabled(n) && !this.tempDisabled.isDisabled(n.id, t))) this.event(ev.networkNotFound());
+      return false;
+    }
     this.connectTo(cand.net, cand.bss, cand.sec);
     return true;
   }

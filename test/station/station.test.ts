@@ -114,6 +114,20 @@ for (const backend of ['sim', 'ext'] as const) {
       expect((await r.cli('reconnect')).trim()).toBe('OK');
       await r.wait(/CTRL-EVENT-CONNECTED - Connection to 02:00:00:00:5a:01 completed/, from);
       expect(r.eventsFrom(from).filter((e) => e.startsWith('CTRL-EVENT-SCAN-STARTED'))).toHaveLength(1);
+
+      // Fresh results without the selected network: NETWORK-NOT-FOUND at once, then a scan.
+      expect((await r.cli('add_network')).trim()).toBe('1');
+      expect((await r.cli('set_network', '1', 'ssid', '"not-on-air"')).trim()).toBe('OK');
+      expect((await r.cli('set_network', '1', 'key_mgmt', 'NONE')).trim()).toBe('OK');
+      from = r.mark();
+      expect((await r.cli('select_network', '1')).trim()).toBe('OK');
+      await r.wait(/CTRL-EVENT-SCAN-STARTED/, from);
+      expect(r.eventsFrom(from).filter((e) => !e.startsWith('CTRL-EVENT-NETWORK-REMOVED')).slice(0, 4)).toEqual([
+        `CTRL-EVENT-DISCONNECTED bssid=${A} reason=3 locally_generated=1`,
+        'CTRL-EVENT-DSCP-POLICY clear_all',
+        'CTRL-EVENT-NETWORK-NOT-FOUND ',
+        'CTRL-EVENT-SCAN-STARTED ',
+      ]);
     });
 
     it('freq_list confines a network to its channels; scan_freq limits the station scans, not SCAN', async () => {
