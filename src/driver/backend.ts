@@ -257,6 +257,8 @@ export interface DriverEvents {
   firmware_restarted: [];
   /** Version 2: an Authentication frame from the AP (SAE): `data` from the algorithm field on, `status` its status code. */
   auth_rx: [ev: { bssid: string; data: Buffer; status: number }];
+  /** Version 2, optional: the current BSS's beacons stopped (nl80211 NOTIFY_CQM BEACON_LOSS_EVENT); a `disconnected` usually follows. */
+  beacon_loss: [];
   /** Version 2: the firmware woke the host while suspended, for this reason. */
   wake: [ev: { reason: WakeReason }];
   /**

@@ -485,6 +485,7 @@ export const PROTOCOL_EVENTS: readonly ProtocolEventName[] = [
   'firmware_restarted',
   'wake',
   'auth_rx',
+  'beacon_loss',
 ];
 
 function encodeMaterial(m: FirmwareMaterial | undefined): WireObject {
@@ -567,6 +568,7 @@ export function encodeEvent<K extends ProtocolEventName>(name: K, ...args: Drive
   switch (name) {
     case 'scan_started':
     case 'firmware_restarted':
+    case 'beacon_loss':
       return { event: name };
     case 'scan_results':
       return { event: name, bss: (a[0] as ScanBss[]).map(encodeBss) };
@@ -633,6 +635,7 @@ export function decodeEvent(o: WireObject): DecodedEvent | null {
   switch (name) {
     case 'scan_started':
     case 'firmware_restarted':
+    case 'beacon_loss':
       return { name, args: [] };
     case 'scan_results':
       return { name, args: [getList(o, 'bss').map(decodeBss)], more: o.more === true };

@@ -38,6 +38,7 @@ export const ev = {
   reenabled: (id: number, ssid: string): string => `CTRL-EVENT-SSID-REENABLED id=${id} ssid="${ssid}"`,
   signalChange: (above: boolean, signal: number, noise: number, txrate: number): string =>
     `CTRL-EVENT-SIGNAL-CHANGE above=${above ? 1 : 0} signal=${signal} noise=${noise} txrate=${txrate}`,
+  beaconLoss: (): string => 'CTRL-EVENT-BEACON-LOSS ',
   dscpClearAll: (): string => 'CTRL-EVENT-DSCP-POLICY clear_all',
   /** After every association event; the driver protocol carries no subnet status, so 0 (unknown). */
   subnetStatus: (status: number): string => `CTRL-EVENT-SUBNET-STATUS-UPDATE status=${status}`,

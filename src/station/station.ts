@@ -23,6 +23,7 @@ import { auditOffload, type OffloadAudit } from '../offload/audit.js';
 import { EAPOL_TIMER_DEFAULTS, type AssociationView, type EapolTimers, type MibState, type NetworkRef, type StationControl, type StationEvents, type UserScanResult } from './api.js';
 import type { Association } from './association.js';
 import { BssTable, type BssEntry } from './bss-table.js';
+import { sortScanResults } from './scan-order.js';
 import { ev } from './events.js';
 import { CAPAB_ESS, CAPAB_PRIVACY, EID_RSN, findIe, saeH2eAdvertised } from './ies.js';
 import { SaeStatus, WLAN_AUTH_SAE } from '../rsn/sae/frames.js';
@@ -30,6 +31,9 @@ import { chooseSecurity, hasCredentials, selectCandidate, type SecurityChoice } 
 import { akmFamily } from '../rsn/akm.js';
 import { stateAtLeast, type WpaState } from './state.js';
 import { TempDisableTable } from './temp-disable.js';
+
+/** scan_res_valid_for_connect's default (config.h): how long scan results may start a connection without a new scan. */
+const SCAN_RES_VALID_FOR_CONNECT_S = 5;
 
 export interface StationOptions {
   ifname: string;
@@ -64,6 +68,8 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   /** SCAN_INTERVAL, seconds between scans while looking for a network. */
   private scanInterval = 5;
   private scanTimer: NodeJS.Timeout | undefined;
+  /** Station clock (s) of the last scan results that reached the BSS table (wpa_s->last_scan). */
+  private lastScanAt: number | undefined;
   private reenableTimer: NodeJS.Timeout | undefined;
   private scanning = false;
   /** The channels of the scan in progress (undefined: all). */
@@ -182,6 +188,8 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     d.on('pmksa_added', guard('pmksa_added', (p) => this.keyPath.onPmksaAdded(p)));
     d.on('disconnected', guard('disconnected', (x) => this.onDisconnected(x.bssid, x.reason, x.locallyGenerated)));
     d.on('signal', guard('signal', (s) => this.onSignal(s.bssid, s.signal)));
+    // EVENT_BEACON_LOSS: reported only while associated (current_bss and current_ssid).
+    d.on('beacon_loss', guard('beacon_loss', () => this.current && this.event(ev.beaconLoss())));
   }
 
   /** What the key path reports about the association in progress. */
@@ -392,6 +400,32 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     }
   }
 
+  /**
+   * wpa_supplicant_fast_associate(): when the last scan's results are younger
+   * than scan_res_valid_for_connect (5 s), connect to their best candidate
+   * without scanning again. True when a connection started; else the caller
+   * scans. Fresh results without a candidate are reported as 2.10's
+   * wpas_select_network_from_last_scan() does (CTRL-EVENT-NETWORK-NOT-FOUND,
+   * then the caller's scan), unless every enabled network is only waiting to
+   * be re-enabled (2.10 postpones the selection then, silently).
+   */
+  private fastAssociate(): boolean {
+    if (this.lastScanAt === undefined || this.scanning || this.current || this.connecting) return false;
+    if (this.now() - this.lastScanAt >= SCAN_RES_VALID_FOR_CONNECT_S || this.bss.lastScan().length === 0) {
+      log.debug(`${this.opts.ifname}: Fast associate: ${this.bss.lastScan().length === 0 ? 'no scan results' : 'Old scan results'}`);
+      return false;
+    }
+    this.reenableExpired();
+    const cand = this.pickCandidate();
+    if (!cand) {
+      const t = this.now();
+      if (this.config.networks.some((n) => networkEnabled(n) && !this.tempDisabled.isDisabled(n.id, t))) this.event(ev.networkNotFound());
+      return false;
+    }
+    this.connectTo(cand.net, cand.bss, cand.sec);
+    return true;
+  }
+
   private onScanResults(results: ScanBss[]): void {
     if (this.flushedScan) {
       log.debug(`${this.opts.ifname}: Do not update BSS table based on pending post-FLUSH scan results`);
@@ -400,7 +434,8 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     this.scanning = false;
     this.bss.maxCount = this.config.bssMaxCount;
     const ssids = this.config.networks.flatMap((n) => (n.ssid ? [n.ssid] : []));
-    this.bss.update(results, { known: (ssid) => ssids.some((x) => x.equals(ssid)), freqs: this.scanFreqs, inUse: this.current?.bssid });
+    this.lastScanAt = this.now();
+    this.bss.update(sortScanResults(results), { known: (ssid) => ssids.some((x) => x.equals(ssid)), freqs: this.scanFreqs, inUse: this.current?.bssid });
     this.event(ev.scanResults(this.pendingScanId));
     this.pendingScanId = undefined;
     const scanOnly = this.scanOnly;
@@ -432,8 +467,8 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
 
   /* -------------------------------------------------------------- connect */
 
-  private selectAndConnect(): void {
-    this.reenableExpired();
+  /** The best candidate of the last scan's BSSes, if any (wpa_supplicant_pick_network()). */
+  private pickCandidate(): ReturnType<typeof selectCandidate> {
     const pmf = this.config.pmf;
     const pick = (): ReturnType<typeof selectCandidate> =>
       selectCandidate(
@@ -452,6 +487,12 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
       this.bssidIgnore.length = 0;
       cand = pick();
     }
+    return cand;
+  }
+
+  private selectAndConnect(): void {
+    this.reenableExpired();
+    const cand = this.pickCandidate();
     if (!cand) {
       this.event(ev.networkNotFound());
       this.setState('DISCONNECTED');
@@ -578,7 +619,8 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     const usable = (akm: string): boolean =>
       reqAkm !== undefined ? akm === reqAkm : hasCredentials(prev.net, akm, fwPmk || this.keyPath.hasCachedPmk(bssid, prev.net.id, akm));
     const sec = (bss && chooseSecurity(prev.net, bss, pmf, usable)) || prev.sec;
-    const cur: Association = { net: prev.net, bssid, freq: a.freq, ssid: bss?.ssid ?? prev.ssid, sec, signal: bss?.level ?? prev.signal };
+    // A CONNECT event (the kernel's roam by reconnecting) carries no frequency: the BSS table's.
+    const cur: Association = { net: prev.net, bssid, freq: a.freq || bss.freq, ssid: bss?.ssid ?? prev.ssid, sec, signal: bss?.level ?? prev.signal };
     this.keyPath.roamed(prev.net, bssid, sec, this.ownAddress, a);
     this.current = cur;
     this.setSuites(cur);
@@ -753,6 +795,8 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     if (!force && !this.userDisconnected) return;
     this.userDisconnected = false;
     if (force && this.current) this.leave(Reason.DEAUTH_LEAVING);
+    // wpas_request_connection(): RECONNECT from the last results when fresh.
+    if (!force && this.fastAssociate()) return;
     this.requestScan(0);
   }
 
@@ -761,6 +805,8 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     const cur = this.current;
     const target = this.bss.get(bssid);
     if (!cur || !target || !target.ssid.equals(cur.ssid)) return false;
+    // As 2.10's wpa_supplicant_associate() for the roam's new association.
+    this.event(ev.trying(target.bssid, ssidTxt(target.ssid), target.freq));
     this.opts.driver.roam(target.bssid).catch((e) => log.warning(`${this.opts.ifname}: driver roam failed: ${e instanceof Error ? e.message : String(e)}`));
     return true;
   }
@@ -945,7 +991,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
 
   enableNetwork(net: NetworkRef | undefined): void {
     if (net) this.tempDisabled.clear(net.id);
-    this.kick();
+    if (!this.fastAssociate()) this.kick();
   }
 
   disableNetwork(net: NetworkRef | undefined): void {
@@ -964,7 +1010,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     const id = this.currentNetworkId;
     if (net && id !== undefined && id !== net.id) this.leave(Reason.DEAUTH_LEAVING);
     if (net) this.tempDisabled.clear(net.id);
-    this.kick();
+    if (!this.fastAssociate()) this.kick();
   }
 
   reconfigured(): void {

@@ -19,7 +19,8 @@ import { stationScript, RADIOS, WPA_OFFLOADD, WPA_SUPPLICANT, type StationDaemon
 import { radioVmMissing, runInVm, type VmStep } from '../radio/vm.js';
 import { addSummaryRow } from './summary.js';
 
-const SAMPLES = 20;
+/** Samples per case and daemon; WPA_OFFLOADD_BENCH_SAMPLES=N for a quick look (the figures reported use 20). */
+const SAMPLES = Math.max(1, Number(process.env.WPA_OFFLOADD_BENCH_SAMPLES) || 20);
 
 /** The samples' shell: `SAMPLE select|roam T0 T1` lines, or `SAMPLE what FAILED` and the loop stops. */
 const BODY = String.raw`

@@ -45,6 +45,11 @@ describe('driver protocol version 2', () => {
     expect(encodeEvent('port_authorized', { bssid: BSSID, tdBitmap: Buffer.from([1]) })).toEqual({ event: 'port_authorized', bssid: BSSID, td_bitmap: '01' });
   });
 
+  it('beacon_loss (optional): no fields, both ways', () => {
+    expect(encodeEvent('beacon_loss')).toEqual({ event: 'beacon_loss' });
+    expect(decodeEvent({ event: 'beacon_loss' })).toEqual({ name: 'beacon_loss', args: [] });
+  });
+
   it('assoc with a replay counter alone carries just that', () => {
     const e = decodeEvent({ event: 'assoc', bssid: BSSID, freq: 2412, req_ies: '', resp_ies: '', beacon_ies: '', roam: true, authorized: true, key_replay_ctr: '0000000000000003' });
     expect((e?.args[0] as { material?: unknown }).material).toEqual({ keyReplayCtr: Buffer.from('0000000000000003', 'hex') });

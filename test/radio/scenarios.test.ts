@@ -79,24 +79,7 @@ const DELIBERATE: Difference[] = [
  * finding for the code named). Listed so the comparison passes while they
  * last; one that no longer occurs is printed (not failed), so the list shrinks.
  */
-const KNOWN: Difference[] = [
-  {
-    line: /^[-+] <wlan\d>\t\d+\t<signal>\t\S+\tradio-scan-\d$/,
-    scenarios: ['scan-3-aps'],
-    why: 'SCAN_RESULTS order (BSS id order in both): 2.10 sorts each scan\'s results with wpa_scan_result_compar() (WPA/RSN first, then privacy, then SNR) before it adds them to the BSS table, so new ids follow that order; ours adds them in the kernel\'s dump order',
-  },
-  {
-    line: /^- <3>Trying to associate with <wlan1> \(SSID='radio-psk' freq=2437 MHz\)$/,
-    scenarios: ['roam'],
-    why: 'ROAM: no "Trying to associate with" before the CONNECT to the new BSS',
-  },
-  { line: /^[-+] freq=(0|2437)$/, scenarios: ['roam'], why: 'STATUS after ROAM: freq=0 (the roam\'s association carries no frequency)' },
-  {
-    line: /^- <3>CTRL-EVENT-BEACON-LOSS $/,
-    scenarios: ['ap-gone'],
-    why: 'no CTRL-EVENT-BEACON-LOSS: the nl80211 backend does not pass NL80211_CMD_NOTIFY_CQM\'s BEACON_LOSS_EVENT on',
-  },
-];
+const KNOWN: Difference[] = [];
 
 const DAEMONS = [WPA_SUPPLICANT, WPA_OFFLOADD];
 

@@ -82,6 +82,8 @@ for (const backend of ['sim', 'ext'] as const) {
       from = r.mark();
       expect((await r.cli('roam', B)).trim()).toBe('OK');
       await r.wait(/CTRL-EVENT-CONNECTED - Connection to 02:00:00:00:5a:02 completed/, from);
+      // As 2.10 (wpa_supplicant_associate() for the roam's association).
+      expect(r.eventsFrom(from)[0]).toBe(`Trying to associate with ${B} (SSID='${SSID}' freq=5180 MHz)`);
       const st = await r.cli('status');
       expect(st).toMatch(/^wpa_state=COMPLETED$/m);
       expect(st).toMatch(/^bssid=02:00:00:00:5a:02$/m);
@@ -91,6 +93,41 @@ for (const backend of ['sim', 'ext'] as const) {
       expect(sim.host_tk_ok).toBe('1');
       // ROAM to a BSS not in the table is refused.
       expect((await r.cli('roam', '02:00:00:00:99:99')).trim()).toBe('FAIL');
+    });
+
+    it('SELECT_NETWORK within 5 s of a scan connects from its results without scanning (wpa_supplicant_fast_associate); after BSS_FLUSH, RECONNECT scans', async () => {
+      rig = await Rig.start({ scenario: scenario(23), networks: NET, backend });
+      const r = rig;
+      let from = r.mark();
+      expect((await r.cli('scan')).trim()).toBe('OK');
+      await r.wait(/CTRL-EVENT-SCAN-RESULTS/, from);
+      from = r.mark();
+      expect((await r.cli('select_network', '0')).trim()).toBe('OK');
+      await r.wait(/CTRL-EVENT-CONNECTED - Connection to 02:00:00:00:5a:01 completed/, from);
+      expect(r.eventsFrom(from).filter((e) => e.startsWith('CTRL-EVENT-SCAN-STARTED'))).toEqual([]);
+
+      from = r.mark();
+      expect((await r.cli('disconnect')).trim()).toBe('OK');
+      await r.wait(/CTRL-EVENT-DISCONNECTED/, from);
+      expect((await r.cli('bss_flush', '0')).trim()).toBe('OK');
+      from = r.mark();
+      expect((await r.cli('reconnect')).trim()).toBe('OK');
+      await r.wait(/CTRL-EVENT-CONNECTED - Connection to 02:00:00:00:5a:01 completed/, from);
+      expect(r.eventsFrom(from).filter((e) => e.startsWith('CTRL-EVENT-SCAN-STARTED'))).toHaveLength(1);
+
+      // Fresh results without the selected network: NETWORK-NOT-FOUND at once, then a scan.
+      expect((await r.cli('add_network')).trim()).toBe('1');
+      expect((await r.cli('set_network', '1', 'ssid', '"not-on-air"')).trim()).toBe('OK');
+      expect((await r.cli('set_network', '1', 'key_mgmt', 'NONE')).trim()).toBe('OK');
+      from = r.mark();
+      expect((await r.cli('select_network', '1')).trim()).toBe('OK');
+      await r.wait(/CTRL-EVENT-SCAN-STARTED/, from);
+      expect(r.eventsFrom(from).filter((e) => !e.startsWith('CTRL-EVENT-NETWORK-REMOVED')).slice(0, 4)).toEqual([
+        `CTRL-EVENT-DISCONNECTED bssid=${A} reason=3 locally_generated=1`,
+        'CTRL-EVENT-DSCP-POLICY clear_all',
+        'CTRL-EVENT-NETWORK-NOT-FOUND ',
+        'CTRL-EVENT-SCAN-STARTED ',
+      ]);
     });
 
     it('freq_list confines a network to its channels; scan_freq limits the station scans, not SCAN', async () => {
@@ -142,8 +179,9 @@ for (const backend of ['sim', 'ext'] as const) {
         `CTRL-EVENT-DISCONNECTED bssid=${A} reason=3 locally_generated=1`,
         'CTRL-EVENT-DSCP-POLICY clear_all',
         'CTRL-EVENT-NETWORK-REMOVED 0',
-        `CTRL-EVENT-BSS-REMOVED 0 ${A}`,
-        `CTRL-EVENT-BSS-REMOVED 1 ${B}`,
+        // Ids in 2.10's scan order: both WPA2, SNRs over 25 dB (as good as any): 5 GHz (B) first.
+        `CTRL-EVENT-BSS-REMOVED 0 ${B}`,
+        `CTRL-EVENT-BSS-REMOVED 1 ${A}`,
       ]);
       expect(await r.cli('status')).toMatch(/^wpa_state=DISCONNECTED$/m);
       expect(await r.cli('list_networks')).toBe('network id / ssid / bssid / flags\n');
@@ -406,6 +444,8 @@ for (const backend of ['sim', 'ext'] as const) {
       expect((await r.cli('raw', `DRIVER SIM_AP_DOWN ${A}`)).trim()).toBe('OK');
       await r.wait(/CTRL-EVENT-DISCONNECTED bssid=02:00:00:00:5a:01 reason=\d+/, from);
       await r.wait(/CTRL-EVENT-CONNECTED - Connection to 02:00:00:00:5a:02 completed/, from);
+      // The firmware's beacon loss first, then the link lost (as 2.10 on mac80211).
+      expect(r.eventsFrom(from).slice(0, 2)).toEqual(['CTRL-EVENT-BEACON-LOSS ', `CTRL-EVENT-DISCONNECTED bssid=${A} reason=4 locally_generated=1`]);
       const st = await r.status();
       expect(st.wpa_state).toBe('COMPLETED');
       expect(st.bssid).toBe(B);
@@ -446,9 +486,14 @@ describe.skipIf(!haveCli)('station: 1000 APs (conf/scenarios/scale-1000.ini)', (
     const ids = range.trim().split('\n');
     expect(ids.length).toBeGreaterThan(100);
     for (const l of ids) expect(l).toMatch(/^id=\d+$/);
-    // Ascending ids, no gaps (the BSS table keeps the newest bss_max_count entries).
+    // Ascending ids. The scan's results join the table in 2.10's order: the
+    // home network's BSS (RSN, the strongest) first, as id 0; a full table
+    // evicts the oldest BSS no configured network names, so id 0 stays and the
+    // rest are the newest crowd entries, without gaps.
     const nums = ids.map((l) => Number(l.slice(3)));
-    nums.forEach((n, i) => expect(n).toBe(nums[0] + i));
+    expect(nums[0]).toBe(0);
+    nums.slice(1).forEach((n, i) => expect(n).toBe(nums[1] + i));
+    expect(await r.req('BSS 0')).toMatch(/^bssid=02:00:00:00:0e:01$/m);
 
     const full = await r.req('BSS RANGE=0-999');
     expect(full.length).toBeLessThanOrEqual(4095);

@@ -410,6 +410,7 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
       case 'port_authorized':
       case 'gtk_rekey':
       case 'scan_started':
+      case 'beacon_loss':
         this.emitDecoded(e);
         return;
       default:

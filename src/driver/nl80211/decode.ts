@@ -175,7 +175,9 @@ function decodeInner(msg: GenlMessage, ctx: DecodeContext): Decoded {
       return decodeVendor(a);
     case Cmd.NOTIFY_CQM: {
       const c = parseAttrs(getBytes(a.get(Attr.CQM), 'ATTR_CQM'));
-      if (!c.has(CqmAttr.RSSI_THRESHOLD_EVENT)) return { kind: 'dropped', reason: 'CQM event other than an RSSI threshold crossing not used' };
+      // mac80211's beacon-loss timer gave up on the AP (a flag; the disconnect follows).
+      if (c.has(CqmAttr.BEACON_LOSS_EVENT)) return ev('beacon_loss');
+      if (!c.has(CqmAttr.RSSI_THRESHOLD_EVENT)) return { kind: 'dropped', reason: 'CQM event other than beacon loss or an RSSI threshold crossing not used' };
       // Low or high is not passed on: the station compares the level with its own threshold.
       getU32(c.get(CqmAttr.RSSI_THRESHOLD_EVENT), 'CQM_RSSI_THRESHOLD_EVENT');
       return c.has(CqmAttr.RSSI_LEVEL) ? { kind: 'cqm_rssi', level: getU32(c.get(CqmAttr.RSSI_LEVEL), 'CQM_RSSI_LEVEL') | 0 } : { kind: 'cqm_rssi' };

@@ -150,7 +150,7 @@ export const StaInfo = { SIGNAL: 7, TX_BITRATE: 8, SIGNAL_AVG: 13, BEACON_SIGNAL
 export const RateInfo = { BITRATE: 1, BITRATE32: 5 } as const;
 
 /** enum nl80211_attr_cqm (nested in Attr.CQM). */
-export const CqmAttr = { RSSI_THOLD: 1, RSSI_HYST: 2, RSSI_THRESHOLD_EVENT: 3, RSSI_LEVEL: 9 } as const;
+export const CqmAttr = { RSSI_THOLD: 1, RSSI_HYST: 2, RSSI_THRESHOLD_EVENT: 3, BEACON_LOSS_EVENT: 8, RSSI_LEVEL: 9 } as const;
 
 /** enum nl80211_auth_type. */
 export const AuthType = { OPEN_SYSTEM: 0, SAE: 4 } as const;

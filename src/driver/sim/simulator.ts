@@ -887,7 +887,11 @@ export class Simulator {
       // Beacon loss: a roaming firmware moves on, others report the link lost.
       if (!this.firmwareRoamTarget(a)) {
         this.dropAssociation();
-        this.air(() => this.emit('disconnected', { bssid: ap.bssid, reason: REASON_INACTIVITY, locallyGenerated: true }));
+        // As mac80211 on the kernel radio: its beacon-loss CQM event, then the disconnect.
+        this.air(() => {
+          this.emit('beacon_loss');
+          this.emit('disconnected', { bssid: ap.bssid, reason: REASON_INACTIVITY, locallyGenerated: true });
+        });
       } else {
         this.maybeFirmwareRoam(a);
       }

@@ -56,6 +56,9 @@ describe('nl80211 decoder: fixture messages', () => {
     });
     expect(decode('qca-roam-auth-empty')).toEqual({ kind: 'roam_auth', auth: {} });
   });
+  it('NOTIFY_CQM with BEACON_LOSS_EVENT is beacon_loss (the kernel names no BSSID)', () => {
+    expect(event(decode('cqm-beacon-loss'))).toEqual({ name: 'beacon_loss', args: [] });
+  });
   it('events for another interface are dropped', () => {
     const d = decode('other-ifindex');
     expect(d.kind).toBe('dropped');
