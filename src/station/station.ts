@@ -46,6 +46,9 @@ export interface StationOptions {
   now?: () => number;
 }
 
+/** The address a driver gives when it names no BSS (nl80211's DISCONNECT carries none). */
+const ZERO_ADDR = '00:00:00:00:00:00';
+
 export class Station extends EventEmitter<StationEvents> implements StationControl {
   /** Until the driver link is up the interface is unusable, as a netdev that is down. */
   wpaState: WpaState = 'INTERFACE_DISABLED';
@@ -672,6 +675,13 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   private onDisconnected(bssid: string, reason: number, locallyGenerated: boolean): void {
     const cur = this.current ?? this.connecting;
     if (!cur) return;
+    // The driver's report of leaving the previous BSS may arrive after the
+    // next connect started (no scan in between since fast associate): it is
+    // not about this association. The zero address names no BSS.
+    if (bssid !== ZERO_ADDR && bssid.toLowerCase() !== cur.bssid) {
+      log.debug(`${this.opts.ifname}: disconnect from ${bssid} ignored: not the current BSS ${cur.bssid}`);
+      return;
+    }
     const neverAssociated = this.connecting === cur;
     const verdict = this.keyPath.lossVerdict({ reason, locallyGenerated, associated: !neverAssociated, wpaState: this.wpaState });
     this.endAssociation();
