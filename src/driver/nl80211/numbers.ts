@@ -91,11 +91,13 @@ export const Attr = {
   BSSID: 245,
   PMK: 254,
   WANT_1X_4WAY_HS: 257,
+  SAE_PASSWORD: 277,
   PMKR0_NAME: 258,
   CONTROL_PORT_OVER_NL80211: 264,
   CONTROL_PORT_NO_PREAUTH: 286,
   PMK_LIFETIME: 287,
   PMK_REAUTH_THRESHOLD: 288,
+  SAE_PWE: 298,
   MLO_LINKS: 312,
   MLD_ADDR: 314,
   TD_BITMAP: 321,
@@ -145,7 +147,10 @@ export const RateInfo = { BITRATE: 1, BITRATE32: 5 } as const;
 export const CqmAttr = { RSSI_THOLD: 1, RSSI_HYST: 2, RSSI_THRESHOLD_EVENT: 3, RSSI_LEVEL: 9 } as const;
 
 /** enum nl80211_auth_type. */
-export const AuthType = { OPEN_SYSTEM: 0 } as const;
+export const AuthType = { OPEN_SYSTEM: 0, SAE: 4 } as const;
+
+/** enum nl80211_sae_pwe_mechanism (NL80211_ATTR_SAE_PWE, a u8). */
+export const SaePwe = { HUNT_AND_PECK: 1, HASH_TO_ELEMENT: 2, BOTH: 3 } as const;
 
 /** enum nl80211_mfp. */
 export const Mfp = { NO: 0, REQUIRED: 1, OPTIONAL: 2 } as const;
