@@ -69,7 +69,7 @@ export const ROWS: Row[] = [
     completion: 'firmware-no-material',
     owner: 'firmware',
     offloads: true,
-    roams: false,
+    roams: true,
     eapolStarts: 0,
     sae: true,
     noPmksa: true,
