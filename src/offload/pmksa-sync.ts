@@ -60,6 +60,8 @@ export class PmksaSync {
   private mirror(kind: string, entry: PmksaEntry | undefined): void {
     this.scheduleSave();
     this.armExpiry();
+    // The driver keeps one entry per AA: a known entry (the host's, or one the firmware reported) replaces the one it kept unnamed.
+    if ((kind === 'added' || kind === 'replaced') && entry) this.firmwareOwned.delete(entry.aa);
     if (!this.driver.hello || this.fromFirmware) return;
     const op = (name: string, p: Promise<unknown>): void => {
       p.catch((e) => log.warning(`${this.ifname}: PMKSA sync: ${name} failed: ${e instanceof Error ? e.message : String(e)}`));
@@ -67,8 +69,6 @@ export class PmksaSync {
     switch (kind) {
       case 'added':
       case 'replaced':
-        // The driver keeps one entry per AA: the host's replaces the one the firmware kept.
-        if (entry) this.firmwareOwned.delete(entry.aa);
         if (entry) op('set_pmksa', this.driver.setPmksa(this.params(entry)).then(() => this.ack(entry)));
         break;
       case 'expired':
