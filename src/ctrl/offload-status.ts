@@ -43,6 +43,8 @@ export function formatOffloadStatus(a: OffloadAudit): string {
   const times = a.hostPmksa.filter((e) => e.expiresIn !== undefined).map((e) => `${e.aa}/${e.akm ?? ''}/${e.expiresIn}/${e.reauthIn ?? ''}`);
   lines.push(`host_pmksa_lifetime=${times.sort().join(' ')}`);
   lines.push(`fw_pmksa=${fw ? pmksaIds(fw.pmkids).join(' ') : ''}`);
+  // The APs whose PMKSA the firmware kept to itself (SAE offload, no pmksa_added): known to be there, PMKID unknown.
+  if (a.firmwareOwned?.length) lines.push(`fw_pmksa_unreported=${a.firmwareOwned.join(' ')}`);
   lines.push(`in_sync=${a.inSync ? 1 : 0}`);
   return lines.map((l) => `${l}\n`).join('');
 }

@@ -21,6 +21,8 @@ export interface OffloadAudit {
    * is what it acknowledged or reported, and in_sync covers only that.
    */
   firmwareUnreported?: boolean;
+  /** APs whose PMKSA the firmware made and kept (SAE offload without `pmksa_added`): the host cannot name those entries. */
+  firmwareOwned?: string[];
   inSync: boolean;
 }
 
@@ -44,7 +46,10 @@ export function auditOffload(a: Omit<OffloadAudit, 'inSync'>): OffloadAudit {
 function inSync(a: Omit<OffloadAudit, 'inSync'>): boolean {
   const fw = a.firmware;
   if (!fw) return false;
-  if (pmksaIds(a.hostPmksa).join(' ') !== pmksaIds(fw.pmkids).join(' ')) return false;
+  // An entry the firmware kept for itself is expected in its table, not in the host's.
+  const owned = new Set(a.firmwareOwned ?? []);
+  const fwPmkids = fw.pmkids.filter((e) => !owned.has(e.bssid.toLowerCase()));
+  if (pmksaIds(a.hostPmksa).join(' ') !== pmksaIds(fwPmkids).join(' ')) return false;
   const keys = a.keys;
   if (!keys || keys.owner === 'none') return true;
   const takesRekeyData = a.caps?.gtk_rekey_offload ?? false;

@@ -37,7 +37,12 @@ export interface AssociationParams {
   bssid: string;
   ownAddress: string;
   sec: SecurityChoice;
-  pmk: Buffer;
+  /**
+   * Undefined: the firmware ran SAE and reported no PMKSA (nl80211's
+   * SAE_OFFLOAD_STA): only the firmware can run this association's 4-way
+   * handshake; the host can take it back only by reassociating.
+   */
+  pmk?: Buffer;
   pmkid?: Buffer;
   ownRsne: Buffer;
   /** The host asked the firmware to run the 4-way handshake (PMK went down with connect). */
@@ -99,10 +104,11 @@ export class FirmwareInputError extends Error {
  * of the lengths the AKM and the PMK length give (one table, src/rsn/akm.ts),
  * an 8-octet replay counter that does not go backwards.
  */
-export function checkFirmwareMaterial(akm: string, pmkLen: number, m: FirmwareMaterial, replayCounter: Buffer | null): void {
+export function checkFirmwareMaterial(akm: string, pmkLen: number | undefined, m: FirmwareMaterial, replayCounter: Buffer | null): void {
   const want = ptkKeyLengths(akm, pmkLen);
-  if (m.kck && m.kck.length !== want.kck) throw new FirmwareInputError(`KCK of ${m.kck.length} bytes for ${akm} with a ${pmkLen}-byte PMK`);
-  if (m.kek && m.kek.length !== want.kek) throw new FirmwareInputError(`KEK of ${m.kek.length} bytes for ${akm} with a ${pmkLen}-byte PMK`);
+  const withPmk = pmkLen === undefined ? '' : ` with a ${pmkLen}-byte PMK`;
+  if (m.kck && m.kck.length !== want.kck) throw new FirmwareInputError(`KCK of ${m.kck.length} bytes for ${akm}${withPmk}`);
+  if (m.kek && m.kek.length !== want.kek) throw new FirmwareInputError(`KEK of ${m.kek.length} bytes for ${akm}${withPmk}`);
   const ctr = m.keyReplayCtr;
   if (!ctr) return;
   if (ctr.length !== 8) throw new FirmwareInputError(`replay counter of ${ctr.length} bytes`);
@@ -232,7 +238,8 @@ export class AssociationKeys {
 
   /** Throws FirmwareInputError when a field the firmware reported cannot belong to this association. */
   checkMaterial(m: FirmwareMaterial): void {
-    checkFirmwareMaterial(this.params.sec.akm, this.params.pmk.length, m, this.sm.replayCounter());
+    // No PMK known: the AKM's first PMK length (SAE's group 19) sizes KCK and KEK.
+    checkFirmwareMaterial(this.params.sec.akm, this.params.pmk?.length, m, this.sm.replayCounter());
   }
 
   /** The firmware ran a group key handshake itself. */
@@ -245,6 +252,15 @@ export class AssociationKeys {
   /** An EAPOL frame the firmware did not consume. */
   onEapol(src: string, frame: Buffer): void {
     const kind = classifyEapol(frame);
+    if (kind === 'pairwise-1' && !this.params.pmk) {
+      // The firmware kept SAE's PMK: the host cannot answer msg 1/4 and takes
+      // the association back the only way left, reassociating with SAE on the host.
+      const why = 'EAPOL-Key msg 1/4 reached the host, which holds no PMK (the firmware reported no PMKSA); reassociating with the handshake on the host';
+      this.setOwner('host', this.owner === 'firmware' ? 'host-reclaimed' : 'host-after-firmware-silence', why);
+      this.clearTimers();
+      this.hooks.reassociate(why);
+      return;
+    }
     if (kind === 'pairwise-1' && this.owner !== 'host') {
       // Whatever we expected, a msg 1/4 reaching the host means the firmware
       // is not running this handshake: take it over with the PMK we hold.

@@ -107,7 +107,7 @@ interface Keyed {
   /**
    * The firmware runs SAE for this connection and no PMKSA was cached: the
    * PMK (and so the host's side of the keys) comes with its `pmksa_added`
-   * (or the `assoc`); kept here until then.
+   * (or the `assoc`), or never (SAE_OFFLOAD_STA); kept here until the `assoc`.
    */
   saeOffload?: { ownAddress: string; rsne: Buffer };
 }
@@ -236,7 +236,9 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
   /**
    * `assoc` for the connection prepared: a PMKSA the firmware reported joins
    * the cache; after SAE in the firmware, the host's side of the keys is
-   * made with the PMK of the PMKSA it reported.
+   * made with the PMK of the PMKSA it reported, or with none when it
+   * reported none (nl80211's SAE_OFFLOAD_STA never does): the firmware then
+   * alone can complete the association (firmware-no-material).
    */
   associated(a: AssocEvent): void {
     const k = this.cur;
@@ -248,7 +250,8 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
     const off = k.saeOffload;
     if (!k.keys && off) {
       const e = this.opts.pmksa.lookup(aa, k.netId, k.sec.akm);
-      if (e) k.keys = this.newKeys(k, off.ownAddress, e.pmk, e.pmkid, off.rsne, true, '');
+      if (!e && k.ssid) this.opts.pmksa.noteFirmwareOwned(aa, k.ssid);
+      k.keys = this.newKeys(k, off.ownAddress, e?.pmk, e?.pmkid, off.rsne, true, '');
     }
   }
 
@@ -264,9 +267,12 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
       // A multi-link association's PMKSA is the AP MLD's, whichever affiliated AP it went through.
       const aa = a.apMldAddr ?? bssid;
       const chosen = this.choosePmk(net, aa, sec.akm, fromFirmware);
-      if (!chosen) throw new FirmwareInputError(`roam to ${bssid} with no PMK known for it`);
       const decision = this.offload.decide(net.id, sec.akm, this.caps);
-      keyed.keys = this.newKeys(keyed, ownAddress, chosen.pmk, chosen.pmkid, ownRsne(sec, chosen.pmkid), decision.offload, decision.why);
+      // A firmware running SAE roams with SAE's PMK it keeps (and may not report): the roam is its to complete.
+      const firmwareSae = decision.offload && akmFamily(sec.akm) === 'sae';
+      if (!chosen && !firmwareSae) throw new FirmwareInputError(`roam to ${bssid} with no PMK known for it`);
+      if (!chosen && net.ssid) this.opts.pmksa.noteFirmwareOwned(aa, net.ssid);
+      keyed.keys = this.newKeys(keyed, ownAddress, chosen?.pmk, chosen?.pmkid, ownRsne(sec, chosen?.pmkid), decision.offload, decision.why);
       // A report the new association cannot use changes nothing: check before switching.
       if (a.authorized && a.material) keyed.keys.checkMaterial(a.material);
       const cached = this.opts.pmksa.lookup(aa, net.id, sec.akm);
@@ -281,10 +287,6 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
   start(a: AssocEvent): boolean {
     const k = this.cur;
     const keys = k?.keys;
-    if (k?.saeOffload && !keys) {
-      this.saeOffloadUnreported(k);
-      return true;
-    }
     if (!keys) return false;
     if (akmFacts(keys.params.sec.akm)?.ft) this.learnFt(keys, a.respIes);
     keys.onAssoc(a.authorized, a.material);
@@ -417,18 +419,6 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
   /** SAE can authenticate this network: on the host (the driver takes `auth`) or in a firmware with sae_offload. */
   saeRunnable(hostSae: boolean): boolean {
     return hostSae || (this.caps !== undefined && wantsOffload(this.opts.policy, this.opts.config(), this.caps, 'SAE'));
-  }
-
-  /**
-   * The firmware associated after running SAE but reported no PMKSA: the
-   * host holds no PMK and cannot take the 4-way handshake over. It takes the
-   * connection back instead, by the SAE take-back rule (take-back.ts) with
-   * no PMKSA to offer: the next attempt runs SAE on the host.
-   */
-  private saeOffloadUnreported(k: Keyed): void {
-    const why = 'the firmware ran SAE but reported no PMKSA; reconnecting with SAE on the host';
-    log.warning(`${this.opts.ifname}: OFFLOAD: ${why}`);
-    this.reassociateOffloadOff(k, why);
   }
 
   /**
@@ -625,7 +615,7 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
 
   /* ------------------------------------------------------------ internal */
 
-  private newKeys(keyed: Keyed, ownAddress: string, pmk: Buffer, pmkid: Buffer | undefined, ies: Buffer, offload: boolean, why: string): AssociationKeys {
+  private newKeys(keyed: Keyed, ownAddress: string, pmk: Buffer | undefined, pmkid: Buffer | undefined, ies: Buffer, offload: boolean, why: string): AssociationKeys {
     const sec = keyed.sec;
     // Reports of keys that are no longer the association's are dropped.
     const live = (): boolean => this.cur === keyed;

@@ -38,6 +38,12 @@ export class PmksaSync {
    * report its table (nl80211 has no GET_PMKSA): the audit's view of it.
    */
   private readonly acked = new Map<string, { bssid: string; pmkid: Buffer }>();
+  /**
+   * APs (aa) the firmware ran SAE with and kept the PMKSA to itself (no
+   * `pmksa_added`, as nl80211's SAE_OFFLOAD_STA): the host knows neither PMK
+   * nor PMKID, only that an entry is there, and the SSID to delete it by.
+   */
+  private readonly firmwareOwned = new Map<string, Buffer>();
   /** Set by the station: the configured PMK lifetime and reauthentication threshold (defaults until then). */
   rsnaConfig: () => RsnaPmkConfig = () => ({ lifetime: PMK_LIFETIME_DEFAULT, reauthThreshold: PMK_REAUTH_THRESHOLD_DEFAULT });
 
@@ -54,6 +60,8 @@ export class PmksaSync {
   private mirror(kind: string, entry: PmksaEntry | undefined): void {
     this.scheduleSave();
     this.armExpiry();
+    // The driver keeps one entry per AA: a known entry (the host's, or one the firmware reported) replaces the one it kept unnamed.
+    if ((kind === 'added' || kind === 'replaced') && entry) this.firmwareOwned.delete(entry.aa);
     if (!this.driver.hello || this.fromFirmware) return;
     const op = (name: string, p: Promise<unknown>): void => {
       p.catch((e) => log.warning(`${this.ifname}: PMKSA sync: ${name} failed: ${e instanceof Error ? e.message : String(e)}`));
@@ -68,6 +76,7 @@ export class PmksaSync {
         if (entry) op('del_pmksa', this.driver.delPmksa(entry.aa, entry.pmkid).then(() => this.acked.delete(ackKey(entry.aa, entry.pmkid))));
         break;
       case 'flushed':
+        this.firmwareOwned.clear();
         op('flush_pmksa', this.driver.flushPmksa().then(() => this.acked.clear()));
         break;
     }
@@ -105,6 +114,7 @@ export class PmksaSync {
     this.caps = caps;
     await this.driver.flushPmksa();
     this.acked.clear();
+    this.firmwareOwned.clear();
     for (const e of this.cache.list()) {
       await this.driver.setPmksa(this.params(e));
       this.ack(e);
@@ -125,6 +135,16 @@ export class PmksaSync {
     } finally {
       this.fromFirmware = false;
     }
+  }
+
+  /** The firmware ran SAE with `aa` and reported no PMKSA: it holds an entry the host cannot name. */
+  noteFirmwareOwned(aa: string, ssid: Buffer): void {
+    if (!this.cache.list().some((e) => e.aa === aa.toLowerCase())) this.firmwareOwned.set(aa.toLowerCase(), ssid);
+  }
+
+  /** The APs whose PMKSA only the firmware holds (OFFLOAD_STATUS fw_pmksa_unreported). */
+  firmwareOwnedAas(): string[] {
+    return [...this.firmwareOwned.keys()].sort();
   }
 
   /** An entry the host derived (SAE): cached, and mirrored to the firmware like every host entry. */
@@ -188,15 +208,17 @@ export class PmksaSync {
   }
 
   /**
-   * A removed network whose PMKs the firmware derived itself (SAE or OWE
-   * offload): the host may not know every entry, so the firmware deletes
-   * them by SSID, as wpa_supplicant does on network removal with a driver
-   * doing SAE_OFFLOAD_STA / OWE_OFFLOAD_STA.
+   * A removed network (or one whose password changed) whose PMKs the
+   * firmware derived itself (SAE or OWE offload): the host may not know
+   * every entry, so the firmware deletes them by SSID, as wpa_supplicant
+   * does on network removal with a driver doing SAE_OFFLOAD_STA /
+   * OWE_OFFLOAD_STA.
    */
   dropOffloadedSsid(ssid: Buffer, keyMgmt: readonly string[]): void {
     const sae = this.caps?.sae_offload && keyMgmt.some((k) => k === 'SAE' || k === 'FT-SAE' || k.startsWith('SAE-'));
     const owe = this.caps?.owe_offload && keyMgmt.includes('OWE');
     if (!(sae || owe) || !this.driver.hello) return;
+    for (const [aa, s] of this.firmwareOwned) if (s.equals(ssid)) this.firmwareOwned.delete(aa);
     this.driver.delPmksaBySsid(ssid).catch((e) => log.warning(`${this.ifname}: PMKSA sync: del_pmksa by SSID failed: ${e instanceof Error ? e.message : String(e)}`));
   }
 

@@ -50,7 +50,11 @@ export interface SupplicantOptions {
   /** Group management cipher; used only with `mfp`. Default AES-128-CMAC. */
   groupMgmt?: string;
   mfp: boolean;
-  pmk: Buffer;
+  /**
+   * Undefined: no PMK is known (a firmware ran SAE and kept its PMK): a
+   * msg 1/4 fails, the replay counter and group keys are still tracked.
+   */
+  pmk?: Buffer;
   /** PMKID of `pmk`, when it comes from a PMKSA cache entry. */
   pmkid?: Buffer;
   aa: MacAddress;
@@ -160,7 +164,7 @@ export class Supplicant {
     } catch (e) {
       throw new SupplicantConfigError((e as Error).message);
     }
-    if (opts.pmk.length < 32 || opts.pmk.length > 64) throw new SupplicantConfigError(`PMK of ${opts.pmk.length} octets`);
+    if (opts.pmk && (opts.pmk.length < 32 || opts.pmk.length > 64)) throw new SupplicantConfigError(`PMK of ${opts.pmk.length} octets`);
     const alg = micAlgorithm(this.akm.selector, this.ver);
     if (!alg) throw new SupplicantConfigError(`${this.akm.name} with ${this.pairwise} is not supported by the host handshake`);
     this.micAlg = alg;
@@ -323,6 +327,7 @@ export class Supplicant {
       const cached = this.opts.pmksaLookup?.(ie.pmkid);
       if (cached && cached.length >= 32 && cached.length <= 64) pmk = cached;
     }
+    if (!pmk) return fail('msg 1/4 with no PMK known');
     this.newSnonce(key);
     this.tptk = derivePtk({ akm: this.akm.selector, pairwise: this.pairwise, pmk, aa: this.aa, spa: this.spa, anonce: key.nonce, snonce: this.snonce as Buffer });
     return this.sendMsg2(key, this.opts.ownRsne, res);
@@ -363,6 +368,7 @@ export class Supplicant {
   private ftMsg1(key: EapolKey, res: SupplicantResult): Outcome | undefined {
     const ft = this.ft;
     if (!ft) return fail('FT 4-way handshake without the MDE and FTE of the association');
+    if (!this.opts.pmk) return fail('FT 4-way handshake with no PMK known');
     this.ftKeys ??= ftPmkR1(this.akm.name, this.opts.pmk, ft, this.spa);
     this.newSnonce(key);
     const ptk = deriveFtPtk({ akm: this.akm.name, pairwise: this.pairwise, pmkR1: this.ftKeys.pmkR1, pmkR1Name: this.ftKeys.pmkR1Name, snonce: this.snonce as Buffer, anonce: key.nonce, bssid: this.aa, sta: this.spa });

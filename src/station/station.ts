@@ -908,7 +908,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
         kekFp: keyFingerprint(m.kek),
         pmkids: this.opts.pmksa.acknowledged(),
       };
-      return auditOffload({ caps: this.capabilities, keys: this.keyPath.audit(), hostPmksa: hostPmksa(), firmware, firmwareUnreported: true });
+      return auditOffload({ caps: this.capabilities, keys: this.keyPath.audit(), hostPmksa: hostPmksa(), firmware, firmwareUnreported: true, firmwareOwned: this.opts.pmksa.firmwareOwnedAas() });
     }
     try {
       firmware = d.hello ? await d.syncState() : undefined;
@@ -916,7 +916,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     } catch (e) {
       firmwareError = e instanceof Error ? e.message : String(e);
     }
-    return auditOffload({ caps: this.capabilities, keys: this.keyPath.audit(), hostPmksa: hostPmksa(), firmware, firmwareError });
+    return auditOffload({ caps: this.capabilities, keys: this.keyPath.audit(), hostPmksa: hostPmksa(), firmware, firmwareError, firmwareOwned: this.opts.pmksa.firmwareOwnedAas() });
   }
 
   mib(): MibState {
@@ -994,7 +994,11 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   }
 
   networkChanged(net: NetworkRef, field: string): void {
-    if (invalidatesPmksa(field)) this.opts.pmksa.dropNetwork(net.id);
+    if (invalidatesPmksa(field)) {
+      this.opts.pmksa.dropNetwork(net.id);
+      // A new password (or key_mgmt) makes the firmware's own SAE entries stale too.
+      if (net.ssid && net.keyMgmt && field !== 'ssid') this.opts.pmksa.dropOffloadedSsid(net.ssid, net.keyMgmt);
+    }
     this.tempDisabled.clear(net.id);
     if (field === 'disabled' || field === 'priority' || field === 'ssid') this.kick();
   }

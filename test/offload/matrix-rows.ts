@@ -20,10 +20,13 @@ export interface Row {
   eapolStarts: number;
   /** WPA3-Personal: the APs run SAE (akm = SAE), the network is key_mgmt=SAE, the firmware says sae_offload. */
   sae?: boolean;
+  /** SAE offload that reports no PMKSA (sae_report_pmksa = false), as brcmfmac with nl80211's SAE_OFFLOAD_STA: the host holds no PMK. */
+  noPmksa?: boolean;
 }
 
 export const FULL = 'four_way_psk = true\nkey_mgmt_offload = true\ngtk_rekey_offload = true\npmksa_offload = true\nroam_threshold = -75\nroam_delta = 5\n';
 const SAE_FW = `${FULL}sae_offload = true\n`;
+const SAE_NO_PMKSA_FW = `${SAE_FW}sae_report_pmksa = false\n`;
 export const ROWS: Row[] = [
   { name: 'complete', firmware: `${FULL}mode = complete\n`, completion: 'firmware-at-assoc', owner: 'firmware', offloads: true, roams: true, eapolStarts: 0 },
   { name: 'late', firmware: `${FULL}mode = late\n`, completion: 'firmware-late', owner: 'firmware', offloads: true, roams: true, eapolStarts: 0 },
@@ -59,6 +62,31 @@ export const ROWS: Row[] = [
   },
   // The firmware ran SAE, then failed the 4-way handshake: the same take-back.
   { name: 'SAE fail', firmware: `${SAE_FW}mode = fail\n`, completion: 'host-only', owner: 'host', offloads: true, roams: false, eapolStarts: 0, sae: true },
+  // As brcmfmac: SAE and the 4-way handshake in the firmware, completion with neither PMKSA nor PTK material; the keys stay the firmware's.
+  {
+    name: 'SAE no PMKSA',
+    firmware: `${SAE_NO_PMKSA_FW}mode = no_material\n`,
+    completion: 'firmware-no-material',
+    owner: 'firmware',
+    offloads: true,
+    roams: true,
+    eapolStarts: 0,
+    sae: true,
+    noPmksa: true,
+  },
+  // It ran SAE, reported no PMKSA, then says nothing: the host reconnects with offload off and, with no PMKSA to offer, runs SAE itself.
+  {
+    name: 'SAE no PMKSA silent',
+    firmware: `${SAE_NO_PMKSA_FW}mode = mute\n`,
+    before: 'host-after-firmware-silence',
+    completion: 'host-only',
+    owner: 'host',
+    offloads: true,
+    roams: false,
+    eapolStarts: 0,
+    sae: true,
+    noPmksa: true,
+  },
 ];
 
 /** The matrix's scenario: two APs of one ESS (A the stronger), WPA2-PSK or, for an SAE row, WPA3-Personal. */

@@ -59,11 +59,14 @@ async function connect(r: Rig, bssid = A): Promise<number> {
  * first takes the keys back with a 4-way handshake of its own, then the
  * rekey is repeated.
  */
-async function endsInSync(r: Rig, bssid: string, offloads: boolean): Promise<void> {
+async function endsInSync(r: Rig, bssid: string, row: Row): Promise<void> {
   const st = await r.status();
   expect(st.wpa_state).toBe('COMPLETED');
   expect(st.bssid).toBe(bssid);
-  expect((await r.offload()).in_sync).toBe('1');
+  const at = await r.offload();
+  expect(at.in_sync).toBe('1');
+  if (row.noPmksa && at.completion === 'firmware-no-material') return keysStayInFirmware(r, bssid);
+  const offloads = row.offloads;
 
   let from = r.mark();
   expect(await r.req('DRIVER SIM_GTK_REKEY host')).toBe('OK\n');
@@ -92,6 +95,31 @@ async function endsInSync(r: Rig, bssid: string, offloads: boolean): Promise<voi
   expect(off.in_sync).toBe('1');
 }
 
+/**
+ * SAE offload without a PMKSA (brcmfmac): the host holds no PMK nor PTK
+ * material, and knows the firmware's PMKSA is there without its PMKID; a
+ * group message reaching the host is dropped (SAE never takes EAPOL-Start),
+ * the firmware's own rekeys move the host's replay counter.
+ */
+async function keysStayInFirmware(r: Rig, bssid: string): Promise<void> {
+  let off = await r.offload();
+  expect([off.key_owner, off.completion, off.host_pmksa]).toEqual(['firmware', 'firmware-no-material', '']);
+  expect(off.fw_pmksa_unreported.split(' ')).toContain(bssid);
+  let out = r.daemon.output.length;
+  const from = r.mark();
+  expect(await r.req('DRIVER SIM_GTK_REKEY host')).toBe('OK\n');
+  await r.waitOutput(/OFFLOAD: group key message without PTK material dropped/, out);
+  const before = await r.offload();
+  out = r.daemon.output.length;
+  expect(await r.req('DRIVER SIM_GTK_REKEY fw')).toBe('OK\n');
+  await r.waitOutput(/OFFLOAD: firmware completed a group rekey with/, out);
+  off = await r.offload();
+  expect(BigInt(`0x${off.host_replay_ctr || '0'}`)).toBeGreaterThan(BigInt(`0x${before.host_replay_ctr || '0'}`));
+  expect(r.eventsFrom(from).some((e) => /OFFLOAD-KEY-OWNER|CTRL-EVENT-DISCONNECTED/.test(e))).toBe(false);
+  expect((await r.simStatus()).ap_eapol_starts).toBe('0');
+  expect([(await r.status()).wpa_state, off.completion, off.in_sync]).toEqual(['COMPLETED', 'firmware-no-material', '1']);
+}
+
 interface Column {
   name: string;
   /** Runs for the SAE rows too (the process-level matrix runs their SAE-specific cells only; matrix-inproc.test.ts runs all). */
@@ -117,9 +145,10 @@ const COLUMNS: Column[] = [
       expect(r.eventsFrom(0).some((e) => e.startsWith('CTRL-EVENT-SSID-TEMP-DISABLED'))).toBe(false);
       if (row.sae) {
         // One SAE, run by the firmware; its PMKSA is in the host's cache (PMKSA) and was what a take-back offered.
+        // Unreported, the host caches none, unless a take-back ran SAE on the host.
         expect((await r.simStatus()).fw_sae_runs).toBe('1');
         const list = await pmksaList(r);
-        expect(list.map((e) => e[0])).toEqual([A]);
+        expect(list.map((e) => e[0])).toEqual(row.noPmksa && !row.before ? [] : [A]);
         if (row.before) expect((await r.req('MIB')).match(/^dot11RSNAPMKIDUsed=(\w+)$/m)?.[1]).toBe(list[0][1]);
       }
       const evs = r.eventsFrom(0);
@@ -152,7 +181,7 @@ const COLUMNS: Column[] = [
     name: 'firmware roam with a cached PMKSA',
     sae: true,
     applies: (row) => row.roams && row.sae === true,
-    run: async (r) => {
+    run: async (r, row) => {
       let from = r.mark();
       expect(await r.req(`ROAM ${B}`)).toBe('OK\n');
       await r.wait(new RegExp(`CTRL-EVENT-CONNECTED - Connection to ${re(B)} completed`), from);
@@ -162,6 +191,11 @@ const COLUMNS: Column[] = [
       await r.wait(new RegExp(`CTRL-EVENT-CONNECTED - Connection to ${re(A)} completed`), from);
       expect(r.eventsFrom(from).some((e) => e.startsWith('CTRL-EVENT-DISCONNECTED'))).toBe(false);
       expect((await r.simStatus()).fw_sae_runs).toBe('2');
+      if (row.noPmksa) {
+        // Unreported, both PMKSAs are the firmware's alone.
+        expect([await pmksaList(r), (await r.offload()).fw_pmksa_unreported]).toEqual([[], `${A} ${B}`]);
+        return A;
+      }
       const a = (await pmksaList(r)).find((e) => e[0] === A);
       expect((await r.req('MIB')).match(/^dot11RSNAPMKIDUsed=(\w+)$/m)?.[1]).toBe(a?.[1]);
       return A;
@@ -180,7 +214,7 @@ const COLUMNS: Column[] = [
     name: 'AP GTK rekey reaching the host',
     run: async (r, row) => {
       // endsInSync runs one; this is the first of two in a row.
-      await endsInSync(r, A, row.offloads);
+      await endsInSync(r, A, row);
       return A;
     },
   },
@@ -214,7 +248,13 @@ const COLUMNS: Column[] = [
     firmwareExtra: 'restart_at = 4way\n',
     sae: true,
     run: async (r, row) => {
-      if (row.sae) {
+      if (row.noPmksa && !row.before) {
+        // The restart emptied the firmware's table and the host had no entry to push back: the firmware ran SAE again.
+        const sim = await r.simStatus();
+        expect(sim.fw_sae_runs).toBe('2');
+        expect(sim.pmksa).toContain(A);
+        expect(await pmksaList(r)).toEqual([]);
+      } else if (row.sae) {
         // The restart emptied the firmware's table; the host pushed its SAE PMKSA back and the reconnect used it: no second SAE.
         const sim = await r.simStatus();
         expect(sim.fw_sae_runs).toBe('1');
@@ -267,7 +307,7 @@ for (const backend of ['sim', 'ext'] as const) {
           if (col.firmwareExtra?.includes('restart_at')) await connectThroughRestart(r);
           else await connect(r);
           const bssid = await col.run(r, row);
-          await endsInSync(r, bssid, row.offloads);
+          await endsInSync(r, bssid, row);
         });
       }
     }
@@ -319,16 +359,29 @@ describe.skipIf(!haveCli)('offload, first row with the real wpa_cli', () => {
       expect(st).toMatch(new RegExp(`^bssid=${re(A)}$`, 'm'));
       if (row.sae) {
         expect(st).toMatch(/^key_mgmt=SAE$/m);
-        // SAE ran in the firmware, once (a take-back offered its PMKSA), never on the host.
-        expect(r.eventsFrom(0).some((e) => e.includes('SME: Trying to authenticate'))).toBe(false);
+        // SAE ran in the firmware, once (a take-back offered its PMKSA), never on the host; unless it
+        // reported no PMKSA and was then taken back: the host ran SAE itself.
+        const hostSae = row.noPmksa === true && row.before !== undefined;
+        expect(r.eventsFrom(0).some((e) => e.includes('SME: Trying to authenticate'))).toBe(hostSae);
         expect(await r.cli('raw', 'DRIVER SIM_STATUS')).toMatch(/^fw_sae_runs=1$/m);
-        // The PMKSA the firmware's SAE created, in the host's cache.
-        expect(await r.cli('pmksa')).toMatch(new RegExp(`^1 ${re(A)} [0-9a-f]{32} \\d+ 0$`, 'm'));
+        // The PMKSA the firmware's SAE (or the host's) created, in the host's cache; none when the firmware kept it.
+        const entry = new RegExp(`^1 ${re(A)} [0-9a-f]{32} \\d+ 0$`, 'm');
+        if (row.noPmksa && !hostSae) expect(await r.cli('pmksa')).not.toMatch(entry);
+        else expect(await r.cli('pmksa')).toMatch(entry);
       }
       const off = await r.cli('raw', 'OFFLOAD_STATUS');
       expect(off).toMatch(new RegExp(`^key_owner=${row.owner}$`, 'm'));
       expect(off).toMatch(new RegExp(`^completion=${row.completion}$`, 'm'));
       expect(off).toMatch(/^in_sync=1$/m);
+      if (row.noPmksa && row.completion === 'firmware-no-material') {
+        // The host holds no KCK: the group message is dropped, the association stays the firmware's.
+        expect(off).toMatch(new RegExp(`^fw_pmksa_unreported=${re(A)}$`, 'm'));
+        const out = r.daemon.output.length;
+        expect((await r.cli('raw', 'DRIVER SIM_GTK_REKEY host')).trim()).toBe('OK');
+        await r.waitOutput(/OFFLOAD: group key message without PTK material dropped/, out);
+        expect(await r.cli('status')).toMatch(/^wpa_state=COMPLETED$/m);
+        return;
+      }
       from = r.mark();
       expect((await r.cli('raw', 'DRIVER SIM_GTK_REKEY host')).trim()).toBe('OK');
       const first = await r.wait(new RegExp(`WPA: Group rekeying completed with ${re(A)}|completion=host-reclaimed`), from);

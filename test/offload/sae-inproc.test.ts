@@ -371,11 +371,23 @@ describe('SAE offload: taking back', () => {
     expect([sim.fw_sae_runs, sim.host_tk_ok]).toEqual(['1', '1']);
   });
 
-  it('a firmware that associates after SAE without reporting the PMKSA: the host cannot own the keys, so it reconnects and runs SAE itself (auth op), no temporary disabling', async () => {
-    rig = await Inproc.start({ scenario: scenario('', `${OFFLOAD}mode = complete\n`), conf: saeNetwork(PASS) });
-    const drv = rig.sim;
-    const emit = drv.emit.bind(drv) as (n: string, ...a: unknown[]) => boolean;
-    (drv as unknown as { emit: (n: string, ...a: unknown[]) => boolean }).emit = (n, ...a) => (n === 'pmksa_added' ? false : emit(n, ...a));
+  it('a firmware that completes after SAE without reporting the PMKSA keeps the association: the host holds no PMK, no take-back', async () => {
+    rig = await Inproc.start({ scenario: scenario('', `${OFFLOAD}sae_report_pmksa = false\nmode = complete\n`), conf: saeNetwork(PASS) });
+    const auth = countAuth(rig);
+    const from = await select(rig);
+    await rig.until(new RegExp(`CTRL-EVENT-CONNECTED - Connection to ${A} completed`), from);
+    await rig.run(5000);
+    const ev = rig.eventsFrom(from);
+    expect(ev.some((e) => e.startsWith('CTRL-EVENT-DISCONNECTED'))).toBe(false);
+    expect(auth.n).toBe(0);
+    expect(rig.pmksa.cache.size).toBe(0);
+    // It reported KCK/KEK with the assoc: the host can verify group messages, though it holds no PMK.
+    const off = await rig.offload();
+    expect([off.key_owner, off.completion, off.fw_pmksa_unreported, off.in_sync]).toEqual(['firmware', 'firmware-at-assoc', A, '1']);
+  });
+
+  it('a firmware that associates after SAE without reporting the PMKSA and then forwards msg 1/4: the host cannot answer it, so it reconnects and runs SAE itself (auth op), no temporary disabling', async () => {
+    rig = await Inproc.start({ scenario: scenario('', `${OFFLOAD}sae_report_pmksa = false\nmode = silent\n`), conf: saeNetwork(PASS) });
     const auth = countAuth(rig);
     const connects: { fourWayOffload?: boolean; sae: boolean; pmk: boolean }[] = [];
     const connect = rig.driver.connect.bind(rig.driver);
@@ -415,5 +427,42 @@ describe('SAE roams in the simulated firmware', () => {
     await rig.run(100);
     expect(rig.station.association()?.bssid).toBe(A);
     expect(rig.station.wpaState).toBe('COMPLETED');
+  });
+});
+
+describe('SAE offload without a PMKSA report (nl80211 SAE_OFFLOAD_STA, brcmfmac)', () => {
+  const BRCM = 'four_way_psk = true\nsae_offload = true\nsae_report_pmksa = false\nmode = no_material\n';
+  const net = { id: 0, ssid: Buffer.from(SSID), keyMgmt: ['SAE'] };
+
+  for (const change of ['sae_password', 'psk', 'removed'] as const) {
+    it(`the firmware's entry is known by its AP only; ${change === 'removed' ? 'removing the network' : `a new ${change}`} deletes it by SSID`, async () => {
+      rig = await Inproc.start({ scenario: scenario('', BRCM), conf: saeNetwork(PASS) });
+      const from = await select(rig);
+      await rig.until(/CTRL-EVENT-CONNECTED - Connection to 02:00:00:00:5a:01 completed/, from);
+      const off = await rig.offload();
+      expect([off.key_owner, off.completion, off.host_pmksa, off.fw_pmksa_unreported, off.in_sync]).toEqual(['firmware', 'firmware-no-material', '', A, '1']);
+      expect(rig.simStatus().pmksa_entries).toBe('1');
+      // What REMOVE_NETWORK / SET_NETWORK do: the configuration first, then the station hears of it.
+      if (change === 'removed') {
+        rig.config.removeNetwork(0);
+        rig.station.networkRemoved(net);
+      } else {
+        rig.config.getNetwork(0)!.set(change, '"another password"');
+        rig.station.networkChanged(net, change);
+      }
+      await rig.run(10);
+      expect(rig.simStatus().pmksa_entries).toBe('0');
+      expect((await rig.offload()).fw_pmksa_unreported).toBeUndefined();
+    });
+  }
+
+  it('a network change that keeps the PMKSA (priority) leaves the firmware its entry', async () => {
+    rig = await Inproc.start({ scenario: scenario('', BRCM), conf: saeNetwork(PASS) });
+    const from = await select(rig);
+    await rig.until(/CTRL-EVENT-CONNECTED - Connection to 02:00:00:00:5a:01 completed/, from);
+    rig.station.networkChanged(net, 'priority');
+    await rig.run(10);
+    expect(rig.simStatus().pmksa_entries).toBe('1');
+    expect((await rig.offload()).fw_pmksa_unreported).toBe(A);
   });
 });

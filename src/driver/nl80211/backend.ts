@@ -590,9 +590,13 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
     await this.sendConnect(sock, iface, p);
   }
 
-  /** SAE on a wiphy that takes SAE frames from user space: the host's SME, never CONNECT (cfg80211 would start a new authentication). */
+  /**
+   * SAE on a wiphy that takes SAE frames from user space: the host's SME,
+   * never CONNECT (cfg80211 would start a new authentication). Unless the
+   * host hands SAE to the firmware (SAE offload: the password in CONNECT).
+   */
   private hostSme(p: ConnectParams): boolean {
-    return akmFamily(p.akm) === 'sae' && this.helloResult?.capabilities.sae_auth === true;
+    return akmFamily(p.akm) === 'sae' && !p.sae && this.helloResult?.capabilities.sae_auth === true;
   }
 
   /**

@@ -7,7 +7,7 @@
 import { akmFacts, akmFamily, cipherInfo, IEEE80211_OUI } from '../../rsn/akm.js';
 import type { AuthParams, ConnectParams, PmksaParams, RekeyData, ScanParams, SetKeyParams } from '../backend.js';
 import { type AttrSpec, FLAG, macBuf, putU16, putU32, putU8 } from './attrs.js';
-import { Attr, AuthType, Cmd, CqmAttr, ETH_P_PAE, KeyAttr, Mfp, OUI_QCA, QcaSubcmd, RekeyAttr, StaFlag } from './numbers.js';
+import { Attr, AuthType, Cmd, CqmAttr, ETH_P_PAE, KeyAttr, Mfp, OUI_QCA, QcaSubcmd, RekeyAttr, SaePwe, StaFlag } from './numbers.js';
 
 export interface Request {
   cmd: number;
@@ -15,6 +15,20 @@ export interface Request {
 }
 
 const WPA_VERSION_2 = 2; // NL80211_WPA_VERSION_2
+/** NL80211_WPA_VERSION_3: what 2.10 gives for an SAE AKM where the kernel has NL80211_ATTR_SAE_PASSWORD (added with it). */
+const WPA_VERSION_3 = 4;
+/** The kernel's NL80211_ATTR_SAE_PASSWORD policy: 1..SAE_PASSWORD_MAX_LEN octets. */
+const SAE_PASSWORD_MAX_LEN = 128;
+/** The global sae_pwe (0, 1, 2) as NL80211_ATTR_SAE_PWE (2.10's nl80211_put_sae_pwe()). */
+const SAE_PWE_ATTR = [SaePwe.HUNT_AND_PECK, SaePwe.HASH_TO_ELEMENT, SaePwe.BOTH] as const;
+
+/** Thrown, before anything is sent, for a connect nl80211 cannot express. */
+export class ConnectEncodeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConnectEncodeError';
+  }
+}
 
 function lenIn(what: string, b: Buffer, lens: readonly number[]): Buffer {
   if (!lens.includes(b.length)) throw new RangeError(`${what}: ${b.length} bytes, expected ${lens.join(' or ')}`);
@@ -59,23 +73,37 @@ export interface ConnectOptions {
  * - with the firmware running the 4-way handshake (a PMK given): a PSK/SAE
  *   PMK in ATTR_PMK; for 802.1X WANT_1X_4WAY_HS, and the PMK follows in
  *   SET_PMK once associated (setPmk below);
+ * - SAE offload (`sae`, a wiphy with EXT_FEATURE_SAE_OFFLOAD): as 2.10 with
+ *   SAE_OFFLOAD_STA, WPA_VERSIONS 3, SAE_PWE, SAE_PASSWORD and SAE
+ *   authentication; no ATTR_PMK (a cached PMKSA goes by SET_PMKSA and the
+ *   PMKID in our RSNE). nl80211 has no password identifier: refused, as 2.10
+ *   refuses it ("Use of SAE password identifiers not supported with
+ *   driver-based SAE");
  * - control port over nl80211: CONTROL_PORT_OVER_NL80211 with the EtherType
  *   and CONTROL_PORT_NO_PREAUTH, as send_and_recv_msgs_owner() adds them.
  * The PMKID to use travels in our RSNE (nl80211 CONNECT has no PMKID attribute).
  */
 export function connect(ifindex: number, p: ConnectParams, o: ConnectOptions = {}): Request {
   const rsn = p.akm !== 'NONE';
+  const sae = rsn ? p.sae : undefined;
+  if (sae?.passwordId) throw new ConnectEncodeError('SAE password identifiers are not supported with SAE offload over nl80211');
   const attrs: AttrSpec[] = [...target(ifindex, p), [Attr.IE, p.ies]];
   if (rsn) {
-    attrs.push(...rsnSuites(p));
-    if (p.pmk) {
+    attrs.push(...rsnSuites(p, sae ? WPA_VERSION_3 : WPA_VERSION_2));
+    if (p.pmk && !sae) {
       if (akmFamily(p.akm) === '8021x') attrs.push([Attr.WANT_1X_4WAY_HS, FLAG]);
       else attrs.push([Attr.PMK, lenIn('PMK', p.pmk, [32, 48])]);
     }
     attrs.push([Attr.CONTROL_PORT, FLAG]);
     if (p.mfp !== 'none') attrs.push([Attr.USE_MFP, putU32(Mfp.REQUIRED)]);
+    if (sae) {
+      if (sae.password.length < 1 || sae.password.length > SAE_PASSWORD_MAX_LEN) {
+        throw new ConnectEncodeError(`SAE password of ${sae.password.length} octets, expected 1..${SAE_PASSWORD_MAX_LEN}`);
+      }
+      attrs.push([Attr.SAE_PWE, putU8(SAE_PWE_ATTR[sae.pwe])], [Attr.SAE_PASSWORD, sae.password]);
+    }
   }
-  attrs.push([Attr.AUTH_TYPE, putU32(AuthType.OPEN_SYSTEM)]);
+  attrs.push([Attr.AUTH_TYPE, putU32(sae ? AuthType.SAE : AuthType.OPEN_SYSTEM)]);
   if (rsn) attrs.push([Attr.PRIVACY, FLAG]);
   if (rsn && o.controlPortOverNl80211) attrs.push(...controlPortOverNl80211());
   return { cmd: Cmd.CONNECT, attrs };
@@ -92,9 +120,9 @@ function target(ifindex: number, p: { bssid: string; freq: number; ssid: Buffer 
   ];
 }
 
-function rsnSuites(p: ConnectParams): AttrSpec[] {
+function rsnSuites(p: ConnectParams, wpaVersion = WPA_VERSION_2): AttrSpec[] {
   return [
-    [Attr.WPA_VERSIONS, putU32(WPA_VERSION_2)],
+    [Attr.WPA_VERSIONS, putU32(wpaVersion)],
     [Attr.CIPHER_SUITES_PAIRWISE, putU32(cipherSuite(p.pairwise))],
     [Attr.CIPHER_SUITE_GROUP, putU32(cipherSuite(p.group))],
     [Attr.AKM_SUITES, putU32(akmSuite(p.akm))],

@@ -99,11 +99,13 @@ export const Attr = {
   BSSID: 245,
   PMK: 254,
   WANT_1X_4WAY_HS: 257,
+  SAE_PASSWORD: 277,
   PMKR0_NAME: 258,
   CONTROL_PORT_OVER_NL80211: 264,
   CONTROL_PORT_NO_PREAUTH: 286,
   PMK_LIFETIME: 287,
   PMK_REAUTH_THRESHOLD: 288,
+  SAE_PWE: 298,
   MLO_LINKS: 312,
   MLD_ADDR: 314,
   TD_BITMAP: 321,
@@ -157,6 +159,9 @@ export const AuthType = { OPEN_SYSTEM: 0, SAE: 4 } as const;
 
 /** enum nl80211_feature_flags: the driver takes SAE Authentication frames from user space (AUTHENTICATE with AUTH_DATA). */
 export const FEATURE_SAE = 1 << 5;
+
+/** enum nl80211_sae_pwe_mechanism (NL80211_ATTR_SAE_PWE, a u8). */
+export const SaePwe = { HUNT_AND_PECK: 1, HASH_TO_ELEMENT: 2, BOTH: 3 } as const;
 
 /** enum nl80211_mfp. */
 export const Mfp = { NO: 0, REQUIRED: 1, OPTIONAL: 2 } as const;

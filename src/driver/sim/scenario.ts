@@ -74,6 +74,11 @@ export interface FirmwareConfig {
   roamThreshold: number;
   /** ... for a candidate at least this much stronger. */
   roamDelta: number;
+  /**
+   * sae_offload: report the PMKSA SAE made (`pmksa_added`); false keeps it in
+   * the firmware's table only, as brcmfmac (nl80211 SAE_OFFLOAD_STA) does.
+   */
+  saeReportsPmksa: boolean;
 }
 
 export interface TimelineEntry {
@@ -218,6 +223,7 @@ function parseFirmware(sec: Section): FirmwareConfig {
     restartAt: restart as RestartPoint | undefined,
     roamThreshold: r.int('roam_threshold', -75),
     roamDelta: r.int('roam_delta', 5),
+    saeReportsPmksa: r.bool('sae_report_pmksa', true),
   };
 }
 

@@ -17,7 +17,8 @@
  *   cached PMKSA (or the ESS-wide PSK it was given);
  * - with sae_offload, a connect that carries the SAE password makes the
  *   firmware run SAE with the AP itself (the rsn SaeStation, as the host
- *   would), report the PMKSA with `pmksa_added`, then associate and run the
+ *   would), report the PMKSA with `pmksa_added` (unless sae_report_pmksa =
+ *   false, as brcmfmac), then associate and run the
  *   4-way handshake as above; a roam to a BSS with no cached PMKSA runs SAE
  *   with it the same way.
  */
@@ -428,7 +429,7 @@ export class Simulator {
     } catch (e) {
       log.info(`sim: firmware keeps no PMKSA for ${ap.bssid}: ${(e as Error).message}`);
     }
-    this.emit('pmksa_added', { bssid: ap.bssid, pmkid, pmk, akm: conn.akm, lifetime: entry.lifetime });
+    if (this.scenario.firmware.saeReportsPmksa) this.emit('pmksa_added', { bssid: ap.bssid, pmkid, pmk, akm: conn.akm, lifetime: entry.lifetime });
     this.pendingBssid = ap.bssid;
     this.pending = this.clock.after(this.scenario.airDelayMs, () => {
       this.pending = null;

@@ -15,6 +15,7 @@ import type { EapolMode, EapolTransport } from '../../../src/driver/nl80211/eapo
 import type { Request } from '../../../src/driver/nl80211/encode.js';
 import { encodeAttrs } from '../../../src/driver/nl80211/attrs.js';
 import { type Nl80211Link, Nl80211RequestError } from '../../../src/driver/nl80211/socket.js';
+import { logLevel, MsgLevel, onLog, setLogLevel } from '../../../src/log.js';
 
 function nla(type: number, payload: Buffer): Buffer {
   const len = 4 + payload.length;
@@ -42,8 +43,13 @@ const A = {
   WIPHY: 1, IFINDEX: 3, STA_INFO: 21, CQM: 94, IFNAME: 4, MAC: 6, REASON_CODE: 54, STA_FLAGS2: 67, WIPHY_FREQ: 38, IE: 42, BSS: 47, FRAME: 51, SSID: 52, AUTH_TYPE: 53,
   USE_MFP: 66, CONTROL_PORT: 68, PRIVACY: 70, DISCONNECTED_BY_AP: 71, STATUS_CODE: 72, CIPHER_SUITES_PAIRWISE: 73, CIPHER_SUITE_GROUP: 74,
   WPA_VERSIONS: 75, AKM_SUITES: 76, REQ_IE: 77, RESP_IE: 78, KEY: 80, CONTROL_PORT_ETHERTYPE: 102, CONTROL_PORT_NO_ENCRYPT: 103,
-  TIMED_OUT: 65, FEATURE_FLAGS: 143, AUTH_DATA: 156, SOCKET_OWNER: 204, EXT_FEATURES: 217, CONTROL_PORT_OVER_NL80211: 264, CONTROL_PORT_NO_PREAUTH: 286,
+  TIMED_OUT: 65, FEATURE_FLAGS: 143, AUTH_DATA: 156, SOCKET_OWNER: 204, EXT_FEATURES: 217, PMK: 254, SAE_PASSWORD: 277, CONTROL_PORT_OVER_NL80211: 264,
+  CONTROL_PORT_NO_PREAUTH: 286, SAE_PWE: 298,
 };
+// enum nl80211_auth_type; enum nl80211_sae_pwe_mechanism; NL80211_WPA_VERSION_3.
+const AUTHTYPE_SAE = 4;
+const SAE_PWE = { HUNT_AND_PECK: 1, HASH_TO_ELEMENT: 2, BOTH: 3 };
+const WPA_VERSION_3 = 4;
 // enum nl80211_key_attributes; enum nl80211_bss.
 const KEY = { DATA: 1, IDX: 2, CIPHER: 3, SEQ: 4 };
 const BSS = { BSSID: 1, FREQUENCY: 2, INFORMATION_ELEMENTS: 6 };
@@ -283,6 +289,94 @@ describe('nl80211 backend: connect', () => {
   });
 });
 
+describe('nl80211 backend: SAE offload (EXT_FEATURE_SAE_OFFLOAD)', () => {
+  const PASSWORD = 'sae offload secret';
+  const SAE: ConnectParams = {
+    ...WPA2,
+    akm: 'SAE',
+    mfp: 'required',
+    // A cached SAE PMKSA: its PMKID is in our RSNE; the PMK does not go in CONNECT.
+    pmk: Buffer.alloc(32, 0x5a),
+    pmkid: Buffer.alloc(16, 0x11),
+    sae: { password: Buffer.from(PASSWORD), pwe: 2 },
+  };
+
+  it('CONNECT as 2.10 with SAE_OFFLOAD_STA: WPA_VERSIONS 3, AKM SAE, SAE_PWE, SAE_PASSWORD, SAE authentication, no PMK (byte-exact)', async () => {
+    const { d, k } = await up();
+    k.take();
+    await d.connect(SAE);
+    const [c] = k.take();
+    expect(c.cmd).toBe(CMD.CONNECT);
+    expect(c.data.toString('hex')).toBe(
+      cat(
+        nla(A.IFINDEX, u32(IFINDEX)),
+        flag(A.SOCKET_OWNER),
+        nla(A.MAC, hex(AP)),
+        nla(A.WIPHY_FREQ, u32(2412)),
+        nla(A.SSID, Buffer.from('ap')),
+        nla(A.IE, OUR_RSNE),
+        nla(A.WPA_VERSIONS, u32(WPA_VERSION_3)),
+        nla(A.CIPHER_SUITES_PAIRWISE, u32(0x000fac04)),
+        nla(A.CIPHER_SUITE_GROUP, u32(0x000fac04)),
+        nla(A.AKM_SUITES, u32(0x000fac08)),
+        flag(A.CONTROL_PORT),
+        nla(A.USE_MFP, u32(1)),
+        nla(A.SAE_PWE, u8(SAE_PWE.BOTH)),
+        nla(A.SAE_PASSWORD, Buffer.from(PASSWORD)),
+        nla(A.AUTH_TYPE, u32(AUTHTYPE_SAE)),
+        flag(A.PRIVACY),
+        flag(A.CONTROL_PORT_OVER_NL80211),
+        nla(A.CONTROL_PORT_ETHERTYPE, u16(0x888e)),
+        flag(A.CONTROL_PORT_NO_PREAUTH),
+      ).toString('hex'),
+    );
+  });
+
+  it('sae_pwe 0 and 1 are NL80211_SAE_PWE_HUNT_AND_PECK and _HASH_TO_ELEMENT; without SAE offload an SAE PMK goes in ATTR_PMK as before', async () => {
+    const { d, k } = await up();
+    k.take();
+    await d.connect({ ...SAE, sae: { password: Buffer.from(PASSWORD), pwe: 0 } });
+    await d.connect({ ...SAE, sae: { password: Buffer.from(PASSWORD), pwe: 1 } });
+    const { sae: _, ...noSae } = SAE;
+    await d.connect(noSae);
+    const sent = k.take().filter((s) => s.cmd === CMD.CONNECT);
+    expect(sent[0].data.includes(nla(A.SAE_PWE, u8(SAE_PWE.HUNT_AND_PECK)))).toBe(true);
+    expect(sent[1].data.includes(nla(A.SAE_PWE, u8(SAE_PWE.HASH_TO_ELEMENT)))).toBe(true);
+    const plain = sent[2].data;
+    expect([plain.includes(nla(A.PMK, Buffer.alloc(32, 0x5a))), plain.includes(nla(A.AUTH_TYPE, u32(0))), plain.includes(nla(A.WPA_VERSIONS, u32(2)))]).toEqual([true, true, true]);
+    expect(plain.includes(Buffer.from(PASSWORD))).toBe(false);
+  });
+
+  it('a password identifier (no nl80211 attribute) or a password nl80211 cannot carry is refused before anything is sent, as 2.10 refuses it', async () => {
+    const { d, k } = await up();
+    k.take();
+    await expect(d.connect({ ...SAE, sae: { password: Buffer.from(PASSWORD), passwordId: Buffer.from('id'), pwe: 1 } })).rejects.toThrow(/password identifiers are not supported/);
+    await expect(d.connect({ ...SAE, sae: { password: Buffer.alloc(129, 0x61), pwe: 1 } })).rejects.toThrow(/SAE password of 129 octets/);
+    expect(k.take()).toEqual([]);
+  });
+
+  it('the SAE password reaches no log, at the most verbose level, whether the CONNECT goes through or is refused', async () => {
+    const was = logLevel();
+    setLogLevel(MsgLevel.EXCESSIVE);
+    const lines: string[] = [];
+    const stop = onLog((_l, text) => lines.push(text));
+    try {
+      const { d, k } = await up();
+      await d.connect(SAE);
+      k.event(CMD.CONNECT, ...connectEvent(AP));
+      k.refuse.set(CMD.CONNECT, 'EINVAL');
+      await expect(d.connect(SAE)).rejects.toThrow();
+      await expect(d.connect({ ...SAE, sae: { password: Buffer.from(PASSWORD), passwordId: Buffer.from('id'), pwe: 1 } })).rejects.toThrow();
+    } finally {
+      stop();
+      setLogLevel(was);
+    }
+    expect(lines.length).toBeGreaterThan(0);
+    const hexPw = Buffer.from(PASSWORD).toString('hex');
+    expect(lines.filter((l) => l.includes(PASSWORD) || l.toLowerCase().includes(hexPw))).toEqual([]);
+  });
+});
+
 describe('nl80211 backend: EAPOL, keys, port', () => {
   it('EAPOL goes over the control port, unencrypted until the pairwise key is in, then encrypted (2.10 wpa_ether_send)', async () => {
     const { d, k } = await up();
@@ -416,6 +510,14 @@ describe('nl80211 backend: capabilities', () => {
     plain.driver = 'brcmfmac';
     plain.ext = Buffer.alloc(8);
     expect((await up(plain)).hello.capabilities.completion).toBe('port_authorized');
+  });
+
+  it('brcmfmac with SAE offload only (EXT_FEATURE_SAE_OFFLOAD, bit 38) signals completion by CONNECT too', async () => {
+    const brcm = new FakeKernel();
+    brcm.driver = 'brcmfmac';
+    // Bit 38: byte 4, bit 6; bit 26 (control port over nl80211): byte 3, bit 2.
+    brcm.ext = Buffer.from([0, 0, 0, 0x04, 0x40, 0, 0, 0]);
+    expect((await up(brcm)).hello.capabilities).toMatchObject({ four_way_psk: false, sae_offload: true, completion: 'connect' });
   });
 });
 
