@@ -124,33 +124,11 @@ describe('taking the handshake back without harming the association (the AP beha
     `[ap e]\nbssid = ${EAP_AP}\nssid = eap-net\nfreq = 2437\nsignal = -45\nakm = WPA-EAP\npmk = ${PMK}\n`;
   const EAP_NET = 'network={\n\tssid="eap-net"\n\tkey_mgmt=WPA-EAP\n}\n';
 
-  /** Records EAPOL-Start frames the host sends. */
-  function countEapolStarts(r: Inproc): { n: number } {
-    const seen = { n: 0 };
-    const tx = r.driver.txEapol.bind(r.driver);
-    r.driver.txEapol = (dst: string, data: Buffer) => {
-      if (data[1] === 1) seen.n++; // EAPOL packet type 1: EAPOL-Start
-      return tx(dst, data);
-    };
-    return seen;
-  }
-
-  /** Records the connect requests the station makes. */
-  function recordConnects(r: Inproc): ConnectParams[] {
-    const seen: ConnectParams[] = [];
-    const connect = r.driver.connect.bind(r.driver);
-    r.driver.connect = (p: ConnectParams) => {
-      seen.push(p);
-      return connect(p);
-    };
-    return seen;
-  }
-
   async function eapRig(firmware: string): Promise<{ starts: { n: number }; connects: ConnectParams[]; pmkid: Buffer }> {
     rig = await Inproc.start({ scenario: eapScenario(firmware), conf: EAP_NET.replace('}', '\tdisabled=1\n}') });
     const entry = rig.pmksa.cache.add({ aa: EAP_AP, pmk: Buffer.from(PMK, 'hex'), spa: rig.driver.hello!.address, akm: 'WPA-EAP', networkId: 0 });
-    const starts = countEapolStarts(rig);
-    const connects = recordConnects(rig);
+    const starts = rig.countEapolStarts();
+    const connects = rig.recordConnects();
     const net = rig.config.getNetwork(0)!;
     net.set('disabled', '0');
     rig.station.selectNetwork(net);
@@ -192,8 +170,8 @@ describe('taking the handshake back without harming the association (the AP beha
 
   it('PSK, silent firmware: exactly one EAPOL-Start takes the handshake back; no reassociation, the AP never hits its restart limit', async () => {
     rig = await Inproc.start({ scenario: scenario('mode = mute\n'), conf: NET });
-    const starts = countEapolStarts(rig);
-    const connects = recordConnects(rig);
+    const starts = rig.countEapolStarts();
+    const connects = rig.recordConnects();
     await rig.until(connected);
     await rig.run(5000);
     expect(starts.n).toBe(1);
@@ -209,18 +187,8 @@ describe('EAPOL-Start is never repeated, not even across associations', () => {
   it('PSK, a firmware that swallows the handshake for good and an AP that ignores EAPOL-Start (hostapd): one EAPOL-Start, then the next association runs on the host and completes', async () => {
     const text = scenario('mode = deaf\n').replace(`passphrase = ${PASS}\n`, `passphrase = ${PASS}\npsk_eapol_start = ignore\n`);
     rig = await Inproc.start({ scenario: text, conf: NET });
-    const starts = { n: 0 };
-    const tx = rig.driver.txEapol.bind(rig.driver);
-    rig.driver.txEapol = (dst: string, data: Buffer) => {
-      if (data[1] === 1) starts.n++;
-      return tx(dst, data);
-    };
-    const connects: ConnectParams[] = [];
-    const connect = rig.driver.connect.bind(rig.driver);
-    rig.driver.connect = (p: ConnectParams) => {
-      connects.push(p);
-      return connect(p);
-    };
+    const starts = rig.countEapolStarts();
+    const connects = rig.recordConnects();
     await rig.until(connected);
     await rig.run(5000);
     expect(starts.n).toBe(1);
@@ -247,18 +215,8 @@ describe('FT: taking the handshake back from a silent firmware (initial mobility
   async function ftRig(akm: 'FT-PSK' | 'FT-EAP', firmware: string): Promise<{ connects: ConnectParams[]; starts: { n: number } }> {
     rig = await Inproc.start({ scenario: ftScenario(akm, firmware), conf: ftNet(akm) });
     if (akm === 'FT-EAP') rig.pmksa.cache.add({ aa: FT_AP, pmk: Buffer.from(PMK, 'hex'), spa: rig.driver.hello!.address, akm, networkId: 0 });
-    const seen = { n: 0 };
-    const tx = rig.driver.txEapol.bind(rig.driver);
-    rig.driver.txEapol = (dst: string, data: Buffer) => {
-      if (data[1] === 1) seen.n++;
-      return tx(dst, data);
-    };
-    const connects: ConnectParams[] = [];
-    const connect = rig.driver.connect.bind(rig.driver);
-    rig.driver.connect = (p: ConnectParams) => {
-      connects.push(p);
-      return connect(p);
-    };
+    const seen = rig.countEapolStarts();
+    const connects = rig.recordConnects();
     const net = rig.config.getNetwork(0)!;
     net.set('disabled', '0');
     rig.station.selectNetwork(net);
@@ -292,12 +250,7 @@ describe('FT: taking the handshake back from a silent firmware (initial mobility
         scenario: ftScenario('FT-PSK', 'mode = mute\n').replace('akm = FT-PSK', 'akm = WPA-PSK FT-PSK'),
         conf: ftNet(akm),
       });
-      const connects: ConnectParams[] = [];
-      const connect = rig.driver.connect.bind(rig.driver);
-      rig.driver.connect = (p: ConnectParams) => {
-        connects.push(p);
-        return connect(p);
-      };
+      const connects = rig.recordConnects();
       const net = rig.config.getNetwork(0)!;
       net.set('psk', `"${PASS}"`);
       net.set('disabled', '0');

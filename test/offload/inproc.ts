@@ -11,7 +11,7 @@
 import { vi } from 'vitest';
 import { SupplicantConfig } from '../../src/config/config.js';
 import { parseConfig } from '../../src/config/parse.js';
-import type { DriverBackend } from '../../src/driver/backend.js';
+import type { ConnectParams, DriverBackend } from '../../src/driver/backend.js';
 import { runSimCommand } from '../../src/driver/sim/commands.js';
 import { parseScenario } from '../../src/driver/sim/scenario.js';
 import { SimDriver } from '../../src/driver/sim/sim-driver.js';
@@ -59,6 +59,28 @@ export class Inproc {
 
   get sim(): SimDriver {
     return this.driver as SimDriver;
+  }
+
+  /** Every connect request the station makes from now on, as the driver gets it. */
+  recordConnects(): ConnectParams[] {
+    const seen: ConnectParams[] = [];
+    const connect = this.driver.connect.bind(this.driver);
+    this.driver.connect = (p: ConnectParams) => {
+      seen.push(p);
+      return connect(p);
+    };
+    return seen;
+  }
+
+  /** EAPOL-Start frames (EAPOL packet type 1) the host sends from now on. */
+  countEapolStarts(): { n: number } {
+    const seen = { n: 0 };
+    const tx = this.driver.txEapol.bind(this.driver);
+    this.driver.txEapol = (dst: string, data: Buffer) => {
+      if (data[1] === 1) seen.n++;
+      return tx(dst, data);
+    };
+    return seen;
   }
 
   mark(): number {
