@@ -16,25 +16,8 @@ import type { Request } from '../../../src/driver/nl80211/encode.js';
 import { encodeAttrs } from '../../../src/driver/nl80211/attrs.js';
 import { type Nl80211Link, Nl80211RequestError } from '../../../src/driver/nl80211/socket.js';
 import { logLevel, MsgLevel, onLog, setLogLevel } from '../../../src/log.js';
+import { cat, flag, hex, nla, u16, u32, u8 } from './nla.js';
 
-function nla(type: number, payload: Buffer): Buffer {
-  const len = 4 + payload.length;
-  const b = Buffer.alloc((len + 3) & ~3);
-  b.writeUInt16LE(len, 0);
-  b.writeUInt16LE(type, 2);
-  payload.copy(b, 4);
-  return b;
-}
-const flag = (type: number): Buffer => nla(type, Buffer.alloc(0));
-const u8 = (v: number): Buffer => Buffer.of(v);
-const u16 = (v: number): Buffer => Buffer.from([v & 0xff, v >> 8]);
-const u32 = (v: number): Buffer => {
-  const b = Buffer.alloc(4);
-  b.writeUInt32LE(v >>> 0);
-  return b;
-};
-const hex = (h: string): Buffer => Buffer.from(h.replace(/[: ]/g, ''), 'hex');
-const cat = (...b: Buffer[]): Buffer => Buffer.concat(b);
 
 // nl80211.h: enum nl80211_commands.
 const CMD = { AUTHENTICATE: 37, ASSOCIATE: 38, DEAUTHENTICATE: 39, GET_STATION: 17, NEW_STATION: 19, SET_CQM: 63, NOTIFY_CQM: 64, GET_WIPHY: 1, NEW_WIPHY: 3, GET_INTERFACE: 5, NEW_INTERFACE: 7, NEW_KEY: 11, SET_STATION: 18, NEW_SCAN_RESULTS: 34, GET_SCAN: 32, CONNECT: 46, ROAM: 47, DISCONNECT: 48, SET_REKEY_OFFLOAD: 79, CONTROL_PORT_FRAME: 129 };

@@ -10,27 +10,13 @@ import { parseInterface } from '../../../src/driver/nl80211/interfaces.js';
 import { Attr, Cmd } from '../../../src/driver/nl80211/numbers.js';
 import { MAX_SCAN_BSS, MAX_SCAN_BYTES } from '../../../src/driver/backend.js';
 import { parseScanBss, scanDumpResults } from '../../../src/driver/nl80211/scan-results.js';
+import { hex, nla, u16, u32 } from './nla.js';
 
-function nla(type: number, payload: Buffer): Buffer {
-  const len = 4 + payload.length;
-  const b = Buffer.alloc((len + 3) & ~3);
-  b.writeUInt16LE(len, 0);
-  b.writeUInt16LE(type, 2);
-  payload.copy(b, 4);
-  return b;
-}
-const u16 = (v: number): Buffer => Buffer.from([v & 0xff, v >> 8]);
-const u32 = (v: number): Buffer => {
-  const b = Buffer.alloc(4);
-  b.writeUInt32LE(v >>> 0);
-  return b;
-};
 const s32 = (v: number): Buffer => {
   const b = Buffer.alloc(4);
   b.writeInt32LE(v);
   return b;
 };
-const hex = (h: string): Buffer => Buffer.from(h.replace(/[: ]/g, ''), 'hex');
 
 // SSID "ap-1", supported rates, RSNE (WPA2-PSK CCMP).
 const PRESP_IES = hex('0004 61702d31 010482848b96 3014 0100 000fac04 0100 000fac04 0100 000fac02 0000');
