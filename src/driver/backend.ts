@@ -11,6 +11,8 @@
 import type { EventEmitter } from 'node:events';
 
 export const DRIVER_PROTOCOL_VERSION = 2;
+/** The address that names no BSS (nl80211's DISCONNECT carries none; a reject may lack one). */
+export const ZERO_ADDR = '00:00:00:00:00:00';
 /** Versions a peer may speak: a version-1 driver sends none of version 2's optional fields, and works unchanged. */
 export const DRIVER_PROTOCOL_VERSIONS: readonly number[] = [1, 2];
 

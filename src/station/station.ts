@@ -10,7 +10,7 @@ import { EventEmitter } from 'node:events';
 import type { SupplicantConfig } from '../config/config.js';
 import { ssidTxt } from '../config/cstr.js';
 import { invalidatesPmksa, type NetworkConfig } from '../config/network.js';
-import type { AssocEvent, DriverBackend, DriverCapabilities, HelloResult, LinkSignal, ScanBss, ScanParams } from '../driver/backend.js';
+import { type AssocEvent, type DriverBackend, type DriverCapabilities, type HelloResult, type LinkSignal, type ScanBss, type ScanParams, ZERO_ADDR } from '../driver/backend.js';
 import * as log from '../log.js';
 import { MsgLevel } from '../log.js';
 import { FirmwareInputError, keyFingerprint } from '../offload/key-owner.js';
@@ -46,13 +46,10 @@ export interface StationOptions {
   now?: () => number;
 }
 
-/** The address a driver gives when it names no BSS (nl80211's DISCONNECT carries none). */
-const ZERO_ADDR = '00:00:00:00:00:00';
-
 export class Station extends EventEmitter<StationEvents> implements StationControl {
   /** Until the driver link is up the interface is unusable, as a netdev that is down. */
   wpaState: WpaState = 'INTERFACE_DISABLED';
-  ownAddress = '00:00:00:00:00:00';
+  ownAddress = ZERO_ADDR;
   readonly bss: BssTable;
   private readonly tempDisabled = new TempDisableTable();
   private readonly now: () => number;

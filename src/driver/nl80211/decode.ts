@@ -5,7 +5,7 @@
  * interface's events) comes back as `dropped` with a reason for the log;
  * decoding never throws.
  */
-import type { AssocEvent, DriverEvents } from '../backend.js';
+import { type AssocEvent, type DriverEvents, ZERO_ADDR } from '../backend.js';
 import {
   type Attrs, type GenlMessage, getBytes, getMac, getU16, getU32, getU8, Nl80211DecodeError, parseAttrs,
 } from './attrs.js';
@@ -44,7 +44,6 @@ export interface DecodeContext {
   bssid?: string;
 }
 
-const ZERO_MAC = '00:00:00:00:00:00';
 const EMPTY = Buffer.alloc(0);
 const ev = <K extends keyof DriverEvents>(name: K, ...args: DriverEvents[K]): Decoded => ({ kind: 'event', event: { name, args } as DriverEventMsg });
 const opt = (a: Attrs, t: number): Buffer | undefined => (a.has(t) ? getBytes(a.get(t), `attr ${t}`) : undefined);
@@ -143,7 +142,7 @@ function decodeInner(msg: GenlMessage, ctx: DecodeContext): Decoded {
     case Cmd.CONNECT: {
       const status = getU16(a.get(Attr.STATUS_CODE), 'ATTR_STATUS_CODE');
       if (status !== 0) {
-        const bssid = a.has(Attr.MAC) ? getMac(a.get(Attr.MAC), 'ATTR_MAC') : ZERO_MAC;
+        const bssid = a.has(Attr.MAC) ? getMac(a.get(Attr.MAC), 'ATTR_MAC') : ZERO_ADDR;
         return ev('assoc_reject', { bssid, status, timeout: a.has(Attr.TIMED_OUT) });
       }
       return ev('assoc', assocFrom(a, false));
@@ -152,7 +151,7 @@ function decodeInner(msg: GenlMessage, ctx: DecodeContext): Decoded {
       return { kind: 'roam', assoc: assocFrom(a, true) };
     case Cmd.DISCONNECT: {
       const reason = a.has(Attr.REASON_CODE) ? getU16(a.get(Attr.REASON_CODE), 'ATTR_REASON_CODE') : 0;
-      return ev('disconnected', { bssid: ctx.bssid ?? ZERO_MAC, reason, locallyGenerated: !a.has(Attr.DISCONNECTED_BY_AP) });
+      return ev('disconnected', { bssid: ctx.bssid ?? ZERO_ADDR, reason, locallyGenerated: !a.has(Attr.DISCONNECTED_BY_AP) });
     }
     case Cmd.PORT_AUTHORIZED: {
       const p: DriverEvents['port_authorized'][0] = { bssid: getMac(a.get(Attr.MAC), 'ATTR_MAC') };
