@@ -14,7 +14,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cleanup } from '../harness/cleanup.js';
-import { AP, PRELUDE, section, STA } from './nl80211-shell.js';
+import { AP, PRELUDE, STA } from './nl80211-shell.js';
+import { section } from './shell.js';
 import { requireRadioVm, runInVm, type VmRun } from './vm.js';
 
 const WPA2 = String.raw`

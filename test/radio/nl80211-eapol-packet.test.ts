@@ -10,77 +10,31 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cleanup } from '../harness/cleanup.js';
+import { PRELUDE } from './nl80211-shell.js';
+import { section } from './shell.js';
 import { requireRadioVm, runInVm, type VmRun } from './vm.js';
 
 const SSID = 'radio-nl80211-packet';
 
-const PACKET = String.raw`
-set -u
-staphy=
-wait_for() {
-    local fd tailpid rc=0
-    exec {fd}< <(exec tail -n +1 -f "$1" 2>/dev/null)
-    tailpid=$!
-    timeout "$3" grep -q -m1 -- "$2" <&$fd || rc=$?
-    kill $tailpid
-    exec {fd}<&-
-    [ $rc = 0 ] || echo "TIMEOUT waiting for $2 in $1"
-    return $rc
-}
-logs() { for f in /tmp/radio/*.log; do echo "--- $f"; tail -n 80 "$f"; done; }
-finish() {
-    rc=$?
-    set +e
-    [ $rc = 0 ] || logs
-    for f in /tmp/radio/*.pid; do
-        pid=$(cat "$f") && kill "$pid" && while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
-        rm -f "$f"
-    done 2>/dev/null
-    [ -z "$staphy" ] || ip netns exec sta iw phy "$staphy" set netns 1
-    ip netns del sta 2>/dev/null
-    ip addr flush dev wlan0
-    exit $rc
-}
-section() { echo "=== $1"; }
-mkdir -p /tmp/radio /run/hostapd /tmp/radio/ours
-trap finish EXIT
-set -e
-printf '%s\n' interface=wlan0 driver=nl80211 ctrl_interface=/run/hostapd ssid=${SSID} country_code=DE hw_mode=g channel=1 \
-    wpa=2 wpa_key_mgmt=WPA-PSK rsn_pairwise=CCMP wpa_passphrase=radio-nl80211-passphrase > /tmp/radio/hostapd.conf
-daemons="/usr/sbin/hostapd /usr/sbin/wpa_cli"
-cat $daemons $(ldd $daemons | awk '$3 ~ /^\// { print $3 }' | sort -u) > /dev/null
-hostapd -B -t -d -P /tmp/radio/hostapd.pid -f /tmp/radio/hostapd.log /tmp/radio/hostapd.conf
-wait_for /tmp/radio/hostapd.log AP-ENABLED 60
-ip addr add 192.168.77.1/24 dev wlan0
-
-staphy=$(cat /sys/class/net/wlan1/phy80211/name)
-ip netns add sta
-iw phy "$staphy" set netns name sta
-ip netns exec sta ip link set lo up
-printf 'ctrl_interface=/tmp/radio/ours\nnetwork={\n\tssid="%s"\n\tscan_freq=2412\n\tkey_mgmt=WPA-PSK\n\tpsk="radio-nl80211-passphrase"\n}\n' "${SSID}" > /tmp/radio/ours.conf
+const PACKET = String.raw`${PRELUDE}
+SSID=${SSID}
+start_ap 'wpa=2
+wpa_key_mgmt=WPA-PSK
+rsn_pairwise=CCMP
+wpa_passphrase=radio-nl80211-passphrase'
 printf '[driver]\neapol = packet\n' > /tmp/radio/ours.ini
-# The plain bundle, not the launcher (see nl80211-scan.test.ts).
-ip netns exec sta node --max-semi-space-size=1 dist/bundle/wpa-offloadd.cjs -B -d -i wlan1 -c /tmp/radio/ours.conf --settings /tmp/radio/ours.ini -P /tmp/radio/ours.pid -f /tmp/radio/ours.log
-wait_for /tmp/radio/ours.log 'driver nl80211 up' 300
-ours() { ip netns exec sta wpa_cli -p /tmp/radio/ours -i wlan1 "$@"; }
+# No -D: wlan1 is a wireless netdev, so it gets nl80211.
+start_ours '	key_mgmt=WPA-PSK
+	psk="radio-nl80211-passphrase"' '' '--settings /tmp/radio/ours.ini'
 section transport; grep -o 'nl80211: EAPOL of wlan1 over .*' /tmp/radio/ours.log
 wait_for /tmp/radio/ours.log CTRL-EVENT-CONNECTED 120
 section connected; grep -o 'CTRL-EVENT-CONNECTED - Connection to [0-9a-f:]* completed' /tmp/radio/ours.log
 section ap-sta; grep -o 'AP-STA-CONNECTED.*' /tmp/radio/hostapd.log
 section status; ours status | grep -E '^(wpa_state|key_mgmt|pairwise_cipher)='
 section ping
-ip netns exec sta ip addr replace 192.168.77.2/24 dev wlan1
-ip netns exec sta busybox ping -c 3 -W 5 192.168.77.1
+ping_ap
 section end
 `;
-
-function section(out: string, name: string): string[] {
-  const lines = out.split('\n');
-  const start = lines.indexOf(`=== ${name}`);
-  if (start < 0) return [];
-  const end = lines.findIndex((l, i) => i > start && l.startsWith('=== '));
-  return lines.slice(start + 1, end < 0 ? undefined : end).filter((l) => l !== '');
-}
 
 describe.skipIf(!requireRadioVm())('nl80211 on the kernel radio: EAPOL over a packet socket ([driver] eapol = packet), WPA2-PSK with hostapd 2.10', () => {
   const cleanup = new Cleanup();

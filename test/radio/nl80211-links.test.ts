@@ -13,6 +13,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cleanup } from '../harness/cleanup.js';
+import { hostapdConf, PRELUDE, section } from './shell.js';
 import { requireRadioVm, runInVm, type VmRun } from './vm.js';
 
 const SSID = 'radio-nl80211-links';
@@ -20,39 +21,21 @@ const AP = '02:00:00:00:00:00';
 
 // Waits as the other radio tests do: tail -f | grep for log lines; wpa_state
 // by asking every half second (a few dozen wpa_cli runs in all).
-const LINKS = String.raw`
-set -u
-wait_from() {
-    local fd tailpid rc=0
-    exec {fd}< <(exec tail -n +$(($2 + 1)) -f "$1" 2>/dev/null)
-    tailpid=$!
-    timeout "$4" grep -q -m1 -- "$3" <&$fd || rc=$?
-    kill $tailpid
-    exec {fd}<&-
-    [ $rc = 0 ] || echo "TIMEOUT waiting for $3 in $1"
-    return $rc
-}
-logs() { for f in /tmp/radio/*.log; do echo "--- $f"; tail -n 80 "$f"; done; }
+const LINKS = String.raw`${PRELUDE}
 finish() {
     rc=$?
     set +e
-    [ $rc = 0 ] || logs
-    for f in /tmp/radio/*.pid; do
-        pid=$(cat "$f") && kill "$pid" && while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
-        rm -f "$f"
-    done 2>/dev/null
+    [ $rc = 0 ] || logs 80
+    stop_all
     exit $rc
 }
-section() { echo "=== $1"; }
-mkdir -p /tmp/radio /run/hostapd /tmp/radio/ours /tmp/radio/ref
+mkdir -p /tmp/radio/ours /tmp/radio/ref
 trap finish EXIT
 set -e
-printf '%s\n' interface=wlan0 driver=nl80211 ctrl_interface=/run/hostapd ssid=${SSID} country_code=DE hw_mode=g channel=1 \
-    wpa=2 wpa_key_mgmt=WPA-PSK rsn_pairwise=CCMP wpa_passphrase=radio-nl80211-passphrase > /tmp/radio/hostapd.conf
-daemons="/usr/sbin/hostapd /usr/sbin/wpa_supplicant /usr/sbin/wpa_cli /usr/sbin/iw"
-cat $daemons $(ldd $daemons | awk '$3 ~ /^\// { print $3 }' | sort -u) > /dev/null
+${hostapdConf('/tmp/radio/hostapd.conf', { iface: 'wlan0', ssid: SSID, country: 'DE', passphrase: 'radio-nl80211-passphrase' })}
+warm /usr/sbin/hostapd /usr/sbin/wpa_supplicant /usr/sbin/wpa_cli /usr/sbin/iw
 hostapd -B -t -d -P /tmp/radio/hostapd.pid -f /tmp/radio/hostapd.log /tmp/radio/hostapd.conf
-wait_from /tmp/radio/hostapd.log 0 AP-ENABLED 60
+wait_for /tmp/radio/hostapd.log AP-ENABLED 60
 
 ours() { wpa_cli -p /tmp/radio/ours -i wlan1 "$@"; }
 ref() { wpa_cli -p /tmp/radio/ref -i wlan1 "$@"; }
@@ -72,7 +55,7 @@ scan_cycle() {
     local n
     n=$(wc -l < /tmp/radio/ours.log)
     section "ours-$1-scan"; ours scan
-    wait_from /tmp/radio/ours.log "$n" CTRL-EVENT-SCAN-RESULTS 120
+    wait_for /tmp/radio/ours.log CTRL-EVENT-SCAN-RESULTS 120 $((n + 1))
     section "ours-$1-results"; ours scan_results | cut -f1,5 | grep "^${AP}" || true
 }
 phy() { cat /sys/class/net/wlan1/phy80211/name; }
@@ -101,7 +84,7 @@ network() { printf 'ctrl_interface=/tmp/radio/%s\nnetwork={\n ssid="%s"\n psk="r
 events() { grep -oE 'CTRL-EVENT-(DISCONNECTED|CONNECTED) [^[]*' "/tmp/radio/$1.log" | sed 's/ - Connection to .*//'; }
 network ours
 node --max-semi-space-size=1 dist/bundle/wpa-offloadd.cjs -B -d -i wlan1 -c /tmp/radio/ours.conf -P /tmp/radio/ours.pid -f /tmp/radio/ours.log
-wait_from /tmp/radio/ours.log 0 'driver nl80211 up' 300
+wait_for /tmp/radio/ours.log 'driver nl80211 up' 300
 section ours-start-address; ours status | sed -n 's/^address=//p'
 wait_state ours COMPLETED 180
 steps ours COMPLETED
@@ -117,14 +100,6 @@ steps ref COMPLETED
 section ref-events; events ref
 section end
 `;
-
-function section(out: string, name: string): string[] {
-  const lines = out.split('\n');
-  const start = lines.indexOf(`=== ${name}`);
-  if (start < 0) return [];
-  const end = lines.findIndex((l, i) => i > start && l.startsWith('=== '));
-  return lines.slice(start + 1, end < 0 ? undefined : end).filter((l) => l !== '');
-}
 
 const STEPS = ['down', 'up', 'del', 'readd', 'phydel', 'phynew'];
 

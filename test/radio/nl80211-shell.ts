@@ -2,25 +2,15 @@
  * The shell side of the -D nl80211 radio tests (nl80211-connect.test.ts,
  * nl80211-sae.test.ts): the guest's helpers (waiting on logs, hostapd 2.10 on
  * wlan0, our daemon on wlan1 in its own network namespace, wpa_cli, a ping
- * over the air) and reading a step's `=== name` sections.
+ * over the air); a step's `=== name` sections are read with shell.ts's section().
  */
+import { PRELUDE as COMMON_PRELUDE } from './shell.js';
 
-// Shared by the steps. Waiting as the test bed does (testbed.test.ts): tail -f
-// | grep, never a polling loop, which would take the guest's one CPU from the
-// daemons. Node starts slowly under TCG: the timeouts are generous.
-export const PRELUDE = String.raw`
-set -u
+// The common prelude (shell.ts: wait_for, logs, section, warm, stop_all), then
+// what the -D nl80211 steps add: our daemon's phy in its own namespace, and a
+// finish that gives the phy back and removes what the step made.
+export const PRELUDE = COMMON_PRELUDE + String.raw`
 staphy=
-wait_for() {
-    local fd tailpid rc=0
-    exec {fd}< <(exec tail -n +1 -f "$1" 2>/dev/null)
-    tailpid=$!
-    timeout "$3" grep -q -m1 -- "$2" <&$fd || rc=$?
-    kill $tailpid
-    exec {fd}<&-
-    [ $rc = 0 ] || echo "TIMEOUT waiting for $2 in $1"
-    return $rc
-}
 # wait_count FILE PATTERN N SECONDS: until N lines match. Not grep > /dev/null:
 # GNU grep then acts as -q and -m N no longer ends it.
 wait_count() {
@@ -33,27 +23,21 @@ wait_count() {
     [ $rc = 0 ] || echo "TIMEOUT waiting for $3 x $2 in $1"
     return $rc
 }
-logs() { for f in /tmp/radio/*.log; do echo "--- $f"; tail -n 80 "$f"; done; }
 finish() {
     rc=$?
     set +e
-    [ $rc = 0 ] || logs
-    for f in /tmp/radio/*.pid; do
-        pid=$(cat "$f") && kill "$pid" && while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
-        rm -f "$f"
-    done 2>/dev/null
+    [ $rc = 0 ] || logs 80
+    stop_all
     [ -z "$staphy" ] || ip netns exec sta iw phy "$staphy" set netns 1
     ip netns del sta 2>/dev/null
     ip addr flush dev wlan0
     rm -rf /tmp/radio
     exit $rc
 }
-section() { echo "=== $1"; }
-mkdir -p /tmp/radio /run/hostapd /tmp/radio/ours
+mkdir -p /tmp/radio/ours
 trap finish EXIT
 set -e
-daemons="/usr/sbin/hostapd /usr/sbin/hostapd_cli /usr/sbin/wpa_cli"
-cat $daemons $(ldd $daemons | awk '$3 ~ /^\// { print $3 }' | sort -u) > /dev/null
+warm /usr/sbin/hostapd /usr/sbin/hostapd_cli /usr/sbin/wpa_cli
 # start_ap: hostapd on wlan0 with the common lines and "$1" (the security).
 start_ap() {
     printf 'interface=wlan0\ndriver=nl80211\nctrl_interface=/run/hostapd\nssid=%s\ncountry_code=DE\nhw_mode=g\nchannel=1\n%s\n' "$SSID" "$1" > /tmp/radio/hostapd.conf
@@ -61,18 +45,20 @@ start_ap() {
     wait_for /tmp/radio/hostapd.log AP-ENABLED 60
     ip addr add 192.168.77.1/24 dev wlan0
 }
-# start_ours: the station's phy into its own namespace, our daemon there with
-# network "$1" and the global lines "$2" (optional).
+# start_ours NETWORK [GLOBALS [ARGS]]: the station's phy into its own
+# namespace, our daemon there with the network block lines NETWORK, the global
+# lines GLOBALS and the command-line arguments ARGS (default: -D nl80211).
 start_ours() {
     staphy=$(cat /sys/class/net/wlan1/phy80211/name)
     ip netns add sta
     iw phy "$staphy" set netns name sta
     ip netns exec sta ip link set lo up
-    local globals=
+    local globals= args='-D nl80211'
     [ $# -lt 2 ] || globals=$2
+    [ $# -lt 3 ] || args=$3
     printf 'ctrl_interface=/tmp/radio/ours\n%s\nnetwork={\n\tssid="%s"\n\tscan_freq=2412\n%s\n}\n' "$globals" "$SSID" "$1" > /tmp/radio/ours.conf
-    # The plain bundle, not the launcher (see nl80211-scan.test.ts).
-    ip netns exec sta node --max-semi-space-size=1 dist/bundle/wpa-offloadd.cjs -B -d -i wlan1 -D nl80211 -c /tmp/radio/ours.conf -P /tmp/radio/ours.pid -f /tmp/radio/ours.log
+    # The plain bundle: the launcher would run it in the guest anyway (its CPU is not the build's).
+    ip netns exec sta node --max-semi-space-size=1 dist/bundle/wpa-offloadd.cjs -B -d -i wlan1 $args -c /tmp/radio/ours.conf -P /tmp/radio/ours.pid -f /tmp/radio/ours.log
     wait_for /tmp/radio/ours.log 'driver nl80211 up' 300
 }
 ours() { ip netns exec sta wpa_cli -p /tmp/radio/ours -i wlan1 "$@"; }
@@ -81,15 +67,6 @@ ping_ap() {
     ip netns exec sta busybox ping -c 3 -W 5 192.168.77.1
 }
 `;
-
-/** The lines of one `=== name` section of a step's output. */
-export function section(out: string, name: string): string[] {
-  const lines = out.split('\n');
-  const start = lines.indexOf(`=== ${name}`);
-  if (start < 0) return [];
-  const end = lines.findIndex((l, i) => i > start && l.startsWith('=== '));
-  return lines.slice(start + 1, end < 0 ? undefined : end).filter((l) => l !== '');
-}
 
 export const AP = '02:00:00:00:00:00';
 export const STA = '02:00:00:00:01:00';
