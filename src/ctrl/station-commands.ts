@@ -3,7 +3,7 @@
  * connection control, and pass-through to the driver. Replies follow
  * wpa_supplicant 2.10's ctrl_iface.c for a Wi-Fi (nl80211) station.
  */
-import type { ScanParams } from '../driver/backend.js';
+import { ZERO_ADDR, type ScanParams } from '../driver/backend.js';
 import type { StationControl } from '../station/api.js';
 import type { SupplicantConfig } from '../config/config.js';
 import { formatBss, formatScanResults } from './bss-format.js';
@@ -90,7 +90,7 @@ function setBssid(ctx: StationCommandContext, args: string): string {
   const net = ctx.config().getNetwork(atoi(args.slice(0, sp)));
   const mac = parseMac(args.slice(sp + 1));
   if (!net || !mac) return FAIL;
-  if (!net.set('bssid', mac === '00:00:00:00:00:00' ? 'any' : mac)) return FAIL;
+  if (!net.set('bssid', mac === ZERO_ADDR ? 'any' : mac)) return FAIL;
   ctx.station.networkChanged(net, 'bssid');
   return OK;
 }

@@ -6,6 +6,7 @@ import { resolveGroup } from '../ctrl/ctrl-dir.js';
 import { globalRequestHandler, type GlobalControl, type InterfaceAddRequest } from '../ctrl/global-commands.js';
 import { uuidFromMac } from '../ctrl/interface-commands.js';
 import { CtrlSocket } from '../ctrl/transport.js';
+import { ZERO_ADDR } from '../driver/backend.js';
 import { pickDriverName } from '../driver/index.js';
 import { isWirelessNetdev, netdevExists } from '../driver/netdev.js';
 import type { EapolMode } from '../driver/nl80211/eapol-transport.js';
@@ -150,7 +151,7 @@ export class Daemon implements GlobalControl, InterfaceHost {
   /** wpas_wps_set_uuid() without a configured uuid: every interface uses the first one's, made from its MAC. */
   uuid(): string {
     const first = this.ifaces[this.ifaces.length - 1];
-    const mac = first?.station.ownAddress ?? '00:00:00:00:00:00';
+    const mac = first?.station.ownAddress ?? ZERO_ADDR;
     if (this.uuidOf?.mac !== mac) this.uuidOf = { mac, uuid: uuidFromMac(mac) };
     return this.uuidOf.uuid;
   }

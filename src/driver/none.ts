@@ -16,6 +16,7 @@ import {
   type DriverEvents,
   type FirmwareSyncState,
   type HelloResult,
+  ZERO_ADDR,
 } from './backend.js';
 
 /** A request only a radio with a BSS in range could serve. */
@@ -109,6 +110,6 @@ function readMacAddress(ifname: string): string {
   try {
     return fs.readFileSync(`/sys/class/net/${ifname}/address`, 'utf8').trim();
   } catch {
-    return '00:00:00:00:00:00';
+    return ZERO_ADDR;
   }
 }
