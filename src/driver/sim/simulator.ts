@@ -78,15 +78,6 @@ export class SimOpError extends Error {
 
 export type SimEmit = <K extends ProtocolEventName>(name: K, ...args: DriverEvents[K]) => void;
 
-interface PmksaEntry {
-  bssid: string;
-  pmkid: Buffer;
-  pmk?: Buffer;
-  akm: string;
-  lifetime: number;
-  reauthThreshold?: number;
-  ssid?: Buffer;
-}
 
 /** PTK material as the firmware holds it (sync_state reports fingerprints of it). */
 interface FwMaterial {
@@ -159,7 +150,7 @@ export class Simulator {
   private readonly random: SeededRandom;
   private mode: FirmwareMode;
   private restartAt: RestartPoint | undefined;
-  private pmksa: PmksaEntry[] = [];
+  private pmksa: PmksaParams[] = [];
   private assoc: Association | null = null;
   /** A connect or roam on its way to association (cancelled by disconnect or restart). */
   private pending: TimerHandle | null = null;
@@ -423,7 +414,7 @@ export class Simulator {
 
   private firmwareSaeAccepted(fw: FirmwareSae, pmk: Buffer, pmkid: Buffer): void {
     const { ap, conn } = fw;
-    const entry: PmksaEntry = { bssid: ap.bssid, pmkid, pmk, akm: conn.akm, lifetime: 43200, ssid: ap.cfg.ssid };
+    const entry: PmksaParams = { bssid: ap.bssid, pmkid, pmk, akm: conn.akm, lifetime: 43200, ssid: ap.cfg.ssid };
     try {
       this.storePmksa(entry);
     } catch (e) {
@@ -779,7 +770,7 @@ export class Simulator {
   }
 
   setPmksa(p: PmksaParams): void {
-    const entry: PmksaEntry = {
+    const entry: PmksaParams = {
       bssid: p.bssid.toLowerCase(),
       pmkid: p.pmkid,
       // Without pmksa_offload the firmware keeps PMKIDs only.
@@ -792,7 +783,7 @@ export class Simulator {
     this.storePmksa(entry);
   }
 
-  private storePmksa(entry: PmksaEntry): void {
+  private storePmksa(entry: PmksaParams): void {
     const i = this.pmksa.findIndex((e) => e.bssid === entry.bssid);
     if (i >= 0) {
       this.pmksa[i] = entry;
