@@ -300,6 +300,17 @@ export class DriverError extends Error {
   }
 }
 
+/**
+ * The driver has no DRIVER commands at all: wpa_supplicant 2.10 built
+ * without ANDROID has no DRIVER command (UNKNOWN COMMAND), as on nl80211.
+ */
+export class NoDriverCommandsError extends DriverError {
+  constructor(why: string) {
+    super('driver_cmd', why);
+    this.name = 'NoDriverCommandsError';
+  }
+}
+
 export interface DriverBackend extends EventEmitter<DriverEvents> {
   readonly name: string;
   /** Result of the last successful `hello`, or null while the link is down. */
@@ -328,6 +339,12 @@ export interface DriverBackend extends EventEmitter<DriverEvents> {
   suspend(p: SuspendParams): Promise<void>;
   /** Version 2: the host resumed (RESUME); the firmware reports what it did meanwhile (gtk_rekey, assoc, ...). */
   resume(): Promise<void>;
+  /**
+   * Not a protocol operation (the protocol's `suspend` carries the triggers):
+   * nl80211 sets the configured `wowlan_triggers` on the wiphy once, when the
+   * link comes up, as 2.10 does at interface start.
+   */
+  setWowlan?(triggers: string): Promise<void>;
   driverCmd(cmd: string): Promise<string>;
   /**
    * Not a protocol operation (the wire protocol is unchanged): a backend that

@@ -229,9 +229,22 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     this.ownAddress = h.address.toLowerCase();
     log.info(`${this.opts.ifname}: driver ${this.opts.driver.name} up, own address ${this.ownAddress}`);
     if (this.wpaState === 'INTERFACE_DISABLED') this.setState('DISCONNECTED');
+    await this.setWowlanTriggers();
     await this.opts.pmksa.resync(h.capabilities);
     if (this.current || this.connecting) this.onLinkLost('driver reconnected; firmware state is gone');
     else this.requestScan(0);
+  }
+
+  /** wowlan_triggers to a driver that takes them at start (nl80211), as 2.10's wpas_set_wowlan_triggers(). */
+  private async setWowlanTriggers(): Promise<void> {
+    const triggers = this.config.getGlobal('wowlan_triggers');
+    const d = this.opts.driver;
+    if (triggers === undefined || !d.setWowlan) return;
+    try {
+      await d.setWowlan(triggers);
+    } catch (e) {
+      log.error(`${this.opts.ifname}: Failed to set wowlan_triggers to '${triggers}': ${(e as Error).message}`);
+    }
   }
 
   private async onFirmwareRestarted(): Promise<void> {

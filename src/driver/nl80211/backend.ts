@@ -33,6 +33,7 @@ import {
   type FirmwareSyncState,
   type HelloResult,
   type LinkSignal,
+  NoDriverCommandsError,
   type PmksaParams,
   type RekeyData,
   type ScanBss,
@@ -54,6 +55,7 @@ import { scanDumpResults } from './scan-results.js';
 import { parseLinkSignal } from './station-info.js';
 import { type Nl80211Link, Nl80211RequestError, Nl80211Socket } from './socket.js';
 import { mergeWiphyParts, parseWiphy, type WiphyInfo } from './wiphy.js';
+import { type WowlanTrigger, wowlanFlags } from './wowlan.js';
 
 /** An operation the nl80211 backend does not have yet (association, keys, EAPOL: the next step). */
 export class NotImplementedError extends Error {
@@ -144,6 +146,8 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
   private saeAuthWith: string | undefined;
   /** Open System authentication sent for a PMKSA-cached reconnect: ASSOCIATE with these once the AP accepts. */
   private openAuthFor: ConnectParams | undefined;
+  /** The wowlan_triggers words the wiphy takes. */
+  private wowlanSupported: readonly WowlanTrigger[] = [];
   /** The last scan's BSSes: Beacon IEs for an association event that carries none, and roam targets' channels. */
   private scanTable = new Map<string, ScanBss>();
 
@@ -224,6 +228,7 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
       this.iface = iface;
       this.eapol = this.eapolTransport(this.sock, iface, wiphy);
       this.pairing = new RoamAuthPairing(wiphy.capabilities.key_mgmt_offload);
+      this.wowlanSupported = wiphy.wowlanTriggers;
       this.forgetAssociation();
       this.roaming = undefined;
       const driver = this.sys.netdevDriver(this.ifname);
@@ -411,6 +416,7 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
       case 'gtk_rekey':
       case 'scan_started':
       case 'beacon_loss':
+      case 'wake':
         this.emitDecoded(e);
         return;
       default:
@@ -803,14 +809,41 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
     await sock.request(req.setCqm(iface.ifindex, threshold, hysteresis));
   }
 
-  async suspend(): Promise<void> {
-    throw new NotImplementedError('suspend');
+  /**
+   * `wowlan_triggers` on the wiphy, as 2.10's wpas_set_wowlan_triggers() at
+   * interface start: a word the wiphy does not take (mac80211_hwsim takes
+   * none) and nothing is sent, said at debug level only, as 2.10 does.
+   */
+  async setWowlan(triggers: string): Promise<void> {
+    const { sock, iface } = this.need();
+    const f = wowlanFlags(triggers, this.wowlanSupported);
+    if ('refused' in f) {
+      log.debug(`Unknown/unsupported wowlan trigger '${f.refused}'`);
+      return;
+    }
+    log.debug('nl80211: Setting wowlan');
+    await sock.request(req.setWowlan(iface.ifindex, f.flags));
   }
+
+  /**
+   * Nothing to tell the kernel: 2.10's nl80211 has no suspend operation (the
+   * triggers are set at start, the rekey data after each handshake), and the
+   * kernel suspends the wiphy itself.
+   */
+  async suspend(): Promise<void> {}
+
+  /** As 2.10's wpa_driver_nl80211_resume(): the interface set up again (a failure only logged). */
   async resume(): Promise<void> {
-    throw new NotImplementedError('resume');
+    const { iface } = this.need();
+    await this.sys.setInterfaceUp(iface.ifindex, true).catch((e: Error) => log.debug(`nl80211: Failed to set interface up on resume event: ${e.message}`));
   }
-  async driverCmd(): Promise<string> {
-    throw new NotImplementedError('driver_cmd');
+
+  /**
+   * 2.10 has the DRIVER command (and nl80211's driver_cmd) only in Android
+   * builds: elsewhere, as Debian's, `DRIVER ...` is UNKNOWN COMMAND.
+   */
+  async driverCmd(cmd: string): Promise<string> {
+    throw new NoDriverCommandsError(`'${cmd}': nl80211 has no DRIVER commands (wpa_supplicant 2.10 has them in Android builds only)`);
   }
   /** Capabilities say sync_state: false (nl80211 cannot read PMKSA or PTK material back): never asked. */
   async syncState(): Promise<FirmwareSyncState> {

@@ -11,6 +11,7 @@ import {
 } from './attrs.js';
 import { Attr, Cmd, CqmAttr, ETH_P_PAE, OUI_QCA, QcaSubcmd, RekeyAttr, RoamAuthAttr } from './numbers.js';
 import type { RoamAuth } from './roam-auth.js';
+import { wakeReason } from './wowlan.js';
 
 type Ev<K extends keyof DriverEvents> = { name: K; args: DriverEvents[K] };
 /** A DriverBackend event, ready for `emit(e.name, ...e.args)`. */
@@ -164,6 +165,11 @@ function decodeInner(msg: GenlMessage, ctx: DecodeContext): Decoded {
       const replayCtr = Buffer.from(getBytes(r.get(RekeyAttr.REPLAY_CTR), 'REKEY_DATA_REPLAY_CTR'));
       if (replayCtr.length !== 8) throw new Nl80211DecodeError(`REKEY_DATA_REPLAY_CTR: ${replayCtr.length} bytes, expected 8`);
       return ev('gtk_rekey', { bssid: getMac(a.get(Attr.MAC), 'ATTR_MAC'), replayCtr });
+    }
+    case Cmd.SET_WOWLAN: {
+      // The kernel's wake-up report; without reasons the wake was not WoWLAN's.
+      const reason = wakeReason(a.get(Attr.WOWLAN_TRIGGERS));
+      return reason ? ev('wake', { reason }) : { kind: 'dropped', reason: 'wake-up report without a WoWLAN reason' };
     }
     case Cmd.CONTROL_PORT_FRAME: {
       const proto = getU16(a.get(Attr.CONTROL_PORT_ETHERTYPE), 'ATTR_CONTROL_PORT_ETHERTYPE');

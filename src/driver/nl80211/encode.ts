@@ -250,6 +250,11 @@ export function setRekeyOffload(ifindex: number, d: RekeyData): Request {
   };
 }
 
+/** WoWLAN triggers (wowlan.ts), each a flag nested in ATTR_WOWLAN_TRIGGERS, as 2.10's nl80211_set_wowlan(). */
+export function setWowlan(ifindex: number, flags: number[]): Request {
+  return { cmd: Cmd.SET_WOWLAN, attrs: [[Attr.IFINDEX, putU32(ifindex)], [Attr.WOWLAN_TRIGGERS, flags.map((f): AttrSpec => [f, FLAG])]] };
+}
+
 /**
  * NL80211_CMD_NEW_KEY with the key nested in ATTR_KEY, as wpa_supplicant
  * 2.10's wpa_driver_nl80211_set_key() sends it for a station: a pairwise key

@@ -36,6 +36,8 @@ export const Cmd = {
   FLUSH_PMKSA: 54,
   SET_CQM: 63,
   NOTIFY_CQM: 64,
+  /** WoWLAN triggers on the wiphy; as an mlme event, why the system woke (cfg80211_report_wowlan_wakeup). */
+  SET_WOWLAN: 74,
   SET_REKEY_OFFLOAD: 79,
   VENDOR: 103,
   SET_PMK: 123,
@@ -83,6 +85,8 @@ export const Attr = {
   CQM: 94,
   CONTROL_PORT_ETHERTYPE: 102,
   CONTROL_PORT_NO_ENCRYPT: 103,
+  /** Nested enum nl80211_wowlan_triggers (WowlanTrig). */
+  WOWLAN_TRIGGERS: 117,
   WOWLAN_TRIGGERS_SUPPORTED: 118,
   REKEY_DATA: 122,
   SPLIT_WIPHY_DUMP: 174,
@@ -166,8 +170,19 @@ export const SaePwe = { HUNT_AND_PECK: 1, HASH_TO_ELEMENT: 2, BOTH: 3 } as const
 /** enum nl80211_mfp. */
 export const Mfp = { NO: 0, REQUIRED: 1, OPTIONAL: 2 } as const;
 
-/** enum nl80211_wowlan_triggers: the flag saying the device does GTK rekeying while asleep (rekey offload). */
-export const WOWLAN_TRIG_GTK_REKEY_SUPPORTED = 5;
+/** enum nl80211_wowlan_triggers (nested in Attr.WOWLAN_TRIGGERS and WOWLAN_TRIGGERS_SUPPORTED). */
+export const WowlanTrig = {
+  ANY: 1,
+  DISCONNECT: 2,
+  MAGIC_PKT: 3,
+  PKT_PATTERN: 4,
+  /** Supported only: the device does GTK rekeying while asleep (rekey offload). */
+  GTK_REKEY_SUPPORTED: 5,
+  GTK_REKEY_FAILURE: 6,
+  EAP_IDENT_REQUEST: 7,
+  FOUR_WAY_HANDSHAKE: 8,
+  RFKILL_RELEASE: 9,
+} as const;
 
 /** enum nl80211_ext_feature_index: bit numbers in Attr.EXT_FEATURES (byte n/8, bit n%8). */
 export const ExtFeature = {

@@ -10,13 +10,16 @@ import { akmBySuite, allAkms, cipherBySelector, IEEE80211_OUI } from '../../rsn/
 import type { DriverCapabilities } from '../backend.js';
 import { parseHwModes } from './bands.js';
 import { type Attrs, getU32, getU8, nestedList, parseAttrs, u32Array } from './attrs.js';
-import { Attr, ExtFeature, FEATURE_SAE, OUI_QCA, QcaSubcmd, WOWLAN_TRIG_GTK_REKEY_SUPPORTED } from './numbers.js';
+import { Attr, ExtFeature, FEATURE_SAE, OUI_QCA, QcaSubcmd, WowlanTrig } from './numbers.js';
+import { supportedWowlanTriggers, type WowlanTrigger } from './wowlan.js';
 
 export interface WiphyInfo {
   wiphy: number;
   capabilities: DriverCapabilities;
   /** EAPOL travels in NL80211_CMD_CONTROL_PORT_FRAME; otherwise through a packet socket on the netdev. */
   controlPortOverNl80211: boolean;
+  /** The wowlan_triggers words the wiphy takes (NL80211_ATTR_WOWLAN_TRIGGERS_SUPPORTED; none without WoWLAN). */
+  wowlanTriggers: WowlanTrigger[];
 }
 
 export function hasExtFeature(ext: Buffer | undefined, bit: number): boolean {
@@ -66,11 +69,12 @@ export function parseWiphy(a: Attrs): WiphyInfo {
   return {
     wiphy,
     controlPortOverNl80211: hasExtFeature(ext, ExtFeature.CONTROL_PORT_OVER_NL80211),
+    wowlanTriggers: supportedWowlanTriggers(wowlan),
     capabilities: {
       four_way_psk: psk,
       four_way_8021x: x1,
       key_mgmt_offload: hasQcaVendorCmd(a, QcaSubcmd.KEY_MGMT_SET_KEY),
-      gtk_rekey_offload: !!wowlan && parseAttrs(wowlan).has(WOWLAN_TRIG_GTK_REKEY_SUPPORTED),
+      gtk_rekey_offload: !!wowlan && parseAttrs(wowlan).has(WowlanTrig.GTK_REKEY_SUPPORTED),
       // A firmware that runs 802.1X handshakes itself needs the PMK of each cached PMKSA.
       pmksa_offload: x1,
       max_pmksa: pmkids ? getU8(pmkids, 'ATTR_MAX_NUM_PMKIDS') : 0,
