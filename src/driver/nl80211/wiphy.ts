@@ -10,7 +10,7 @@ import { akmBySuite, allAkms, cipherBySelector, IEEE80211_OUI } from '../../rsn/
 import type { DriverCapabilities } from '../backend.js';
 import { parseHwModes } from './bands.js';
 import { type Attrs, getU32, getU8, nestedList, parseAttrs, u32Array } from './attrs.js';
-import { Attr, ExtFeature, FEATURE_SAE, OUI_QCA, QcaSubcmd, WowlanTrig } from './numbers.js';
+import { Attr, Cmd, ExtFeature, FEATURE_SAE, OUI_QCA, QcaSubcmd, WowlanTrig } from './numbers.js';
 import { supportedWowlanTriggers, type WowlanTrigger } from './wowlan.js';
 
 export interface WiphyInfo {
@@ -66,6 +66,10 @@ export function parseWiphy(a: Attrs): WiphyInfo {
   const pmkids = a.get(Attr.MAX_NUM_PMKIDS);
   const bands = a.get(Attr.WIPHY_BANDS);
   const features = a.get(Attr.FEATURE_FLAGS);
+  const featureSae = features !== undefined && (getU32(features, 'ATTR_FEATURE_FLAGS') & FEATURE_SAE) !== 0;
+  // 2.10's WPA_DRIVER_FLAGS_SME: the wiphy takes AUTHENTICATE (every mac80211 driver), so the host may run the SME.
+  const commands = a.get(Attr.SUPPORTED_COMMANDS);
+  const sme = !!commands && nestedList(commands).some((c) => c.length >= 4 && c.readUInt32LE(0) === Cmd.AUTHENTICATE);
   return {
     wiphy,
     controlPortOverNl80211: hasExtFeature(ext, ExtFeature.CONTROL_PORT_OVER_NL80211),
@@ -85,8 +89,10 @@ export function parseWiphy(a: Attrs): WiphyInfo {
       sync_state: false,
       sae_offload: hasExtFeature(ext, ExtFeature.SAE_OFFLOAD),
       hw_modes: bands ? parseHwModes(bands) : undefined,
-      // NL80211_FEATURE_SAE (every mac80211 driver): SAE runs in the host's SME, as 2.10's WPA_DRIVER_FLAGS_SAE.
-      sae_auth: features !== undefined && (getU32(features, 'ATTR_FEATURE_FLAGS') & FEATURE_SAE) !== 0,
+      // NL80211_FEATURE_SAE (every mac80211 driver): SAE runs in the host's SME, as 2.10's WPA_DRIVER_FLAGS_SAE ...
+      sae_auth: featureSae && sme,
+      // ... or, on a connect-style driver (no AUTHENTICATE), when the driver asks for it (NL80211_CMD_EXTERNAL_AUTH).
+      sae_external_auth: featureSae && !sme,
     },
   };
 }

@@ -27,7 +27,7 @@ const A = {
   USE_MFP: 66, CONTROL_PORT: 68, PRIVACY: 70, DISCONNECTED_BY_AP: 71, STATUS_CODE: 72, CIPHER_SUITES_PAIRWISE: 73, CIPHER_SUITE_GROUP: 74,
   WPA_VERSIONS: 75, AKM_SUITES: 76, REQ_IE: 77, RESP_IE: 78, KEY: 80, CONTROL_PORT_ETHERTYPE: 102, CONTROL_PORT_NO_ENCRYPT: 103,
   TIMED_OUT: 65, FEATURE_FLAGS: 143, AUTH_DATA: 156, SOCKET_OWNER: 204, EXT_FEATURES: 217, PMK: 254, SAE_PASSWORD: 277, CONTROL_PORT_OVER_NL80211: 264,
-  CONTROL_PORT_NO_PREAUTH: 286, SAE_PWE: 298, WOWLAN_TRIGGERS: 117, WOWLAN_TRIGGERS_SUPPORTED: 118, REKEY_DATA: 122,
+  CONTROL_PORT_NO_PREAUTH: 286, SAE_PWE: 298, WOWLAN_TRIGGERS: 117, WOWLAN_TRIGGERS_SUPPORTED: 118, REKEY_DATA: 122, SUPPORTED_COMMANDS: 50,
 };
 // enum nl80211_auth_type; enum nl80211_sae_pwe_mechanism; NL80211_WPA_VERSION_3.
 const AUTHTYPE_SAE = 4;
@@ -91,7 +91,9 @@ class FakeKernel implements Nl80211System {
         if (r.cmd === CMD.GET_WIPHY) {
           const features = k.features === undefined ? [] : [nla(A.FEATURE_FLAGS, u32(k.features))];
           const wowlan = k.wowlan === undefined ? [] : [nla(A.WOWLAN_TRIGGERS_SUPPORTED, k.wowlan)];
-          return [{ cmd: CMD.NEW_WIPHY, data: cat(nla(A.WIPHY, u32(0)), nla(A.EXT_FEATURES, k.ext), ...features, ...wowlan) }];
+          // The supported commands nested as the kernel lists them: attribute i+1 holds a u32 command number.
+          const commands = nla(A.SUPPORTED_COMMANDS, cat(...k.commands.map((c, i) => nla(i + 1, u32(c)))));
+          return [{ cmd: CMD.NEW_WIPHY, data: cat(nla(A.WIPHY, u32(0)), nla(A.EXT_FEATURES, k.ext), ...features, ...wowlan, commands) }];
         }
         if (r.cmd === CMD.GET_SCAN) return k.scan.map((data) => ({ cmd: CMD.NEW_SCAN_RESULTS, data }));
         return [];
@@ -133,6 +135,8 @@ class FakeKernel implements Nl80211System {
   ext = EXT_CONTROL_PORT;
   /** ATTR_FEATURE_FLAGS of the wiphy, when it sends them. */
   features: number | undefined;
+  /** ATTR_SUPPORTED_COMMANDS of the wiphy: a mac80211 driver's take AUTHENTICATE (the host may run the SME); a connect-style one's not. */
+  commands: number[] = [CMD.AUTHENTICATE, CMD.ASSOCIATE, CMD.DEAUTHENTICATE, CMD.CONNECT, CMD.DISCONNECT];
   /** ATTR_WOWLAN_TRIGGERS_SUPPORTED of the wiphy, when it has WoWLAN (mac80211_hwsim has not). */
   wowlan: Buffer | undefined;
   upCalls: boolean[] = [];
