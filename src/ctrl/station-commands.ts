@@ -3,12 +3,12 @@
  * connection control, and pass-through to the driver. Replies follow
  * wpa_supplicant 2.10's ctrl_iface.c for a Wi-Fi (nl80211) station.
  */
-import { ZERO_ADDR, type ScanParams } from '../driver/backend.js';
+import { NoDriverCommandsError, ZERO_ADDR, type ScanParams } from '../driver/backend.js';
 import type { StationControl } from '../station/api.js';
 import type { SupplicantConfig } from '../config/config.js';
 import { formatBss, formatScanResults } from './bss-format.js';
 import { freqRangeToChannels } from './channels.js';
-import { FAIL, OK, type CommandSpec } from './command-table.js';
+import { FAIL, OK, type CommandSpec, UNKNOWN_COMMAND } from './command-table.js';
 import { atoi } from '../config/cstr.js';
 
 const MAC_RE = /^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/;
@@ -203,8 +203,9 @@ export const stationCommands: CommandSpec<StationCommandContext>[] = [
       try {
         const r = await c.station.driverCommand(a);
         return r.endsWith('\n') || r === '' ? r : `${r}\n`;
-      } catch {
-        return FAIL;
+      } catch (e) {
+        // A driver without DRIVER commands (nl80211) answers as 2.10 built without ANDROID, which has no DRIVER command.
+        return e instanceof NoDriverCommandsError ? UNKNOWN_COMMAND : FAIL;
       }
     },
   },

@@ -53,6 +53,14 @@ export interface DriverCapabilities {
    */
   sae_auth?: boolean;
   /**
+   * nl80211 only: a connect-style driver (no AUTHENTICATE) that takes SAE
+   * from the host when it asks (NL80211_FEATURE_SAE without the host SME,
+   * 2.10's WPA_DRIVER_FLAGS_SAE without _SME): CONNECT says so
+   * (EXTERNAL_AUTH_SUPPORT), the driver sends `external_auth`, the host runs
+   * SAE through `auth`/`auth_rx` and answers with `externalAuthStatus`.
+   */
+  sae_external_auth?: boolean;
+  /**
    * nl80211 only (the driver protocol carries no channel list): the radio's
    * channels by hardware mode from GET_WIPHY's bands, in hostap's order, for
    * GET_CAPABILITY channels / freq. Absent: the driver reports none.
@@ -259,6 +267,11 @@ export interface DriverEvents {
   firmware_restarted: [];
   /** Version 2: an Authentication frame from the AP (SAE): `data` from the algorithm field on, `status` its status code. */
   auth_rx: [ev: { bssid: string; data: Buffer; status: number }];
+  /**
+   * nl80211 only (sae_external_auth): the driver, connecting, asks the host
+   * to run SAE with `bssid` of `ssid` (start), or gives the request up (abort).
+   */
+  external_auth: [ev: { action: 'start' | 'abort'; bssid: string; ssid: Buffer }];
   /** Version 2, optional: the current BSS's beacons stopped (nl80211 NOTIFY_CQM BEACON_LOSS_EVENT); a `disconnected` usually follows. */
   beacon_loss: [];
   /** Version 2: the firmware woke the host while suspended, for this reason. */
@@ -300,6 +313,17 @@ export class DriverError extends Error {
   }
 }
 
+/**
+ * The driver has no DRIVER commands at all: wpa_supplicant 2.10 built
+ * without ANDROID has no DRIVER command (UNKNOWN COMMAND), as on nl80211.
+ */
+export class NoDriverCommandsError extends DriverError {
+  constructor(why: string) {
+    super('driver_cmd', why);
+    this.name = 'NoDriverCommandsError';
+  }
+}
+
 export interface DriverBackend extends EventEmitter<DriverEvents> {
   readonly name: string;
   /** Result of the last successful `hello`, or null while the link is down. */
@@ -328,6 +352,18 @@ export interface DriverBackend extends EventEmitter<DriverEvents> {
   suspend(p: SuspendParams): Promise<void>;
   /** Version 2: the host resumed (RESUME); the firmware reports what it did meanwhile (gtk_rekey, assoc, ...). */
   resume(): Promise<void>;
+  /**
+   * Not a protocol operation (the protocol's `suspend` carries the triggers):
+   * nl80211 sets the configured `wowlan_triggers` on the wiphy once, when the
+   * link comes up, as 2.10 does at interface start.
+   */
+  setWowlan?(triggers: string): Promise<void>;
+  /**
+   * nl80211 only (sae_external_auth): the outcome of the SAE the driver asked
+   * for (NL80211_CMD_EXTERNAL_AUTH, status 0 on success); the driver then
+   * associates, or reports the failure as the connection's.
+   */
+  externalAuthStatus?(p: { bssid: string; ssid: Buffer; status: number; pmkid?: Buffer }): Promise<void>;
   driverCmd(cmd: string): Promise<string>;
   /**
    * Not a protocol operation (the wire protocol is unchanged): a backend that

@@ -110,6 +110,12 @@ interface Keyed {
    * (or the `assoc`), or never (SAE_OFFLOAD_STA); kept here until the `assoc`.
    */
   saeOffload?: { ownAddress: string; rsne: Buffer };
+  /**
+   * The driver runs the connection and asks the host for SAE once connecting
+   * (nl80211 external authentication) and no PMKSA was cached: the PMK is
+   * the one that SAE adds to the cache before the `assoc`.
+   */
+  externalAuth?: { ownAddress: string; rsne: Buffer };
 }
 
 /** A snapshot of the key side for OFFLOAD_STATUS. */
@@ -204,7 +210,8 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
     const chosen = this.choosePmk(net, bssid, sec.akm);
     const decision = this.offload.decide(net.id, sec.akm, this.caps);
     const sae = decision.offload && akmFamily(sec.akm) === 'sae' ? this.saeOffloadParams(net) : undefined;
-    if (!chosen && !sae) {
+    const externalAuth = !chosen && !sae && sec.akm === 'SAE' && !decision.offload && this.externalSae();
+    if (!chosen && !sae && !externalAuth) {
       log.warning(`${this.opts.ifname}: no PMK for network ${net.id} (${sec.akm})`);
       return undefined;
     }
@@ -213,6 +220,7 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
     const ies = Buffer.concat([rsne, sec.mde ?? Buffer.alloc(0)]);
     keyed.ssid = net.ssid;
     if (chosen) keyed.keys = this.newKeys(keyed, ownAddress, chosen.pmk, chosen.pmkid, rsne, decision.offload, decision.why);
+    else if (externalAuth) keyed.externalAuth = { ownAddress, rsne };
     else keyed.saeOffload = { ownAddress, rsne };
     this.cur = keyed;
     // Offload off (the take-back rule, take-back.ts) is one thing for every AKM: four_way_offload false, no PMK and, for SAE, no password.
@@ -252,6 +260,13 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
       const e = this.opts.pmksa.lookup(aa, k.netId, k.sec.akm);
       if (!e && k.ssid) this.opts.pmksa.noteFirmwareOwned(aa, k.ssid);
       k.keys = this.newKeys(k, off.ownAddress, e?.pmk, e?.pmkid, off.rsne, true, '');
+    }
+    const ext = k.externalAuth;
+    if (!k.keys && ext) {
+      // SAE ran on the host at the driver's request: its PMKSA is the association's.
+      const e = this.opts.pmksa.lookup(aa, k.netId, k.sec.akm);
+      if (!e) log.warning(`${this.opts.ifname}: associated with ${aa} after external authentication without its PMKSA`);
+      k.keys = this.newKeys(k, ext.ownAddress, e?.pmk, e?.pmkid, ext.rsne, false, 'SAE by external authentication on the host');
     }
   }
 
@@ -413,12 +428,18 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
    */
   needsSae(net: NetworkConfig, bssid: string, sec: SecurityChoice): boolean {
     if (sec.akm !== 'SAE' || this.opts.pmksa.lookup(bssid, net.id, sec.akm) !== undefined) return false;
-    return !this.offload.decide(net.id, sec.akm, this.caps).offload;
+    // With external authentication the driver asks for SAE after the connect.
+    return !this.offload.decide(net.id, sec.akm, this.caps).offload && !this.externalSae();
   }
 
   /** SAE can authenticate this network: on the host (the driver takes `auth`) or in a firmware with sae_offload. */
   saeRunnable(hostSae: boolean): boolean {
-    return hostSae || (this.caps !== undefined && wantsOffload(this.opts.policy, this.opts.config(), this.caps, 'SAE'));
+    return hostSae || this.externalSae() || (this.caps !== undefined && wantsOffload(this.opts.policy, this.opts.config(), this.caps, 'SAE'));
+  }
+
+  /** The driver asks for SAE when it needs it (capability sae_external_auth) and takes the outcome. */
+  private externalSae(): boolean {
+    return this.caps?.sae_external_auth === true && typeof this.opts.driver.externalAuthStatus === 'function';
   }
 
   /**
@@ -441,6 +462,21 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
    */
   authenticate(net: NetworkConfig, target: SaeTarget, sec: SecurityChoice, ownAddress: string, apH2e: boolean, done: (o: SaeOutcome) => void): void {
     this.end();
+    this.runSae(net, target, sec, ownAddress, apH2e, done);
+  }
+
+  /**
+   * SAE the driver asked for while connecting (nl80211 external
+   * authentication): as authenticate(), but the connection prepared stays,
+   * since its `assoc` follows the SAE.
+   */
+  authenticateExternal(net: NetworkConfig, target: SaeTarget, sec: SecurityChoice, ownAddress: string, apH2e: boolean, done: (o: SaeOutcome) => void): void {
+    this.sae?.abort();
+    this.sae = undefined;
+    this.runSae(net, target, sec, ownAddress, apH2e, done);
+  }
+
+  private runSae(net: NetworkConfig, target: SaeTarget, sec: SecurityChoice, ownAddress: string, apH2e: boolean, done: (o: SaeOutcome) => void): void {
     const cfg = this.opts.config();
     // sae_groups has no GET text (2.10 answers FAIL), so its stored list is read.
     const stored = cfg.globalValue('sae_groups');

@@ -184,6 +184,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     d.on('assoc_reject', guard('assoc_reject', (r) => this.onAssocReject(r.bssid, r.status, r.timeout)));
     d.on('eapol_rx', guard('eapol_rx', (e) => this.keyPath.onEapolRx(e.src, e.data)));
     d.on('auth_rx', guard('auth_rx', (e) => this.keyPath.onAuthRx(e.bssid, e.data)));
+    d.on('external_auth', guard('external_auth', (e) => this.onExternalAuth(e.action, e.bssid, e.ssid)));
     d.on('gtk_rekey', guard('gtk_rekey', (g) => this.keyPath.onFirmwareGtkRekey(g.bssid, g.replayCtr)));
     d.on('pmksa_added', guard('pmksa_added', (p) => this.keyPath.onPmksaAdded(p)));
     d.on('disconnected', guard('disconnected', (x) => this.onDisconnected(x.bssid, x.reason, x.locallyGenerated)));
@@ -229,9 +230,22 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     this.ownAddress = h.address.toLowerCase();
     log.info(`${this.opts.ifname}: driver ${this.opts.driver.name} up, own address ${this.ownAddress}`);
     if (this.wpaState === 'INTERFACE_DISABLED') this.setState('DISCONNECTED');
+    await this.setWowlanTriggers();
     await this.opts.pmksa.resync(h.capabilities);
     if (this.current || this.connecting) this.onLinkLost('driver reconnected; firmware state is gone');
     else this.requestScan(0);
+  }
+
+  /** wowlan_triggers to a driver that takes them at start (nl80211), as 2.10's wpas_set_wowlan_triggers(). */
+  private async setWowlanTriggers(): Promise<void> {
+    const triggers = this.config.getGlobal('wowlan_triggers');
+    const d = this.opts.driver;
+    if (triggers === undefined || !d.setWowlan) return;
+    try {
+      await d.setWowlan(triggers);
+    } catch (e) {
+      log.error(`${this.opts.ifname}: Failed to set wowlan_triggers to '${triggers}': ${(e as Error).message}`);
+    }
   }
 
   private async onFirmwareRestarted(): Promise<void> {
@@ -538,6 +552,32 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
       this.endAssociation();
       this.setState('DISCONNECTED');
       this.connectionFailed(net, o.status === SaeStatus.CHALLENGE_FAIL ? 'WRONG_KEY' : 'CONN_FAILED');
+    });
+  }
+
+  /**
+   * The driver, connecting, asks for SAE (nl80211 external authentication,
+   * 2.10's sme_external_auth_trigger()): the host runs it with the network
+   * being connected and answers with the outcome, status 0 or
+   * UNSPECIFIED_FAILURE; the driver then associates, or reports the failure
+   * as the connection's (assoc_reject). An abort, or a request for another
+   * SSID or a network without SAE, is answered with failure.
+   */
+  private onExternalAuth(action: 'start' | 'abort', bssid: string, ssid: Buffer): void {
+    const d = this.opts.driver;
+    const answer = (status: number, why: string): void => {
+      log.info(`${this.opts.ifname}: SAE: external authentication with ${bssid} ${status === 0 ? 'done' : `failed: ${why}`}`);
+      d.externalAuthStatus?.({ bssid, ssid, status }).catch((e: Error) => log.warning(`${this.opts.ifname}: external authentication status: ${e.message}`));
+    };
+    const cur = this.connecting;
+    if (action === 'abort') return answer(SaeStatus.UNSPECIFIED_FAILURE, 'the driver aborted it');
+    if (!cur || cur.sec.akm !== 'SAE' || !cur.ssid.equals(ssid)) return answer(SaeStatus.UNSPECIFIED_FAILURE, 'no SAE network is being connected with that SSID');
+    const bss = this.bss.get(bssid);
+    const target = { bssid, freq: bss?.freq ?? cur.freq, ssid };
+    this.keyPath.authenticateExternal(cur.net, target, cur.sec, this.ownAddress, bss ? saeH2eAdvertised(bss.ies) : false, (o) => {
+      if (this.connecting !== cur) return;
+      if (o.ok) answer(0, '');
+      else answer(SaeStatus.UNSPECIFIED_FAILURE, o.reason);
     });
   }
 

@@ -33,6 +33,7 @@ import {
   type FirmwareSyncState,
   type HelloResult,
   type LinkSignal,
+  NoDriverCommandsError,
   type PmksaParams,
   type RekeyData,
   type ScanBss,
@@ -54,6 +55,7 @@ import { scanDumpResults } from './scan-results.js';
 import { parseLinkSignal } from './station-info.js';
 import { type Nl80211Link, Nl80211RequestError, Nl80211Socket } from './socket.js';
 import { mergeWiphyParts, parseWiphy, type WiphyInfo } from './wiphy.js';
+import { type WowlanTrigger, wowlanFlags } from './wowlan.js';
 
 /** An operation the nl80211 backend does not have yet (association, keys, EAPOL: the next step). */
 export class NotImplementedError extends Error {
@@ -64,6 +66,9 @@ export class NotImplementedError extends Error {
 }
 
 const RETRY_MS = 5000;
+/** The SAE AKM suite 00-0f-ac:8 as a u32 in EXTERNAL_AUTH's ATTR_AKM_SUITES, and with its octets the other way round (see onExternalAuth). */
+const SAE_AKM_SUITE = 0x000fac08;
+const SAE_AKM_SUITE_SWAPPED = 0x08ac0f00;
 /** WLAN_REASON_PREV_AUTH_NOT_VALID: what 2.10 gives when it leaves a BSS to connect to another. */
 const REASON_PREV_AUTH_NOT_VALID = 2;
 /** WLAN_STATUS_UNSPECIFIED_FAILURE: an association that ended without the AP's status (timeout, refused request). */
@@ -144,6 +149,15 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
   private saeAuthWith: string | undefined;
   /** Open System authentication sent for a PMKSA-cached reconnect: ASSOCIATE with these once the AP accepts. */
   private openAuthFor: ConnectParams | undefined;
+  /**
+   * External authentication the driver asked for (EXTERNAL_AUTH start) and
+   * the host has not answered: auth() then sends CMD_FRAME, and received
+   * Authentication frames of that BSS are auth_rx. `seq`: the last sequence
+   * number sent (2.10's sme.seq_num, from 0 at each start).
+   */
+  private extAuth: { bssid: string; ssid: Buffer; seq: number } | undefined;
+  /** The wowlan_triggers words the wiphy takes. */
+  private wowlanSupported: readonly WowlanTrigger[] = [];
   /** The last scan's BSSes: Beacon IEs for an association event that carries none, and roam targets' channels. */
   private scanTable = new Map<string, ScanBss>();
 
@@ -224,6 +238,8 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
       this.iface = iface;
       this.eapol = this.eapolTransport(this.sock, iface, wiphy);
       this.pairing = new RoamAuthPairing(wiphy.capabilities.key_mgmt_offload);
+      this.wowlanSupported = wiphy.wowlanTriggers;
+      if (wiphy.capabilities.sae_external_auth) await this.registerSaeFrames(this.sock, iface);
       this.forgetAssociation();
       this.roaming = undefined;
       const driver = this.sys.netdevDriver(this.ifname);
@@ -261,6 +277,15 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
     } catch (e) {
       log.warning(`nl80211: ${(e as Error).message}: EAPOL cannot be exchanged`);
       return null;
+    }
+  }
+
+  /** External SAE's Authentication frames to this socket (2.10 goes on without them if the kernel refuses). */
+  private async registerSaeFrames(sock: Nl80211Link, iface: WirelessInterface): Promise<void> {
+    try {
+      await sock.request(req.registerSaeAuthFrames(iface.ifindex));
+    } catch (e) {
+      log.debug(`nl80211: Register frame command failed (type=${req.FC_AUTH}): ${(e as Error).message}`);
     }
   }
 
@@ -312,6 +337,13 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
       case 'mlme_timeout':
         this.onSmeEvent(d);
         return;
+      case 'external_auth':
+        this.onExternalAuth(d);
+        return;
+      case 'frame_auth':
+        if (this.extAuth?.bssid === d.bssid && d.algorithm === req.WLAN_AUTH_SAE) this.emit('auth_rx', { bssid: d.bssid, data: d.body, status: d.status });
+        else log.debug(`nl80211: Authentication frame from ${d.bssid} outside external authentication dropped`);
+        return;
       case 'wiphy_gone':
         log.warning(`nl80211: phy#${iface.wiphy} of ${this.ifname} went away`);
         this.linkDown();
@@ -320,6 +352,23 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
         log.msgdump(() => `nl80211: ${d.reason}`);
         return;
     }
+  }
+
+  /**
+   * The driver asks for SAE (start) or gives the request up (abort), as
+   * 2.10's sme_external_auth_trigger() takes it: only for the SAE AKM, which
+   * 2.10 reads with the octets of the u32 in the order 00-0f-ac-08 (the
+   * first drivers' byte order, which later hostap keeps accepting) and
+   * later drivers send as the value 0x000fac08: both are taken here.
+   */
+  private onExternalAuth(d: Extract<Decoded, { kind: 'external_auth' }>): void {
+    if (d.akm !== SAE_AKM_SUITE && d.akm !== SAE_AKM_SUITE_SWAPPED) {
+      log.debug(`nl80211: external authentication for AKM 0x${d.akm.toString(16)} (not SAE) ignored`);
+      return;
+    }
+    log.debug(`nl80211: External auth action: ${d.action}, BSSID ${d.bssid}`);
+    this.extAuth = d.action === 'start' ? { bssid: d.bssid, ssid: d.ssid, seq: 0 } : undefined;
+    this.emit('external_auth', { action: d.action, bssid: d.bssid, ssid: d.ssid });
   }
 
   /** The host SME's AUTHENTICATE and ASSOCIATE events (2.10's mlme_event_auth(), mlme_event_assoc(), their timeouts). */
@@ -411,6 +460,7 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
       case 'gtk_rekey':
       case 'scan_started':
       case 'beacon_loss':
+      case 'wake':
         this.emitDecoded(e);
         return;
       default:
@@ -480,6 +530,7 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
     this.earlyEapol = undefined;
     this.ptkInstalled = false;
     this.pairing.reset();
+    this.extAuth = undefined;
   }
 
   private async fetchScanResults(iface: WirelessInterface): Promise<void> {
@@ -642,9 +693,18 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
     }
   }
 
-  /** One SAE Authentication frame (capability sae_auth): AUTHENTICATE with AUTH_DATA. */
+  /**
+   * One SAE Authentication frame: in external authentication a CMD_FRAME on
+   * the BSS's channel; otherwise (capability sae_auth) AUTHENTICATE with AUTH_DATA.
+   */
   async auth(p: AuthParams): Promise<void> {
     const { sock, iface } = this.need();
+    const ext = this.extAuth;
+    if (ext && ext.bssid === p.bssid.toLowerCase()) {
+      ext.seq++;
+      await sock.request(req.saeAuthFrame(iface.ifindex, { own: iface.address, bssid: ext.bssid, freq: this.scanTable.get(ext.bssid)?.freq ?? p.freq, seq: ext.seq, body: p.data }));
+      return;
+    }
     const r = req.authenticate(iface.ifindex, p, p);
     this.smeMode = true;
     this.openAuthFor = undefined;
@@ -674,7 +734,8 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
    * 2 (PREV_AUTH_NOT_VALID) and connect again.
    */
   private async sendConnect(sock: Nl80211Link, iface: WirelessInterface, p: ConnectParams): Promise<void> {
-    const r = req.connect(iface.ifindex, p, { controlPortOverNl80211: this.eapol instanceof ControlPortTransport });
+    const r = req.connect(iface.ifindex, p, { controlPortOverNl80211: this.eapol instanceof ControlPortTransport, externalAuth: this.helloResult?.capabilities.sae_external_auth === true });
+    this.extAuth = undefined;
     this.ptkInstalled = false;
     this.pairing.reset();
     this.earlyEapol = undefined;
@@ -803,15 +864,50 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
     await sock.request(req.setCqm(iface.ifindex, threshold, hysteresis));
   }
 
-  async suspend(): Promise<void> {
-    throw new NotImplementedError('suspend');
+  /**
+   * `wowlan_triggers` on the wiphy, as 2.10's wpas_set_wowlan_triggers() at
+   * interface start: a word the wiphy does not take (mac80211_hwsim takes
+   * none) and nothing is sent, said at debug level only, as 2.10 does.
+   */
+  async setWowlan(triggers: string): Promise<void> {
+    const { sock, iface } = this.need();
+    const f = wowlanFlags(triggers, this.wowlanSupported);
+    if ('refused' in f) {
+      log.debug(`Unknown/unsupported wowlan trigger '${f.refused}'`);
+      return;
+    }
+    log.debug('nl80211: Setting wowlan');
+    await sock.request(req.setWowlan(iface.ifindex, f.flags));
   }
+
+  /**
+   * Nothing to tell the kernel: 2.10's nl80211 has no suspend operation (the
+   * triggers are set at start, the rekey data after each handshake), and the
+   * kernel suspends the wiphy itself.
+   */
+  async suspend(): Promise<void> {}
+
+  /** As 2.10's wpa_driver_nl80211_resume(): the interface set up again (a failure only logged). */
   async resume(): Promise<void> {
-    throw new NotImplementedError('resume');
+    const { iface } = this.need();
+    await this.sys.setInterfaceUp(iface.ifindex, true).catch((e: Error) => log.debug(`nl80211: Failed to set interface up on resume event: ${e.message}`));
   }
-  async driverCmd(): Promise<string> {
-    throw new NotImplementedError('driver_cmd');
+
+  /**
+   * 2.10 has the DRIVER command (and nl80211's driver_cmd) only in Android
+   * builds: elsewhere, as Debian's, `DRIVER ...` is UNKNOWN COMMAND.
+   */
+  async driverCmd(cmd: string): Promise<string> {
+    throw new NoDriverCommandsError(`'${cmd}': nl80211 has no DRIVER commands (wpa_supplicant 2.10 has them in Android builds only)`);
   }
+  /** The host's answer to the driver's external authentication request; the request is over either way. */
+  async externalAuthStatus(p: { bssid: string; ssid: Buffer; status: number; pmkid?: Buffer }): Promise<void> {
+    const { sock, iface } = this.need();
+    this.extAuth = undefined;
+    log.debug(`nl80211: External auth status: ${p.status}`);
+    await sock.request(req.externalAuthStatus(iface.ifindex, p));
+  }
+
   /** Capabilities say sync_state: false (nl80211 cannot read PMKSA or PTK material back): never asked. */
   async syncState(): Promise<FirmwareSyncState> {
     throw new NotImplementedError('sync_state');

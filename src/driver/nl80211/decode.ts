@@ -9,8 +9,9 @@ import { type AssocEvent, type DriverEvents, ZERO_ADDR } from '../backend.js';
 import {
   type Attrs, type GenlMessage, getBytes, getMac, getU16, getU32, getU8, Nl80211DecodeError, parseAttrs,
 } from './attrs.js';
-import { Attr, Cmd, CqmAttr, ETH_P_PAE, OUI_QCA, QcaSubcmd, RekeyAttr, RoamAuthAttr } from './numbers.js';
+import { Attr, Cmd, CqmAttr, ETH_P_PAE, ExternalAuthAction, OUI_QCA, QcaSubcmd, RekeyAttr, RoamAuthAttr } from './numbers.js';
 import type { RoamAuth } from './roam-auth.js';
+import { wakeReason } from './wowlan.js';
 
 type Ev<K extends keyof DriverEvents> = { name: K; args: DriverEvents[K] };
 /** A DriverBackend event, ready for `emit(e.name, ...e.args)`. */
@@ -33,6 +34,10 @@ export type Decoded =
   | { kind: 'assoc_frame'; bssid: string; freq: number; status: number; reqIes: Buffer; respIes: Buffer }
   /** AUTHENTICATE or ASSOCIATE with TIMED_OUT: the AP did not answer. */
   | { kind: 'mlme_timeout'; step: 'auth' | 'assoc'; bssid: string }
+  /** EXTERNAL_AUTH event: the driver asks for SAE with `bssid` (start) or gives it up (abort); `akm` the suite as a u32. */
+  | { kind: 'external_auth'; action: 'start' | 'abort'; bssid: string; ssid: Buffer; akm: number }
+  /** CMD_FRAME event: an Authentication frame we registered for (external SAE); `body` from the algorithm number on. */
+  | { kind: 'frame_auth'; bssid: string; algorithm: number; status: number; body: Buffer }
   /** Our wiphy was removed (module unloaded, device unplugged). */
   | { kind: 'wiphy_gone' }
   | { kind: 'dropped'; reason: string };
@@ -92,6 +97,32 @@ function decodeMlme(a: Attrs, step: 'auth' | 'assoc'): Decoded {
     reqIes: opt(a, Attr.REQ_IE) ?? EMPTY,
     respIes: body.subarray(6),
   };
+}
+
+/**
+ * EXTERNAL_AUTH, as 2.10's nl80211_external_auth(): without the AKM, the
+ * action, the BSSID or the SSID, or with an action it does not know, it is
+ * dropped.
+ */
+function decodeExternalAuth(a: Attrs): Decoded {
+  for (const [t, name] of [[Attr.AKM_SUITES, 'AKM_SUITES'], [Attr.EXTERNAL_AUTH_ACTION, 'EXTERNAL_AUTH_ACTION'], [Attr.BSSID, 'BSSID'], [Attr.SSID, 'SSID']] as const) {
+    if (!a.has(t)) return { kind: 'dropped', reason: `EXTERNAL_AUTH without ATTR_${name}` };
+  }
+  const act = getU32(a.get(Attr.EXTERNAL_AUTH_ACTION), 'ATTR_EXTERNAL_AUTH_ACTION');
+  const action = act === ExternalAuthAction.START ? 'start' : act === ExternalAuthAction.ABORT ? 'abort' : undefined;
+  if (!action) return { kind: 'dropped', reason: `EXTERNAL_AUTH action ${act} unknown` };
+  const ssid = getBytes(a.get(Attr.SSID), 'ATTR_SSID');
+  if (ssid.length > 32) throw new Nl80211DecodeError(`ATTR_SSID: ${ssid.length} bytes, expected at most 32`);
+  return { kind: 'external_auth', action, bssid: getMac(a.get(Attr.BSSID), 'ATTR_BSSID'), ssid, akm: getU32(a.get(Attr.AKM_SUITES), 'ATTR_AKM_SUITES') };
+}
+
+/** A received management frame (CMD_FRAME event): only Authentication frames are registered for. */
+function decodeFrame(a: Attrs): Decoded {
+  const frame = getBytes(a.get(Attr.FRAME), 'ATTR_FRAME');
+  if (frame.length < 2 || (frame.readUInt16LE(0) & 0xfc) !== 0xb0) return { kind: 'dropped', reason: 'management frame other than Authentication not used' };
+  const d = decodeMlme(a, 'auth');
+  if (d.kind !== 'auth_frame') return d;
+  return { kind: 'frame_auth', bssid: d.bssid, algorithm: d.algorithm, status: d.status, body: d.body };
 }
 
 /** The vendor data of KEY_MGMT_ROAM_AUTH; every attribute optional, each checked when present. */
@@ -164,6 +195,15 @@ function decodeInner(msg: GenlMessage, ctx: DecodeContext): Decoded {
       const replayCtr = Buffer.from(getBytes(r.get(RekeyAttr.REPLAY_CTR), 'REKEY_DATA_REPLAY_CTR'));
       if (replayCtr.length !== 8) throw new Nl80211DecodeError(`REKEY_DATA_REPLAY_CTR: ${replayCtr.length} bytes, expected 8`);
       return ev('gtk_rekey', { bssid: getMac(a.get(Attr.MAC), 'ATTR_MAC'), replayCtr });
+    }
+    case Cmd.EXTERNAL_AUTH:
+      return decodeExternalAuth(a);
+    case Cmd.FRAME:
+      return decodeFrame(a);
+    case Cmd.SET_WOWLAN: {
+      // The kernel's wake-up report; without reasons the wake was not WoWLAN's.
+      const reason = wakeReason(a.get(Attr.WOWLAN_TRIGGERS));
+      return reason ? ev('wake', { reason }) : { kind: 'dropped', reason: 'wake-up report without a WoWLAN reason' };
     }
     case Cmd.CONTROL_PORT_FRAME: {
       const proto = getU16(a.get(Attr.CONTROL_PORT_ETHERTYPE), 'ATTR_CONTROL_PORT_ETHERTYPE');

@@ -55,6 +55,12 @@ export interface ConnectOptions {
    * owns the connection, never to the netdev.
    */
   controlPortOverNl80211?: boolean;
+  /**
+   * The wiphy has no AUTHENTICATE (2.10: no WPA_DRIVER_FLAGS_SME): an SAE
+   * CONNECT says the host takes EXTERNAL_AUTH requests, as 2.10's
+   * nl80211_connect_common() does.
+   */
+  externalAuth?: boolean;
 }
 
 /**
@@ -79,6 +85,8 @@ export interface ConnectOptions {
  *   PMKID in our RSNE). nl80211 has no password identifier: refused, as 2.10
  *   refuses it ("Use of SAE password identifiers not supported with
  *   driver-based SAE");
+ * - SAE on a connect-style wiphy (no AUTHENTICATE): EXTERNAL_AUTH_SUPPORT
+ *   after CONTROL_PORT, where 2.10 puts it;
  * - control port over nl80211: CONTROL_PORT_OVER_NL80211 with the EtherType
  *   and CONTROL_PORT_NO_PREAUTH, as send_and_recv_msgs_owner() adds them.
  * The PMKID to use travels in our RSNE (nl80211 CONNECT has no PMKID attribute).
@@ -95,6 +103,7 @@ export function connect(ifindex: number, p: ConnectParams, o: ConnectOptions = {
       else attrs.push([Attr.PMK, lenIn('PMK', p.pmk, [32, 48])]);
     }
     attrs.push([Attr.CONTROL_PORT, FLAG]);
+    if (o.externalAuth && (p.akm === 'SAE' || p.akm === 'FT-SAE')) attrs.push([Attr.EXTERNAL_AUTH_SUPPORT, FLAG]);
     if (p.mfp !== 'none') attrs.push([Attr.USE_MFP, putU32(Mfp.REQUIRED)]);
     if (sae) {
       if (sae.password.length < 1 || sae.password.length > SAE_PASSWORD_MAX_LEN) {
@@ -248,6 +257,56 @@ export function setRekeyOffload(ifindex: number, d: RekeyData): Request {
       ]],
     ],
   };
+}
+
+/** IEEE 802.11 frame control of an Authentication frame (type management, subtype 11), little-endian. */
+export const FC_AUTH = 0x00b0;
+
+/**
+ * REGISTER_FRAME for the SAE Authentication frames of external
+ * authentication (2.10's nl80211_mgmt_subscribe_non_ap() on a wiphy with
+ * SAE and without the host SME): frame type Authentication, matching the
+ * algorithm number SAE (03 00).
+ */
+export function registerSaeAuthFrames(ifindex: number): Request {
+  return {
+    cmd: Cmd.REGISTER_FRAME,
+    attrs: [[Attr.IFINDEX, putU32(ifindex)], [Attr.FRAME_TYPE, putU16(FC_AUTH)], [Attr.FRAME_MATCH, Buffer.from([WLAN_AUTH_SAE, 0])]],
+  };
+}
+
+/**
+ * An Authentication frame of external SAE, as 2.10's
+ * sme_external_auth_build_buf() and send_mlme(noack) send it: CMD_FRAME on
+ * the BSS's channel, no wait for an ACK; the header names the AP as DA and
+ * BSSID, us as SA, with the exchange's sequence number; the body from the
+ * algorithm number on.
+ */
+export function saeAuthFrame(ifindex: number, p: { own: string; bssid: string; freq: number; seq: number; body: Buffer }): Request {
+  const hdr = Buffer.alloc(24);
+  hdr.writeUInt16LE(FC_AUTH, 0);
+  macBuf(p.bssid).copy(hdr, 4);
+  macBuf(p.own).copy(hdr, 10);
+  macBuf(p.bssid).copy(hdr, 16);
+  hdr.writeUInt16LE((p.seq << 4) & 0xffff, 22);
+  const attrs: AttrSpec[] = [[Attr.IFINDEX, putU32(ifindex)]];
+  if (p.freq) attrs.push([Attr.WIPHY_FREQ, putU32(p.freq)]);
+  attrs.push([Attr.DONT_WAIT_FOR_ACK, FLAG], [Attr.FRAME, Buffer.concat([hdr, p.body])]);
+  return { cmd: Cmd.FRAME, attrs };
+}
+
+/** The host's outcome of external authentication, as 2.10's nl80211_send_external_auth_status(): status, SSID, PMKID if given, BSSID. */
+export function externalAuthStatus(ifindex: number, p: { bssid: string; ssid: Buffer; status: number; pmkid?: Buffer }): Request {
+  const attrs: AttrSpec[] = [[Attr.IFINDEX, putU32(ifindex)], [Attr.STATUS_CODE, putU16(p.status)]];
+  if (p.ssid.length) attrs.push([Attr.SSID, lenAtMost('SSID', p.ssid, 32)]);
+  if (p.pmkid) attrs.push([Attr.PMKID, lenIn('PMKID', p.pmkid, [16])]);
+  attrs.push([Attr.BSSID, macBuf(p.bssid)]);
+  return { cmd: Cmd.EXTERNAL_AUTH, attrs };
+}
+
+/** WoWLAN triggers (wowlan.ts), each a flag nested in ATTR_WOWLAN_TRIGGERS, as 2.10's nl80211_set_wowlan(). */
+export function setWowlan(ifindex: number, flags: number[]): Request {
+  return { cmd: Cmd.SET_WOWLAN, attrs: [[Attr.IFINDEX, putU32(ifindex)], [Attr.WOWLAN_TRIGGERS, flags.map((f): AttrSpec => [f, FLAG])]] };
 }
 
 /**

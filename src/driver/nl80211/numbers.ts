@@ -34,13 +34,21 @@ export const Cmd = {
   SET_PMKSA: 52,
   DEL_PMKSA: 53,
   FLUSH_PMKSA: 54,
+  /** Subscribe to management frames (CMD_FRAME events to this socket): FRAME_TYPE, FRAME_MATCH. */
+  REGISTER_FRAME: 58,
+  /** A management frame out (ATTR_FRAME); as an event, one received that we registered for. */
+  FRAME: 59,
   SET_CQM: 63,
   NOTIFY_CQM: 64,
+  /** WoWLAN triggers on the wiphy; as an mlme event, why the system woke (cfg80211_report_wowlan_wakeup). */
+  SET_WOWLAN: 74,
   SET_REKEY_OFFLOAD: 79,
   VENDOR: 103,
   SET_PMK: 123,
   DEL_PMK: 124,
   PORT_AUTHORIZED: 125,
+  /** Event: the driver asks the host to authenticate (SAE); command: the host's outcome (STATUS_CODE). */
+  EXTERNAL_AUTH: 127,
   CONTROL_PORT_FRAME: 129,
 } as const;
 
@@ -52,6 +60,8 @@ export const Attr = {
   IFNAME: 4,
   MAC: 6,
   STA_INFO: 21,
+  /** The commands the wiphy supports (nested u32 list): AUTHENTICATE among them means the host may run the SME. */
+  SUPPORTED_COMMANDS: 50,
   WIPHY_BANDS: 22,
   WIPHY_FREQ: 38,
   IE: 42,
@@ -79,10 +89,16 @@ export const Attr = {
   /** Nested enum nl80211_key_attributes (KeyAttr), as wpa_supplicant 2.10 sends keys. */
   KEY: 80,
   PMKID: 85,
+  FRAME_MATCH: 91,
   MAX_NUM_PMKIDS: 86,
   CQM: 94,
+  /** u16 frame control type/subtype of REGISTER_FRAME. */
+  FRAME_TYPE: 101,
   CONTROL_PORT_ETHERTYPE: 102,
   CONTROL_PORT_NO_ENCRYPT: 103,
+  DONT_WAIT_FOR_ACK: 142,
+  /** Nested enum nl80211_wowlan_triggers (WowlanTrig). */
+  WOWLAN_TRIGGERS: 117,
   WOWLAN_TRIGGERS_SUPPORTED: 118,
   REKEY_DATA: 122,
   SPLIT_WIPHY_DUMP: 174,
@@ -101,6 +117,10 @@ export const Attr = {
   WANT_1X_4WAY_HS: 257,
   SAE_PASSWORD: 277,
   PMKR0_NAME: 258,
+  /** u32 enum nl80211_external_auth_action (ExternalAuthAction) of the EXTERNAL_AUTH event. */
+  EXTERNAL_AUTH_ACTION: 260,
+  /** CONNECT flag: the host takes EXTERNAL_AUTH requests. */
+  EXTERNAL_AUTH_SUPPORT: 261,
   CONTROL_PORT_OVER_NL80211: 264,
   CONTROL_PORT_NO_PREAUTH: 286,
   PMK_LIFETIME: 287,
@@ -160,14 +180,28 @@ export const AuthType = { OPEN_SYSTEM: 0, SAE: 4 } as const;
 /** enum nl80211_feature_flags: the driver takes SAE Authentication frames from user space (AUTHENTICATE with AUTH_DATA). */
 export const FEATURE_SAE = 1 << 5;
 
+/** enum nl80211_external_auth_action. */
+export const ExternalAuthAction = { START: 0, ABORT: 1 } as const;
+
 /** enum nl80211_sae_pwe_mechanism (NL80211_ATTR_SAE_PWE, a u8). */
 export const SaePwe = { HUNT_AND_PECK: 1, HASH_TO_ELEMENT: 2, BOTH: 3 } as const;
 
 /** enum nl80211_mfp. */
 export const Mfp = { NO: 0, REQUIRED: 1, OPTIONAL: 2 } as const;
 
-/** enum nl80211_wowlan_triggers: the flag saying the device does GTK rekeying while asleep (rekey offload). */
-export const WOWLAN_TRIG_GTK_REKEY_SUPPORTED = 5;
+/** enum nl80211_wowlan_triggers (nested in Attr.WOWLAN_TRIGGERS and WOWLAN_TRIGGERS_SUPPORTED). */
+export const WowlanTrig = {
+  ANY: 1,
+  DISCONNECT: 2,
+  MAGIC_PKT: 3,
+  PKT_PATTERN: 4,
+  /** Supported only: the device does GTK rekeying while asleep (rekey offload). */
+  GTK_REKEY_SUPPORTED: 5,
+  GTK_REKEY_FAILURE: 6,
+  EAP_IDENT_REQUEST: 7,
+  FOUR_WAY_HANDSHAKE: 8,
+  RFKILL_RELEASE: 9,
+} as const;
 
 /** enum nl80211_ext_feature_index: bit numbers in Attr.EXT_FEATURES (byte n/8, bit n%8). */
 export const ExtFeature = {

@@ -10,13 +10,16 @@ import { akmBySuite, allAkms, cipherBySelector, IEEE80211_OUI } from '../../rsn/
 import type { DriverCapabilities } from '../backend.js';
 import { parseHwModes } from './bands.js';
 import { type Attrs, getU32, getU8, nestedList, parseAttrs, u32Array } from './attrs.js';
-import { Attr, ExtFeature, FEATURE_SAE, OUI_QCA, QcaSubcmd, WOWLAN_TRIG_GTK_REKEY_SUPPORTED } from './numbers.js';
+import { Attr, Cmd, ExtFeature, FEATURE_SAE, OUI_QCA, QcaSubcmd, WowlanTrig } from './numbers.js';
+import { supportedWowlanTriggers, type WowlanTrigger } from './wowlan.js';
 
 export interface WiphyInfo {
   wiphy: number;
   capabilities: DriverCapabilities;
   /** EAPOL travels in NL80211_CMD_CONTROL_PORT_FRAME; otherwise through a packet socket on the netdev. */
   controlPortOverNl80211: boolean;
+  /** The wowlan_triggers words the wiphy takes (NL80211_ATTR_WOWLAN_TRIGGERS_SUPPORTED; none without WoWLAN). */
+  wowlanTriggers: WowlanTrigger[];
 }
 
 export function hasExtFeature(ext: Buffer | undefined, bit: number): boolean {
@@ -63,14 +66,19 @@ export function parseWiphy(a: Attrs): WiphyInfo {
   const pmkids = a.get(Attr.MAX_NUM_PMKIDS);
   const bands = a.get(Attr.WIPHY_BANDS);
   const features = a.get(Attr.FEATURE_FLAGS);
+  const featureSae = features !== undefined && (getU32(features, 'ATTR_FEATURE_FLAGS') & FEATURE_SAE) !== 0;
+  // 2.10's WPA_DRIVER_FLAGS_SME: the wiphy takes AUTHENTICATE (every mac80211 driver), so the host may run the SME.
+  const commands = a.get(Attr.SUPPORTED_COMMANDS);
+  const sme = !!commands && nestedList(commands).some((c) => c.length >= 4 && c.readUInt32LE(0) === Cmd.AUTHENTICATE);
   return {
     wiphy,
     controlPortOverNl80211: hasExtFeature(ext, ExtFeature.CONTROL_PORT_OVER_NL80211),
+    wowlanTriggers: supportedWowlanTriggers(wowlan),
     capabilities: {
       four_way_psk: psk,
       four_way_8021x: x1,
       key_mgmt_offload: hasQcaVendorCmd(a, QcaSubcmd.KEY_MGMT_SET_KEY),
-      gtk_rekey_offload: !!wowlan && parseAttrs(wowlan).has(WOWLAN_TRIG_GTK_REKEY_SUPPORTED),
+      gtk_rekey_offload: !!wowlan && parseAttrs(wowlan).has(WowlanTrig.GTK_REKEY_SUPPORTED),
       // A firmware that runs 802.1X handshakes itself needs the PMK of each cached PMKSA.
       pmksa_offload: x1,
       max_pmksa: pmkids ? getU8(pmkids, 'ATTR_MAX_NUM_PMKIDS') : 0,
@@ -81,8 +89,10 @@ export function parseWiphy(a: Attrs): WiphyInfo {
       sync_state: false,
       sae_offload: hasExtFeature(ext, ExtFeature.SAE_OFFLOAD),
       hw_modes: bands ? parseHwModes(bands) : undefined,
-      // NL80211_FEATURE_SAE (every mac80211 driver): SAE runs in the host's SME, as 2.10's WPA_DRIVER_FLAGS_SAE.
-      sae_auth: features !== undefined && (getU32(features, 'ATTR_FEATURE_FLAGS') & FEATURE_SAE) !== 0,
+      // NL80211_FEATURE_SAE (every mac80211 driver): SAE runs in the host's SME, as 2.10's WPA_DRIVER_FLAGS_SAE ...
+      sae_auth: featureSae && sme,
+      // ... or, on a connect-style driver (no AUTHENTICATE), when the driver asks for it (NL80211_CMD_EXTERNAL_AUTH).
+      sae_external_auth: featureSae && !sme,
     },
   };
 }

@@ -7,7 +7,7 @@
  */
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AssocEvent, ConnectParams, DriverEvents, HelloResult } from '../../../src/driver/backend.js';
+import { type AssocEvent, type ConnectParams, type DriverEvents, type HelloResult, NoDriverCommandsError } from '../../../src/driver/backend.js';
 import type { GenlMessage } from '../../../src/driver/nl80211/attrs.js';
 import { Nl80211Driver, type Nl80211System } from '../../../src/driver/nl80211/backend.js';
 import type { LinkChange } from '../../../src/driver/nl80211/link-watch.js';
@@ -20,14 +20,14 @@ import { cat, flag, hex, nla, u16, u32, u8 } from './nla.js';
 
 
 // nl80211.h: enum nl80211_commands.
-const CMD = { AUTHENTICATE: 37, ASSOCIATE: 38, DEAUTHENTICATE: 39, GET_STATION: 17, NEW_STATION: 19, SET_CQM: 63, NOTIFY_CQM: 64, GET_WIPHY: 1, NEW_WIPHY: 3, GET_INTERFACE: 5, NEW_INTERFACE: 7, NEW_KEY: 11, SET_STATION: 18, NEW_SCAN_RESULTS: 34, GET_SCAN: 32, CONNECT: 46, ROAM: 47, DISCONNECT: 48, SET_REKEY_OFFLOAD: 79, CONTROL_PORT_FRAME: 129 };
+const CMD = { AUTHENTICATE: 37, ASSOCIATE: 38, DEAUTHENTICATE: 39, GET_STATION: 17, NEW_STATION: 19, SET_CQM: 63, NOTIFY_CQM: 64, GET_WIPHY: 1, NEW_WIPHY: 3, GET_INTERFACE: 5, NEW_INTERFACE: 7, NEW_KEY: 11, SET_STATION: 18, NEW_SCAN_RESULTS: 34, GET_SCAN: 32, CONNECT: 46, ROAM: 47, DISCONNECT: 48, SET_WOWLAN: 74, SET_REKEY_OFFLOAD: 79, CONTROL_PORT_FRAME: 129 };
 // enum nl80211_attrs.
 const A = {
   WIPHY: 1, IFINDEX: 3, STA_INFO: 21, CQM: 94, IFNAME: 4, MAC: 6, REASON_CODE: 54, STA_FLAGS2: 67, WIPHY_FREQ: 38, IE: 42, BSS: 47, FRAME: 51, SSID: 52, AUTH_TYPE: 53,
   USE_MFP: 66, CONTROL_PORT: 68, PRIVACY: 70, DISCONNECTED_BY_AP: 71, STATUS_CODE: 72, CIPHER_SUITES_PAIRWISE: 73, CIPHER_SUITE_GROUP: 74,
   WPA_VERSIONS: 75, AKM_SUITES: 76, REQ_IE: 77, RESP_IE: 78, KEY: 80, CONTROL_PORT_ETHERTYPE: 102, CONTROL_PORT_NO_ENCRYPT: 103,
   TIMED_OUT: 65, FEATURE_FLAGS: 143, AUTH_DATA: 156, SOCKET_OWNER: 204, EXT_FEATURES: 217, PMK: 254, SAE_PASSWORD: 277, CONTROL_PORT_OVER_NL80211: 264,
-  CONTROL_PORT_NO_PREAUTH: 286, SAE_PWE: 298,
+  CONTROL_PORT_NO_PREAUTH: 286, SAE_PWE: 298, WOWLAN_TRIGGERS: 117, WOWLAN_TRIGGERS_SUPPORTED: 118, REKEY_DATA: 122, SUPPORTED_COMMANDS: 50,
 };
 // enum nl80211_auth_type; enum nl80211_sae_pwe_mechanism; NL80211_WPA_VERSION_3.
 const AUTHTYPE_SAE = 4;
@@ -90,7 +90,10 @@ class FakeKernel implements Nl80211System {
         }
         if (r.cmd === CMD.GET_WIPHY) {
           const features = k.features === undefined ? [] : [nla(A.FEATURE_FLAGS, u32(k.features))];
-          return [{ cmd: CMD.NEW_WIPHY, data: cat(nla(A.WIPHY, u32(0)), nla(A.EXT_FEATURES, k.ext), ...features) }];
+          const wowlan = k.wowlan === undefined ? [] : [nla(A.WOWLAN_TRIGGERS_SUPPORTED, k.wowlan)];
+          // The supported commands nested as the kernel lists them: attribute i+1 holds a u32 command number.
+          const commands = nla(A.SUPPORTED_COMMANDS, cat(...k.commands.map((c, i) => nla(i + 1, u32(c)))));
+          return [{ cmd: CMD.NEW_WIPHY, data: cat(nla(A.WIPHY, u32(0)), nla(A.EXT_FEATURES, k.ext), ...features, ...wowlan, commands) }];
         }
         if (r.cmd === CMD.GET_SCAN) return k.scan.map((data) => ({ cmd: CMD.NEW_SCAN_RESULTS, data }));
         return [];
@@ -99,7 +102,8 @@ class FakeKernel implements Nl80211System {
     };
   }
 
-  async setInterfaceUp(): Promise<boolean> {
+  async setInterfaceUp(_ifindex: number, up: boolean): Promise<boolean> {
+    this.upCalls.push(up);
     return true;
   }
 
@@ -131,6 +135,11 @@ class FakeKernel implements Nl80211System {
   ext = EXT_CONTROL_PORT;
   /** ATTR_FEATURE_FLAGS of the wiphy, when it sends them. */
   features: number | undefined;
+  /** ATTR_SUPPORTED_COMMANDS of the wiphy: a mac80211 driver's take AUTHENTICATE (the host may run the SME); a connect-style one's not. */
+  commands: number[] = [CMD.AUTHENTICATE, CMD.ASSOCIATE, CMD.DEAUTHENTICATE, CMD.CONNECT, CMD.DISCONNECT];
+  /** ATTR_WOWLAN_TRIGGERS_SUPPORTED of the wiphy, when it has WoWLAN (mac80211_hwsim has not). */
+  wowlan: Buffer | undefined;
+  upCalls: boolean[] = [];
 
   event(cmd: number, ...attrs: Buffer[]): void {
     this.deliver({ cmd, data: cat(nla(A.IFINDEX, u32(IFINDEX)), ...attrs) });
@@ -766,5 +775,118 @@ describe('nl80211 backend: SAE, the kernel refusing the association', () => {
     k.event(CMD.AUTHENTICATE, nla(A.FRAME, authFrame(AP, hex('0000 0200 0000'))));
     await new Promise((r) => setImmediate(r));
     expect(reject).toEqual([[{ bssid: AP, status: 1, timeout: false }]]);
+  });
+});
+
+// enum nl80211_wowlan_triggers; enum nl80211_rekey_data.
+const TRIG = { ANY: 1, DISCONNECT: 2, MAGIC_PKT: 3, PKT_PATTERN: 4, GTK_REKEY_SUPPORTED: 5, GTK_REKEY_FAILURE: 6, EAP_IDENT_REQUEST: 7, FOUR_WAY_HANDSHAKE: 8, RFKILL_RELEASE: 9, TCP_CONNECTION: 14 };
+const REKEY_REPLAY_CTR = 3;
+
+describe('nl80211 backend: WoWLAN, suspend and resume', () => {
+  /** A wiphy with WoWLAN: every trigger 2.10 names but rfkill_release, and GTK rekey offload. */
+  const withWowlan = (): FakeKernel => {
+    const k = new FakeKernel();
+    k.wowlan = cat(...[TRIG.ANY, TRIG.DISCONNECT, TRIG.MAGIC_PKT, TRIG.GTK_REKEY_SUPPORTED, TRIG.GTK_REKEY_FAILURE, TRIG.EAP_IDENT_REQUEST, TRIG.FOUR_WAY_HANDSHAKE].map(flag));
+    return k;
+  };
+
+  it('wowlan_triggers: SET_WOWLAN with the flags nested in ATTR_WOWLAN_TRIGGERS in 2.10\'s order, whatever the words\' order and blanks (byte-exact)', async () => {
+    const { d, k } = await up(withWowlan());
+    k.take();
+    await d.setWowlan('four_way_handshake  disconnect\tgtk_rekey_failure any');
+    expect(k.take()).toEqual([{
+      cmd: CMD.SET_WOWLAN,
+      data: cat(nla(A.IFINDEX, u32(IFINDEX)), nla(A.WOWLAN_TRIGGERS, cat(flag(TRIG.ANY), flag(TRIG.DISCONNECT), flag(TRIG.GTK_REKEY_FAILURE), flag(TRIG.FOUR_WAY_HANDSHAKE)))),
+    }]);
+    await d.setWowlan('magic_pkt eap_identity_req');
+    expect(k.take()).toEqual([{ cmd: CMD.SET_WOWLAN, data: cat(nla(A.IFINDEX, u32(IFINDEX)), nla(A.WOWLAN_TRIGGERS, cat(flag(TRIG.MAGIC_PKT), flag(TRIG.EAP_IDENT_REQUEST)))) }]);
+  });
+
+  it('one word the wiphy does not take, or does not exist, and nothing is sent, said at debug level as 2.10 says it; a wiphy without WoWLAN (hwsim) takes none', async () => {
+    const was = logLevel();
+    setLogLevel(MsgLevel.DEBUG);
+    const lines: string[] = [];
+    const stop = onLog((_l, text) => lines.push(text));
+    try {
+      const { d, k } = await up(withWowlan());
+      k.take();
+      await d.setWowlan('disconnect rfkill_release');
+      await d.setWowlan('disconnect gtk_rekey');
+      expect(k.take()).toEqual([]);
+      await d.close();
+      const bare = await up();
+      bare.k.take();
+      await bare.d.setWowlan('disconnect');
+      expect(bare.k.take()).toEqual([]);
+    } finally {
+      stop();
+      setLogLevel(was);
+    }
+    expect(lines.filter((l) => l.includes('wowlan trigger'))).toEqual([
+      "Unknown/unsupported wowlan trigger 'rfkill_release'",
+      "Unknown/unsupported wowlan trigger 'gtk_rekey'",
+      "Unknown/unsupported wowlan trigger 'disconnect'",
+    ]);
+  });
+
+  it('a kernel refusal of SET_WOWLAN is an error for the caller', async () => {
+    const { d, k } = await up(withWowlan());
+    k.refuse.set(CMD.SET_WOWLAN, 'EINVAL');
+    await expect(d.setWowlan('disconnect')).rejects.toThrow(/EINVAL/);
+  });
+
+  it('suspend sends nothing (2.10\'s nl80211 has no suspend op); resume sets the interface up, as 2.10\'s wpa_driver_nl80211_resume()', async () => {
+    const { d, k } = await up(withWowlan());
+    k.take();
+    k.upCalls = [];
+    await d.suspend();
+    expect(k.take()).toEqual([]);
+    expect(k.upCalls).toEqual([]);
+    await d.resume();
+    expect(k.upCalls).toEqual([true]);
+  });
+
+  it('the kernel\'s wake-up report (SET_WOWLAN event) is wake with its reason; one without reasons is not WoWLAN\'s', async () => {
+    const { d, k } = await up(withWowlan());
+    const wake = next(d, 'wake');
+    k.event(CMD.SET_WOWLAN, nla(A.WOWLAN_TRIGGERS, flag(TRIG.GTK_REKEY_FAILURE)));
+    k.event(CMD.SET_WOWLAN, nla(A.WOWLAN_TRIGGERS, flag(TRIG.FOUR_WAY_HANDSHAKE)));
+    k.event(CMD.SET_WOWLAN, nla(A.WOWLAN_TRIGGERS, flag(TRIG.DISCONNECT)));
+    k.event(CMD.SET_WOWLAN, nla(A.WOWLAN_TRIGGERS, nla(TRIG.PKT_PATTERN, u32(0))));
+    k.event(CMD.SET_WOWLAN, nla(A.WOWLAN_TRIGGERS, flag(TRIG.TCP_CONNECTION)));
+    k.event(CMD.SET_WOWLAN);
+    expect(wake.map(([w]) => w.reason)).toEqual(['gtk_rekey_failure', 'four_way_handshake', 'disconnect', 'pattern', 'other']);
+  });
+
+  it('the GTK rekey offload notification (SET_REKEY_OFFLOAD event, REKEY_DATA_REPLAY_CTR) is gtk_rekey, in the kernel\'s order before or after a roam event', async () => {
+    const { d, k } = await up(withWowlan());
+    const order: string[] = [];
+    d.on('gtk_rekey', (g) => order.push(`gtk_rekey ${g.bssid} ${g.replayCtr.toString('hex')}`));
+    d.on('assoc', (a) => order.push(`assoc ${a.bssid}${a.roam ? ' roam' : ''}`));
+    await d.connect(WPA2);
+    k.event(CMD.CONNECT, ...connectEvent(AP));
+    const rekey = (bssid: string, ctr: string): void => k.event(CMD.SET_REKEY_OFFLOAD, nla(A.MAC, hex(bssid)), nla(A.REKEY_DATA, nla(REKEY_REPLAY_CTR, hex(ctr))));
+    rekey(AP, '0000000000000005');
+    // The firmware's group rekey with the BSS it roamed to, reported before the roam itself.
+    rekey(AP2, '0000000000000009');
+    k.event(CMD.ROAM, ...connectEvent(AP2));
+    rekey(AP2, '000000000000000a');
+    // A counter that is not 8 bytes is dropped, never thrown.
+    k.event(CMD.SET_REKEY_OFFLOAD, nla(A.MAC, hex(AP2)), nla(A.REKEY_DATA, nla(REKEY_REPLAY_CTR, hex('0001'))));
+    expect(order).toEqual([
+      `assoc ${AP}`,
+      `gtk_rekey ${AP} 0000000000000005`,
+      `gtk_rekey ${AP2} 0000000000000009`,
+      `assoc ${AP2} roam`,
+      `gtk_rekey ${AP2} 000000000000000a`,
+    ]);
+  });
+});
+
+describe('nl80211 backend: DRIVER commands', () => {
+  it('none, as wpa_supplicant 2.10 built without ANDROID (no DRIVER command: the control interface answers UNKNOWN COMMAND)', async () => {
+    const { d } = await up();
+    await expect(d.driverCmd('MACADDR')).rejects.toThrow(NoDriverCommandsError);
+    await expect(d.driverCmd('COUNTRY DE')).rejects.toThrow(/no DRIVER commands/);
   });
 });

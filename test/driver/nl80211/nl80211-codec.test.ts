@@ -75,6 +75,7 @@ describe('nl80211 decoder: fixture messages', () => {
       max_pmksa: 32, akms: ['WPA-PSK', 'SAE'], ciphers: ['CCMP', 'TKIP', 'AES-128-CMAC'], completion: 'port_authorized', sync_state: false, sae_offload: true,
       // No NL80211_FEATURE_SAE in this full-MAC wiphy's feature flags: SAE would not run in the host SME.
       sae_auth: false,
+      sae_external_auth: false,
     });
   });
 });
