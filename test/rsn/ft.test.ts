@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { Authenticator } from '../../src/rsn/authenticator.js';
 import { deriveFtPmkR0, deriveFtPmkR1 } from '../../src/rsn/crypto.js';
 import { parseEapolKey } from '../../src/rsn/eapol.js';
-import { buildFte, buildMde, parseFtAssoc } from '../../src/rsn/ft.js';
+import { buildFte, buildMde, parseFtAssoc, rsneWithPmkid } from '../../src/rsn/ft.js';
 import { parseKeyData } from '../../src/rsn/kde.js';
 import { buildRsne, parseRsne } from '../../src/rsn/rsne.js';
 import { Supplicant } from '../../src/rsn/supplicant.js';
@@ -80,5 +80,33 @@ describe('FT initial mobility domain association: 4-way handshake', () => {
     const sup = new Supplicant({ akm: 'FT-PSK', pairwise: 'CCMP', group: 'CCMP', mfp: false, pmk: XXKEY, aa: AA, spa: SPA, ownRsne: rsne, apRsne: rsne });
     const { auth } = pair('FT-PSK');
     expect(sup.receive(auth.start()).failure?.message).toMatch(/without the MDE and FTE/);
+  });
+});
+
+describe('rsneWithPmkid: the PMKID list spliced into the element\'s own octets', () => {
+  const PMKID = Buffer.alloc(16, 0xa5);
+  const hex = (s: string): Buffer => Buffer.from(s.replace(/\s/g, ''), 'hex');
+  /** An RSN element around this body (hex). */
+  const el = (body: string): Buffer => Buffer.concat([Buffer.of(48, hex(body).length), hex(body)]);
+
+  it('keeps a group management suite that is the default (AES-128-CMAC) and the extension octets after it', () => {
+    // FT-PSK with MFP capable, PMKID count 0, the group management suite written out
+    // although it is the default, then two octets of a future extension field.
+    const rsne = el('0100 000fac04 0100 000fac04 0100 000fac04 8000 0000 000fac06 beef');
+    const out = rsneWithPmkid(rsne, PMKID);
+    expect(out.toString('hex')).toBe(el(`0100 000fac04 0100 000fac04 0100 000fac04 8000 0100 ${PMKID.toString('hex')} 000fac06 beef`).toString('hex'));
+  });
+
+  it('replaces a PMKID list of two with the one PMKID and keeps what follows', () => {
+    const rsne = el(`0100 000fac04 0100 000fac04 0100 000fac04 c000 0200 ${'11'.repeat(16)} ${'22'.repeat(16)} 000fac0b`);
+    const out = rsneWithPmkid(rsne, PMKID);
+    expect(out.toString('hex')).toBe(el(`0100 000fac04 0100 000fac04 0100 000fac04 c000 0100 ${PMKID.toString('hex')} 000fac0b`).toString('hex'));
+  });
+
+  it('writes the defaults of fields the element stops before (capabilities 0) and refuses a cut element', () => {
+    const out = rsneWithPmkid(el('0100 000fac04 0100 000fac04 0100 000fac04'), PMKID);
+    expect(out.toString('hex')).toBe(el(`0100 000fac04 0100 000fac04 0100 000fac04 0000 0100 ${PMKID.toString('hex')}`).toString('hex'));
+    expect(parseRsne(out).pmkids).toEqual([PMKID]);
+    expect(() => rsneWithPmkid(el('0100 000fac04 0100 000fac04 0100 000fac04 80'), PMKID)).toThrow();
   });
 });
