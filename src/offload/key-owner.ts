@@ -289,6 +289,8 @@ export class AssociationKeys {
 
   private apply(r: SupplicantResult): void {
     if (r.dropped) log.info(`WPA: dropped EAPOL-Key frame: ${r.dropped}`);
+    if (r.ftTimeouts?.reassocDeadline !== undefined) log.debug(`WPA: Reassoc Deadline in EAPOL-Key: ${r.ftTimeouts.reassocDeadline} TU`);
+    if (r.ftTimeouts?.keyLifetime !== undefined) log.debug(`WPA: KeyLifetime in EAPOL-Key: ${r.ftTimeouts.keyLifetime} s`);
     if (r.event === '4way-started') this.hooks.handshakeState('4WAY_HANDSHAKE');
     // Frames before keys, as wpa_supplicant sends 4/4 and then installs the
     // PTK: a driver that encrypts EAPOL once a pairwise key is in place

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { Authenticator } from '../../src/rsn/authenticator.js';
 import { deriveFtPmkR0, deriveFtPmkR1 } from '../../src/rsn/crypto.js';
 import { parseEapolKey } from '../../src/rsn/eapol.js';
+import { unwrapKeyData } from '../../src/rsn/keyframe.js';
 import { buildFte, buildMde, parseFtAssoc, rsneWithPmkid } from '../../src/rsn/ft.js';
 import { parseKeyData } from '../../src/rsn/kde.js';
 import { buildRsne, parseRsne } from '../../src/rsn/rsne.js';
@@ -61,6 +62,35 @@ describe('FT initial mobility domain association: 4-way handshake', () => {
       expect(s3.install.find((k) => k.kind === 'group')!.key.equals(Buffer.alloc(16, 0x33))).toBe(true);
     });
   }
+
+  it('msg 3/4 carries TIE[ReassociationDeadline] and TIE[KeyLifetime] after the FTE as hostapd sends them; the station takes them for the log and completes', () => {
+    const { auth, sup } = pair('FT-PSK');
+    const s1 = sup.receive(auth.start());
+    const m3 = auth.receive(s1.tx[0]).tx[0];
+    const s3 = sup.receive(m3);
+    expect(s3.event).toBe('4way-complete');
+    expect(s3.ftTimeouts).toEqual({ reassocDeadline: 1000, keyLifetime: 1209600 });
+    expect(auth.receive(s3.tx[0]).event).toBe('4way-complete');
+    const kd = unwrapKeyData(auth.ptk!.kek, parseEapolKey(m3).keyData);
+    const tie = (type: number, v: number): string => Buffer.concat([Buffer.of(56, 5, type), Buffer.from(new Uint32Array([v]).buffer)]).toString('hex');
+    // The FTE is followed by TIE type 1 (1000 TUs) and TIE type 2 (1209600 s = 14 days).
+    expect(kd.toString('hex')).toContain(`${tie(1, 1000)}${tie(2, 1209600)}`);
+    const fteAt = kd.indexOf(Buffer.of(55));
+    expect(kd.indexOf(Buffer.from(tie(1, 1000), 'hex'))).toBeGreaterThan(fteAt);
+  });
+
+  it('the TIE values are the AP\'s configured ones (reassociation_deadline, ft_r0_key_lifetime)', () => {
+    const rsne = buildRsne({ group: 'CCMP', pairwise: ['CCMP'], akms: ['FT-PSK'] });
+    const respIes = Buffer.concat([buildMde(MDID), buildFte('FT-PSK', R0KH, mac(AA))]);
+    const ft = parseFtAssoc('FT-PSK', respIes, SSID);
+    const auth = new Authenticator({
+      akm: 'FT-PSK', pairwise: 'CCMP', group: 'CCMP', mfp: false, pmk: XXKEY, aa: AA, spa: SPA, apRsne: rsne, staRsne: rsne,
+      gtk: { key: Buffer.alloc(16, 0x33), idx: 1 }, ft, ftReassocDeadline: 20000, ftKeyLifetime: 600,
+    });
+    const sup = new Supplicant({ akm: 'FT-PSK', pairwise: 'CCMP', group: 'CCMP', mfp: false, pmk: XXKEY, aa: AA, spa: SPA, ownRsne: rsne, apRsne: rsne, ft });
+    const s3 = sup.receive(auth.receive(sup.receive(auth.start()).tx[0]).tx[0]);
+    expect(s3.ftTimeouts).toEqual({ reassocDeadline: 20000, keyLifetime: 600 });
+  });
 
   it('a msg 2/4 whose FTE is not the one of the (Re)Association Response is refused by the AP (reason 2)', () => {
     // Same keys (MDID, R0KH-ID, R1KH-ID), another FTE encoding: the MIC control field differs.
