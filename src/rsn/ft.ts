@@ -4,8 +4,8 @@
  * the Fast BSS Transition element (FTE) of the (Re)Association Response, and
  * the PMK-R0/PMK-R1 a 4-way handshake of that association is keyed with
  * (12.7.6.2-12.7.6.4: PMKR1Name in the RSNE of msgs 2 and 3, MDE and FTE in
- * their Key Data). The FT protocol itself (FT authentication over the air or
- * the DS, reassociation with an FTE MIC) is not here.
+ * their Key Data). The FT protocol itself (FT authentication over the air,
+ * reassociation with an FTE MIC) is in ft-protocol.ts.
  */
 import { akmInfo } from './akm.js';
 import { deriveFtPmkR0, deriveFtPmkR1, type MacAddress } from './crypto.js';
