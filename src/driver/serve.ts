@@ -24,6 +24,7 @@ import {
   getHex,
   getInt,
   getMac,
+  optHex,
   getStr,
   parseLine,
   type WireObject,
@@ -46,7 +47,10 @@ const OPS: Record<string, Handler> = {
     return b.auth(decodeArgs.auth(a));
   },
   disconnect: (b, a) => b.disconnect(getInt(a, 'reason')),
-  roam: (b, a) => b.roam(getMac(a, 'bssid')),
+  roam: (b, a) => {
+    const ies = optHex(a, 'ft_ies');
+    return b.roam(getMac(a, 'bssid'), ies ? { ies } : undefined);
+  },
   tx_eapol: (b, a) => b.txEapol(getMac(a, 'dst'), getHex(a, 'data')),
   set_key: (b, a) => b.setKey(decodeArgs.set_key(a)),
   set_port: (b, a) => b.setPort(getBool(a, 'authorized')),

@@ -140,6 +140,17 @@ export class Authenticator {
     return this.groupKey;
   }
 
+  /**
+   * FT over the air (13.8): the PTK came from the FT Authentication and the
+   * Reassociation, without a 4-way handshake; group rekeys and PTK rekeys
+   * follow as after one.
+   */
+  establishFt(ptk: Ptk): void {
+    if (!this.akm.ft) throw new AuthenticatorStateError(`${this.akm.name} is not an FT AKM`);
+    this.established = ptk;
+    this.st = 'complete';
+  }
+
   /** Msg 1/4 of a new 4-way handshake (fresh ANonce). */
   start(): Buffer {
     this.anonce = Buffer.from(this.random(32));

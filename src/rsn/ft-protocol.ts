@@ -28,6 +28,9 @@ import { buildMde, findElement, rsneWithPmkid, WLAN_EID_FTE, WLAN_EID_MDE, type 
 import { parseRsne, WLAN_EID_RSN } from './rsne.js';
 import type { KeyInstall } from './supplicant.js';
 
+/** Authentication Algorithm Number of FT (9.4.1.1). */
+export const WLAN_AUTH_FT = 2;
+
 /** FTE subelement IDs (9.4.2.47). */
 const SUB_R1KH_ID = 1;
 const SUB_GTK = 2;
