@@ -24,7 +24,6 @@ import {
   getHex,
   getInt,
   getMac,
-  optHex,
   getStr,
   parseLine,
   type WireObject,
@@ -48,8 +47,8 @@ const OPS: Record<string, Handler> = {
   },
   disconnect: (b, a) => b.disconnect(getInt(a, 'reason')),
   roam: (b, a) => {
-    const ies = optHex(a, 'ft_ies');
-    return b.roam(getMac(a, 'bssid'), ies ? { ies } : undefined);
+    const r = decodeArgs.roam(a);
+    return b.roam(r.bssid, r.ft);
   },
   tx_eapol: (b, a) => b.txEapol(getMac(a, 'dst'), getHex(a, 'data')),
   set_key: (b, a) => b.setKey(decodeArgs.set_key(a)),

@@ -413,6 +413,11 @@ function saeOffloadArgs(o: WireObject): { sae?: SaeOffloadParams } {
 }
 
 export const decodeArgs = {
+  /** `roam`: the target, and after FT Authentication the Reassociation Request's FT elements (`ft_ies`). */
+  roam: (o: WireObject): { bssid: string; ft?: RoamFtParams } => {
+    const ies = optHex(o, 'ft_ies');
+    return { bssid: getMac(o, 'bssid'), ...(ies ? { ft: { ies } } : {}) };
+  },
   auth: (o: WireObject): AuthParams => ({
     bssid: getMac(o, 'bssid'),
     freq: getInt(o, 'freq'),
