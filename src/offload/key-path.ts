@@ -291,7 +291,7 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
     if (ft && ft.roam.target === bssid) {
       // FT over the air: the Reassociation Response's MIC and keys (throws FtProtocolError, changing nothing).
       const result = ft.roam.reassocResponse(a.respIes);
-      keyed.keys = this.newKeys(keyed, ownAddress, ft.xxkey, undefined, ownRsne(sec, undefined), false, 'FT protocol');
+      keyed.keys = this.newKeys(keyed, ownAddress, ft.xxkey, undefined, result.ownRsne, false, 'FT protocol');
       keyed.ft = result.ft;
       keyed.ftResult = result;
       this.end();

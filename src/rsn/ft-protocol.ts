@@ -211,6 +211,8 @@ export interface FtRoamResult {
   ptk: Ptk & { ptkName: Buffer };
   install: KeyInstall[];
   ft: FtAssoc;
+  /** The RSNE of the Reassociation Request: the station's RSNE of this association (msg 2/4 of a later PTK rekey repeats it). */
+  ownRsne: Buffer;
 }
 
 /** The station's side of one FT roam over the air. */
@@ -222,6 +224,7 @@ export class FtRoam {
   private pmkR1Name: Buffer | undefined;
   private r1khId: Buffer | undefined;
   private ptk: (Ptk & { ptkName: Buffer }) | undefined;
+  private reqRsne: Buffer | undefined;
 
   constructor(
     private readonly o: FtRoamOptions,
@@ -256,6 +259,7 @@ export class FtRoam {
     this.pmkR1Name = r1.pmkR1Name;
     this.ptk = deriveFtPtk({ akm: o.akm, pairwise: o.pairwise, pmkR1: r1.pmkR1, pmkR1Name: r1.pmkR1Name, snonce: this.snonce, anonce: f.anonce, bssid: this.target, sta: o.spa });
     const rsne = ftRequestRsne(o, r1.pmkR1Name);
+    this.reqRsne = rsne;
     const mde = buildMde(o.ft.mdid, e.mde[4]);
     const fte = buildFtFte({ elementCount: 3, anonce: f.anonce, snonce: this.snonce, r1khId: f.r1khId, r0khId: o.ft.r0khId });
     return Buffer.concat([rsne, mde, withMic(fte, ftMic(this.ptk.kck, o.spa, this.target, SEQ_REASSOC_REQ, rsne, mde, fte))]);
@@ -265,7 +269,7 @@ export class FtRoam {
   reassocResponse(ies: Buffer): FtRoamResult {
     const o = this.o;
     const ptk = this.ptk;
-    if (!ptk || !this.anonce || !this.r1khId || !this.pmkR1Name) throw new FtProtocolError('Reassociation Response before the FT Authentication');
+    if (!ptk || !this.anonce || !this.r1khId || !this.pmkR1Name || !this.reqRsne) throw new FtProtocolError('Reassociation Response before the FT Authentication');
     const e = ftElements(ies);
     if (!e.mde.subarray(2, 4).equals(o.ft.mdid)) throw new FtProtocolError('MDE of another mobility domain', FtStatus.INVALID_MDE);
     const f = parseFte(e.fte);
@@ -281,7 +285,7 @@ export class FtRoam {
     if (f.gtk) install.push(unwrapGtk(ptk.kek, f.gtk, o.group));
     if (f.igtk && o.groupMgmt) install.push(unwrapIgtk(ptk.kek, f.igtk, o.groupMgmt));
     const ft: FtAssoc = { mde: e.mde, fte: e.fte, mdid: o.ft.mdid, r0khId: o.ft.r0khId, r1khId: this.r1khId, ssid: o.ft.ssid };
-    return { ptk, install, ft };
+    return { ptk, install, ft, ownRsne: this.reqRsne };
   }
 }
 

@@ -92,6 +92,59 @@ describe('ROAM within the mobility domain: FT over the air', () => {
     });
   }
 
+  it('after the FT roam the AP\'s PTK rekey is an FT 4-way handshake keyed by the transition\'s PMK-R1 (PMKR1Name, the Reassociation Response\'s FTE): it completes', async () => {
+    const r = await connectedToA({ firmware: 'four_way_psk = false\n' });
+    expect(r.station.roam(B)).toBe(true);
+    await r.until(new RegExp(`CTRL-EVENT-CONNECTED - Connection to ${B} completed`));
+    await r.run(100);
+    const from = r.mark();
+    expect(r.simCmd('SIM_PTK_REKEY')).toBe('OK');
+    await r.until(new RegExp(`WPA: Key negotiation completed with ${B}`), from);
+    await r.run(100);
+    expect(r.simStatus().host_tk_ok).toBe('1');
+    expect(r.eventsFrom(from).some((e) => e.startsWith('CTRL-EVENT-DISCONNECTED'))).toBe(false);
+  });
+
+  it('FT-EAP (the cached PMKSA\'s PMK standing in for XXKey, as for the initial association): the roam completes with the FT keys', async () => {
+    const PMK = '7e'.repeat(32);
+    const sc = scenario().replace(/akm = FT-PSK/g, 'akm = FT-EAP').replace(/passphrase = .*\n/g, `pmk = ${PMK}\n`).replace('akms = WPA-PSK, FT-PSK', 'akms = WPA-EAP, FT-EAP');
+    rig = await Inproc.start({ scenario: sc, conf: `network={\n\tssid="ft-net"\n\tkey_mgmt=FT-EAP\n\tieee80211w=1\n\tdisabled=1\n}\n` });
+    rig.pmksa.cache.add({ aa: A, pmk: Buffer.from(PMK, 'hex'), spa: rig.driver.hello!.address, akm: 'FT-EAP', networkId: 0 });
+    const net = rig.config.getNetwork(0)!;
+    net.set('disabled', '0');
+    rig.station.selectNetwork(net);
+    await rig.until(new RegExp(`CTRL-EVENT-CONNECTED - Connection to ${A} completed`));
+    await rig.run(100);
+    const from = rig.mark();
+    expect(rig.station.roam(B)).toBe(true);
+    await rig.until(new RegExp(`CTRL-EVENT-CONNECTED - Connection to ${B} completed`), from);
+    await rig.run(100);
+    expect(rig.eventsFrom(from)[0]).toBe(`SME: Trying to authenticate with ${B} (SSID='ft-net' freq=2462 MHz)`);
+    const sim = rig.simStatus();
+    expect([sim.bssid, sim.host_tk_ok, sim.host_gtk_ok]).toEqual([B, '1', '1']);
+  });
+
+  it('a Reassociation Response whose FTE MIC does not verify: deauthenticated with reason 13 (2.10: "FT: Validation of Reassociation Response failed"), no CONNECTED to it', async () => {
+    const r = await connectedToA();
+    // The frame changed on the air: one octet of the FTE's MIC flipped in the roam's assoc event.
+    const emit = r.driver.emit.bind(r.driver) as (name: string, ...args: unknown[]) => boolean;
+    (r.driver as unknown as { emit: typeof emit }).emit = (name: string, ...args: unknown[]) => {
+      const a = args[0] as { roam?: boolean; respIes?: Buffer };
+      if (name === 'assoc' && a.roam && a.respIes) {
+        const ies = Buffer.from(a.respIes);
+        const at = ies.indexOf(Buffer.of(55));
+        ies[at + 4] ^= 1;
+        return emit(name, { ...a, respIes: ies });
+      }
+      return emit(name, ...args);
+    };
+    const from = r.mark();
+    expect(r.station.roam(B)).toBe(true);
+    const d = await r.until(/CTRL-EVENT-DISCONNECTED/, from);
+    expect(d).toBe(`CTRL-EVENT-DISCONNECTED bssid=${B} reason=13 locally_generated=1`);
+    expect(r.eventsFrom(from).some((e) => e.startsWith(`CTRL-EVENT-CONNECTED - Connection to ${B}`) || e === `Associated with ${B}`)).toBe(false);
+  });
+
   it('a target that cannot derive the PMKR0Name (another PSK) refuses with status 53: CTRL-EVENT-AUTH-REJECT auth_type=2, then a new connection', async () => {
     const r = await connectedToA({ bPass: 'another passphrase' });
     const from = r.mark();
