@@ -171,7 +171,8 @@ export class AssociationKeys {
   /**
    * FT over the air (802.11-2020 13.8): the Reassociation Response gave the
    * PTK, GTK and IGTK, checked by its MIC; no 4-way handshake runs (2.10's
-   * wpa_ft_install_ptk() and the FTE's key subelements, then COMPLETED). The
+   * wpa_ft_install_ptk() and the FTE's key subelements, then COMPLETED with
+   * "WPA: Key negotiation completed" as after a 4-way handshake). The
    * host holds KCK and KEK for the group key handshakes to come; the replay
    * counter starts over, as the AP's does for the new association.
    */

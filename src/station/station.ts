@@ -197,9 +197,9 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   private attachKeyPath(): void {
     const k = this.keyPath;
     k.on('handshakeState', (s) => this.setState(s));
-    k.on('completed', (_owner, how) => {
-      // FT over the air completes without a key negotiation: no "WPA: Key negotiation completed", as 2.10.
-      if (this.current) this.onConnectionCompleted(this.current, how !== 'host-ft');
+    k.on('completed', () => {
+      // FT over the air too: 2.10 prints "WPA: Key negotiation completed" for it (measured on the kernel radio).
+      if (this.current) this.onConnectionCompleted(this.current, true);
     });
     k.on('rekeyed', () => {
       const cur = this.current;
@@ -839,7 +839,8 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
    * while still associated (AUTHENTICATING, "SME: Trying to authenticate"),
    * then the reassociation with the FT elements ("Trying to associate"); the
    * Reassociation Response's keys complete it without a 4-way handshake
-   * (onRoamed, then COMPLETED and CTRL-EVENT-CONNECTED as 2.10 shows them).
+   * (onRoamed; then, as 2.10 shows it on the kernel radio, "Associated with",
+   * "WPA: Key negotiation completed", CTRL-EVENT-CONNECTED).
    * A refusal or a response that fails the checks ends the connection as
    * 2.10's sme_event_auth() does, and the station connects again.
    */

@@ -4,13 +4,16 @@
  * the PTK and the FTE MICs recomputed here from their definitions
  * (12.7.1.7 key hierarchy, 13.8.4/13.8.5 MIC), and the refusals
  * wpa_supplicant 2.10 makes (wpa_ft_process_response, wpa_ft_validate_reassoc_resp).
- * No published FT protocol vectors were found (hostap's unit tests have none).
+ * No published FT protocol vectors were found (hostap's unit tests have none):
+ * an FT-PSK roam recorded between wpa_supplicant 2.10 and hostapd 2.10 on the
+ * kernel radio (test/fixtures/vectors/ft-psk-roam-2.10.json) stands in.
  */
 import { describe, expect, it } from 'vitest';
-import { aesCmac, aesKeyUnwrap, deriveFtPmkR0, deriveFtPmkR1, deriveFtPtk } from '../../src/rsn/crypto.js';
+import { aesCmac, aesKeyUnwrap, deriveFtPmkR0, deriveFtPmkR1, deriveFtPtk, pbkdf2Psk } from '../../src/rsn/crypto.js';
 import { buildMde, buildFte, findElement, parseFtAssoc } from '../../src/rsn/ft.js';
-import { FtProtocolError, FtRoam, FtStatus, FtTarget, parseFte } from '../../src/rsn/ft-protocol.js';
+import { buildFtFte, FtProtocolError, FtRoam, FtStatus, FtTarget, parseFte } from '../../src/rsn/ft-protocol.js';
 import { buildRsne, parseRsne } from '../../src/rsn/rsne.js';
+import { readVector } from '../fixtures/vectors.js';
 
 const STA = '02:00:00:00:00:01';
 const AP1 = '02:00:00:00:f7:01';
@@ -126,5 +129,41 @@ describe('FT protocol over the air: FtRoam (station) and FtTarget (AP)', () => {
     const req = Buffer.from(roam.authResponse(resp));
     req[req.length - 1] ^= 1;
     expect(() => target.reassocRequest(req)).toThrow(/invalid MIC/);
+  });
+});
+
+describe('FT protocol against wpa_supplicant 2.10 and hostapd 2.10 (a roam recorded on the kernel radio)', () => {
+  const v = readVector('ft-psk-roam-2.10.json');
+  const hx = (s: string): Buffer => Buffer.from(s, 'hex');
+  const psk = pbkdf2Psk(v.passphrase, Buffer.from(v.ssid));
+  const mdid = hx(v.mdid);
+  const r0kh = Buffer.from(v.r0kh_id);
+  const initial = parseFtAssoc('FT-PSK', Buffer.concat([buildMde(mdid), buildFte('FT-PSK', r0kh, mac('02:00:00:00:00:00'))]), Buffer.from(v.ssid));
+
+  it('PMKR1Name and PTKName as 2.10 derived them; our Reassociation Request is byte for byte 2.10\'s; hostapd\'s Reassociation Response verifies and its GTK unwraps', () => {
+    const r0 = deriveFtPmkR0({ akm: 'FT-PSK', xxkey: psk, ssid: Buffer.from(v.ssid), mdid, r0khId: r0kh, s0khId: v.sta });
+    const r1 = deriveFtPmkR1({ akm: 'FT-PSK', pmkR0: r0.pmkR0, pmkR0Name: r0.pmkR0Name, r1khId: v.target, s1khId: v.sta });
+    expect(r1.pmkR1Name.toString('hex')).toBe(v.pmk_r1_name);
+    const ptk = deriveFtPtk({ akm: 'FT-PSK', pairwise: 'CCMP', pmkR1: r1.pmkR1, pmkR1Name: r1.pmkR1Name, snonce: hx(v.snonce), anonce: hx(v.anonce), bssid: v.target, sta: v.sta });
+    expect(ptk.ptkName.toString('hex')).toBe(v.ptk_name);
+
+    const roam = new FtRoam({ akm: 'FT-PSK', pairwise: 'CCMP', group: 'CCMP', capabilities: 0, xxkey: psk, ft: initial, spa: v.sta, random: () => hx(v.snonce) }, v.target);
+    expect(parseRsne(findElement(roam.authRequest(), 48)!).pmkids).toEqual([r0.pmkR0Name]);
+    // hostapd's Authentication Response as 2.10 processed it: RSNE[PMKR0Name], MDE, FTE[ANonce, SNonce, R1KH-ID, R0KH-ID].
+    const authResp = Buffer.concat([
+      buildRsne({ group: 'CCMP', pairwise: ['CCMP'], akms: ['FT-PSK'], pmkids: [r0.pmkR0Name] }),
+      buildMde(mdid),
+      buildFtFte({ anonce: hx(v.anonce), snonce: hx(v.snonce), r1khId: mac(v.target), r0khId: r0kh }),
+    ]);
+    expect(roam.authResponse(authResp).toString('hex')).toBe(v.reassoc_req_ft_ies);
+
+    const done = roam.reassocResponse(hx(v.reassoc_resp_ies));
+    expect(done.ptk.tk.equals(ptk.tk)).toBe(true);
+    const gtk = done.install.find((k) => k.kind === 'group')!;
+    expect([gtk.idx, gtk.key.length, gtk.rsc?.toString('hex')]).toEqual([1, 16, '0000000000000000']);
+    // One octet of hostapd's MIC changed: refused.
+    const bad = hx(v.reassoc_resp_ies);
+    bad[bad.indexOf(Buffer.from('3790', 'hex')) + 4] ^= 1;
+    expect(() => roam.reassocResponse(bad)).toThrow(/invalid MIC/);
   });
 });
