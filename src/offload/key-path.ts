@@ -559,8 +559,9 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
    */
   ftAuthenticate(target: SaeTarget, done: (o: FtAuthOutcome) => void): void {
     const k = this.cur;
-    const pmk = k?.keys?.params.pmk;
-    if (!k?.ft || !pmk || !this.opts.driver.auth) {
+    const params = k?.keys?.params;
+    const pmk = params?.pmk;
+    if (!k?.ft || !params || !pmk || !this.opts.driver.auth) {
       done({ ok: false, status: 1, reason: 'no FT association to start from' });
       return;
     }
@@ -572,10 +573,10 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
         pairwise: sec.pairwise,
         group: sec.group,
         groupMgmt: sec.mfp ? (sec.groupMgmt ?? 'AES-128-CMAC') : undefined,
-        capabilities: parseRsne(k.keys?.params.ownRsne ?? Buffer.alloc(0)).capabilities,
+        capabilities: parseRsne(params.ownRsne).capabilities,
         xxkey: pmk,
         ft: k.ft,
-        spa: k.keys?.params.ownAddress ?? '',
+        spa: params.ownAddress,
       },
       target.bssid,
     );

@@ -18,7 +18,7 @@ import { apRsn, apRsne, ftAssocFor } from './ies.js';
 import { SaeApPeer } from '../../rsn/sae/authenticator.js';
 import { SaeStatus } from '../../rsn/sae/frames.js';
 import { parseRsne, WLAN_EID_RSN } from '../../rsn/rsne.js';
-import { buildMde, findElement } from '../../rsn/ft.js';
+import { buildMde, findElement, WLAN_EID_FTE } from '../../rsn/ft.js';
 import { FtProtocolError, FtStatus, FtTarget, parseFte, WLAN_AUTH_FT } from '../../rsn/ft-protocol.js';
 
 export interface ApEnv {
@@ -248,7 +248,7 @@ export class SimAp {
     });
     try {
       const resp = target.authRequest(ies);
-      const fte = findElement(ies, 55);
+      const fte = findElement(ies, WLAN_EID_FTE);
       this.ftPending = { sta, akm, target, r0khId: fte ? (parseFte(fte).r0khId ?? Buffer.alloc(0)) : Buffer.alloc(0) };
       log.info(`sim: AP ${this.bssid}: FT Authentication with ${sta} accepted`);
       reply(0, resp);
@@ -279,7 +279,7 @@ export class SimAp {
     this.ftPending = undefined;
     this.disassociate();
     const mde = buildMde(this.cfg.mdid);
-    const fte = findElement(r.ies, 55) as Buffer;
+    const fte = findElement(r.ies, WLAN_EID_FTE) as Buffer;
     const staRsne = findElement(reqIes, WLAN_EID_RSN) as Buffer;
     const auth = new Authenticator({
       akm: p.akm,

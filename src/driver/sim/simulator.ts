@@ -29,7 +29,6 @@ import { Reason, Supplicant, type SupplicantResult } from '../../rsn/supplicant.
 import { classifyEapol } from '../../rsn/eapol.js';
 import { pmkidForAkm } from '../../rsn/crypto.js';
 import { akmFamily } from '../../rsn/akm.js';
-import { buildRsne, parseRsne } from '../../rsn/rsne.js';
 import { SaeStation } from '../../rsn/sae/station.js';
 import { SaeConfigError, type SaeAction } from '../../rsn/sae/session.js';
 import {
@@ -56,7 +55,7 @@ import type { FirmwareMode, RestartPoint, Scenario } from './scenario.js';
 import { SimAp, STATUS_INVALID_PMKID } from './ap.js';
 import { WLAN_AUTH_FT } from '../../rsn/ft-protocol.js';
 import { assocReqIes, assocRespIes, beaconIes, capabilityInfo, ftAssocFor, isFtAkm, probeRespIes } from './ies.js';
-import { findElement, WLAN_EID_MDE } from '../../rsn/ft.js';
+import { findElement, rsneWithPmkid, WLAN_EID_MDE } from '../../rsn/ft.js';
 
 /** 802.11 status and reason codes the simulator reports. */
 const STATUS_UNSPECIFIED = 1;
@@ -134,8 +133,8 @@ interface FirmwareSae {
 function withPmkid(ies: Buffer, pmkid: Buffer): Buffer {
   const old = findRsne(ies);
   if (!old.length) return ies;
-  const r = parseRsne(old);
-  const rsne = buildRsne({ version: r.version, group: r.group, pairwise: r.pairwise, akms: r.akms, mfpc: r.mfpc, mfpr: r.mfpr, pmkids: [pmkid], groupMgmt: r.groupMgmt });
+  // The station's own octets with the PMKID list spliced in (its capabilities and other fields kept).
+  const rsne = rsneWithPmkid(old, pmkid);
   const at = ies.indexOf(old);
   return Buffer.concat([ies.subarray(0, at), rsne, ies.subarray(at + old.length)]);
 }
