@@ -91,6 +91,14 @@ describe('ROAM within the mobility domain: FT over the air', () => {
       await r.until(new RegExp(`WPA: Group rekeying completed with ${B}`), g);
       await r.run(10);
       expect(r.simStatus().host_gtk_ok).toBe('1');
+      // And back: the next transition starts from the PMK-R0 of the initial association (its R0KH-ID), as 2.10's does.
+      const back = r.mark();
+      expect(r.station.roam(A)).toBe(true);
+      await r.until(new RegExp(`CTRL-EVENT-CONNECTED - Connection to ${A} completed`), back);
+      await r.run(100);
+      expect(r.eventsFrom(back).filter((e) => !e.startsWith('OFFLOAD-KEY-OWNER'))).toEqual(roamEvents2_10(A, 'ft-net', 2437));
+      expect(eapol.n).toBe(1); // only the group key handshake's msg 2/2 went out
+      expect([r.simStatus().bssid, r.simStatus().host_tk_ok]).toEqual([A, '1']);
     });
   }
 
