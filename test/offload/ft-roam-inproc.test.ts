@@ -164,6 +164,19 @@ describe('ROAM within the mobility domain: FT over the air', () => {
     await r.until(new RegExp(`CTRL-EVENT-CONNECTED - Connection to ${A} completed`), from);
   });
 
+  it('a target that does not answer the FT Authentication: given up after the SME\'s 5 s, the station leaves and connects again; the daemon keeps running', async () => {
+    const r = await connectedToA();
+    expect(r.simCmd(`SIM_AP_DOWN ${B}`)).toBe('OK');
+    const from = r.mark();
+    expect(r.station.roam(B)).toBe(true);
+    await r.until(/CTRL-EVENT-DISCONNECTED/, from);
+    const t = r.eventsFrom(from);
+    expect(t[0]).toBe(`SME: Trying to authenticate with ${B} (SSID='ft-net' freq=2462 MHz)`);
+    expect(t.some((e) => e.startsWith('Trying to associate'))).toBe(false);
+    await r.until(new RegExp(`CTRL-EVENT-CONNECTED - Connection to ${A} completed`), from);
+    expect(r.station.wpaState).toBe('COMPLETED');
+  });
+
   it('a target in another mobility domain: no FT; the roam is a new association with a 4-way handshake', async () => {
     const r = await connectedToA({ bMdid: '6b6b' });
     const auths: string[] = [];
