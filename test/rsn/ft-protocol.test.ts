@@ -166,4 +166,23 @@ describe('FT protocol against wpa_supplicant 2.10 and hostapd 2.10 (a roam recor
     bad[bad.indexOf(Buffer.from('3790', 'hex')) + 4] ^= 1;
     expect(() => roam.reassocResponse(bad)).toThrow(/invalid MIC/);
   });
+
+  it('with PMF (ieee80211w=1): 2.10\'s RSNE has MFPC and the group management suite written out; hostapd\'s IGTK subelement unwraps', () => {
+    const m = v.pmf;
+    const roam = new FtRoam(
+      { akm: 'FT-PSK', pairwise: 'CCMP', group: 'CCMP', groupMgmt: 'AES-128-CMAC', capabilities: 0x0080, xxkey: psk, ft: initial, spa: v.sta, random: () => hx(m.snonce) },
+      v.target,
+    );
+    const r0 = deriveFtPmkR0({ akm: 'FT-PSK', xxkey: psk, ssid: Buffer.from(v.ssid), mdid, r0khId: r0kh, s0khId: v.sta });
+    roam.authRequest();
+    const authResp = Buffer.concat([
+      buildRsne({ group: 'CCMP', pairwise: ['CCMP'], akms: ['FT-PSK'], mfpc: true, pmkids: [r0.pmkR0Name] }),
+      buildMde(mdid),
+      buildFtFte({ anonce: hx(m.anonce), snonce: hx(m.snonce), r1khId: mac(v.target), r0khId: r0kh }),
+    ]);
+    expect(roam.authResponse(authResp).toString('hex')).toBe(m.reassoc_req_ft_ies);
+    const done = roam.reassocResponse(hx(m.reassoc_resp_ies));
+    expect(done.ptk.ptkName.toString('hex')).toBe(m.ptk_name);
+    expect(done.install.map((k) => [k.kind, k.idx, k.key.length])).toEqual([['pairwise', 0, 16], ['group', 1, 16], ['igtk', 4, 16]]);
+  });
 });
