@@ -83,7 +83,7 @@ describe('ROAM within the mobility domain: FT over the air', () => {
       expect(eapol.n).toBe(0);
       expect(r.eventsFrom(from).find((e) => e.startsWith('OFFLOAD-KEY-OWNER'))).toMatch(new RegExp(`bssid=${B} owner=host completion=host-ft `));
       const sim = r.simStatus();
-      expect([sim.bssid, sim.host_tk_ok, sim.host_gtk_ok]).toEqual([B, '1', '1']);
+      expect([sim.bssid, sim.host_tk_ok, sim.host_gtk_ok, sim.ap_ft_roams]).toEqual([B, '1', '1', '1']);
       expect(r.station.wpaState).toBe('COMPLETED');
       // The KCK/KEK of the FT PTK answer the AP's next group key handshake.
       const g = r.mark();

@@ -1059,6 +1059,8 @@ export class Simulator {
       `fw_sae_runs=${this.fwSaeRuns}`,
       // Anti-clogging token requests (status 76) the APs sent.
       `sae_token_requests=${this.aps.reduce((n, ap) => n + ap.tokenRequests, 0)}`,
+      // FT reassociations (after FT Authentication) the APs accepted: roams with no 4-way handshake.
+      `ap_ft_roams=${this.aps.reduce((n, ap) => n + ap.ftRoams, 0)}`,
       // aa/lifetime/reauth_threshold of each entry, as the host pushed them.
       `pmksa=${this.pmksa.map((e) => `${e.bssid}/${e.lifetime}/${e.reauthThreshold ?? ''}`).join(' ')}`,
       `suspended=${this.suspended ? 1 : 0}`,
