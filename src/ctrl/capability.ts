@@ -5,7 +5,9 @@
  * Every list is what this daemon implements intersected with what the driver
  * reports: the suites come from src/rsn/akm.ts's tables, narrowed to those the
  * station can connect with (select.ts: no Suite B, no TKIP, no WEP, no WPA1;
- * FT only for an initial mobility domain association, so not listed), then to the driver's `hello` capabilities. With the driver link down
+ * FT-PSK and FT-EAP only with a driver that carries FT Authentication,
+ * `ft_auth`, since without it a roam is a new initial association), then to
+ * the driver's `hello` capabilities. With the driver link down
  * (2.10: wpa_drv_get_capa() fails) a list is what is implemented, or nothing
  * with `strict`.
  *
@@ -58,12 +60,12 @@ function canonical(names: readonly string[], lookup: (n: string) => string): Set
 
 /** AKMs the station can connect with (akm.ts names), narrowed to the driver's when it reports. */
 function akms(caps: DriverCapabilities | undefined): string[] {
-  // FT-PSK/FT-EAP are chosen for an initial mobility domain association only: without the FT
-  // protocol of a transition, FT is not claimed (a client would expect fast transitions).
-  const implemented = AKM_PREFERENCE.map((a) => akmInfo(a)).filter((a) => !a.ft).map((a) => a.name);
+  const implemented = AKM_PREFERENCE.map((a) => akmInfo(a).name);
   if (!caps) return implemented;
   const drv = canonical(caps.akms, (n) => akmInfo(n).name);
-  return implemented.filter((a) => drv.has(a));
+  // FT is claimed only where its transitions run (FT over the air through `ft_auth`): a client
+  // seeing FT-PSK expects fast transitions, not a new initial association on every roam.
+  return implemented.filter((a) => drv.has(a) && (!akmInfo(a).ft || caps.ft_auth === true));
 }
 
 /** Ciphers of a role the station can use, narrowed to the driver's when it reports. */

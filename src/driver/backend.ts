@@ -61,6 +61,14 @@ export interface DriverCapabilities {
    */
   sae_external_auth?: boolean;
   /**
+   * Version 2: the driver passes FT Authentication frames (`auth` with
+   * algorithm `ft`, `auth_rx`) while the station stays associated, and
+   * `roam` with `ft` reassociates with the host's FT elements and no
+   * Authentication exchange of its own (802.11r FT over the air through the
+   * host's SME, wpa_supplicant's WPA_AUTH_ALG_FT).
+   */
+  ft_auth?: boolean;
+  /**
    * nl80211 only (the driver protocol carries no channel list): the radio's
    * channels by hardware mode from GET_WIPHY's bands, in hostap's order, for
    * GET_CAPABILITY channels / freq. Absent: the driver reports none.
@@ -156,9 +164,15 @@ export interface AuthParams {
   bssid: string;
   freq: number;
   ssid: Buffer;
-  algorithm: 'sae';
+  algorithm: 'sae' | 'ft';
   /** The Authentication frame body from the Authentication Algorithm Number field on. */
   data: Buffer;
+}
+
+/** `roam` after an FT Authentication with the target. */
+export interface RoamFtParams {
+  /** The Reassociation Request's FT elements: RSNE[PMKR1Name], MDE, FTE with its MIC. */
+  ies: Buffer;
 }
 
 export type KeyKind = 'pairwise' | 'group' | 'igtk';
@@ -334,10 +348,11 @@ export interface DriverBackend extends EventEmitter<DriverEvents> {
 
   scan(params: ScanParams): Promise<void>;
   connect(params: ConnectParams): Promise<void>;
-  /** Version 2, with capability `sae_auth`: send one Authentication frame (SAE) before `connect`. */
+  /** Version 2, with capability `sae_auth` (SAE) or `ft_auth` (FT): send one Authentication frame before `connect` or `roam`. */
   auth?(params: AuthParams): Promise<void>;
   disconnect(reason: number): Promise<void>;
-  roam(bssid: string): Promise<void>;
+  /** Reassociation within the ESS; `ft` (capability `ft_auth`): after FT Authentication, with these FT elements. */
+  roam(bssid: string, ft?: RoamFtParams): Promise<void>;
   txEapol(dst: string, data: Buffer): Promise<void>;
   setKey(params: SetKeyParams): Promise<void>;
   setPort(authorized: boolean): Promise<void>;

@@ -25,6 +25,7 @@ import {
   type HelloResult,
   type PmksaParams,
   type RekeyData,
+  type RoamFtParams,
   type ScanBss,
   type ScanParams,
   type SetKeyParams,
@@ -327,8 +328,8 @@ export class ExtDriver extends EventEmitter<DriverEvents> implements DriverBacke
     return this.call('disconnect', encodeArgs.disconnect(reason));
   }
 
-  roam(bssid: string): Promise<void> {
-    return this.call('roam', encodeArgs.roam(bssid));
+  roam(bssid: string, ft?: RoamFtParams): Promise<void> {
+    return this.call('roam', encodeArgs.roam(bssid, ft));
   }
 
   txEapol(dst: string, data: Buffer): Promise<void> {

@@ -46,7 +46,10 @@ const OPS: Record<string, Handler> = {
     return b.auth(decodeArgs.auth(a));
   },
   disconnect: (b, a) => b.disconnect(getInt(a, 'reason')),
-  roam: (b, a) => b.roam(getMac(a, 'bssid')),
+  roam: (b, a) => {
+    const r = decodeArgs.roam(a);
+    return b.roam(r.bssid, r.ft);
+  },
   tx_eapol: (b, a) => b.txEapol(getMac(a, 'dst'), getHex(a, 'data')),
   set_key: (b, a) => b.setKey(decodeArgs.set_key(a)),
   set_port: (b, a) => b.setPort(getBool(a, 'authorized')),

@@ -21,6 +21,7 @@ import type {
   MfpPolicy,
   PmksaParams,
   RekeyData,
+  RoamFtParams,
   SaeOffloadParams,
   ScanBss,
   ScanParams,
@@ -299,6 +300,7 @@ export function decodeCapabilities(o: WireObject): DriverCapabilities {
     ...(o.sae_offload !== undefined ? { sae_offload: getBool(o, 'sae_offload') } : {}),
     ...(o.owe_offload !== undefined ? { owe_offload: getBool(o, 'owe_offload') } : {}),
     ...(o.sae_auth !== undefined ? { sae_auth: getBool(o, 'sae_auth') } : {}),
+    ...(o.ft_auth !== undefined ? { ft_auth: getBool(o, 'ft_auth') } : {}),
   };
 }
 
@@ -363,7 +365,7 @@ export const encodeArgs = {
       : {}),
   }),
   disconnect: (reason: number): WireObject => ({ reason }),
-  roam: (bssid: string): WireObject => ({ bssid }),
+  roam: (bssid: string, ft?: RoamFtParams): WireObject => ({ bssid, ...(ft ? { ft_ies: hex(ft.ies) } : {}) }),
   tx_eapol: (dst: string, data: Buffer): WireObject => ({ dst, data: hex(data) }),
   set_key: (p: SetKeyParams): WireObject => ({
     kind: p.kind,
@@ -411,11 +413,16 @@ function saeOffloadArgs(o: WireObject): { sae?: SaeOffloadParams } {
 }
 
 export const decodeArgs = {
+  /** `roam`: the target, and after FT Authentication the Reassociation Request's FT elements (`ft_ies`). */
+  roam: (o: WireObject): { bssid: string; ft?: RoamFtParams } => {
+    const ies = optHex(o, 'ft_ies');
+    return { bssid: getMac(o, 'bssid'), ...(ies ? { ft: { ies } } : {}) };
+  },
   auth: (o: WireObject): AuthParams => ({
     bssid: getMac(o, 'bssid'),
     freq: getInt(o, 'freq'),
     ssid: getHex(o, 'ssid'),
-    algorithm: getEnum(o, 'algorithm', ['sae'] as const),
+    algorithm: getEnum(o, 'algorithm', ['sae', 'ft'] as const),
     data: getHex(o, 'data'),
   }),
   scan: (o: WireObject): ScanParams => {

@@ -19,6 +19,7 @@ import { buildEapolStart, classifyEapol } from '../rsn/eapol.js';
 import { ptkKeyLengths } from '../rsn/akm.js';
 import { takeBackMeans } from './take-back.js';
 import type { FtAssoc } from '../rsn/ft.js';
+import type { FtRoamResult } from '../rsn/ft-protocol.js';
 import type { SecurityChoice } from '../rsn/security.js';
 
 export type KeyOwner = 'none' | 'firmware' | 'host';
@@ -31,7 +32,9 @@ export type Completion =
   | 'firmware-no-material'
   | 'host-after-firmware-silence'
   | 'host-reclaimed'
-  | 'host-only';
+  | 'host-only'
+  /** FT over the air: the keys came with the Reassociation Response, no 4-way handshake ran. */
+  | 'host-ft';
 
 export interface AssociationParams {
   bssid: string;
@@ -165,6 +168,26 @@ export class AssociationKeys {
     this.sm.setFt(ft);
   }
 
+  /**
+   * FT over the air (802.11-2020 13.8): the Reassociation Response gave the
+   * PTK, GTK and IGTK, checked by its MIC; no 4-way handshake runs (2.10's
+   * wpa_ft_install_ptk() and the FTE's key subelements, then COMPLETED with
+   * "WPA: Key negotiation completed" as after a 4-way handshake). The
+   * host holds KCK and KEK for the group key handshakes to come; the replay
+   * counter starts over, as the AP's does for the new association.
+   */
+  ftCompleted(r: FtRoamResult): void {
+    this.sm.setFt(r.ft);
+    this.sm.seedMaterial({ kck: r.ptk.kck, kek: r.ptk.kek, replayCounter: Buffer.alloc(8) });
+    for (const k of r.install) {
+      this.hooks.setKey({ kind: k.kind, idx: k.idx, cipher: k.cipher, key: k.key, rsc: k.rsc, addr: k.kind === 'pairwise' ? this.params.bssid : 'ff:ff:ff:ff:ff:ff' });
+    }
+    this.hooks.setPort(true);
+    this.setOwner('host', 'host-ft', 'FT: keys from the Reassociation Response');
+    this.pushRekeyData();
+    this.completeOnce();
+  }
+
   /** The PTK material the host holds now (null before any handshake). */
   material(): { kck: Buffer; kek: Buffer; replayCounter: Buffer } | null {
     return this.sm.material();
@@ -289,6 +312,8 @@ export class AssociationKeys {
 
   private apply(r: SupplicantResult): void {
     if (r.dropped) log.info(`WPA: dropped EAPOL-Key frame: ${r.dropped}`);
+    if (r.ftTimeouts?.reassocDeadline !== undefined) log.debug(`WPA: Reassoc Deadline in EAPOL-Key: ${r.ftTimeouts.reassocDeadline} TU`);
+    if (r.ftTimeouts?.keyLifetime !== undefined) log.debug(`WPA: KeyLifetime in EAPOL-Key: ${r.ftTimeouts.keyLifetime} s`);
     if (r.event === '4way-started') this.hooks.handshakeState('4WAY_HANDSHAKE');
     // Frames before keys, as wpa_supplicant sends 4/4 and then installs the
     // PTK: a driver that encrypts EAPOL once a pairwise key is in place

@@ -16,7 +16,9 @@ import type { NetworkConfig } from '../config/network.js';
 import type { AssocEvent, DriverBackend, DriverCapabilities, FirmwareMaterial, SaeOffloadParams } from '../driver/backend.js';
 import * as log from '../log.js';
 import { akmFacts, akmFamily } from '../rsn/akm.js';
-import { FtElementError, parseFtAssoc } from '../rsn/ft.js';
+import { FtElementError, parseFtAssoc, type FtAssoc } from '../rsn/ft.js';
+import { FtProtocolError, FtRoam, WLAN_AUTH_FT, type FtRoamResult } from '../rsn/ft-protocol.js';
+import { parseRsne } from '../rsn/rsne.js';
 import { pbkdf2Psk } from '../rsn/crypto.js';
 import { buildRsne } from '../rsn/rsne.js';
 import type { SecurityChoice } from '../rsn/security.js';
@@ -104,6 +106,10 @@ interface Keyed {
   apMldAddr?: string;
   /** The network's SSID (FT: part of the PMK-R0 derivation). */
   ssid?: Buffer;
+  /** FT: the mobility domain facts of this association (from its (Re)Association Response), what a transition starts from. */
+  ft?: FtAssoc;
+  /** FT over the air: the Reassociation Response's keys, installed when the association's key side starts. */
+  ftResult?: FtRoamResult;
   /**
    * The firmware runs SAE for this connection and no PMKSA was cached: the
    * PMK (and so the host's side of the keys) comes with its `pmksa_added`
@@ -149,6 +155,24 @@ export function ownRsne(sec: SecurityChoice, pmkid: Buffer | undefined): Buffer 
     pmkids: pmkid ? [pmkid] : [],
     groupMgmt: sec.groupMgmt,
   });
+}
+
+/** The outcome of an FT Authentication: the Reassociation Request's FT elements, or the status that ended it. */
+export type FtAuthOutcome =
+  | { ok: true; ies: Buffer }
+  /** `peerStatus`: the AP's response refused it (2.10's CTRL-EVENT-AUTH-REJECT); absent when we ended it. */
+  | { ok: false; status: number; reason: string; peerStatus?: number; transaction?: number };
+
+/** 2.10's SME_AUTH_TIMEOUT (s), as ms. */
+const FT_AUTH_TIMEOUT_MS = 5000;
+
+/** The fixed fields of an FT Authentication frame body: algorithm 2, transaction, status. */
+function ftAuthHeader(transaction: number, status: number): Buffer {
+  const h = Buffer.alloc(6);
+  h.writeUInt16LE(WLAN_AUTH_FT, 0);
+  h.writeUInt16LE(transaction, 2);
+  h.writeUInt16LE(status, 4);
+  return h;
 }
 
 export class KeyPath extends EventEmitter<KeyPathEvents> {
@@ -277,6 +301,18 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
    */
   roamed(net: NetworkConfig, bssid: string, sec: SecurityChoice, ownAddress: string, a: AssocEvent): void {
     const keyed: Keyed = { netId: net.id, bssid, sec, keys: undefined, associated: true, fwKnown: {}, apMldAddr: a.apMldAddr, ssid: net.ssid };
+    const ft = this.ftReassoc;
+    this.ftReassoc = undefined;
+    if (ft && ft.roam.target === bssid) {
+      // FT over the air: the Reassociation Response's MIC and keys (throws FtProtocolError, changing nothing).
+      const result = ft.roam.reassocResponse(a.respIes);
+      keyed.keys = this.newKeys(keyed, ownAddress, ft.xxkey, undefined, result.ownRsne, false, 'FT protocol');
+      keyed.ft = result.ft;
+      keyed.ftResult = result;
+      this.end();
+      this.cur = keyed;
+      return;
+    }
     if (sec.akm !== 'NONE') {
       const fromFirmware = a.pmk && a.pmkid ? { pmk: a.pmk, pmkid: a.pmkid } : undefined;
       // A multi-link association's PMKSA is the AP MLD's, whichever affiliated AP it went through.
@@ -303,6 +339,11 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
     const k = this.cur;
     const keys = k?.keys;
     if (!keys) return false;
+    if (k.ftResult) {
+      keys.ftCompleted(k.ftResult);
+      k.ftResult = undefined;
+      return true;
+    }
     if (akmFacts(keys.params.sec.akm)?.ft) this.learnFt(keys, a.respIes);
     keys.onAssoc(a.authorized, a.material);
     if (keys.owner === 'firmware' && a.material && this.cur) this.cur.fwKnown = { ...a.material };
@@ -317,7 +358,9 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
    */
   private learnFt(keys: AssociationKeys, respIes: Buffer): void {
     try {
-      keys.setFt(parseFtAssoc(keys.params.sec.akm, respIes, this.cur?.ssid ?? Buffer.alloc(0)));
+      const ft = parseFtAssoc(keys.params.sec.akm, respIes, this.cur?.ssid ?? Buffer.alloc(0));
+      keys.setFt(ft);
+      if (this.cur) this.cur.ft = ft;
     } catch (e) {
       if (!(e instanceof FtElementError)) throw e;
       log.warning(`${this.opts.ifname}: FT: ${e.message}`);
@@ -347,6 +390,7 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
     this.opts.pmksa.setCurrent(undefined);
     this.sae?.abort();
     this.sae = undefined;
+    this.abortFt();
     this.cur?.keys?.clearTimers();
     this.cur = undefined;
   }
@@ -509,13 +553,109 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
     x.start();
   }
 
-  /** An Authentication frame from the AP (`auth_rx`). */
+  /** An Authentication frame from the AP (`auth_rx`): FT's (algorithm 2) or SAE's. */
   onAuthRx(bssid: string, data: Buffer): void {
+    if (data.length >= 2 && data.readUInt16LE(0) === WLAN_AUTH_FT && this.ftAuth) {
+      this.onFtAuthRx(bssid, data);
+      return;
+    }
     if (!this.sae) {
       log.debug(`${this.opts.ifname}: Authentication frame from ${bssid} while not authenticating; dropped`);
       return;
     }
     this.sae.receive(bssid, data);
+  }
+
+  /* ------------------------------------------------------------------- FT */
+
+  /** FT Authentication in progress with a target (2.10's SME with WPA_WLAN_AUTH_FT). */
+  private ftAuth: { roam: FtRoam; xxkey: Buffer; target: SaeTarget; timer: NodeJS.Timeout; done: (o: FtAuthOutcome) => void } | undefined;
+  /** FT Authentication succeeded: the Reassociation Response to `roam.target` is checked by roamed(). */
+  private ftReassoc: { roam: FtRoam; xxkey: Buffer } | undefined;
+
+  /**
+   * A roam to a BSS whose MDE names this association's mobility domain can
+   * use FT over the air, as 2.10's sme_authenticate() decides (FT AKM in use,
+   * the same MDID, a PTK in place), with a driver that carries FT
+   * Authentication frames (`ft_auth`) and an FT AKM done here (SHA-256).
+   */
+  canFtRoam(targetMde: Buffer | undefined): boolean {
+    const k = this.cur;
+    const info = k ? akmFacts(k.sec.akm) : undefined;
+    if (!k?.ft || !k.keys?.params.pmk || !k.keys.material() || !info?.ft || info.hash !== 'sha256') return false;
+    if (this.caps?.ft_auth !== true || !this.opts.driver.auth) return false;
+    return targetMde !== undefined && targetMde.length >= 4 && targetMde.subarray(2, 4).equals(k.ft.mdid);
+  }
+
+  /**
+   * FT Authentication with `target` (transaction 1: RSNE[PMKR0Name], MDE,
+   * FTE[SNonce, R0KH-ID]); its response is checked as 2.10's
+   * wpa_ft_process_response() and `done` hears the Reassociation Request's
+   * FT elements, or why not. SME's 5 s authentication timeout applies.
+   */
+  ftAuthenticate(target: SaeTarget, done: (o: FtAuthOutcome) => void): void {
+    const k = this.cur;
+    const params = k?.keys?.params;
+    const pmk = params?.pmk;
+    if (!k?.ft || !params || !pmk || !this.opts.driver.auth) {
+      done({ ok: false, status: 1, reason: 'no FT association to start from' });
+      return;
+    }
+    this.abortFt();
+    const sec = k.sec;
+    const roam = new FtRoam(
+      {
+        akm: sec.akm,
+        pairwise: sec.pairwise,
+        group: sec.group,
+        groupMgmt: sec.mfp ? (sec.groupMgmt ?? 'AES-128-CMAC') : undefined,
+        capabilities: parseRsne(params.ownRsne).capabilities,
+        xxkey: pmk,
+        ft: k.ft,
+        spa: params.ownAddress,
+      },
+      target.bssid,
+    );
+    const timer = setTimeout(() => this.endFtAuth({ ok: false, status: 1, reason: 'Authentication timed out' }), FT_AUTH_TIMEOUT_MS);
+    this.ftAuth = { roam, xxkey: pmk, target, timer, done };
+    const frame = Buffer.concat([ftAuthHeader(1, 0), roam.authRequest()]);
+    this.opts.driver.auth({ ...target, algorithm: 'ft', data: frame }).catch((e) => {
+      log.warning(`${this.opts.ifname}: FT: driver auth failed: ${e instanceof Error ? e.message : String(e)}`);
+      this.endFtAuth({ ok: false, status: 1, reason: 'driver auth failed' });
+    });
+  }
+
+  private onFtAuthRx(bssid: string, data: Buffer): void {
+    const x = this.ftAuth;
+    if (!x || bssid.toLowerCase() !== x.target.bssid || data.length < 6 || data.readUInt16LE(2) !== 2) return;
+    const status = data.readUInt16LE(4);
+    if (status !== 0) {
+      this.endFtAuth({ ok: false, status, reason: `FT Authentication refused with status ${status}`, peerStatus: status, transaction: 2 });
+      return;
+    }
+    try {
+      const ies = x.roam.authResponse(data.subarray(6));
+      this.ftReassoc = { roam: x.roam, xxkey: x.xxkey };
+      this.endFtAuth({ ok: true, ies });
+    } catch (e) {
+      if (!(e instanceof FtProtocolError)) throw e;
+      this.endFtAuth({ ok: false, status: e.status, reason: `FT Authentication response processing failed: ${e.message}` });
+    }
+  }
+
+  private endFtAuth(o: FtAuthOutcome): void {
+    const x = this.ftAuth;
+    if (!x) return;
+    clearTimeout(x.timer);
+    this.ftAuth = undefined;
+    x.done(o);
+  }
+
+  /** The roam is off (disconnect, another connection): no more FT frames or outcome. */
+  private abortFt(): void {
+    if (this.ftAuth) clearTimeout(this.ftAuth.timer);
+    this.ftAuth = undefined;
+    this.ftReassoc = undefined;
   }
 
   /** From SUSPEND until the first association after RESUME: reports may cross. */

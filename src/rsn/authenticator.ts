@@ -13,7 +13,7 @@ import { akmInfo, cipherFor, cipherInfo, descriptorVersion, micAlgorithm, type A
 import { deriveFtPtk, derivePtk, macBytes, type MacAddress, type Ptk } from './crypto.js';
 import { ftPmkR1, rsneWithPmkid, type FtAssoc } from './ft.js';
 import { bigIntToCounter, buildEapolKey, counterToBigInt, encodeKeyInfo, type EapolKey } from './eapol.js';
-import { gtkKde, igtkKde, pmkidKde } from './kde.js';
+import { buildTie, gtkKde, igtkKde, pmkidKde, TimeoutIntervalType } from './kde.js';
 import { eapolKeyMicValid, readEapolKey, signEapolKey, wrapKeyData } from './keyframe.js';
 import { Reason } from './supplicant.js';
 
@@ -49,6 +49,14 @@ export interface AuthenticatorOptions {
   eapolVersion?: number;
   /** FT AKMs: the MDE/FTE this AP sent in its (Re)Association Response; `pmk` is XXKey. */
   ft?: FtAssoc;
+  /**
+   * FT: the Timeout Interval elements msg 3 carries after the FTE, as hostapd
+   * sends them: reassociation deadline (TUs, hostapd's reassociation_deadline)
+   * and PMK-R0 key lifetime (seconds, ft_r0_key_lifetime). Defaults: the
+   * values hostapd.conf documents, 1000 TUs and 1209600 s (14 days).
+   */
+  ftReassocDeadline?: number;
+  ftKeyLifetime?: number;
 }
 
 export type AuthenticatorEvent = '4way-complete' | 'group-complete' | 'ptk-rekeyed';
@@ -130,6 +138,17 @@ export class Authenticator {
 
   get gtk(): GroupKey {
     return this.groupKey;
+  }
+
+  /**
+   * FT over the air (13.8): the PTK came from the FT Authentication and the
+   * Reassociation, without a 4-way handshake; group rekeys and PTK rekeys
+   * follow as after one.
+   */
+  establishFt(ptk: Ptk): void {
+    if (!this.akm.ft) throw new AuthenticatorStateError(`${this.akm.name} is not an FT AKM`);
+    this.established = ptk;
+    this.st = 'complete';
   }
 
   /** Msg 1/4 of a new 4-way handshake (fresh ANonce). */
@@ -268,11 +287,15 @@ export class Authenticator {
     const parts = [gtkKde(this.groupKey.idx, this.groupKey.key)];
     if (this.igtk) parts.push(igtkKde(this.igtk.idx, this.igtk.ipn ?? Buffer.alloc(6), this.igtk.key));
     if (kind === 'msg3') {
-      // FT (12.7.6.4): the RSNE with PMKR1Name, and the MDE and FTE of the (Re)Association Response.
+      // FT (12.7.6.4): the RSNE with PMKR1Name, the MDE and FTE of the (Re)Association Response, the TIEs.
       const ft = this.opts.ft;
       if (this.ftKeys && ft) parts.unshift(rsneWithPmkid(this.opts.apRsne, this.ftKeys.pmkR1Name));
       else parts.unshift(this.opts.apRsne);
-      if (this.ftKeys && ft) parts.push(ft.mde, ft.fte);
+      if (this.ftKeys && ft) {
+        parts.push(ft.mde, ft.fte);
+        parts.push(buildTie(TimeoutIntervalType.REASSOC_DEADLINE, this.opts.ftReassocDeadline ?? 1000));
+        parts.push(buildTie(TimeoutIntervalType.KEY_LIFETIME, this.opts.ftKeyLifetime ?? 1209600));
+      }
     }
     const frame = buildEapolKey(
       {

@@ -4,12 +4,12 @@
  * the Fast BSS Transition element (FTE) of the (Re)Association Response, and
  * the PMK-R0/PMK-R1 a 4-way handshake of that association is keyed with
  * (12.7.6.2-12.7.6.4: PMKR1Name in the RSNE of msgs 2 and 3, MDE and FTE in
- * their Key Data). The FT protocol itself (FT authentication over the air or
- * the DS, reassociation with an FTE MIC) is not here.
+ * their Key Data). The FT protocol itself (FT authentication over the air,
+ * reassociation with an FTE MIC) is in ft-protocol.ts.
  */
 import { akmInfo } from './akm.js';
 import { deriveFtPmkR0, deriveFtPmkR1, type MacAddress } from './crypto.js';
-import { buildRsne, parseRsne } from './rsne.js';
+import { parseRsne } from './rsne.js';
 
 export const WLAN_EID_MDE = 54;
 export const WLAN_EID_FTE = 55;
@@ -106,8 +106,39 @@ export function ftPmkR1(akm: string, xxkey: Buffer, ft: FtAssoc, spa: MacAddress
   return deriveFtPmkR1({ akm, pmkR0: r0.pmkR0, pmkR0Name: r0.pmkR0Name, r1khId: ft.r1khId, s1khId: spa });
 }
 
-/** The RSNE with its PMKID list replaced by this one PMKID (PMKR1Name in msgs 2 and 3 of the FT 4-way handshake). */
+/**
+ * The RSNE with its PMKID list replaced by this one PMKID (PMKR1Name in msgs 2
+ * and 3 of the FT 4-way handshake, in the FT reassociation request): the
+ * element's own octets with only the PMKID count and list put in or swapped,
+ * so that fields after the list (the group management cipher suite, future
+ * extensions) and the encoding of every other field stay exactly as the
+ * element had them, as the MIC-covered comparison with the Beacon's RSNE
+ * needs. Fields the element left out before the PMKID count are written
+ * with their defaults, as the count cannot come without them.
+ */
 export function rsneWithPmkid(rsne: Buffer, pmkid: Buffer): Buffer {
-  const r = parseRsne(rsne);
-  return buildRsne({ version: r.version, group: r.group, pairwise: r.pairwise, akms: r.akms, capabilities: r.capabilities, mfpc: r.mfpc, mfpr: r.mfpr, pmkids: [pmkid], groupMgmt: r.groupMgmt });
+  if (pmkid.length !== 16) throw new FtElementError(`PMKID of ${pmkid.length} octets`);
+  parseRsne(rsne); // refuses a malformed or cut element before its octets are spliced
+  const body = rsne.subarray(2);
+  const parts: Buffer[] = [body.subarray(0, 2)];
+  let pos = 2;
+  // Each field as the element has it, or its 9.4.2.24.1 default when the element ends before it.
+  const field = (len: (at: number) => number, dflt: string): void => {
+    if (pos < body.length) {
+      const n = len(pos);
+      parts.push(body.subarray(pos, pos + n));
+      pos += n;
+    } else parts.push(Buffer.from(dflt, 'hex'));
+  };
+  const list = (at: number): number => 2 + 4 * body.readUInt16LE(at);
+  field(() => 4, '000fac04'); // group data cipher: CCMP
+  field(list, '0100000fac04'); // pairwise: CCMP
+  field(list, '0100000fac01'); // AKM: 802.1X
+  field(() => 2, '0000'); // RSN capabilities
+  if (pos < body.length) pos += 2 + 16 * body.readUInt16LE(pos); // the PMKID list being replaced
+  const count = Buffer.alloc(2);
+  count.writeUInt16LE(1);
+  const out = Buffer.concat([...parts, count, pmkid, body.subarray(pos)]);
+  if (out.length > 255) throw new FtElementError(`RSNE with PMKID of ${out.length} octets does not fit an element`);
+  return Buffer.concat([Buffer.of(rsne[0], out.length), out]);
 }

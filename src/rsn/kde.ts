@@ -18,6 +18,15 @@ const WLAN_EID_RSN = 48;
 const WLAN_EID_RSNX = 244;
 const WLAN_EID_MDE = 54;
 const WLAN_EID_FTE = 55;
+export const WLAN_EID_TIMEOUT_INTERVAL = 56;
+
+/** Timeout Interval Type of the Timeout Interval element (IEEE 802.11-2020 9.4.2.48). */
+export const TimeoutIntervalType = {
+  /** Reassociation deadline, in TUs. */
+  REASSOC_DEADLINE: 1,
+  /** Key lifetime, in seconds. */
+  KEY_LIFETIME: 2,
+} as const;
 
 /** KDE data types under 00-0F-AC. */
 export const KdeType = {
@@ -59,6 +68,14 @@ export interface KeyDataElements {
   /** FT: the Mobility Domain and Fast BSS Transition elements (with headers) of msgs 2 and 3. */
   mde?: Buffer;
   fte?: Buffer;
+  /**
+   * FT: the Timeout Interval elements of msg 3 (hostapd sends both after the
+   * FTE): the reassociation deadline in TUs and the PMK-R0 key lifetime in
+   * seconds. As wpa_supplicant's Key Data parser, an element shorter than 5
+   * octets or of another type is not understood.
+   */
+  reassocDeadline?: number;
+  keyLifetime?: number;
   /** Elements or KDEs not understood, skipped. */
   unknown: number;
 }
@@ -87,6 +104,10 @@ export function parseKeyData(data: Buffer): KeyDataElements {
       out.mde = Buffer.from(data.subarray(pos, pos + 2 + len));
     } else if (id === WLAN_EID_FTE && !out.fte) {
       out.fte = Buffer.from(data.subarray(pos, pos + 2 + len));
+    } else if (id === WLAN_EID_TIMEOUT_INTERVAL && len >= 5 && body[0] === TimeoutIntervalType.REASSOC_DEADLINE) {
+      out.reassocDeadline = body.readUInt32LE(1);
+    } else if (id === WLAN_EID_TIMEOUT_INTERVAL && len >= 5 && body[0] === TimeoutIntervalType.KEY_LIFETIME) {
+      out.keyLifetime = body.readUInt32LE(1);
     } else if (id === WLAN_EID_VENDOR_SPECIFIC && len >= 4 && body.readUIntBE(0, 3) === IEEE80211_OUI) {
       parseKde(body[3], body.subarray(4), out);
     } else {
@@ -146,6 +167,16 @@ export function igtkKde(keyId: number, ipn: Buffer, key: Buffer): Buffer {
 export function pmkidKde(pmkid: Buffer): Buffer {
   if (pmkid.length !== 16) throw new KeyDataError(`PMKID of ${pmkid.length} octets`);
   return kde(KdeType.PMKID, pmkid);
+}
+
+/** A Timeout Interval element (9.4.2.48): its type and a 32-bit value. */
+export function buildTie(type: number, value: number): Buffer {
+  const b = Buffer.alloc(7);
+  b[0] = WLAN_EID_TIMEOUT_INTERVAL;
+  b[1] = 5;
+  b[2] = type;
+  b.writeUInt32LE(value, 3);
+  return b;
 }
 
 /**

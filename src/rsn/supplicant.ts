@@ -28,6 +28,7 @@ export const Reason = {
   UNSPECIFIED: 1,
   PREV_AUTH_NOT_VALID: 2,
   DEAUTH_LEAVING: 3,
+  INVALID_IE: 13,
   MICHAEL_MIC_FAILURE: 14,
   FOURWAY_HANDSHAKE_TIMEOUT: 15,
   GROUP_KEY_UPDATE_TIMEOUT: 16,
@@ -93,6 +94,12 @@ export interface SupplicantResult {
   dropped?: string;
   /** KCK, KEK or the replay counter changed (see material()). */
   materialChanged: boolean;
+  /**
+   * FT: the Timeout Interval elements of the msg 3/4 that completed the
+   * handshake, for the log only: like wpa_supplicant 2.10 the station neither
+   * needs them nor acts on them (hostapd always sends both).
+   */
+  ftTimeouts?: { reassocDeadline?: number; keyLifetime?: number };
 }
 
 export interface PtkMaterial {
@@ -401,6 +408,7 @@ export class Supplicant {
       // wpa_supplicant's ft_validate_rsnie/MDIE/FTIE checks: both as in the (Re)Association Response.
       if (!ie.mde || !ie.mde.equals(this.ft.mde)) return fail('MDE in msg 3/4 differs from the (Re)Association Response', Reason.IE_IN_4WAY_DIFFERS);
       if (!ie.fte || !ie.fte.equals(this.ft.fte)) return fail('FTE in msg 3/4 differs from the (Re)Association Response', Reason.IE_IN_4WAY_DIFFERS);
+      if (ie.reassocDeadline !== undefined || ie.keyLifetime !== undefined) res.ftTimeouts = { reassocDeadline: ie.reassocDeadline, keyLifetime: ie.keyLifetime };
     }
     if (!this.anonce || !key.nonce.equals(this.anonce)) return fail('ANonce from msg 1/4 differs from msg 3/4');
     const tkLen = cipherInfo(this.pairwise).keyLen;

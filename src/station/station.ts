@@ -28,7 +28,8 @@ import { ev } from './events.js';
 import { CAPAB_ESS, CAPAB_PRIVACY, EID_RSN, findIe, saeH2eAdvertised } from './ies.js';
 import { SaeStatus, WLAN_AUTH_SAE } from '../rsn/sae/frames.js';
 import { chooseSecurity, hasCredentials, selectCandidate, type SecurityChoice } from './select.js';
-import { akmFamily } from '../rsn/akm.js';
+import { akmFacts, akmFamily } from '../rsn/akm.js';
+import { FtProtocolError, WLAN_AUTH_FT } from '../rsn/ft-protocol.js';
 import { stateAtLeast, type WpaState } from './state.js';
 import { TempDisableTable } from './temp-disable.js';
 
@@ -198,6 +199,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     const k = this.keyPath;
     k.on('handshakeState', (s) => this.setState(s));
     k.on('completed', () => {
+      // FT over the air too: 2.10 prints "WPA: Key negotiation completed" for it (measured on the kernel radio).
       if (this.current) this.onConnectionCompleted(this.current, true);
     });
     k.on('rekeyed', () => {
@@ -661,7 +663,15 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     const sec = (bss && chooseSecurity(prev.net, bss, pmf, usable)) || prev.sec;
     // A CONNECT event (the kernel's roam by reconnecting) carries no frequency: the BSS table's.
     const cur: Association = { net: prev.net, bssid, freq: a.freq || bss.freq, ssid: bss?.ssid ?? prev.ssid, sec, signal: bss?.level ?? prev.signal };
-    this.keyPath.roamed(prev.net, bssid, sec, this.ownAddress, a);
+    try {
+      this.keyPath.roamed(prev.net, bssid, sec, this.ownAddress, a);
+    } catch (e) {
+      if (!(e instanceof FtProtocolError)) throw e;
+      // 2.10's wpa_supplicant_event_associnfo(): "FT: Validation of Reassociation Response failed", deauthenticate (13).
+      this.current = cur;
+      this.onKeysFailed(Reason.INVALID_IE, `FT: Validation of Reassociation Response failed: ${e.message}`);
+      return;
+    }
     this.current = cur;
     this.setSuites(cur);
     this.associated(cur, a);
@@ -852,10 +862,45 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     const cur = this.current;
     const target = this.bss.get(bssid);
     if (!cur || !target || !target.ssid.equals(cur.ssid)) return false;
+    // Within the mobility domain, with the same FT AKM: FT over the air (2.10's sme_authenticate() with WPA_AUTH_ALG_FT).
+    const ftSec = akmFacts(cur.sec.akm)?.ft ? chooseSecurity(cur.net, target, this.config.pmf, (akm) => akm === cur.sec.akm) : undefined;
+    if (ftSec && ftSec.akm === cur.sec.akm && this.keyPath.canFtRoam(ftSec.mde)) {
+      this.ftRoam(cur, target);
+      return true;
+    }
     // As 2.10's wpa_supplicant_associate() for the roam's new association.
     this.event(ev.trying(target.bssid, ssidTxt(target.ssid), target.freq));
     this.opts.driver.roam(target.bssid).catch((e) => log.warning(`${this.opts.ifname}: driver roam failed: ${e instanceof Error ? e.message : String(e)}`));
     return true;
+  }
+
+  /**
+   * FT over the air (802.11-2020 13.8): FT Authentication with the target
+   * while still associated (AUTHENTICATING, "SME: Trying to authenticate"),
+   * then the reassociation with the FT elements ("Trying to associate"); the
+   * Reassociation Response's keys complete it without a 4-way handshake
+   * (onRoamed; then, as 2.10 shows it on the kernel radio, "Associated with",
+   * "WPA: Key negotiation completed", CTRL-EVENT-CONNECTED).
+   * A refusal or a response that fails the checks ends the connection as
+   * 2.10's sme_event_auth() does, and the station connects again.
+   */
+  private ftRoam(cur: Association, target: BssEntry): void {
+    this.setState('AUTHENTICATING');
+    this.event(ev.smeTrying(target.bssid, ssidTxt(target.ssid), target.freq));
+    this.keyPath.ftAuthenticate({ bssid: target.bssid, freq: target.freq, ssid: target.ssid }, (o) => {
+      if (this.current !== cur) return;
+      if (o.ok) {
+        this.setState('ASSOCIATING');
+        this.event(ev.trying(target.bssid, ssidTxt(target.ssid), target.freq));
+        this.opts.driver.roam(target.bssid, { ies: o.ies }).catch((e) => log.warning(`${this.opts.ifname}: driver roam failed: ${e instanceof Error ? e.message : String(e)}`));
+        return;
+      }
+      log.info(`${this.opts.ifname}: FT: authentication with ${target.bssid} failed: ${o.reason}`);
+      if (o.peerStatus !== undefined) this.event(ev.authReject(target.bssid, WLAN_AUTH_FT, o.transaction ?? 2, o.peerStatus));
+      this.leave(Reason.DEAUTH_LEAVING);
+      this.setState('DISCONNECTED');
+      this.connectionFailed(cur.net, 'CONN_FAILED');
+    });
   }
 
   /** wpa_supplicant_deauthenticate(): leave the BSS if there is one; the disassociation is marked either way. */

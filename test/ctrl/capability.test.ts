@@ -81,6 +81,12 @@ describe('GET_CAPABILITY (in process)', () => {
     expect(getCapability('pairwise iftype=BOGUS', wide)).toBe('CCMP GCMP');
   });
 
+  it('FT-PSK and FT-EAP are listed (2.10 order, after WPA-PSK) only with a driver that carries FT Authentication (ft_auth)', () => {
+    expect(getCapability('key_mgmt', { ...wide, ft_auth: true })).toBe('NONE WPA-PSK FT-PSK SAE');
+    expect(getCapability('key_mgmt', { ...caps(['WPA-EAP', 'FT-EAP', 'FT-PSK', 'WPA-PSK'], ['CCMP']), ft_auth: true })).toBe('NONE WPA-EAP WPA-PSK FT-PSK FT-EAP');
+    expect(getCapability('key_mgmt', { ...wide, ft_auth: false })).toBe('NONE WPA-PSK SAE');
+  });
+
   it('a driver that reports nothing: NONE and empty lists', () => {
     const none = caps([], []);
     expect(getCapability('key_mgmt', none)).toBe('NONE');
@@ -88,8 +94,8 @@ describe('GET_CAPABILITY (in process)', () => {
   });
 
   it('driver link down: what is implemented, nothing with strict; iftype= is not looked at', () => {
-    expect(getCapability('key_mgmt', undefined)).toBe('NONE WPA-EAP WPA-PSK SAE');
-    expect(getCapability('key_mgmt iftype=BOGUS', undefined)).toBe('NONE WPA-EAP WPA-PSK SAE');
+    expect(getCapability('key_mgmt', undefined)).toBe('NONE WPA-EAP WPA-PSK FT-PSK FT-EAP SAE');
+    expect(getCapability('key_mgmt iftype=BOGUS', undefined)).toBe('NONE WPA-EAP WPA-PSK FT-PSK FT-EAP SAE');
     expect(getCapability('pairwise', undefined)).toBe('CCMP-256 GCMP-256 CCMP GCMP');
     expect(getCapability('proto', undefined)).toBe('RSN');
     expect(getCapability('group_mgmt', undefined)).toBe('');

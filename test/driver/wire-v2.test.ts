@@ -82,6 +82,23 @@ describe('driver protocol version 2', () => {
     expect('sae_auth' in decodeHello({ version: 2, address: BSSID, capabilities: CAPS }).capabilities).toBe(false);
   });
 
+  it('FT over the air: auth with algorithm ft, roam with ft_ies (absent without FT), ft_auth read from hello when given', () => {
+    const frame = Buffer.from('020001000000' + '3603a1b200', 'hex');
+    const p = { bssid: BSSID, freq: 2462, ssid: Buffer.from('net'), algorithm: 'ft' as const, data: frame };
+    const wire = encodeArgs.auth(p);
+    expect(wire.algorithm).toBe('ft');
+    expect(decodeArgs.auth(JSON.parse(JSON.stringify(wire)))).toEqual(p);
+    const ies = Buffer.from('3603a1b200', 'hex');
+    const roam = encodeArgs.roam(BSSID, { ies });
+    expect(roam).toEqual({ bssid: BSSID, ft_ies: '3603a1b200' });
+    expect(decodeArgs.roam(JSON.parse(JSON.stringify(roam)))).toEqual({ bssid: BSSID, ft: { ies } });
+    expect(encodeArgs.roam(BSSID)).toEqual({ bssid: BSSID });
+    expect(decodeArgs.roam({ bssid: BSSID })).toEqual({ bssid: BSSID });
+    expect(() => decodeArgs.roam({ bssid: BSSID, ft_ies: 'zz' })).toThrow(WireFormatError);
+    expect(decodeHello({ version: 2, address: BSSID, capabilities: { ...CAPS, ft_auth: true } }).capabilities.ft_auth).toBe(true);
+    expect('ft_auth' in decodeHello({ version: 2, address: BSSID, capabilities: CAPS }).capabilities).toBe(false);
+  });
+
   it('connect: four_way_offload round-trips; absent (a version-1 daemon) it stays absent; not a boolean is refused', () => {
     const p = { bssid: BSSID, ssid: Buffer.from('net'), freq: 2437, ies: Buffer.from('30140100', 'hex'), akm: 'WPA-EAP', pairwise: 'CCMP', group: 'CCMP', mfp: 'none' as const, pmkid: Buffer.alloc(16, 7), fourWayOffload: false };
     const wire = encodeArgs.connect(p);

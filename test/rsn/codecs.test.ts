@@ -18,7 +18,7 @@ import {
   parseEapolKey,
 } from '../../src/rsn/eapol.js';
 import { buildRsne, parseRsne, RsneParseError } from '../../src/rsn/rsne.js';
-import { gtkKde, igtkKde, KeyDataError, padKeyData, parseKeyData, pmkidKde } from '../../src/rsn/kde.js';
+import { buildTie, gtkKde, igtkKde, KeyDataError, padKeyData, parseKeyData, pmkidKde, TimeoutIntervalType } from '../../src/rsn/kde.js';
 
 const T = (name: string) => readVector(`transcripts/${name}`);
 const h = (s: string): Buffer => Buffer.from(s, 'hex');
@@ -229,6 +229,17 @@ describe('Key Data and KDEs', () => {
     expect(padKeyData(Buffer.alloc(24, 1)).length).toBe(24);
     expect(padKeyData(Buffer.alloc(17, 1)).length).toBe(24);
     expect(parseKeyData(h('2a0100dd00000000')).unknown).toBe(1);
+  });
+
+  it('Timeout Interval elements in Key Data: types 1 and 2 of 5 octets taken; a shorter one or another type not understood, as wpa_supplicant parses them', () => {
+    const e = parseKeyData(Buffer.concat([buildTie(TimeoutIntervalType.REASSOC_DEADLINE, 1000), buildTie(TimeoutIntervalType.KEY_LIFETIME, 1209600)]));
+    expect(e.reassocDeadline).toBe(1000);
+    expect(e.keyLifetime).toBe(1209600);
+    expect(e.unknown).toBe(0);
+    const odd = parseKeyData(h('3803010a00' + '380503e8030000'));
+    expect(odd.reassocDeadline).toBeUndefined();
+    expect(odd.keyLifetime).toBeUndefined();
+    expect(odd.unknown).toBe(2);
     expect(parseKeyData(h('2a0100dd')).unknown).toBe(1);
     expect(parseKeyData(h('dd00dd00dd00dd00dd00dd00dd00dd00')).gtk).toBeUndefined();
   });

@@ -17,7 +17,9 @@ import type { ApConfig } from './scenario.js';
 import { apRsn, apRsne, ftAssocFor } from './ies.js';
 import { SaeApPeer } from '../../rsn/sae/authenticator.js';
 import { SaeStatus } from '../../rsn/sae/frames.js';
-import { parseRsne } from '../../rsn/rsne.js';
+import { parseRsne, WLAN_EID_RSN } from '../../rsn/rsne.js';
+import { buildMde, findElement, WLAN_EID_FTE } from '../../rsn/ft.js';
+import { FtProtocolError, FtStatus, FtTarget, parseFte, WLAN_AUTH_FT } from '../../rsn/ft-protocol.js';
 
 export interface ApEnv {
   clock: Clock;
@@ -40,6 +42,7 @@ interface SaeKey {
 
 /** 802.11 status code: the PMKID in the RSNE names no PMKSA the AP holds. */
 export const STATUS_INVALID_PMKID = 53;
+const STATUS_INVALID_AKMP = 43;
 
 interface Session {
   spa: string;
@@ -98,6 +101,10 @@ export class SimAp {
   private readonly tokenKey: Buffer;
   /** Anti-clogging token requests (status 76) this AP sent (SIM_STATUS sae_token_requests). */
   tokenRequests = 0;
+  /** FT Authentication done with a station, waiting for its Reassociation Request (hostapd's sta->ft_state). */
+  private ftPending: { sta: string; akm: string; target: FtTarget; r0khId: Buffer } | undefined;
+  /** FT roams this AP completed (SIM_STATUS ft_roams). */
+  ftRoams = 0;
 
   constructor(
     readonly cfg: ApConfig,
@@ -150,6 +157,10 @@ export class SimAp {
    * finished exchange starts a new one.
    */
   receiveAuth(sta: string, frame: Buffer): void {
+    if (frame.length >= 2 && frame.readUInt16LE(0) === WLAN_AUTH_FT) {
+      this.receiveFtAuth(sta, frame);
+      return;
+    }
     if (!this.cfg.akms.includes('SAE')) {
       log.debug(`sim: AP ${this.bssid}: SAE Authentication frame from ${sta} dropped: no SAE here`);
       return;
@@ -203,8 +214,100 @@ export class SimAp {
     }
   }
 
-  /** The AP lost its state (down): SAE instance, fresh PMK and PMKSA cache. */
+  /**
+   * An FT Authentication Request (hostapd's wpa_ft_process_auth_req()): the
+   * AKM of its RSNE must be an FT AKM of this AP, and its PMKR0Name one this
+   * AP can derive from the PSK (ft_psk_generate_local=1; for FT-EAP the AP's
+   * `pmk` stands in for XXKey as in the initial association). Answered with
+   * transaction 2 and the status.
+   */
+  private receiveFtAuth(sta: string, frame: Buffer): void {
+    const ies = frame.subarray(6);
+    const reply = (status: number, body: Buffer = Buffer.alloc(0)): void => {
+      const h = Buffer.alloc(6);
+      h.writeUInt16LE(WLAN_AUTH_FT, 0);
+      h.writeUInt16LE(2, 2);
+      h.writeUInt16LE(status, 4);
+      this.env.authToStation(this, Buffer.concat([h, body]));
+    };
+    let akm: string | undefined;
+    try {
+      const rsne = findElement(ies, WLAN_EID_RSN);
+      akm = rsne ? parseRsne(rsne).akms[0] : undefined;
+    } catch {
+      akm = undefined;
+    }
+    if (!akm || !akmFacts(akm)?.ft || !(this.cfg.akms as readonly string[]).includes(akm)) {
+      log.info(`sim: AP ${this.bssid}: FT Authentication from ${sta} refused: AKM ${akm ?? 'none'} not offered`);
+      reply(STATUS_INVALID_AKMP);
+      return;
+    }
+    const target = new FtTarget({
+      akm, pairwise: this.cfg.pairwise, apRsne: this.rsne, xxkey: this.pmk, ssid: this.cfg.ssid, mdid: this.cfg.mdid, mde: buildMde(this.cfg.mdid),
+      aa: this.bssid, spa: sta, gtk: this.gtk, igtk: this.igtk, random: (n: number) => this.env.random.bytes(n),
+    });
+    try {
+      const resp = target.authRequest(ies);
+      const fte = findElement(ies, WLAN_EID_FTE);
+      this.ftPending = { sta, akm, target, r0khId: fte ? (parseFte(fte).r0khId ?? Buffer.alloc(0)) : Buffer.alloc(0) };
+      log.info(`sim: AP ${this.bssid}: FT Authentication with ${sta} accepted`);
+      reply(0, resp);
+    } catch (e) {
+      if (!(e instanceof FtProtocolError)) throw e;
+      log.info(`sim: AP ${this.bssid}: FT Authentication from ${sta} refused: ${e.message}`);
+      reply(e.status);
+    }
+  }
+
+  /**
+   * A Reassociation Request after FT Authentication (hostapd's
+   * wpa_ft_validate_reassoc()): its FTE MIC checked, the association keyed
+   * with the FT PTK and no 4-way handshake. The response's FT elements (with
+   * the GTK and IGTK), or the status refusing the request.
+   */
+  ftReassociate(spa: string, reqIes: Buffer): { status: number; respIes?: Buffer } {
+    const p = this.ftPending;
+    if (!p || p.sta !== spa) return { status: FtStatus.INVALID_PMKID };
+    let r: ReturnType<FtTarget['reassocRequest']>;
+    try {
+      r = p.target.reassocRequest(reqIes);
+    } catch (e) {
+      if (!(e instanceof FtProtocolError)) throw e;
+      log.info(`sim: AP ${this.bssid}: FT Reassociation Request from ${spa} refused: ${e.message}`);
+      return { status: e.status };
+    }
+    this.ftPending = undefined;
+    this.disassociate();
+    const mde = buildMde(this.cfg.mdid);
+    const fte = findElement(r.ies, WLAN_EID_FTE) as Buffer;
+    const staRsne = findElement(reqIes, WLAN_EID_RSN) as Buffer;
+    const auth = new Authenticator({
+      akm: p.akm,
+      pairwise: this.cfg.pairwise,
+      group: this.cfg.group,
+      groupMgmt: this.igtk ? this.cfg.groupMgmt : undefined,
+      mfp: this.cfg.mfp !== 'none',
+      pmk: this.pmk,
+      aa: this.bssid,
+      spa,
+      apRsne: this.rsne,
+      staRsne,
+      gtk: this.gtk,
+      igtk: this.igtk,
+      random: (n: number) => this.env.random.bytes(n),
+      // A later PTK rekey is an FT 4-way handshake keyed by the PMK-R1 of this transition.
+      ft: { mde, fte, mdid: this.cfg.mdid, r0khId: p.r0khId, r1khId: Buffer.from(this.bssid.replace(/:/g, ''), 'hex'), ssid: this.cfg.ssid },
+    });
+    auth.establishFt(r.ptk);
+    this.session = { spa, akm: p.akm, auth, tries: 0, waiting: null, established: true, rekeyTimers: [], ptkStarts: 0 };
+    this.ftRoams++;
+    log.info(`sim: AP ${this.bssid}: FT reassociation with ${spa}; keys from the FT exchange, no 4-way handshake`);
+    return { status: 0, respIes: r.ies };
+  }
+
+  /** The AP lost its state (down): SAE instance, fresh PMK, PMKSA cache, and an FT Authentication not yet followed by reassociation. */
   forgetSae(): void {
+    this.ftPending = undefined;
     this.saePeer?.timer?.cancel();
     this.saePeer = undefined;
     this.saeFresh = undefined;

@@ -218,6 +218,8 @@ function parseFirmware(sec: Section): FirmwareConfig {
       ...(r.has('owe_offload') ? { owe_offload: r.bool('owe_offload', false) } : {}),
       // Host SAE (auth/auth_rx): the simulated radio takes Authentication frames unless the scenario says otherwise.
       sae_auth: r.bool('sae_auth', true),
+      // FT over the air through the host (auth with algorithm ft, roam with ft_ies): likewise.
+      ft_auth: r.bool('ft_auth', true),
     },
     mode: r.oneOf('mode', FIRMWARE_MODES, 'complete'),
     restartAt: restart as RestartPoint | undefined,

@@ -14,6 +14,7 @@ import {
   type HelloResult,
   type PmksaParams,
   type RekeyData,
+  type RoamFtParams,
   type ScanParams,
   type SetKeyParams,
   type SuspendParams,
@@ -90,8 +91,8 @@ export class SimDriver extends EventEmitter<DriverEvents> implements DriverBacke
     return this.run('disconnect', () => this.sim.disconnect(reason));
   }
 
-  roam(bssid: string): Promise<void> {
-    return this.run('roam', () => this.sim.roam(bssid));
+  roam(bssid: string, ft?: RoamFtParams): Promise<void> {
+    return this.run('roam', () => this.sim.roam(bssid, ft));
   }
 
   txEapol(dst: string, data: Buffer): Promise<void> {

@@ -29,7 +29,6 @@ import { Reason, Supplicant, type SupplicantResult } from '../../rsn/supplicant.
 import { classifyEapol } from '../../rsn/eapol.js';
 import { pmkidForAkm } from '../../rsn/crypto.js';
 import { akmFamily } from '../../rsn/akm.js';
-import { buildRsne, parseRsne } from '../../rsn/rsne.js';
 import { SaeStation } from '../../rsn/sae/station.js';
 import { SaeConfigError, type SaeAction } from '../../rsn/sae/session.js';
 import {
@@ -42,6 +41,7 @@ import {
   type HelloResult,
   type PmksaParams,
   type RekeyData,
+  type RoamFtParams,
   type ScanBss,
   type ScanParams,
   type SetKeyParams,
@@ -53,8 +53,9 @@ import type { Clock, TimerHandle } from './clock.js';
 import { SeededRandom } from './random.js';
 import type { FirmwareMode, RestartPoint, Scenario } from './scenario.js';
 import { SimAp, STATUS_INVALID_PMKID } from './ap.js';
+import { WLAN_AUTH_FT } from '../../rsn/ft-protocol.js';
 import { assocReqIes, assocRespIes, beaconIes, capabilityInfo, ftAssocFor, isFtAkm, probeRespIes } from './ies.js';
-import { findElement, WLAN_EID_MDE } from '../../rsn/ft.js';
+import { findElement, rsneWithPmkid, WLAN_EID_MDE } from '../../rsn/ft.js';
 
 /** 802.11 status and reason codes the simulator reports. */
 const STATUS_UNSPECIFIED = 1;
@@ -102,6 +103,8 @@ interface Association {
   pmk?: Buffer;
   pmkid?: Buffer;
   mode: FirmwareMode;
+  /** FT reassociation: the AP's FT elements (RSNE, MDE, FTE with MIC, GTK, IGTK) for the Reassociation Response. */
+  respIes?: Buffer;
 }
 
 function fingerprint(b: Buffer): string {
@@ -121,8 +124,8 @@ interface FirmwareSae {
 function withPmkid(ies: Buffer, pmkid: Buffer): Buffer {
   const old = findRsne(ies);
   if (!old.length) return ies;
-  const r = parseRsne(old);
-  const rsne = buildRsne({ version: r.version, group: r.group, pairwise: r.pairwise, akms: r.akms, mfpc: r.mfpc, mfpr: r.mfpr, pmkids: [pmkid], groupMgmt: r.groupMgmt });
+  // The station's own octets with the PMKID list spliced in (its capabilities and other fields kept).
+  const rsne = rsneWithPmkid(old, pmkid);
   const at = ies.indexOf(old);
   return Buffer.concat([ies.subarray(0, at), rsne, ies.subarray(at + old.length)]);
 }
@@ -191,8 +194,10 @@ export class Simulator {
           const fw = this.fwSae;
           // The firmware's own SAE takes the AP's frames; nothing of it reaches the host.
           if (fw && fw.ap === ap) return this.fwSaeActions(fw, fw.sae.receive(f));
-          // Reaches the host only while the radio is still off the AP (authenticating), as mac80211 passes it up.
-          if (!this.assoc && ap.up) this.emit('auth_rx', { bssid: ap.bssid, data: f, status: f.length >= 6 ? f.readUInt16LE(4) : 1 });
+          // Reaches the host only while the radio is still off the AP (authenticating), as mac80211 passes it up;
+          // FT Authentication runs while the station stays associated with the current AP.
+          const ft = f.length >= 2 && f.readUInt16LE(0) === WLAN_AUTH_FT;
+          if ((!this.assoc || ft) && ap.up) this.emit('auth_rx', { bssid: ap.bssid, data: f, status: f.length >= 6 ? f.readUInt16LE(4) : 1 });
         }),
     };
     this.aps = scenario.aps.map((c) => new SimAp(c, env));
@@ -320,9 +325,13 @@ export class Simulator {
    * retransmissions run out).
    */
   auth(p: AuthParams): void {
-    if (!this.caps.sae_auth) throw new SimOpError('host SAE not supported (capability sae_auth)');
-    // Authenticating with a BSS leaves the current one (mac80211 deauthenticates first).
-    if (this.assoc) this.dropAssociation();
+    if (p.algorithm === 'ft') {
+      if (!this.caps.ft_auth) throw new SimOpError('FT Authentication through the host not supported (capability ft_auth)');
+    } else {
+      if (!this.caps.sae_auth) throw new SimOpError('host SAE not supported (capability sae_auth)');
+      // Authenticating with a BSS leaves the current one (mac80211 deauthenticates first); FT over the air does not.
+      if (this.assoc) this.dropAssociation();
+    }
     const ap = this.ap(p.bssid);
     this.air(() => {
       if (ap && ap.up && ap.cfg.ssid.equals(p.ssid)) ap.receiveAuth(this.own, p.data);
@@ -539,7 +548,7 @@ export class Simulator {
       bssid: a.ap.bssid,
       freq: a.ap.cfg.freq,
       reqIes: assocReqIes(a.ap.cfg, a.conn.ies),
-      respIes: assocRespIes(a.ap.cfg, a.conn.akm),
+      respIes: a.respIes ? Buffer.concat([assocRespIes(a.ap.cfg, 'NONE'), a.respIes]) : assocRespIes(a.ap.cfg, a.conn.akm),
       beaconIes: beaconIes(a.ap.cfg),
       roam: a.roam,
       authorized,
@@ -568,13 +577,18 @@ export class Simulator {
     this.portAuthorized = false;
   }
 
-  roam(bssid: string): void {
+  roam(bssid: string, ft?: RoamFtParams): void {
     const a = this.assoc;
     if (!a) throw new SimOpError('not associated');
     const target = this.ap(bssid);
     if (!target || !target.up) throw new SimOpError(`BSS ${bssid} not found`);
     if (!target.cfg.ssid.equals(a.ap.cfg.ssid)) throw new SimOpError(`BSS ${bssid} is not in the same ESS`);
     if (target === a.ap) throw new SimOpError('already associated with that BSS');
+    if (ft) {
+      if (!this.caps.ft_auth) throw new SimOpError('FT reassociation through the host not supported (capability ft_auth)');
+      this.ftReassociate(a, target, ft.ies);
+      return;
+    }
     // An SAE reassociation needs the target's PMKSA or SAE with it, which only a firmware holding the password runs here.
     if (akmFamily(a.conn.akm) === 'sae' && !this.roamKey(a, target) && !this.runsSae(a.conn)) {
       throw new SimOpError(`no PMKSA for ${target.bssid} and no SAE password: the host must authenticate with it (SAE) first`);
@@ -601,6 +615,46 @@ export class Simulator {
       this.pending = null;
       this.pendingBssid = null;
       this.associate(target, conn, true, key);
+    });
+  }
+
+  /**
+   * The host's FT reassociation (after its FT Authentication with `target`):
+   * the Reassociation Request carries the host's FT elements; the AP checks
+   * them and answers with its own (MIC, GTK, IGTK), or refuses with a status.
+   * No 4-way handshake follows: the host installs the keys.
+   */
+  private ftReassociate(a: Association, target: SimAp, ies: Buffer): void {
+    a.ap.disassociate();
+    this.assoc = null;
+    this.portAuthorized = false;
+    const conn = { ...a.conn, ies };
+    this.pendingBssid = target.bssid;
+    this.pending = this.clock.after(this.scenario.airDelayMs, () => {
+      this.pending = null;
+      this.pendingBssid = null;
+      const r = target.ftReassociate(this.own, ies);
+      if (r.status !== 0 || !r.respIes) {
+        this.emit('assoc_reject', { bssid: target.bssid, status: r.status, timeout: false });
+        return;
+      }
+      const fa: Association = {
+        ap: target,
+        conn: { ...conn, bssid: target.bssid, freq: target.cfg.freq },
+        staRsne: findRsne(ies),
+        roam: true,
+        reported: false,
+        fwSm: null,
+        fwHandshakeDone: false,
+        rekeySm: null,
+        material: null,
+        mode: this.mode,
+        respIes: r.respIes,
+      };
+      this.assoc = fa;
+      this.hostKeys.clear();
+      log.info(`sim: reassociated with ${target.bssid} by FT; keys installed by the host`);
+      this.reportAssoc(fa, false);
     });
   }
 
@@ -996,6 +1050,8 @@ export class Simulator {
       `fw_sae_runs=${this.fwSaeRuns}`,
       // Anti-clogging token requests (status 76) the APs sent.
       `sae_token_requests=${this.aps.reduce((n, ap) => n + ap.tokenRequests, 0)}`,
+      // FT reassociations (after FT Authentication) the APs accepted: roams with no 4-way handshake.
+      `ap_ft_roams=${this.aps.reduce((n, ap) => n + ap.ftRoams, 0)}`,
       // aa/lifetime/reauth_threshold of each entry, as the host pushed them.
       `pmksa=${this.pmksa.map((e) => `${e.bssid}/${e.lifetime}/${e.reauthThreshold ?? ''}`).join(' ')}`,
       `suspended=${this.suspended ? 1 : 0}`,
