@@ -8,6 +8,7 @@
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AssocEvent, ConnectParams, DriverEvents, HelloResult } from '../../../src/driver/backend.js';
+import type { AssumedOffload } from '../../../src/driver/nl80211/assumed-offload.js';
 import type { GenlMessage } from '../../../src/driver/nl80211/attrs.js';
 import { Nl80211Driver, type Nl80211System } from '../../../src/driver/nl80211/backend.js';
 import type { LinkChange } from '../../../src/driver/nl80211/link-watch.js';
@@ -152,8 +153,8 @@ afterEach(async () => {
   driver = undefined;
 });
 
-async function up(k = new FakeKernel(), eapol: EapolMode = 'auto'): Promise<{ d: Nl80211Driver; k: FakeKernel; hello: HelloResult }> {
-  const d = new Nl80211Driver('wlan1', k, eapol);
+async function up(k = new FakeKernel(), eapol: EapolMode = 'auto', assumed: AssumedOffload[] = []): Promise<{ d: Nl80211Driver; k: FakeKernel; hello: HelloResult }> {
+  const d = new Nl80211Driver('wlan1', k, { eapol, assume4WayOffload: assumed });
   driver = d;
   const hello = once(d, 'link_up') as Promise<[HelloResult]>;
   d.start();
