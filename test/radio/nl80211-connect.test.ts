@@ -16,14 +16,16 @@
  *    EAPOL-Start after the offload wait, and completes hostapd's next msg 1/4
  *    retry itself. hostapd 2.10 ignores EAPOL-Start from a PSK station (its
  *    own log says so), so what the take-back relies on is hostapd's retry
- *    window, which its log shows too.
+ *    window, which its log shows too; FT-PSK (an initial mobility domain
+ *    association) is taken back by reassociating, with no EAPOL-Start
+ *    (takeback.ts).
  * The pings prove the keys (and the port), not only the state.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cleanup } from '../harness/cleanup.js';
 import { AP, PRELUDE, STA } from './nl80211-shell.js';
 import { section } from './shell.js';
-import { PSK_CHECKS, TAKEBACK_PSK } from './takeback.js';
+import { FT_CHECKS, PSK_CHECKS, TAKEBACK_FT, TAKEBACK_PSK } from './takeback.js';
 import { requireRadioVm, runInVm, type VmRun } from './vm.js';
 
 const WPA2 = String.raw`
@@ -125,6 +127,7 @@ describe.skipIf(!requireRadioVm())('-D nl80211 on the kernel radio: connect, key
         { name: 'rekey', script: PRELUDE + REKEY },
         { name: 'open', script: PRELUDE + OPEN },
         { name: 'takeback-psk', script: PRELUDE + TAKEBACK_PSK },
+        { name: 'takeback-ft-psk', script: PRELUDE + TAKEBACK_FT },
       ],
       { radios: 2, timeoutS: 1500 },
       cleanup,
@@ -134,7 +137,7 @@ describe.skipIf(!requireRadioVm())('-D nl80211 on the kernel radio: connect, key
 
   it('the VM runs every step', () => {
     expect(run.stderr).not.toMatch(/vm-run:/);
-    expect(run.steps.map((s) => s.name)).toEqual(['wpa2-psk', 'psk-sha256-pmf', 'rekey', 'open', 'takeback-psk']);
+    expect(run.steps.map((s) => s.name)).toEqual(['wpa2-psk', 'psk-sha256-pmf', 'rekey', 'open', 'takeback-psk', 'takeback-ft-psk']);
   });
 
   describe('WPA2-PSK CCMP', () => {
@@ -220,5 +223,9 @@ describe.skipIf(!requireRadioVm())('-D nl80211 on the kernel radio: connect, key
 
   describe('taking the PSK 4-way handshake back from a radio assumed to run it ([driver] assume_4way_offload = psk)', () => {
     for (const [name, check] of Object.entries(PSK_CHECKS)) it(name, () => check(out('takeback-psk'), run.step('takeback-psk').status));
+  });
+
+  describe('taking the FT-PSK 4-way handshake back: a reassociation with the handshake on the host, never EAPOL-Start', () => {
+    for (const [name, check] of Object.entries(FT_CHECKS)) it(name, () => check(out('takeback-ft-psk'), run.step('takeback-ft-psk').status));
   });
 });
