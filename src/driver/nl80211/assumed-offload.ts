@@ -22,7 +22,10 @@
  * - `sae`: SAE (sae_offload), only for a connection that offers a cached PMKSA:
  *   the radio cannot run SAE in place of a firmware, so the host SME
  *   authenticates with Open System and associates offering the PMKID (as such
- *   a firmware does with PMKSA caching); SAE takes back by reassociating.
+ *   a firmware does with PMKSA caching); SAE takes back by reassociating. It
+ *   needs a wiphy that takes SAE frames from user space (NL80211_FEATURE_SAE).
+ * A ROAM is not silenced: the host sees the new BSS's msg 1/4 as forwarded by
+ * the firmware and runs the handshake.
  */
 import * as log from '../../log.js';
 import { akmFamily } from '../../rsn/akm.js';
@@ -40,9 +43,13 @@ export function assumeOffload(caps: DriverCapabilities, assumed: readonly Assume
     emulated.push('psk');
   }
   // The emulation's SAE connection goes through the host SME (Open System with a cached PMKSA).
-  if (assumed.includes('sae') && !caps.sae_offload && caps.sae_auth === true) {
-    out.sae_offload = true;
-    emulated.push('sae');
+  if (assumed.includes('sae') && !caps.sae_offload) {
+    if (caps.sae_auth === true) {
+      out.sae_offload = true;
+      emulated.push('sae');
+    } else {
+      log.warning('nl80211: [driver] assume_4way_offload = sae needs a radio that takes SAE frames from user space (NL80211_FEATURE_SAE): not assumed');
+    }
   }
   return { caps: out, emulated };
 }
