@@ -834,6 +834,18 @@ describe('nl80211 backend: [driver] assume_4way_offload (a radio taken to run th
     expect(parseAttrs(k.take()[0].data).has(A.PMK)).toBe(true);
   });
 
+  it('sae on a wiphy without NL80211_FEATURE_SAE is not assumed, with a WARNING saying why', async () => {
+    const warnings: string[] = [];
+    const off = onLog((level, text) => void (level === MsgLevel.WARNING && warnings.push(text)));
+    try {
+      const { hello } = await up(new FakeKernel(), 'auto', ['sae']);
+      expect(hello.capabilities.sae_offload).toBe(false);
+      expect(warnings.join('\n')).toMatch(/assume_4way_offload = sae needs a radio that takes SAE frames from user space/);
+    } finally {
+      off();
+    }
+  });
+
   it('sae: sae_offload reported on a wiphy with NL80211_FEATURE_SAE; a PMKSA-cached connect goes through the host SME without the password; without a PMKSA it is refused', async () => {
     const k = new FakeKernel();
     k.features = FEATURE_SAE;
