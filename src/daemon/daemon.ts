@@ -9,7 +9,7 @@ import { CtrlSocket } from '../ctrl/transport.js';
 import { ZERO_ADDR } from '../driver/backend.js';
 import { pickDriverName } from '../driver/index.js';
 import { isWirelessNetdev, netdevExists } from '../driver/netdev.js';
-import type { EapolMode } from '../driver/nl80211/eapol-transport.js';
+import type { Nl80211Options } from '../driver/nl80211/backend.js';
 import { error as logError, info, MsgLevel, warning } from '../log.js';
 import type { OffloadPolicy } from '../offload/policy.js';
 import { ev } from '../station/events.js';
@@ -23,8 +23,8 @@ export interface DaemonOptions {
   offloadPolicy: OffloadPolicy;
   /** The settings' [driver]: used by interfaces (-i, INTERFACE_ADD) that name no driver. */
   defaultDriver?: { backend?: string; params?: string };
-  /** The settings' `[driver] eapol`: how an nl80211 interface carries EAPOL. */
-  eapolMode?: EapolMode;
+  /** The settings' `[driver]` keys for nl80211 interfaces (eapol, assume_4way_offload). */
+  nl80211?: Nl80211Options;
   relog(): boolean;
   /** Called once everything is stopped (TERMINATE, SIGTERM). */
   onTerminated(): void;
@@ -45,8 +45,8 @@ export class Daemon implements GlobalControl, InterfaceHost {
     return this.opts.offloadPolicy;
   }
 
-  get eapolMode(): EapolMode | undefined {
-    return this.opts.eapolMode;
+  get nl80211(): Nl80211Options | undefined {
+    return this.opts.nl80211;
   }
 
   /** Opens the global socket: 0700, or 0770 with its group (-G). */

@@ -19,7 +19,7 @@ import { Station } from '../station/station.js';
 import type { DriverBackend } from '../driver/backend.js';
 import { createDriver, parseDriverParams, pickDriverName } from '../driver/index.js';
 import { defaultDriverFor } from '../driver/netdev.js';
-import type { EapolMode } from '../driver/nl80211/eapol-transport.js';
+import type { Nl80211Options } from '../driver/nl80211/backend.js';
 import { PmksaCache } from '../rsn/pmksa.js';
 import { PmksaSync } from '../offload/pmksa-sync.js';
 import { stationCommands } from '../ctrl/station-commands.js';
@@ -39,8 +39,8 @@ export interface InterfaceParams {
 
 /** What an interface needs from the daemon besides DaemonControl. */
 export interface InterfaceHost extends DaemonControl {
-  /** The settings' `[driver] eapol` (nl80211). */
-  readonly eapolMode: EapolMode | undefined;
+  /** The settings' `[driver]` keys for nl80211 (eapol, assume_4way_offload). */
+  readonly nl80211: Nl80211Options | undefined;
   /** Forwards an interface event to the global socket's monitors (IFNAME=<if> <level>...). */
   globalEvent(ifname: string, level: number, text: string): void;
   globalWants(level: number): boolean;
@@ -101,7 +101,7 @@ export interface StationSetup {
   driver: string | undefined;
   driverParam: string | undefined;
   offloadPolicy: OffloadPolicy;
-  eapolMode: EapolMode | undefined;
+  nl80211: Nl80211Options | undefined;
 }
 
 /** What createStation() builds: the station and its command modules. */
@@ -127,7 +127,7 @@ function createStation(setup: StationSetup): StationParts {
   if (!setup.driver) info(`${setup.ifname}: no driver named: ${name === 'nl80211' ? 'a wireless netdev, driver nl80211' : 'not a wireless netdev, driver none'}`);
   let driver: DriverBackend;
   try {
-    driver = createDriver(name, parseDriverParams(setup.driverParam ?? ''), { ifname: setup.ifname, eapol: setup.eapolMode });
+    driver = createDriver(name, parseDriverParams(setup.driverParam ?? ''), { ifname: setup.ifname, nl80211: setup.nl80211 });
   } catch (e) {
     throw new InterfaceInitError((e as Error).message, 'driver');
   }
@@ -177,7 +177,7 @@ export class WpaInterface implements InterfaceControl, RoutedInterface {
       driver: params.driver,
       driverParam: params.driverParam,
       offloadPolicy: host.offloadPolicy,
-      eapolMode: host.eapolMode,
+      nl80211: host.nl80211,
     });
     this.station = this.parts.station;
     // Station events are wpa_msg()s of this interface.

@@ -7,6 +7,8 @@
  *              params  = key=value ...  (-p overrides)
  *              eapol   = auto | control_port | packet  (nl80211: EAPOL over the
  *                        control port where the radio has it, else a packet socket)
+ *              assume_4way_offload = false | psk, sae  (nl80211, validation only:
+ *                        a radio taken to run those handshakes silently)
  *   [offload]  psk = true, ieee8021x = true, sae = true, offload_wait_ms = 1000,
  *              auth_timeout_ms = 10000, pmksa_file = PATH, pmksa_testing = false
  *   [log]      level = EXCESSIVE|MSGDUMP|DEBUG|INFO|WARNING|ERROR,
@@ -24,6 +26,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ini from 'ini';
 import { DRIVER_NAMES, DriverParamError, parseDriverParams } from '../driver/index.js';
+import { ASSUMABLE_OFFLOADS, type AssumedOffload } from '../driver/nl80211/assumed-offload.js';
 import { EAPOL_MODES, type EapolMode } from '../driver/nl80211/eapol-transport.js';
 import { parseLevelName, type MsgLevel } from '../log.js';
 import { DEFAULT_POLICY, type OffloadPolicy } from '../offload/policy.js';
@@ -39,12 +42,14 @@ export interface Settings {
   driver?: { backend: string; params?: string };
   /** `[driver] eapol`: how an nl80211 interface carries EAPOL, whatever its backend was chosen by. */
   eapol?: EapolMode;
+  /** `[driver] assume_4way_offload`: the nl80211 handshakes a radio is assumed to run (validation only). */
+  assume4WayOffload?: AssumedOffload[];
   offload: OffloadPolicy;
   log: { level?: MsgLevel; timestamps?: boolean; file?: string; syslog?: boolean };
 }
 
 const KEYS: Record<string, readonly string[]> = {
-  driver: ['backend', 'params', 'eapol'],
+  driver: ['backend', 'params', 'eapol', 'assume_4way_offload'],
   offload: ['psk', 'ieee8021x', 'sae', 'offload_wait_ms', 'auth_timeout_ms', 'pmksa_file', 'pmksa_testing'],
   log: ['level', 'timestamps', 'file', 'syslog'],
 };
@@ -129,6 +134,7 @@ export function parseSettings(text: string, file = 'settings', baseDir?: string)
     throw new SettingsError(file, `[driver] eapol = ${eapol} is not one of ${EAPOL_MODES.join(', ')}`);
   }
   s.eapol = eapol as EapolMode | undefined;
+  s.assume4WayOffload = assumedOffloads(sec('driver').assume_4way_offload, file);
 
   const o = s.offload;
   o.psk = bool('offload', 'psk') ?? o.psk;
@@ -149,4 +155,14 @@ export function parseSettings(text: string, file = 'settings', baseDir?: string)
   s.log.file = resolve(str('log', 'file'));
   s.log.syslog = bool('log', 'syslog');
   return s;
+}
+
+/** `assume_4way_offload`: false (or absent) for none, else AKM families separated by commas or spaces. */
+function assumedOffloads(v: unknown, file: string): AssumedOffload[] | undefined {
+  if (v === undefined || v === false || v === 'false') return undefined;
+  const bad = (): SettingsError => new SettingsError(file, `[driver] assume_4way_offload = ${String(v)} is not false or a list of ${ASSUMABLE_OFFLOADS.join(', ')}`);
+  if (typeof v !== 'string') throw bad();
+  const families = v.split(/[\s,]+/).filter((t) => t !== '');
+  if (!families.length || families.some((f) => !(ASSUMABLE_OFFLOADS as readonly string[]).includes(f))) throw bad();
+  return [...new Set(families)] as AssumedOffload[];
 }

@@ -77,7 +77,7 @@ export async function start(args: Args): Promise<void> {
     globalGroup: args.globalGroup,
     offloadPolicy: settings.offload,
     defaultDriver: settings.driver,
-    eapolMode: settings.eapol,
+    nl80211: { eapol: settings.eapol, assume4WayOffload: settings.assume4WayOffload },
     relog: () => {
       applyLogging(logOpts);
       return true;

@@ -7,7 +7,7 @@
 import type { DriverBackend } from './backend.js';
 import { ExtDriver } from './ext.js';
 import { Nl80211Driver } from './nl80211/backend.js';
-import type { EapolMode } from './nl80211/eapol-transport.js';
+import type { Nl80211Options } from './nl80211/backend.js';
 import { NoneDriver } from './none.js';
 import { loadScenario } from './sim/scenario.js';
 import { SimDriver } from './sim/sim-driver.js';
@@ -46,8 +46,8 @@ export interface CreateDriverOptions {
   clock?: Clock;
   /** sim only: overrides the scenario's seed. */
   seed?: number;
-  /** nl80211 only: `[driver] eapol`, how EAPOL travels. */
-  eapol?: EapolMode;
+  /** nl80211 only: the settings' `[driver] eapol` and `assume_4way_offload`. */
+  nl80211?: Nl80211Options;
 }
 
 /** `-p "scenario=conf/sim.ini seed=3"`: key=value pairs separated by spaces or commas. */
@@ -79,7 +79,7 @@ export function createDriver(name: string, params: Record<string, string>, opts:
       return new ExtDriver({ socket, ifname: opts.ifname });
     }
     case 'nl80211':
-      return new Nl80211Driver(opts.ifname ?? '', undefined, opts.eapol);
+      return new Nl80211Driver(opts.ifname ?? '', undefined, opts.nl80211);
     case 'none':
       return new NoneDriver(opts.ifname ?? '');
     default:

@@ -13,6 +13,12 @@
  * - after more than three 4-way handshake starts without success it
  *   disconnects the station ("Multiple EAP reauth attempts without 4-way
  *   handshake completion").
+ * hostapd 2.10 on the kernel radio (test/radio/takeback.ts) applies none of
+ * this to a PSK or SAE station: on a BSS without ieee8021x=1 it drops every
+ * EAPOL frame but EAPOL-Key ("IEEE 802.1X: Ignore EAPOL message - 802.1X not
+ * enabled and WPS not used"), so EAPOL-Start restarts nothing and drops no SAE
+ * PMKSA there; a PSK take-back completes on the AP's own msg 1/4 retry, which
+ * the offload wait leaves room for. Other APs restart the handshake.
  * So EAPOL-Start is used only where it costs nothing (PSK, not FT), once per
  * association; everywhere else the host reassociates with the firmware's
  * handshake off (`four_way_offload: false`; for SAE also no SAE password, so

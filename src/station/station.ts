@@ -697,8 +697,14 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     const cur = this.current ?? this.connecting;
     if (!cur) return;
     log.info(`${this.opts.ifname}: WPA: ${message}`);
+    // As 2.10's wpa_supplicant_deauthenticate(), the disassociation is marked
+    // here, not when the driver reports it: nl80211 reports no disconnect the
+    // host asked for (backend.ts, ignoreLocalDisconnect), and a take-back by
+    // reassociation waited for that report for ever. A report that comes
+    // anyway finds no association left.
     this.deauthRequested = true;
-    this.opts.driver.disconnect(reason).catch(() => this.onDisconnected(cur.bssid, reason, true));
+    this.onDisconnected(cur.bssid, reason, true);
+    this.opts.driver.disconnect(reason).catch(() => undefined);
   }
 
   private onAssocReject(bssid: string, status: number, timeout: boolean): void {

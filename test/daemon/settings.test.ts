@@ -51,6 +51,16 @@ describe('settings paths', () => {
     expect(() => parseSettings('[driver]\neapol = raw\n')).toThrow('settings: [driver] eapol = raw is not one of auto, control_port, packet');
   });
 
+  it('[driver] assume_4way_offload: off by default and with false; psk, sae or both; anything else names the key', () => {
+    expect(parseSettings('').assume4WayOffload).toBeUndefined();
+    expect(parseSettings('[driver]\nassume_4way_offload = false\n').assume4WayOffload).toBeUndefined();
+    expect(parseSettings('[driver]\nassume_4way_offload = psk\n').assume4WayOffload).toEqual(['psk']);
+    expect(parseSettings('[driver]\nassume_4way_offload = psk, sae\n').assume4WayOffload).toEqual(['psk', 'sae']);
+    for (const bad of ['true', '8021x', 'psk,ft', '']) {
+      expect(() => parseSettings(`[driver]\nassume_4way_offload = ${bad}\n`)).toThrow(`settings: [driver] assume_4way_offload = ${bad === '' ? '' : bad} is not false or a list of psk, sae`);
+    }
+  });
+
   it('text without a file keeps paths as written', () => {
     expect(parseSettings('[offload]\npmksa_file = p\n').offload.pmksaFile).toBe('p');
   });

@@ -243,6 +243,32 @@ describe('FT: taking the handshake back from a silent firmware (initial mobility
     });
   }
 
+  it('FT-PSK, silent firmware, a driver that reports no disconnect the host asked for (nl80211): the reassociation still happens and completes', async () => {
+    const { connects } = await ftRig('FT-PSK', 'mode = mute\n');
+    // As the nl80211 backend (ignoreLocalDisconnect): the DISCONNECT the host sent is not reported back.
+    const d = rig!.driver;
+    const emit = d.emit.bind(d) as (name: string, ...args: unknown[]) => boolean;
+    const disconnect = d.disconnect.bind(d);
+    let asked = 0;
+    d.disconnect = (reason: number) => {
+      asked++;
+      return disconnect(reason);
+    };
+    let swallowed = 0;
+    (d as unknown as { emit: typeof emit }).emit = (name, ...args) => {
+      if (name === 'disconnected' && asked > swallowed && (args[0] as { locallyGenerated?: boolean }).locallyGenerated) {
+        swallowed++;
+        return true;
+      }
+      return emit(name, ...args);
+    };
+    await rig!.until(ftConnected);
+    expect(asked).toBe(1);
+    expect(connects.map((c) => c.fourWayOffload)).toEqual([true, false]);
+    expect(rig!.events.filter((e) => e.startsWith('CTRL-EVENT-DISCONNECTED'))).toEqual([`CTRL-EVENT-DISCONNECTED bssid=${FT_AP} reason=3 locally_generated=1`]);
+    expect(rig!.station.wpaState).toBe('COMPLETED');
+  });
+
   // An AP offering WPA-PSK and FT-PSK (hostapd's wpa_key_mgmt=WPA-PSK FT-PSK): the AKM of an association is the one the station chose.
   for (const akm of ['WPA-PSK', 'FT-PSK'] as const) {
     it(`AP with akm = WPA-PSK FT-PSK, network key_mgmt=${akm}: the AP keys the association by the chosen AKM (FT only for FT-PSK); the host completes after the take-back`, async () => {

@@ -9,13 +9,23 @@
  *    installed: a broadcast deauthentication from hostapd, which mac80211
  *    accepts only with a valid BIP MIC under that IGTK, ends the association;
  *  - the AP's group and PTK rekeys: both complete, traffic still flows;
- *  - an open network: connected, ping.
+ *  - an open network: connected, ping;
+ *  - taking the handshake back (`[driver] assume_4way_offload = psk`: the
+ *    radio is taken to run the PSK 4-way handshake and stays silent): the
+ *    host drops hostapd's msg 1/4 as a silent firmware would, sends one
+ *    EAPOL-Start after the offload wait, and completes hostapd's next msg 1/4
+ *    retry itself. hostapd 2.10 ignores EAPOL-Start from a PSK station (its
+ *    own log says so), so what the take-back relies on is hostapd's retry
+ *    window, which its log shows too; FT-PSK (an initial mobility domain
+ *    association) is taken back by reassociating, with no EAPOL-Start
+ *    (takeback.ts).
  * The pings prove the keys (and the port), not only the state.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cleanup } from '../harness/cleanup.js';
 import { AP, PRELUDE, STA } from './nl80211-shell.js';
 import { section } from './shell.js';
+import { FT_CHECKS, PSK_CHECKS, TAKEBACK_FT, TAKEBACK_PSK } from './takeback.js';
 import { requireRadioVm, runInVm, type VmRun } from './vm.js';
 
 const WPA2 = String.raw`
@@ -116,6 +126,8 @@ describe.skipIf(!requireRadioVm())('-D nl80211 on the kernel radio: connect, key
         { name: 'psk-sha256-pmf', script: PRELUDE + PMF },
         { name: 'rekey', script: PRELUDE + REKEY },
         { name: 'open', script: PRELUDE + OPEN },
+        { name: 'takeback-psk', script: PRELUDE + TAKEBACK_PSK },
+        { name: 'takeback-ft-psk', script: PRELUDE + TAKEBACK_FT },
       ],
       { radios: 2, timeoutS: 1500 },
       cleanup,
@@ -125,7 +137,7 @@ describe.skipIf(!requireRadioVm())('-D nl80211 on the kernel radio: connect, key
 
   it('the VM runs every step', () => {
     expect(run.stderr).not.toMatch(/vm-run:/);
-    expect(run.steps.map((s) => s.name)).toEqual(['wpa2-psk', 'psk-sha256-pmf', 'rekey', 'open']);
+    expect(run.steps.map((s) => s.name)).toEqual(['wpa2-psk', 'psk-sha256-pmf', 'rekey', 'open', 'takeback-psk', 'takeback-ft-psk']);
   });
 
   describe('WPA2-PSK CCMP', () => {
@@ -207,5 +219,13 @@ describe.skipIf(!requireRadioVm())('-D nl80211 on the kernel radio: connect, key
       expect(section(o, 'ping').join('\n'), o).toMatch(/3 packets transmitted, 3 packets received/);
       expect(run.step('open').status, o).toBe(0);
     });
+  });
+
+  describe('taking the PSK 4-way handshake back from a radio assumed to run it ([driver] assume_4way_offload = psk)', () => {
+    for (const [name, check] of Object.entries(PSK_CHECKS)) it(name, () => check(out('takeback-psk'), run.step('takeback-psk').status));
+  });
+
+  describe('taking the FT-PSK 4-way handshake back: a reassociation with the handshake on the host, never EAPOL-Start', () => {
+    for (const [name, check] of Object.entries(FT_CHECKS)) it(name, () => check(out('takeback-ft-psk'), run.step('takeback-ft-psk').status));
   });
 });

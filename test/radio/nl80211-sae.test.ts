@@ -11,12 +11,16 @@
  *  - hunting-and-pecking (sae_pwe=0): connected, STATUS, a ping;
  *  - a wrong password: CTRL-EVENT-SSID-TEMP-DISABLED reason=WRONG_KEY;
  *  - group 20, anti-clogging tokens (sae_anti_clogging_threshold=0),
- *    transition mode (SAE chosen), a password identifier: connected, a ping.
+ *    transition mode (SAE chosen), a password identifier: connected, a ping;
+ *  - taking the handshake back (ours only: 2.10 has no such setting;
+ *    takeback.ts): SAE with a cached PMKSA, the radio taken to run SAE and
+ *    the 4-way handshake silently; the host reassociates offering the PMKID.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cleanup } from '../harness/cleanup.js';
 import { AP, PRELUDE, STA } from './nl80211-shell.js';
 import { section } from './shell.js';
+import { SAE_CHECKS, TAKEBACK_SAE } from './takeback.js';
 import { requireRadioVm, runInVm, type VmRun } from './vm.js';
 
 const PASS = 'radio-sae-password';
@@ -135,10 +139,14 @@ const SCENARIOS: [string, string][] = [
   ['password-id', PASSWORD_ID],
 ];
 // Each scenario with our daemon, then with wpa_supplicant 2.10 ("<name>-2.10").
-const STEPS = SCENARIOS.flatMap(([name, script]) => [
-  { name, script: PRELUDE + OURS + script },
-  { name: `${name}-2.10`, script: PRELUDE + REF + script },
-]);
+// Then the take-back, ours only.
+const STEPS = [
+  ...SCENARIOS.flatMap(([name, script]) => [
+    { name, script: PRELUDE + OURS + script },
+    { name: `${name}-2.10`, script: PRELUDE + REF + script },
+  ]),
+  { name: 'takeback-sae', script: PRELUDE + TAKEBACK_SAE },
+];
 
 describe.skipIf(!requireRadioVm())('-D nl80211 on the kernel radio: SAE in the host SME (hostapd 2.10 as AP, the real wpa_cli)', () => {
   const cleanup = new Cleanup();
@@ -241,5 +249,9 @@ describe.skipIf(!requireRadioVm())('-D nl80211 on the kernel radio: SAE in the h
         expect(section(o, 'pmksa').map((l) => l.replace(/ [0-9a-f]{32} \d+ /, ' PMKID T ')), both).toEqual(section(ref, 'pmksa').map((l) => l.replace(/ [0-9a-f]{32} \d+ /, ' PMKID T ')));
       });
     }
+  });
+
+  describe('taking the handshake back from a radio assumed to run SAE ([driver] assume_4way_offload = sae, a cached PMKSA)', () => {
+    for (const [name, check] of Object.entries(SAE_CHECKS)) it(name, () => check(out('takeback-sae'), run.step('takeback-sae').status));
   });
 });

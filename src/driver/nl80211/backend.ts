@@ -40,6 +40,7 @@ import {
   type ScanParams,
   type SetKeyParams,
 } from '../backend.js';
+import { type AssumedOffload, assumeOffload, SilentFirmware } from './assumed-offload.js';
 import { type GenlMessage, Nl80211DecodeError, parseAttrs } from './attrs.js';
 import { type Decoded, decodeEvent, type DriverEventMsg } from './decode.js';
 import { completionSignal, netdevDriver } from './completion.js';
@@ -97,6 +98,14 @@ const KERNEL: Nl80211System = {
 
 /** The driver has no such operation. Node names errno 95 ENOTSUP (the same number as EOPNOTSUPP on Linux). */
 const unsupported = (e: unknown): boolean => e instanceof Nl80211RequestError && (e.code === 'EOPNOTSUPP' || e.code === 'ENOTSUP');
+
+/** The settings' `[driver]` keys for nl80211. */
+export interface Nl80211Options {
+  /** `eapol`: how EAPOL travels (eapol-transport.ts). */
+  eapol?: EapolMode;
+  /** `assume_4way_offload`: validation only (assumed-offload.ts). */
+  assume4WayOffload?: readonly AssumedOffload[];
+}
 
 export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverBackend {
   readonly name = 'nl80211';
@@ -160,14 +169,17 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
   private wowlanSupported: readonly WowlanTrigger[] = [];
   /** The last scan's BSSes: Beacon IEs for an association event that carries none, and roam targets' channels. */
   private scanTable = new Map<string, ScanBss>();
+  private readonly eapolMode: EapolMode;
+  /** `assume_4way_offload`: the handshakes the radio is assumed to run; silent while it "runs" one. */
+  private silent = new SilentFirmware([]);
 
   constructor(
     private readonly ifname: string,
     private readonly sys: Nl80211System = KERNEL,
-    /** `[driver] eapol`: how EAPOL travels (eapol-transport.ts). */
-    private readonly eapolMode: EapolMode = 'auto',
+    private readonly opts: Nl80211Options = {},
   ) {
     super();
+    this.eapolMode = opts.eapol ?? 'auto';
   }
 
   get hello(): HelloResult | null {
@@ -243,7 +255,12 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
       this.forgetAssociation();
       this.roaming = undefined;
       const driver = this.sys.netdevDriver(this.ifname);
-      const capabilities = { ...wiphy.capabilities, completion: completionSignal(driver, wiphy.capabilities) };
+      const assumed = assumeOffload(wiphy.capabilities, this.opts.assume4WayOffload ?? []);
+      this.silent = new SilentFirmware(assumed.emulated);
+      if (assumed.emulated.length) {
+        log.warning(`nl80211: [driver] assume_4way_offload: phy#${iface.wiphy} is treated as running the 4-way handshake (${assumed.emulated.join(', ')}) it does not advertise, and never completing it: the host takes every such handshake back. For validation only`);
+      }
+      const capabilities = { ...assumed.caps, completion: completionSignal(driver, wiphy.capabilities) };
       this.helloResult = { version: DRIVER_PROTOCOL_VERSION, address: iface.address, capabilities };
       log.info(`nl80211: ${this.ifname} is ifindex ${iface.ifindex} on phy#${iface.wiphy} (driver ${driver ?? 'unknown'}), address ${iface.address}`);
       this.emit('link_up', this.helloResult);
@@ -515,6 +532,7 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
 
   /** A received EAPOL frame, from the control port or the packet socket. */
   private onEapolRx(rx: { src: string; data: Buffer }): void {
+    if (this.silent.consumes(rx.src)) return;
     if (this.bssid === undefined && rx.src === this.connectingTo) {
       log.debug(`nl80211: EAPOL from ${rx.src} before the association event: held until it comes`);
       this.earlyEapol = rx;
@@ -631,8 +649,9 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
     await this.pmksaRequest(req.flushPmksa(this.need().iface.ifindex));
   }
 
-  async connect(p: ConnectParams): Promise<void> {
+  async connect(params: ConnectParams): Promise<void> {
     const { sock, iface } = this.need();
+    const p = this.silent.connect(params);
     this.lastConnect = p;
     this.roaming = undefined;
     if (this.hostSme(p)) return this.smeConnect(sock, iface, p);
@@ -812,6 +831,7 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
   async txEapol(dst: string, data: Buffer): Promise<void> {
     const t = this.eapol;
     if (!t) throw new DriverError('tx_eapol', `${this.ifname} has no EAPOL transport (see the log at link up)`);
+    this.silent.hostSent();
     await t.send(dst, data, !this.ptkInstalled);
   }
 

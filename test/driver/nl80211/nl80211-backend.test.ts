@@ -8,7 +8,8 @@
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AssocEvent, type ConnectParams, type DriverEvents, type HelloResult, NoDriverCommandsError } from '../../../src/driver/backend.js';
-import type { GenlMessage } from '../../../src/driver/nl80211/attrs.js';
+import type { AssumedOffload } from '../../../src/driver/nl80211/assumed-offload.js';
+import { type GenlMessage, parseAttrs } from '../../../src/driver/nl80211/attrs.js';
 import { Nl80211Driver, type Nl80211System } from '../../../src/driver/nl80211/backend.js';
 import type { LinkChange } from '../../../src/driver/nl80211/link-watch.js';
 import type { EapolMode, EapolTransport } from '../../../src/driver/nl80211/eapol-transport.js';
@@ -161,8 +162,8 @@ afterEach(async () => {
   driver = undefined;
 });
 
-async function up(k = new FakeKernel(), eapol: EapolMode = 'auto'): Promise<{ d: Nl80211Driver; k: FakeKernel; hello: HelloResult }> {
-  const d = new Nl80211Driver('wlan1', k, eapol);
+async function up(k = new FakeKernel(), eapol: EapolMode = 'auto', assumed: AssumedOffload[] = []): Promise<{ d: Nl80211Driver; k: FakeKernel; hello: HelloResult }> {
+  const d = new Nl80211Driver('wlan1', k, { eapol, assume4WayOffload: assumed });
   driver = d;
   const hello = once(d, 'link_up') as Promise<[HelloResult]>;
   d.start();
@@ -890,3 +891,101 @@ describe('nl80211 backend: DRIVER commands', () => {
     await expect(d.driverCmd('COUNTRY DE')).rejects.toThrow(/no DRIVER commands/);
   });
 });
+
+describe('nl80211 backend: [driver] assume_4way_offload (a radio taken to run the handshake silently)', () => {
+  const PMK = Buffer.alloc(32, 0x5a);
+  const msg1 = (k: FakeKernel): void => k.event(CMD.CONTROL_PORT_FRAME, nla(A.FRAME, hex('0203005f')), nla(A.MAC, hex(AP)), nla(A.CONTROL_PORT_ETHERTYPE, u16(0x888e)));
+
+  it('psk: the capability is reported although the wiphy lacks it, with a WARNING at link up; off, nothing changes', async () => {
+    const warnings: string[] = [];
+    const off = onLog((level, text) => void (level === MsgLevel.WARNING && warnings.push(text)));
+    try {
+      const { hello } = await up(new FakeKernel(), 'auto', ['psk']);
+      expect(hello.capabilities.four_way_psk).toBe(true);
+      expect(warnings.join('\n')).toMatch(/assume_4way_offload: phy#0 is treated as running the 4-way handshake \(psk\)/);
+      await driver?.close();
+      warnings.length = 0;
+      expect((await up()).hello.capabilities.four_way_psk).toBe(false);
+      expect(warnings).toEqual([]);
+    } finally {
+      off();
+    }
+  });
+
+  it('a PSK connect handed to the "firmware": CONNECT without ATTR_PMK (the kernel would refuse it); the AP\'s EAPOL frames are dropped until the host sends one', async () => {
+    const { d, k } = await up(new FakeKernel(), 'auto', ['psk']);
+    const rx = next(d, 'eapol_rx');
+    k.take();
+    await d.connect({ ...WPA2, pmk: PMK, fourWayOffload: true });
+    const [c] = k.take();
+    expect(c.cmd).toBe(CMD.CONNECT);
+    // Byte-exact the CONNECT of a connection without offload.
+    await d.connect(WPA2);
+    expect(k.take()[0]).toEqual(c);
+    await d.connect({ ...WPA2, pmk: PMK, fourWayOffload: true });
+    k.event(CMD.CONNECT, ...connectEvent(AP));
+    msg1(k);
+    msg1(k);
+    expect(rx).toEqual([]);
+    // The take-back's EAPOL-Start: from now on the AP's frames reach the host.
+    await d.txEapol(AP, hex('01010000'));
+    msg1(k);
+    expect(rx).toEqual([[{ src: AP, data: hex('0203005f') }]]);
+  });
+
+  it('a connection without offload (the host took back, or policy) is not silenced', async () => {
+    const { d, k } = await up(new FakeKernel(), 'auto', ['psk']);
+    const rx = next(d, 'eapol_rx');
+    await d.connect({ ...WPA2, pmk: PMK, fourWayOffload: true });
+    k.event(CMD.CONNECT, ...connectEvent(AP));
+    msg1(k);
+    await d.connect(WPA2);
+    k.event(CMD.CONNECT, ...connectEvent(AP));
+    msg1(k);
+    expect(rx).toEqual([[{ src: AP, data: hex('0203005f') }]]);
+  });
+
+  it('a radio that does advertise the handshake is left alone (its CONNECT keeps ATTR_PMK)', async () => {
+    const k = new FakeKernel();
+    // EXT_FEATURES bit 15 (4WAY_HANDSHAKE_STA_PSK) besides the control port.
+    k.ext = Buffer.from([0, 0x80, 0, 0x04, 0, 0, 0, 0]);
+    const { d, hello } = await up(k, 'auto', ['psk']);
+    expect(hello.capabilities.four_way_psk).toBe(true);
+    k.take();
+    await d.connect({ ...WPA2, pmk: PMK, fourWayOffload: true });
+    expect(parseAttrs(k.take()[0].data).has(A.PMK)).toBe(true);
+  });
+
+  it('sae on a wiphy without NL80211_FEATURE_SAE is not assumed, with a WARNING saying why', async () => {
+    const warnings: string[] = [];
+    const off = onLog((level, text) => void (level === MsgLevel.WARNING && warnings.push(text)));
+    try {
+      const { hello } = await up(new FakeKernel(), 'auto', ['sae']);
+      expect(hello.capabilities.sae_offload).toBe(false);
+      expect(warnings.join('\n')).toMatch(/assume_4way_offload = sae needs a radio that takes SAE frames from user space/);
+    } finally {
+      off();
+    }
+  });
+
+  it('sae: sae_offload reported on a wiphy with NL80211_FEATURE_SAE; a PMKSA-cached connect goes through the host SME without the password; without a PMKSA it is refused', async () => {
+    const k = new FakeKernel();
+    k.features = FEATURE_SAE;
+    const { d, hello } = await up(k, 'auto', ['sae']);
+    expect(hello.capabilities.sae_offload).toBe(true);
+    expect(hello.capabilities.four_way_psk).toBe(false);
+    const rx = next(d, 'eapol_rx');
+    k.take();
+    const sae = { password: Buffer.from('secret-password'), pwe: 0 as const };
+    await expect(d.connect({ ...SAE, sae, fourWayOffload: true })).rejects.toThrow(/needs a cached PMKSA/);
+    expect(k.take()).toEqual([]);
+    await d.connect({ ...SAE, sae, pmk: PMK, pmkid: Buffer.alloc(16, 1), fourWayOffload: true });
+    expect(k.take().map((s) => [s.cmd, s.data.includes(Buffer.from('secret-password'))])).toEqual([[CMD.AUTHENTICATE, false]]);
+    k.event(CMD.AUTHENTICATE, nla(A.FRAME, authFrame(AP, hex('0000 0200 0000'))));
+    await new Promise((r) => setImmediate(r));
+    k.event(CMD.ASSOCIATE, nla(A.FRAME, assocResp(AP, 0, RESP_IES)));
+    msg1(k);
+    expect(rx).toEqual([]);
+  });
+});
+
