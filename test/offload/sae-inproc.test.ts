@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { simSection } from '../station/rig.js';
 import { associationStatusLines } from '../../src/ctrl/status-text.js';
 import { Inproc } from './inproc.js';
+import { buildEapolStart } from '../../src/rsn/eapol.js';
 
 const A = '02:00:00:00:5a:01';
 const SSID = 'wpa3-net';
@@ -96,6 +97,21 @@ describe('SAE on the host through the simulated driver', () => {
     expect(associationStatusLines(cur)).toContain('key_mgmt=SAE\n');
     await rig.run(10);
     expect(rig.simStatus().host_tk_ok).toBe('1');
+  });
+
+  it('an EAPOL-Start from an SAE station is ignored by the AP, as hostapd 2.10 does on a BSS without 802.1X (measured on the kernel radio, test/radio/takeback.ts): no EAP, the PMKSA stays and the next connection uses it', async () => {
+    rig = await Inproc.start({ scenario: scenario(), conf: saeNetwork(PASS) });
+    const auth = countAuth(rig);
+    let from = await select(rig);
+    await rig.until(/CTRL-EVENT-CONNECTED/, from);
+    await rig.sim.txEapol(A, buildEapolStart());
+    await rig.run(10);
+    expect(rig.simStatus()).toMatchObject({ ap_eapol_starts: '1', ap_eap_requests: '0' });
+    expect(rig.station.wpaState).toBe('COMPLETED');
+    from = rig.mark();
+    rig.station.reconnect(true);
+    await rig.until(/CTRL-EVENT-CONNECTED/, from);
+    expect(auth.n).toBe(2); // the PMKSA was accepted: no second SAE exchange
   });
 
   it('an AP that lost the PMKSA rejects the cached PMKID (status 53): the entry goes and SAE runs again at once', async () => {

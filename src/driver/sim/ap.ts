@@ -468,36 +468,30 @@ export class SimAp {
   /**
    * EAPOL-Start, as the APs the host meets treat it (by the AKM the station
    * chose for this association):
-   * - FT: ignored (the FT key hierarchy keys the association; hostapd drops
-   *   EAPOL frames other than EAPOL-Key from an FT-PSK station as from any
-   *   PSK one, and an FT association is never restarted by it).
-   * - 802.1X and SAE: hostapd's ieee802_1x_receive() drops the station's
-   *   cached PMKSA ("cached PMKSA available - ignore it since STA sent
-   *   EAPOL-Start": an SAE station offering its PMKID later gets status 53
-   *   and must run SAE again) and starts EAP over (EAP-Request/Identity),
-   *   which a host without EAP methods cannot answer: the AP gives up on the
-   *   station after its EAP timeout, and the PMKSA is gone for the next
-   *   association.
-   * - PSK: hostapd ignores it ("Ignore EAPOL message - STA is using PSK");
-   *   vendor APs (Ralink/MediaTek's WpaEAPOLStartAction) restart the 4-way
-   *   handshake. The simulator does the latter unless `psk_eapol_start =
-   *   ignore`.
-   * Either restart goes through hostapd's wpa_auth_sm_event(WPA_REAUTH_EAPOL)
+   * - 802.1X: hostapd's ieee802_1x_receive() drops the station's cached
+   *   PMKSA ("cached PMKSA available - ignore it since STA sent
+   *   EAPOL-Start") and starts EAP over (EAP-Request/Identity), which a host
+   *   without EAP methods cannot answer: the AP gives up on the station after
+   *   its EAP timeout, and the PMKSA is gone for the next association.
+   * - FT, SAE and PSK on a BSS without 802.1X: hostapd 2.10 ignores it
+   *   ("IEEE 802.1X: Ignore EAPOL message - 802.1X not enabled and WPS not
+   *   used", measured on the kernel radio: test/radio/takeback.ts); the SAE
+   *   PMKSA stays. Vendor APs (Ralink/MediaTek's WpaEAPOLStartAction) restart
+   *   a PSK station's 4-way handshake; the simulator does that for PSK unless
+   *   `psk_eapol_start = ignore`, the hostapd behaviour.
+   * A restart goes through hostapd's wpa_auth_sm_event(WPA_REAUTH_EAPOL)
    * rule: more than three 4-way handshake starts without success
    * (ptkstart_without_success > 3) and the station is disconnected.
    */
   private onEapolStart(s: Session): void {
     this.counters.eapolStarts++;
     const akm = akmFacts(s.akm);
-    if (akm?.ft) {
-      log.debug(`sim: AP ${this.bssid}: EAPOL-Start from an FT station ignored`);
+    if (akm?.ft || akm?.family === 'sae') {
+      log.debug(`sim: AP ${this.bssid}: EAPOL-Start from an ${akm.ft ? 'FT' : 'SAE'} station ignored (802.1X not enabled)`);
       return;
     }
-    // 802.1X and SAE: EAP starts over (hostapd treats both as 802.1X stations here).
-    const startsEap = akm?.family !== 'psk';
-    if (s.saePmkid && this.saePmksa.delete(s.saePmkid.toString('hex'))) {
-      log.info(`sim: AP ${this.bssid}: EAPOL-Start: cached SAE PMKSA of ${s.spa} dropped`);
-    } else if (akm?.family === '8021x' && !this.droppedPmksa.has(s.spa)) {
+    const startsEap = akm?.family === '8021x';
+    if (startsEap && !this.droppedPmksa.has(s.spa)) {
       log.info(`sim: AP ${this.bssid}: EAPOL-Start: cached PMKSA of ${s.spa} dropped`);
       this.droppedPmksa.add(s.spa);
     }
