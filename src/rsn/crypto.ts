@@ -64,17 +64,25 @@ export function clearPskCache(): void {
 
 /* ------------------------------------------------------- PRF and KDF */
 
-/** IEEE 802.11 PRF-n with HMAC-SHA1 (12.7.1.2): output of any length in octets. */
+/**
+ * IEEE 802.11 PRF-n with HMAC-SHA1 (12.7.1.2): output of any length in octets.
+ * HMAC(K, label || 0 || data || i) for i = 0, 1, ...: one message buffer
+ * whose last octet is the counter and one output buffer, so a PTK costs its
+ * HMACs and two allocations (this runs inside every 4-way handshake).
+ */
 export function prfSha1(key: Buffer, label: string, data: Buffer, length: number): Buffer {
-  const lab = Buffer.from(label, 'ascii');
-  const out: Buffer[] = [];
-  let have = 0;
-  for (let i = 0; have < length; i++) {
-    const h = createHmac('sha1', key).update(lab).update(Buffer.of(0)).update(data).update(Buffer.of(i)).digest();
-    out.push(h);
-    have += h.length;
+  const labLen = Buffer.byteLength(label, 'ascii');
+  const msg = Buffer.allocUnsafe(labLen + 1 + data.length + 1);
+  msg.write(label, 0, 'ascii');
+  msg[labLen] = 0;
+  data.copy(msg, labLen + 1);
+  const blocks = Math.ceil(length / 20);
+  const out = Buffer.allocUnsafe(blocks * 20);
+  for (let i = 0; i < blocks; i++) {
+    msg[msg.length - 1] = i;
+    createHmac('sha1', key).update(msg).digest().copy(out, i * 20);
   }
-  return Buffer.concat(out).subarray(0, length);
+  return out.subarray(0, length);
 }
 
 /**
