@@ -64,17 +64,25 @@ export function clearPskCache(): void {
 
 /* ------------------------------------------------------- PRF and KDF */
 
-/** IEEE 802.11 PRF-n with HMAC-SHA1 (12.7.1.2): output of any length in octets. */
+/**
+ * IEEE 802.11 PRF-n with HMAC-SHA1 (12.7.1.2): output of any length in octets.
+ * HMAC(K, label || 0 || data || i) for i = 0, 1, ...: one message buffer
+ * whose last octet is the counter and one output buffer, so a PTK costs its
+ * HMACs and two allocations (this runs inside every 4-way handshake).
+ */
 export function prfSha1(key: Buffer, label: string, data: Buffer, length: number): Buffer {
-  const lab = Buffer.from(label, 'ascii');
-  const out: Buffer[] = [];
-  let have = 0;
-  for (let i = 0; have < length; i++) {
-    const h = createHmac('sha1', key).update(lab).update(Buffer.of(0)).update(data).update(Buffer.of(i)).digest();
-    out.push(h);
-    have += h.length;
+  const labLen = Buffer.byteLength(label, 'ascii');
+  const msg = Buffer.allocUnsafe(labLen + 1 + data.length + 1);
+  msg.write(label, 0, 'ascii');
+  msg[labLen] = 0;
+  data.copy(msg, labLen + 1);
+  const blocks = Math.ceil(length / 20);
+  const out = Buffer.allocUnsafe(blocks * 20);
+  for (let i = 0; i < blocks; i++) {
+    msg[msg.length - 1] = i;
+    createHmac('sha1', key).update(msg).digest().copy(out, i * 20);
   }
-  return Buffer.concat(out).subarray(0, length);
+  return out.subarray(0, length);
 }
 
 /**
@@ -130,6 +138,37 @@ export function macBytes(addr: MacAddress): Buffer {
     if (addr.length !== 6) throw new CryptoInputError(`MAC address of ${addr.length} octets`);
     return addr;
   }
+  return colonMacBytes(addr) ?? otherMacBytes(addr);
+}
+
+/**
+ * "aa:bb:cc:dd:ee:ff", the form the driver and the station give, digit by
+ * digit: every Supplicant and PTK derivation parses two, and the regular
+ * expressions and the hex string of the general form cost more than the
+ * rest of the parse. Undefined when `addr` is not in that form.
+ */
+function colonMacBytes(addr: string): Buffer | undefined {
+  if (addr.length !== 17) return undefined;
+  const out = Buffer.allocUnsafe(6);
+  for (let i = 0; i < 6; i++) {
+    const p = i * 3;
+    if (i < 5 && addr.charCodeAt(p + 2) !== 0x3a) return undefined;
+    const hi = hexDigit(addr.charCodeAt(p));
+    const lo = hexDigit(addr.charCodeAt(p + 1));
+    if (hi < 0 || lo < 0) return undefined;
+    out[i] = (hi << 4) | lo;
+  }
+  return out;
+}
+
+function hexDigit(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x61 && c <= 0x66) return c - 0x57;
+  if (c >= 0x41 && c <= 0x46) return c - 0x37;
+  return -1;
+}
+
+function otherMacBytes(addr: string): Buffer {
   const hex = addr.replace(/[:-]/g, '');
   if (!/^[0-9a-fA-F]{12}$/.test(hex)) throw new CryptoInputError(`invalid MAC address "${addr}"`);
   return Buffer.from(hex, 'hex');

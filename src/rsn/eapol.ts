@@ -153,21 +153,23 @@ export function parseEapolKey(frame: Buffer, micLen = 16): EapolKey {
   const keyDataLen = frame.readUInt16BE(kdlOff);
   if (keyDataLen > e.body.length - fixed) throw new EapolParseError(`Key Data Length ${keyDataLen} overflows the ${e.body.length - fixed} octets left`);
   const keyInfo = frame.readUInt16BE(OFF.keyInfo);
-  const raw = frame.subarray(0, EAPOL_HEADER_LEN + e.body.length);
+  // One copy, so that nothing of the result shares memory with the caller's
+  // frame; the fields are views into it (every handshake frame passes here).
+  const raw = Buffer.from(frame.subarray(0, EAPOL_HEADER_LEN + e.body.length));
   return {
     eapolVersion: e.version,
     descriptorType,
     keyInfo,
     flags: decodeKeyInfo(keyInfo),
-    keyLength: frame.readUInt16BE(OFF.keyLength),
-    replayCounter: Buffer.from(frame.subarray(OFF.replayCounter, OFF.nonce)),
-    nonce: Buffer.from(frame.subarray(OFF.nonce, OFF.iv)),
-    iv: Buffer.from(frame.subarray(OFF.iv, OFF.rsc)),
-    rsc: Buffer.from(frame.subarray(OFF.rsc, OFF.keyId)),
-    keyId: Buffer.from(frame.subarray(OFF.keyId, OFF.mic)),
-    mic: Buffer.from(frame.subarray(OFF.mic, kdlOff)),
-    keyData: Buffer.from(frame.subarray(kdlOff + 2, kdlOff + 2 + keyDataLen)),
-    raw: Buffer.from(raw),
+    keyLength: raw.readUInt16BE(OFF.keyLength),
+    replayCounter: raw.subarray(OFF.replayCounter, OFF.nonce),
+    nonce: raw.subarray(OFF.nonce, OFF.iv),
+    iv: raw.subarray(OFF.iv, OFF.rsc),
+    rsc: raw.subarray(OFF.rsc, OFF.keyId),
+    keyId: raw.subarray(OFF.keyId, OFF.mic),
+    mic: raw.subarray(OFF.mic, kdlOff),
+    keyData: raw.subarray(kdlOff + 2, kdlOff + 2 + keyDataLen),
+    raw,
   };
 }
 
@@ -211,11 +213,9 @@ export function buildEapolKey(f: EapolKeyFields, micLen = 16): Buffer {
   return buf;
 }
 
-/** The frame with its MIC field replaced (a copy; `frame` is left as is). */
-export function withMic(frame: Buffer, mic: Buffer): Buffer {
-  const out = Buffer.from(frame);
-  mic.copy(out, OFF.mic);
-  return out;
+/** Writes `mic` into the frame's MIC field, in place. */
+export function setMic(frame: Buffer, mic: Buffer): void {
+  mic.copy(frame, OFF.mic);
 }
 
 /** The frame with its MIC field zeroed: the input of the MIC computation. */

@@ -6,7 +6,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { MicAlgorithm } from './akm.js';
 import { aesKeyUnwrap, aesKeyWrap, CryptoInputError, eapolKeyMic } from './crypto.js';
-import { EapolParseError, EapolType, parseEapol, parseEapolKey, withMic, zeroMic, type EapolKey } from './eapol.js';
+import { EapolParseError, EapolType, parseEapol, parseEapolKey, setMic, zeroMic, type EapolKey } from './eapol.js';
 import { padKeyData } from './kde.js';
 
 /**
@@ -26,7 +26,10 @@ export function readEapolKey(frame: Buffer, micLen: number): EapolKey | string {
 
 /** Fills in the MIC of a frame built with a zero MIC field. */
 export function signEapolKey(frame: Buffer, alg: MicAlgorithm, kck: Buffer, micLen: number): Buffer {
-  return withMic(frame, eapolKeyMic(alg, kck, zeroMic(frame, micLen)));
+  // The zeroed copy is the MIC's input and, with the MIC written in, the result.
+  const out = zeroMic(frame, micLen);
+  setMic(out, eapolKeyMic(alg, kck, out));
+  return out;
 }
 
 /** True when the frame's MIC is the one `kck` gives (compared in constant time). */

@@ -252,7 +252,9 @@ export class Supplicant {
   /** One EAPOL frame (from the version octet) from the authenticator. */
   receive(frame: Buffer): SupplicantResult {
     const res: SupplicantResult = { tx: [], install: [], materialChanged: false };
-    const before = this.material();
+    // The buffers themselves, not material()'s copies: they are replaced,
+    // never written to, so the comparison after the frame sees every change.
+    const before = this.materialRefs();
     try {
       const out = this.process(frame, res);
       if (out) {
@@ -266,9 +268,12 @@ export class Supplicant {
       // Only a defect can get here; keep the caller running and say what happened.
       res.dropped = `internal error: ${(e as Error).message}`;
     }
-    const after = this.material();
-    res.materialChanged = !sameMaterial(before, after);
+    res.materialChanged = !sameMaterial(before, this.materialRefs());
     return res;
+  }
+
+  private materialRefs(): PtkMaterial | null {
+    return this.ptk && this.rxReplay ? { kck: this.ptk.kck, kek: this.ptk.kek, replayCounter: this.rxReplay } : null;
   }
 
   private process(frame: Buffer, res: SupplicantResult): Outcome | undefined {

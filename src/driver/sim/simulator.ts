@@ -28,7 +28,7 @@ import { secret } from '../../log.js';
 import { Reason, Supplicant, type SupplicantResult } from '../../rsn/supplicant.js';
 import { classifyEapol } from '../../rsn/eapol.js';
 import { pmkidForAkm } from '../../rsn/crypto.js';
-import { akmFamily } from '../../rsn/akm.js';
+import { akmFamily, akmInfo } from '../../rsn/akm.js';
 import { SaeStation } from '../../rsn/sae/station.js';
 import { SaeConfigError, type SaeAction } from '../../rsn/sae/session.js';
 import {
@@ -99,6 +99,12 @@ interface Association {
   fwHandshakeDone: boolean;
   /** Used by the firmware for group rekeys it answers itself. */
   rekeySm: Supplicant | null;
+  /**
+   * Rekey data the host pushed, not yet in a Supplicant: most associations
+   * never see a group rekey, and the host pushes after every handshake, so
+   * rekeySupplicant() builds the Supplicant at the first group message.
+   */
+  rekeySeed: RekeyData | null;
   material: FwMaterial | null;
   pmk?: Buffer;
   pmkid?: Buffer;
@@ -499,6 +505,7 @@ export class Simulator {
       fwSm: null,
       fwHandshakeDone: false,
       rekeySm: null,
+      rekeySeed: null,
       material: null,
       pmk: key?.pmk,
       pmkid: key?.pmkid,
@@ -647,6 +654,7 @@ export class Simulator {
         fwSm: null,
         fwHandshakeDone: false,
         rekeySm: null,
+        rekeySeed: null,
         material: null,
         mode: this.mode,
         respIes: r.respIes,
@@ -704,7 +712,7 @@ export class Simulator {
     const route = this.nextGroupRekeyRoute;
     this.nextGroupRekeyRoute = 'auto';
     if (route === 'host') return false;
-    return this.caps.gtk_rekey_offload && a.rekeySm !== null;
+    return this.caps.gtk_rekey_offload && (a.rekeySm !== null || a.rekeySeed !== null);
   }
 
   private firmwareHandshake(a: Association, frame: Buffer): void {
@@ -727,6 +735,7 @@ export class Simulator {
     if (r.event !== '4way-complete') return;
     a.fwHandshakeDone = true;
     a.rekeySm = sm;
+    a.rekeySeed = null;
     this.takeMaterial(a, sm);
     log.debug(() => `sim: firmware completed the 4-way handshake, KCK=${secret(a.material!.kck)}`);
     this.portAuthorized = true;
@@ -768,7 +777,7 @@ export class Simulator {
   }
 
   private firmwareGroupRekey(a: Association, frame: Buffer): void {
-    const sm = a.rekeySm as Supplicant;
+    const sm = this.rekeySupplicant(a) as Supplicant;
     const r = sm.receive(frame);
     this.sendFirmwareTx(a, r);
     if (r.event === 'group-complete') {
@@ -817,10 +826,25 @@ export class Simulator {
     const a = this.assoc;
     if (!a) throw new SimOpError('not associated');
     if (d.replayCtr.length !== 8) throw new SimOpError('replay_ctr must be 8 bytes');
-    const sm = this.newSupplicant(a, a.pmk ?? Buffer.alloc(32));
-    sm.seedMaterial({ kck: d.kck, kek: d.kek, replayCounter: d.replayCtr });
-    a.rekeySm = sm;
+    // Supplicant.seedMaterial()'s checks, now rather than at the first group message.
+    const akm = akmInfo(a.conn.akm);
+    if (d.kck.length !== akm.kckLen) throw new SimOpError(`KCK of ${d.kck.length} octets for ${akm.name}`);
+    if (d.kek.length !== akm.kekLen) throw new SimOpError(`KEK of ${d.kek.length} octets for ${akm.name}`);
+    a.rekeySm = null;
+    a.rekeySeed = { ...d, kck: Buffer.from(d.kck), kek: Buffer.from(d.kek), replayCtr: Buffer.from(d.replayCtr) };
     a.material = { kck: d.kck, kek: d.kek, replayCtr: d.replayCtr };
+  }
+
+  /** The Supplicant the firmware answers group rekeys with, built from pushed rekey data on first use. */
+  private rekeySupplicant(a: Association): Supplicant | null {
+    const d = a.rekeySeed;
+    if (d) {
+      const sm = this.newSupplicant(a, a.pmk ?? Buffer.alloc(32));
+      sm.seedMaterial({ kck: d.kck, kek: d.kek, replayCounter: d.replayCtr });
+      a.rekeySm = sm;
+      a.rekeySeed = null;
+    }
+    return a.rekeySm;
   }
 
   setPmksa(p: PmksaParams): void {
@@ -979,7 +1003,7 @@ export class Simulator {
   groupRekey(route: 'auto' | 'host' | 'fw'): string {
     const a = this.assoc;
     if (!a || !a.ap.rsn) return 'FAIL not associated';
-    if (route === 'fw' && !(this.caps.gtk_rekey_offload && a.rekeySm)) return 'FAIL firmware holds no rekey data';
+    if (route === 'fw' && !(this.caps.gtk_rekey_offload && (a.rekeySm || a.rekeySeed))) return 'FAIL firmware holds no rekey data';
     this.nextGroupRekeyRoute = route;
     this.air(() => {
       if (this.assoc === a && !a.ap.startGroupRekey()) log.warning(`sim: AP ${a.ap.bssid}: no completed 4-way handshake, group rekey not started`);
