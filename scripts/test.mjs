@@ -29,7 +29,10 @@ const VITEST = fileURLToPath(new URL('../node_modules/vitest/vitest.mjs', import
 const LANES = ['radio', 'host'];
 
 const children = new Set();
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+// Ctrl-C reaches the children from the terminal (same process group): wait
+// for them to stop (a second SIGINT would make vitest skip its teardown).
+process.on('SIGINT', () => {});
+for (const signal of ['SIGTERM', 'SIGHUP']) {
   process.on(signal, () => {
     for (const child of children) child.kill(signal);
   });
