@@ -1,22 +1,22 @@
 /**
- * vitest setupFiles: after each test file, whatever it created under the
- * run's TMPDIR (tmp-global.ts) and did not remove fails that file, and is
- * removed so the next file starts clean.
+ * vitest setupFiles: each test file gets a TMPDIR of its own inside the run's
+ * (tmp-global.ts), so files running at the same time (the radio project runs
+ * two, `npm test` runs the radio and host projects side by side) never see
+ * each other's files. After the file, whatever it left there fails it, and is
+ * removed either way.
  */
-import { readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll } from 'vitest';
 
-let before = new Set<string>();
-
-beforeAll(() => {
-  before = new Set(readdirSync(tmpdir()));
-});
+// Set before the test file is imported: os.tmpdir() and every child process see it.
+const dir = mkdtempSync(join(tmpdir(), 'f'));
+process.env.TMPDIR = dir;
 
 // Registered before the file's own hooks, so it runs after them ('stack' order).
 afterAll(() => {
-  const left = readdirSync(tmpdir()).filter((name) => !before.has(name));
-  for (const name of left) rmSync(join(tmpdir(), name), { recursive: true, force: true });
-  if (left.length > 0) throw new Error(`this test file left ${left.join(', ')} in ${tmpdir()}`);
+  const left = readdirSync(dir);
+  rmSync(dir, { recursive: true, force: true });
+  if (left.length > 0) throw new Error(`this test file left ${left.join(', ')} in ${dir}`);
 });
