@@ -131,6 +131,13 @@ export interface ConnectParams {
    * is no password).
    */
   sae?: SaeOffloadParams;
+  /**
+   * Not on the wire: a reassociation within the ESS from this BSS (ROAM on an
+   * association the host's SME made, `smeAssociated`), as 2.10's sme.c gives
+   * the driver prev_bssid (nl80211 ASSOCIATE with NL80211_ATTR_PREV_BSSID:
+   * a Reassociation Request).
+   */
+  prevBssid?: string;
 }
 
 /** What a firmware that runs SAE needs: the network's password as wpa_supplicant chooses it, and the PWE mode. */
@@ -329,6 +336,22 @@ export interface DriverBackend extends EventEmitter<DriverEvents> {
   /** Version 2: the host resumed (RESUME); the firmware reports what it did meanwhile (gtk_rekey, assoc, ...). */
   resume(): Promise<void>;
   driverCmd(cmd: string): Promise<string>;
+  /**
+   * Not a protocol operation: true while the association in place was made
+   * by the host's SME (nl80211 on mac80211 for SAE: AUTHENTICATE, then
+   * ASSOCIATE; 2.10's WPA_DRIVER_FLAGS_SME). A ROAM on it is then the
+   * station's own, as in 2.10's sme.c: authentication with the target (SAE,
+   * or Open System with a cached PMKSA) and `connect` with `prevBssid`,
+   * never `roam`. Absent: false.
+   */
+  readonly smeAssociated?: boolean;
+  /**
+   * Not a protocol operation: whether `connect(p)` authenticates through the
+   * host's SME before it associates (nl80211 on mac80211: Open System for an
+   * SAE network with a cached PMKSA), which 2.10 announces with "SME: Trying
+   * to authenticate". Absent: never (a connect-API driver authenticates itself).
+   */
+  usesHostSme?(p: ConnectParams): boolean;
   /**
    * Not a protocol operation (the wire protocol is unchanged): a backend that
    * can ask the radio (nl80211 GET_STATION) answers SIGNAL_POLL with it;

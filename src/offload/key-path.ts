@@ -437,9 +437,10 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
    * Runs SAE with the BSS through the driver's `auth` op (2.10's
    * sme_send_authentication() with WLAN_AUTH_SAE). On success the PMKSA joins
    * the cache (and so the firmware's table), and the connect that follows
-   * names its PMKID; `done` hears the outcome once, unless end() comes first.
+   * names its PMKID; `done` hears the outcome once, unless end() comes first;
+   * `sending` hears each Authentication frame as it goes out.
    */
-  authenticate(net: NetworkConfig, target: SaeTarget, sec: SecurityChoice, ownAddress: string, apH2e: boolean, done: (o: SaeOutcome) => void): void {
+  authenticate(net: NetworkConfig, target: SaeTarget, sec: SecurityChoice, ownAddress: string, apH2e: boolean, done: (o: SaeOutcome) => void, sending?: () => void): void {
     this.end();
     const cfg = this.opts.config();
     // sae_groups has no GET text (2.10 answers FAIL), so its stored list is read.
@@ -468,7 +469,7 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
       this.sae = undefined;
       if (o.ok) this.opts.pmksa.addFromHost(target.bssid, o.pmkid, o.pmk, sec.akm, net.id);
       done(o);
-    });
+    }, sending);
     this.sae = x;
     x.start();
   }

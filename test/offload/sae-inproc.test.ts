@@ -112,7 +112,8 @@ describe('SAE on the host through the simulated driver', () => {
     await rig.until(/CTRL-EVENT-CONNECTED/, from);
     const ev = rig.eventsFrom(from);
     expect(ev).toContain(`CTRL-EVENT-ASSOC-REJECT bssid=${A} status_code=53`);
-    expect(ev.filter((e) => e.startsWith('SME: Trying to authenticate'))).toHaveLength(1);
+    // One per SAE frame sent (commit, confirm), as 2.10's sme_send_authentication() on the kernel radio.
+    expect(ev.filter((e) => e.startsWith('SME: Trying to authenticate'))).toHaveLength(2);
     expect(ev.some((e) => e.startsWith('CTRL-EVENT-SSID-TEMP-DISABLED'))).toBe(false);
     expect(auth.n).toBe(4);
     const entries = rig.pmksa.cache.list();

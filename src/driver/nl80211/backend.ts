@@ -160,6 +160,11 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
     return this.helloResult;
   }
 
+  /** The association in place was made by the host's SME: a ROAM on it is the station's (backend.ts). */
+  get smeAssociated(): boolean {
+    return this.smeMode && this.bssid !== undefined;
+  }
+
   start(): void {
     try {
       this.links = this.sys.watchLinks((c) => this.onLinkChange(c));
@@ -595,6 +600,10 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
    * never CONNECT (cfg80211 would start a new authentication). Unless the
    * host hands SAE to the firmware (SAE offload: the password in CONNECT).
    */
+  usesHostSme(p: ConnectParams): boolean {
+    return this.hostSme(p);
+  }
+
   private hostSme(p: ConnectParams): boolean {
     return akmFamily(p.akm) === 'sae' && !p.sae && this.helloResult?.capabilities.sae_auth === true;
   }
@@ -613,6 +622,7 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
       return;
     }
     this.saeAuthWith = undefined;
+    this.leaveForAuth(bssid);
     this.openAuthFor = p;
     this.prepareAssociation(p.bssid);
     try {
@@ -649,7 +659,23 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
     this.smeMode = true;
     this.openAuthFor = undefined;
     this.saeAuthWith = p.bssid.toLowerCase();
+    this.leaveForAuth(this.saeAuthWith);
     await this.sendAuthenticate(sock, iface, r);
+  }
+
+  /**
+   * The host SME's AUTHENTICATE to another BSS while associated (a roam):
+   * mac80211 leaves the current AP itself ("disconnect from AP ... for new
+   * auth") and cfg80211 reports a local DISCONNECT for it, which is not news:
+   * the station is already on its way to the new BSS (2.10, with its own
+   * SME, ignores cfg80211's disconnect events too, and reports none).
+   */
+  private leaveForAuth(bssid: string): void {
+    const from = this.bssid;
+    if (from === undefined || from === bssid) return;
+    log.debug(`nl80211: authenticating with ${bssid} leaves ${from}: the kernel's local disconnect that follows is expected`);
+    this.forgetAssociation();
+    this.ignoreLocalDisconnect = true;
   }
 
   /**
@@ -735,8 +761,9 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
     const from = this.bssid;
     const p = this.lastConnect;
     if (!from || !p) throw new DriverError('roam', 'not associated');
-    // CONNECT would have cfg80211 authenticate with Open System, which an SAE BSS refuses without a PMKSA for it.
-    if (this.hostSme(p)) throw new DriverError('roam', 'SAE roaming through the host SME is not supported yet');
+    // CONNECT would have cfg80211 authenticate with Open System, which an SAE BSS refuses without a PMKSA for it:
+    // the station roams such an association itself (smeAssociated: connect with prevBssid).
+    if (this.hostSme(p)) throw new DriverError('roam', 'an association of the host SME roams through connect with prevBssid');
     const next: ConnectParams = { ...p, bssid, freq: this.scanTable.get(bssid)?.freq ?? p.freq };
     this.lastConnect = next;
     this.roaming = { from, to: bssid };
