@@ -264,8 +264,18 @@ export interface DriverEvents {
   disconnected: [ev: { bssid: string; reason: number; locallyGenerated: boolean }];
   signal: [ev: { bssid: string; signal: number }];
   firmware_restarted: [];
-  /** Version 2: an Authentication frame from the AP (SAE): `data` from the algorithm field on, `status` its status code. */
+  /**
+   * Version 2: an Authentication frame from the AP (SAE): `data` from the
+   * algorithm field on, `status` its status code. nl80211 also passes up an
+   * Open System one its SME was refused (a PMKSA-cached connection).
+   */
   auth_rx: [ev: { bssid: string; data: Buffer; status: number }];
+  /**
+   * Not a protocol event: the host SME's authentication got no answer (nl80211
+   * AUTHENTICATE with TIMED_OUT: mac80211 gave up after its retries), as
+   * 2.10's EVENT_AUTH_TIMED_OUT.
+   */
+  auth_timeout: [ev: { bssid: string }];
   /** Version 2, optional: the current BSS's beacons stopped (nl80211 NOTIFY_CQM BEACON_LOSS_EVENT); a `disconnected` usually follows. */
   beacon_loss: [];
   /** Version 2: the firmware woke the host while suspended, for this reason. */

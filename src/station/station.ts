@@ -26,7 +26,7 @@ import { BssTable, type BssEntry } from './bss-table.js';
 import { sortScanResults } from './scan-order.js';
 import { ev } from './events.js';
 import { CAPAB_ESS, CAPAB_PRIVACY, EID_RSN, findIe, saeH2eAdvertised } from './ies.js';
-import { SaeStatus, WLAN_AUTH_SAE } from '../rsn/sae/frames.js';
+import { SaeStatus, WLAN_AUTH_OPEN, WLAN_AUTH_SAE } from '../rsn/sae/frames.js';
 import { chooseSecurity, hasCredentials, selectCandidate, type SecurityChoice } from './select.js';
 import { akmFamily } from '../rsn/akm.js';
 import { stateAtLeast, type WpaState } from './state.js';
@@ -183,7 +183,8 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     d.on('wake', guard('wake', (w) => this.keyPath.onWake(w.reason)));
     d.on('assoc_reject', guard('assoc_reject', (r) => this.onAssocReject(r.bssid, r.status, r.timeout)));
     d.on('eapol_rx', guard('eapol_rx', (e) => this.keyPath.onEapolRx(e.src, e.data)));
-    d.on('auth_rx', guard('auth_rx', (e) => this.keyPath.onAuthRx(e.bssid, e.data)));
+    d.on('auth_rx', guard('auth_rx', (e) => this.onAuthRx(e.bssid, e.data, e.status)));
+    d.on('auth_timeout', guard('auth_timeout', (e) => this.authFailed(e.bssid)));
     d.on('gtk_rekey', guard('gtk_rekey', (g) => this.keyPath.onFirmwareGtkRekey(g.bssid, g.replayCtr)));
     d.on('pmksa_added', guard('pmksa_added', (p) => this.keyPath.onPmksaAdded(p)));
     d.on('disconnected', guard('disconnected', (x) => this.onDisconnected(x.bssid, x.reason, x.locallyGenerated)));
@@ -658,6 +659,36 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     log.info(`${this.opts.ifname}: WPA: ${message}`);
     this.deauthRequested = true;
     this.opts.driver.disconnect(reason).catch(() => this.onDisconnected(cur.bssid, reason, true));
+  }
+
+  /** An Authentication frame from the AP: SAE's, or the refusal of an Open System authentication the driver's SME sent. */
+  private onAuthRx(bssid: string, data: Buffer, status: number): void {
+    if (data.length >= 6 && data.readUInt16LE(0) === WLAN_AUTH_OPEN && status !== 0) {
+      this.authFailed(bssid, { authType: WLAN_AUTH_OPEN, transaction: data.readUInt16LE(2), status });
+      return;
+    }
+    this.keyPath.onAuthRx(bssid, data);
+  }
+
+  /**
+   * The authentication with the BSS being connected to ended without an
+   * association: refused (`refused`: 2.10's sme_event_auth() prints
+   * CTRL-EVENT-AUTH-REJECT), or no answer from the AP (2.10's
+   * sme_event_auth_timed_out(), which prints nothing). Either way, as 2.10's
+   * wpas_connection_failed(): the network is disabled for a while
+   * (CONN_FAILED) and the station scans again; an SAE exchange under way ends.
+   */
+  private authFailed(bssid: string, refused?: { authType: number; transaction: number; status: number }): void {
+    const cur = this.connecting;
+    if (!cur || cur.bssid !== bssid.toLowerCase()) {
+      log.debug(`${this.opts.ifname}: authentication with ${bssid} ended, but no connection attempt to it is under way`);
+      return;
+    }
+    if (refused) this.event(ev.authReject(cur.bssid, refused.authType, refused.transaction, refused.status));
+    else log.debug(`${this.opts.ifname}: SME: Authentication timed out`);
+    this.endAssociation();
+    this.setState('DISCONNECTED');
+    this.connectionFailed(cur.net, 'CONN_FAILED');
   }
 
   private onAssocReject(bssid: string, status: number, timeout: boolean): void {

@@ -339,7 +339,9 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
       if (!p || p.bssid.toLowerCase() !== d.bssid) return;
       this.openAuthFor = undefined;
       if (d.status !== 0) {
-        this.onEvent({ name: 'assoc_reject', args: [{ bssid: d.bssid, status: d.status, timeout: false }] });
+        // Refused before any association: the station reports it as 2.10's sme_event_auth() does (CTRL-EVENT-AUTH-REJECT).
+        this.connectingTo = undefined;
+        this.emit('auth_rx', { bssid: d.bssid, data: d.body, status: d.status });
         return;
       }
       void this.sendAssociate(p).catch((e: Error) => this.smeFailed(p.bssid, `ASSOCIATE failed: ${e.message}`));
@@ -355,9 +357,14 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
       this.onEvent({ name: 'assoc', args: [{ bssid: d.bssid, freq: d.freq || (p?.freq ?? 0), reqIes, respIes: d.respIes, beaconIes: Buffer.alloc(0), roam: false, authorized: false }] });
       return;
     }
-    if (d.step === 'auth' && !this.openAuthFor) {
-      // SAE keeps its own timers (retransmission, then failure), as 2.10's sme.c does.
-      log.debug(`nl80211: SAE Authentication with ${d.bssid} timed out in the driver`);
+    if (d.step === 'auth') {
+      // mac80211 gave up on the AP (no Authentication frame back after its retries), SAE or Open System.
+      if (d.bssid !== this.saeAuthWith && d.bssid !== this.openAuthFor?.bssid.toLowerCase()) return;
+      log.debug(`nl80211: Authentication with ${d.bssid} timed out in the driver`);
+      this.openAuthFor = undefined;
+      this.saeAuthWith = undefined;
+      this.connectingTo = undefined;
+      this.emit('auth_timeout', { bssid: d.bssid });
       return;
     }
     this.openAuthFor = undefined;

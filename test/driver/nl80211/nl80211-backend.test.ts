@@ -797,6 +797,44 @@ describe('nl80211 backend: SAE roaming through the host SME', () => {
   });
 });
 
+describe('nl80211 backend: the host SME\'s authentication ending without an answer or refused', () => {
+  it('SAE: AUTHENTICATE with TIMED_OUT (mac80211 gave up on the AP) is auth_timeout; one for another BSS is not ours', async () => {
+    const { d, k } = await saeUp();
+    const timeout = next(d, 'auth_timeout');
+    await d.auth({ bssid: AP, freq: 2412, ssid: Buffer.from('ap'), algorithm: 'sae', data: COMMIT_BODY });
+    k.event(CMD.AUTHENTICATE, flag(A.TIMED_OUT), nla(A.MAC, hex(AP2)));
+    k.event(CMD.AUTHENTICATE, flag(A.TIMED_OUT), nla(A.MAC, hex(AP)));
+    expect(timeout).toEqual([[{ bssid: AP }]]);
+  });
+
+  it('Open System (a PMKSA-cached connection): TIMED_OUT is auth_timeout, never an association rejection; no ASSOCIATE follows', async () => {
+    const { d, k } = await saeUp();
+    const timeout = next(d, 'auth_timeout');
+    const reject = next(d, 'assoc_reject');
+    await d.connect({ ...SAE, pmkid: Buffer.alloc(16, 1) });
+    k.take();
+    k.event(CMD.AUTHENTICATE, flag(A.TIMED_OUT), nla(A.MAC, hex(AP)));
+    k.event(CMD.AUTHENTICATE, nla(A.FRAME, authFrame(AP, hex('0000 0200 0000'))));
+    await new Promise((r) => setImmediate(r));
+    expect(timeout).toEqual([[{ bssid: AP }]]);
+    expect(reject).toEqual([]);
+    expect(k.take()).toEqual([]);
+  });
+
+  it('Open System refused by the AP: the frame goes up as auth_rx (algorithm 0, its status), not as an association rejection', async () => {
+    const { d, k } = await saeUp();
+    const rx = next(d, 'auth_rx');
+    const reject = next(d, 'assoc_reject');
+    await d.connect({ ...SAE, pmkid: Buffer.alloc(16, 1) });
+    k.take();
+    k.event(CMD.AUTHENTICATE, nla(A.FRAME, authFrame(AP, hex('0000 0200 0d00'))));
+    await new Promise((r) => setImmediate(r));
+    expect(rx).toEqual([[{ bssid: AP, data: hex('0000 0200 0d00'), status: 13 }]]);
+    expect(reject).toEqual([]);
+    expect(k.take()).toEqual([]);
+  });
+});
+
 describe('nl80211 backend: SAE, the kernel refusing the association', () => {
   it('an ASSOCIATE refused by the kernel after the Open System authentication ends the attempt as assoc_reject', async () => {
     const { d, k } = await saeUp();
