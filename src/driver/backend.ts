@@ -147,6 +147,13 @@ export interface ConnectParams {
    * is no password).
    */
   sae?: SaeOffloadParams;
+  /**
+   * Not on the wire: a reassociation within the ESS from this BSS (ROAM on an
+   * association the host's SME made, `smeAssociated`), as 2.10's sme.c gives
+   * the driver prev_bssid (nl80211 ASSOCIATE with NL80211_ATTR_PREV_BSSID:
+   * a Reassociation Request).
+   */
+  prevBssid?: string;
 }
 
 /** What a firmware that runs SAE needs: the network's password as wpa_supplicant chooses it, and the PWE mode. */
@@ -279,13 +286,23 @@ export interface DriverEvents {
   disconnected: [ev: { bssid: string; reason: number; locallyGenerated: boolean }];
   signal: [ev: { bssid: string; signal: number }];
   firmware_restarted: [];
-  /** Version 2: an Authentication frame from the AP (SAE): `data` from the algorithm field on, `status` its status code. */
+  /**
+   * Version 2: an Authentication frame from the AP (SAE): `data` from the
+   * algorithm field on, `status` its status code. nl80211 also passes up an
+   * Open System one its SME was refused (a PMKSA-cached connection).
+   */
   auth_rx: [ev: { bssid: string; data: Buffer; status: number }];
   /**
    * nl80211 only (sae_external_auth): the driver, connecting, asks the host
    * to run SAE with `bssid` of `ssid` (start), or gives the request up (abort).
    */
   external_auth: [ev: { action: 'start' | 'abort'; bssid: string; ssid: Buffer }];
+  /**
+   * Not a protocol event: the host SME's authentication got no answer (nl80211
+   * AUTHENTICATE with TIMED_OUT: mac80211 gave up after its retries), as
+   * 2.10's EVENT_AUTH_TIMED_OUT.
+   */
+  auth_timeout: [ev: { bssid: string }];
   /** Version 2, optional: the current BSS's beacons stopped (nl80211 NOTIFY_CQM BEACON_LOSS_EVENT); a `disconnected` usually follows. */
   beacon_loss: [];
   /** Version 2: the firmware woke the host while suspended, for this reason. */
@@ -380,6 +397,22 @@ export interface DriverBackend extends EventEmitter<DriverEvents> {
    */
   externalAuthStatus?(p: { bssid: string; ssid: Buffer; status: number; pmkid?: Buffer }): Promise<void>;
   driverCmd(cmd: string): Promise<string>;
+  /**
+   * Not a protocol operation: true while the association in place was made
+   * by the host's SME (nl80211 on mac80211 for SAE: AUTHENTICATE, then
+   * ASSOCIATE; 2.10's WPA_DRIVER_FLAGS_SME). A ROAM on it is then the
+   * station's own, as in 2.10's sme.c: authentication with the target (SAE,
+   * or Open System with a cached PMKSA) and `connect` with `prevBssid`,
+   * never `roam`. Absent: false.
+   */
+  readonly smeAssociated?: boolean;
+  /**
+   * Not a protocol operation: whether `connect(p)` authenticates through the
+   * host's SME before it associates (nl80211 on mac80211: Open System for an
+   * SAE network with a cached PMKSA), which 2.10 announces with "SME: Trying
+   * to authenticate". Absent: never (a connect-API driver authenticates itself).
+   */
+  usesHostSme?(p: ConnectParams): boolean;
   /**
    * Not a protocol operation (the wire protocol is unchanged): a backend that
    * can ask the radio (nl80211 GET_STATION) answers SIGNAL_POLL with it;

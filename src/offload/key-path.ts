@@ -502,11 +502,12 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
    * Runs SAE with the BSS through the driver's `auth` op (2.10's
    * sme_send_authentication() with WLAN_AUTH_SAE). On success the PMKSA joins
    * the cache (and so the firmware's table), and the connect that follows
-   * names its PMKID; `done` hears the outcome once, unless end() comes first.
+   * names its PMKID; `done` hears the outcome once, unless end() comes first;
+   * `sending` hears each Authentication frame as it goes out.
    */
-  authenticate(net: NetworkConfig, target: SaeTarget, sec: SecurityChoice, ownAddress: string, apH2e: boolean, done: (o: SaeOutcome) => void): void {
+  authenticate(net: NetworkConfig, target: SaeTarget, sec: SecurityChoice, ownAddress: string, apH2e: boolean, done: (o: SaeOutcome) => void, sending?: () => void): void {
     this.end();
-    this.runSae(net, target, sec, ownAddress, apH2e, done);
+    this.runSae(net, target, sec, ownAddress, apH2e, done, sending);
   }
 
   /**
@@ -520,7 +521,7 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
     this.runSae(net, target, sec, ownAddress, apH2e, done);
   }
 
-  private runSae(net: NetworkConfig, target: SaeTarget, sec: SecurityChoice, ownAddress: string, apH2e: boolean, done: (o: SaeOutcome) => void): void {
+  private runSae(net: NetworkConfig, target: SaeTarget, sec: SecurityChoice, ownAddress: string, apH2e: boolean, done: (o: SaeOutcome) => void, sending?: () => void): void {
     const cfg = this.opts.config();
     // sae_groups has no GET text (2.10 answers FAIL), so its stored list is read.
     const stored = cfg.globalValue('sae_groups');
@@ -548,7 +549,7 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
       this.sae = undefined;
       if (o.ok) this.opts.pmksa.addFromHost(target.bssid, o.pmkid, o.pmk, sec.akm, net.id);
       done(o);
-    });
+    }, sending);
     this.sae = x;
     x.start();
   }

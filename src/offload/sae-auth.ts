@@ -33,6 +33,8 @@ export class SaeAuthExchange {
     private readonly target: SaeTarget,
     private readonly sae: SaeStation,
     private readonly finish: (o: SaeOutcome) => void,
+    /** Each Authentication frame as it goes out (2.10's sme_send_authentication() announces each). */
+    private readonly sending: () => void = () => undefined,
   ) {}
 
   get bssid(): string {
@@ -67,6 +69,7 @@ export class SaeAuthExchange {
       switch (a.kind) {
         case 'send':
           if (!this.driver.auth) return this.end({ ok: false, status: 1, reason: 'the driver has no auth op' });
+          this.sending();
           this.driver.auth({ ...this.target, algorithm: 'sae', data: a.frame }).catch((e) => {
             log.warning(`${this.ifname}: SAE: driver auth failed: ${e instanceof Error ? e.message : String(e)}`);
             this.end({ ok: false, status: 1, reason: 'driver auth failed' });

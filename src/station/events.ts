@@ -18,6 +18,8 @@ export const ev = {
   /** sme_send_authentication(): the SME's first step (SAE). */
   smeTrying: (bssid: string, ssid: string, freq: number): string =>
     `SME: Trying to authenticate with ${bssid} (SSID='${ssid}' freq=${freq} MHz)`,
+  /** A PMKSA of a configured network joined the cache (wpas_glue.c's wpa_supplicant_add_pmkid(): after SAE). */
+  pmksaCacheAdded: (bssid: string, id: number): string => `PMKSA-CACHE-ADDED ${bssid} ${id}`,
   /** The AP's Authentication frame refused us (sme_sae_auth(), WPA_EVENT_AUTH_REJECT). */
   authReject: (bssid: string, authType: number, transaction: number, status: number): string =>
     `CTRL-EVENT-AUTH-REJECT ${bssid} auth_type=${authType} auth_transaction=${transaction} status_code=${status}`,

@@ -10,7 +10,7 @@ import { EventEmitter } from 'node:events';
 import type { SupplicantConfig } from '../config/config.js';
 import { ssidTxt } from '../config/cstr.js';
 import { invalidatesPmksa, type NetworkConfig } from '../config/network.js';
-import { type AssocEvent, type DriverBackend, type DriverCapabilities, type HelloResult, type LinkSignal, type ScanBss, type ScanParams, ZERO_ADDR } from '../driver/backend.js';
+import { type AssocEvent, type ConnectParams, type DriverBackend, type DriverCapabilities, type HelloResult, type LinkSignal, type ScanBss, type ScanParams, ZERO_ADDR } from '../driver/backend.js';
 import * as log from '../log.js';
 import { MsgLevel } from '../log.js';
 import { FirmwareInputError, keyFingerprint } from '../offload/key-owner.js';
@@ -26,7 +26,7 @@ import { BssTable, type BssEntry } from './bss-table.js';
 import { sortScanResults } from './scan-order.js';
 import { ev } from './events.js';
 import { CAPAB_ESS, CAPAB_PRIVACY, EID_RSN, findIe, saeH2eAdvertised } from './ies.js';
-import { SaeStatus, WLAN_AUTH_SAE } from '../rsn/sae/frames.js';
+import { SaeStatus, WLAN_AUTH_OPEN, WLAN_AUTH_SAE } from '../rsn/sae/frames.js';
 import { chooseSecurity, hasCredentials, selectCandidate, type SecurityChoice } from './select.js';
 import { akmFacts, akmFamily } from '../rsn/akm.js';
 import { FtProtocolError, WLAN_AUTH_FT } from '../rsn/ft-protocol.js';
@@ -184,7 +184,8 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     d.on('wake', guard('wake', (w) => this.keyPath.onWake(w.reason)));
     d.on('assoc_reject', guard('assoc_reject', (r) => this.onAssocReject(r.bssid, r.status, r.timeout)));
     d.on('eapol_rx', guard('eapol_rx', (e) => this.keyPath.onEapolRx(e.src, e.data)));
-    d.on('auth_rx', guard('auth_rx', (e) => this.keyPath.onAuthRx(e.bssid, e.data)));
+    d.on('auth_rx', guard('auth_rx', (e) => this.onAuthRx(e.bssid, e.data, e.status)));
+    d.on('auth_timeout', guard('auth_timeout', (e) => this.authFailed(e.bssid)));
     d.on('external_auth', guard('external_auth', (e) => this.onExternalAuth(e.action, e.bssid, e.ssid)));
     d.on('gtk_rekey', guard('gtk_rekey', (g) => this.keyPath.onFirmwareGtkRekey(g.bssid, g.replayCtr)));
     d.on('pmksa_added', guard('pmksa_added', (p) => this.keyPath.onPmksaAdded(p)));
@@ -530,18 +531,22 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
    * confirm that does not verify (status 15) means the password is wrong
    * and the network is disabled for a while with reason WRONG_KEY.
    */
-  private authenticateSae(net: NetworkConfig, bss: BssEntry, sec: SecurityChoice): void {
+  private authenticateSae(net: NetworkConfig, bss: BssEntry, sec: SecurityChoice, prevBssid?: string): void {
     const cur: Association = { net, bssid: bss.bssid, freq: bss.freq, ssid: bss.ssid, sec, signal: bss.level };
     this.connecting = cur;
     this.setState('AUTHENTICATING');
-    this.event(ev.smeTrying(bss.bssid, ssidTxt(bss.ssid), bss.freq));
     const target = { bssid: bss.bssid, freq: bss.freq, ssid: bss.ssid };
+    // 2.10 announces each SAE Authentication frame it sends: commit (again with a token or another group), confirm.
+    const sending = (): void => {
+      if (this.connecting === cur) this.event(ev.smeTrying(bss.bssid, ssidTxt(bss.ssid), bss.freq));
+    };
     this.keyPath.authenticate(net, target, sec, this.ownAddress, saeH2eAdvertised(bss.ies), (o) => {
       if (this.connecting !== cur) return;
       this.connecting = undefined;
       if (o.ok) {
         log.info(`${this.opts.ifname}: SAE: authenticated with ${bss.bssid} (group ${o.group}${o.h2e ? ', H2E' : ''})`);
-        this.connectTo(net, bss, sec, { group: o.group, h2e: o.h2e });
+        this.event(ev.pmksaCacheAdded(bss.bssid, net.id));
+        this.connectTo(net, bss, sec, { group: o.group, h2e: o.h2e }, prevBssid);
         return;
       }
       log.info(`${this.opts.ifname}: SAE: authentication with ${bss.bssid} failed: ${o.reason}`);
@@ -554,7 +559,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
       this.endAssociation();
       this.setState('DISCONNECTED');
       this.connectionFailed(net, o.status === SaeStatus.CHALLENGE_FAIL ? 'WRONG_KEY' : 'CONN_FAILED');
-    });
+    }, sending);
   }
 
   /**
@@ -583,8 +588,9 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     });
   }
 
-  private connectTo(net: NetworkConfig, bss: BssEntry, sec: SecurityChoice, sae?: Association['sae']): void {
-    if (!sae && this.keyPath.needsSae(net, bss.bssid, sec)) return this.authenticateSae(net, bss, sec);
+  /** `prevBssid`: a reassociation from that BSS (ROAM on an association of the host's SME, smeRoam()). */
+  private connectTo(net: NetworkConfig, bss: BssEntry, sec: SecurityChoice, sae?: Association['sae'], prevBssid?: string): void {
+    if (!sae && this.keyPath.needsSae(net, bss.bssid, sec)) return this.authenticateSae(net, bss, sec, prevBssid);
     const cur: Association = { net, bssid: bss.bssid, freq: bss.freq, ssid: bss.ssid, sec, signal: bss.level, ...(sae ? { sae } : {}) };
     const keys = this.keyPath.prepareConnect(net, bss.bssid, sec, this.ownAddress);
     if (!keys) {
@@ -596,25 +602,29 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     if (macPolicy > 0) {
       log.warning(`${this.opts.ifname}: mac_addr=${macPolicy} asks for a random address, which the driver protocol cannot set: connecting with the radio's own`);
     }
+    const params: ConnectParams = {
+      bssid: bss.bssid,
+      ssid: bss.ssid,
+      freq: bss.freq,
+      ies: keys.ies,
+      akm: sec.akm,
+      pairwise: sec.pairwise,
+      group: sec.group,
+      mfp: sec.mfpRequired ? 'required' : sec.mfp ? 'optional' : 'none',
+      pmk: keys.pmk,
+      pmkid: keys.pmkid,
+      fourWayOffload: keys.offload,
+      ...(keys.sae ? { sae: keys.sae } : {}),
+      ...(prevBssid ? { prevBssid } : {}),
+    };
     this.connecting = cur;
     this.setSuites(cur);
     this.setState('ASSOCIATING');
+    // Without SAE just run, the host's SME authenticates first (Open System, a cached PMKSA).
+    if (!sae && this.opts.driver.usesHostSme?.(params)) this.event(ev.smeTrying(bss.bssid, ssidTxt(bss.ssid), bss.freq));
     this.event(ev.trying(bss.bssid, ssidTxt(bss.ssid), bss.freq));
     this.opts.driver
-      .connect({
-        bssid: bss.bssid,
-        ssid: bss.ssid,
-        freq: bss.freq,
-        ies: keys.ies,
-        akm: sec.akm,
-        pairwise: sec.pairwise,
-        group: sec.group,
-        mfp: sec.mfpRequired ? 'required' : sec.mfp ? 'optional' : 'none',
-        pmk: keys.pmk,
-        pmkid: keys.pmkid,
-        fourWayOffload: keys.offload,
-        ...(keys.sae ? { sae: keys.sae } : {}),
-      })
+      .connect(params)
       .catch((e) => {
         log.warning(`${this.opts.ifname}: connect failed: ${e instanceof Error ? e.message : String(e)}`);
         if (this.connecting?.bssid !== bss.bssid) return;
@@ -705,6 +715,36 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     this.deauthRequested = true;
     this.onDisconnected(cur.bssid, reason, true);
     this.opts.driver.disconnect(reason).catch(() => undefined);
+  }
+
+  /** An Authentication frame from the AP: SAE's, or the refusal of an Open System authentication the driver's SME sent. */
+  private onAuthRx(bssid: string, data: Buffer, status: number): void {
+    if (data.length >= 6 && data.readUInt16LE(0) === WLAN_AUTH_OPEN && status !== 0) {
+      this.authFailed(bssid, { authType: WLAN_AUTH_OPEN, transaction: data.readUInt16LE(2), status });
+      return;
+    }
+    this.keyPath.onAuthRx(bssid, data);
+  }
+
+  /**
+   * The authentication with the BSS being connected to ended without an
+   * association: refused (`refused`: 2.10's sme_event_auth() prints
+   * CTRL-EVENT-AUTH-REJECT), or no answer from the AP (2.10's
+   * sme_event_auth_timed_out(), which prints nothing). Either way, as 2.10's
+   * wpas_connection_failed(): the network is disabled for a while
+   * (CONN_FAILED) and the station scans again; an SAE exchange under way ends.
+   */
+  private authFailed(bssid: string, refused?: { authType: number; transaction: number; status: number }): void {
+    const cur = this.connecting;
+    if (!cur || cur.bssid !== bssid.toLowerCase()) {
+      log.debug(`${this.opts.ifname}: authentication with ${bssid} ended, but no connection attempt to it is under way`);
+      return;
+    }
+    if (refused) this.event(ev.authReject(cur.bssid, refused.authType, refused.transaction, refused.status));
+    else log.debug(`${this.opts.ifname}: SME: Authentication timed out`);
+    this.endAssociation();
+    this.setState('DISCONNECTED');
+    this.connectionFailed(cur.net, 'CONN_FAILED');
   }
 
   private onAssocReject(bssid: string, status: number, timeout: boolean): void {
@@ -874,6 +914,10 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
       this.ftRoam(cur, target);
       return true;
     }
+    if (this.opts.driver.smeAssociated) {
+      this.smeRoam(cur, target);
+      return true;
+    }
     // As 2.10's wpa_supplicant_associate() for the roam's new association.
     this.event(ev.trying(target.bssid, ssidTxt(target.ssid), target.freq));
     this.opts.driver.roam(target.bssid).catch((e) => log.warning(`${this.opts.ifname}: driver roam failed: ${e instanceof Error ? e.message : String(e)}`));
@@ -907,6 +951,20 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
       this.setState('DISCONNECTED');
       this.connectionFailed(cur.net, 'CONN_FAILED');
     });
+  }
+
+  /**
+   * ROAM on an association the host's SME made (SAE on nl80211 with
+   * mac80211), as 2.10's wpa_supplicant_connect() with its SME: no
+   * disconnect first; SAE with the target, or Open System when a PMKSA for it
+   * is cached, then a reassociation from the current BSS. The driver leaves
+   * the old AP when the new authentication starts; as 2.10 on the kernel
+   * radio, no CTRL-EVENT-DISCONNECTED is reported for it.
+   */
+  private smeRoam(cur: Association, target: BssEntry): void {
+    const sec = chooseSecurity(cur.net, target, this.config.pmf, (akm) => akm === cur.sec.akm) ?? cur.sec;
+    this.endAssociation();
+    this.connectTo(cur.net, target, sec, undefined, cur.bssid);
   }
 
   /** wpa_supplicant_deauthenticate(): leave the BSS if there is one; the disassociation is marked either way. */

@@ -6,7 +6,10 @@
  * - SELECT_NETWORK to CTRL-EVENT-CONNECTED (scan of the network's one
  *   channel, authentication, association, 4-way handshake), after a DISCONNECT;
  * - ROAM to CTRL-EVENT-CONNECTED between two BSSes of one ESS (channels 1
- *   and 6), back and forth.
+ *   and 6), back and forth;
+ * - SELECT_NETWORK to CTRL-EVENT-CONNECTED for WPA3-Personal (SAE in the
+ *   station's own SME: AUTHENTICATE with commit and confirm, ASSOCIATE, the
+ *   4-way handshake), the PMKSA flushed after each sample so that each runs SAE.
  * Measured on the guest clock, from just before wpa_cli starts to the
  * monitor's line with the event (both stamped by bash's EPOCHREALTIME in the
  * guest): under icount that clock counts guest work and real idle time, not
@@ -22,7 +25,7 @@ import { addSummaryRow } from './summary.js';
 /** Samples per case and daemon; WPA_OFFLOADD_BENCH_SAMPLES=N for a quick look (the figures reported use 20). */
 const SAMPLES = Math.max(1, Number(process.env.WPA_OFFLOADD_BENCH_SAMPLES) || 20);
 
-/** The samples' shell: `SAMPLE select|roam T0 T1` lines, or `SAMPLE what FAILED` and the loop stops. */
+/** The samples' shell: `SAMPLE select|roam|sae T0 T1` lines, or `SAMPLE what FAILED` and the loop stops. */
 const BODY = String.raw`
 begin bench
 cmd bss_flush 0
@@ -47,7 +50,19 @@ for i in $(seq 1 ${SAMPLES}); do
     echo "SAMPLE roam $cmd_t0 $(event_time CTRL-EVENT-CONNECTED)"
 done
 cmd disconnect
+wait_event CTRL-EVENT-DISCONNECTED
 ap_stop 0; ap_stop 1
+ap 0 sae
+for i in $(seq 1 ${SAMPLES}); do
+    cmd select_network 4
+    if ! wait_event CTRL-EVENT-CONNECTED 60; then echo "SAMPLE sae FAILED"; break; fi
+    echo "SAMPLE sae $cmd_t0 $(event_time CTRL-EVENT-CONNECTED)"
+    cmd disconnect
+    wait_event CTRL-EVENT-DISCONNECTED
+    # Each sample runs SAE: without the PMKSA the next connection cannot skip it.
+    cmd pmksa_flush
+done
+ap_stop 0
 `;
 
 interface Stats {
@@ -79,11 +94,13 @@ function samples(out: string, what: string): { ms: number[]; failed: boolean } {
   return { ms, failed };
 }
 
+const LABEL: Record<string, string> = { select: 'SELECT_NETWORK', roam: 'ROAM', sae: 'SELECT_NETWORK (SAE)' };
+
 const fmt = (s: Stats | undefined): string =>
   s ? `median ${s.median.toFixed(0)} ms, IQR ${s.q1.toFixed(0)}-${s.q3.toFixed(0)}, range ${s.min.toFixed(0)}-${s.max.toFixed(0)} (n=${s.n})` : 'no samples';
 
 export async function benchRadio(): Promise<void> {
-  console.log('\n== kernel radio: SELECT_NETWORK and ROAM to CTRL-EVENT-CONNECTED (guest clock) ==');
+  console.log('\n== kernel radio: SELECT_NETWORK (WPA2-PSK, WPA3-SAE) and ROAM to CTRL-EVENT-CONNECTED (guest clock) ==');
   const missing = radioVmMissing();
   if (missing) {
     console.log(`skipped: ${missing}`);
@@ -95,7 +112,7 @@ export async function benchRadio(): Promise<void> {
   try {
     const run = await runInVm(steps, { radios: RADIOS, timeoutS: 1800 }, cleanup);
     console.log(`one boot, ${SAMPLES} samples per case and daemon; wall ${(run.wallMs / 1000).toFixed(0)} s`);
-    for (const what of ['select', 'roam']) {
+    for (const what of ['select', 'roam', 'sae']) {
       const byDaemon = new Map<string, Stats | undefined>();
       for (const d of daemons) {
         const step = run.steps.find((s) => s.name === d.name);
@@ -111,7 +128,7 @@ export async function benchRadio(): Promise<void> {
       if (ref && ours) {
         console.log(`  ${what}: ours / wpa_supplicant = ${(ours.median / ref.median).toFixed(2)}x (medians)`);
         addSummaryRow({
-          what: `kernel radio: ${what === 'select' ? 'SELECT_NETWORK' : 'ROAM'} to CONNECTED (guest clock)`,
+          what: `kernel radio: ${LABEL[what]} to CONNECTED (guest clock)`,
           value: ours.median,
           unit: 'ms',
           yardstick: { name: 'wpa_supplicant', value: ref.median },

@@ -128,7 +128,8 @@ describe('SAE on the host through the simulated driver', () => {
     await rig.until(/CTRL-EVENT-CONNECTED/, from);
     const ev = rig.eventsFrom(from);
     expect(ev).toContain(`CTRL-EVENT-ASSOC-REJECT bssid=${A} status_code=53`);
-    expect(ev.filter((e) => e.startsWith('SME: Trying to authenticate'))).toHaveLength(1);
+    // One per SAE frame sent (commit, confirm), as 2.10's sme_send_authentication() on the kernel radio.
+    expect(ev.filter((e) => e.startsWith('SME: Trying to authenticate'))).toHaveLength(2);
     expect(ev.some((e) => e.startsWith('CTRL-EVENT-SSID-TEMP-DISABLED'))).toBe(false);
     expect(auth.n).toBe(4);
     const entries = rig.pmksa.cache.list();
@@ -469,5 +470,51 @@ describe('SAE offload without a PMKSA report (nl80211 SAE_OFFLOAD_STA, brcmfmac)
     await rig.run(10);
     expect(rig.simStatus().pmksa_entries).toBe('1');
     expect((await rig.offload()).fw_pmksa_unreported).toBe(A);
+  });
+});
+
+describe('the driver\'s SME ending an authentication (nl80211: AUTHENTICATE TIMED_OUT, an Open System refusal)', () => {
+  it('an authentication timeout during SAE ends the attempt as 2.10\'s sme_event_auth_timed_out(): CONN_FAILED, no rejection event, no more SAE frames', async () => {
+    rig = await Inproc.start({ scenario: scenario(), conf: saeNetwork(PASS) });
+    // The AP never hears us: the driver reports the timeout, as mac80211 does after its retries.
+    const sent: string[] = [];
+    rig.sim.auth = async (p) => {
+      sent.push(p.bssid);
+    };
+    const from = await select(rig);
+    await rig.until(/SME: Trying to authenticate/, from);
+    rig.driver.emit('auth_timeout', { bssid: A });
+    await rig.run(0);
+    const ev = rig.eventsFrom(from);
+    expect(ev).toContain(`CTRL-EVENT-SSID-TEMP-DISABLED id=0 ssid="${SSID}" auth_failures=1 duration=10 reason=CONN_FAILED`);
+    expect(ev.some((e) => /CTRL-EVENT-(ASSOC|AUTH)-REJECT/.test(e))).toBe(false);
+    expect(rig.station.wpaState).toBe('DISCONNECTED');
+    const frames = sent.length;
+    await rig.run(5_000);
+    expect(sent).toHaveLength(frames);
+    expect(rig.eventsFrom(from).some((e) => e.startsWith('CTRL-EVENT-CONNECTED'))).toBe(false);
+  });
+
+  it('an Open System authentication refused during a PMKSA-cached reconnect: CTRL-EVENT-AUTH-REJECT auth_type=0, then CONN_FAILED, as 2.10\'s sme_event_auth()', async () => {
+    rig = await Inproc.start({ scenario: scenario(), conf: saeNetwork(PASS) });
+    let from = await select(rig);
+    await rig.until(/CTRL-EVENT-CONNECTED/, from);
+    rig.station.disconnect();
+    await rig.run(0);
+    // The reconnect offers the cached PMKID; the driver's SME reports the AP's refusal of its Open System authentication.
+    rig.sim.connect = async () => undefined;
+    from = rig.mark();
+    rig.station.reconnect(false);
+    await rig.until(/Trying to associate/, from);
+    rig.driver.emit('auth_rx', { bssid: A, data: Buffer.from('000002000d00', 'hex'), status: 13 });
+    await rig.run(0);
+    const ev = rig.eventsFrom(from);
+    expect(ev).toContain(`CTRL-EVENT-AUTH-REJECT ${A} auth_type=0 auth_transaction=2 status_code=13`);
+    expect(ev.indexOf(`CTRL-EVENT-AUTH-REJECT ${A} auth_type=0 auth_transaction=2 status_code=13`)).toBeLessThan(ev.findIndex((e) => e.startsWith('CTRL-EVENT-SSID-TEMP-DISABLED')));
+    expect(ev.some((e) => /reason=CONN_FAILED$/.test(e))).toBe(true);
+    expect(ev.some((e) => e.startsWith('CTRL-EVENT-ASSOC-REJECT'))).toBe(false);
+    expect(rig.station.wpaState).toBe('DISCONNECTED');
+    // Not the rejection of the PMKID at association (status 53): the entry stays.
+    expect(rig.pmksa.cache.list()).toHaveLength(1);
   });
 });

@@ -79,7 +79,17 @@ network={
 	scan_freq=2412
 	disabled=1
 }
+network={
+	ssid="radio-sae"
+	key_mgmt=SAE
+	ieee80211w=2
+	sae_password="${PASS}"
+	scan_freq=2412 2437
+	disabled=1
+}
 `;
+
+const SAE_AP = ['wpa=2', 'wpa_key_mgmt=SAE', 'rsn_pairwise=CCMP', 'ieee80211w=2', `sae_password=${PASS}`];
 
 /** AP configurations by name: `ap N NAME` starts hostapd with one on wlanN. */
 const AP_CONFS: Record<string, Parameters<typeof hostapdConf>[1]> = {
@@ -90,6 +100,9 @@ const AP_CONFS: Record<string, Parameters<typeof hostapdConf>[1]> = {
   // Rekey periods long enough that the scenario (ping, disconnect) ends before the next one.
   'gtk-rekey': { iface: 'wlan0', ssid: 'radio-psk', passphrase: PASS, extra: ['wpa_group_rekey=5'] },
   'ptk-rekey': { iface: 'wlan0', ssid: 'radio-psk', passphrase: PASS, extra: ['wpa_ptk_rekey=5'] },
+  // WPA3-Personal, two BSSes of one ESS: SAE runs in the station's own SME (AUTHENTICATE, ASSOCIATE).
+  sae: { iface: 'wlan0', ssid: 'radio-sae', extra: SAE_AP },
+  'sae-ch6': { iface: 'wlan1', ssid: 'radio-sae', channel: 6, extra: SAE_AP },
   scan0: { iface: 'wlan0', ssid: 'radio-scan-0', channel: 1, passphrase: PASS },
   scan1: { iface: 'wlan1', ssid: 'radio-scan-1', channel: 6 },
   scan2: { iface: 'wlan2', ssid: 'radio-scan-2', channel: 11, passphrase: PASS },
@@ -171,6 +184,30 @@ cmd roam $(addr wlan1)
 wait_event CTRL-EVENT-CONNECTED
 cmd status
 ping_ap 1
+cmd disconnect
+wait_event CTRL-EVENT-DISCONNECTED
+ap_stop 0; ap_stop 1
+`,
+  // ROAM on an association of the station's own SME: SAE with the new BSS,
+  // then back to the first, which the PMKSA from the first connection covers
+  // (Open System authentication, the PMKID in the Reassociation Request).
+  'sae-roam': String.raw`
+ap 0 sae
+cmd select_network 4
+wait_event CTRL-EVENT-CONNECTED
+ping_ap 0
+ap 1 sae-ch6
+cmd scan freq=2412,2437
+wait_event CTRL-EVENT-SCAN-RESULTS 60
+cmd roam $(addr wlan1)
+wait_event CTRL-EVENT-CONNECTED
+cmd status
+ping_ap 1
+cmd roam $(addr wlan0)
+wait_event CTRL-EVENT-CONNECTED
+cmd status
+ping_ap 0
+note "SAE commits at wlan0: $(ap_auth_frames 0 3), Open System authentications: $(ap_auth_frames 0 0)"
 cmd disconnect
 wait_event CTRL-EVENT-DISCONNECTED
 ap_stop 0; ap_stop 1
@@ -267,6 +304,10 @@ ap() {
     wait_for /tmp/radio/hostapd-wlan$1.log AP-ENABLED 60
     aplines[$1]=$(wc -l < /tmp/radio/hostapd-wlan$1.log)
 }
+# ap_auth_frames N ALG: Authentication frames (transaction 1) of algorithm ALG
+# (3: SAE, 0: Open System) that wlanN's hostapd received ("(from queue)": an
+# SAE frame logged again when processed, not counted).
+ap_auth_frames() { grep -c "authentication: STA=[0-9a-f:]* auth_alg=$2 auth_transaction=1 .*seq_ctrl=0x[0-9a-f]*$" /tmp/radio/hostapd-wlan$1.log || true; }
 ap_stop() { stop_pidfile /tmp/radio/hostapd-wlan$1.pid; }
 # ap_wait N PATTERN TIMEOUT: PATTERN in wlanN's hostapd log after the lines the last
 # ap_wait (or ap) saw; the first after connecting sees the connection's own lines.

@@ -186,6 +186,11 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
     return this.helloResult;
   }
 
+  /** The association in place was made by the host's SME: a ROAM on it is the station's (backend.ts). */
+  get smeAssociated(): boolean {
+    return this.smeMode && this.bssid !== undefined;
+  }
+
   start(): void {
     try {
       this.links = this.sys.watchLinks((c) => this.onLinkChange(c));
@@ -400,7 +405,9 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
       if (!p || p.bssid.toLowerCase() !== d.bssid) return;
       this.openAuthFor = undefined;
       if (d.status !== 0) {
-        this.onEvent({ name: 'assoc_reject', args: [{ bssid: d.bssid, status: d.status, timeout: false }] });
+        // Refused before any association: the station reports it as 2.10's sme_event_auth() does (CTRL-EVENT-AUTH-REJECT).
+        this.connectingTo = undefined;
+        this.emit('auth_rx', { bssid: d.bssid, data: d.body, status: d.status });
         return;
       }
       void this.sendAssociate(p).catch((e: Error) => this.smeFailed(p.bssid, `ASSOCIATE failed: ${e.message}`));
@@ -416,9 +423,14 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
       this.onEvent({ name: 'assoc', args: [{ bssid: d.bssid, freq: d.freq || (p?.freq ?? 0), reqIes, respIes: d.respIes, beaconIes: Buffer.alloc(0), roam: false, authorized: false }] });
       return;
     }
-    if (d.step === 'auth' && !this.openAuthFor) {
-      // SAE keeps its own timers (retransmission, then failure), as 2.10's sme.c does.
-      log.debug(`nl80211: SAE Authentication with ${d.bssid} timed out in the driver`);
+    if (d.step === 'auth') {
+      // mac80211 gave up on the AP (no Authentication frame back after its retries), SAE or Open System.
+      if (d.bssid !== this.saeAuthWith && d.bssid !== this.openAuthFor?.bssid.toLowerCase()) return;
+      log.debug(`nl80211: Authentication with ${d.bssid} timed out in the driver`);
+      this.openAuthFor = undefined;
+      this.saeAuthWith = undefined;
+      this.connectingTo = undefined;
+      this.emit('auth_timeout', { bssid: d.bssid });
       return;
     }
     this.openAuthFor = undefined;
@@ -665,6 +677,10 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
    * never CONNECT (cfg80211 would start a new authentication). Unless the
    * host hands SAE to the firmware (SAE offload: the password in CONNECT).
    */
+  usesHostSme(p: ConnectParams): boolean {
+    return this.hostSme(p);
+  }
+
   private hostSme(p: ConnectParams): boolean {
     return akmFamily(p.akm) === 'sae' && !p.sae && this.helloResult?.capabilities.sae_auth === true;
   }
@@ -683,6 +699,7 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
       return;
     }
     this.saeAuthWith = undefined;
+    this.leaveForAuth(bssid);
     this.openAuthFor = p;
     this.prepareAssociation(p.bssid);
     try {
@@ -728,7 +745,23 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
     this.smeMode = true;
     this.openAuthFor = undefined;
     this.saeAuthWith = p.bssid.toLowerCase();
+    this.leaveForAuth(this.saeAuthWith);
     await this.sendAuthenticate(sock, iface, r);
+  }
+
+  /**
+   * The host SME's AUTHENTICATE to another BSS while associated (a roam):
+   * mac80211 leaves the current AP itself ("disconnect from AP ... for new
+   * auth") and cfg80211 reports a local DISCONNECT for it, which is not news:
+   * the station is already on its way to the new BSS (2.10, with its own
+   * SME, ignores cfg80211's disconnect events too, and reports none).
+   */
+  private leaveForAuth(bssid: string): void {
+    const from = this.bssid;
+    if (from === undefined || from === bssid) return;
+    log.debug(`nl80211: authenticating with ${bssid} leaves ${from}: the kernel's local disconnect that follows is expected`);
+    this.forgetAssociation();
+    this.ignoreLocalDisconnect = true;
   }
 
   /**
@@ -815,8 +848,9 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
     const from = this.bssid;
     const p = this.lastConnect;
     if (!from || !p) throw new DriverError('roam', 'not associated');
-    // CONNECT would have cfg80211 authenticate with Open System, which an SAE BSS refuses without a PMKSA for it.
-    if (this.hostSme(p)) throw new DriverError('roam', 'SAE roaming through the host SME is not supported yet');
+    // CONNECT would have cfg80211 authenticate with Open System, which an SAE BSS refuses without a PMKSA for it:
+    // the station roams such an association itself (smeAssociated: connect with prevBssid).
+    if (this.hostSme(p)) throw new DriverError('roam', 'an association of the host SME roams through connect with prevBssid');
     const next: ConnectParams = { ...p, bssid, freq: this.scanTable.get(bssid)?.freq ?? p.freq };
     this.lastConnect = next;
     this.roaming = { from, to: bssid };

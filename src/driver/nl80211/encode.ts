@@ -180,7 +180,8 @@ export function authenticate(ifindex: number, p: { bssid: string; freq: number; 
  * attributes 2.10's wpa_driver_nl80211_associate() takes from
  * nl80211_connect_common(): CONNECT's (connect() above) without the
  * authentication type, PRIVACY and the firmware handshake's PMK, which
- * belong to CONNECT only.
+ * belong to CONNECT only. With `prevBssid` (a roam), PREV_BSSID: the
+ * kernel sends a Reassociation Request.
  */
 export function associate(ifindex: number, p: ConnectParams, o: ConnectOptions = {}): Request {
   const rsn = p.akm !== 'NONE';
@@ -190,6 +191,7 @@ export function associate(ifindex: number, p: ConnectParams, o: ConnectOptions =
     if (p.mfp !== 'none') attrs.push([Attr.USE_MFP, putU32(Mfp.REQUIRED)]);
     if (o.controlPortOverNl80211) attrs.push(...controlPortOverNl80211());
   }
+  if (p.prevBssid) attrs.push([Attr.PREV_BSSID, macBuf(p.prevBssid)]);
   return { cmd: Cmd.ASSOCIATE, attrs };
 }
 

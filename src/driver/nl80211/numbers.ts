@@ -86,6 +86,8 @@ export const Attr = {
   AKM_SUITES: 76,
   REQ_IE: 77,
   RESP_IE: 78,
+  /** ASSOCIATE: the BSS we are associated with: a Reassociation Request. */
+  PREV_BSSID: 79,
   /** Nested enum nl80211_key_attributes (KeyAttr), as wpa_supplicant 2.10 sends keys. */
   KEY: 80,
   PMKID: 85,

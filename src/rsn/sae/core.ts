@@ -8,6 +8,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { kdf } from '../crypto.js';
 import { bigintFromBytes, bigintToBytes, decodeElement, encodeElement, mod, type SaeGroup, type SaeHash, type SaePoint } from './group.js';
 import { SaeStatus, type SaeCommit } from './frames.js';
+import { multiply, multiplyX } from './scalar-mult.js';
 
 /**
  * The AKM suite types that authenticate with SAE: 8 SAE, 9 FT-SAE, 24
@@ -43,7 +44,7 @@ export function randomScalar(g: SaeGroup, random: RandomSource = randomBytes): b
 export function commitFromRandMask(g: SaeGroup, pwe: SaePoint, rand: bigint, mask: bigint): OwnCommit | undefined {
   const scalar = mod(rand + mask, g.r);
   if (scalar < 2n) return undefined;
-  const element = pwe.multiply(mask).negate();
+  const element = multiply(g, pwe, mask).negate();
   return { rand, scalar, element, scalarBytes: bigintToBytes(scalar, g.primeLen), elementBytes: encodeElement(g, element) };
 }
 
@@ -100,9 +101,9 @@ export interface KeyOptions {
  * Undefined when K is the point at infinity (the peer's values are rejected).
  */
 export function deriveKeys(g: SaeGroup, pwe: SaePoint, own: OwnCommit, peer: PeerCommit, opts: KeyOptions): SaeKeys | undefined {
-  const K = pwe.multiply(peer.scalar).add(peer.element).multiply(own.rand);
-  if (K.is0()) return undefined;
-  const k = bigintToBytes(K.toAffine().x, g.primeLen);
+  const kx = multiplyX(g, multiply(g, pwe, peer.scalar).add(peer.element), own.rand);
+  if (kx === undefined) return undefined;
+  const k = bigintToBytes(kx, g.primeLen);
   const hash: SaeHash = opts.h2e ? g.hash : 'sha256';
   const hashLen = opts.h2e ? g.hashLen : 32;
   let salt = Buffer.alloc(hashLen);

@@ -20,6 +20,8 @@ export const SaeStatus = {
   SAE_PK: 127,
 } as const;
 
+/** Authentication Algorithm Numbers (IEEE 802.11-2020 9.4.1.1): Open System, SAE. */
+export const WLAN_AUTH_OPEN = 0;
 export const WLAN_AUTH_SAE = 3;
 const WLAN_EID_EXTENSION = 255;
 const EXT_PASSWORD_IDENTIFIER = 33;

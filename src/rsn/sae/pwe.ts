@@ -12,6 +12,7 @@
 import { createHmac } from 'node:crypto';
 import { kdf } from '../crypto.js';
 import { bigintFromBytes, mod, type SaeGroup, type SaePoint } from './group.js';
+import { multiply } from './scalar-mult.js';
 
 /** 12.4.4.2.2: at least 40 rounds; hostap's k. */
 const HUNT_AND_PECK_ROUNDS = 40;
@@ -104,5 +105,5 @@ export function derivePt(g: SaeGroup, ssid: Buffer, password: Buffer, identifier
 /** PWE = val * PT with val = H(0^n, MAX || MIN) mod (r - 1) + 1 (12.4.4.2.3). */
 export function pweFromPt(g: SaeGroup, pt: SaePoint, addrA: Buffer, addrB: Buffer): SaePoint {
   const val = mod(bigintFromBytes(hkdfExtract(g, Buffer.alloc(g.hashLen), maxMin(addrA, addrB))), g.r - 1n) + 1n;
-  return pt.multiply(val);
+  return multiply(g, pt, val);
 }

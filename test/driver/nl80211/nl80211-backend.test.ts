@@ -26,7 +26,7 @@ const CMD = { AUTHENTICATE: 37, ASSOCIATE: 38, DEAUTHENTICATE: 39, GET_STATION: 
 const A = {
   WIPHY: 1, IFINDEX: 3, STA_INFO: 21, CQM: 94, IFNAME: 4, MAC: 6, REASON_CODE: 54, STA_FLAGS2: 67, WIPHY_FREQ: 38, IE: 42, BSS: 47, FRAME: 51, SSID: 52, AUTH_TYPE: 53,
   USE_MFP: 66, CONTROL_PORT: 68, PRIVACY: 70, DISCONNECTED_BY_AP: 71, STATUS_CODE: 72, CIPHER_SUITES_PAIRWISE: 73, CIPHER_SUITE_GROUP: 74,
-  WPA_VERSIONS: 75, AKM_SUITES: 76, REQ_IE: 77, RESP_IE: 78, KEY: 80, CONTROL_PORT_ETHERTYPE: 102, CONTROL_PORT_NO_ENCRYPT: 103,
+  WPA_VERSIONS: 75, AKM_SUITES: 76, REQ_IE: 77, RESP_IE: 78, PREV_BSSID: 79, KEY: 80, CONTROL_PORT_ETHERTYPE: 102, CONTROL_PORT_NO_ENCRYPT: 103,
   TIMED_OUT: 65, FEATURE_FLAGS: 143, AUTH_DATA: 156, SOCKET_OWNER: 204, EXT_FEATURES: 217, PMK: 254, SAE_PASSWORD: 277, CONTROL_PORT_OVER_NL80211: 264,
   CONTROL_PORT_NO_PREAUTH: 286, SAE_PWE: 298, WOWLAN_TRIGGERS: 117, WOWLAN_TRIGGERS_SUPPORTED: 118, REKEY_DATA: 122, SUPPORTED_COMMANDS: 50,
 };
@@ -755,14 +755,92 @@ describe('nl80211 backend: SAE in the host SME (AUTHENTICATE, ASSOCIATE)', () =>
   });
 });
 
-describe('nl80211 backend: SAE roaming', () => {
-  it('ROAM on an association the host SME made is refused (no CONNECT that cfg80211 would authenticate with Open System)', async () => {
+describe('nl80211 backend: SAE roaming through the host SME', () => {
+  /** Associated with AP through the host SME (SAE, then ASSOCIATE). */
+  async function smeAssociated(): Promise<{ d: Nl80211Driver; k: FakeKernel }> {
     const { d, k } = await saeUp();
     await d.auth({ bssid: AP, freq: 2412, ssid: Buffer.from('ap'), algorithm: 'sae', data: COMMIT_BODY });
     await d.connect(SAE);
     k.event(CMD.ASSOCIATE, nla(A.FRAME, assocResp(AP, 0, RESP_IES)));
     k.take();
-    await expect(d.roam(AP2)).rejects.toThrow(/SAE roaming/);
+    return { d, k };
+  }
+
+  it('smeAssociated says so; ROAM itself is refused (a CONNECT would have cfg80211 authenticate with Open System)', async () => {
+    const { d, k } = await smeAssociated();
+    expect(d.smeAssociated).toBe(true);
+    await expect(d.roam(AP2)).rejects.toThrow(/roams through connect with prevBssid/);
+    expect(k.take()).toEqual([]);
+  });
+
+  it('SAE with the target while associated: the kernel\'s local DISCONNECT of the old BSS is not news; the association follows with PREV_BSSID (a Reassociation Request)', async () => {
+    const { d, k } = await smeAssociated();
+    const gone = next(d, 'disconnected');
+    const assoc = next(d, 'assoc');
+    await d.auth({ bssid: AP2, freq: 2437, ssid: Buffer.from('ap'), algorithm: 'sae', data: COMMIT_BODY });
+    expect(k.take().map((s) => s.cmd)).toEqual([CMD.AUTHENTICATE]);
+    // mac80211 leaves the old AP for the new authentication ("disconnect from AP ... for new auth").
+    k.event(CMD.DISCONNECT, nla(A.REASON_CODE, u16(1)));
+    expect(gone).toEqual([]);
+    expect(d.smeAssociated).toBe(false);
+    await d.connect({ ...SAE, bssid: AP2, freq: 2437, prevBssid: AP });
+    const [sent] = k.take();
+    expect(sent?.cmd).toBe(CMD.ASSOCIATE);
+    expect(sent?.data.subarray(-12)).toEqual(nla(A.PREV_BSSID, hex(AP)));
+    k.event(CMD.ASSOCIATE, nla(A.FRAME, assocResp(AP2, 0, RESP_IES)));
+    expect(assoc.map(([a]) => [a.bssid, a.roam])).toEqual([[AP2, false]]);
+    expect(d.smeAssociated).toBe(true);
+  });
+
+  it('to a BSS with a cached PMKSA: Open System AUTHENTICATE, then ASSOCIATE with PREV_BSSID; no disconnect reported', async () => {
+    const { d, k } = await smeAssociated();
+    const gone = next(d, 'disconnected');
+    await d.connect({ ...SAE, bssid: AP2, freq: 2437, pmkid: Buffer.alloc(16, 1), prevBssid: AP });
+    expect(k.take().map((s) => [s.cmd, s.data.subarray(-8).readUInt32LE(4)])).toEqual([[CMD.AUTHENTICATE, 0]]);
+    k.event(CMD.DISCONNECT, nla(A.REASON_CODE, u16(1)));
+    k.event(CMD.AUTHENTICATE, nla(A.FRAME, authFrame(AP2, hex('0000 0200 0000'))));
+    await new Promise((r) => setImmediate(r));
+    const [sent] = k.take();
+    expect(sent?.cmd).toBe(CMD.ASSOCIATE);
+    expect(sent?.data.subarray(-12)).toEqual(nla(A.PREV_BSSID, hex(AP)));
+    expect(gone).toEqual([]);
+  });
+});
+
+describe('nl80211 backend: the host SME\'s authentication ending without an answer or refused', () => {
+  it('SAE: AUTHENTICATE with TIMED_OUT (mac80211 gave up on the AP) is auth_timeout; one for another BSS is not ours', async () => {
+    const { d, k } = await saeUp();
+    const timeout = next(d, 'auth_timeout');
+    await d.auth({ bssid: AP, freq: 2412, ssid: Buffer.from('ap'), algorithm: 'sae', data: COMMIT_BODY });
+    k.event(CMD.AUTHENTICATE, flag(A.TIMED_OUT), nla(A.MAC, hex(AP2)));
+    k.event(CMD.AUTHENTICATE, flag(A.TIMED_OUT), nla(A.MAC, hex(AP)));
+    expect(timeout).toEqual([[{ bssid: AP }]]);
+  });
+
+  it('Open System (a PMKSA-cached connection): TIMED_OUT is auth_timeout, never an association rejection; no ASSOCIATE follows', async () => {
+    const { d, k } = await saeUp();
+    const timeout = next(d, 'auth_timeout');
+    const reject = next(d, 'assoc_reject');
+    await d.connect({ ...SAE, pmkid: Buffer.alloc(16, 1) });
+    k.take();
+    k.event(CMD.AUTHENTICATE, flag(A.TIMED_OUT), nla(A.MAC, hex(AP)));
+    k.event(CMD.AUTHENTICATE, nla(A.FRAME, authFrame(AP, hex('0000 0200 0000'))));
+    await new Promise((r) => setImmediate(r));
+    expect(timeout).toEqual([[{ bssid: AP }]]);
+    expect(reject).toEqual([]);
+    expect(k.take()).toEqual([]);
+  });
+
+  it('Open System refused by the AP: the frame goes up as auth_rx (algorithm 0, its status), not as an association rejection', async () => {
+    const { d, k } = await saeUp();
+    const rx = next(d, 'auth_rx');
+    const reject = next(d, 'assoc_reject');
+    await d.connect({ ...SAE, pmkid: Buffer.alloc(16, 1) });
+    k.take();
+    k.event(CMD.AUTHENTICATE, nla(A.FRAME, authFrame(AP, hex('0000 0200 0d00'))));
+    await new Promise((r) => setImmediate(r));
+    expect(rx).toEqual([[{ bssid: AP, data: hex('0000 0200 0d00'), status: 13 }]]);
+    expect(reject).toEqual([]);
     expect(k.take()).toEqual([]);
   });
 });

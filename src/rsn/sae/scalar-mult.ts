@@ -1,0 +1,62 @@
+/**
+ * Scalar multiplication of an SAE group's points, for group 19 with OpenSSL
+ * (node:crypto's ECDH) rather than @noble/curves' JavaScript: an SAE exchange multiplies three
+ * points that have no precomputed tables (mask * PWE for the commit element,
+ * peer-scalar * PWE and rand * (...) for K), and in JavaScript those three
+ * were most of an exchange's CPU (about 14 of 19 ms on the host, several
+ * times that in the radio VM, where wpa_supplicant's OpenSSL did the same in
+ * a fraction).
+ *
+ * ECDH gives only x(k * P). The full point is recovered from that: y is one
+ * of the two square roots of x^3 + ax + b, and the one that makes
+ * x(Q + P) = x((k + 1) * P) (a second ECDH) is it; the other root cannot
+ * (that would need 2P or 2Q to be the point at infinity, impossible in a
+ * group of prime order).
+ */
+import { createECDH } from 'node:crypto';
+import { bigintFromBytes, bigintToBytes, mod, type SaeGroup, type SaePoint } from './group.js';
+
+/**
+ * OpenSSL's name of the curves it multiplies faster than @noble/curves: only
+ * P-256 (group 19, WPA3's mandatory one), which OpenSSL has an optimized
+ * implementation of; for P-384 and P-521 its generic code with the two ECDH
+ * and the square root was slower than noble's multiplication (host, group 20
+ * H2E exchange: 157 against 82 ms), so those stay with noble.
+ */
+const NATIVE: ReadonlyMap<number, string> = new Map([[19, 'prime256v1']]);
+
+/** x(k * P) for 0 < k < r and P not the point at infinity (so k * P is not either). */
+function ecdhX(curve: string, g: SaeGroup, p: SaePoint, k: bigint): bigint {
+  const ecdh = createECDH(curve);
+  const key = bigintToBytes(k, g.primeLen);
+  ecdh.setPrivateKey(key);
+  key.fill(0);
+  const x = ecdh.computeSecret(p.toBytes(false));
+  const v = bigintFromBytes(x);
+  x.fill(0);
+  return v;
+}
+
+/** x(k * P), k reduced mod r; undefined when k * P is the point at infinity. */
+export function multiplyX(g: SaeGroup, p: SaePoint, k: bigint): bigint | undefined {
+  const s = mod(k, g.r);
+  if (s === 0n || p.is0()) return undefined;
+  const curve = NATIVE.get(g.id);
+  return curve ? ecdhX(curve, g, p, s) : p.multiply(s).toAffine().x;
+}
+
+/** k * P, k reduced mod r. */
+export function multiply(g: SaeGroup, p: SaePoint, k: bigint): SaePoint {
+  const s = mod(k, g.r);
+  if (s === 0n || p.is0()) return g.Point.ZERO;
+  const curve = NATIVE.get(g.id);
+  if (!curve) return p.multiply(s);
+  if (s === g.r - 1n) return p.negate();
+  const x = ecdhX(curve, g, p, s);
+  const next = ecdhX(curve, g, p, s + 1n);
+  const Fp = g.Point.Fp;
+  const { a, b } = g.Point.CURVE();
+  const y = Fp.sqrt(Fp.add(Fp.add(Fp.mul(Fp.sqr(x), x), Fp.mul(a, x)), b));
+  const q = g.Point.fromAffine({ x, y });
+  return q.add(p).toAffine().x === next ? q : q.negate();
+}
