@@ -69,8 +69,9 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
    * locally generated report answers our own request, whose disassociation is
    * already marked; arriving after the next connect to the same BSS started
    * (fast associate scans no more), it must not end that attempt. The nl80211
-   * backend drops the kernel's report itself (ignoreLocalDisconnect), so there
-   * it never comes and the next association clears this.
+   * backend drops the kernel's report itself (ignoreLocalDisconnect): there
+   * it never comes, the kernel's reports until the next association name no
+   * BSS (so none matches this), and that association clears it.
    */
   private leaveReported: string | undefined;
   /** wpa_s->disconnected: DISCONNECT was given (or, with STA_AUTOCONNECT 0, an association was lost); only RECONNECT / SELECT / REASSOCIATE clear it. */
@@ -748,7 +749,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   private onDriverDisconnected(bssid: string, reason: number, locallyGenerated: boolean): void {
     const asked = this.leaveReported;
     this.leaveReported = undefined;
-    if (asked !== undefined && locallyGenerated && (bssid === ZERO_ADDR || bssid.toLowerCase() === asked)) {
+    if (asked !== undefined && locallyGenerated && bssid.toLowerCase() === asked) {
       log.debug(`${this.opts.ifname}: disconnect from ${asked} (reason ${reason}) reported: the one we asked for, already handled`);
       return;
     }
