@@ -62,6 +62,18 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
    * which is wpa_supplicant_deauthenticate()): its disconnection then clears the DSCP policies.
    */
   private deauthRequested = false;
+  /**
+   * The BSS the station asked the driver to leave, until the driver's report
+   * of it comes (or the next association, which the report can no longer
+   * precede). As 2.10's ignore_next_local_disconnect in driver_nl80211: that
+   * locally generated report answers our own request, whose disassociation is
+   * already marked; arriving after the next connect to the same BSS started
+   * (fast associate scans no more), it must not end that attempt. The nl80211
+   * backend drops the kernel's report itself (ignoreLocalDisconnect): there
+   * it never comes, the kernel's reports until the next association name no
+   * BSS (so none matches this), and that association clears it.
+   */
+  private leaveReported: string | undefined;
   /** wpa_s->disconnected: DISCONNECT was given (or, with STA_AUTOCONNECT 0, an association was lost); only RECONNECT / SELECT / REASSOCIATE clear it. */
   private userDisconnected = false;
   /** STA_AUTOCONNECT: reconnect on its own after losing an association. */
@@ -189,7 +201,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     d.on('external_auth', guard('external_auth', (e) => this.onExternalAuth(e.action, e.bssid, e.ssid)));
     d.on('gtk_rekey', guard('gtk_rekey', (g) => this.keyPath.onFirmwareGtkRekey(g.bssid, g.replayCtr)));
     d.on('pmksa_added', guard('pmksa_added', (p) => this.keyPath.onPmksaAdded(p)));
-    d.on('disconnected', guard('disconnected', (x) => this.onDisconnected(x.bssid, x.reason, x.locallyGenerated)));
+    d.on('disconnected', guard('disconnected', (x) => this.onDriverDisconnected(x.bssid, x.reason, x.locallyGenerated)));
     d.on('signal', guard('signal', (s) => this.onSignal(s.bssid, s.signal)));
     // EVENT_BEACON_LOSS: reported only while associated (current_bss and current_ssid).
     d.on('beacon_loss', guard('beacon_loss', () => this.current && this.event(ev.beaconLoss())));
@@ -646,6 +658,8 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     }
     this.connecting = undefined;
     this.current = cur;
+    // Reports from here on are about this association (the driver reports in order).
+    this.leaveReported = undefined;
     cur.freq = a.freq || cur.freq;
     this.keyPath.associated(a);
     this.associated(cur, a);
@@ -714,6 +728,12 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     // anyway finds no association left.
     this.deauthRequested = true;
     this.onDisconnected(cur.bssid, reason, true);
+    this.askDriverToLeave(cur.bssid, reason);
+  }
+
+  /** The driver's disconnect from `bssid`; its report, when one comes, is ours (leaveReported). */
+  private askDriverToLeave(bssid: string, reason: number): void {
+    this.leaveReported = bssid;
     this.opts.driver.disconnect(reason).catch(() => undefined);
   }
 
@@ -763,6 +783,17 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
       return;
     }
     this.connectionFailed(cur.net, 'CONN_FAILED');
+  }
+
+  /** The driver's `disconnected`: any report settles the one we asked for; only a locally generated one can be it (the AP's deauthentication is news whenever it comes). */
+  private onDriverDisconnected(bssid: string, reason: number, locallyGenerated: boolean): void {
+    const asked = this.leaveReported;
+    this.leaveReported = undefined;
+    if (asked !== undefined && locallyGenerated && bssid.toLowerCase() === asked) {
+      log.debug(`${this.opts.ifname}: disconnect from ${asked} (reason ${reason}) reported: the one we asked for, already handled`);
+      return;
+    }
+    this.onDisconnected(bssid, reason, locallyGenerated);
   }
 
   private onDisconnected(bssid: string, reason: number, locallyGenerated: boolean): void {
@@ -972,7 +1003,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     const cur = this.current ?? this.connecting;
     if (cur) {
       this.endAssociation();
-      this.opts.driver.disconnect(reason).catch(() => undefined);
+      this.askDriverToLeave(cur.bssid, reason);
     }
     this.disassociated(cur && { bssid: cur.bssid, reason, locallyGenerated: true }, true);
   }

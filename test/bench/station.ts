@@ -89,24 +89,12 @@ function report(name: string, samples: number[], unit: 'us' | 'ms'): void {
   console.log(`${name.padEnd(58)} median ${med.toFixed(unit === 'us' ? 1 : 3)} ${unit}   p90 ${p90.toFixed(unit === 'us' ? 1 : 3)} ${unit}   (n=${samples.length})`);
 }
 
-/**
- * DISCONNECT, then the driver's report of it. Selecting again before that
- * report arrives lets it end the next connect to the same BSS (fast
- * associate connects without a scan in between), and the benchmark waited
- * forever for a CTRL-EVENT-CONNECTED of a temp-disabled network.
- */
-async function disconnect(r: Rig): Promise<void> {
-  const left = new Promise<void>((resolve) => r.driver.once('disconnected', () => resolve()));
-  r.station.disconnect();
-  await left;
-}
-
 /** SELECT_NETWORK to CTRL-EVENT-CONNECTED, wall time, n reconnections. */
 async function selectToConnected(r: Rig, n: number): Promise<number[]> {
   const out: number[] = [];
   const net = r.config.networks[0];
   for (let i = 0; i < n; i++) {
-    await disconnect(r);
+    r.station.disconnect();
     const done = r.waitEvent('CTRL-EVENT-CONNECTED');
     const t0 = performance.now();
     r.station.selectNetwork(net);
@@ -145,7 +133,7 @@ async function daemonSideConnect(r: Rig, n: number): Promise<number[]> {
   const net = r.config.networks[0];
   const out: number[] = [];
   for (let i = 0; i < n; i++) {
-    await disconnect(r);
+    r.station.disconnect();
     const done = r.waitEvent('CTRL-EVENT-CONNECTED');
     events.take();
     const t0 = performance.now();
