@@ -175,8 +175,10 @@ export function driverSequences(label: string, make: (scenarioText: string) => P
       const p = bss.find((b) => b.bssid === AP_PMF) as ScanBss;
       expect(parseRsne(findIe(p.ies, 48) as Buffer)).toMatchObject({ akms: ['WPA-PSK-SHA256'], mfpc: true, mfpr: true });
       expect(a.caps & 0x0011).toBe(0x0011); // ESS + Privacy
-      const five = await d.scan({ freqs: [5180] }).then(() => once<[ScanBss[]]>(d, 'scan_results'));
-      expect(five[0].map((b) => b.bssid)).toEqual([AP_B]);
+      // Listen before asking: the results can arrive with the request's reply (ext, under load).
+      const five = once<[ScanBss[]]>(d, 'scan_results');
+      await d.scan({ freqs: [5180] });
+      expect((await five)[0].map((b) => b.bssid)).toEqual([AP_B]);
     });
 
     it('mode complete: assoc authorized with KCK/KEK/replay counter; sync_state fingerprints match; a group rekey verifies with that KCK', async () => {
