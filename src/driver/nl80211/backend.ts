@@ -162,10 +162,10 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
   /** The BSS the host's SAE authenticated with (auth() sent to it): the next connect() to it only associates. */
   private saeAuthWith: string | undefined;
   /**
-   * FT Authentication sent to `to` (auth() with algorithm ft), leaving `from`:
+   * FT Authentication sent to `to` on `freq` (auth() with algorithm ft), leaving `from`:
    * the AP's answer is auth_rx, and roam() with the FT elements reassociates.
    */
-  private ftAuth: { from: string; to: string } | undefined;
+  private ftAuth: { from: string; to: string; freq: number } | undefined;
   /** Open System authentication sent for a PMKSA-cached reconnect: ASSOCIATE with these once the AP accepts. */
   private openAuthFor: ConnectParams | undefined;
   /**
@@ -782,7 +782,7 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
     this.openAuthFor = undefined;
     this.saeAuthWith = undefined;
     this.leaveForAuth(to);
-    this.ftAuth = { from, to };
+    this.ftAuth = { from, to, freq: p.freq };
     try {
       await this.sendAuthenticate(sock, iface, r);
     } catch (e) {
@@ -919,7 +919,7 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
     const to = bssid.toLowerCase();
     if (!x || x.to !== to || !p) throw new DriverError('roam', `no FT Authentication with ${to} to reassociate after`);
     this.ftAuth = undefined;
-    this.lastConnect = { ...p, bssid: to, freq: this.scanTable.get(to)?.freq ?? p.freq };
+    this.lastConnect = { ...p, bssid: to, freq: this.scanTable.get(to)?.freq ?? x.freq };
     this.roaming = { from: x.from, to };
     try {
       await this.sendAssociate({ ...this.lastConnect, ies: req.ftAssocIes(p.ies, ft.ies), prevBssid: x.from });

@@ -926,7 +926,7 @@ describe('nl80211 backend: FT over the air through the host SME (AUTHENTICATE wi
           nla(A.IFINDEX, u32(IFINDEX)),
           flag(A.SOCKET_OWNER),
           nla(A.MAC, hex(AP2)),
-          nla(A.WIPHY_FREQ, u32(2412)),
+          nla(A.WIPHY_FREQ, u32(2437)),
           nla(A.SSID, Buffer.from('ap')),
           nla(A.IE, cat(FT_REASSOC_IES, EXT_CAPAB)),
           nla(A.WPA_VERSIONS, u32(2)),
