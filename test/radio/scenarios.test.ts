@@ -70,8 +70,8 @@ const DELIBERATE: Difference[] = [
     why: 'we connect with NL80211_CMD_CONNECT (the kernel\'s SME, as 2.10 itself does on FullMAC drivers); 2.10 prints this line only when it runs the SME (AUTHENTICATE/ASSOCIATE), which it does on mac80211',
   },
   {
-    line: /^\+ <3>OFFLOAD-KEY-OWNER bssid=<wlan\d> owner=host completion=host-only reason=.*$/,
-    why: 'our own event: which side owns the 4-way handshake of this association (the offload design); mac80211_hwsim offloads nothing',
+    line: /^\+ <3>OFFLOAD-KEY-OWNER bssid=<wlan\d> owner=host completion=host-(only|ft) reason=.*$/,
+    why: 'our own event: which side owns the 4-way handshake of this association (the offload design; host-ft: the keys of an FT roam); mac80211_hwsim offloads nothing',
   },
   { line: /^- p2p_device_address=<mac>$/, why: 'no P2P: STATUS has no p2p_device_address' },
 ];
@@ -170,6 +170,18 @@ describe.skipIf(!requireRadioVm())('scenarios on the kernel radio: wpa_supplican
       expect(t, text).toContain('# ping over the air to the AP on wlan0: 3 packets received');
       // Back at wlan0 with the PMKSA of the first connection: no second SAE commit there.
       expect(t, text).toContain('# SAE commits at wlan0: 1, Open System authentications: 1');
+    });
+
+    it('ft-psk-roam: ROAM within the mobility domain is FT over the air (SME authentication, reassociation, keys without a 4-way handshake at the target), no disconnect, a ping after', () => {
+      const t = norm(d, 'ft-psk-roam');
+      const text = t.join('\n');
+      const roam = text.slice(text.indexOf('> roam <wlan1>'));
+      expect(roam).toMatch(/^> roam <wlan1>\nOK\n<3>SME: Trying to authenticate with <wlan1> \(SSID='radio-ft' freq=2437 MHz\)\n<3>Trying to associate with <wlan1> \(SSID='radio-ft' freq=2437 MHz\)\n<3>Associated with <wlan1>\n(.*\n)*<3>WPA: Key negotiation completed with <wlan1> \[PTK=CCMP GTK=CCMP\]\n<3>CTRL-EVENT-CONNECTED - Connection to <wlan1> completed \[id=5 id_str=\]\n/);
+      expect(text.slice(0, text.indexOf('> disconnect'))).not.toMatch(/CTRL-EVENT-DISCONNECTED/);
+      expect(t, text).toEqual(expect.arrayContaining(['bssid=<wlan1>', 'key_mgmt=FT-PSK']));
+      expect(t, text).toContain('# ping over the air to the AP on wlan0: 3 packets received');
+      expect(t, text).toContain('# ping over the air to the AP on wlan1: 3 packets received');
+      expect(t, text).toContain('# FT authentications at wlan1: 1, 4-way handshakes at wlan1: 0');
     });
 
     it('deauth: deauthenticated by the AP, the station reconnects', () => {

@@ -87,8 +87,17 @@ network={
 	scan_freq=2412 2437
 	disabled=1
 }
+network={
+	ssid="radio-ft"
+	key_mgmt=FT-PSK
+	psk="${PASS}"
+	scan_freq=2412 2437
+	disabled=1
+}
 `;
 
+/** FT-PSK in one mobility domain, over the air only; each AP derives PMK-R1 from the PSK itself (no R0KH/R1KH exchange). */
+const FT_AP = (ap: number): string[] => ['mobility_domain=a1b2', `nas_identifier=ap${ap}.example.com`, 'ft_psk_generate_local=1', 'ft_over_ds=0'];
 const SAE_AP = ['wpa=2', 'wpa_key_mgmt=SAE', 'rsn_pairwise=CCMP', 'ieee80211w=2', `sae_password=${PASS}`];
 
 /** AP configurations by name: `ap N NAME` starts hostapd with one on wlanN. */
@@ -103,6 +112,9 @@ const AP_CONFS: Record<string, Parameters<typeof hostapdConf>[1]> = {
   // WPA3-Personal, two BSSes of one ESS: SAE runs in the station's own SME (AUTHENTICATE, ASSOCIATE).
   sae: { iface: 'wlan0', ssid: 'radio-sae', extra: SAE_AP },
   'sae-ch6': { iface: 'wlan1', ssid: 'radio-sae', channel: 6, extra: SAE_AP },
+  // Two BSSes of one FT-PSK mobility domain: ROAM between them is FT over the air (the station's SME).
+  ft: { iface: 'wlan0', ssid: 'radio-ft', passphrase: PASS, keyMgmt: 'FT-PSK', extra: FT_AP(0) },
+  'ft-ch6': { iface: 'wlan1', ssid: 'radio-ft', channel: 6, passphrase: PASS, keyMgmt: 'FT-PSK', extra: FT_AP(1) },
   scan0: { iface: 'wlan0', ssid: 'radio-scan-0', channel: 1, passphrase: PASS },
   scan1: { iface: 'wlan1', ssid: 'radio-scan-1', channel: 6 },
   scan2: { iface: 'wlan2', ssid: 'radio-scan-2', channel: 11, passphrase: PASS },
@@ -212,6 +224,26 @@ cmd disconnect
 wait_event CTRL-EVENT-DISCONNECTED
 ap_stop 0; ap_stop 1
 `,
+  // FT over the air (802.11r) on ROAM: FT Authentication and a Reassociation
+  // with the FT elements, the keys from it; hostapd's log counts the FT
+  // authentications and the 4-way handshakes at the target (none).
+  'ft-psk-roam': String.raw`
+ap 0 ft
+cmd select_network 5
+wait_event CTRL-EVENT-CONNECTED
+ping_ap 0
+ap 1 ft-ch6
+cmd scan freq=2412,2437
+wait_event CTRL-EVENT-SCAN-RESULTS 60
+cmd roam $(addr wlan1)
+wait_event CTRL-EVENT-CONNECTED
+cmd status
+ping_ap 1
+note "FT authentications at wlan1: $(ap_auth_frames 1 2), 4-way handshakes at wlan1: $(grep -c 'EAPOL-4WAY-HS-COMPLETED' /tmp/radio/hostapd-wlan1.log || true)"
+cmd disconnect
+wait_event CTRL-EVENT-DISCONNECTED
+ap_stop 0; ap_stop 1
+`,
   deauth: String.raw`
 ap 0 psk
 cmd select_network 0
@@ -305,7 +337,7 @@ ap() {
     aplines[$1]=$(wc -l < /tmp/radio/hostapd-wlan$1.log)
 }
 # ap_auth_frames N ALG: Authentication frames (transaction 1) of algorithm ALG
-# (3: SAE, 0: Open System) that wlanN's hostapd received ("(from queue)": an
+# (3: SAE, 2: FT, 0: Open System) that wlanN's hostapd received ("(from queue)": an
 # SAE frame logged again when processed, not counted).
 ap_auth_frames() { grep -c "authentication: STA=[0-9a-f:]* auth_alg=$2 auth_transaction=1 .*seq_ctrl=0x[0-9a-f]*$" /tmp/radio/hostapd-wlan$1.log || true; }
 ap_stop() { stop_pidfile /tmp/radio/hostapd-wlan$1.pid; }

@@ -10,7 +10,10 @@
  * space (NL80211_FEATURE_SAE, capability `sae_auth`), go through the host's
  * own SME instead, as 2.10's sme.c: AUTHENTICATE per SAE frame (`auth`), the
  * AP's frames back as AUTHENTICATE events (`auth_rx`), then ASSOCIATE; a
- * PMKSA-cached reconnect authenticates with Open System before it. EAPOL
+ * PMKSA-cached reconnect authenticates with Open System before it. On such
+ * a wiphy FT over the air runs through the host's SME as well (capability
+ * `ft_auth`): AUTHENTICATE with the FT elements, then ASSOCIATE with
+ * PREV_BSSID, whichever SME made the association it leaves. EAPOL
  * travels over the control port (eapol-transport.ts), keys with NEW_KEY, the
  * port opens with SET_STATION.
  *
@@ -22,6 +25,7 @@
 import { EventEmitter } from 'node:events';
 import * as log from '../../log.js';
 import { akmFamily } from '../../rsn/akm.js';
+import { WLAN_AUTH_FT } from '../../rsn/ft-protocol.js';
 import {
   type AssocEvent,
   type AuthParams,
@@ -36,6 +40,7 @@ import {
   NoDriverCommandsError,
   type PmksaParams,
   type RekeyData,
+  type RoamFtParams,
   type ScanBss,
   type ScanParams,
   type SetKeyParams,
@@ -156,6 +161,11 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
   private smeMode = false;
   /** The BSS the host's SAE authenticated with (auth() sent to it): the next connect() to it only associates. */
   private saeAuthWith: string | undefined;
+  /**
+   * FT Authentication sent to `to` on `freq` (auth() with algorithm ft), leaving `from`:
+   * the AP's answer is auth_rx, and roam() with the FT elements reassociates.
+   */
+  private ftAuth: { from: string; to: string; freq: number } | undefined;
   /** Open System authentication sent for a PMKSA-cached reconnect: ASSOCIATE with these once the AP accepts. */
   private openAuthFor: ConnectParams | undefined;
   /**
@@ -229,6 +239,7 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
         this.helloResult = null;
         this.forgetAssociation();
         this.roaming = undefined;
+        this.ftAuth = undefined;
         this.emit('link_down');
       } else if (c.up && this.adminDown) {
         log.info(`nl80211: ${this.ifname} is up`);
@@ -259,6 +270,7 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
       if (wiphy.capabilities.sae_external_auth) await this.registerSaeFrames(this.sock, iface);
       this.forgetAssociation();
       this.roaming = undefined;
+      this.ftAuth = undefined;
       const driver = this.sys.netdevDriver(this.ifname);
       const assumed = assumeOffload(wiphy.capabilities, this.opts.assume4WayOffload ?? []);
       this.silent = new SilentFirmware(assumed.emulated);
@@ -397,7 +409,7 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
   private onSmeEvent(d: Extract<Decoded, { kind: 'auth_frame' | 'assoc_frame' | 'mlme_timeout' }>): void {
     if (!this.smeMode) return;
     if (d.kind === 'auth_frame') {
-      if (d.algorithm === req.WLAN_AUTH_SAE) {
+      if (d.algorithm === req.WLAN_AUTH_SAE || (d.algorithm === WLAN_AUTH_FT && this.ftAuth?.to === d.bssid)) {
         this.emit('auth_rx', { bssid: d.bssid, data: d.body, status: d.status });
         return;
       }
@@ -479,6 +491,7 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
         }
         this.forgetAssociation();
         this.roaming = undefined;
+        this.ftAuth = undefined;
         this.emit('disconnected', ev);
         return;
       }
@@ -593,6 +606,7 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
     this.eapol = null;
     this.forgetAssociation();
     this.roaming = undefined;
+    this.ftAuth = undefined;
     this.helloResult = null;
     this.adminDown = null;
     if (wasUp) this.emit('link_down');
@@ -666,6 +680,7 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
     const p = this.silent.connect(params);
     this.lastConnect = p;
     this.roaming = undefined;
+    this.ftAuth = undefined;
     if (this.hostSme(p)) return this.smeConnect(sock, iface, p);
     this.smeMode = false;
     this.saeAuthWith = undefined;
@@ -731,10 +746,12 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
 
   /**
    * One SAE Authentication frame: in external authentication a CMD_FRAME on
-   * the BSS's channel; otherwise (capability sae_auth) AUTHENTICATE with AUTH_DATA.
+   * the BSS's channel; otherwise (capability sae_auth) AUTHENTICATE with
+   * AUTH_DATA. Or FT's first (capability ft_auth).
    */
   async auth(p: AuthParams): Promise<void> {
     const { sock, iface } = this.need();
+    if (p.algorithm === 'ft') return this.ftAuthenticate(sock, iface, p);
     const ext = this.extAuth;
     if (ext && ext.bssid === p.bssid.toLowerCase()) {
       ext.seq++;
@@ -747,6 +764,31 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
     this.saeAuthWith = p.bssid.toLowerCase();
     this.leaveForAuth(this.saeAuthWith);
     await this.sendAuthenticate(sock, iface, r);
+  }
+
+  /**
+   * FT Authentication with the roam's target, as 2.10's sme_authenticate()
+   * with WPA_AUTH_ALG_FT: AUTHENTICATE with AUTH_TYPE FT and the FT elements
+   * (encode.ts). mac80211 leaves the current AP as it starts (leaveForAuth);
+   * the association is the host SME's from here on, whichever SME made the
+   * one left (cfg80211's CONNECT events are not news any more).
+   */
+  private async ftAuthenticate(sock: Nl80211Link, iface: WirelessInterface, p: AuthParams): Promise<void> {
+    const from = this.bssid;
+    if (!from) throw new DriverError('auth', 'FT Authentication needs an association to leave');
+    const r = req.authenticate(iface.ifindex, p, p);
+    const to = p.bssid.toLowerCase();
+    this.smeMode = true;
+    this.openAuthFor = undefined;
+    this.saeAuthWith = undefined;
+    this.leaveForAuth(to);
+    this.ftAuth = { from, to, freq: p.freq };
+    try {
+      await this.sendAuthenticate(sock, iface, r);
+    } catch (e) {
+      this.ftAuth = undefined;
+      throw e;
+    }
   }
 
   /**
@@ -819,10 +861,11 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
    */
   private async sendDisconnect(sock: Nl80211Link, iface: WirelessInterface, reason: number): Promise<void> {
     const associated = this.bssid !== undefined;
-    const smeBss = this.smeMode ? (this.bssid ?? this.connectingTo ?? this.saeAuthWith) : undefined;
+    const smeBss = this.smeMode ? (this.bssid ?? this.connectingTo ?? this.saeAuthWith ?? this.ftAuth?.to) : undefined;
     this.forgetAssociation();
     this.openAuthFor = undefined;
     this.saeAuthWith = undefined;
+    this.ftAuth = undefined;
     // Set before sending: the kernel's event arrives ahead of its ACK.
     this.ignoreLocalDisconnect = associated;
     try {
@@ -843,8 +886,9 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
    * The target's CONNECT event goes up as the roam's `assoc`; if it fails,
    * the old association is reported lost.
    */
-  async roam(bssid: string): Promise<void> {
+  async roam(bssid: string, ft?: RoamFtParams): Promise<void> {
     const { sock, iface } = this.need();
+    if (ft) return this.ftReassociate(bssid, ft);
     const from = this.bssid;
     const p = this.lastConnect;
     if (!from || !p) throw new DriverError('roam', 'not associated');
@@ -856,6 +900,29 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
     this.roaming = { from, to: bssid };
     try {
       await this.sendConnect(sock, iface, next);
+    } catch (e) {
+      this.roaming = undefined;
+      throw e;
+    }
+  }
+
+  /**
+   * The reassociation after FT Authentication, as 2.10's sme_associate()
+   * with WLAN_AUTH_FT: ASSOCIATE with PREV_BSSID (a Reassociation Request)
+   * and the FT elements in place of the RSNE and MDE (encode.ts
+   * ftAssocIes), never CONNECT. Its ASSOCIATE event is the roam's `assoc`;
+   * a refusal reports the association left at authentication lost.
+   */
+  private async ftReassociate(bssid: string, ft: RoamFtParams): Promise<void> {
+    const x = this.ftAuth;
+    const p = this.lastConnect;
+    const to = bssid.toLowerCase();
+    if (!x || x.to !== to || !p) throw new DriverError('roam', `no FT Authentication with ${to} to reassociate after`);
+    this.ftAuth = undefined;
+    this.lastConnect = { ...p, bssid: to, freq: this.scanTable.get(to)?.freq ?? x.freq };
+    this.roaming = { from: x.from, to };
+    try {
+      await this.sendAssociate({ ...this.lastConnect, ies: req.ftAssocIes(p.ies, ft.ies), prevBssid: x.from });
     } catch (e) {
       this.roaming = undefined;
       throw e;

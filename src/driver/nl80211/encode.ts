@@ -5,6 +5,9 @@
  * RangeError naming the field, never a silent truncation.
  */
 import { akmFacts, akmFamily, cipherInfo, IEEE80211_OUI } from '../../rsn/akm.js';
+import { WLAN_EID_MDE } from '../../rsn/ft.js';
+import { WLAN_AUTH_FT } from '../../rsn/ft-protocol.js';
+import { WLAN_EID_RSN } from '../../rsn/rsne.js';
 import type { AuthParams, ConnectParams, PmksaParams, RekeyData, ScanParams, SetKeyParams } from '../backend.js';
 import { type AttrSpec, FLAG, macBuf, putU16, putU32, putU8 } from './attrs.js';
 import { Attr, AuthType, Cmd, CqmAttr, ETH_P_PAE, KeyAttr, Mfp, OUI_QCA, QcaSubcmd, RekeyAttr, SaePwe, StaFlag } from './numbers.js';
@@ -150,29 +153,57 @@ export const WLAN_AUTH_SAE = 3;
 
 /**
  * NL80211_CMD_AUTHENTICATE, as 2.10's wpa_driver_nl80211_authenticate() for
- * its SME: BSSID, frequency, SSID, the authentication type and, for SAE, the
- * frame body in AUTH_DATA. nl80211 wants that body without the
- * Authentication Algorithm Number (it comes from AUTH_TYPE), i.e. from the
- * transaction sequence number on; the driver protocol's `data` starts at the
- * algorithm number, which must say SAE. Open System (a PMKSA-cached
- * reconnect, 2.10's "try to use PMKSA caching instead of new SAE
- * authentication") carries no body.
+ * its SME: BSSID, frequency, SSID, the authentication type and the frame's
+ * content. The driver protocol's `data` is the frame body from the
+ * Authentication Algorithm Number on, which must match `algorithm`:
+ * - SAE: the body in AUTH_DATA without the algorithm number (nl80211 takes
+ *   it from AUTH_TYPE), i.e. from the transaction sequence number on;
+ * - FT (over the air, 2.10's WPA_AUTH_ALG_FT): the FT elements (RSNE, MDE,
+ *   FTE) after the 6-octet fixed fields go in ATTR_IE, before AUTH_TYPE as
+ *   2.10 puts them; mac80211 builds the fixed fields itself.
+ * Open System (a PMKSA-cached reconnect, 2.10's "try to use PMKSA caching
+ * instead of new SAE authentication") carries no body.
  */
-export function authenticate(ifindex: number, p: { bssid: string; freq: number; ssid: Buffer }, sae?: Pick<AuthParams, 'data'>): Request {
+export function authenticate(ifindex: number, p: { bssid: string; freq: number; ssid: Buffer }, frame?: Pick<AuthParams, 'algorithm' | 'data'>): Request {
   const attrs: AttrSpec[] = [
     [Attr.IFINDEX, putU32(ifindex)],
     [Attr.MAC, macBuf(p.bssid)],
     [Attr.WIPHY_FREQ, putU32(p.freq)],
     [Attr.SSID, lenAtMost('SSID', p.ssid, 32)],
-    [Attr.AUTH_TYPE, putU32(sae ? AuthType.SAE : AuthType.OPEN_SYSTEM)],
   ];
-  if (sae) {
-    if (sae.data.length < 6) throw new RangeError(`SAE Authentication frame body: ${sae.data.length} bytes, expected at least 6`);
-    const alg = sae.data.readUInt16LE(0);
-    if (alg !== WLAN_AUTH_SAE) throw new RangeError(`SAE Authentication frame body: algorithm ${alg}, expected ${WLAN_AUTH_SAE}`);
-    attrs.push([Attr.AUTH_DATA, sae.data.subarray(2)]);
+  if (!frame) {
+    attrs.push([Attr.AUTH_TYPE, putU32(AuthType.OPEN_SYSTEM)]);
+  } else if (frame.algorithm === 'ft') {
+    checkAuthBody('FT', frame.data, WLAN_AUTH_FT);
+    attrs.push([Attr.IE, frame.data.subarray(6)], [Attr.AUTH_TYPE, putU32(AuthType.FT)]);
+  } else {
+    checkAuthBody('SAE', frame.data, WLAN_AUTH_SAE);
+    attrs.push([Attr.AUTH_TYPE, putU32(AuthType.SAE)], [Attr.AUTH_DATA, frame.data.subarray(2)]);
   }
   return { cmd: Cmd.AUTHENTICATE, attrs };
+}
+
+function checkAuthBody(what: string, data: Buffer, algorithm: number): void {
+  if (data.length < 6) throw new RangeError(`${what} Authentication frame body: ${data.length} bytes, expected at least 6`);
+  const alg = data.readUInt16LE(0);
+  if (alg !== algorithm) throw new RangeError(`${what} Authentication frame body: algorithm ${alg}, expected ${algorithm}`);
+}
+
+/**
+ * The Reassociation Request's IEs after FT Authentication, as 2.10's SME
+ * gives them (its "Association Request IEs after FT override"): the FT
+ * elements (RSNE with the PMKR1Name, MDE, FTE with the MIC) in place of the
+ * RSNE and MDE of the initial association's IEs, the other elements kept.
+ */
+export function ftAssocIes(initial: Buffer, ft: Buffer): Buffer {
+  const kept: Buffer[] = [];
+  for (let i = 0; i + 2 <= initial.length; ) {
+    const len = initial[i + 1]!;
+    if (i + 2 + len > initial.length) throw new RangeError(`association IEs: element ${initial[i]} at ${i} overruns them`);
+    if (initial[i] !== WLAN_EID_RSN && initial[i] !== WLAN_EID_MDE) kept.push(initial.subarray(i, i + 2 + len));
+    i += 2 + len;
+  }
+  return Buffer.concat([ft, ...kept]);
 }
 
 /**

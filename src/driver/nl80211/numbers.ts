@@ -177,7 +177,7 @@ export const RateInfo = { BITRATE: 1, BITRATE32: 5 } as const;
 export const CqmAttr = { RSSI_THOLD: 1, RSSI_HYST: 2, RSSI_THRESHOLD_EVENT: 3, BEACON_LOSS_EVENT: 8, RSSI_LEVEL: 9 } as const;
 
 /** enum nl80211_auth_type. */
-export const AuthType = { OPEN_SYSTEM: 0, SAE: 4 } as const;
+export const AuthType = { OPEN_SYSTEM: 0, FT: 2, SAE: 4 } as const;
 
 /** enum nl80211_feature_flags: the driver takes SAE Authentication frames from user space (AUTHENTICATE with AUTH_DATA). */
 export const FEATURE_SAE = 1 << 5;

@@ -93,6 +93,8 @@ export function parseWiphy(a: Attrs): WiphyInfo {
       sae_auth: featureSae && sme,
       // ... or, on a connect-style driver (no AUTHENTICATE), when the driver asks for it (NL80211_CMD_EXTERNAL_AUTH).
       sae_external_auth: featureSae && !sme,
+      // FT over the air through the host's SME (2.10's WPA_AUTH_ALG_FT with WPA_DRIVER_FLAGS_SME): AUTHENTICATE with the FT elements.
+      ft_auth: sme,
     },
   };
 }

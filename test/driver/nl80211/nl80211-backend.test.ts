@@ -857,6 +857,115 @@ describe('nl80211 backend: SAE, the kernel refusing the association', () => {
   });
 });
 
+// FT-PSK (00-0f-ac:4), mobility domain a1b2 (FT over the air), and an Extended Capabilities element the reassociation keeps.
+const FT_RSNE = hex('3014 0100 000fac04 0100 000fac04 0100 000fac04 0000');
+const FT_MDE = hex('3603 a1b2 00');
+const EXT_CAPAB = hex('7f04 00000040');
+const FT_PSK: ConnectParams = { ...WPA2, ies: cat(FT_RSNE, FT_MDE, EXT_CAPAB), akm: 'FT-PSK' };
+// The FT elements of 2.10's FT Authentication Request / Reassociation Request (test/fixtures/vectors/ft-psk-roam-2.10.json's shape):
+// RSNE with a PMKID (PMKR0Name, PMKR1Name), MDE, FTE.
+const FT_AUTH_IES = hex(['3026 0100 000fac04 0100 000fac04 0100 000fac04 0000 0100', '11'.repeat(16), '3603 a1b2 00', '375b 0000', '00'.repeat(16), '00'.repeat(32), '22'.repeat(32), '0307 6170302e6e6574'].join(''));
+const FT_REASSOC_IES = hex(['3026 0100 000fac04 0100 000fac04 0100 000fac04 0000 0100', '33'.repeat(16), '3603 a1b2 00', '375b 0003', '44'.repeat(16), '55'.repeat(32), '22'.repeat(32), '0307 6170302e6e6574'].join(''));
+/** The Authentication frame body 2.10 sends for FT: algorithm 2, transaction 1, status 0, then the FT elements. */
+const FT_AUTH_BODY = cat(hex('0200 0100 0000'), FT_AUTH_IES);
+
+describe('nl80211 backend: FT over the air through the host SME (AUTHENTICATE with AUTH_TYPE FT, ASSOCIATE with PREV_BSSID)', () => {
+  /** Associated with AP by CONNECT (cfg80211's SME), FT-PSK: the initial mobility domain association. */
+  async function ftAssociated(): Promise<{ d: Nl80211Driver; k: FakeKernel; hello: HelloResult }> {
+    const r = await up();
+    await r.d.connect(FT_PSK);
+    r.k.event(CMD.CONNECT, ...connectEvent(AP));
+    r.k.take();
+    return r;
+  }
+
+  it('ft_auth comes from AUTHENTICATE among the wiphy\'s commands (2.10\'s WPA_DRIVER_FLAGS_SME): mac80211 has it, a full-MAC wiphy not', async () => {
+    expect((await up()).hello.capabilities.ft_auth).toBe(true);
+    await driver?.close();
+    const k = new FakeKernel();
+    k.commands = [CMD.CONNECT, CMD.DISCONNECT];
+    expect((await up(k)).hello.capabilities.ft_auth).toBe(false);
+  });
+
+  it('auth with algorithm ft: AUTHENTICATE with the FT elements in ATTR_IE and AUTH_TYPE FT (2), no AUTH_DATA (byte-exact)', async () => {
+    const { d, k } = await ftAssociated();
+    await d.auth({ bssid: AP2, freq: 2437, ssid: Buffer.from('ap'), algorithm: 'ft', data: FT_AUTH_BODY });
+    expect(k.take()).toEqual([
+      {
+        cmd: CMD.AUTHENTICATE,
+        data: cat(nla(A.IFINDEX, u32(IFINDEX)), nla(A.MAC, hex(AP2)), nla(A.WIPHY_FREQ, u32(2437)), nla(A.SSID, Buffer.from('ap')), nla(A.IE, FT_AUTH_IES), nla(A.AUTH_TYPE, u32(2))),
+      },
+    ]);
+  });
+
+  it('auth with algorithm ft: a body that is not FT\'s is refused before the kernel sees it', async () => {
+    const { d, k } = await ftAssociated();
+    await expect(d.auth({ bssid: AP2, freq: 2437, ssid: Buffer.from('ap'), algorithm: 'ft', data: COMMIT_BODY })).rejects.toThrow(/algorithm 3, expected 2/);
+    expect(k.take()).toEqual([]);
+  });
+
+  it('the roam: the local DISCONNECT of the old AP is not news, the AP\'s FT Authentication frame is auth_rx, roam() is ASSOCIATE with PREV_BSSID and the FT elements in place of the RSNE and MDE (byte-exact), never CONNECT; its event is the roam\'s assoc', async () => {
+    const { d, k } = await ftAssociated();
+    const gone = next(d, 'disconnected');
+    const rx = next(d, 'auth_rx');
+    const assoc = next(d, 'assoc');
+    await d.auth({ bssid: AP2, freq: 2437, ssid: Buffer.from('ap'), algorithm: 'ft', data: FT_AUTH_BODY });
+    k.take();
+    // mac80211 leaves the old AP for the new authentication ("disconnect from AP ... for new auth").
+    k.event(CMD.DEAUTHENTICATE, nla(A.FRAME, mgmt('c000', AP, hex('0300'))));
+    k.event(CMD.DISCONNECT, nla(A.REASON_CODE, u16(3)));
+    expect(gone).toEqual([]);
+    const reply = cat(hex('0200 0200 0000'), FT_AUTH_IES);
+    k.event(CMD.AUTHENTICATE, nla(A.FRAME, authFrame(AP2, reply)));
+    expect(rx).toEqual([[{ bssid: AP2, data: reply, status: 0 }]]);
+    await d.roam(AP2, { ies: FT_REASSOC_IES });
+    expect(k.take()).toEqual([
+      {
+        cmd: CMD.ASSOCIATE,
+        data: cat(
+          nla(A.IFINDEX, u32(IFINDEX)),
+          flag(A.SOCKET_OWNER),
+          nla(A.MAC, hex(AP2)),
+          nla(A.WIPHY_FREQ, u32(2437)),
+          nla(A.SSID, Buffer.from('ap')),
+          nla(A.IE, cat(FT_REASSOC_IES, EXT_CAPAB)),
+          nla(A.WPA_VERSIONS, u32(2)),
+          nla(A.CIPHER_SUITES_PAIRWISE, u32(0x000fac04)),
+          nla(A.CIPHER_SUITE_GROUP, u32(0x000fac04)),
+          nla(A.AKM_SUITES, u32(0x000fac04)),
+          flag(A.CONTROL_PORT),
+          flag(A.CONTROL_PORT_OVER_NL80211),
+          nla(A.CONTROL_PORT_ETHERTYPE, u16(0x888e)),
+          flag(A.CONTROL_PORT_NO_PREAUTH),
+          nla(A.PREV_BSSID, hex(AP)),
+        ),
+      },
+    ]);
+    const respIes = cat(RESP_IES, FT_REASSOC_IES);
+    k.event(CMD.ASSOCIATE, nla(A.WIPHY_FREQ, u32(2437)), nla(A.FRAME, assocResp(AP2, 0, respIes)), nla(A.REQ_IE, FT_REASSOC_IES));
+    // cfg80211's CONNECT event after the ASSOCIATE event is not reported again.
+    k.event(CMD.CONNECT, ...connectEvent(AP2));
+    expect(assoc.map(([a]) => [a.bssid, a.freq, a.roam])).toEqual([[AP2, 2437, true]]);
+    expect(assoc[0]![0].respIes).toEqual(respIes);
+    expect(gone).toEqual([]);
+    expect(d.smeAssociated).toBe(true);
+  });
+
+  it('roam() with FT elements but no FT Authentication with that BSS is refused, nothing sent; a refused reassociation loses the old association', async () => {
+    const { d, k } = await ftAssociated();
+    await expect(d.roam(AP2, { ies: FT_REASSOC_IES })).rejects.toThrow(/no FT Authentication with/);
+    expect(k.take()).toEqual([]);
+    const gone = next(d, 'disconnected');
+    const reject = next(d, 'assoc_reject');
+    await d.auth({ bssid: AP2, freq: 2437, ssid: Buffer.from('ap'), algorithm: 'ft', data: FT_AUTH_BODY });
+    k.event(CMD.DISCONNECT, nla(A.REASON_CODE, u16(3)));
+    await d.roam(AP2, { ies: FT_REASSOC_IES });
+    k.event(CMD.ASSOCIATE, nla(A.FRAME, assocResp(AP2, 53, Buffer.alloc(0))));
+    expect(reject).toEqual([[{ bssid: AP2, status: 53, timeout: false }]]);
+    expect(gone).toEqual([[{ bssid: AP, reason: 2, locallyGenerated: true }]]);
+  });
+});
+
 // enum nl80211_wowlan_triggers; enum nl80211_rekey_data.
 const TRIG = { ANY: 1, DISCONNECT: 2, MAGIC_PKT: 3, PKT_PATTERN: 4, GTK_REKEY_SUPPORTED: 5, GTK_REKEY_FAILURE: 6, EAP_IDENT_REQUEST: 7, FOUR_WAY_HANDSHAKE: 8, RFKILL_RELEASE: 9, TCP_CONNECTION: 14 };
 const REKEY_REPLAY_CTR = 3;

@@ -76,6 +76,8 @@ describe('nl80211 decoder: fixture messages', () => {
       // No NL80211_FEATURE_SAE in this full-MAC wiphy's feature flags: SAE would not run in the host SME.
       sae_auth: false,
       sae_external_auth: false,
+      // A full-MAC wiphy (no AUTHENTICATE among its commands): no FT over the air through the host SME.
+      ft_auth: false,
     });
   });
 });
