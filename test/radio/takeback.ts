@@ -90,8 +90,12 @@ export const PSK_CHECKS: Checks = {
     expect(start, o).toBeGreaterThan(0);
     expect(seq.slice(0, start), o).toContain(SENT_1);
     expect(seq.slice(0, start), o).not.toContain(GOT_2);
-    // In between: the EAPOL-Start ignored, then hostapd's own retry after its EAPOL-Key timeout.
-    expect(seq.slice(start + 2, answered), o).toEqual(['EAPOL-Key timeout', SENT_1]);
+    // In between: the EAPOL-Start ignored, then hostapd's own retry after its EAPOL-Key timeout; or
+    // nothing, when hostapd's retry crossed the EAPOL-Start in the air (logged just before it: seen on
+    // a loaded CI run) and the host, no longer dropping frames, answered that one.
+    const between = seq.slice(start + 2, answered);
+    if (between.length === 0) expect(seq[start - 1], o).toBe(SENT_1);
+    else expect(between, o).toEqual(['EAPOL-Key timeout', SENT_1]);
     expect(seq.filter((l) => l === GOT_2), o).toHaveLength(1);
     expect(seq.slice(answered + 1), o).toEqual(expect.arrayContaining([COMPLETED, `AP-STA-CONNECTED ${STA}`]));
     expect(seq.filter((l) => l.startsWith('AP-STA-DISCONNECTED')), o).toEqual([]);
