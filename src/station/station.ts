@@ -127,6 +127,10 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     super();
     this.now = opts.now ?? (() => Date.now() / 1000);
     opts.pmksa.rsnaConfig = () => ({ lifetime: this.config.dot11RSNAConfigPMKLifetime, reauthThreshold: this.config.dot11RSNAConfigPMKReauthThreshold });
+    // 2.10's wpa_supplicant_add_pmkid(): every PMKSA of a configured network its cache takes (SAE, the driver's, PMKSA_ADD) is announced.
+    opts.pmksa.announceAdded = (e) => {
+      if (this.config.getNetwork(e.networkId)) this.event(ev.pmksaCacheAdded(e.aa, e.networkId));
+    };
     this.keyPath = new KeyPath({ ifname: opts.ifname, driver: opts.driver, config: () => this.config, policy: opts.policy, pmksa: opts.pmksa });
     this.attachKeyPath();
     this.bss = new BssTable(
@@ -558,7 +562,6 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
       this.connecting = undefined;
       if (o.ok) {
         log.info(`${this.opts.ifname}: SAE: authenticated with ${bss.bssid} (group ${o.group}${o.h2e ? ', H2E' : ''})`);
-        this.event(ev.pmksaCacheAdded(bss.bssid, net.id));
         this.connectTo(net, bss, sec, { group: o.group, h2e: o.h2e }, prevBssid);
         return;
       }
