@@ -303,6 +303,12 @@ export interface DriverEvents {
    * 2.10's EVENT_AUTH_TIMED_OUT.
    */
   auth_timeout: [ev: { bssid: string }];
+  /**
+   * Not a protocol event: the host SME's association got no answer (nl80211
+   * ASSOCIATE with TIMED_OUT), as 2.10's EVENT_ASSOC_TIMED_OUT; no
+   * rejection is reported for it.
+   */
+  assoc_timeout: [ev: { bssid: string }];
   /** Version 2, optional: the current BSS's beacons stopped (nl80211 NOTIFY_CQM BEACON_LOSS_EVENT); a `disconnected` usually follows. */
   beacon_loss: [];
   /** Version 2: the firmware woke the host while suspended, for this reason. */

@@ -44,6 +44,13 @@ export class PmksaSync {
    * nor PMKID, only that an entry is there, and the SSID to delete it by.
    */
   private readonly firmwareOwned = new Map<string, Buffer>();
+  /**
+   * Set by the station: a PMKSA joined the cache (added, or replacing the
+   * one for its AA), whoever made it: 2.10 announces each PMKSA its cache
+   * takes (pmksa_cache_add_entry(), then PMKSA-CACHE-ADDED), but not one it
+   * already held with the same PMK and PMKID.
+   */
+  announceAdded: (e: PmksaEntry) => void = () => undefined;
   /** Set by the station: the configured PMK lifetime and reauthentication threshold (defaults until then). */
   rsnaConfig: () => RsnaPmkConfig = () => ({ lifetime: PMK_LIFETIME_DEFAULT, reauthThreshold: PMK_REAUTH_THRESHOLD_DEFAULT });
 
@@ -61,7 +68,10 @@ export class PmksaSync {
     this.scheduleSave();
     this.armExpiry();
     // The driver keeps one entry per AA: a known entry (the host's, or one the firmware reported) replaces the one it kept unnamed.
-    if ((kind === 'added' || kind === 'replaced') && entry) this.firmwareOwned.delete(entry.aa);
+    if ((kind === 'added' || kind === 'replaced') && entry) {
+      this.firmwareOwned.delete(entry.aa);
+      this.announceAdded(entry);
+    }
     if (!this.driver.hello || this.fromFirmware) return;
     const op = (name: string, p: Promise<unknown>): void => {
       p.catch((e) => log.warning(`${this.ifname}: PMKSA sync: ${name} failed: ${e instanceof Error ? e.message : String(e)}`));

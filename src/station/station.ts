@@ -127,6 +127,10 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     super();
     this.now = opts.now ?? (() => Date.now() / 1000);
     opts.pmksa.rsnaConfig = () => ({ lifetime: this.config.dot11RSNAConfigPMKLifetime, reauthThreshold: this.config.dot11RSNAConfigPMKReauthThreshold });
+    // 2.10's wpa_supplicant_add_pmkid(): every PMKSA of a configured network its cache takes (SAE, the driver's, PMKSA_ADD) is announced.
+    opts.pmksa.announceAdded = (e) => {
+      if (this.config.getNetwork(e.networkId)) this.event(ev.pmksaCacheAdded(e.aa, e.networkId));
+    };
     this.keyPath = new KeyPath({ ifname: opts.ifname, driver: opts.driver, config: () => this.config, policy: opts.policy, pmksa: opts.pmksa });
     this.attachKeyPath();
     this.bss = new BssTable(
@@ -198,6 +202,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     d.on('eapol_rx', guard('eapol_rx', (e) => this.keyPath.onEapolRx(e.src, e.data)));
     d.on('auth_rx', guard('auth_rx', (e) => this.onAuthRx(e.bssid, e.data, e.status)));
     d.on('auth_timeout', guard('auth_timeout', (e) => this.authFailed(e.bssid)));
+    d.on('assoc_timeout', guard('assoc_timeout', (e) => this.authFailed(e.bssid, undefined, 'Association')));
     d.on('external_auth', guard('external_auth', (e) => this.onExternalAuth(e.action, e.bssid, e.ssid)));
     d.on('gtk_rekey', guard('gtk_rekey', (g) => this.keyPath.onFirmwareGtkRekey(g.bssid, g.replayCtr)));
     d.on('pmksa_added', guard('pmksa_added', (p) => this.keyPath.onPmksaAdded(p)));
@@ -557,7 +562,6 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
       this.connecting = undefined;
       if (o.ok) {
         log.info(`${this.opts.ifname}: SAE: authenticated with ${bss.bssid} (group ${o.group}${o.h2e ? ', H2E' : ''})`);
-        this.event(ev.pmksaCacheAdded(bss.bssid, net.id));
         this.connectTo(net, bss, sec, { group: o.group, h2e: o.h2e }, prevBssid);
         return;
       }
@@ -750,18 +754,20 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
    * The authentication with the BSS being connected to ended without an
    * association: refused (`refused`: 2.10's sme_event_auth() prints
    * CTRL-EVENT-AUTH-REJECT), or no answer from the AP (2.10's
-   * sme_event_auth_timed_out(), which prints nothing). Either way, as 2.10's
+   * sme_event_auth_timed_out(), which prints nothing), or no answer to the
+   * association (`step` Association: sme_event_assoc_timed_out(), which
+   * prints nothing either, no CTRL-EVENT-ASSOC-REJECT). Either way, as 2.10's
    * wpas_connection_failed(): the network is disabled for a while
    * (CONN_FAILED) and the station scans again; an SAE exchange under way ends.
    */
-  private authFailed(bssid: string, refused?: { authType: number; transaction: number; status: number }): void {
+  private authFailed(bssid: string, refused?: { authType: number; transaction: number; status: number }, step: 'Authentication' | 'Association' = 'Authentication'): void {
     const cur = this.connecting;
     if (!cur || cur.bssid !== bssid.toLowerCase()) {
-      log.debug(`${this.opts.ifname}: authentication with ${bssid} ended, but no connection attempt to it is under way`);
+      log.debug(`${this.opts.ifname}: ${step.toLowerCase()} with ${bssid} ended, but no connection attempt to it is under way`);
       return;
     }
     if (refused) this.event(ev.authReject(cur.bssid, refused.authType, refused.transaction, refused.status));
-    else log.debug(`${this.opts.ifname}: SME: Authentication timed out`);
+    else log.debug(`${this.opts.ifname}: SME: ${step} timed out`);
     this.endAssociation();
     this.setState('DISCONNECTED');
     this.connectionFailed(cur.net, 'CONN_FAILED');

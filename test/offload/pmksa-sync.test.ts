@@ -91,6 +91,19 @@ describe('PMKSA cache mirrored to the firmware', () => {
     }
   });
 
+  it('PMKSA-CACHE-ADDED <bssid> <id> for each PMKSA the cache takes (PMKSA_ADD too), as 2.10\'s pmksa_cache_add_entry(); none for one it holds already with the same PMK and PMKID', async () => {
+    rig = await Rig.start({ scenario: scenario(311), networks: pskNetwork(SSID, PASS, '\tdisabled=1\n'), backend: 'sim', offload: 'pmksa_testing = true\n' });
+    const r = rig;
+    const from = r.mark();
+    expect(await r.req(ADD)).toBe('OK\n');
+    expect(await r.req(ADD)).toBe('OK\n');
+    // Another PMK for the same AP replaces the entry: a new PMKSA, announced again.
+    expect(await r.req(`PMKSA_ADD 0 ${A} ${'33'.repeat(16)} ${'44'.repeat(32)} 30000 43200 2 0`)).toBe('OK\n');
+    await r.wait(new RegExp(`PMKSA-CACHE-ADDED ${A} 0`), from);
+    expect(await r.req('PMKSA_FLUSH')).toBe('OK\n');
+    expect(r.eventsFrom(from).filter((e) => e.startsWith('PMKSA-CACHE'))).toEqual([`PMKSA-CACHE-ADDED ${A} 0`, `PMKSA-CACHE-ADDED ${A} 0`]);
+  });
+
   it('PMKSA_GET and PMKSA_ADD answer FAIL unless pmksa_testing is set', async () => {
     rig = await Rig.start({ scenario: scenario(302), networks: pskNetwork(SSID, PASS, '\tdisabled=1\n'), backend: 'sim' });
     expect(await rig.req(ADD)).toBe('FAIL\n');

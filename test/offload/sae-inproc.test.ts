@@ -473,7 +473,7 @@ describe('SAE offload without a PMKSA report (nl80211 SAE_OFFLOAD_STA, brcmfmac)
   });
 });
 
-describe('the driver\'s SME ending an authentication (nl80211: AUTHENTICATE TIMED_OUT, an Open System refusal)', () => {
+describe('the driver\'s SME ending an authentication (nl80211: AUTHENTICATE or ASSOCIATE TIMED_OUT, an Open System refusal)', () => {
   it('an authentication timeout during SAE ends the attempt as 2.10\'s sme_event_auth_timed_out(): CONN_FAILED, no rejection event, no more SAE frames', async () => {
     rig = await Inproc.start({ scenario: scenario(), conf: saeNetwork(PASS) });
     // The AP never hears us: the driver reports the timeout, as mac80211 does after its retries.
@@ -493,6 +493,21 @@ describe('the driver\'s SME ending an authentication (nl80211: AUTHENTICATE TIME
     await rig.run(5_000);
     expect(sent).toHaveLength(frames);
     expect(rig.eventsFrom(from).some((e) => e.startsWith('CTRL-EVENT-CONNECTED'))).toBe(false);
+  });
+
+  it('an association timeout after SAE ends the attempt as 2.10\'s sme_event_assoc_timed_out(): CONN_FAILED, no CTRL-EVENT-ASSOC-REJECT, the PMKSA kept', async () => {
+    rig = await Inproc.start({ scenario: scenario(), conf: saeNetwork(PASS) });
+    // SAE succeeds; the AP never answers the Association Request, and the driver reports the timeout as mac80211 does.
+    rig.sim.connect = async () => undefined;
+    const from = await select(rig);
+    await rig.until(/Trying to associate/, from);
+    rig.driver.emit('assoc_timeout', { bssid: A });
+    await rig.run(0);
+    const ev = rig.eventsFrom(from);
+    expect(ev).toContain(`CTRL-EVENT-SSID-TEMP-DISABLED id=0 ssid="${SSID}" auth_failures=1 duration=10 reason=CONN_FAILED`);
+    expect(ev.some((e) => e.startsWith('CTRL-EVENT-ASSOC-REJECT'))).toBe(false);
+    expect(rig.station.wpaState).toBe('DISCONNECTED');
+    expect(rig.pmksa.cache.list()).toHaveLength(1);
   });
 
   it('an Open System authentication refused during a PMKSA-cached reconnect: CTRL-EVENT-AUTH-REJECT auth_type=0, then CONN_FAILED, as 2.10\'s sme_event_auth()', async () => {

@@ -445,8 +445,12 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
       this.emit('auth_timeout', { bssid: d.bssid });
       return;
     }
+    // mac80211 gave up on the association (no Association Response after its
+    // retries): 2.10's EVENT_ASSOC_TIMED_OUT, no rejection to report. (A
+    // CONNECT that times out stays an assoc_reject with timeout, as 2.10's.)
+    log.debug(`nl80211: Association with ${d.bssid} timed out in the driver`);
     this.openAuthFor = undefined;
-    this.onEvent({ name: 'assoc_reject', args: [{ bssid: d.bssid, status: WLAN_STATUS_UNSPECIFIED_FAILURE, timeout: true }] });
+    this.endAttempt(() => this.emit('assoc_timeout', { bssid: d.bssid }));
   }
 
   /** The kernel refused the ASSOCIATE that an event of ours started: the attempt ends as a refused association. */
@@ -454,6 +458,17 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
     log.warning(`nl80211: ${why}`);
     if (this.lastConnect?.bssid !== bssid) return;
     this.onEvent({ name: 'assoc_reject', args: [{ bssid, status: WLAN_STATUS_UNSPECIFIED_FAILURE, timeout: false }] });
+  }
+
+  /** A connection attempt (or roam) ended without an association: `report` tells the station how. */
+  private endAttempt(report: () => void): void {
+    const lost = this.roaming?.from;
+    this.roaming = undefined;
+    this.connectingTo = undefined;
+    this.earlyEapol = undefined;
+    report();
+    // The roam's disconnect ended the old association: the station learns it here.
+    if (lost) this.emit('disconnected', { bssid: lost, reason: REASON_PREV_AUTH_NOT_VALID, locallyGenerated: true });
   }
 
   private onEvent(e: DriverEventMsg): void {
@@ -473,13 +488,8 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
         return;
       }
       case 'assoc_reject': {
-        const lost = this.roaming?.from;
-        this.roaming = undefined;
-        this.connectingTo = undefined;
-        this.earlyEapol = undefined;
-        this.emit('assoc_reject', e.args[0]);
-        // The roam's disconnect ended the old association: the station learns it here.
-        if (lost) this.emit('disconnected', { bssid: lost, reason: REASON_PREV_AUTH_NOT_VALID, locallyGenerated: true });
+        const r = e.args[0];
+        this.endAttempt(() => this.emit('assoc_reject', r));
         return;
       }
       case 'disconnected': {
