@@ -5,8 +5,8 @@
  * (a request repeated eapol_retries times, then deauthentication with reason
  * 15 for the 4-way or 16 for the group key handshake).
  */
-import { Authenticator } from '../../rsn/authenticator.js';
-import { pbkdf2Psk, pmkidForAkm } from '../../rsn/crypto.js';
+import { Authenticator, type AuthenticatorOptions } from '../../rsn/authenticator.js';
+import { macBytes, pbkdf2Psk, pmkidForAkm } from '../../rsn/crypto.js';
 import { akmFacts, akmFamily, cipherInfo } from '../../rsn/akm.js';
 import { classifyEapol } from '../../rsn/eapol.js';
 import { Reason } from '../../rsn/supplicant.js';
@@ -281,22 +281,11 @@ export class SimAp {
     const mde = buildMde(this.cfg.mdid);
     const fte = findElement(r.ies, WLAN_EID_FTE) as Buffer;
     const staRsne = findElement(reqIes, WLAN_EID_RSN) as Buffer;
-    const auth = new Authenticator({
+    const auth = this.newAuthenticator(spa, staRsne, {
       akm: p.akm,
-      pairwise: this.cfg.pairwise,
-      group: this.cfg.group,
-      groupMgmt: this.igtk ? this.cfg.groupMgmt : undefined,
-      mfp: this.cfg.mfp !== 'none',
       pmk: this.pmk,
-      aa: this.bssid,
-      spa,
-      apRsne: this.rsne,
-      staRsne,
-      gtk: this.gtk,
-      igtk: this.igtk,
-      random: (n: number) => this.env.random.bytes(n),
       // A later PTK rekey is an FT 4-way handshake keyed by the PMK-R1 of this transition.
-      ft: { mde, fte, mdid: this.cfg.mdid, r0khId: p.r0khId, r1khId: Buffer.from(this.bssid.replace(/:/g, ''), 'hex'), ssid: this.cfg.ssid },
+      ft: { mde, fte, mdid: this.cfg.mdid, r0khId: p.r0khId, r1khId: macBytes(this.bssid), ssid: this.cfg.ssid },
     });
     auth.establishFt(r.ptk);
     this.session = { spa, akm: p.akm, auth, tries: 0, waiting: null, established: true, rekeyTimers: [], ptkStarts: 0 };
@@ -351,6 +340,24 @@ export class SimAp {
     return this.cfg.akms[0];
   }
 
+  /** The AP's side of an association's keys: this BSS's ciphers, RSNE, GTK/IGTK and random, with the association's own AKM and PMK. */
+  private newAuthenticator(spa: string, staRsne: Buffer, o: Pick<AuthenticatorOptions, 'akm' | 'pmk' | 'pmkid' | 'ft'>): Authenticator {
+    return new Authenticator({
+      ...o,
+      pairwise: this.cfg.pairwise,
+      group: this.cfg.group,
+      groupMgmt: this.igtk ? this.cfg.groupMgmt : undefined,
+      mfp: this.cfg.mfp !== 'none',
+      aa: this.bssid,
+      spa,
+      apRsne: this.rsne,
+      staRsne,
+      gtk: this.gtk,
+      igtk: this.igtk,
+      random: (n: number) => this.env.random.bytes(n),
+    });
+  }
+
   /**
    * The station associated: the AP starts the 4-way handshake (msg 1/4).
    * An 802.1X station gets EAP instead when its RSNE names PMKIDs and none is
@@ -369,22 +376,11 @@ export class SimAp {
     // A fresh SAE PMK serves one association; a cached one is named again by PMKID.
     this.saeFresh = undefined;
     const pmk = sae?.pmk ?? this.pmk;
-    const auth = new Authenticator({
+    const auth = this.newAuthenticator(spa, staRsne, {
       akm,
-      pairwise: this.cfg.pairwise,
-      group: this.cfg.group,
-      groupMgmt: this.igtk ? this.cfg.groupMgmt : undefined,
-      mfp: this.cfg.mfp !== 'none',
       pmk,
       // hostapd names the PMKSA in msg 1/4 for 802.1X and SAE AKMs, not for PSK.
       pmkid: sae ? sae.pmkid : akmFamily(akm) === '8021x' ? pmkidForAkm(akm, pmk, this.bssid, spa) : undefined,
-      aa: this.bssid,
-      spa,
-      apRsne: this.rsne,
-      staRsne,
-      gtk: this.gtk,
-      igtk: this.igtk,
-      random: (n: number) => this.env.random.bytes(n),
       ft: ftAssocFor(this.cfg, akm),
     });
     this.session = { spa, akm, auth, tries: 0, waiting: null, established: false, rekeyTimers: [], ptkStarts: 0, ...(sae ? { saePmkid: sae.pmkid } : {}) };
