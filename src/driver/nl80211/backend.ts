@@ -691,7 +691,7 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
     this.lastConnect = p;
     this.roaming = undefined;
     this.ftAuth = undefined;
-    if (this.hostSme(p)) return this.smeConnect(sock, iface, p);
+    if (this.usesHostSme(p)) return this.smeConnect(sock, iface, p);
     this.smeMode = false;
     this.saeAuthWith = undefined;
     await this.sendConnect(sock, iface, p);
@@ -703,10 +703,6 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
    * host hands SAE to the firmware (SAE offload: the password in CONNECT).
    */
   usesHostSme(p: ConnectParams): boolean {
-    return this.hostSme(p);
-  }
-
-  private hostSme(p: ConnectParams): boolean {
     return akmFamily(p.akm) === 'sae' && !p.sae && this.helloResult?.capabilities.sae_auth === true;
   }
 
@@ -904,7 +900,7 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
     if (!from || !p) throw new DriverError('roam', 'not associated');
     // CONNECT would have cfg80211 authenticate with Open System, which an SAE BSS refuses without a PMKSA for it:
     // the station roams such an association itself (smeAssociated: connect with prevBssid).
-    if (this.hostSme(p)) throw new DriverError('roam', 'an association of the host SME roams through connect with prevBssid');
+    if (this.usesHostSme(p)) throw new DriverError('roam', 'an association of the host SME roams through connect with prevBssid');
     const next: ConnectParams = { ...p, bssid, freq: this.scanTable.get(bssid)?.freq ?? p.freq };
     this.lastConnect = next;
     this.roaming = { from, to: bssid };
