@@ -125,6 +125,6 @@ describe.skipIf(!available && !CI)('config file reader vs real wpa_supplicant 2.
     }
     expect(err).toBeInstanceOf(ConfigParseError);
     const line = (err as ConfigParseError).line;
-    expect(r.output.slice(before)).toContain(`Line ${line}:`);
+    expect(await r.outputSince(before, `Line ${line}:`)).toContain(`Line ${line}:`);
   });
 });

@@ -100,6 +100,19 @@ export class ReferenceSupplicant {
     return this.#output;
   }
 
+  /**
+   * What the reference printed after offset `from`, once it contains `needle`
+   * or after `timeoutMs`. Its error lines come through a pipe that is read
+   * independently of the control socket, so the RECONFIGURE reply can arrive
+   * before the lines explaining it. The timeout guards a hung test; the
+   * caller asserts on what came back.
+   */
+  async outputSince(from: number, needle: string, timeoutMs = 5000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.#output.slice(from).includes(needle) && Date.now() < deadline) await sleep(20);
+    return this.#output.slice(from);
+  }
+
   /** The real wpa_cli, one-shot. */
   cli(...args: string[]): string {
     return execFileSync(WPA_CLI, ['-p', this.ctrlDir, '-i', this.ifname, ...args], { encoding: 'latin1' });
