@@ -41,6 +41,17 @@ export class Daemon {
     });
   }
 
+  /**
+   * The output once it matches `re`, or as it is after `timeoutMs`: the log
+   * comes through a pipe read independently of the control socket, so a reply
+   * can arrive before the line logged ahead of it. The caller asserts.
+   */
+  async outputMatching(re: RegExp, timeoutMs = 5000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    while (!re.test(this.output) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    return this.output;
+  }
+
   async stop(): Promise<number | null> {
     if (this.proc.exitCode === null) this.proc.kill('SIGTERM');
     return this.exited;

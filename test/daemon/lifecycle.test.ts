@@ -109,7 +109,7 @@ describe('configuration', () => {
     fs.writeFileSync(conf, `ctrl_interface=${dir}/run\nbogus_option=1\n`);
     d.proc.kill('SIGHUP');
     expect(await c.req('RECONFIGURE')).toBe('FAIL\n');
-    expect(d.output).toMatch(/Line 2/);
+    expect(await d.outputMatching(/Line 2/)).toMatch(/Line 2/);
     expect(await c.req('LIST_NETWORKS')).toBe(before);
     fs.writeFileSync(conf, `ctrl_interface=${dir}/run\nnetwork={\n\tssid="two"\n\tkey_mgmt=NONE\n}\n`);
     expect(await c.req('RECONFIGURE')).toBe('OK\n');
