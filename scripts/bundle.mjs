@@ -6,10 +6,10 @@
  *   -h, -B's parent. CommonJS, because Node.js 20 starts a CommonJS file
  *   faster than an ES module (no module graph to instantiate), and this one
  *   file is all that -v and -h read;
- * - start.mjs (src/daemon/start.ts and everything it imports, winston
- *   included), which the entry imports only to run the daemon.
+ * - start.mjs (src/daemon/start.ts and everything it imports), which the
+ *   entry imports only to run the daemon.
  *
- * Why bundles: tsc's output is ~70 ES modules plus winston's ~80 CommonJS
+ * Why bundles: tsc's output is ~70 ES modules plus the dependencies' CommonJS
  * files, and Node.js resolves, reads and links each one at start-up. One
  * file per step removes that work: exec to the first PONG drops by about a
  * quarter (`npm run bench -- startup`).
@@ -20,7 +20,7 @@
  * createRequire, which esbuild leaves alone. Marking `netlink` external would
  * also make its pure-JavaScript codec (netlink/dist/structs.js, which the
  * nl80211 message layer imports) a run-time require, and the snapshot
- * script below can require built-ins only. The CommonJS packages in start.mjs (winston, ini) get a real
+ * script below can require built-ins only. The CommonJS packages in start.mjs (ini) get a real
  * `require` from the banner (esbuild's ESM output has none).
  */
 import { execFileSync } from 'node:child_process';
@@ -60,7 +60,7 @@ const startIsExternal = {
  * if every character is Latin-1; one other character anywhere and the whole
  * bundle is stored two bytes per character (in the snapshot too). esbuild
  * escapes non-ASCII in code (charset: ascii) but copies comments as they are
- * (a '–' in winston's, a '±' in ours), which doubled the ~0.7 MB source to
+ * (a '–' in a dependency's, a '±' in ours), which doubled the ~0.7 MB source to
  * 1.4 MiB of heap. Each such character, only ever in a comment here,
  * becomes '?' (one UTF-16 unit each, so source-map columns hold).
  */

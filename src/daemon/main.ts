@@ -2,7 +2,7 @@
 /**
  * wpa-offloadd: the process entry. Parses wpa_supplicant's flags and answers
  * -v, -h and usage errors itself; only a command line that asks for a
- * running daemon loads the daemon (start.ts, with winston, the control
+ * running daemon loads the daemon (start.ts, with the logger, the control
  * interface, the station and the driver backends). Loading that module graph
  * is most of the start-up time (about 60 % of it before this split), so -v
  * and -h return in little more than Node.js's own start-up.

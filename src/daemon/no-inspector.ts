@@ -26,7 +26,7 @@ export function keepSigusr1FromInspector(): void {
 }
 
 // Nothing but a built-in is imported before this: loading anything first (the
-// logger, winston) would widen the window in which the signal still reaches
+// logger, the control interface) would widen the window in which the signal still reaches
 // Node's handler. While a start-up snapshot is built no listener is added: a
 // signal handler does not survive into the snapshot, so the snapshot's main
 // function (snapshot.ts) calls this first thing instead.

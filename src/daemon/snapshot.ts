@@ -1,6 +1,6 @@
 /**
  * wpa-offloadd as a V8 start-up snapshot: scripts/bundle.mjs bundles this
- * module with the whole daemon (start.ts, winston, the control interface,
+ * module with the whole daemon (start.ts, the logger, the control interface,
  * the station, the drivers) and runs it once under `node --build-snapshot`;
  * the heap it leaves is saved as dist/bundle/wpa-offloadd.blob. Started with
  * `node --snapshot-blob wpa-offloadd.blob -- ARGS` (bin/wpa-offloadd), Node.js
