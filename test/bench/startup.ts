@@ -24,8 +24,8 @@ import { addSummaryRow } from './summary.js';
 
 const ROUNDS = 15;
 const MiB = 1024 * 1024;
-/** The daemon's V8 flag (its launcher, scripts/bundle.mjs): bare Node.js gets it too, so the two compare alike. */
-const NODE_FLAGS = ['--max-semi-space-size=1'];
+/** The daemon's V8 flags (V8_FLAGS in scripts/bundle.mjs): bare Node.js gets them too, so the two compare alike. */
+const NODE_FLAGS = ['--max-semi-space-size=1', '--compact-on-every-full-gc'];
 const PROBE = fileURLToPath(new URL('./mem-probe.cjs', import.meta.url));
 
 export interface MemSample {
