@@ -126,11 +126,13 @@ asciiOnly(`${outdir}/snapshot.cjs`);
  * first PONG, wall and CPU, unchanged within noise.
  */
 const snapshotConfig = `${outdir}/snapshot-config.json`;
-writeFileSync(snapshotConfig, JSON.stringify({ builder: `${outdir}/snapshot.cjs`, withoutCodeCache: true }));
-execFileSync(process.execPath, [...V8_FLAGS, '--snapshot-blob', `${outdir}/wpa-offloadd.blob`, '--build-snapshot-config', snapshotConfig], {
-  stdio: 'inherit',
-});
-rmSync(snapshotConfig);
+// --build-snapshot-config came with Node.js 20.12 and 21.6: an older node builds the blob with the code cache.
+const [nodeMajor, nodeMinor] = process.versions.node.split('.').map(Number);
+const withConfig = nodeMajor > 21 || (nodeMajor === 21 && nodeMinor >= 6) || (nodeMajor === 20 && nodeMinor >= 12);
+if (withConfig) writeFileSync(snapshotConfig, JSON.stringify({ builder: `${outdir}/snapshot.cjs`, withoutCodeCache: true }));
+const snapshotFrom = withConfig ? ['--build-snapshot-config', snapshotConfig] : ['--build-snapshot', `${outdir}/snapshot.cjs`];
+execFileSync(process.execPath, [...V8_FLAGS, '--snapshot-blob', `${outdir}/wpa-offloadd.blob`, ...snapshotFrom], { stdio: 'inherit' });
+rmSync(snapshotConfig, { force: true });
 
 /*
  * dist/bundle/wpa-offloadd, the executable (package.json bin, npm start, the
