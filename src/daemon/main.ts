@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=1
+#!/usr/bin/env -S node --max-semi-space-size=1 --compact-on-every-full-gc
 /**
  * wpa-offloadd: the process entry. Parses wpa_supplicant's flags and answers
  * -v, -h and usage errors itself; only a command line that asks for a
@@ -15,7 +15,8 @@
  * keeps the RSS of a daemon that has answered a burst of requests near its
  * idle RSS (about 57 MB instead of 63 MB after the ctrl benchmark); its
  * requests allocate little, so the extra scavenges cost no measurable
- * throughput.
+ * throughput. --compact-on-every-full-gc: see scripts/bundle.mjs (V8_FLAGS),
+ * whose launcher runs node with both.
  */
 // First: no debugger can be opened by signal from here on (see no-inspector.ts).
 import './no-inspector.js';

@@ -8,7 +8,7 @@
  * JavaScript, and runs the function below.
  *
  * The blob fits only the node binary, the V8 flags and the CPU it was built
- * with (--max-semi-space-size=1, as main.ts's shebang): it is built by
+ * with (V8_FLAGS in scripts/bundle.mjs, as main.ts's shebang): it is built by
  * `npm run build`, never shipped, and the launcher runs the plain bundle
  * wherever one of those differs (scripts/bundle.mjs).
  *

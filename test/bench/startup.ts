@@ -24,8 +24,8 @@ import { addSummaryRow } from './summary.js';
 
 const ROUNDS = 15;
 const MiB = 1024 * 1024;
-/** The daemon's V8 flag (its launcher, scripts/bundle.mjs): bare Node.js gets it too, so the two compare alike. */
-const NODE_FLAGS = ['--max-semi-space-size=1'];
+/** The daemon's V8 flags (V8_FLAGS in scripts/bundle.mjs): bare Node.js gets them too, so the two compare alike. */
+const NODE_FLAGS = ['--max-semi-space-size=1', '--compact-on-every-full-gc'];
 const PROBE = fileURLToPath(new URL('./mem-probe.cjs', import.meta.url));
 
 export interface MemSample {
@@ -36,6 +36,11 @@ export interface MemSample {
   code: number;
   external: number;
   arrayBuffers: number;
+  threads: number;
+  /** Per V8 heap space: resident and used bytes. */
+  spaces: Record<string, { resident: number; used: number }>;
+  /** Resident bytes by kind of mapping (mem-probe.cts). */
+  mappings: Record<string, number>;
 }
 
 export function median(xs: number[]): number {
@@ -109,6 +114,9 @@ export async function timeToPong(cmd: string, args: string[], ctrlPath: string, 
 /** Asks the process's mem-probe for a sample (after a full GC). */
 export async function memSample(pid: number, file: string): Promise<MemSample> {
   rmSync(file, { force: true });
+  // SIGUSR2's default action ends the process: send it only once the probe
+  // has its listener (a loaded machine can take longer to get there).
+  for (let i = 0; i < 400 && !catchesSigusr2(pid); i++) await new Promise((r) => setTimeout(r, 10));
   process.kill(pid, 'SIGUSR2');
   for (let i = 0; i < 400; i++) {
     await new Promise((r) => setTimeout(r, 10));
@@ -120,10 +128,29 @@ export async function memSample(pid: number, file: string): Promise<MemSample> {
   throw new Error(`no memory sample from ${pid}`);
 }
 
+/** Whether the process has a handler for SIGUSR2 (bit 12 of SigCgt in /proc/PID/status). */
+function catchesSigusr2(pid: number): boolean {
+  const caught = /^SigCgt:\s+([0-9a-f]+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return caught !== undefined && (BigInt(`0x${caught}`) & (1n << 11n)) !== 0n;
+}
+
 export const mib = (b: number): string => (b / MiB).toFixed(1);
 
 export function describeMem(label: string, m: MemSample): string {
   return `${label.padEnd(44)} RSS ${mib(m.rss).padStart(5)}  peak ${mib(m.hwm).padStart(5)}  heap used ${mib(m.heapUsed).padStart(5)} of ${mib(m.heapTotal).padStart(5)}  code ${mib(m.code).padStart(4)}  external ${mib(m.external).padStart(4)} MiB`;
+}
+
+/** Where a sample's RSS is: by mapping, and the V8 heap's spaces (resident/used), in MiB. */
+export function describeRssBreakdown(m: MemSample): string {
+  const maps = Object.entries(m.mappings)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${k} ${mib(v)}`)
+    .join(', ');
+  const spaces = Object.entries(m.spaces)
+    .filter(([, s]) => s.resident > 0)
+    .map(([k, s]) => `${k.replace(/_space$/, '')} ${mib(s.resident)}/${mib(s.used)}`)
+    .join(', ');
+  return `    by mapping: ${maps}\n    V8 spaces resident/used: ${spaces}; ${m.threads} threads`;
 }
 
 /** A process started with the mem-probe (through NODE_OPTIONS, which reaches the node under the daemon's launcher), for memory samples. */
@@ -191,6 +218,7 @@ async function memory(env: TestEnv): Promise<void> {
   const file = env.path('mem.json');
   const bare = await bareNodeIdle(file);
   console.log(describeMem('bare node, idle (same flags)', bare));
+  console.log(describeRssBreakdown(bare));
 
   const ctrlDir = env.path('mem-ctl');
   const conf = env.writeConf('mem.conf', `ctrl_interface=${ctrlDir}\n`);
@@ -203,6 +231,7 @@ async function memory(env: TestEnv): Promise<void> {
     await stop(idle.proc);
   }
   console.log(describeMem('wpa-offloadd, idle', idleMem));
+  console.log(describeRssBreakdown(idleMem));
 
   const fwSock = env.path('fw.sock');
   const sim = spawn(process.execPath, ['dist/src/driver/sim/main.js', '--socket', fwSock, '--scenario', 'conf/scenarios/scale-1000.ini'], { stdio: 'ignore' });
@@ -241,6 +270,7 @@ async function memory(env: TestEnv): Promise<void> {
     await stop(big.proc);
   }
   console.log(describeMem(`wpa-offloadd, ${bsses} BSSes, 1000 PMKSA_ADDs (-D ext)`, bigMem));
+  console.log(describeRssBreakdown(bigMem));
   console.log(
     `over bare node: idle +${mib(idleMem.rss - bare.rss)} MiB RSS (heap +${mib(idleMem.heapTotal - bare.heapTotal)}, code +${mib(idleMem.code - bare.code)}, ` +
       `rest +${mib(idleMem.rss - bare.rss - (idleMem.heapTotal - bare.heapTotal))}: code pages of Node.js, the addon, malloc); ` +
