@@ -31,9 +31,9 @@ export interface UnixDgramSocket extends EventEmitter {
   ): void;
   /**
    * sendto() of buf's first `length` bytes (all of them by default) that
-   * returns 0 or the errno (see sendErrno()) instead of calling back: no
-   * closure and no Error per datagram, for a server's replies (the control
-   * interface's request path).
+   * returns 0 or the errno (positive; congestion is EAGAIN) instead of
+   * calling back: no closure and no Error per datagram, for a server's
+   * replies (the control interface's request path).
    */
   trySendto(buf: Buffer, path: string, length?: number): number;
   close(): void;
@@ -162,20 +162,13 @@ export function createDgramSocket(): UnixDgramSocket {
 }
 
 /**
- * The errno of a failed send as a positive number (0: sent). The addon
- * calls the send callback synchronously, with `code` = -errno, except that
- * a *connected* socket's send reports EAGAIN/EWOULDBLOCK/ENOBUFS as
- * `code === 1` ("congestion"); that is EAGAIN here.
+ * The addon's code of a send as a positive errno (0: sent): it returns
+ * -errno, except that a *connected* socket's send reports
+ * EAGAIN/EWOULDBLOCK/ENOBUFS as 1 ("congestion"); that is EAGAIN here.
  */
-export function sendErrno(err: Error | undefined): number {
-  return err ? errnoOfCode(Number((err as { code?: unknown }).code)) : 0;
-}
-
-/** A send's code (0, -errno, CONGESTED) as sendErrno() reports it; anything else is EIO. */
 function errnoOfCode(code: number): number {
-  if (code === 0) return 0;
   if (code === CONGESTED) return osConstants.errno.EAGAIN;
-  return Number.isFinite(code) && code < 0 ? -code : osConstants.errno.EIO;
+  return code < 0 ? -code : 0;
 }
 
 /**
