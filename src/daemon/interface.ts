@@ -233,10 +233,21 @@ export class WpaInterface implements InterfaceControl, RoutedInterface {
 
   /** wpa_supplicant_ctrl_iface_process(): the debug line, then the table. */
   handle(cmd: string): CommandReply {
-    const level = commandDebugLevel(cmd);
-    if (this.ctrl?.monitors.wants(level) || this.host.globalWants(level)) this.event(level, commandDebugText(cmd));
-    else if (logWanted(level)) log(level, `${this.ifname}: ${commandDebugText(cmd)}`); // wpa_dbg(): the ifname prefixes the stdout line
+    // A command's line is at DEBUG or below: when nothing takes DEBUG lines
+    // (the daemon's usual state), its level is not even worked out.
+    if (this.monitorsWant(MsgLevel.DEBUG) || logWanted(MsgLevel.DEBUG)) this.traceCommand(cmd);
     return this.table.dispatch(cmd) ?? UNKNOWN_COMMAND;
+  }
+
+  /** The command's debug line: an event when a monitor of either socket takes it, else (wpa_dbg()) a log line with the ifname. */
+  private traceCommand(cmd: string): void {
+    const level = commandDebugLevel(cmd);
+    if (this.monitorsWant(level)) this.event(level, commandDebugText(cmd));
+    else if (logWanted(level)) log(level, `${this.ifname}: ${commandDebugText(cmd)}`);
+  }
+
+  private monitorsWant(level: number): boolean {
+    return this.ctrl?.monitors.wants(level) || this.host.globalWants(level);
   }
 
   async reconfigure(): Promise<boolean> {

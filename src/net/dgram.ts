@@ -29,6 +29,13 @@ export interface UnixDgramSocket extends EventEmitter {
     path: string,
     callback?: (err?: UnixDgramError) => void,
   ): void;
+  /**
+   * sendto() of buf's first `length` bytes (all of them by default) that
+   * returns 0 or the errno (positive; congestion is EAGAIN) instead of
+   * calling back: no closure and no Error per datagram, for a server's
+   * replies (the control interface's request path).
+   */
+  trySendto(buf: Buffer, path: string, length?: number): number;
   close(): void;
 }
 
@@ -107,9 +114,19 @@ class Socket extends EventEmitter implements UnixDgramSocket {
   }
 
   sendto(buf: Buffer, offset: number, length: number, path: string, callback?: (err?: UnixDgramError) => void): void {
-    // As the package's entry: a connected socket sends to its peer whatever the path.
-    const err = this.connected ? this.addon.send(this.fd, buf) : this.addon.sendto(this.fd, buf, offset, length, path);
-    this.sent(buf, err, callback);
+    this.sent(buf, this.sendtoCode(buf, offset, length, path), callback);
+  }
+
+  trySendto(buf: Buffer, path: string, length = buf.length): number {
+    return errnoOfCode(this.sendtoCode(buf, 0, length, path));
+  }
+
+  /** The addon's code: 0, -errno, or CONGESTED. */
+  private sendtoCode(buf: Buffer, offset: number, length: number, path: string): number {
+    if (!this.connected) return this.addon.sendto(this.fd, buf, offset, length, path);
+    // As the package's entry: a connected socket sends to its peer whatever
+    // the path (but only the bytes asked for: the addon's send() takes no range).
+    return this.addon.send(this.fd, offset === 0 && length === buf.length ? buf : buf.subarray(offset, offset + length));
   }
 
   /** The callback, synchronously; without one, 'error' or 'congestion'. */
@@ -145,16 +162,13 @@ export function createDgramSocket(): UnixDgramSocket {
 }
 
 /**
- * The errno of a failed send as a positive number (0: sent). The addon
- * calls the send callback synchronously, with `code` = -errno, except that
- * a *connected* socket's send reports EAGAIN/EWOULDBLOCK/ENOBUFS as
- * `code === 1` ("congestion"); that is EAGAIN here.
+ * The addon's code of a send as a positive errno (0: sent): it returns
+ * -errno, except that a *connected* socket's send reports
+ * EAGAIN/EWOULDBLOCK/ENOBUFS as 1 ("congestion"); that is EAGAIN here.
  */
-export function sendErrno(err: Error | undefined): number {
-  if (!err) return 0;
-  const code = Number((err as { code?: unknown }).code);
-  if (code === 1) return osConstants.errno.EAGAIN;
-  return Number.isFinite(code) && code < 0 ? -code : osConstants.errno.EIO;
+function errnoOfCode(code: number): number {
+  if (code === CONGESTED) return osConstants.errno.EAGAIN;
+  return code < 0 ? -code : 0;
 }
 
 /**

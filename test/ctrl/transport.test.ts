@@ -47,6 +47,27 @@ describe('framing', () => {
     expect(await c.req('GET ')).toBe('FAIL\n');
   });
 
+  it('answers each request by its own bytes, each reply at its own length', async () => {
+    // The transport reuses the previous request's text when the bytes are the
+    // same, and encodes replies into one Buffer: neither may leak into the next.
+    const c = client();
+    const steps: [string, string][] = [
+      ['PING', 'PONG\n'],
+      ['PINH', 'UNKNOWN COMMAND\n'],
+      ['PING', 'PONG\n'],
+      ['PING\0ab', 'PONG\n'],
+      ['IFNAME\0', 'wotest0'],
+      ['PING\0ab', 'PONG\n'],
+      ['PING\0ac', 'PONG\n'],
+      ['IFNAMF\0', 'UNKNOWN COMMAND\n'],
+    ];
+    for (const [req, reply] of steps) expect(await c.req(req), JSON.stringify(req)).toBe(reply);
+    const status = await c.req('STATUS');
+    expect(status).toMatch(/^wpa_state=INACTIVE\naddress=[0-9a-f:]{17}\nuuid=[0-9a-f-]{36}\n$/);
+    expect(await c.req('IFNAME')).toBe('wotest0');
+    expect(await c.req('STATUS')).toBe(status);
+  });
+
   it('drops requests over 8192 bytes silently and keeps serving', async () => {
     const c = client();
     const note = (len: number): string => `NOTE ${'x'.repeat(len - 5)}`;
