@@ -632,6 +632,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
       fourWayOffload: keys.offload,
       ...(keys.sae ? { sae: keys.sae } : {}),
       ...(prevBssid ? { prevBssid } : {}),
+      ...(sec.akm === 'SAE' || sec.akm === 'FT-SAE' ? { saePwe: Number(this.config.getGlobal('sae_pwe') ?? 0) } : {}),
     };
     this.connecting = cur;
     this.setSuites(cur);
