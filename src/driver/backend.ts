@@ -404,6 +404,12 @@ export interface DriverBackend extends EventEmitter<DriverEvents> {
    */
   setWowlan?(triggers: string): Promise<void>;
   /**
+   * Not a protocol operation: whether the wiphy has WoWLAN enabled (nl80211
+   * GET_WOWLAN, false when the kernel cannot say), asked at deinit: 2.10
+   * then leaves the association in place unless wowlan_disconnect_on_deinit=1.
+   */
+  getWowlan?(): Promise<boolean>;
+  /**
    * nl80211 only (sae_external_auth): the outcome of the SAE the driver asked
    * for (NL80211_CMD_EXTERNAL_AUTH, status 0 on success); the driver then
    * associates, or reports the failure as the connection's.

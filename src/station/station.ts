@@ -1233,10 +1233,21 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     this.reenableTimer = undefined;
   }
 
+  /**
+   * wpa_supplicant_deinit_iface(): the BSS is left, unless the driver says
+   * WoWLAN is enabled and wowlan_disconnect_on_deinit is not 1 (the system
+   * is to sleep on the link and wake on its triggers); the driver is asked
+   * first, whatever the setting, as 2.10 asks it.
+   */
   async terminate(): Promise<void> {
     this.terminated = true;
     this.stopTimers();
-    this.leave(Reason.DEAUTH_LEAVING);
+    const wowlan = (await this.opts.driver.getWowlan?.()) ?? false;
+    if (wowlan && this.config.globalValue('wowlan_disconnect_on_deinit') !== 1) {
+      this.event('Do not deauthenticate as part of interface deinit since WoWLAN is enabled');
+    } else {
+      this.leave(Reason.DEAUTH_LEAVING);
+    }
     await this.opts.driver.close();
   }
 }

@@ -1008,6 +1008,26 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
   }
 
   /**
+   * As 2.10's nl80211_get_wowlan(): enabled when GET_WOWLAN's reply carries
+   * NL80211_ATTR_WOWLAN_TRIGGERS; a refusal (a wiphy without WoWLAN answers
+   * EOPNOTSUPP), or no interface, is disabled, said at debug level.
+   */
+  async getWowlan(): Promise<boolean> {
+    log.debug('nl80211: Getting wowlan status');
+    let replies: GenlMessage[];
+    try {
+      const { sock, iface } = this.need();
+      replies = await sock.request(req.getWowlan(iface.ifindex));
+    } catch (e) {
+      log.debug(`nl80211: Getting wowlan status failed: ${(e as Error).message}`);
+      return false;
+    }
+    const enabled = replies.some((m) => parseAttrs(m.data).has(Attr.WOWLAN_TRIGGERS));
+    log.debug(`nl80211: wowlan is ${enabled ? 'enabled' : 'disabled'}`);
+    return enabled;
+  }
+
+  /**
    * Nothing to tell the kernel: 2.10's nl80211 has no suspend operation (the
    * triggers are set at start, the rekey data after each handshake), and the
    * kernel suspends the wiphy itself.

@@ -356,6 +356,11 @@ export function setWowlan(ifindex: number, flags: number[]): Request {
   return { cmd: Cmd.SET_WOWLAN, attrs: [[Attr.IFINDEX, putU32(ifindex)], [Attr.WOWLAN_TRIGGERS, flags.map((f): AttrSpec => [f, FLAG])]] };
 }
 
+/** The wiphy's WoWLAN state, as 2.10's nl80211_get_wowlan() asks for it (the interface names the wiphy). */
+export function getWowlan(ifindex: number): Request {
+  return { cmd: Cmd.GET_WOWLAN, attrs: [[Attr.IFINDEX, putU32(ifindex)]] };
+}
+
 /**
  * NL80211_CMD_NEW_KEY with the key nested in ATTR_KEY, as wpa_supplicant
  * 2.10's wpa_driver_nl80211_set_key() sends it for a station: a pairwise key

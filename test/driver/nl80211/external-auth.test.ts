@@ -26,14 +26,14 @@ import { cat, flag, hex, nla, u16, u32, u8 } from './nla.js';
 // nl80211.h: enum nl80211_commands.
 const CMD = {
   GET_WIPHY: 1, NEW_WIPHY: 3, GET_INTERFACE: 5, NEW_INTERFACE: 7, GET_SCAN: 32, TRIGGER_SCAN: 33, NEW_SCAN_RESULTS: 34,
-  AUTHENTICATE: 37, CONNECT: 46, DISCONNECT: 48, REGISTER_FRAME: 58, FRAME: 59, EXTERNAL_AUTH: 127, CONTROL_PORT_FRAME: 129,
+  AUTHENTICATE: 37, CONNECT: 46, DISCONNECT: 48, REGISTER_FRAME: 58, FRAME: 59, GET_WOWLAN: 73, EXTERNAL_AUTH: 127, CONTROL_PORT_FRAME: 129,
 };
 // enum nl80211_attrs.
 const A = {
   WIPHY: 1, IFINDEX: 3, IFNAME: 4, MAC: 6, IE: 42, BSS: 47, SUPPORTED_COMMANDS: 50, FRAME: 51, SSID: 52, AUTH_TYPE: 53, WIPHY_FREQ: 38,
   USE_MFP: 66, CONTROL_PORT: 68, PRIVACY: 70, STATUS_CODE: 72, CIPHER_SUITES_PAIRWISE: 73, CIPHER_SUITE_GROUP: 74, WPA_VERSIONS: 75,
   AKM_SUITES: 76, REQ_IE: 77, RESP_IE: 78, PMKID: 85, FRAME_MATCH: 91, FRAME_TYPE: 101, CONTROL_PORT_ETHERTYPE: 102,
-  DONT_WAIT_FOR_ACK: 142, FEATURE_FLAGS: 143, SOCKET_OWNER: 204, EXT_FEATURES: 217, BSSID: 245, EXTERNAL_AUTH_ACTION: 260,
+  WOWLAN_TRIGGERS: 117, DONT_WAIT_FOR_ACK: 142, FEATURE_FLAGS: 143, SOCKET_OWNER: 204, EXT_FEATURES: 217, BSSID: 245, EXTERNAL_AUTH_ACTION: 260,
   EXTERNAL_AUTH_SUPPORT: 261, CONTROL_PORT_OVER_NL80211: 264, CONTROL_PORT_NO_PREAUTH: 286, SAE_PWE: 298,
 };
 // enum nl80211_bss; enum nl80211_external_auth_action; NL80211_FEATURE_SAE; NL80211_MFP_REQUIRED.
@@ -99,6 +99,8 @@ class ConnectStyleKernel implements Nl80211System {
   connected = false;
   /** The driver gives its request up at once (EXTERNAL_AUTH abort) instead of starting it. */
   abort = false;
+  /** GET_WOWLAN's reply carries triggers (NL80211_WOWLAN_TRIG_DISCONNECT): WoWLAN is enabled on the wiphy. */
+  wowlanEnabled = false;
 
   async open(onEvent: (m: GenlMessage) => void): Promise<Nl80211Link> {
     this.deliver = onEvent;
@@ -107,6 +109,7 @@ class ConnectStyleKernel implements Nl80211System {
         const data = encodeAttrs(r.attrs);
         this.sent.push({ cmd: r.cmd, data });
         queueMicrotask(() => this.play(r.cmd, data));
+        if (r.cmd === CMD.GET_WOWLAN) return [{ cmd: CMD.GET_WOWLAN, data: cat(nla(A.WIPHY, u32(0)), ...(this.wowlanEnabled ? [nla(A.WOWLAN_TRIGGERS, flag(2))] : [])) }];
         return [];
       },
       dump: async (r: Request): Promise<GenlMessage[]> => {
@@ -353,6 +356,43 @@ describe('nl80211 external authentication: the station on the backend, SAE again
     expect(status[0].data).toEqual(cat(nla(A.IFINDEX, u32(IFINDEX)), nla(A.STATUS_CODE, u16(1)), nla(A.SSID, Buffer.from(SSID)), nla(A.BSSID, hex(AP))));
     expect(r.pmksa.cache.list()).toEqual([]);
     expect(k.connected).toBe(false);
+  });
+
+  describe('deinit (TERMINATE, SIGTERM, INTERFACE_REMOVE end in the station\'s terminate()) as 2.10\'s wpa_supplicant_deinit_iface()', () => {
+    /** Connected, then terminated: the kernel requests and the events of the terminate. */
+    async function terminateConnected(wowlanEnabled: boolean, globals = ''): Promise<{ cmds: number[]; events: string[] }> {
+      const k = new ConnectStyleKernel();
+      k.wowlanEnabled = wowlanEnabled;
+      k.ap = { sae: new SaeApPeer({ bssid: AP, staAddr: OWN, ssid: SSID, passwords: [{ password: PASSWORD }] }) };
+      const r = await Inproc.start({ driver: new Nl80211Driver('wlan0', k), conf: globals + conf(PASSWORD) });
+      rig = r;
+      await r.until(/CTRL-EVENT-CONNECTED/);
+      await r.run(10);
+      k.take();
+      const from = r.mark();
+      await r.stop();
+      rig = undefined;
+      return { cmds: k.take().map((s) => s.cmd), events: r.eventsFrom(from) };
+    }
+
+    it('WoWLAN enabled on the wiphy (GET_WOWLAN): the association is kept, no DISCONNECT, and monitors are told why', async () => {
+      const { cmds, events } = await terminateConnected(true);
+      expect(cmds).toContain(CMD.GET_WOWLAN);
+      expect(cmds).not.toContain(CMD.DISCONNECT);
+      expect(events).toEqual(['Do not deauthenticate as part of interface deinit since WoWLAN is enabled']);
+    });
+
+    it('WoWLAN enabled and wowlan_disconnect_on_deinit=1: the station leaves (DISCONNECT, CTRL-EVENT-DISCONNECTED)', async () => {
+      const { cmds, events } = await terminateConnected(true, 'wowlan_disconnect_on_deinit=1\n');
+      expect(cmds.filter((c) => c === CMD.GET_WOWLAN || c === CMD.DISCONNECT)).toEqual([CMD.GET_WOWLAN, CMD.DISCONNECT]);
+      expect(events.some((e) => e.startsWith(`CTRL-EVENT-DISCONNECTED bssid=${AP} reason=3 locally_generated=1`))).toBe(true);
+    });
+
+    it('WoWLAN not enabled (no triggers in GET_WOWLAN\'s reply): the station leaves', async () => {
+      const { cmds, events } = await terminateConnected(false);
+      expect(cmds.filter((c) => c === CMD.GET_WOWLAN || c === CMD.DISCONNECT)).toEqual([CMD.GET_WOWLAN, CMD.DISCONNECT]);
+      expect(events.some((e) => e.startsWith('CTRL-EVENT-DISCONNECTED'))).toBe(true);
+    });
   });
 
   it('the driver aborting its request is answered with UNSPECIFIED_FAILURE, as 2.10; no SAE frame goes out', async () => {
