@@ -372,8 +372,13 @@ export interface DriverBackend extends EventEmitter<DriverEvents> {
   readonly name: string;
   /** Result of the last successful `hello`, or null while the link is down. */
   readonly hello: HelloResult | null;
-  /** Opens the link and keeps it open (reconnecting with back-off) until close(). */
-  start(): void;
+  /**
+   * Opens the link and keeps it open (reconnecting with back-off) until
+   * close(). A promise, where the backend returns one (nl80211), settles once
+   * the first attempt is over: the link up (`link_up` emitted) or a retry
+   * scheduled.
+   */
+  start(): void | Promise<void>;
   close(): Promise<void>;
 
   scan(params: ScanParams): Promise<void>;

@@ -201,13 +201,14 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
     return this.smeMode && this.bssid !== undefined;
   }
 
-  start(): void {
+  /** The first bring-up's promise: interface start waits for it, as 2.10's driver init is part of wpa_supplicant_init_iface(). */
+  start(): Promise<void> {
     try {
       this.links = this.sys.watchLinks((c) => this.onLinkChange(c));
     } catch (e) {
       log.warning(`nl80211: no link notifications for ${this.ifname} (down/up and removal go unnoticed): ${(e as Error).message}`);
     }
-    void this.bringUp();
+    return this.bringUp();
   }
 
   /** One bring-up at a time: the retry timer and link notifications both ask for it. */
@@ -1004,7 +1005,12 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
       return;
     }
     log.debug('nl80211: Setting wowlan');
-    await sock.request(req.setWowlan(iface.ifindex, f.flags));
+    try {
+      await sock.request(req.setWowlan(iface.ifindex, f.flags));
+    } catch (e) {
+      log.debug('nl80211: Setting wowlan failed');
+      throw e;
+    }
   }
 
   /**
