@@ -404,8 +404,9 @@ export interface DriverBackend extends EventEmitter<DriverEvents> {
   resume(): Promise<void>;
   /**
    * Not a protocol operation (the protocol's `suspend` carries the triggers):
-   * nl80211 sets the configured `wowlan_triggers` on the wiphy once, when the
-   * link comes up, as 2.10 does at interface start.
+   * nl80211 sets the configured `wowlan_triggers` on the wiphy when the link
+   * comes up (2.10: at interface start, where a refusal fails it) and when
+   * SET or RECONFIGURE gives a new value (2.10's wpa_supplicant_update_config()).
    */
   setWowlan?(triggers: string): Promise<void>;
   /**

@@ -993,9 +993,10 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
   }
 
   /**
-   * `wowlan_triggers` on the wiphy, as 2.10's wpas_set_wowlan_triggers() at
-   * interface start: a word the wiphy does not take (mac80211_hwsim takes
-   * none) and nothing is sent, said at debug level only, as 2.10 does.
+   * `wowlan_triggers` on the wiphy, as 2.10's wpas_set_wowlan_triggers(): a
+   * word the wiphy does not take (mac80211_hwsim takes none) and nothing is
+   * sent, said at debug level only, as 2.10 does; the kernel's refusal (an
+   * empty value on a wiphy without WoWLAN: EOPNOTSUPP) is the caller's error.
    */
   async setWowlan(triggers: string): Promise<void> {
     const { sock, iface } = this.need();
