@@ -175,6 +175,9 @@ export const GLOBAL_FIELDS: readonly GlobalField[] = [
   int('key_mgmt_offload', 1),
   int('passive_scan', 0),
   int('gas_rand_mac_addr', 0, [0, 2]),
+  // Deinit (TERMINATE, interface removal) leaves the association in place
+  // while the driver reports WoWLAN enabled, unless this is 1 (station.ts).
+  int('wowlan_disconnect_on_deinit', 0, [0, 1]),
 ];
 
 const BY_NAME = new Map(GLOBAL_FIELDS.map((f) => [f.name, f]));

@@ -280,7 +280,15 @@ function set(c: InterfaceControl, args: string): string {
   // The WPS EAP fragment size: 2.10 stores atoi(value) and answers OK; with
   // no WPS here there is nothing it could apply to.
   if (key === 'wps_fragment_size') return OK;
-  return c.config.setGlobal(name, value) ? OK : FAIL;
+  const before = c.config.globalValue(name);
+  if (!c.config.setGlobal(name, value)) return FAIL;
+  // 2.10 runs wpa_supplicant_update_config() for a value that changed (its parsers say "no change" for the same one).
+  if (!sameValue(before, c.config.globalValue(name))) c.station.globalChanged(name);
+  return OK;
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return Array.isArray(a) && Array.isArray(b) ? a.length === b.length && a.every((v, i) => v === b[i]) : a === b;
 }
 
 /**

@@ -13,7 +13,7 @@ import type { Nl80211Options } from '../driver/nl80211/backend.js';
 import { error as logError, info, MsgLevel, warning } from '../log.js';
 import type { OffloadPolicy } from '../offload/policy.js';
 import { ev } from '../station/events.js';
-import { InterfaceInitError, WpaInterface, type InterfaceHost, type InterfaceParams } from './interface.js';
+import { InterfaceInitError, InterfaceStartError, WpaInterface, type InterfaceHost, type InterfaceParams } from './interface.js';
 
 export interface DaemonOptions {
   /** -g: path of the global control socket. */
@@ -119,6 +119,8 @@ export class Daemon implements GlobalControl, InterfaceHost {
       return true;
     } catch (e) {
       logError(`Failed to add interface ${req.ifname}: ${(e as Error).message}`);
+      // Deinitialized already: its own events went out.
+      if (e instanceof InterfaceStartError) return false;
       // What 2.10 shows the global monitors: the driver's failure under the
       // interface's name; its deinit's DSCP event, under no name when the
       // configuration failed before the interface was named.

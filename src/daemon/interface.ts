@@ -15,7 +15,7 @@ import { debug, error as logError, info, log, logWanted, MsgLevel } from '../log
 import type { OffloadPolicy } from '../offload/policy.js';
 import type { StationControl } from '../station/api.js';
 import { ev } from '../station/events.js';
-import { Station } from '../station/station.js';
+import { Station, WowlanTriggersError } from '../station/station.js';
 import type { DriverBackend } from '../driver/backend.js';
 import { createDriver, parseDriverParams, pickDriverName } from '../driver/index.js';
 import { defaultDriverFor } from '../driver/netdev.js';
@@ -90,6 +90,18 @@ export class CtrlInitError extends Error {
   }
 }
 
+/**
+ * The interface failed at the end of its start, after its control socket was
+ * opened (wowlan_triggers refused: 2.10's wpa_supplicant_init_iface() fails
+ * at its end); it has been deinitialized, its events sent, as 2.10 does.
+ */
+export class InterfaceStartError extends Error {
+  constructor(ifname: string, cause: Error) {
+    super(`${ifname}: ${cause.message}`, { cause });
+    this.name = 'InterfaceStartError';
+  }
+}
+
 /** Why a control socket could not be opened (CtrlSocket.open has logged an "in use" itself, in 2.10's words). */
 function logCtrlFailure(e: Error): void {
   if (!(e instanceof CtrlSocketInUseError)) logError(e.message);
@@ -108,7 +120,10 @@ export interface StationSetup {
 interface StationParts {
   station: StationControl;
   register(table: CommandTable): void;
-  /** Brings the driver link up (after the control socket is open, so no event is lost). */
+  /**
+   * Brings the driver link up (after the control socket is open, so no event
+   * is lost); rejects with WowlanTriggersError as Station.start() does.
+   */
   start(): Promise<void>;
   close(): Promise<void>;
 }
@@ -146,7 +161,7 @@ function createStation(setup: StationSetup): StationParts {
     // comes up, so the first resync pushes them to the firmware.
     start: async () => {
       await pmksa.load();
-      station.start();
+      await station.start();
     },
     close: () => pmksa.close(),
   };
@@ -203,7 +218,16 @@ export class WpaInterface implements InterfaceControl, RoutedInterface {
       );
       throw new CtrlInitError(e as Error);
     }
-    await iface.parts.start();
+    try {
+      await iface.parts.start();
+    } catch (e) {
+      if (!(e instanceof WowlanTriggersError)) throw e;
+      // 2.10's wpa_supplicant_add_iface(): "Failed to add interface", then
+      // wpa_supplicant_deinit_iface() of what init had set up, socket included.
+      debug(`Failed to add interface ${params.ifname}`);
+      await iface.stop(false);
+      throw new InterfaceStartError(params.ifname, e);
+    }
     info(`${params.ifname}: interface ready`);
     return iface;
   }

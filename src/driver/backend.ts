@@ -154,6 +154,13 @@ export interface ConnectParams {
    * a Reassociation Request).
    */
   prevBssid?: string;
+  /**
+   * Not on the wire: the global sae_pwe (0-3) of a connect with the SAE or
+   * FT-SAE AKM, as 2.10 gives it to the driver with every association
+   * (wpas_start_assoc_cb(): params.sae_pwe); nl80211 puts it in CONNECT's
+   * NL80211_ATTR_SAE_PWE. An offloading firmware's `sae` carries its own.
+   */
+  saePwe?: number;
 }
 
 /** What a firmware that runs SAE needs: the network's password as wpa_supplicant chooses it, and the PWE mode. */
@@ -365,8 +372,13 @@ export interface DriverBackend extends EventEmitter<DriverEvents> {
   readonly name: string;
   /** Result of the last successful `hello`, or null while the link is down. */
   readonly hello: HelloResult | null;
-  /** Opens the link and keeps it open (reconnecting with back-off) until close(). */
-  start(): void;
+  /**
+   * Opens the link and keeps it open (reconnecting with back-off) until
+   * close(). A promise, where the backend returns one (nl80211), settles once
+   * the first attempt is over: the link up (`link_up` emitted) or a retry
+   * scheduled.
+   */
+  start(): void | Promise<void>;
   close(): Promise<void>;
 
   scan(params: ScanParams): Promise<void>;
@@ -392,10 +404,17 @@ export interface DriverBackend extends EventEmitter<DriverEvents> {
   resume(): Promise<void>;
   /**
    * Not a protocol operation (the protocol's `suspend` carries the triggers):
-   * nl80211 sets the configured `wowlan_triggers` on the wiphy once, when the
-   * link comes up, as 2.10 does at interface start.
+   * nl80211 sets the configured `wowlan_triggers` on the wiphy when the link
+   * comes up (2.10: at interface start, where a refusal fails it) and when
+   * SET or RECONFIGURE gives a new value (2.10's wpa_supplicant_update_config()).
    */
   setWowlan?(triggers: string): Promise<void>;
+  /**
+   * Not a protocol operation: whether the wiphy has WoWLAN enabled (nl80211
+   * GET_WOWLAN, false when the kernel cannot say), asked at deinit: 2.10
+   * then leaves the association in place unless wowlan_disconnect_on_deinit=1.
+   */
+  getWowlan?(): Promise<boolean>;
   /**
    * nl80211 only (sae_external_auth): the outcome of the SAE the driver asked
    * for (NL80211_CMD_EXTERNAL_AUTH, status 0 on success); the driver then

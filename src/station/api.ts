@@ -107,6 +107,8 @@ export interface StationControl extends EventEmitter<StationEvents> {
    * events come in its order.
    */
   flush(removeNetworks: () => void): void;
+  /** SET changed a global option's value (2.10's wpa_supplicant_update_config() for its CFG_CHANGED_ flag). */
+  globalChanged(name: string): void;
   /** RECONFIGURE / SIGHUP: the configuration object was replaced; disconnect and start over. */
   reconfigured(): void;
   /** TERMINATE / SIGTERM: leave the BSS and release the driver. */

@@ -36,6 +36,17 @@ import { TempDisableTable } from './temp-disable.js';
 /** scan_res_valid_for_connect's default (config.h): how long scan results may start a connection without a new scan. */
 const SCAN_RES_VALID_FOR_CONNECT_S = 5;
 
+/** The driver refused the configured wowlan_triggers at interface start. */
+export class WowlanTriggersError extends Error {
+  constructor(
+    readonly triggers: string,
+    why: string,
+  ) {
+    super(`the driver refused wowlan_triggers '${triggers}': ${why}`);
+    this.name = 'WowlanTriggersError';
+  }
+}
+
 export interface StationOptions {
   ifname: string;
   driver: DriverBackend;
@@ -113,6 +124,8 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   /** SIGNAL_MONITOR: report CTRL-EVENT-SIGNAL-CHANGE when the signal crosses threshold ± hysteresis. */
   private signalMonitor: { threshold: number; hysteresis: number; above?: boolean } | undefined;
   private terminated = false;
+  /** start() waits for the first link-up's wowlan_triggers: its outcome, for onLinkUp to give. */
+  private starting: { resolve(): void; reject(e: Error): void } | undefined;
   /** wpa_sm's suites, set when an RSN association starts and kept after it ends (MIB). */
   private lastRsna: MibState['rsna'];
   /** dot11RSNA4WayHandshakeFailures: links lost during a 4-way handshake the host ran. */
@@ -155,8 +168,21 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     return this.opts.config();
   }
 
-  start(): void {
-    this.opts.driver.start();
+  /**
+   * Starts the driver. Settles once its first attempt to bring the link up
+   * is over; rejects with WowlanTriggersError when that attempt brought the
+   * link up and the driver refused wowlan_triggers: 2.10's
+   * wpa_supplicant_init_iface() fails the interface then. A link that comes
+   * up later (ext, sim, a netdev that appears) only logs such a refusal.
+   */
+  async start(): Promise<void> {
+    const first = new Promise<void>((resolve, reject) => (this.starting = { resolve, reject }));
+    await this.opts.driver.start();
+    if (!this.opts.driver.hello) {
+      this.starting = undefined;
+      return;
+    }
+    await first;
   }
 
   /** A wpa_msg() of this interface: the interface logs it and sends it to monitors. */
@@ -245,25 +271,39 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   }
 
   private async onLinkUp(h: HelloResult): Promise<void> {
-    this.hello = h;
-    this.keyPath.reset(h.capabilities);
-    this.ownAddress = h.address.toLowerCase();
-    log.info(`${this.opts.ifname}: driver ${this.opts.driver.name} up, own address ${this.ownAddress}`);
-    if (this.wpaState === 'INTERFACE_DISABLED') this.setState('DISCONNECTED');
-    await this.setWowlanTriggers();
+    const starting = this.starting;
+    this.starting = undefined;
+    try {
+      this.hello = h;
+      this.keyPath.reset(h.capabilities);
+      this.ownAddress = h.address.toLowerCase();
+      log.info(`${this.opts.ifname}: driver ${this.opts.driver.name} up, own address ${this.ownAddress}`);
+      if (this.wpaState === 'INTERFACE_DISABLED') this.setState('DISCONNECTED');
+      await this.setWowlanTriggers(starting !== undefined);
+    } catch (e) {
+      if (!starting) throw e;
+      return starting.reject(e as Error);
+    }
+    starting?.resolve();
     await this.opts.pmksa.resync(h.capabilities);
     if (this.current || this.connecting) this.onLinkLost('driver reconnected; firmware state is gone');
     else this.requestScan(0);
   }
 
-  /** wowlan_triggers to a driver that takes them at start (nl80211), as 2.10's wpas_set_wowlan_triggers(). */
-  private async setWowlanTriggers(): Promise<void> {
+  /**
+   * wowlan_triggers to a driver that takes them at start (nl80211), as
+   * 2.10's wpas_set_wowlan_triggers() in wpa_supplicant_init_iface(): at
+   * interface start (`atStart`) a refusal fails the interface
+   * (WowlanTriggersError); at a later link-up it is logged.
+   */
+  private async setWowlanTriggers(atStart: boolean): Promise<void> {
     const triggers = this.config.getGlobal('wowlan_triggers');
     const d = this.opts.driver;
     if (triggers === undefined || !d.setWowlan) return;
     try {
       await d.setWowlan(triggers);
     } catch (e) {
+      if (atStart) throw new WowlanTriggersError(triggers, (e as Error).message);
       log.error(`${this.opts.ifname}: Failed to set wowlan_triggers to '${triggers}': ${(e as Error).message}`);
     }
   }
@@ -632,6 +672,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
       fourWayOffload: keys.offload,
       ...(keys.sae ? { sae: keys.sae } : {}),
       ...(prevBssid ? { prevBssid } : {}),
+      ...(sec.akm === 'SAE' || sec.akm === 'FT-SAE' ? { saePwe: Number(this.config.getGlobal('sae_pwe') ?? 0) } : {}),
     };
     this.connecting = cur;
     this.setSuites(cur);
@@ -1210,13 +1251,36 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     if (!this.fastAssociate()) this.kick();
   }
 
+  globalChanged(name: string): void {
+    if (name === 'wowlan_triggers') void this.updateWowlanTriggers();
+  }
+
   reconfigured(): void {
     this.opts.pmksa.flushAll();
     this.keyPath.reset();
     // wpa_supplicant_reload_configuration() deauthenticates only from a current network.
     if (this.current || this.connecting) this.leave(Reason.DEAUTH_LEAVING);
+    // Then wpa_supplicant_update_config() with every parameter marked changed.
+    void this.updateWowlanTriggers();
     this.setState('DISCONNECTED');
     this.kick();
+  }
+
+  /**
+   * A new wowlan_triggers (SET, RECONFIGURE) to a driver that is up, as 2.10's
+   * wpa_supplicant_update_config() for CFG_CHANGED_WOWLAN_TRIGGERS: a refusal
+   * is an error on the log, the configuration keeps the value. With the link
+   * down, its coming up sets them (onLinkUp).
+   */
+  private async updateWowlanTriggers(): Promise<void> {
+    const triggers = this.config.getGlobal('wowlan_triggers');
+    const d = this.opts.driver;
+    if (triggers === undefined || !d.setWowlan || !d.hello) return;
+    try {
+      await d.setWowlan(triggers);
+    } catch {
+      log.error(`Failed to update wowlan_triggers to '${triggers}'`);
+    }
   }
 
   /** Something changed the candidate set: (re)start looking if we are idle. */
@@ -1232,10 +1296,21 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     this.reenableTimer = undefined;
   }
 
+  /**
+   * wpa_supplicant_deinit_iface(): the BSS is left, unless the driver says
+   * WoWLAN is enabled and wowlan_disconnect_on_deinit is not 1 (the system
+   * is to sleep on the link and wake on its triggers); the driver is asked
+   * first, whatever the setting, as 2.10 asks it.
+   */
   async terminate(): Promise<void> {
     this.terminated = true;
     this.stopTimers();
-    this.leave(Reason.DEAUTH_LEAVING);
+    const wowlan = (await this.opts.driver.getWowlan?.()) ?? false;
+    if (wowlan && this.config.globalValue('wowlan_disconnect_on_deinit') !== 1) {
+      this.event('Do not deauthenticate as part of interface deinit since WoWLAN is enabled');
+    } else {
+      this.leave(Reason.DEAUTH_LEAVING);
+    }
     await this.opts.driver.close();
   }
 }

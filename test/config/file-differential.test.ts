@@ -20,7 +20,7 @@ const FIELDS = ['ssid', 'psk', 'sae_password', 'key_mgmt', 'proto', 'pairwise', 
   'private_key_passwd', 'altsubject_match', 'domain_suffix_match', 'phase1', 'phase2', 'bgscan', 'sae_password_id', 'bg_scan_period',
   'eap_workaround', 'fragment_size', 'proactive_key_caching', 'mac_addr', 'wep_key0', 'wep_key1', 'wep_tx_keyidx'];
 const GLOBALS = ['eapol_version', 'ap_scan', 'driver_param', 'device_name', 'country', 'bss_max_count', 'pmf', 'okc', 'key_mgmt_offload',
-  'dot11RSNAConfigPMKLifetime', 'filter_rssi'];
+  'dot11RSNAConfigPMKLifetime', 'filter_rssi', 'wowlan_triggers', 'wowlan_disconnect_on_deinit'];
 
 /** Network blocks stay disabled so the wired reference never tries to connect (that would rewrite ap_scan). */
 const GOOD: Record<string, string> = {
@@ -52,6 +52,8 @@ const GOOD: Record<string, string> = {
   'quote pairs protect #': ['network={', 'ssid="a"#"b"', 'key_mgmt=NONE', 'disabled=1', 'id_str="x#y"z"#w', '}'].join('\n'),
   'empty values and unset forms': ['network={', 'ssid=', 'key_mgmt=NONE', 'bssid=any', 'id_str=NULL', 'freq_list=', 'scan_freq=', 'disabled=1', '}', 'network={', 'ssid=""', 'key_mgmt=OWE', 'disabled=2', '}'].join('\n'),
   'last line without newline': ['network={', 'ssid="n"', 'key_mgmt=NONE', 'disabled=1', '}'].join('\n').replace(/\n$/, ''),
+  'wowlan options (wowlan_disconnect_on_deinit written after gas_rand_mac_addr)': ['wowlan_triggers=disconnect gtk_rekey_failure', 'gas_rand_mac_addr=1', 'wowlan_disconnect_on_deinit=1'].join('\n'),
+  'wowlan_disconnect_on_deinit=0 is the default, not written': ['wowlan_disconnect_on_deinit=0x0'].join('\n'),
   'dot11RSNA options and ranges from the file': ['dot11RSNAConfigPMKLifetime=0x10', 'filter_rssi=-100', 'eapol_version=3', 'bss_max_count=1'].join('\n'),
 };
 
@@ -60,6 +62,7 @@ const BAD: Record<string, string> = {
   'global without =': 'pmf',
   'global with a space before =': 'pmf =1',
   'bad global value': 'pmf=x',
+  'wowlan_disconnect_on_deinit out of range': 'wowlan_disconnect_on_deinit=2',
   'network line without =': 'network={\nssid="x"\nkey_mgmt\n}',
   'invalid quotation': 'network={\nssid="x\n}',
   'bad network value': 'network={\nssid="x"\npsk="short"\n}',

@@ -201,13 +201,14 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
     return this.smeMode && this.bssid !== undefined;
   }
 
-  start(): void {
+  /** The first bring-up's promise: interface start waits for it, as 2.10's driver init is part of wpa_supplicant_init_iface(). */
+  start(): Promise<void> {
     try {
       this.links = this.sys.watchLinks((c) => this.onLinkChange(c));
     } catch (e) {
       log.warning(`nl80211: no link notifications for ${this.ifname} (down/up and removal go unnoticed): ${(e as Error).message}`);
     }
-    void this.bringUp();
+    return this.bringUp();
   }
 
   /** One bring-up at a time: the retry timer and link notifications both ask for it. */
@@ -992,9 +993,10 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
   }
 
   /**
-   * `wowlan_triggers` on the wiphy, as 2.10's wpas_set_wowlan_triggers() at
-   * interface start: a word the wiphy does not take (mac80211_hwsim takes
-   * none) and nothing is sent, said at debug level only, as 2.10 does.
+   * `wowlan_triggers` on the wiphy, as 2.10's wpas_set_wowlan_triggers(): a
+   * word the wiphy does not take (mac80211_hwsim takes none) and nothing is
+   * sent, said at debug level only, as 2.10 does; the kernel's refusal (an
+   * empty value on a wiphy without WoWLAN: EOPNOTSUPP) is the caller's error.
    */
   async setWowlan(triggers: string): Promise<void> {
     const { sock, iface } = this.need();
@@ -1004,7 +1006,32 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
       return;
     }
     log.debug('nl80211: Setting wowlan');
-    await sock.request(req.setWowlan(iface.ifindex, f.flags));
+    try {
+      await sock.request(req.setWowlan(iface.ifindex, f.flags));
+    } catch (e) {
+      log.debug('nl80211: Setting wowlan failed');
+      throw e;
+    }
+  }
+
+  /**
+   * As 2.10's nl80211_get_wowlan(): enabled when GET_WOWLAN's reply carries
+   * NL80211_ATTR_WOWLAN_TRIGGERS; a refusal (a wiphy without WoWLAN answers
+   * EOPNOTSUPP), or no interface, is disabled, said at debug level.
+   */
+  async getWowlan(): Promise<boolean> {
+    log.debug('nl80211: Getting wowlan status');
+    let replies: GenlMessage[];
+    try {
+      const { sock, iface } = this.need();
+      replies = await sock.request(req.getWowlan(iface.ifindex));
+    } catch (e) {
+      log.debug(`nl80211: Getting wowlan status failed: ${(e as Error).message}`);
+      return false;
+    }
+    const enabled = replies.some((m) => parseAttrs(m.data).has(Attr.WOWLAN_TRIGGERS));
+    log.debug(`nl80211: wowlan is ${enabled ? 'enabled' : 'disabled'}`);
+    return enabled;
   }
 
   /**

@@ -90,6 +90,8 @@ export interface ConnectOptions {
  *   driver-based SAE");
  * - SAE on a connect-style wiphy (no AUTHENTICATE): EXTERNAL_AUTH_SUPPORT
  *   after CONTROL_PORT, where 2.10 puts it;
+ * - every SAE / FT-SAE CONNECT without offload: SAE_PWE from `saePwe`
+ *   (saePweAttr below);
  * - control port over nl80211: CONTROL_PORT_OVER_NL80211 with the EtherType
  *   and CONTROL_PORT_NO_PREAUTH, as send_and_recv_msgs_owner() adds them.
  * The PMKID to use travels in our RSNE (nl80211 CONNECT has no PMKID attribute).
@@ -108,6 +110,7 @@ export function connect(ifindex: number, p: ConnectParams, o: ConnectOptions = {
     attrs.push([Attr.CONTROL_PORT, FLAG]);
     if (o.externalAuth && (p.akm === 'SAE' || p.akm === 'FT-SAE')) attrs.push([Attr.EXTERNAL_AUTH_SUPPORT, FLAG]);
     if (p.mfp !== 'none') attrs.push([Attr.USE_MFP, putU32(Mfp.REQUIRED)]);
+    if (!sae && (p.akm === 'SAE' || p.akm === 'FT-SAE')) attrs.push(...saePweAttr(p.saePwe ?? 0));
     if (sae) {
       if (sae.password.length < 1 || sae.password.length > SAE_PASSWORD_MAX_LEN) {
         throw new ConnectEncodeError(`SAE password of ${sae.password.length} octets, expected 1..${SAE_PASSWORD_MAX_LEN}`);
@@ -119,6 +122,17 @@ export function connect(ifindex: number, p: ConnectParams, o: ConnectOptions = {
   if (rsn) attrs.push([Attr.PRIVACY, FLAG]);
   if (rsn && o.controlPortOverNl80211) attrs.push(...controlPortOverNl80211());
   return { cmd: Cmd.CONNECT, attrs };
+}
+
+/**
+ * sae_pwe as 2.10's nl80211_put_sae_pwe() puts it in every CONNECT with the
+ * SAE or FT-SAE AKM (wpa_driver_nl80211_try_connect(), after USE_MFP): 0, 1,
+ * 2 as NL80211_SAE_PWE_HUNT_AND_PECK, _HASH_TO_ELEMENT, _BOTH; 3, its test
+ * mode, puts nothing. The global's parser keeps it within 0..3.
+ */
+function saePweAttr(pwe: number): AttrSpec[] {
+  const v = SAE_PWE_ATTR[pwe];
+  return v === undefined ? [] : [[Attr.SAE_PWE, putU8(v)]];
 }
 
 /** IFINDEX, SOCKET_OWNER, BSSID, frequency, SSID: how CONNECT and ASSOCIATE name the BSS. */
@@ -340,6 +354,11 @@ export function externalAuthStatus(ifindex: number, p: { bssid: string; ssid: Bu
 /** WoWLAN triggers (wowlan.ts), each a flag nested in ATTR_WOWLAN_TRIGGERS, as 2.10's nl80211_set_wowlan(). */
 export function setWowlan(ifindex: number, flags: number[]): Request {
   return { cmd: Cmd.SET_WOWLAN, attrs: [[Attr.IFINDEX, putU32(ifindex)], [Attr.WOWLAN_TRIGGERS, flags.map((f): AttrSpec => [f, FLAG])]] };
+}
+
+/** The wiphy's WoWLAN state, as 2.10's nl80211_get_wowlan() asks for it (the interface names the wiphy). */
+export function getWowlan(ifindex: number): Request {
+  return { cmd: Cmd.GET_WOWLAN, attrs: [[Attr.IFINDEX, putU32(ifindex)]] };
 }
 
 /**

@@ -40,6 +40,8 @@ export const Cmd = {
   FRAME: 59,
   SET_CQM: 63,
   NOTIFY_CQM: 64,
+  /** The wiphy's WoWLAN triggers: the reply has ATTR_WOWLAN_TRIGGERS only while WoWLAN is enabled. */
+  GET_WOWLAN: 73,
   /** WoWLAN triggers on the wiphy; as an mlme event, why the system woke (cfg80211_report_wowlan_wakeup). */
   SET_WOWLAN: 74,
   SET_REKEY_OFFLOAD: 79,

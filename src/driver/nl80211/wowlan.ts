@@ -3,9 +3,10 @@
  * `wowlan_triggers` words are checked against what the wiphy supports
  * (driver_common.c's wpa_get_wowlan_triggers(): one unknown or unsupported
  * word and nothing is set at all) and go to the kernel as flags nested in
- * NL80211_ATTR_WOWLAN_TRIGGERS of NL80211_CMD_SET_WOWLAN, once, when the
- * interface starts. The kernel's wake-up report (the same command as an
- * event) names why the system woke.
+ * NL80211_ATTR_WOWLAN_TRIGGERS of NL80211_CMD_SET_WOWLAN when the interface
+ * starts and when the value changes. NL80211_CMD_GET_WOWLAN says whether
+ * WoWLAN is enabled (at deinit). The kernel's wake-up report (the same
+ * command as an event) names why the system woke.
  */
 import type { WakeReason } from '../backend.js';
 import { parseAttrs } from './attrs.js';

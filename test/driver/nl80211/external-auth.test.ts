@@ -21,24 +21,26 @@ import type { Nl80211Link } from '../../../src/driver/nl80211/socket.js';
 import { Authenticator } from '../../../src/rsn/authenticator.js';
 import { SaeApPeer } from '../../../src/rsn/sae/authenticator.js';
 import { Inproc } from '../../offload/inproc.js';
-import { cat, flag, hex, nla, u16, u32 } from './nla.js';
+import { cat, flag, hex, nla, u16, u32, u8 } from './nla.js';
 
 // nl80211.h: enum nl80211_commands.
 const CMD = {
   GET_WIPHY: 1, NEW_WIPHY: 3, GET_INTERFACE: 5, NEW_INTERFACE: 7, GET_SCAN: 32, TRIGGER_SCAN: 33, NEW_SCAN_RESULTS: 34,
-  AUTHENTICATE: 37, CONNECT: 46, DISCONNECT: 48, REGISTER_FRAME: 58, FRAME: 59, EXTERNAL_AUTH: 127, CONTROL_PORT_FRAME: 129,
+  AUTHENTICATE: 37, CONNECT: 46, DISCONNECT: 48, REGISTER_FRAME: 58, FRAME: 59, GET_WOWLAN: 73, EXTERNAL_AUTH: 127, CONTROL_PORT_FRAME: 129,
 };
 // enum nl80211_attrs.
 const A = {
   WIPHY: 1, IFINDEX: 3, IFNAME: 4, MAC: 6, IE: 42, BSS: 47, SUPPORTED_COMMANDS: 50, FRAME: 51, SSID: 52, AUTH_TYPE: 53, WIPHY_FREQ: 38,
   USE_MFP: 66, CONTROL_PORT: 68, PRIVACY: 70, STATUS_CODE: 72, CIPHER_SUITES_PAIRWISE: 73, CIPHER_SUITE_GROUP: 74, WPA_VERSIONS: 75,
   AKM_SUITES: 76, REQ_IE: 77, RESP_IE: 78, PMKID: 85, FRAME_MATCH: 91, FRAME_TYPE: 101, CONTROL_PORT_ETHERTYPE: 102,
-  DONT_WAIT_FOR_ACK: 142, FEATURE_FLAGS: 143, SOCKET_OWNER: 204, EXT_FEATURES: 217, BSSID: 245, EXTERNAL_AUTH_ACTION: 260,
-  EXTERNAL_AUTH_SUPPORT: 261, CONTROL_PORT_OVER_NL80211: 264, CONTROL_PORT_NO_PREAUTH: 286,
+  WOWLAN_TRIGGERS: 117, DONT_WAIT_FOR_ACK: 142, FEATURE_FLAGS: 143, SOCKET_OWNER: 204, EXT_FEATURES: 217, BSSID: 245, EXTERNAL_AUTH_ACTION: 260,
+  EXTERNAL_AUTH_SUPPORT: 261, CONTROL_PORT_OVER_NL80211: 264, CONTROL_PORT_NO_PREAUTH: 286, SAE_PWE: 298,
 };
 // enum nl80211_bss; enum nl80211_external_auth_action; NL80211_FEATURE_SAE; NL80211_MFP_REQUIRED.
 const BSS = { BSSID: 1, FREQUENCY: 2, BEACON_INTERVAL: 4, CAPABILITY: 5, INFORMATION_ELEMENTS: 6, SIGNAL_MBM: 7 };
 const EXT_AUTH = { START: 0, ABORT: 1 };
+// enum nl80211_sae_pwe_mechanism.
+const SAE_PWE = { HUNT_AND_PECK: 1, HASH_TO_ELEMENT: 2, BOTH: 3 };
 const FEATURE_SAE = 1 << 5;
 const MFP_REQUIRED = 1;
 // EXT_FEATURES with bit 26 (CONTROL_PORT_OVER_NL80211): byte 3, bit 2; no SAE_OFFLOAD (bit 38).
@@ -67,6 +69,19 @@ function authHeader(da: string, sa: string, bssid: string, seq: number): Buffer 
   return cat(hex('b000 0000'), hex(da), hex(sa), hex(bssid), u16(seq << 4));
 }
 
+/** The top-level attributes of a request, read by hand (struct nlattr: u16 len, u16 type, payload, padding to 4). */
+function attrList(data: Buffer): [number, Buffer][] {
+  const out: [number, Buffer][] = [];
+  for (let o = 0; o + 4 <= data.length; ) {
+    const len = data.readUInt16LE(o);
+    out.push([data.readUInt16LE(o + 2) & 0x3fff, data.subarray(o + 4, o + len)]);
+    o += (len + 3) & ~3;
+  }
+  return out;
+}
+const attrTypes = (data: Buffer): number[] => attrList(data).map(([t]) => t);
+const attrOf = (data: Buffer, type: number): Buffer | undefined => attrList(data).find(([t]) => t === type)?.[1];
+
 /**
  * A connect-style wiphy's kernel and driver: interface and wiphy dumps, a
  * scan with one SAE BSS, every request recorded; with `ap` set, the driver
@@ -84,6 +99,8 @@ class ConnectStyleKernel implements Nl80211System {
   connected = false;
   /** The driver gives its request up at once (EXTERNAL_AUTH abort) instead of starting it. */
   abort = false;
+  /** GET_WOWLAN's reply carries triggers (NL80211_WOWLAN_TRIG_DISCONNECT): WoWLAN is enabled on the wiphy. */
+  wowlanEnabled = false;
 
   async open(onEvent: (m: GenlMessage) => void): Promise<Nl80211Link> {
     this.deliver = onEvent;
@@ -92,6 +109,7 @@ class ConnectStyleKernel implements Nl80211System {
         const data = encodeAttrs(r.attrs);
         this.sent.push({ cmd: r.cmd, data });
         queueMicrotask(() => this.play(r.cmd, data));
+        if (r.cmd === CMD.GET_WOWLAN) return [{ cmd: CMD.GET_WOWLAN, data: cat(nla(A.WIPHY, u32(0)), ...(this.wowlanEnabled ? [nla(A.WOWLAN_TRIGGERS, flag(2))] : [])) }];
         return [];
       },
       dump: async (r: Request): Promise<GenlMessage[]> => {
@@ -207,21 +225,36 @@ describe('nl80211 external authentication: the kernel messages', () => {
     ]);
   });
 
-  it('CONNECT for SAE carries EXTERNAL_AUTH_SUPPORT after CONTROL_PORT, as 2.10\'s nl80211_connect_common() (byte-exact); a PSK CONNECT does not', async () => {
+  it('CONNECT for SAE carries EXTERNAL_AUTH_SUPPORT after CONTROL_PORT, as 2.10\'s nl80211_connect_common(), and SAE_PWE after USE_MFP, as its try_connect() (byte-exact); a PSK CONNECT neither', async () => {
     const { d, k } = await up();
     k.take();
-    await d.connect(SAE_CONNECT);
+    await d.connect({ ...SAE_CONNECT, saePwe: 0 });
     expect(k.take()).toEqual([{
       cmd: CMD.CONNECT,
       data: cat(
         nla(A.IFINDEX, u32(IFINDEX)), flag(A.SOCKET_OWNER), nla(A.MAC, hex(AP)), nla(A.WIPHY_FREQ, u32(FREQ)), nla(A.SSID, Buffer.from(SSID)),
         nla(A.IE, SAE_CONNECT.ies), nla(A.WPA_VERSIONS, u32(2)), nla(A.CIPHER_SUITES_PAIRWISE, hex('04ac0f00')), nla(A.CIPHER_SUITE_GROUP, hex('04ac0f00')),
-        nla(A.AKM_SUITES, hex('08ac0f00')), flag(A.CONTROL_PORT), flag(A.EXTERNAL_AUTH_SUPPORT), nla(A.USE_MFP, u32(MFP_REQUIRED)), nla(A.AUTH_TYPE, u32(0)),
+        nla(A.AKM_SUITES, hex('08ac0f00')), flag(A.CONTROL_PORT), flag(A.EXTERNAL_AUTH_SUPPORT), nla(A.USE_MFP, u32(MFP_REQUIRED)),
+        nla(A.SAE_PWE, u8(SAE_PWE.HUNT_AND_PECK)), nla(A.AUTH_TYPE, u32(0)),
         flag(A.PRIVACY), flag(A.CONTROL_PORT_OVER_NL80211), nla(A.CONTROL_PORT_ETHERTYPE, u16(0x888e)), flag(A.CONTROL_PORT_NO_PREAUTH),
       ),
     }]);
     await d.connect({ ...SAE_CONNECT, akm: 'WPA-PSK', ies: hex('3014 0100 000fac04 0100 000fac04 0100 000fac02 0000'), mfp: 'none' });
-    expect(k.take()[0].data.includes(flag(A.EXTERNAL_AUTH_SUPPORT))).toBe(false);
+    const psk = k.take()[0].data;
+    expect(psk.includes(flag(A.EXTERNAL_AUTH_SUPPORT))).toBe(false);
+    expect(attrTypes(psk)).not.toContain(A.SAE_PWE);
+  });
+
+  it('the SAE_PWE of an SAE CONNECT is 2.10\'s nl80211_put_sae_pwe() mapping of sae_pwe: 1 hash-to-element, 2 both, 3 (its test mode) none', async () => {
+    const { d, k } = await up();
+    k.take();
+    const pweOf = async (saePwe: number): Promise<Buffer | undefined> => {
+      await d.connect({ ...SAE_CONNECT, saePwe });
+      return attrOf(k.take()[0].data, A.SAE_PWE);
+    };
+    expect(await pweOf(1)).toEqual(u8(SAE_PWE.HASH_TO_ELEMENT));
+    expect(await pweOf(2)).toEqual(u8(SAE_PWE.BOTH));
+    expect(await pweOf(3)).toBeUndefined();
   });
 
   it('the EXTERNAL_AUTH event (start, abort) is external_auth, for the SAE AKM in either byte order; another AKM, or one without BSSID or SSID, is dropped', async () => {
@@ -278,14 +311,22 @@ describe('nl80211 external authentication: the station on the backend, SAE again
 
   const conf = (password: string): string => `network={\n\tssid="${SSID}"\n\tkey_mgmt=SAE\n\tsae_password="${password}"\n\tieee80211w=2\n}\n`;
 
-  async function start(stationPassword: string, abort = false): Promise<{ k: ConnectStyleKernel; r: Inproc }> {
+  async function start(stationPassword: string, abort = false, globals = ''): Promise<{ k: ConnectStyleKernel; r: Inproc }> {
     const k = new ConnectStyleKernel();
     k.abort = abort;
     k.ap = { sae: new SaeApPeer({ bssid: AP, staAddr: OWN, ssid: SSID, passwords: [{ password: PASSWORD }] }) };
     const d = new Nl80211Driver('wlan0', k);
-    rig = await Inproc.start({ driver: d, conf: conf(stationPassword) });
+    rig = await Inproc.start({ driver: d, conf: globals + conf(stationPassword) });
     return { k, r: rig };
   }
+
+  it('the station\'s CONNECT carries the configured sae_pwe as NL80211_ATTR_SAE_PWE (sae_pwe=2: BOTH), as 2.10 gives every association its global sae_pwe', async () => {
+    const { k, r } = await start(PASSWORD, true, 'sae_pwe=2\n');
+    await r.run(1_000);
+    const connect = k.sent.find((s) => s.cmd === CMD.CONNECT);
+    expect(connect).toBeDefined();
+    expect(attrOf((connect as Sent).data, A.SAE_PWE)).toEqual(u8(SAE_PWE.BOTH));
+  });
 
   it('CONNECT, the driver\'s request, SAE over CMD_FRAME, status 0, the association and the 4-way handshake with SAE\'s PMK; the PMKSA is in the host\'s cache with the AP\'s PMKID', async () => {
     const { k, r } = await start(PASSWORD);
@@ -315,6 +356,43 @@ describe('nl80211 external authentication: the station on the backend, SAE again
     expect(status[0].data).toEqual(cat(nla(A.IFINDEX, u32(IFINDEX)), nla(A.STATUS_CODE, u16(1)), nla(A.SSID, Buffer.from(SSID)), nla(A.BSSID, hex(AP))));
     expect(r.pmksa.cache.list()).toEqual([]);
     expect(k.connected).toBe(false);
+  });
+
+  describe('deinit (TERMINATE, SIGTERM, INTERFACE_REMOVE end in the station\'s terminate()) as 2.10\'s wpa_supplicant_deinit_iface()', () => {
+    /** Connected, then terminated: the kernel requests and the events of the terminate. */
+    async function terminateConnected(wowlanEnabled: boolean, globals = ''): Promise<{ cmds: number[]; events: string[] }> {
+      const k = new ConnectStyleKernel();
+      k.wowlanEnabled = wowlanEnabled;
+      k.ap = { sae: new SaeApPeer({ bssid: AP, staAddr: OWN, ssid: SSID, passwords: [{ password: PASSWORD }] }) };
+      const r = await Inproc.start({ driver: new Nl80211Driver('wlan0', k), conf: globals + conf(PASSWORD) });
+      rig = r;
+      await r.until(/CTRL-EVENT-CONNECTED/);
+      await r.run(10);
+      k.take();
+      const from = r.mark();
+      await r.stop();
+      rig = undefined;
+      return { cmds: k.take().map((s) => s.cmd), events: r.eventsFrom(from) };
+    }
+
+    it('WoWLAN enabled on the wiphy (GET_WOWLAN): the association is kept, no DISCONNECT, and monitors are told why', async () => {
+      const { cmds, events } = await terminateConnected(true);
+      expect(cmds).toContain(CMD.GET_WOWLAN);
+      expect(cmds).not.toContain(CMD.DISCONNECT);
+      expect(events).toEqual(['Do not deauthenticate as part of interface deinit since WoWLAN is enabled']);
+    });
+
+    it('WoWLAN enabled and wowlan_disconnect_on_deinit=1: the station leaves (DISCONNECT, CTRL-EVENT-DISCONNECTED)', async () => {
+      const { cmds, events } = await terminateConnected(true, 'wowlan_disconnect_on_deinit=1\n');
+      expect(cmds.filter((c) => c === CMD.GET_WOWLAN || c === CMD.DISCONNECT)).toEqual([CMD.GET_WOWLAN, CMD.DISCONNECT]);
+      expect(events.some((e) => e.startsWith(`CTRL-EVENT-DISCONNECTED bssid=${AP} reason=3 locally_generated=1`))).toBe(true);
+    });
+
+    it('WoWLAN not enabled (no triggers in GET_WOWLAN\'s reply): the station leaves', async () => {
+      const { cmds, events } = await terminateConnected(false);
+      expect(cmds.filter((c) => c === CMD.GET_WOWLAN || c === CMD.DISCONNECT)).toEqual([CMD.GET_WOWLAN, CMD.DISCONNECT]);
+      expect(events.some((e) => e.startsWith('CTRL-EVENT-DISCONNECTED'))).toBe(true);
+    });
   });
 
   it('the driver aborting its request is answered with UNSPECIFIED_FAILURE, as 2.10; no SAE frame goes out', async () => {

@@ -21,7 +21,7 @@ import { cat, flag, hex, nla, u16, u32, u8 } from './nla.js';
 
 
 // nl80211.h: enum nl80211_commands.
-const CMD = { AUTHENTICATE: 37, ASSOCIATE: 38, DEAUTHENTICATE: 39, GET_STATION: 17, NEW_STATION: 19, SET_CQM: 63, NOTIFY_CQM: 64, GET_WIPHY: 1, NEW_WIPHY: 3, GET_INTERFACE: 5, NEW_INTERFACE: 7, NEW_KEY: 11, SET_STATION: 18, NEW_SCAN_RESULTS: 34, GET_SCAN: 32, CONNECT: 46, ROAM: 47, DISCONNECT: 48, SET_WOWLAN: 74, SET_REKEY_OFFLOAD: 79, CONTROL_PORT_FRAME: 129 };
+const CMD = { AUTHENTICATE: 37, ASSOCIATE: 38, DEAUTHENTICATE: 39, GET_STATION: 17, NEW_STATION: 19, SET_CQM: 63, NOTIFY_CQM: 64, GET_WIPHY: 1, NEW_WIPHY: 3, GET_INTERFACE: 5, NEW_INTERFACE: 7, NEW_KEY: 11, SET_STATION: 18, NEW_SCAN_RESULTS: 34, GET_SCAN: 32, CONNECT: 46, ROAM: 47, DISCONNECT: 48, GET_WOWLAN: 73, SET_WOWLAN: 74, SET_REKEY_OFFLOAD: 79, CONTROL_PORT_FRAME: 129 };
 // enum nl80211_attrs.
 const A = {
   WIPHY: 1, IFINDEX: 3, STA_INFO: 21, CQM: 94, IFNAME: 4, MAC: 6, REASON_CODE: 54, STA_FLAGS2: 67, WIPHY_FREQ: 38, IE: 42, BSS: 47, FRAME: 51, SSID: 52, AUTH_TYPE: 53,
@@ -1031,6 +1031,18 @@ describe('nl80211 backend: WoWLAN, suspend and resume', () => {
     const { d, k } = await up(withWowlan());
     k.refuse.set(CMD.SET_WOWLAN, 'EINVAL');
     await expect(d.setWowlan('disconnect')).rejects.toThrow(/EINVAL/);
+  });
+
+  it('getWowlan: GET_WOWLAN for the interface (byte-exact); enabled only when the reply carries ATTR_WOWLAN_TRIGGERS; a refusal (a wiphy without WoWLAN) is disabled, as 2.10\'s nl80211_get_wowlan()', async () => {
+    const { d, k } = await up(withWowlan());
+    k.take();
+    k.replies.set(CMD.GET_WOWLAN, [{ cmd: CMD.GET_WOWLAN, data: cat(nla(A.WIPHY, u32(0)), nla(A.WOWLAN_TRIGGERS, flag(TRIG.DISCONNECT))) }]);
+    expect(await d.getWowlan()).toBe(true);
+    expect(k.take()).toEqual([{ cmd: CMD.GET_WOWLAN, data: nla(A.IFINDEX, u32(IFINDEX)) }]);
+    k.replies.set(CMD.GET_WOWLAN, [{ cmd: CMD.GET_WOWLAN, data: nla(A.WIPHY, u32(0)) }]);
+    expect(await d.getWowlan()).toBe(false);
+    k.refuse.set(CMD.GET_WOWLAN, 'EOPNOTSUPP');
+    expect(await d.getWowlan()).toBe(false);
   });
 
   it('suspend sends nothing (2.10\'s nl80211 has no suspend op); resume sets the interface up, as 2.10\'s wpa_driver_nl80211_resume()', async () => {
