@@ -38,7 +38,7 @@ function pair(akm: 'FT-PSK' | 'FT-EAP', tamper?: (fte: Buffer) => Buffer) {
 }
 
 describe('FT initial mobility domain association: 4-way handshake', () => {
-  for (const akm of ['FT-PSK', 'FT-EAP'] as const) {
+  for (const akm of ['FT-PSK', 'FT-EAP', 'FT-SAE'] as const) {
     it(`${akm}: completes; msg 2 and msg 3 carry PMKR1Name, the MDE and the FTE; the PTK is the FT one on both sides`, () => {
       const { auth, sup, respIes } = pair(akm);
       const r0 = deriveFtPmkR0({ akm, xxkey: XXKEY, ssid: SSID, mdid: MDID, r0khId: R0KH, s0khId: SPA });
