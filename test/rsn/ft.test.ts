@@ -23,7 +23,7 @@ const MDID = Buffer.from('a1b2', 'hex');
 const R0KH = Buffer.from('r0kh.example');
 const mac = (m: string): Buffer => Buffer.from(m.replace(/:/g, ''), 'hex');
 
-function pair(akm: 'FT-PSK' | 'FT-EAP', tamper?: (fte: Buffer) => Buffer) {
+function pair(akm: 'FT-PSK' | 'FT-EAP' | 'FT-SAE', tamper?: (fte: Buffer) => Buffer) {
   const rsne = buildRsne({ group: 'CCMP', pairwise: ['CCMP'], akms: [akm] });
   const respIes = Buffer.concat([buildMde(MDID), buildFte(akm, R0KH, mac(AA))]);
   const apFt = parseFtAssoc(akm, respIes, SSID);
