@@ -271,9 +271,10 @@ ap_stop 0; ap_stop 1
   // FT-SAE: SAE with the first AP, the FT 4-way handshake; then ROAM by FT
   // over the air with the PMK-R1 the target pulled from the first AP (no SAE
   // with the target). One hostapd runs both BSSes and logs both (wlan0's log).
-  // The FT Authentication is counted by hostapd's "authentication OK (FT)",
-  // not by frames: mac80211 sends the request again while the target is
-  // still pulling PMK-R1 (measured: two frames, one answer, with either daemon).
+  // FT Authentication is counted by hostapd's replies with status 0 (only
+  // wlan1 does FT), not by requests: mac80211 sends the request again while
+  // the target is still pulling PMK-R1 (measured: two requests, with either
+  // daemon).
   'ft-sae-roam': String.raw`
 ap_global 0 ft-sae
 cmd select_network 6
@@ -288,7 +289,7 @@ cmd roam $(addr wlan1)
 wait_event CTRL-EVENT-CONNECTED
 cmd status
 ping_ap 1
-note "SAE commits: $(ap_auth_frames 0 3), FT authentications accepted at wlan1: $(grep -c 'wlan1: STA [0-9a-f:]* IEEE 802.11: authentication OK (FT)' /tmp/radio/hostapd-wlan0.log || true), 4-way handshakes at wlan1: $(grep -c 'wlan1: EAPOL-4WAY-HS-COMPLETED' /tmp/radio/hostapd-wlan0.log || true)"
+note "SAE commits: $(ap_auth_frames 0 3), FT authentications accepted: $(grep -c 'authentication reply: STA=[0-9a-f:]* auth_alg=2 auth_transaction=2 resp=0 ' /tmp/radio/hostapd-wlan0.log || true), 4-way handshakes at wlan1: $(grep -c 'wlan1: EAPOL-4WAY-HS-COMPLETED' /tmp/radio/hostapd-wlan0.log || true)"
 cmd disconnect
 wait_event CTRL-EVENT-DISCONNECTED
 ap_stop 0
