@@ -5,8 +5,9 @@
  * Every list is what this daemon implements intersected with what the driver
  * reports: the suites come from src/rsn/akm.ts's tables, narrowed to those the
  * station can connect with (select.ts: no Suite B, no TKIP, no WEP, no WPA1;
- * FT-PSK and FT-EAP only with a driver that carries FT Authentication,
- * `ft_auth`, since without it a roam is a new initial association), then to
+ * FT-PSK, FT-EAP and FT-SAE only with a driver that carries FT
+ * Authentication, `ft_auth`, since without it a roam is a new initial
+ * association), then to
  * the driver's `hello` capabilities. With the driver link down
  * (2.10: wpa_drv_get_capa() fails) a list is what is implemented, or nothing
  * with `strict`.
@@ -64,7 +65,7 @@ function akms(caps: DriverCapabilities | undefined): string[] {
   if (!caps) return implemented;
   const drv = canonical(caps.akms, (n) => akmInfo(n).name);
   // FT is claimed only where its transitions run (FT over the air through `ft_auth`): a client
-  // seeing FT-PSK expects fast transitions, not a new initial association on every roam.
+  // seeing FT-PSK or FT-SAE expects fast transitions, not a new initial association on every roam.
   return implemented.filter((a) => drv.has(a) && (!akmInfo(a).ft || caps.ft_auth === true));
 }
 

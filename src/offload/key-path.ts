@@ -15,7 +15,7 @@ import { EventEmitter } from 'node:events';
 import type { NetworkConfig } from '../config/network.js';
 import type { AssocEvent, DriverBackend, DriverCapabilities, FirmwareMaterial, SaeOffloadParams } from '../driver/backend.js';
 import * as log from '../log.js';
-import { akmFacts, akmFamily } from '../rsn/akm.js';
+import { akmFacts, akmFamily, akmInfo } from '../rsn/akm.js';
 import { FtElementError, parseFtAssoc, type FtAssoc } from '../rsn/ft.js';
 import { FtProtocolError, FtRoam, WLAN_AUTH_FT, type FtRoamResult } from '../rsn/ft-protocol.js';
 import { parseRsne } from '../rsn/rsne.js';
@@ -234,7 +234,7 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
     const chosen = this.choosePmk(net, bssid, sec.akm);
     const decision = this.offload.decide(net.id, sec.akm, this.caps);
     const sae = decision.offload && akmFamily(sec.akm) === 'sae' ? this.saeOffloadParams(net) : undefined;
-    const externalAuth = !chosen && !sae && sec.akm === 'SAE' && !decision.offload && this.externalSae();
+    const externalAuth = !chosen && !sae && akmFamily(sec.akm) === 'sae' && !decision.offload && this.externalSae();
     if (!chosen && !sae && !externalAuth) {
       log.warning(`${this.opts.ifname}: no PMK for network ${net.id} (${sec.akm})`);
       return undefined;
@@ -466,12 +466,13 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
   private sae: SaeAuthExchange | undefined;
 
   /**
-   * The host must run SAE before the connect: an SAE AKM with no PMKSA
-   * cached for this BSS and network, and no firmware to run SAE for it
-   * (sae_offload, not given up on for this network).
+   * The host must run SAE before the connect: an SAE AKM (SAE, or FT-SAE for
+   * an initial mobility domain association) with no PMKSA cached for this
+   * BSS, network and AKM, and no firmware to run SAE for it (sae_offload,
+   * not given up on for this network).
    */
   needsSae(net: NetworkConfig, bssid: string, sec: SecurityChoice): boolean {
-    if (sec.akm !== 'SAE' || this.opts.pmksa.lookup(bssid, net.id, sec.akm) !== undefined) return false;
+    if (akmFamily(sec.akm) !== 'sae' || this.opts.pmksa.lookup(bssid, net.id, sec.akm) !== undefined) return false;
     // With external authentication the driver asks for SAE after the connect.
     return !this.offload.decide(net.id, sec.akm, this.caps).offload && !this.externalSae();
   }
@@ -538,6 +539,7 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
         saeGroups: groups,
         saePwe: this.saePwe(),
         apH2e,
+        akm: akmInfo(sec.akm).selector,
       });
     } catch (e) {
       if (!(e instanceof SaeConfigError)) throw e;

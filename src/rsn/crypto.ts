@@ -237,7 +237,8 @@ export interface PmkR0 {
  * SSIDlength || SSID || MDID || R0KHlength || R0KH-ID || S0KH-ID); PMK-R0 is
  * its first Q bits, the rest is the PMK-R0Name-Salt and
  * PMKR0Name = Truncate-128(H("FT-R0N" || PMK-R0Name-Salt)).
- * XXKey is the PSK for FT-PSK and the second 256 bits of the MSK for FT-EAP.
+ * XXKey is the PSK for FT-PSK, the PMK of SAE for FT-SAE (256 bits, SHA-256:
+ * PMK-R0 is 256 bits) and the second 256 bits of the MSK for FT-EAP.
  */
 export function deriveFtPmkR0(p: { akm: string | number; xxkey: Buffer; ssid: Buffer; mdid: Buffer; r0khId: Buffer; s0khId: MacAddress }): PmkR0 {
   const hash = ftHash(p.akm);

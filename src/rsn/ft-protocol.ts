@@ -18,7 +18,7 @@
  * AP with ft_psk_generate_local=1 does: derived locally from the PSK with the
  * R0KH-ID the station names.
  *
- * Only the SHA-256 FT AKMs (FT-PSK, FT-EAP): the SHA-384 one (HMAC-SHA-384 MIC,
+ * Only the SHA-256 FT AKMs (FT-PSK, FT-EAP, FT-SAE): the SHA-384 one (HMAC-SHA-384 MIC,
  * 24-octet MIC field) is refused.
  */
 import { randomBytes } from 'node:crypto';
@@ -198,7 +198,7 @@ export interface FtRoamOptions {
   groupMgmt?: string;
   /** RSN capabilities of the station's RSNE. */
   capabilities: number;
-  /** XXKey: the PSK for FT-PSK; for FT-EAP the cached PMKSA's PMK stands in for it (as for the initial association). */
+  /** XXKey: the PSK for FT-PSK, the SAE PMK for FT-SAE; for FT-EAP the cached PMKSA's PMK stands in for it (as for the initial association). */
   xxkey: Buffer;
   /** The facts of the mobility domain from the initial association: MDID, R0KH-ID, SSID. */
   ft: FtAssoc;
@@ -318,7 +318,7 @@ export interface FtTargetOptions {
   pairwise: string;
   /** The AP's own RSNE (Beacon): the PMKIDs go into a copy of it. */
   apRsne: Buffer;
-  /** PSK (FT-PSK) or the PMK standing in for XXKey (FT-EAP), from which PMK-R0 is derived locally. */
+  /** XXKey: the PSK (FT-PSK), the station's SAE PMK (FT-SAE), or the PMK standing in for it (FT-EAP), from which PMK-R0 is derived locally. */
   xxkey: Buffer;
   ssid: Buffer;
   mdid: Buffer;

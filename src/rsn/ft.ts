@@ -97,7 +97,7 @@ export function parseFtAssoc(akm: string, respIes: Buffer, ssid: Buffer): FtAsso
 
 /**
  * PMK-R1 and PMKR1Name of an initial mobility domain association: PMK-R0
- * from XXKey (the PSK for FT-PSK; for FT-EAP the MSK's second half, for
+ * from XXKey (the PSK for FT-PSK; the SAE PMK for FT-SAE; for FT-EAP the MSK's second half, for
  * which the cached PMKSA's PMK stands in here) with S0KH-ID = SPA, then
  * PMK-R1 with the R1KH-ID of the FTE and S1KH-ID = SPA.
  */

@@ -20,13 +20,13 @@ export type { SecurityChoice } from '../rsn/security.js';
 
 /**
  * wpa_supplicant_set_suites()'s AKM preference when a BSS offers several the
- * network allows. FT-EAP and FT-PSK are there for the initial mobility domain
- * association (its FT 4-way handshake runs on the host); the FT protocol of
- * a later transition (FT authentication over the air or the DS) is not
- * implemented, so a roam within the mobility domain is a new initial
- * association. FT-SAE and the SHA-384 FT AKMs are not chosen.
+ * network allows (2.10: FT-EAP, FT-SAE, SAE, FT-PSK, then the SHA-256 and
+ * SHA-1 ones). The FT AKMs make the initial mobility domain association (its
+ * FT 4-way handshake on the host) and, with a driver that carries FT
+ * Authentication, FT over the air on ROAM. The SHA-384 FT AKMs and
+ * FT-SAE-EXT-KEY are not chosen.
  */
-export const AKM_PREFERENCE: readonly string[] = ['SAE', 'FT-EAP', 'FT-PSK', 'WPA-EAP-SHA256', 'WPA-PSK-SHA256', 'WPA-EAP', 'WPA-PSK'];
+export const AKM_PREFERENCE: readonly string[] = ['FT-EAP', 'FT-SAE', 'SAE', 'FT-PSK', 'WPA-EAP-SHA256', 'WPA-PSK-SHA256', 'WPA-EAP', 'WPA-PSK'];
 /**
  * No TKIP: its EAPOL-Key descriptor version 1 (HMAC-MD5, RC4) and its GTK
  * layout (the Michael keys swapped at installation) are not implemented, so a
@@ -94,7 +94,7 @@ export function chooseSecurity(
 /**
  * The network has what it takes to authenticate with this AKM. Without EAP
  * methods in the daemon, an 802.1X AKM has a PMK only from a cached PMKSA
- * (filled by the firmware, PMKSA_ADD, or the PMKSA file). SAE (AKM 8) runs on
+ * (filled by the firmware, PMKSA_ADD, or the PMKSA file). SAE and FT-SAE run on
  * the host when the driver takes Authentication frames (`hostSae`) and the
  * network has a password: sae_password, else the psk passphrase (a raw psk
  * is no SAE password); a cached PMKSA does without.
@@ -102,7 +102,7 @@ export function chooseSecurity(
 export function hasCredentials(net: NetworkConfig, akm: string, cachedPmk: boolean, hostSae = false): boolean {
   if (akm === 'NONE') return true;
   if (akmFamily(akm) === 'psk') return net.passphrase !== undefined || net.psk !== undefined;
-  if (akm === 'SAE' && hostSae && (net.saePassword !== undefined || net.passphrase !== undefined)) return true;
+  if (akmFamily(akm) === 'sae' && hostSae && (net.saePassword !== undefined || net.passphrase !== undefined)) return true;
   return cachedPmk;
 }
 

@@ -634,7 +634,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     };
     const cur = this.connecting;
     if (action === 'abort') return answer(SaeStatus.UNSPECIFIED_FAILURE, 'the driver aborted it');
-    if (!cur || cur.sec.akm !== 'SAE' || !cur.ssid.equals(ssid)) return answer(SaeStatus.UNSPECIFIED_FAILURE, 'no SAE network is being connected with that SSID');
+    if (!cur || akmFamily(cur.sec.akm) !== 'sae' || !cur.ssid.equals(ssid)) return answer(SaeStatus.UNSPECIFIED_FAILURE, 'no SAE network is being connected with that SSID');
     const bss = this.bss.get(bssid);
     const target = { bssid, freq: bss?.freq ?? cur.freq, ssid };
     this.keyPath.authenticateExternal(cur.net, target, cur.sec, this.ownAddress, bss ? saeH2eAdvertised(bss.ies) : false, (o) => {

@@ -87,6 +87,12 @@ describe('GET_CAPABILITY (in process)', () => {
     expect(getCapability('key_mgmt', { ...wide, ft_auth: false })).toBe('NONE WPA-PSK SAE');
   });
 
+  it('FT-SAE is listed where the driver reports it and carries FT Authentication, between FT-EAP and SAE as 2.10 prints it', () => {
+    const ftSae = caps(['WPA-PSK', 'FT-PSK', 'SAE', 'FT-SAE'], ['CCMP']);
+    expect(getCapability('key_mgmt', { ...ftSae, ft_auth: true })).toBe('NONE WPA-PSK FT-PSK FT-SAE SAE');
+    expect(getCapability('key_mgmt', { ...ftSae, ft_auth: false })).toBe('NONE WPA-PSK SAE');
+  });
+
   it('a driver that reports nothing: NONE and empty lists', () => {
     const none = caps([], []);
     expect(getCapability('key_mgmt', none)).toBe('NONE');
@@ -94,8 +100,8 @@ describe('GET_CAPABILITY (in process)', () => {
   });
 
   it('driver link down: what is implemented, nothing with strict; iftype= is not looked at', () => {
-    expect(getCapability('key_mgmt', undefined)).toBe('NONE WPA-EAP WPA-PSK FT-PSK FT-EAP SAE');
-    expect(getCapability('key_mgmt iftype=BOGUS', undefined)).toBe('NONE WPA-EAP WPA-PSK FT-PSK FT-EAP SAE');
+    expect(getCapability('key_mgmt', undefined)).toBe('NONE WPA-EAP WPA-PSK FT-PSK FT-EAP FT-SAE SAE');
+    expect(getCapability('key_mgmt iftype=BOGUS', undefined)).toBe('NONE WPA-EAP WPA-PSK FT-PSK FT-EAP FT-SAE SAE');
     expect(getCapability('pairwise', undefined)).toBe('CCMP-256 GCMP-256 CCMP GCMP');
     expect(getCapability('proto', undefined)).toBe('RSN');
     expect(getCapability('group_mgmt', undefined)).toBe('');

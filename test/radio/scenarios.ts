@@ -94,11 +94,32 @@ network={
 	scan_freq=2412 2437
 	disabled=1
 }
+network={
+	ssid="radio-ft-sae"
+	key_mgmt=FT-SAE
+	ieee80211w=2
+	sae_password="${PASS}"
+	scan_freq=2412 2437
+	disabled=1
+}
 `;
 
 /** FT-PSK in one mobility domain, over the air only; each AP derives PMK-R1 from the PSK itself (no R0KH/R1KH exchange). */
 const FT_AP = (ap: number): string[] => ['mobility_domain=a1b2', `nas_identifier=ap${ap}.example.com`, 'ft_psk_generate_local=1', 'ft_over_ds=0'];
 const SAE_AP = ['wpa=2', 'wpa_key_mgmt=SAE', 'rsn_pairwise=CCMP', 'ieee80211w=2', `sae_password=${PASS}`];
+/**
+ * FT-SAE in one mobility domain, over the air only. The target has no PSK to
+ * derive PMK-R1 from: it pulls it from the R0KH of the initial association
+ * (wildcard r0kh/r1kh, one key). Both BSSes run in one hostapd process
+ * (ap_global, ap_add), which delivers these RRB messages between its own
+ * interfaces: the two radios share no wired network.
+ */
+const FT_SAE_KEY = '000102030405060708090a0b0c0d0e0f000102030405060708090a0b0c0d0e0f';
+const FT_SAE_AP = (ap: number): string[] => [
+  'wpa=2', 'wpa_key_mgmt=FT-SAE', 'rsn_pairwise=CCMP', 'ieee80211w=2', `sae_password=${PASS}`,
+  'mobility_domain=c3d4', `nas_identifier=ap${ap}.example.com`, 'ft_over_ds=0',
+  `r0kh=ff:ff:ff:ff:ff:ff * ${FT_SAE_KEY}`, `r1kh=00:00:00:00:00:00 00:00:00:00:00:00 ${FT_SAE_KEY}`,
+];
 
 /** AP configurations by name: `ap N NAME` starts hostapd with one on wlanN. */
 const AP_CONFS: Record<string, Parameters<typeof hostapdConf>[1]> = {
@@ -115,6 +136,9 @@ const AP_CONFS: Record<string, Parameters<typeof hostapdConf>[1]> = {
   // Two BSSes of one FT-PSK mobility domain: ROAM between them is FT over the air (the station's SME).
   ft: { iface: 'wlan0', ssid: 'radio-ft', passphrase: PASS, keyMgmt: 'FT-PSK', extra: FT_AP(0) },
   'ft-ch6': { iface: 'wlan1', ssid: 'radio-ft', channel: 6, passphrase: PASS, keyMgmt: 'FT-PSK', extra: FT_AP(1) },
+  // Two BSSes of one FT-SAE mobility domain: SAE at the first, FT over the air to the second.
+  'ft-sae': { iface: 'wlan0', ssid: 'radio-ft-sae', extra: FT_SAE_AP(0) },
+  'ft-sae-ch6': { iface: 'wlan1', ssid: 'radio-ft-sae', channel: 6, extra: FT_SAE_AP(1) },
   scan0: { iface: 'wlan0', ssid: 'radio-scan-0', channel: 1, passphrase: PASS },
   scan1: { iface: 'wlan1', ssid: 'radio-scan-1', channel: 6 },
   scan2: { iface: 'wlan2', ssid: 'radio-scan-2', channel: 11, passphrase: PASS },
@@ -244,6 +268,32 @@ cmd disconnect
 wait_event CTRL-EVENT-DISCONNECTED
 ap_stop 0; ap_stop 1
 `,
+  // FT-SAE: SAE with the first AP, the FT 4-way handshake; then ROAM by FT
+  // over the air with the PMK-R1 the target pulled from the first AP (no SAE
+  // with the target). One hostapd runs both BSSes and logs both (wlan0's log).
+  // FT Authentication is counted by hostapd's replies with status 0 (only
+  // wlan1 does FT), not by requests: mac80211 sends the request again while
+  // the target is still pulling PMK-R1 (measured: two requests, with either
+  // daemon).
+  'ft-sae-roam': String.raw`
+ap_global 0 ft-sae
+cmd select_network 6
+wait_event CTRL-EVENT-CONNECTED
+cmd status
+ping_ap 0
+ap_add 1 ft-sae-ch6
+cmd scan freq=2412,2437
+wait_event CTRL-EVENT-SCAN-RESULTS 60
+cmd scan_results
+cmd roam $(addr wlan1)
+wait_event CTRL-EVENT-CONNECTED
+cmd status
+ping_ap 1
+note "SAE commits: $(ap_auth_frames 0 3), FT authentications accepted: $(grep -c 'authentication reply: STA=[0-9a-f:]* auth_alg=2 auth_transaction=2 resp=0 ' /tmp/radio/hostapd-wlan0.log || true), 4-way handshakes at wlan1: $(grep -c 'wlan1: EAPOL-4WAY-HS-COMPLETED' /tmp/radio/hostapd-wlan0.log || true)"
+cmd disconnect
+wait_event CTRL-EVENT-DISCONNECTED
+ap_stop 0
+`,
   deauth: String.raw`
 ap 0 psk
 cmd select_network 0
@@ -341,6 +391,22 @@ ap() {
 # SAE frame logged again when processed, not counted).
 ap_auth_frames() { grep -c "authentication: STA=[0-9a-f:]* auth_alg=$2 auth_transaction=1 .*seq_ctrl=0x[0-9a-f]*$" /tmp/radio/hostapd-wlan$1.log || true; }
 ap_stop() { stop_pidfile /tmp/radio/hostapd-wlan$1.pid; }
+# ap_global N CONF: as ap, with hostapd's global control interface, so that
+# ap_add can give the same process another BSS.
+ap_global() {
+    rm -f /tmp/radio/hostapd-wlan$1.log
+    hostapd -B -t -d -g /run/hostapd/global -P /tmp/radio/hostapd-wlan$1.pid -f /tmp/radio/hostapd-wlan$1.log /tmp/radio/ap-$2.conf
+    wait_for /tmp/radio/hostapd-wlan$1.log AP-ENABLED 60
+    aplines[$1]=$(wc -l < /tmp/radio/hostapd-wlan$1.log)
+}
+# ap_add N CONF: wlanN with /tmp/radio/ap-CONF.conf added to ap_global 0's
+# hostapd (ADD on its global control interface, then ENABLE: ADD only
+# configures); it logs to wlan0's log.
+ap_add() {
+    hostapd_cli -p /run/hostapd -i global raw ADD wlan$1 config=/tmp/radio/ap-$2.conf > /dev/null
+    hostapd_cli -p /run/hostapd -i wlan$1 enable > /dev/null
+    wait_for /tmp/radio/hostapd-wlan0.log "wlan$1: AP-ENABLED" 60 $(( aplines[0] + 1 ))
+}
 # ap_wait N PATTERN TIMEOUT: PATTERN in wlanN's hostapd log after the lines the last
 # ap_wait (or ap) saw; the first after connecting sees the connection's own lines.
 ap_wait() {

@@ -23,7 +23,7 @@ const MDID = Buffer.from('a1b2', 'hex');
 const R0KH = Buffer.from('r0kh.example');
 const mac = (m: string): Buffer => Buffer.from(m.replace(/:/g, ''), 'hex');
 
-function pair(akm: 'FT-PSK' | 'FT-EAP', tamper?: (fte: Buffer) => Buffer) {
+function pair(akm: 'FT-PSK' | 'FT-EAP' | 'FT-SAE', tamper?: (fte: Buffer) => Buffer) {
   const rsne = buildRsne({ group: 'CCMP', pairwise: ['CCMP'], akms: [akm] });
   const respIes = Buffer.concat([buildMde(MDID), buildFte(akm, R0KH, mac(AA))]);
   const apFt = parseFtAssoc(akm, respIes, SSID);
@@ -38,7 +38,7 @@ function pair(akm: 'FT-PSK' | 'FT-EAP', tamper?: (fte: Buffer) => Buffer) {
 }
 
 describe('FT initial mobility domain association: 4-way handshake', () => {
-  for (const akm of ['FT-PSK', 'FT-EAP'] as const) {
+  for (const akm of ['FT-PSK', 'FT-EAP', 'FT-SAE'] as const) {
     it(`${akm}: completes; msg 2 and msg 3 carry PMKR1Name, the MDE and the FTE; the PTK is the FT one on both sides`, () => {
       const { auth, sup, respIes } = pair(akm);
       const r0 = deriveFtPmkR0({ akm, xxkey: XXKEY, ssid: SSID, mdid: MDID, r0khId: R0KH, s0khId: SPA });

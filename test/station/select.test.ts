@@ -81,6 +81,26 @@ describe('selection', () => {
     expect([plain?.akm, plain?.mde]).toEqual(['WPA-PSK', undefined]);
   });
 
+  it('FT-SAE in 2.10\'s order (FT-EAP, FT-SAE, SAE, FT-PSK, ...): host SAE or a cached PMKSA, PMF as for SAE, an MDE', () => {
+    const mde = Buffer.from('3603a1b200', 'hex');
+    const withMde = (b: BssEntry): BssEntry => ({ ...b, ies: Buffer.concat([b.ies, mde]) });
+    const all = withMde(bss('02:00:00:00:0c:21', -40, { akms: ['WPA-PSK', 'FT-PSK', 'SAE', 'FT-SAE'], pairwise: ['CCMP'], mfpc: true }));
+    const net = network('WPA-PSK FT-PSK SAE FT-SAE');
+    // Host SAE: FT-SAE before SAE and FT-PSK; PMF on, not required (the network allows PSK AKMs too).
+    expect(pick(net, [all], () => false, true)?.sec).toMatchObject({ akm: 'FT-SAE', mde, mfp: true, mfpRequired: false });
+    // Without host SAE, a cached FT-SAE PMKSA still authenticates; with nothing cached, FT-PSK is next.
+    expect(pick(net, [all], (akm) => akm === 'FT-SAE')?.sec.akm).toBe('FT-SAE');
+    expect(pick(net, [all])?.sec.akm).toBe('FT-PSK');
+    // FT-EAP (with its PMKSA) comes first, as 2.10's.
+    const eap = withMde(bss('02:00:00:00:0c:22', -40, { akms: ['FT-EAP', 'FT-SAE'], pairwise: ['CCMP'], mfpc: true }));
+    expect(pick(network('FT-EAP FT-SAE'), [eap], (akm) => akm === 'FT-EAP', true)?.sec.akm).toBe('FT-EAP');
+    // An FT-SAE-only network requires PMF; a BSS without MFPC is no FT-SAE candidate, nor one without an MDE.
+    const onlyFtSae = network('FT-SAE');
+    expect(pick(onlyFtSae, [all], () => false, true)?.sec).toMatchObject({ akm: 'FT-SAE', mfpRequired: true });
+    expect(pick(onlyFtSae, [withMde(bss('02:00:00:00:0c:23', -40, { akms: ['FT-SAE'], pairwise: ['CCMP'] }))], () => false, true)).toBeUndefined();
+    expect(pick(onlyFtSae, [bss('02:00:00:00:0c:24', -40, { akms: ['FT-SAE'], pairwise: ['CCMP'], mfpc: true })], () => false, true)).toBeUndefined();
+  });
+
   it('no TKIP at all: a TKIP-only or mixed-mode (TKIP group) BSS is no candidate; TKIP offered beside CCMP pairwise is skipped', () => {
     const net = network('WPA-PSK');
     expect(pick(net, [bss('02:00:00:00:0c:04', -40, { akms: ['WPA-PSK'], pairwise: ['TKIP'], group: 'TKIP' })])).toBeUndefined();

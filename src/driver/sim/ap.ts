@@ -32,6 +32,14 @@ export interface ApEnv {
   deauth(ap: SimAp, reason: number): void;
   /** An Authentication frame body (SAE) from this AP to the station (the simulator adds air delay). */
   authToStation(ap: SimAp, frame: Buffer): void;
+  /**
+   * FT-SAE: the mobility domain's key holder (hostapd's R0KH/R1KH exchange
+   * between the APs, pmk_r1_push or pull): the XXKey, the SAE PMK, of a
+   * station's initial mobility domain association, kept for the other APs
+   * of that domain (same MDID and SSID), which derive PMK-R0 and PMK-R1 from
+   * it as the R0KH would. An FT-PSK AP needs none (its PSK is the XXKey).
+   */
+  mobilityDomainKey: { set(ap: SimAp, sta: string, xxkey: Buffer): void; get(ap: SimAp, sta: string): Buffer | undefined };
 }
 
 /** A PMK and its PMKID as SAE made them. */
@@ -102,7 +110,7 @@ export class SimAp {
   /** Anti-clogging token requests (status 76) this AP sent (SIM_STATUS sae_token_requests). */
   tokenRequests = 0;
   /** FT Authentication done with a station, waiting for its Reassociation Request (hostapd's sta->ft_state). */
-  private ftPending: { sta: string; akm: string; target: FtTarget; r0khId: Buffer } | undefined;
+  private ftPending: { sta: string; akm: string; xxkey: Buffer; target: FtTarget; r0khId: Buffer } | undefined;
   /** FT roams this AP completed (SIM_STATUS ft_roams). */
   ftRoams = 0;
 
@@ -161,7 +169,7 @@ export class SimAp {
       this.receiveFtAuth(sta, frame);
       return;
     }
-    if (!this.cfg.akms.includes('SAE')) {
+    if (!this.cfg.akms.some((a) => akmFamily(a) === 'sae')) {
       log.debug(`sim: AP ${this.bssid}: SAE Authentication frame from ${sta} dropped: no SAE here`);
       return;
     }
@@ -218,8 +226,10 @@ export class SimAp {
    * An FT Authentication Request (hostapd's wpa_ft_process_auth_req()): the
    * AKM of its RSNE must be an FT AKM of this AP, and its PMKR0Name one this
    * AP can derive from the PSK (ft_psk_generate_local=1; for FT-EAP the AP's
-   * `pmk` stands in for XXKey as in the initial association). Answered with
-   * transaction 2 and the status.
+   * `pmk` stands in for XXKey as in the initial association; for FT-SAE the
+   * SAE PMK of the station's initial association, from the mobility domain's
+   * key holder, else status 53 as hostapd answers when no R0KH gives it
+   * PMK-R1). Answered with transaction 2 and the status.
    */
   private receiveFtAuth(sta: string, frame: Buffer): void {
     const ies = frame.subarray(6);
@@ -242,14 +252,20 @@ export class SimAp {
       reply(STATUS_INVALID_AKMP);
       return;
     }
+    const xxkey = akmFamily(akm) === 'sae' ? this.env.mobilityDomainKey.get(this, sta) : this.pmk;
+    if (!xxkey) {
+      log.info(`sim: AP ${this.bssid}: FT Authentication from ${sta} refused: no PMK-R0 for it in the mobility domain`);
+      reply(FtStatus.INVALID_PMKID);
+      return;
+    }
     const target = new FtTarget({
-      akm, pairwise: this.cfg.pairwise, apRsne: this.rsne, xxkey: this.pmk, ssid: this.cfg.ssid, mdid: this.cfg.mdid, mde: buildMde(this.cfg.mdid),
+      akm, pairwise: this.cfg.pairwise, apRsne: this.rsne, xxkey, ssid: this.cfg.ssid, mdid: this.cfg.mdid, mde: buildMde(this.cfg.mdid),
       aa: this.bssid, spa: sta, gtk: this.gtk, igtk: this.igtk, random: (n: number) => this.env.random.bytes(n),
     });
     try {
       const resp = target.authRequest(ies);
       const fte = findElement(ies, WLAN_EID_FTE);
-      this.ftPending = { sta, akm, target, r0khId: fte ? (parseFte(fte).r0khId ?? Buffer.alloc(0)) : Buffer.alloc(0) };
+      this.ftPending = { sta, akm, xxkey, target, r0khId: fte ? (parseFte(fte).r0khId ?? Buffer.alloc(0)) : Buffer.alloc(0) };
       log.info(`sim: AP ${this.bssid}: FT Authentication with ${sta} accepted`);
       reply(0, resp);
     } catch (e) {
@@ -283,7 +299,7 @@ export class SimAp {
     const staRsne = findElement(reqIes, WLAN_EID_RSN) as Buffer;
     const auth = this.newAuthenticator(spa, staRsne, {
       akm: p.akm,
-      pmk: this.pmk,
+      pmk: p.xxkey,
       // A later PTK rekey is an FT 4-way handshake keyed by the PMK-R1 of this transition.
       ft: { mde, fte, mdid: this.cfg.mdid, r0khId: p.r0khId, r1khId: macBytes(this.bssid), ssid: this.cfg.ssid },
     });
@@ -372,7 +388,9 @@ export class SimAp {
     this.disassociate();
     if (!this.rsn) return;
     const akm = this.chosenAkm(staRsne);
-    const sae = akm === 'SAE' ? this.saeKey(staRsne) : undefined;
+    const sae = akmFamily(akm) === 'sae' ? this.saeKey(staRsne) : undefined;
+    // FT-SAE: the initial mobility domain association's XXKey (the SAE PMK) goes to the domain's key holder.
+    if (sae && akmFacts(akm)?.ft) this.env.mobilityDomainKey.set(this, spa, sae.pmk);
     // A fresh SAE PMK serves one association; a cached one is named again by PMKID.
     this.saeFresh = undefined;
     const pmk = sae?.pmk ?? this.pmk;

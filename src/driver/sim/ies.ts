@@ -3,7 +3,7 @@
  * and (Re)Association Response frames, built byte for byte as 802.11 lays
  * them out, so the daemon's IE parser and RSNE matching see real input.
  */
-import { akmFacts } from '../../rsn/akm.js';
+import { akmFacts, akmFamily } from '../../rsn/akm.js';
 import { macBytes } from '../../rsn/crypto.js';
 import { buildFte, buildMde, type FtAssoc } from '../../rsn/ft.js';
 import { buildRsne } from '../../rsn/rsne.js';
@@ -69,7 +69,7 @@ function commonIes(ap: ApConfig, ssid: Buffer, withTim: boolean): Buffer {
   parts.push(apRsne(ap));
   // FT: the Mobility Domain element follows the RSNE (9.3.3.2, Table 9-32).
   if (offersFt(ap)) parts.push(buildMde(ap.mdid));
-  if (ap.akms.includes('SAE') && ap.saePwe !== 0) parts.push(ie(EID_RSNX, [RSNX_SAE_H2E]));
+  if (ap.akms.some((a) => akmFamily(a) === 'sae') && ap.saePwe !== 0) parts.push(ie(EID_RSNX, [RSNX_SAE_H2E]));
   if (r.ext.length) parts.push(ie(EID_EXT_SUPP_RATES, r.ext));
   return Buffer.concat(parts);
 }

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import ini from 'ini';
 import type { DriverCapabilities, MfpPolicy } from '../backend.js';
 import { isMac } from '../wire.js';
-import { cipherInfo, UnknownSuiteError } from '../../rsn/akm.js';
+import { akmFamily, cipherInfo, UnknownSuiteError } from '../../rsn/akm.js';
 
 /** How the firmware behaves on a connection it was asked to run the 4-way handshake for. */
 export const FIRMWARE_MODES = ['complete', 'late', 'silent', 'no_material', 'fail', 'late_no_material', 'replay_only', 'connect', 'mute', 'deaf'] as const;
@@ -17,7 +17,7 @@ export type FirmwareMode = (typeof FIRMWARE_MODES)[number];
 export const RESTART_POINTS = ['connect', 'assoc', '4way'] as const;
 export type RestartPoint = (typeof RESTART_POINTS)[number];
 
-export const SIM_AKMS = ['NONE', 'WPA-PSK', 'WPA-PSK-SHA256', 'WPA-EAP', 'WPA-EAP-SHA256', 'SAE', 'FT-PSK', 'FT-EAP'] as const;
+export const SIM_AKMS = ['NONE', 'WPA-PSK', 'WPA-PSK-SHA256', 'WPA-EAP', 'WPA-EAP-SHA256', 'SAE', 'FT-PSK', 'FT-EAP', 'FT-SAE'] as const;
 export type SimAkm = (typeof SIM_AKMS)[number];
 
 export interface ApConfig {
@@ -243,8 +243,8 @@ function parseAps(name: string, sec: Section): ApConfig[] {
   if (akms.length === 0) throw r.err('akm', 'empty');
   if (new Set(akms).size !== akms.length) throw r.err('akm', 'an AKM named twice');
   if (akms.includes('NONE') && akms.length > 1) throw r.err('akm', 'NONE (an open AP) goes alone');
-  const sae = akms.includes('SAE');
-  const saeOnly = akms.every((a) => a === 'SAE');
+  const sae = akms.some((a) => akmFamily(a) === 'sae');
+  const saeOnly = akms.every((a) => akmFamily(a) === 'sae');
   // SAE requires PMF (802.11-2020 12.6.2: MFPC with AKM 8): required for WPA3-Personal only, optional in transition mode (hostapd's ieee80211w=1).
   const mfpDefault = saeOnly ? 'required' : sae || akms.some((a) => a.endsWith('SHA256')) ? 'optional' : 'none';
   const mfp = r.oneOf<MfpPolicy>('mfp', ['none', 'optional', 'required'], mfpDefault);

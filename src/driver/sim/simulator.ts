@@ -151,6 +151,11 @@ export interface SimulatorOptions {
   seed?: number;
 }
 
+/** The mobility domain (MDID, SSID) and station an FT-SAE XXKey is kept for. */
+function mobilityDomainKeyId(ap: SimAp, sta: string): string {
+  return `${ap.cfg.mdid.toString('hex')}/${ap.cfg.ssid.toString('hex')}/${sta.toLowerCase()}`;
+}
+
 export class Simulator {
   readonly aps: SimAp[];
   readonly hello: HelloResult;
@@ -177,6 +182,8 @@ export class Simulator {
   /** SAE the firmware is running (sae_offload), and how many it ran (SIM_STATUS fw_sae_runs). */
   private fwSae: FirmwareSae | null = null;
   private fwSaeRuns = 0;
+  /** FT-SAE XXKeys by mobility domain, SSID and station (ApEnv.mobilityDomainKey). */
+  private readonly mdKeys = new Map<string, Buffer>();
 
   constructor(
     readonly scenario: Scenario,
@@ -205,6 +212,10 @@ export class Simulator {
           const ft = f.length >= 2 && f.readUInt16LE(0) === WLAN_AUTH_FT;
           if ((!this.assoc || ft) && ap.up) this.emit('auth_rx', { bssid: ap.bssid, data: f, status: f.length >= 6 ? f.readUInt16LE(4) : 1 });
         }),
+      mobilityDomainKey: {
+        set: (ap: SimAp, sta: string, xxkey: Buffer) => this.mdKeys.set(mobilityDomainKeyId(ap, sta), xxkey),
+        get: (ap: SimAp, sta: string) => this.mdKeys.get(mobilityDomainKeyId(ap, sta)),
+      },
     };
     this.aps = scenario.aps.map((c) => new SimAp(c, env));
     this.hello = { version: DRIVER_PROTOCOL_VERSION, address: scenario.address, capabilities: { ...scenario.firmware.caps } };
@@ -346,7 +357,7 @@ export class Simulator {
 
   /** The firmware runs SAE for this connect: capability sae_offload, an SAE AKM it offloads, the password given. */
   private runsSae(p: ConnectParams): boolean {
-    return p.sae !== undefined && p.akm === 'SAE' && this.canOffload(p.akm);
+    return p.sae !== undefined && akmFamily(p.akm) === 'sae' && this.canOffload(p.akm);
   }
 
   /**
@@ -462,7 +473,7 @@ export class Simulator {
       if (!mde || !mde.subarray(2, 4).equals(ap.cfg.mdid)) return STATUS_INVALID_MDE;
     }
     // SAE: a PMK from the exchange just completed or a cached PMKSA the RSNE names, else no association.
-    if (p.akm === 'SAE' && !ap.saeKey(findRsne(p.ies))) return STATUS_INVALID_PMKID;
+    if (akmFamily(p.akm) === 'sae' && !ap.saeKey(findRsne(p.ies))) return STATUS_INVALID_PMKID;
     return 0;
   }
 

@@ -80,6 +80,11 @@ describe('nl80211 decoder: fixture messages', () => {
       ft_auth: false,
     });
   });
+  it('a wiphy that lists no AKM suites (mac80211) reports every AKM but FT-SAE, which 2.10 does not claim there', () => {
+    const akms = parseWiphy(new Map([[Attr.WIPHY, Buffer.from([0, 0, 0, 0])]])).capabilities.akms;
+    expect(akms).toEqual(expect.arrayContaining(['WPA-PSK', 'FT-PSK', 'FT-EAP', 'SAE']));
+    expect(akms).not.toContain('FT-SAE');
+  });
 });
 
 describe('roam-auth pairing', () => {
