@@ -137,9 +137,10 @@ export class Sme {
    * CTRL-EVENT-AUTH-REJECT), or no answer from the AP (2.10's
    * sme_event_auth_timed_out(), which prints nothing), or no answer to the
    * association (`step` Association: sme_event_assoc_timed_out(), which
-   * prints nothing either, no CTRL-EVENT-ASSOC-REJECT). Either way, as 2.10's
-   * wpas_connection_failed(): the network is disabled for a while
-   * (CONN_FAILED) and the station scans again; an SAE exchange under way ends.
+   * prints nothing either, no CTRL-EVENT-ASSOC-REJECT). Either way the
+   * attempt fails as with 2.10's wpas_connection_failed() (the station
+   * ignores the BSS and scans again; Station.smeConnectionFailed());
+   * an SAE exchange under way ends.
    */
   authFailed(bssid: string, refused?: { authType: number; transaction: number; status: number }, step: 'Authentication' | 'Association' = 'Authentication'): void {
     const cur = this.st.attempt();

@@ -165,9 +165,11 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
         this.connectTo(net, bss, sec, sae, prevBssid);
       },
       attemptFailed: (net, reason) => {
+        const bssid = this.connecting?.bssid;
         this.endAssociation();
         this.setState('DISCONNECTED');
-        this.connectionFailed(net, reason);
+        if (reason === 'CONN_FAILED' && bssid) this.smeConnectionFailed(net, bssid);
+        else this.connectionFailed(net, reason);
       },
       roamFailed: (net) => {
         this.leave(Reason.DEAUTH_LEAVING);
@@ -792,6 +794,31 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     this.failures++;
     this.tempDisable(net, reason);
     this.requestScan(this.backoffMs());
+  }
+
+  /**
+   * 2.10's wpas_connection_failed() for an attempt its SME ran and lost (an
+   * SAE or Open System authentication refused or unanswered, an association
+   * unanswered; a ROAM through the SME among them, whose old BSS mac80211
+   * has left by then): the BSS goes into the ignore list, so that the next
+   * selection tries another BSS of the ESS first (2.10 lists it twice when
+   * one has been seen, which skips it whatever the number of networks, for
+   * 10 s; this list, as BSSID_IGNORE's, has neither counts nor expiry: an
+   * entry goes when a selection finds nothing else); the network is disabled
+   * for a while only after more than three consecutive failures
+   * (CONN_FAILED); the station scans again after the back-off and connects
+   * where the selection says, the BSS it roamed from included.
+   */
+  private smeConnectionFailed(net: NetworkConfig, bssid: string): void {
+    this.ignoreBssid(bssid);
+    this.failures++;
+    if (this.failures > 3) {
+      log.debug(`${this.opts.ifname}: Continuous association failures - consider temporary network disabling`);
+      this.tempDisable(net, 'CONN_FAILED');
+    }
+    const ms = this.backoffMs();
+    log.debug(`${this.opts.ifname}: Consecutive connection failures: ${this.failures} --> request scan in ${ms} ms`);
+    this.requestScan(ms);
   }
 
   private tempDisable(net: NetworkConfig, reason: string): void {
