@@ -33,14 +33,16 @@ export interface SmeStation {
   current(): Association | undefined;
   ownAddress(): string;
   setState(s: WpaState): void;
-  /** A wpa_msg() of the interface. */
-  event(text: string): void;
+  /** A wpa_msg() of the interface, at `level` (default INFO). */
+  event(text: string, level?: number): void;
   /** The SME authenticates `cur` (SAE): it is the attempt under way, AUTHENTICATING. */
   authenticating(cur: Association): void;
   /** Authenticated (`sae`: the SAE run): associate, a reassociation from `prevBssid` if given. */
   associate(net: NetworkConfig, bss: BssEntry, sec: SecurityChoice, sae: Association['sae'], prevBssid?: string): void;
   /** The attempt under way ended without an association (2.10's wpas_connection_failed() and DISCONNECTED). */
   attemptFailed(net: NetworkConfig, reason: SmeFailure): void;
+  /** The driver is asked to leave `bssid` (2.10's wpa_drv_deauthenticate()); no event tells of it. */
+  deauthenticate(bssid: string): void;
   /** A roam from the association in use failed: the station leaves it (wpa_supplicant_deauthenticate()) and counts the failure. */
   roamFailed(net: NetworkConfig): void;
   /** The association in use ends without a disconnect event; a new one with `target` starts, from `prevBssid`. */
@@ -56,7 +58,17 @@ export interface SmeOptions {
   station: SmeStation;
 }
 
+/** 2.10's SME_AUTH_TIMEOUT (sme.c), as ms: how long the SME waits for the AP's answer to an Authentication frame it sent. */
+export const SME_AUTH_TIMEOUT_MS = 5000;
+
 export class Sme {
+  /**
+   * 2.10's sme_auth_timer: armed when the SME sends an Authentication frame
+   * (a retransmission, which mac80211 makes for 2.10, arms nothing), cancelled
+   * when the AP's answer comes or the attempt ends.
+   */
+  private authTimer: NodeJS.Timeout | undefined;
+
   constructor(private readonly opts: SmeOptions) {}
 
   private get st(): SmeStation {
@@ -72,11 +84,14 @@ export class Sme {
    */
   authenticateSae(net: NetworkConfig, bss: BssEntry, sec: SecurityChoice, prevBssid?: string): void {
     const cur: Association = { net, bssid: bss.bssid, freq: bss.freq, ssid: bss.ssid, sec, signal: bss.level };
+    this.cancelAuthTimer();
     this.st.authenticating(cur);
     const target = { bssid: bss.bssid, freq: bss.freq, ssid: bss.ssid };
     // 2.10 announces each SAE Authentication frame it sends: commit (again with a token or another group), confirm.
     const sending = (): void => {
-      if (this.st.attempt() === cur) this.st.event(ev.smeTrying(bss.bssid, ssidTxt(bss.ssid), bss.freq));
+      if (this.st.attempt() !== cur) return;
+      this.st.event(ev.smeTrying(bss.bssid, ssidTxt(bss.ssid), bss.freq));
+      if (!this.authTimer) this.authTimer = setTimeout(() => this.authTimedOut(cur), SME_AUTH_TIMEOUT_MS);
     };
     this.opts.keyPath.authenticate(net, target, sec, this.st.ownAddress(), saeH2eAdvertised(bss.ies), (o) => {
       if (this.st.attempt() !== cur) return;
@@ -122,8 +137,35 @@ export class Sme {
     });
   }
 
+  /**
+   * sme_auth_timer fired: no answer from the AP within 5 s and no report from
+   * the driver (mac80211 reports TIMED_OUT before that; a driver that
+   * reports nothing ends here). As 2.10's sme_deauth(): "SME: Authentication
+   * timeout" (debug), the driver asked to leave the BSS (no
+   * CTRL-EVENT-DISCONNECTED), then wpas_connection_failed() and DISCONNECTED.
+   */
+  private authTimedOut(cur: Association): void {
+    this.authTimer = undefined;
+    if (this.st.attempt() !== cur) return;
+    this.st.event('SME: Authentication timeout', log.MsgLevel.DEBUG);
+    this.st.deauthenticate(cur.bssid);
+    this.st.attemptFailed(cur.net, 'CONN_FAILED');
+  }
+
+  /** 2.10's sme_state_changed(): the SME's timer ends with AUTHENTICATING. */
+  stateChanged(s: WpaState): void {
+    if (s !== 'AUTHENTICATING') this.cancelAuthTimer();
+  }
+
+  /** sme_event_auth(): the AP answered (or a new exchange starts its own timer). */
+  private cancelAuthTimer(): void {
+    if (this.authTimer) clearTimeout(this.authTimer);
+    this.authTimer = undefined;
+  }
+
   /** An Authentication frame from the AP: SAE's, or the refusal of an Open System authentication the driver's SME sent. */
   onAuthRx(bssid: string, data: Buffer, status: number): void {
+    if (this.st.attempt()?.bssid === bssid.toLowerCase()) this.cancelAuthTimer();
     if (data.length >= 6 && data.readUInt16LE(0) === WLAN_AUTH_OPEN && status !== 0) {
       this.authFailed(bssid, { authType: WLAN_AUTH_OPEN, transaction: data.readUInt16LE(2), status });
       return;

@@ -155,7 +155,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
       current: () => this.current,
       ownAddress: () => this.ownAddress,
       setState: (s) => this.setState(s),
-      event: (text) => this.event(text),
+      event: (text, level) => this.event(text, level),
       authenticating: (cur) => {
         this.connecting = cur;
         this.setState('AUTHENTICATING');
@@ -171,6 +171,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
         if (reason === 'CONN_FAILED' && bssid) this.smeConnectionFailed(net, bssid);
         else this.connectionFailed(net, reason);
       },
+      deauthenticate: (bssid) => this.askDriverToLeave(bssid, Reason.DEAUTH_LEAVING),
       roamFailed: (net) => {
         this.leave(Reason.DEAUTH_LEAVING);
         this.setState('DISCONNECTED');
@@ -210,6 +211,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     if (this.wpaState === 'INTERFACE_DISABLED' && !this.opts.driver.hello) return;
     log.debug(`${this.opts.ifname}: State: ${this.wpaState} -> ${s}`);
     this.wpaState = s;
+    this.sme.stateChanged(s);
   }
 
   /* ---------------------------------------------------------------- driver */

@@ -84,3 +84,45 @@ describe('a ROAM through the host\'s SME whose SAE with the target fails (2.10: 
     expect(ev.filter((e) => e.startsWith('CTRL-EVENT-SSID-TEMP-DISABLED'))).toEqual([`CTRL-EVENT-SSID-TEMP-DISABLED id=0 ssid="${SSID}" auth_failures=1 duration=10 reason=CONN_FAILED`]);
   });
 });
+
+describe('2.10\'s SME authentication timer (sme_auth_timer, 5 s) for a driver that reports nothing', () => {
+  it('no answer to the SAE commit and no report from the driver: at 5 s "SME: Authentication timeout", the driver asked to leave (reason 3, no CTRL-EVENT-DISCONNECTED), then wpas_connection_failed(): the BSS ignored, DISCONNECTED, a new scan', async () => {
+    rig = await Inproc.start({ scenario: scenario(), conf: CONF });
+    // The Authentication frames go nowhere and the driver never says what became of them.
+    const sent: string[] = [];
+    rig.sim.auth = async (p) => {
+      sent.push(p.bssid);
+    };
+    const leaves: number[] = [];
+    const disconnect = rig.sim.disconnect.bind(rig.sim);
+    rig.sim.disconnect = (reason: number) => {
+      leaves.push(reason);
+      return disconnect(reason);
+    };
+    const from = rig.mark();
+    const net = rig.config.getNetwork(0)!;
+    net.set('disabled', '0');
+    rig.station.selectNetwork(net);
+    await rig.until(new RegExp(`SME: Trying to authenticate with ${A}`), from);
+    const startedAt = Date.now();
+    await rig.run(4_900);
+    // SAE retransmits the commit meanwhile (our stand-in for mac80211's retries); the SME still waits.
+    expect(rig.station.wpaState).toBe('AUTHENTICATING');
+    expect(rig.eventsFrom(from)).not.toContain('SME: Authentication timeout');
+    await rig.until(/^SME: Authentication timeout$/, from);
+    expect(Date.now() - startedAt).toBe(5_000);
+    const ev = rig.eventsFrom(from);
+    expect(leaves).toEqual([3]);
+    expect(ev.some((e) => e.startsWith('CTRL-EVENT-DISCONNECTED')), ev.join('\n')).toBe(false);
+    expect(ev.some((e) => e.startsWith('CTRL-EVENT-SSID-TEMP-DISABLED')), ev.join('\n')).toBe(false);
+    expect(rig.station.wpaState).toBe('DISCONNECTED');
+    expect(rig.station.ignoredBssids()).toEqual([A]);
+    // The exchange is over: no more frames to A; the scan that follows tries the other BSS of the ESS.
+    const frames = sent.length;
+    const timedOutAt = rig.mark();
+    await rig.until(/CTRL-EVENT-SCAN-RESULTS/, timedOutAt);
+    await rig.run(100);
+    expect(sent.slice(frames).filter((b) => b === A)).toEqual([]);
+    expect(rig.eventsFrom(timedOutAt)).toContain(`SME: Trying to authenticate with ${B} (SSID='${SSID}' freq=2437 MHz)`);
+  });
+});
