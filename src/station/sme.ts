@@ -22,7 +22,7 @@ import { saeH2eAdvertised } from './ies.js';
 import { chooseSecurity, type SecurityChoice } from './select.js';
 import type { WpaState } from './state.js';
 
-/** Why an attempt the SME ran ended (the reason of the temporary disabling that follows). */
+/** Why an attempt the SME ran ended: WRONG_KEY disables the network for a while at once; CONN_FAILED is 2.10's wpas_connection_failed(). */
 export type SmeFailure = 'WRONG_KEY' | 'CONN_FAILED';
 
 /** The station as the SME sees it: the connection it has, and where the SME reports. */
@@ -59,7 +59,7 @@ export interface SmeOptions {
 }
 
 /** 2.10's SME_AUTH_TIMEOUT (sme.c), as ms: how long the SME waits for the AP's answer to an Authentication frame it sent. */
-export const SME_AUTH_TIMEOUT_MS = 5000;
+const SME_AUTH_TIMEOUT_MS = 5000;
 
 export class Sme {
   /**
