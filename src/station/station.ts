@@ -3,7 +3,9 @@
  * events.c, scan.c) on top of a DriverBackend. It scans, selects a network,
  * connects, and leaves everything about the association's keys to the
  * offload layer's KeyPath (PMK, offload decision, driver key operations,
- * EAPOL), hearing back through its typed events. The station neither knows
+ * EAPOL), hearing back through its typed events, and the authentication the
+ * host runs itself (SAE, FT, the roams through the host's SME) to its Sme
+ * (sme.ts), which reports back through SmeStation. The station neither knows
  * nor cares which driver backend it has.
  */
 import { EventEmitter } from 'node:events';
@@ -25,12 +27,12 @@ import type { Association } from './association.js';
 import { BssTable, type BssEntry } from './bss-table.js';
 import { sortScanResults } from './scan-order.js';
 import { ev } from './events.js';
-import { CAPAB_ESS, CAPAB_PRIVACY, EID_RSN, findIe, saeH2eAdvertised } from './ies.js';
-import { SaeStatus, WLAN_AUTH_OPEN, WLAN_AUTH_SAE } from '../rsn/sae/frames.js';
+import { CAPAB_ESS, CAPAB_PRIVACY, EID_RSN, findIe } from './ies.js';
 import { chooseSecurity, hasCredentials, selectCandidate, type SecurityChoice } from './select.js';
 import { akmFacts, akmFamily } from '../rsn/akm.js';
-import { FtProtocolError, WLAN_AUTH_FT } from '../rsn/ft-protocol.js';
+import { FtProtocolError } from '../rsn/ft-protocol.js';
 import { stateAtLeast, type WpaState } from './state.js';
+import { Sme, type SmeStation } from './sme.js';
 import { TempDisableTable } from './temp-disable.js';
 
 /** scan_res_valid_for_connect's default (config.h): how long scan results may start a connection without a new scan. */
@@ -119,6 +121,8 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   private hello: HelloResult | null = null;
   /** The key side of the association in progress. */
   private readonly keyPath: KeyPath;
+  /** The authentication the host runs itself (SAE, FT) and the roams through it. */
+  private readonly sme: Sme;
   /** BSSID_IGNORE: BSSes left out of selection (wpa_supplicant's bssid_ignore list), most recent first. */
   private readonly bssidIgnore: string[] = [];
   /** SIGNAL_MONITOR: report CTRL-EVENT-SIGNAL-CHANGE when the signal crosses threshold ± hysteresis. */
@@ -153,7 +157,44 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
       },
       this.now,
     );
+    this.sme = new Sme({ ifname: opts.ifname, driver: opts.driver, keyPath: this.keyPath, config: () => this.config, bss: this.bss, station: this.smeStation() });
     this.attachDriver();
+  }
+
+  /** What the SME sees of the station and reports to it. */
+  private smeStation(): SmeStation {
+    return {
+      attempt: () => this.connecting,
+      current: () => this.current,
+      ownAddress: () => this.ownAddress,
+      setState: (s) => this.setState(s),
+      event: (text, level) => this.event(text, level),
+      authenticating: (cur) => {
+        this.connecting = cur;
+        this.setState('AUTHENTICATING');
+      },
+      associate: (net, bss, sec, sae, prevBssid) => {
+        this.connecting = undefined;
+        this.connectTo(net, bss, sec, sae, prevBssid);
+      },
+      attemptFailed: (net, reason) => {
+        const bssid = this.connecting?.bssid;
+        this.endAssociation();
+        this.setState('DISCONNECTED');
+        if (reason === 'CONN_FAILED' && bssid) this.smeConnectionFailed(net, bssid);
+        else this.connectionFailed(net, reason);
+      },
+      deauthenticate: (bssid) => this.askDriverToLeave(bssid, Reason.DEAUTH_LEAVING),
+      roamFailed: (net) => {
+        this.leave(Reason.DEAUTH_LEAVING);
+        this.setState('DISCONNECTED');
+        this.connectionFailed(net, 'CONN_FAILED');
+      },
+      reassociate: (net, target, sec, prevBssid) => {
+        this.endAssociation();
+        this.connectTo(net, target, sec, undefined, prevBssid);
+      },
+    };
   }
 
   get driverUp(): boolean {
@@ -196,6 +237,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     if (this.wpaState === 'INTERFACE_DISABLED' && !this.opts.driver.hello) return;
     log.debug(`${this.opts.ifname}: State: ${this.wpaState} -> ${s}`);
     this.wpaState = s;
+    this.sme.stateChanged(s);
   }
 
   /* ---------------------------------------------------------------- driver */
@@ -226,10 +268,10 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     d.on('wake', guard('wake', (w) => this.keyPath.onWake(w.reason)));
     d.on('assoc_reject', guard('assoc_reject', (r) => this.onAssocReject(r.bssid, r.status, r.timeout)));
     d.on('eapol_rx', guard('eapol_rx', (e) => this.keyPath.onEapolRx(e.src, e.data)));
-    d.on('auth_rx', guard('auth_rx', (e) => this.onAuthRx(e.bssid, e.data, e.status)));
-    d.on('auth_timeout', guard('auth_timeout', (e) => this.authFailed(e.bssid)));
-    d.on('assoc_timeout', guard('assoc_timeout', (e) => this.authFailed(e.bssid, undefined, 'Association')));
-    d.on('external_auth', guard('external_auth', (e) => this.onExternalAuth(e.action, e.bssid, e.ssid)));
+    d.on('auth_rx', guard('auth_rx', (e) => this.sme.onAuthRx(e.bssid, e.data, e.status)));
+    d.on('auth_timeout', guard('auth_timeout', (e) => this.sme.authFailed(e.bssid)));
+    d.on('assoc_timeout', guard('assoc_timeout', (e) => this.sme.authFailed(e.bssid, undefined, 'Association')));
+    d.on('external_auth', guard('external_auth', (e) => this.sme.onExternalAuth(e.action, e.bssid, e.ssid)));
     d.on('gtk_rekey', guard('gtk_rekey', (g) => this.keyPath.onFirmwareGtkRekey(g.bssid, g.replayCtr)));
     d.on('pmksa_added', guard('pmksa_added', (p) => this.keyPath.onPmksaAdded(p)));
     d.on('disconnected', guard('disconnected', (x) => this.onDriverDisconnected(x.bssid, x.reason, x.locallyGenerated)));
@@ -581,72 +623,9 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     return this.hello?.capabilities.sae_auth === true && typeof this.opts.driver.auth === 'function';
   }
 
-  /**
-   * SAE before association (2.10's SME): AUTHENTICATING while the exchange
-   * runs; its PMKSA joins the cache and the connect that follows names it.
-   * A failure ends the attempt as 2.10's wpas_connection_failed() does; a
-   * confirm that does not verify (status 15) means the password is wrong
-   * and the network is disabled for a while with reason WRONG_KEY.
-   */
-  private authenticateSae(net: NetworkConfig, bss: BssEntry, sec: SecurityChoice, prevBssid?: string): void {
-    const cur: Association = { net, bssid: bss.bssid, freq: bss.freq, ssid: bss.ssid, sec, signal: bss.level };
-    this.connecting = cur;
-    this.setState('AUTHENTICATING');
-    const target = { bssid: bss.bssid, freq: bss.freq, ssid: bss.ssid };
-    // 2.10 announces each SAE Authentication frame it sends: commit (again with a token or another group), confirm.
-    const sending = (): void => {
-      if (this.connecting === cur) this.event(ev.smeTrying(bss.bssid, ssidTxt(bss.ssid), bss.freq));
-    };
-    this.keyPath.authenticate(net, target, sec, this.ownAddress, saeH2eAdvertised(bss.ies), (o) => {
-      if (this.connecting !== cur) return;
-      this.connecting = undefined;
-      if (o.ok) {
-        log.info(`${this.opts.ifname}: SAE: authenticated with ${bss.bssid} (group ${o.group}${o.h2e ? ', H2E' : ''})`);
-        this.connectTo(net, bss, sec, { group: o.group, h2e: o.h2e }, prevBssid);
-        return;
-      }
-      log.info(`${this.opts.ifname}: SAE: authentication with ${bss.bssid} failed: ${o.reason}`);
-      // sme_sae_auth(): status 123 has its own event; 76 and 77 are handled
-      // (token, next group) before the generic refusal, which is AUTH-REJECT.
-      if (o.status === SaeStatus.UNKNOWN_PASSWORD_IDENTIFIER) this.event(ev.saeUnknownPasswordId(bss.bssid));
-      else if (o.peerStatus !== undefined && o.peerStatus !== SaeStatus.ANTI_CLOGGING_TOKEN_REQ && o.peerStatus !== SaeStatus.FINITE_CYCLIC_GROUP_NOT_SUPPORTED) {
-        this.event(ev.authReject(bss.bssid, WLAN_AUTH_SAE, o.transaction ?? 1, o.peerStatus));
-      }
-      this.endAssociation();
-      this.setState('DISCONNECTED');
-      this.connectionFailed(net, o.status === SaeStatus.CHALLENGE_FAIL ? 'WRONG_KEY' : 'CONN_FAILED');
-    }, sending);
-  }
-
-  /**
-   * The driver, connecting, asks for SAE (nl80211 external authentication,
-   * 2.10's sme_external_auth_trigger()): the host runs it with the network
-   * being connected and answers with the outcome, status 0 or
-   * UNSPECIFIED_FAILURE; the driver then associates, or reports the failure
-   * as the connection's (assoc_reject). An abort, or a request for another
-   * SSID or a network without SAE, is answered with failure.
-   */
-  private onExternalAuth(action: 'start' | 'abort', bssid: string, ssid: Buffer): void {
-    const d = this.opts.driver;
-    const answer = (status: number, why: string): void => {
-      log.info(`${this.opts.ifname}: SAE: external authentication with ${bssid} ${status === 0 ? 'done' : `failed: ${why}`}`);
-      d.externalAuthStatus?.({ bssid, ssid, status }).catch((e: Error) => log.warning(`${this.opts.ifname}: external authentication status: ${e.message}`));
-    };
-    const cur = this.connecting;
-    if (action === 'abort') return answer(SaeStatus.UNSPECIFIED_FAILURE, 'the driver aborted it');
-    if (!cur || akmFamily(cur.sec.akm) !== 'sae' || !cur.ssid.equals(ssid)) return answer(SaeStatus.UNSPECIFIED_FAILURE, 'no SAE network is being connected with that SSID');
-    const bss = this.bss.get(bssid);
-    const target = { bssid, freq: bss?.freq ?? cur.freq, ssid };
-    this.keyPath.authenticateExternal(cur.net, target, cur.sec, this.ownAddress, bss ? saeH2eAdvertised(bss.ies) : false, (o) => {
-      if (this.connecting !== cur) return;
-      if (o.ok) answer(0, '');
-      else answer(SaeStatus.UNSPECIFIED_FAILURE, o.reason);
-    });
-  }
-
-  /** `prevBssid`: a reassociation from that BSS (ROAM on an association of the host's SME, smeRoam()). */
+  /** `prevBssid`: a reassociation from that BSS (ROAM on an association of the host's SME, Sme.smeRoam()). */
   private connectTo(net: NetworkConfig, bss: BssEntry, sec: SecurityChoice, sae?: Association['sae'], prevBssid?: string): void {
-    if (!sae && this.keyPath.needsSae(net, bss.bssid, sec)) return this.authenticateSae(net, bss, sec, prevBssid);
+    if (!sae && this.keyPath.needsSae(net, bss.bssid, sec)) return this.sme.authenticateSae(net, bss, sec, prevBssid);
     const cur: Association = { net, bssid: bss.bssid, freq: bss.freq, ssid: bss.ssid, sec, signal: bss.level, ...(sae ? { sae } : {}) };
     const keys = this.keyPath.prepareConnect(net, bss.bssid, sec, this.ownAddress);
     if (!keys) {
@@ -782,38 +761,6 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     this.opts.driver.disconnect(reason).catch(() => undefined);
   }
 
-  /** An Authentication frame from the AP: SAE's, or the refusal of an Open System authentication the driver's SME sent. */
-  private onAuthRx(bssid: string, data: Buffer, status: number): void {
-    if (data.length >= 6 && data.readUInt16LE(0) === WLAN_AUTH_OPEN && status !== 0) {
-      this.authFailed(bssid, { authType: WLAN_AUTH_OPEN, transaction: data.readUInt16LE(2), status });
-      return;
-    }
-    this.keyPath.onAuthRx(bssid, data);
-  }
-
-  /**
-   * The authentication with the BSS being connected to ended without an
-   * association: refused (`refused`: 2.10's sme_event_auth() prints
-   * CTRL-EVENT-AUTH-REJECT), or no answer from the AP (2.10's
-   * sme_event_auth_timed_out(), which prints nothing), or no answer to the
-   * association (`step` Association: sme_event_assoc_timed_out(), which
-   * prints nothing either, no CTRL-EVENT-ASSOC-REJECT). Either way, as 2.10's
-   * wpas_connection_failed(): the network is disabled for a while
-   * (CONN_FAILED) and the station scans again; an SAE exchange under way ends.
-   */
-  private authFailed(bssid: string, refused?: { authType: number; transaction: number; status: number }, step: 'Authentication' | 'Association' = 'Authentication'): void {
-    const cur = this.connecting;
-    if (!cur || cur.bssid !== bssid.toLowerCase()) {
-      log.debug(`${this.opts.ifname}: ${step.toLowerCase()} with ${bssid} ended, but no connection attempt to it is under way`);
-      return;
-    }
-    if (refused) this.event(ev.authReject(cur.bssid, refused.authType, refused.transaction, refused.status));
-    else log.debug(`${this.opts.ifname}: SME: ${step} timed out`);
-    this.endAssociation();
-    this.setState('DISCONNECTED');
-    this.connectionFailed(cur.net, 'CONN_FAILED');
-  }
-
   private onAssocReject(bssid: string, status: number, timeout: boolean): void {
     const cur = this.connecting;
     this.event(ev.assocReject(bssid.toLowerCase(), status, timeout));
@@ -890,6 +837,31 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     this.failures++;
     this.tempDisable(net, reason);
     this.requestScan(this.backoffMs());
+  }
+
+  /**
+   * 2.10's wpas_connection_failed() for an attempt its SME ran and lost (an
+   * SAE or Open System authentication refused or unanswered, an association
+   * unanswered; a ROAM through the SME among them, whose old BSS mac80211
+   * has left by then): the BSS goes into the ignore list, so that the next
+   * selection tries another BSS of the ESS first (2.10 lists it twice when
+   * one has been seen, which skips it whatever the number of networks, for
+   * 10 s; this list, as BSSID_IGNORE's, has neither counts nor expiry: an
+   * entry goes when a selection finds nothing else); the network is disabled
+   * for a while only after more than three consecutive failures
+   * (CONN_FAILED); the station scans again after the back-off and connects
+   * where the selection says, the BSS it roamed from included.
+   */
+  private smeConnectionFailed(net: NetworkConfig, bssid: string): void {
+    this.ignoreBssid(bssid);
+    this.failures++;
+    if (this.failures > 3) {
+      log.debug(`${this.opts.ifname}: Continuous association failures - consider temporary network disabling`);
+      this.tempDisable(net, 'CONN_FAILED');
+    }
+    const ms = this.backoffMs();
+    log.debug(`${this.opts.ifname}: Consecutive connection failures: ${this.failures} --> request scan in ${ms} ms`);
+    this.requestScan(ms);
   }
 
   private tempDisable(net: NetworkConfig, reason: string): void {
@@ -989,60 +961,17 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     // Within the mobility domain, with the same FT AKM: FT over the air (2.10's sme_authenticate() with WPA_AUTH_ALG_FT).
     const ftSec = akmFacts(cur.sec.akm)?.ft ? chooseSecurity(cur.net, target, this.config.pmf, (akm) => akm === cur.sec.akm) : undefined;
     if (ftSec && ftSec.akm === cur.sec.akm && this.keyPath.canFtRoam(ftSec.mde)) {
-      this.ftRoam(cur, target);
+      this.sme.ftRoam(cur, target);
       return true;
     }
     if (this.opts.driver.smeAssociated) {
-      this.smeRoam(cur, target);
+      this.sme.smeRoam(cur, target);
       return true;
     }
     // As 2.10's wpa_supplicant_associate() for the roam's new association.
     this.event(ev.trying(target.bssid, ssidTxt(target.ssid), target.freq));
     this.opts.driver.roam(target.bssid).catch((e) => log.warning(`${this.opts.ifname}: driver roam failed: ${e instanceof Error ? e.message : String(e)}`));
     return true;
-  }
-
-  /**
-   * FT over the air (802.11-2020 13.8): FT Authentication with the target
-   * while still associated (AUTHENTICATING, "SME: Trying to authenticate"),
-   * then the reassociation with the FT elements ("Trying to associate"); the
-   * Reassociation Response's keys complete it without a 4-way handshake
-   * (onRoamed; then, as 2.10 shows it on the kernel radio, "Associated with",
-   * "WPA: Key negotiation completed", CTRL-EVENT-CONNECTED).
-   * A refusal or a response that fails the checks ends the connection as
-   * 2.10's sme_event_auth() does, and the station connects again.
-   */
-  private ftRoam(cur: Association, target: BssEntry): void {
-    this.setState('AUTHENTICATING');
-    this.event(ev.smeTrying(target.bssid, ssidTxt(target.ssid), target.freq));
-    this.keyPath.ftAuthenticate({ bssid: target.bssid, freq: target.freq, ssid: target.ssid }, (o) => {
-      if (this.current !== cur) return;
-      if (o.ok) {
-        this.setState('ASSOCIATING');
-        this.event(ev.trying(target.bssid, ssidTxt(target.ssid), target.freq));
-        this.opts.driver.roam(target.bssid, { ies: o.ies }).catch((e) => log.warning(`${this.opts.ifname}: driver roam failed: ${e instanceof Error ? e.message : String(e)}`));
-        return;
-      }
-      log.info(`${this.opts.ifname}: FT: authentication with ${target.bssid} failed: ${o.reason}`);
-      if (o.peerStatus !== undefined) this.event(ev.authReject(target.bssid, WLAN_AUTH_FT, o.transaction ?? 2, o.peerStatus));
-      this.leave(Reason.DEAUTH_LEAVING);
-      this.setState('DISCONNECTED');
-      this.connectionFailed(cur.net, 'CONN_FAILED');
-    });
-  }
-
-  /**
-   * ROAM on an association the host's SME made (SAE on nl80211 with
-   * mac80211), as 2.10's wpa_supplicant_connect() with its SME: no
-   * disconnect first; SAE with the target, or Open System when a PMKSA for it
-   * is cached, then a reassociation from the current BSS. The driver leaves
-   * the old AP when the new authentication starts; as 2.10 on the kernel
-   * radio, no CTRL-EVENT-DISCONNECTED is reported for it.
-   */
-  private smeRoam(cur: Association, target: BssEntry): void {
-    const sec = chooseSecurity(cur.net, target, this.config.pmf, (akm) => akm === cur.sec.akm) ?? cur.sec;
-    this.endAssociation();
-    this.connectTo(cur.net, target, sec, undefined, cur.bssid);
   }
 
   /** wpa_supplicant_deauthenticate(): leave the BSS if there is one; the disassociation is marked either way. */

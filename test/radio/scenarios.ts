@@ -133,6 +133,8 @@ const AP_CONFS: Record<string, Parameters<typeof hostapdConf>[1]> = {
   // WPA3-Personal, two BSSes of one ESS: SAE runs in the station's own SME (AUTHENTICATE, ASSOCIATE).
   sae: { iface: 'wlan0', ssid: 'radio-sae', extra: SAE_AP },
   'sae-ch6': { iface: 'wlan1', ssid: 'radio-sae', channel: 6, extra: SAE_AP },
+  // The same ESS with another password: it refuses the station's SAE confirm (status 1).
+  'sae-ch6-other': { iface: 'wlan1', ssid: 'radio-sae', channel: 6, extra: [...SAE_AP.filter((l) => !l.startsWith('sae_password=')), 'sae_password=not-the-ess-password'] },
   // Two BSSes of one FT-PSK mobility domain: ROAM between them is FT over the air (the station's SME).
   ft: { iface: 'wlan0', ssid: 'radio-ft', passphrase: PASS, keyMgmt: 'FT-PSK', extra: FT_AP(0) },
   'ft-ch6': { iface: 'wlan1', ssid: 'radio-ft', channel: 6, passphrase: PASS, keyMgmt: 'FT-PSK', extra: FT_AP(1) },
@@ -246,6 +248,30 @@ ping_ap 0
 note "SAE commits at wlan0: $(ap_auth_frames 0 3), Open System authentications: $(ap_auth_frames 0 0)"
 cmd disconnect
 wait_event CTRL-EVENT-DISCONNECTED
+ap_stop 0; ap_stop 1
+`,
+  // ROAM through the station's own SME to a BSS whose SAE fails (another
+  // password): mac80211 has left the first BSS when the new authentication
+  // started; as 2.10's wpas_connection_failed(), the target goes into the
+  // BSSID ignore list and the station scans and connects to the first BSS
+  // again (its cached PMKSA), without temporary disabling.
+  'sae-roam-fail': String.raw`
+ap 0 sae
+cmd select_network 4
+wait_event CTRL-EVENT-CONNECTED
+ping_ap 0
+ap 1 sae-ch6-other
+cmd scan freq=2412,2437
+wait_event CTRL-EVENT-SCAN-RESULTS 60
+cmd roam $(addr wlan1)
+wait_event CTRL-EVENT-CONNECTED 60
+cmd status
+ping_ap 0
+note "SAE commits at wlan1: $(ap_auth_frames 1 3)"
+cmd bssid_ignore
+cmd disconnect
+wait_event CTRL-EVENT-DISCONNECTED
+cmd bssid_ignore clear
 ap_stop 0; ap_stop 1
 `,
   // FT over the air (802.11r) on ROAM: FT Authentication and a Reassociation
