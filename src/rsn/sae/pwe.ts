@@ -4,7 +4,8 @@
  *
  * - hunting-and-pecking (sae_pwe 0): try pwd-seed values until one is the x
  *   coordinate of a point; always 40 rounds whatever the round that found it,
- *   so the time taken does not tell an observer which round it was;
+ *   so the time taken does not tell an observer which round it was, and each
+ *   round's quadratic-residue test on a blinded value (quadratic-residue.ts);
  * - hash-to-element (sae_pwe 1): a password token PT = SSWU(u1) + SSWU(u2)
  *   that depends on SSID and password only (computable once per network),
  *   then PWE = val * PT with val from the MAC addresses.
@@ -12,6 +13,7 @@
 import { createHmac } from 'node:crypto';
 import { kdf } from '../crypto.js';
 import { bigintFromBytes, mod, type SaeGroup, type SaePoint } from './group.js';
+import { isQuadraticResidueBlind, randomQrQnr } from './quadratic-residue.js';
 import { multiply } from './scalar-mult.js';
 
 /** 12.4.4.2.2: at least 40 rounds; hostap's k. */
@@ -31,11 +33,6 @@ export function maxMin(a: Buffer, b: Buffer): Buffer {
   return Buffer.compare(a, b) > 0 ? Buffer.concat([a, b]) : Buffer.concat([b, a]);
 }
 
-function isQuadraticResidue(g: SaeGroup, v: bigint): boolean {
-  // Euler's criterion; v = 0 never occurs for these curves' b.
-  return g.Point.Fp.pow(v, (g.p - 1n) / 2n) === 1n;
-}
-
 function curveRhs(g: SaeGroup, x: bigint): bigint {
   const Fp = g.Point.Fp;
   const { a, b } = g.Point.CURVE();
@@ -51,6 +48,7 @@ export function huntAndPeck(g: SaeGroup, password: Buffer, addrA: Buffer, addrB:
   const key = maxMin(addrA, addrB);
   const base = identifier ? Buffer.concat([password, identifier]) : password;
   const primeBytes = Buffer.from(g.p.toString(16).padStart(g.primeLen * 2, '0'), 'hex');
+  const blinding = randomQrQnr(g.p);
   let foundX: bigint | undefined;
   let foundSeed: Buffer | undefined;
   for (let counter = 1; counter <= HUNT_AND_PECK_ROUNDS || foundX === undefined; counter++) {
@@ -62,7 +60,7 @@ export function huntAndPeck(g: SaeGroup, password: Buffer, addrA: Buffer, addrB:
     if (g.primeBits % 8) x >>= BigInt(8 - (g.primeBits % 8));
     value.fill(0);
     if (x >= g.p) continue;
-    if (isQuadraticResidue(g, curveRhs(g, x)) && foundX === undefined) {
+    if (isQuadraticResidueBlind(blinding, curveRhs(g, x)) && foundX === undefined) {
       foundX = x;
       foundSeed = seed;
     }
