@@ -14,7 +14,7 @@
  * group of prime order).
  */
 import { createECDH } from 'node:crypto';
-import { bigintFromBytes, bigintToBytes, mod, type SaeGroup, type SaePoint } from './group.js';
+import { bigintFromBytes, bigintToBytes, encodeElement, mod, type SaeGroup, type SaePoint } from './group.js';
 
 /**
  * OpenSSL's name of the curves it multiplies faster than @noble/curves: only
@@ -25,13 +25,18 @@ import { bigintFromBytes, bigintToBytes, mod, type SaeGroup, type SaePoint } fro
  */
 const NATIVE: ReadonlyMap<number, string> = new Map([[19, 'prime256v1']]);
 
+const UNCOMPRESSED = Buffer.of(0x04);
+
 /** x(k * P) for 0 < k < r and P not the point at infinity (so k * P is not either). */
 function ecdhX(curve: string, g: SaeGroup, p: SaePoint, k: bigint): bigint {
   const ecdh = createECDH(curve);
   const key = bigintToBytes(k, g.primeLen);
   ecdh.setPrivateKey(key);
   key.fill(0);
-  const x = ecdh.computeSecret(p.toBytes(false));
+  // SEC 1's uncompressed form, 0x04 || x || y. Not noble's toBytes(), which
+  // checks the point on the curve first (BigInt work as costly as a quarter of
+  // the native multiplication): OpenSSL checks it as it decodes the key.
+  const x = ecdh.computeSecret(Buffer.concat([UNCOMPRESSED, encodeElement(g, p)]));
   const v = bigintFromBytes(x);
   x.fill(0);
   return v;
@@ -58,5 +63,9 @@ export function multiply(g: SaeGroup, p: SaePoint, k: bigint): SaePoint {
   const { a, b } = g.Point.CURVE();
   const y = Fp.sqrt(Fp.add(Fp.add(Fp.mul(Fp.sqr(x), x), Fp.mul(a, x)), b));
   const q = g.Point.fromAffine({ x, y });
-  return q.add(p).toAffine().x === next ? q : q.negate();
+  // x(Q + P) = X / Z in projective coordinates: compared as X = next * Z,
+  // without the inversion toAffine() costs. Q + P at infinity (Z = 0, which
+  // that comparison would pass) means the wrong root: Q = -P, but k + 1 < r.
+  const sum = q.add(p);
+  return !sum.is0() && Fp.eql(sum.X, Fp.mul(next, sum.Z)) ? q : q.negate();
 }
