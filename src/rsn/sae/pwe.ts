@@ -14,7 +14,7 @@ import { createHmac } from 'node:crypto';
 import { kdf } from '../crypto.js';
 import { bigintFromBytes, mod, type SaeGroup, type SaePoint } from './group.js';
 import { isQuadraticResidueBlind, randomQrQnr } from './quadratic-residue.js';
-import { multiply } from './scalar-mult.js';
+import { liftX, multiply } from './scalar-mult.js';
 
 /** 12.4.4.2.2: at least 40 rounds; hostap's k. */
 const HUNT_AND_PECK_ROUNDS = 40;
@@ -65,10 +65,9 @@ export function huntAndPeck(g: SaeGroup, password: Buffer, addrA: Buffer, addrB:
       foundSeed = seed;
     }
   }
-  const x = foundX!;
-  const y = g.Point.Fp.sqrt(curveRhs(g, x));
-  const wantOdd = (foundSeed![foundSeed!.length - 1] & 1) === 1;
-  const pt = g.Point.fromAffine({ x, y: (y & 1n) === 1n === wantOdd ? y : g.p - y });
+  // y's parity is the last pwd-seed octet's; x passed the residue test, so it lifts.
+  const pt = liftX(g, foundX!, (foundSeed![foundSeed!.length - 1] & 1) === 1);
+  if (!pt) throw new SaePweError('the password element found has no y');
   pt.assertValidity();
   return pt;
 }
