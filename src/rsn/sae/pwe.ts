@@ -13,7 +13,7 @@
 import { createHmac } from 'node:crypto';
 import { kdf } from '../crypto.js';
 import { bigintFromBytes, mod, type SaeGroup, type SaePoint } from './group.js';
-import { isQuadraticResidueBlind, randomQrQnr } from './quadratic-residue.js';
+import { isQuadraticResidueBlind, randomPool, randomQrQnr } from './quadratic-residue.js';
 import { liftX, multiply } from './scalar-mult.js';
 
 /** 12.4.4.2.2: at least 40 rounds; hostap's k. */
@@ -48,7 +48,9 @@ export function huntAndPeck(g: SaeGroup, password: Buffer, addrA: Buffer, addrB:
   const key = maxMin(addrA, addrB);
   const base = identifier ? Buffer.concat([password, identifier]) : password;
   const primeBytes = Buffer.from(g.p.toString(16).padStart(g.primeLen * 2, '0'), 'hex');
-  const blinding = randomQrQnr(g.p);
+  // One r per round, and a few values for the residue and non-residue.
+  const random = randomPool((HUNT_AND_PECK_ROUNDS + 8) * g.primeLen);
+  const blinding = randomQrQnr(g.p, random);
   let foundX: bigint | undefined;
   let foundSeed: Buffer | undefined;
   for (let counter = 1; counter <= HUNT_AND_PECK_ROUNDS || foundX === undefined; counter++) {
@@ -60,7 +62,7 @@ export function huntAndPeck(g: SaeGroup, password: Buffer, addrA: Buffer, addrB:
     if (g.primeBits % 8) x >>= BigInt(8 - (g.primeBits % 8));
     value.fill(0);
     if (x >= g.p) continue;
-    if (isQuadraticResidueBlind(blinding, curveRhs(g, x)) && foundX === undefined) {
+    if (isQuadraticResidueBlind(blinding, curveRhs(g, x), random) && foundX === undefined) {
       foundX = x;
       foundSeed = seed;
     }

@@ -52,6 +52,25 @@ export function legendre(v: bigint, p: bigint): -1 | 0 | 1 {
   return n === 1n ? t : 0;
 }
 
+/**
+ * Random octets for many small draws from one node:crypto call: each call
+ * has a fixed cost that, in hunting-and-pecking's 40 rounds of one r each,
+ * was as large as the draws themselves. `octets` is the expected total; the
+ * pool refills if the draws (rejections included) need more.
+ */
+export function randomPool(octets: number, random: RandomOctets = randomBytes): RandomOctets {
+  let pool = random(octets);
+  let at = 0;
+  return (n) => {
+    if (at + n > pool.length) {
+      pool = random(Math.max(octets, n));
+      at = 0;
+    }
+    at += n;
+    return pool.subarray(at - n, at);
+  };
+}
+
 /** Uniform in [1, p - 1], by rejection; the top octet's bits above p's length masked off. */
 function randomBelow(p: bigint, random: RandomOctets): bigint {
   const bits = p.toString(2).length;
