@@ -1,5 +1,6 @@
 /**
- * The daemon's one logger: wpa_supplicant's debug levels on top of winston.
+ * The daemon's one logger: wpa_supplicant's debug levels, printed to stdout
+ * or the -f file, or handed to winston transports that replace those (syslog).
  *
  * Every layer logs through here, so this module sits below all of them and
  * imports nothing of the daemon. Levels are wpa_supplicant's (MSG_EXCESSIVE=0 ..
@@ -11,7 +12,6 @@
  * (wpa_supplicant's "include keys in debug output").
  */
 import fs from 'node:fs';
-import { Writable } from 'node:stream';
 import winston from 'winston';
 
 export const MsgLevel = {
@@ -69,8 +69,9 @@ const state: {
   level: MsgLevel;
   timestamps: boolean;
   showKeys: boolean;
-  /** undefined once its only sink failed: nothing is printed until RELOG or a new configuration. */
+  /** only with transports that replace the sinks (syslog, -s) */
   logger: winston.Logger | undefined;
+  /** stdout or the -f file; undefined once it failed: nothing is printed until RELOG or a new configuration */
   sink: Sink | undefined;
   lastResort: LastResort | undefined;
   listeners: Set<Listener>;
@@ -102,30 +103,30 @@ function wallClockSeconds(): string {
  * the logger drop it, with one line about it to the last resort. Before, the
  * Console transport's EPIPE reached the uncaught-exception handler, which
  * logged to the same stdout: the daemon spun at 100 % CPU and ignored SIGTERM.
+ *
+ * log() writes each line here directly, not through a winston logger: its
+ * streams (logger, transport, format, this sink) cost ~12-30 us of CPU per
+ * line on the host against ~4 us for the line and the write alone, and at
+ * -d a connection logs a dozen lines on its critical path (in the radio VM,
+ * under TCG, tenths of a millisecond each). winston stays for transports
+ * that replace these sinks (syslog, -s).
  */
-class Sink extends Writable {
+class Sink {
   private failed = false;
-  readonly transport: winston.transport;
 
   constructor(
     readonly label: string,
     private readonly out: (line: string) => void,
     private readonly release: () => void,
-    format: winston.Logform.Format,
-  ) {
-    super({ decodeStrings: false });
-    this.transport = new winston.transports.Stream({ stream: this, format });
-  }
+  ) {}
 
-  override _write(line: string, _enc: BufferEncoding, done: () => void): void {
-    if (!this.failed) {
-      try {
-        this.out(line);
-      } catch (e) {
-        this.fail(e as Error);
-      }
+  write(line: string): void {
+    if (this.failed) return;
+    try {
+      this.out(line);
+    } catch (e) {
+      this.fail(e as Error);
     }
-    done();
   }
 
   fail(e: Error): void {
@@ -148,7 +149,7 @@ class Sink extends Writable {
 let stdoutFailed = false;
 let stdoutWatched = false;
 
-function stdoutSink(format: winston.Logform.Format): Sink {
+function stdoutSink(): Sink {
   if (!stdoutWatched) {
     stdoutWatched = true;
     process.stdout.on('error', () => {
@@ -156,13 +157,13 @@ function stdoutSink(format: winston.Logform.Format): Sink {
     });
   }
   const onError = (e: Error): void => sink.fail(e);
-  const sink: Sink = new Sink('stdout', (line) => process.stdout.write(line), () => process.stdout.off('error', onError), format);
+  const sink: Sink = new Sink('stdout', (line) => process.stdout.write(line), () => process.stdout.off('error', onError));
   process.stdout.on('error', onError);
   return sink;
 }
 
 /** -f: appended to with synchronous writes, as wpa_supplicant's fprintf(); the open() error if it cannot be opened. */
-function fileSink(file: string, format: winston.Logform.Format): Sink | Error {
+function fileSink(file: string): Sink | Error {
   let fd: number;
   try {
     fd = fs.openSync(file, 'a');
@@ -173,25 +174,19 @@ function fileSink(file: string, format: winston.Logform.Format): Sink | Error {
     file,
     (line) => fs.writeSync(fd, line),
     () => fs.closeSync(fd),
-    format,
   );
 }
 
 function sinkFailed(sink: Sink, e: Error): void {
   if (state.sink !== sink) return; // replaced meanwhile (RELOG)
-  state.logger?.close();
   sink.close();
-  state.logger = undefined;
   state.sink = undefined;
   state.lastResort?.(`Log output to ${sink.label} failed (${e.message}): no more log lines go there`);
 }
 
-function lineFormat(): winston.Logform.Format {
-  return winston.format.printf((info) => {
-    const msg = String(info.message);
-    // state, not opts: LOG_LEVEL <level> 1 turns timestamps on at run time.
-    return state.timestamps ? `${wallClockSeconds()}: ${msg}` : msg;
-  });
+/** A printed line: state, not the options, says whether it is timestamped (LOG_LEVEL <level> 1 turns them on at run time). */
+function printedLine(msg: string): string {
+  return state.timestamps ? `${wallClockSeconds()}: ${msg}\n` : `${msg}\n`;
 }
 
 /**
@@ -208,18 +203,14 @@ export function configureLogging(opts: LogOptions, replacing: winston.transport[
   state.sink?.close();
   state.sink = undefined;
   // Where wpa_printf() goes: syslog (-s) instead of everything else, else the file (-f), else stdout.
-  const format = lineFormat();
   let fileError: Error | undefined;
   if (replacing.length === 0 && opts.file !== undefined) {
-    const f = fileSink(opts.file, format);
+    const f = fileSink(opts.file);
     if (f instanceof Sink) state.sink = f;
     else fileError = f;
   }
-  if (replacing.length === 0 && state.sink === undefined && !stdoutFailed) state.sink = stdoutSink(format);
-  const transports = replacing.length ? replacing : state.sink ? [state.sink.transport] : [];
-  state.logger = transports.length
-    ? winston.createLogger({ levels: WINSTON_LEVELS, level: LEVEL_NAMES[opts.level], transports })
-    : undefined;
+  if (replacing.length === 0 && state.sink === undefined && !stdoutFailed) state.sink = stdoutSink();
+  state.logger = replacing.length ? winston.createLogger({ levels: WINSTON_LEVELS, level: LEVEL_NAMES[opts.level], transports: replacing }) : undefined;
   // wpa_debug_open_file() does the same: the lines go to stdout instead.
   if (fileError) log(MsgLevel.ERROR, `Failed to open log file '${opts.file}' (${fileError.message}) - using standard output`);
 }
@@ -259,7 +250,10 @@ export function log(level: MsgLevel, text: string | (() => string)): void {
   if (!logWanted(level)) return;
   const wanted = level >= state.level;
   const msg = typeof text === 'function' ? text() : text;
-  if (wanted) state.logger?.log(LEVEL_NAMES[level], msg);
+  if (wanted) {
+    state.sink?.write(printedLine(msg));
+    state.logger?.log(LEVEL_NAMES[level], msg);
+  }
   for (const l of state.listeners) l(level, msg);
 }
 

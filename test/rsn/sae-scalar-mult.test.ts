@@ -2,11 +2,13 @@
  * The native (OpenSSL) scalar multiplication of group 19 against
  * @noble/curves' own: the same point for random scalars and the edge ones
  * (1, r - 1, r, r + 1), and x(k * P) alone; groups 20 and 21 stay with noble.
+ * liftX (a point from x and y's parity; OpenSSL's decompression for group 19)
+ * against noble's points, and an x with no point.
  */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { bigintFromBytes, saeGroup } from '../../src/rsn/sae/group.js';
-import { multiply, multiplyX } from '../../src/rsn/sae/scalar-mult.js';
+import { liftX, multiply, multiplyX } from '../../src/rsn/sae/scalar-mult.js';
 
 describe('SAE scalar multiplication', () => {
   for (const id of [19, 20, 21]) {
@@ -24,6 +26,25 @@ describe('SAE scalar multiplication', () => {
       expect(multiply(g, p, g.r).is0()).toBe(true);
       expect(multiplyX(g, p, g.r)).toBeUndefined();
       expect(multiplyX(g, g.Point.ZERO, 5n)).toBeUndefined();
+    });
+  }
+
+  for (const id of [19, 20, 21]) {
+    const g = saeGroup(id)!;
+    it(`group ${id}: liftX gives the point of either parity, undefined for an x that is on no point`, () => {
+      for (let i = 0; i < 8; i++) {
+        const { x, y } = g.Point.BASE.multiply(bigintFromBytes(randomBytes(g.primeLen)) % (g.r - 1n) + 1n).toAffine();
+        const odd = (y & 1n) === 1n;
+        expect(liftX(g, x, odd)?.toAffine()).toEqual({ x, y });
+        expect(liftX(g, x, !odd)?.toAffine()).toEqual({ x, y: g.p - y });
+      }
+      // x^3 + ax + b a non-residue: no point has this x.
+      const Fp = g.Point.Fp;
+      const { a, b } = g.Point.CURVE();
+      let x = 1n;
+      while (Fp.pow(Fp.add(Fp.add(Fp.mul(Fp.sqr(x), x), Fp.mul(a, x)), b), (g.p - 1n) / 2n) === 1n) x++;
+      expect(liftX(g, x, false)).toBeUndefined();
+      expect(liftX(g, x, true)).toBeUndefined();
     });
   }
 });

@@ -4,7 +4,8 @@
  *
  * - hunting-and-pecking (sae_pwe 0): try pwd-seed values until one is the x
  *   coordinate of a point; always 40 rounds whatever the round that found it,
- *   so the time taken does not tell an observer which round it was;
+ *   so the time taken does not tell an observer which round it was, and each
+ *   round's quadratic-residue test on a blinded value (quadratic-residue.ts);
  * - hash-to-element (sae_pwe 1): a password token PT = SSWU(u1) + SSWU(u2)
  *   that depends on SSID and password only (computable once per network),
  *   then PWE = val * PT with val from the MAC addresses.
@@ -12,7 +13,8 @@
 import { createHmac } from 'node:crypto';
 import { kdf } from '../crypto.js';
 import { bigintFromBytes, mod, type SaeGroup, type SaePoint } from './group.js';
-import { multiply } from './scalar-mult.js';
+import { isQuadraticResidueBlind, randomPool, randomQrQnr } from './quadratic-residue.js';
+import { liftX, multiply } from './scalar-mult.js';
 
 /** 12.4.4.2.2: at least 40 rounds; hostap's k. */
 const HUNT_AND_PECK_ROUNDS = 40;
@@ -31,11 +33,6 @@ export function maxMin(a: Buffer, b: Buffer): Buffer {
   return Buffer.compare(a, b) > 0 ? Buffer.concat([a, b]) : Buffer.concat([b, a]);
 }
 
-function isQuadraticResidue(g: SaeGroup, v: bigint): boolean {
-  // Euler's criterion; v = 0 never occurs for these curves' b.
-  return g.Point.Fp.pow(v, (g.p - 1n) / 2n) === 1n;
-}
-
 function curveRhs(g: SaeGroup, x: bigint): bigint {
   const Fp = g.Point.Fp;
   const { a, b } = g.Point.CURVE();
@@ -51,6 +48,9 @@ export function huntAndPeck(g: SaeGroup, password: Buffer, addrA: Buffer, addrB:
   const key = maxMin(addrA, addrB);
   const base = identifier ? Buffer.concat([password, identifier]) : password;
   const primeBytes = Buffer.from(g.p.toString(16).padStart(g.primeLen * 2, '0'), 'hex');
+  // One r per round, and a few values for the residue and non-residue.
+  const random = randomPool((HUNT_AND_PECK_ROUNDS + 8) * g.primeLen);
+  const blinding = randomQrQnr(g.p, random);
   let foundX: bigint | undefined;
   let foundSeed: Buffer | undefined;
   for (let counter = 1; counter <= HUNT_AND_PECK_ROUNDS || foundX === undefined; counter++) {
@@ -62,15 +62,14 @@ export function huntAndPeck(g: SaeGroup, password: Buffer, addrA: Buffer, addrB:
     if (g.primeBits % 8) x >>= BigInt(8 - (g.primeBits % 8));
     value.fill(0);
     if (x >= g.p) continue;
-    if (isQuadraticResidue(g, curveRhs(g, x)) && foundX === undefined) {
+    if (isQuadraticResidueBlind(blinding, curveRhs(g, x), random) && foundX === undefined) {
       foundX = x;
       foundSeed = seed;
     }
   }
-  const x = foundX!;
-  const y = g.Point.Fp.sqrt(curveRhs(g, x));
-  const wantOdd = (foundSeed![foundSeed!.length - 1] & 1) === 1;
-  const pt = g.Point.fromAffine({ x, y: (y & 1n) === 1n === wantOdd ? y : g.p - y });
+  // y's parity is the last pwd-seed octet's; x passed the residue test, so it lifts.
+  const pt = liftX(g, foundX!, (foundSeed![foundSeed!.length - 1] & 1) === 1);
+  if (!pt) throw new SaePweError('the password element found has no y');
   pt.assertValidity();
   return pt;
 }
