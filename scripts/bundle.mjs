@@ -6,10 +6,10 @@
  *   -h, -B's parent. CommonJS, because Node.js 20 starts a CommonJS file
  *   faster than an ES module (no module graph to instantiate), and this one
  *   file is all that -v and -h read;
- * - start.mjs (src/daemon/start.ts and everything it imports, winston
- *   included), which the entry imports only to run the daemon.
+ * - start.mjs (src/daemon/start.ts and everything it imports), which the
+ *   entry imports only to run the daemon.
  *
- * Why bundles: tsc's output is ~70 ES modules plus winston's ~80 CommonJS
+ * Why bundles: tsc's output is ~70 ES modules plus the packages' CommonJS
  * files, and Node.js resolves, reads and links each one at start-up. One
  * file per step removes that work: exec to the first PONG drops by about a
  * quarter (`npm run bench -- startup`).
@@ -20,8 +20,11 @@
  * createRequire, which esbuild leaves alone. Marking `netlink` external would
  * also make its pure-JavaScript codec (netlink/dist/structs.js, which the
  * nl80211 message layer imports) a run-time require, and the snapshot
- * script below can require built-ins only. The CommonJS packages in start.mjs (winston, ini) get a real
- * `require` from the banner (esbuild's ESM output has none).
+ * script below can require built-ins only. winston, needed only for -s
+ * (syslog), is left out the same way (daemon/syslog.ts loads it through
+ * createRequire): a third of the bundle's source before. The CommonJS
+ * packages in start.mjs (ini) get a real `require` from the banner
+ * (esbuild's ESM output has none).
  */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

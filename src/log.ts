@@ -1,6 +1,7 @@
 /**
  * The daemon's one logger: wpa_supplicant's debug levels, printed to stdout
- * or the -f file, or handed to winston transports that replace those (syslog).
+ * or the -f file, or handed to a logger that replaces those (syslog, -s:
+ * daemon/syslog.ts, on winston).
  *
  * Every layer logs through here, so this module sits below all of them and
  * imports nothing of the daemon. Levels are wpa_supplicant's (MSG_EXCESSIVE=0 ..
@@ -12,7 +13,6 @@
  * (wpa_supplicant's "include keys in debug output").
  */
 import fs from 'node:fs';
-import winston from 'winston';
 
 export const MsgLevel = {
   EXCESSIVE: 0,
@@ -25,16 +25,6 @@ export const MsgLevel = {
 export type MsgLevel = (typeof MsgLevel)[keyof typeof MsgLevel];
 
 export const LEVEL_NAMES = ['EXCESSIVE', 'MSGDUMP', 'DEBUG', 'INFO', 'WARNING', 'ERROR'] as const;
-
-/** winston orders levels with 0 = most severe; wpa_supplicant the other way round. */
-const WINSTON_LEVELS: Record<string, number> = {
-  ERROR: 0,
-  WARNING: 1,
-  INFO: 2,
-  DEBUG: 3,
-  MSGDUMP: 4,
-  EXCESSIVE: 5,
-};
 
 export interface LogOptions {
   level: MsgLevel;
@@ -62,6 +52,16 @@ function hexOrText(v: Buffer | string): string {
 
 type Listener = (level: MsgLevel, text: string) => void;
 
+/**
+ * A logger that takes the place of stdout and -f (syslog, -s): given each
+ * printed line with its level's name (LEVEL_NAMES). A winston Logger is one.
+ */
+export interface ReplacingLogger {
+  level: string;
+  log(level: string, message: string): unknown;
+  close(): unknown;
+}
+
 /** Where the one line about a failed sink goes when no sink is left (the daemon: syslog). */
 export type LastResort = (line: string) => void;
 
@@ -70,7 +70,7 @@ const state: {
   timestamps: boolean;
   showKeys: boolean;
   /** only with transports that replace the sinks (syslog, -s) */
-  logger: winston.Logger | undefined;
+  logger: ReplacingLogger | undefined;
   /** stdout or the -f file; undefined once it failed: nothing is printed until RELOG or a new configuration */
   sink: Sink | undefined;
   lastResort: LastResort | undefined;
@@ -132,7 +132,7 @@ class Sink {
   fail(e: Error): void {
     if (this.failed) return;
     this.failed = true;
-    // Not from inside winston's write of the line that failed.
+    // Not from inside the write of the line that failed.
     setImmediate(() => sinkFailed(this, e));
   }
 
@@ -190,11 +190,11 @@ function printedLine(msg: string): string {
 }
 
 /**
- * `replacing`: transports that take the place of stdout and -f (the syslog
- * one of -s). `lastResort`: where a failed sink says so (see Sink).
+ * `replacing`: the logger that takes the place of stdout and -f (syslog,
+ * -s). `lastResort`: where a failed sink says so (see Sink).
  * Called again by RELOG, which reopens the -f file.
  */
-export function configureLogging(opts: LogOptions, replacing: winston.transport[] = [], lastResort?: LastResort): void {
+export function configureLogging(opts: LogOptions, replacing?: ReplacingLogger, lastResort?: LastResort): void {
   state.level = opts.level;
   state.timestamps = opts.timestamps;
   state.showKeys = opts.showKeys;
@@ -204,13 +204,14 @@ export function configureLogging(opts: LogOptions, replacing: winston.transport[
   state.sink = undefined;
   // Where wpa_printf() goes: syslog (-s) instead of everything else, else the file (-f), else stdout.
   let fileError: Error | undefined;
-  if (replacing.length === 0 && opts.file !== undefined) {
+  if (!replacing && opts.file !== undefined) {
     const f = fileSink(opts.file);
     if (f instanceof Sink) state.sink = f;
     else fileError = f;
   }
-  if (replacing.length === 0 && state.sink === undefined && !stdoutFailed) state.sink = stdoutSink();
-  state.logger = replacing.length ? winston.createLogger({ levels: WINSTON_LEVELS, level: LEVEL_NAMES[opts.level], transports: replacing }) : undefined;
+  if (!replacing && state.sink === undefined && !stdoutFailed) state.sink = stdoutSink();
+  state.logger = replacing;
+  if (replacing) replacing.level = LEVEL_NAMES[opts.level];
   // wpa_debug_open_file() does the same: the lines go to stdout instead.
   if (fileError) log(MsgLevel.ERROR, `Failed to open log file '${opts.file}' (${fileError.message}) - using standard output`);
 }

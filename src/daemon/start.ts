@@ -24,7 +24,7 @@ import type { ChildReport } from './detach.js';
 import { CtrlInitError, InterfaceInitError } from './interface.js';
 import { SystemdNotifier } from './sd-notify.js';
 import { defaultSettings, readSettings, SettingsError, type Settings } from './settings.js';
-import { syslogLine, syslogTransport } from './syslog.js';
+import { syslogLine, syslogLogger } from './syslog.js';
 
 /**
  * A failed start: exit status 255, the reason to the -B parent and on stderr,
@@ -49,7 +49,7 @@ function logOptions(args: Args, settings: Settings): LogOptions {
 }
 
 function applyLogging(opts: LogOptions): void {
-  configureLogging(opts, opts.syslog ? [syslogTransport()] : [], (line) => syslogLine(line));
+  configureLogging(opts, opts.syslog ? syslogLogger(opts.level) : undefined, (line) => syslogLine(line));
 }
 
 /** Runs the daemon for a command line main.ts has checked (not -v or -h; an interface or -g is given). */
