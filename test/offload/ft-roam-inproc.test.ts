@@ -50,22 +50,11 @@ async function connectedToA(o: Parameters<typeof scenario>[0] = {}): Promise<Inp
   return rig;
 }
 
-/** EAPOL frames the host sends from now on. */
-function countEapol(r: Inproc): { n: number } {
-  const seen = { n: 0 };
-  const tx = r.driver.txEapol.bind(r.driver);
-  r.driver.txEapol = (dst: string, data: Buffer) => {
-    seen.n++;
-    return tx(dst, data);
-  };
-  return seen;
-}
-
 describe('ROAM within the mobility domain: FT over the air', () => {
   for (const firmware of ['mode = complete\n', 'four_way_psk = false\n']) {
     it(`FT-PSK (${firmware.trim()}): SME auth, reassociation, keys from the Reassociation Response, no 4-way handshake; the events 2.10 shows`, async () => {
       const r = await connectedToA({ firmware });
-      const eapol = countEapol(r);
+      const eapol = r.countEapol();
       const auths: string[] = [];
       const auth = r.driver.auth!.bind(r.driver);
       r.driver.auth = (p) => {

@@ -51,17 +51,6 @@ function recordAuth(r: Inproc): string[] {
   return seen;
 }
 
-/** EAPOL frames the host sends from now on. */
-function countEapol(r: Inproc): { n: number } {
-  const seen = { n: 0 };
-  const tx = r.driver.txEapol.bind(r.driver);
-  r.driver.txEapol = (dst: string, data: Buffer) => {
-    seen.n++;
-    return tx(dst, data);
-  };
-  return seen;
-}
-
 async function connect(r: Inproc, to: string): Promise<number> {
   const from = r.mark();
   const net = r.config.getNetwork(0)!;
@@ -90,7 +79,7 @@ describe('FT-SAE: SAE, the FT initial mobility domain association, FT over the a
     expect(rig.simStatus().host_tk_ok).toBe('1');
 
     auths.length = 0;
-    const eapol = countEapol(rig);
+    const eapol = rig.countEapol();
     const roam = rig.mark();
     expect(rig.station.roam(B)).toBe(true);
     await rig.until(new RegExp(`CTRL-EVENT-CONNECTED - Connection to ${B} completed`), roam);

@@ -72,15 +72,20 @@ export class Inproc {
     return seen;
   }
 
-  /** EAPOL-Start frames (EAPOL packet type 1) the host sends from now on. */
-  countEapolStarts(): { n: number } {
+  /** EAPOL frames the host sends from now on: all, or those of one EAPOL packet type (1: EAPOL-Start). */
+  countEapol(packetType?: number): { n: number } {
     const seen = { n: 0 };
     const tx = this.driver.txEapol.bind(this.driver);
     this.driver.txEapol = (dst: string, data: Buffer) => {
-      if (data[1] === 1) seen.n++;
+      if (packetType === undefined || data[1] === packetType) seen.n++;
       return tx(dst, data);
     };
     return seen;
+  }
+
+  /** EAPOL-Start frames the host sends from now on. */
+  countEapolStarts(): { n: number } {
+    return this.countEapol(1);
   }
 
   mark(): number {

@@ -11,18 +11,6 @@ import { PRELUDE as COMMON_PRELUDE } from './shell.js';
 // finish that gives the phy back and removes what the step made.
 export const PRELUDE = COMMON_PRELUDE + String.raw`
 staphy=
-# wait_count FILE PATTERN N SECONDS: until N lines match. Not grep > /dev/null:
-# GNU grep then acts as -q and -m N no longer ends it.
-wait_count() {
-    local fd tailpid rc=0
-    exec {fd}< <(exec tail -n +1 -f "$1" 2>/dev/null)
-    tailpid=$!
-    timeout "$4" grep -m"$3" -- "$2" <&$fd | cat > /dev/null; rc=$PIPESTATUS
-    kill $tailpid
-    exec {fd}<&-
-    [ $rc = 0 ] || echo "TIMEOUT waiting for $3 x $2 in $1"
-    return $rc
-}
 finish() {
     rc=$?
     set +e

@@ -69,17 +69,6 @@ finish() {
     stop_all
     exit $rc
 }
-# wait_count FILE PATTERN N SECONDS: until N lines match.
-wait_count() {
-    local fd tailpid rc=0
-    exec {fd}< <(exec tail -n +1 -f "$1" 2>/dev/null)
-    tailpid=$!
-    timeout "$4" grep -m"$3" -- "$2" <&$fd | cat > /dev/null; rc=$PIPESTATUS
-    kill $tailpid
-    exec {fd}<&-
-    [ $rc = 0 ] || echo "TIMEOUT waiting for $3 x $2 in $1"
-    return $rc
-}
 trap finish EXIT
 set -e
 warm /usr/sbin/wpa_supplicant /usr/sbin/wpa_cli

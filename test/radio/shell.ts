@@ -32,6 +32,18 @@ wait_for() {
     [ $rc = 0 ] || echo "TIMEOUT waiting for $2 in $1"
     return $rc
 }
+# wait_count FILE PATTERN N SECONDS: until N lines match. Not grep > /dev/null:
+# GNU grep then acts as -q and -m N no longer ends it.
+wait_count() {
+    local fd tailpid rc=0
+    exec {fd}< <(exec tail -n +1 -f "$1" 2>/dev/null)
+    tailpid=$!
+    timeout "$4" grep -m"$3" -- "$2" <&$fd | cat > /dev/null; rc=$PIPESTATUS
+    kill $tailpid
+    exec {fd}<&-
+    [ $rc = 0 ] || echo "TIMEOUT waiting for $3 x $2 in $1"
+    return $rc
+}
 # mark NAME: a line with the guest clock, for times read on the host.
 mark() { read -r up rest < /proc/uptime; echo "MARK $1 $up"; }
 # section NAME: the output after it, up to the next section, is read by name (shell.ts: section()).
