@@ -148,6 +148,10 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     opts.pmksa.announceAdded = (e) => {
       if (this.config.getNetwork(e.networkId)) this.event(ev.pmksaCacheAdded(e.aa, e.networkId));
     };
+    // And wpa_supplicant_remove_pmkid(): every entry of a network still configured that leaves it (none for an entry without one).
+    opts.pmksa.announceRemoved = (e) => {
+      if (this.config.getNetwork(e.networkId)) this.event(ev.pmksaCacheRemoved(e.aa, e.networkId));
+    };
     this.keyPath = new KeyPath({ ifname: opts.ifname, driver: opts.driver, config: () => this.config, policy: opts.policy, pmksa: opts.pmksa });
     this.attachKeyPath();
     this.bss = new BssTable(
