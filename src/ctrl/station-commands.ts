@@ -167,7 +167,7 @@ export const stationCommands: CommandSpec<StationCommandContext>[] = [
   {
     name: 'BSS_FLUSH',
     form: 'space',
-    handler: (c, a) => (c.station.bss.flush(atoi(a), c.station.association()?.bssid), OK),
+    handler: (c, a) => (c.station.flushBss(atoi(a)), OK),
   },
   { name: 'BSS_EXPIRE_AGE', form: 'space', handler: (c, a) => positive(a, (n) => (c.station.bss.expirationAge = n), 10) },
   { name: 'BSS_EXPIRE_COUNT', form: 'space', handler: (c, a) => positive(a, (n) => (c.station.bss.expirationScanCount = n)) },

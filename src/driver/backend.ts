@@ -113,6 +113,12 @@ export interface HelloResult {
 export interface ScanParams {
   ssids?: Buffer[];
   freqs?: number[];
+  /**
+   * The driver drops the results it cached from earlier scans, keeping only
+   * what this one finds (2.10's only_new_results, set after a BSS flush;
+   * nl80211: NL80211_SCAN_FLAG_FLUSH).
+   */
+  flush?: boolean;
 }
 
 export type MfpPolicy = 'none' | 'optional' | 'required';

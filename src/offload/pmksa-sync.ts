@@ -51,6 +51,13 @@ export class PmksaSync {
    * already held with the same PMK and PMKID.
    */
   announceAdded: (e: PmksaEntry) => void = () => undefined;
+  /**
+   * Set by the station: a PMKSA left the cache, however (replaced by a new
+   * one for its AA, expired, removed, flushed): 2.10 announces each entry
+   * pmksa_cache_free_entry() frees (PMKSA-CACHE-REMOVED), in the order it
+   * frees them.
+   */
+  announceRemoved: (e: PmksaEntry) => void = () => undefined;
   /** Set by the station: the configured PMK lifetime and reauthentication threshold (defaults until then). */
   rsnaConfig: () => RsnaPmkConfig = () => ({ lifetime: PMK_LIFETIME_DEFAULT, reauthThreshold: PMK_REAUTH_THRESHOLD_DEFAULT });
 
@@ -60,7 +67,17 @@ export class PmksaSync {
     private readonly ifname: string,
     private readonly file?: string,
   ) {
-    cache.on('change', (kind, entry) => this.mirror(kind, entry));
+    cache.on('change', (kind, entry, gone) => {
+      this.announce(kind, entry, gone);
+      this.mirror(kind, entry);
+    });
+  }
+
+  /** The host-cache change as 2.10's events: the entries freed first (as pmksa_cache_add_entry() frees the one it replaces), then the one added. */
+  private announce(kind: string, entry: PmksaEntry | undefined, gone: readonly PmksaEntry[] | undefined): void {
+    for (const e of gone ?? []) this.announceRemoved(e);
+    if ((kind === 'expired' || kind === 'removed') && entry) this.announceRemoved(entry);
+    if ((kind === 'added' || kind === 'replaced') && entry) this.announceAdded(entry);
   }
 
   /** Mirror one host-cache change to the firmware. */
@@ -70,7 +87,6 @@ export class PmksaSync {
     // The driver keeps one entry per AA: a known entry (the host's, or one the firmware reported) replaces the one it kept unnamed.
     if ((kind === 'added' || kind === 'replaced') && entry) {
       this.firmwareOwned.delete(entry.aa);
-      this.announceAdded(entry);
     }
     if (!this.driver.hello || this.fromFirmware) return;
     const op = (name: string, p: Promise<unknown>): void => {

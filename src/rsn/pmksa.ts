@@ -8,7 +8,7 @@
  *
  * Time is whatever `now()` says (seconds), so expiry can be driven by tests
  * and by the daemon's timer alike. Every change is announced as a 'change'
- * event: (kind, entry, previous?) with kind added | replaced | expired |
+ * event: (kind, entry, gone?) with kind added | replaced | expired |
  * removed | flushed; the firmware sync mirrors exactly these.
  */
 import { EventEmitter } from 'node:events';
@@ -67,7 +67,11 @@ export interface PmksaCacheOptions {
 }
 
 export interface PmksaCacheEvents {
-  change: [kind: PmksaChange, entry: PmksaEntry | undefined, previous?: PmksaEntry];
+  /**
+   * `gone`: the entries the change took out without a change of their own:
+   * the one a 'replaced' entry replaced, every entry a 'flushed' emptied.
+   */
+  change: [kind: PmksaChange, entry: PmksaEntry | undefined, gone?: readonly PmksaEntry[]];
 }
 
 function normAa(aa: MacAddress): string {
@@ -150,7 +154,8 @@ export class PmksaCache extends EventEmitter<PmksaCacheEvents> {
     const at = this.entries.findIndex((e) => e.expiration > entry.expiration);
     if (at < 0) this.entries.push(entry);
     else this.entries.splice(at, 0, entry);
-    this.emit('change', previous ? 'replaced' : 'added', entry, previous);
+    if (previous) this.emit('change', 'replaced', entry, [previous]);
+    else this.emit('change', 'added', entry);
     return entry;
   }
 
@@ -214,10 +219,11 @@ export class PmksaCache extends EventEmitter<PmksaCacheEvents> {
 
   /** PMKSA_FLUSH: everything goes, announced once. */
   flush(): void {
-    for (const e of this.entries) e.pmk.fill(0);
+    const gone = this.entries;
+    for (const e of gone) e.pmk.fill(0);
     this.entries = [];
     this.cur = undefined;
-    this.emit('change', 'flushed', undefined);
+    this.emit('change', 'flushed', undefined, gone);
   }
 
   /**

@@ -67,8 +67,10 @@ export interface StationControl extends EventEmitter<StationEvents> {
   readonly ownAddress: string;
   /** The association once `assoc` came for it (undefined while connecting or idle). */
   association(): AssociationView | undefined;
-  /** The BSS table (SCAN_RESULTS, BSS, BSS_FLUSH, BSS_EXPIRE_*). */
+  /** The BSS table (SCAN_RESULTS, BSS, BSS_EXPIRE_*). */
   readonly bss: BssTable;
+  /** BSS_FLUSH <age>: the entries not updated within `age` seconds go (0: all but the one in use, and the next scan flushes the driver's cache too). */
+  flushBss(age: number): void;
   /** The driver's capabilities while its link is up. */
   readonly capabilities: DriverCapabilities | undefined;
   /** The driver link is up (`hello` answered). */

@@ -20,6 +20,12 @@ export const ev = {
     `SME: Trying to authenticate with ${bssid} (SSID='${ssid}' freq=${freq} MHz)`,
   /** A PMKSA of a configured network joined the cache (wpas_glue.c's wpa_supplicant_add_pmkid(): after SAE). */
   pmksaCacheAdded: (bssid: string, id: number): string => `PMKSA-CACHE-ADDED ${bssid} ${id}`,
+  /**
+   * A PMKSA of a configured network left the cache (wpas_glue.c's
+   * wpa_supplicant_remove_pmkid(), for every entry pmksa_cache_free_entry()
+   * frees: replaced, expired, flushed, dropped).
+   */
+  pmksaCacheRemoved: (bssid: string, id: number): string => `PMKSA-CACHE-REMOVED ${bssid} ${id}`,
   /** The AP's Authentication frame refused us (sme_sae_auth(), WPA_EVENT_AUTH_REJECT). */
   authReject: (bssid: string, authType: number, transaction: number, status: number): string =>
     `CTRL-EVENT-AUTH-REJECT ${bssid} auth_type=${authType} auth_transaction=${transaction} status_code=${status}`,

@@ -111,6 +111,12 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
    * a scan, so until that one reports, a new scan waits in `queuedScan`.
    */
   private flushedScan = false;
+  /**
+   * 2.10's clear_driver_scan_cache: set by wpa_bss_flush() (BSS_FLUSH 0,
+   * FLUSH), so the next scan asks the driver to drop the results it cached
+   * (only_new_results); cleared once a scan has been triggered.
+   */
+  private clearDriverScanCache = false;
   private queuedScan: ScanParams | undefined;
   /** FLUSH is removing the networks: leaving the current one starts no new scan. */
   private flushing = false;
@@ -147,6 +153,10 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     // 2.10's wpa_supplicant_add_pmkid(): every PMKSA of a configured network its cache takes (SAE, the driver's, PMKSA_ADD) is announced.
     opts.pmksa.announceAdded = (e) => {
       if (this.config.getNetwork(e.networkId)) this.event(ev.pmksaCacheAdded(e.aa, e.networkId));
+    };
+    // And wpa_supplicant_remove_pmkid(): every entry of a network still configured that leaves it (none for an entry without one).
+    opts.pmksa.announceRemoved = (e) => {
+      if (this.config.getNetwork(e.networkId)) this.event(ev.pmksaCacheRemoved(e.aa, e.networkId));
     };
     this.keyPath = new KeyPath({ ifname: opts.ifname, driver: opts.driver, config: () => this.config, policy: opts.policy, pmksa: opts.pmksa });
     this.attachKeyPath();
@@ -474,8 +484,11 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     else this.issueScan(params);
   }
 
-  private issueScan(params: ScanParams): void {
-    this.opts.driver.scan(params).catch((e) => {
+  private issueScan(req: ScanParams): void {
+    const params = this.clearDriverScanCache ? { ...req, flush: true } : req;
+    this.opts.driver.scan(params).then(() => {
+      if (params.flush) this.clearDriverScanCache = false;
+    }, (e) => {
       // While a flushed scan is outstanding no other is issued, so this is that one.
       if (this.flushedScan) return this.flushedScanDone();
       this.scanning = false;
@@ -1140,10 +1153,16 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     this.opts.pmksa.flushAll();
     this.failures = 0;
     this.userDisconnected = false;
-    this.bss.flush(0, this.current?.bssid);
+    this.flushBss(0);
     // Only a connection in progress or in use changes the state (to
     // DISCONNECTED, with no new scan); any other state stays as it was.
     if (wasSettingUp && !this.current && !this.connecting) this.setState('DISCONNECTED');
+  }
+
+  flushBss(age: number): void {
+    this.bss.flush(age, this.current?.bssid);
+    // wpa_bss_flush(), for age 0 only (an age is wpa_bss_flush_by_age(), which leaves the driver's cache alone).
+    if (age === 0) this.clearDriverScanCache = true;
   }
 
   networkChanged(net: NetworkRef, field: string): void {

@@ -81,18 +81,7 @@ const DELIBERATE: Difference[] = [
  * finding for the code named). Listed so the comparison passes while they
  * last; one that no longer occurs is printed (not failed), so the list shrinks.
  */
-const KNOWN: Difference[] = [
-  {
-    line: /^\+ <wlan\d>\t\d+\t<signal>\t\S*\t(?!radio-ft-sae$)\S+$/,
-    scenarios: ['ft-sae-roam'],
-    why: 'BSS_FLUSH: 2.10\'s wpa_bss_flush() also sets clear_driver_scan_cache, so its next scan asks the kernel to drop its cached results (NL80211_SCAN_FLAG_FLUSH); ours does not (src/station/bss-table.ts flush, the driver\'s scan op), so our SCAN_RESULTS also lists BSSes cfg80211 still caches from the earlier scenarios',
-  },
-  {
-    line: /^- <3>PMKSA-CACHE-REMOVED <wlan\d> \d+$/,
-    scenarios: ['ft-sae-roam', 'sae-roam-fail'],
-    why: 'no PMKSA-CACHE-REMOVED (2.10: wpa_supplicant_remove_pmkid() for every entry pmksa_cache_free_entry() frees): ft-sae-roam replaces the entry sae-roam cached for wlan0 (src/rsn/pmksa.ts insert); in sae-roam-fail the restarted AP refuses the PMKID the previous scenario cached (status 53) and the fallback to SAE drops the network\'s entries (src/offload/pmksa-sync.ts, station onAssocReject); src/station/events.ts has no such event',
-  },
-];
+const KNOWN: Difference[] = [];
 
 const DAEMONS = [WPA_SUPPLICANT, WPA_OFFLOADD];
 

@@ -10,7 +10,7 @@ import { WLAN_AUTH_FT } from '../../rsn/ft-protocol.js';
 import { WLAN_EID_RSN } from '../../rsn/rsne.js';
 import type { AuthParams, ConnectParams, PmksaParams, RekeyData, ScanParams, SetKeyParams } from '../backend.js';
 import { type AttrSpec, FLAG, macBuf, putU16, putU32, putU8 } from './attrs.js';
-import { Attr, AuthType, Cmd, CqmAttr, ETH_P_PAE, KeyAttr, Mfp, OUI_QCA, QcaSubcmd, RekeyAttr, SaePwe, StaFlag } from './numbers.js';
+import { Attr, AuthType, Cmd, CqmAttr, ETH_P_PAE, KeyAttr, Mfp, OUI_QCA, QcaSubcmd, RekeyAttr, SaePwe, ScanFlag, StaFlag } from './numbers.js';
 
 export interface Request {
   cmd: number;
@@ -468,6 +468,8 @@ export function triggerScan(ifindex: number, p: ScanParams): Request {
     [Attr.SCAN_SSIDS, ssids.map((s, i): AttrSpec => [i + 1, s])],
   ];
   if (p.freqs?.length) attrs.push([Attr.SCAN_FREQUENCIES, p.freqs.map((f, i): AttrSpec => [i + 1, putU32(f)])]);
+  // 2.10's driver_nl80211_scan.c: only_new_results becomes NL80211_SCAN_FLAG_FLUSH.
+  if (p.flush) attrs.push([Attr.SCAN_FLAGS, putU32(ScanFlag.FLUSH)]);
   return { cmd: Cmd.TRIGGER_SCAN, attrs };
 }
 

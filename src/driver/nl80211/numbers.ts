@@ -115,6 +115,8 @@ export const Attr = {
   FEATURE_FLAGS: 143,
   /** Also NL80211_ATTR_SAE_DATA: an Authentication frame body from the transaction sequence number field on. */
   AUTH_DATA: 156,
+  /** u32 enum nl80211_scan_flags of a TRIGGER_SCAN (ScanFlag). */
+  SCAN_FLAGS: 158,
   EXT_FEATURES: 217,
   BSSID: 245,
   PMK: 254,
@@ -183,6 +185,9 @@ export const AuthType = { OPEN_SYSTEM: 0, FT: 2, SAE: 4 } as const;
 
 /** enum nl80211_feature_flags: the driver takes SAE Authentication frames from user space (AUTHENTICATE with AUTH_DATA). */
 export const FEATURE_SAE = 1 << 5;
+
+/** enum nl80211_scan_flags: FLUSH drops the kernel's cached BSSes the scan does not find again. */
+export const ScanFlag = { FLUSH: 1 << 1 } as const;
 
 /** enum nl80211_external_auth_action. */
 export const ExternalAuthAction = { START: 0, ABORT: 1 } as const;

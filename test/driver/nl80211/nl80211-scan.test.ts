@@ -116,6 +116,14 @@ describe('TRIGGER_SCAN', () => {
     expect(nestedList(a.get(Attr.SCAN_SSIDS) as Buffer).map((b) => b.toString())).toEqual(['a', 'bc']);
     expect(nestedList(a.get(Attr.SCAN_FREQUENCIES) as Buffer).map((b) => b.readUInt32LE(0))).toEqual([2412, 5180]);
   });
+  it('no SCAN_FLAGS by default; with flush (2.10\'s only_new_results after a BSS flush) NL80211_ATTR_SCAN_FLAGS (158) = NL80211_SCAN_FLAG_FLUSH (1 << 1), byte for byte', () => {
+    const base = [nla(3, u32(7)), nla(45, nla(1, Buffer.alloc(0)))];
+    expect(encodeAttrs(enc.triggerScan(7, {}).attrs)).toEqual(Buffer.concat(base));
+    expect(encodeAttrs(enc.triggerScan(7, { flush: false }).attrs)).toEqual(Buffer.concat(base));
+    expect(encodeAttrs(enc.triggerScan(7, { freqs: [2412], flush: true }).attrs)).toEqual(
+      Buffer.concat([...base, nla(44, nla(1, u32(2412))), nla(158, u32(2))]),
+    );
+  });
   it('an SSID over 32 bytes is refused before the kernel sees it', () => {
     expect(() => enc.triggerScan(7, { ssids: [Buffer.alloc(33)] })).toThrow(/SSID: 33 bytes/);
   });

@@ -180,3 +180,20 @@ describe('a changed wowlan_triggers goes to the wiphy (2.10: wpa_supplicant_upda
     expect(k.takeWowlan()).toEqual([]);
   });
 });
+
+describe('the scan after BSS_FLUSH 0 on nl80211 (2.10: clear_driver_scan_cache, then only_new_results)', () => {
+  it('TRIGGER_SCAN carries NL80211_ATTR_SCAN_FLAGS (158) = NL80211_SCAN_FLAG_FLUSH (1 << 1), byte for byte', async () => {
+    const k = new WowlanKernel();
+    const { s } = newStation(k, '');
+    await s.start();
+    await settle();
+    k.sent = [];
+    s.flushBss(0);
+    expect(s.userScan().status).toBe('ok');
+    await settle();
+    // The wildcard SSID alone (SCAN_SSIDS = 45, entry 1 empty), then the flags.
+    expect(k.sent.filter((m) => m.cmd === CMD.TRIGGER_SCAN).map((m) => m.data)).toEqual([
+      cat(nla(A.IFINDEX, u32(IFINDEX)), nla(45, nla(1, Buffer.alloc(0))), nla(158, u32(2))),
+    ]);
+  });
+});
