@@ -8,8 +8,10 @@
  * the next look-up. The list orders which BSS is tried next, it bars none
  * for good: selection skips a BSS only while its count is above a limit
  * (0 with one enabled network, else 1), and clears the list when it would
- * otherwise find nothing (station.ts).
+ * otherwise find nothing (station.ts). What happens to the list is logged
+ * (wpa_printf(), at 2.10's levels), never sent to monitors as events.
  */
+import * as log from '../log.js';
 
 interface Entry {
   bssid: string;
@@ -35,14 +37,8 @@ export class BssidIgnoreList {
   /** Most recent first, as 2.10 puts a new entry at the head of its list. */
   private entries: Entry[] = [];
 
-  /**
-   * `now`: the station clock in seconds; `msg`: 2.10's wpa_msg() at
-   * MSG_INFO, which monitors see ("Added BSSID ... into ignore list, ...").
-   */
-  constructor(
-    private readonly now: () => number,
-    private readonly msg: (text: string) => void,
-  ) {}
+  /** `now`: the station clock in seconds. */
+  constructor(private readonly now: () => number) {}
 
   /** wpa_bssid_ignore_add(): the entry's count after this failure. */
   add(bssid: string): number {
@@ -52,12 +48,12 @@ export class BssidIgnoreList {
       e.start = now;
       e.count++;
       e.timeoutSecs = timeoutFor(e.count);
-      this.msg(`BSSID ${bssid} ignore list count incremented to ${e.count}, ignoring for ${e.timeoutSecs} seconds`);
+      log.info(`BSSID ${bssid} ignore list count incremented to ${e.count}, ignoring for ${e.timeoutSecs} seconds`);
       return e.count;
     }
     const n: Entry = { bssid, count: 1, start: now, timeoutSecs: timeoutFor(1) };
     this.entries.unshift(n);
-    this.msg(`Added BSSID ${bssid} into ignore list, ignoring for ${n.timeoutSecs} seconds`);
+    log.debug(`Added BSSID ${bssid} into ignore list, ignoring for ${n.timeoutSecs} seconds`);
     return 1;
   }
 
@@ -66,7 +62,7 @@ export class BssidIgnoreList {
     const i = this.entries.findIndex((e) => e.bssid === bssid);
     if (i < 0) return;
     this.entries.splice(i, 1);
-    this.msg(`Removed BSSID ${bssid} from ignore list`);
+    log.debug(`Removed BSSID ${bssid} from ignore list`);
   }
 
   /** wpa_bssid_ignore_is_listed(): the entry's count while it is in force, else 0. */
@@ -81,7 +77,7 @@ export class BssidIgnoreList {
   clear(): void {
     const gone = this.entries;
     this.entries = [];
-    for (const e of gone) this.msg(`Removed BSSID ${e.bssid} from ignore list (clear)`);
+    for (const e of gone) log.debug(`Removed BSSID ${e.bssid} from ignore list (clear)`);
   }
 
   get isEmpty(): boolean {
@@ -98,7 +94,7 @@ export class BssidIgnoreList {
     const now = this.now();
     const kept: Entry[] = [];
     for (const e of this.entries) {
-      if (now - e.start > e.timeoutSecs + KEEP_EXPIRED_SECS) this.msg(`Removed BSSID ${e.bssid} from ignore list (expired)`);
+      if (now - e.start > e.timeoutSecs + KEEP_EXPIRED_SECS) log.info(`Removed BSSID ${e.bssid} from ignore list (expired)`);
       else kept.push(e);
     }
     this.entries = kept;

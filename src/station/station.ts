@@ -154,7 +154,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   constructor(private readonly opts: StationOptions) {
     super();
     this.now = opts.now ?? (() => Date.now() / 1000);
-    this.bssidIgnore = new BssidIgnoreList(this.now, (text) => this.event(text));
+    this.bssidIgnore = new BssidIgnoreList(this.now);
     opts.pmksa.rsnaConfig = () => ({ lifetime: this.config.dot11RSNAConfigPMKLifetime, reauthThreshold: this.config.dot11RSNAConfigPMKReauthThreshold });
     // 2.10's wpa_supplicant_add_pmkid(): every PMKSA of a configured network its cache takes (SAE, the driver's, PMKSA_ADD) is announced.
     opts.pmksa.announceAdded = (e) => {
