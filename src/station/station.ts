@@ -1235,6 +1235,8 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     // Then wpa_supplicant_update_config() with every parameter marked changed.
     void this.updateWowlanTriggers();
     this.setState('DISCONNECTED');
+    // And it ends with wpa_bssid_ignore_clear().
+    this.bssidIgnore.clear();
     this.kick();
   }
 
