@@ -688,7 +688,8 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
         log.warning(`${this.opts.ifname}: connect failed: ${e instanceof Error ? e.message : String(e)}`);
         if (this.connecting?.bssid !== bss.bssid) return;
         this.endAssociation();
-        // 2.10's "Association request to the driver failed" from a driver whose errors are final (VALID_ERROR_CODES).
+        // 2.10's "Association request to the driver failed" from a driver whose errors are final (VALID_ERROR_CODES): DISCONNECTED.
+        this.setState('DISCONNECTED');
         this.connectionFailed(net, bss.bssid);
       });
   }
@@ -804,6 +805,8 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     }
     // wpas_event_assoc_reject(): the BSS the driver names, else the one being connected to.
     const rejected = bssid === ZERO_ADDR ? cur.bssid : bssid.toLowerCase();
+    // wpa_supplicant_mark_disassoc(): DISCONNECTED until the next scan, however far off that is.
+    this.setState('DISCONNECTED');
     this.connectionFailed(cur.net, rejected);
   }
 

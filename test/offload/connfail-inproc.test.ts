@@ -38,7 +38,9 @@ function conf(other = false): string {
 
 let rig: Inproc | undefined;
 let stopLog: (() => void) | undefined;
+const stopStates: (() => void)[] = [];
 afterEach(async () => {
+  for (const stop of stopStates.splice(0)) stop();
   stopLog?.();
   stopLog = undefined;
   await rig?.stop();
@@ -70,6 +72,18 @@ function rejectAt(r: Inproc, bssids: Set<string>, times = Infinity): void {
     left--;
     setTimeout(() => r.driver.emit('assoc_reject', { bssid: p.bssid, status: STATUS_AP_UNABLE_TO_HANDLE_NEW_STA, timeout: false }), 5);
   };
+}
+
+/** The station's states from now on, read after every event and timer step. */
+function stateLog(r: Inproc): string[] {
+  const seen: string[] = [];
+  const note = (): void => {
+    if (seen[seen.length - 1] !== r.station.wpaState) seen.push(r.station.wpaState);
+  };
+  r.station.on('ctrlEvent', note);
+  const id = setInterval(note, 1);
+  stopStates.push(() => clearInterval(id));
+  return seen;
 }
 
 async function select(r: Inproc): Promise<void> {
@@ -108,11 +122,14 @@ describe('association rejected (the driver\'s SME): 2.10\'s wpas_connection_fail
     rig = await Inproc.start({ scenario: scenario(true), conf: conf() });
     rejectAt(rig, new Set([A]));
     const lines = ignoreLog();
+    const states = stateLog(rig);
     const from = rig.mark();
     await select(rig);
     await rig.until(new RegExp(`CTRL-EVENT-CONNECTED - Connection to ${B} completed`), from);
     const all = rig.eventsFrom(from);
     expect(all.filter((e) => e.startsWith('CTRL-EVENT-ASSOC-REJECT'))).toEqual([`CTRL-EVENT-ASSOC-REJECT bssid=${A} status_code=17`]);
+    // wpa_supplicant_mark_disassoc(): DISCONNECTED from the rejection to the next scan.
+    expect(states.slice(states.indexOf('ASSOCIATING'))).toEqual(['ASSOCIATING', 'DISCONNECTED', 'SCANNING', 'ASSOCIATING', 'ASSOCIATED', 'COMPLETED']);
     expect(lines).toEqual([`Added BSSID ${A} into ignore list, ignoring for 10 seconds`, `BSSID ${A} ignore list count incremented to 2, ignoring for 10 seconds`]);
     expect(all.some((e) => e.startsWith('CTRL-EVENT-SSID-TEMP-DISABLED')), all.join('\n')).toBe(false);
     expect(rig.station.ignoredBssids()).toEqual([A]);
