@@ -127,6 +127,8 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   private flushing = false;
   /** SELECT_NETWORK ... freq=: the channels of the next scan of the station's own (select_network_scan_freqs). */
   private selectScanFreqs: number[] | undefined;
+  /** wpas_connection_failed(): the channels of the ESS's other BSSes, for the next scan of the station's own (next_scan_freqs). */
+  private nextScanFreqs: number[] | undefined;
   /** Consecutive connection failures, for the reconnect back-off. */
   private failures = 0;
   private hello: HelloResult | null = null;
@@ -504,11 +506,17 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     });
   }
 
-  /** A scan of the station's own: the networks' scan_freq, else SELECT_NETWORK's freq= (used once), as wpa_supplicant_scan(). */
+  /**
+   * A scan of the station's own: the networks' scan_freq, else SELECT_NETWORK's
+   * freq=, else the channels a failed connection left (each used once), as
+   * wpa_supplicant_scan().
+   */
   private ownScanFreqs(): number[] | undefined {
     const once = this.selectScanFreqs;
+    const next = this.nextScanFreqs;
     this.selectScanFreqs = undefined;
-    return this.networksScanFreq() ?? once;
+    this.nextScanFreqs = undefined;
+    return this.networksScanFreq() ?? once ?? next;
   }
 
   /** The enabled networks' scan_freq lists joined, or undefined if one of them has none (then all channels). */
@@ -882,10 +890,12 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
    */
   private connectionFailed(net: NetworkConfig, bssid: string, soonerMs = Infinity): void {
     const count = this.bssidIgnore.add(bssid);
-    const ssid = this.bss.get(bssid)?.ssid;
-    if (count === 1 && ssid && this.bss.list().some((b) => b.bssid !== bssid && b.ssid.equals(ssid) && this.bssidIgnore.countOf(b.bssid) === 0)) {
+    const freqs = count === 1 ? this.otherFreqsInEss(bssid) : [];
+    if (freqs.length > 0) {
       log.debug(`${this.opts.ifname}: Another BSS in this ESS has been seen; try it next`);
       this.bssidIgnore.add(bssid);
+      // The next scan goes through only the channels of those BSSes (load balancing between the APs of an ESS).
+      this.nextScanFreqs = freqs;
     }
     this.failures++;
     if (this.failures > 3) {
@@ -895,6 +905,19 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     const ms = CONN_FAILED_SCAN_MS[Math.min(this.failures, CONN_FAILED_SCAN_MS.length) - 1];
     log.debug(`${this.opts.ifname}: Consecutive connection failures: ${this.failures} --> request scan in ${ms} ms`);
     this.requestScan(Math.min(ms, soonerMs));
+  }
+
+  /** get_bss_freqs_in_ess(): the channels of the BSSes of `bssid`'s ESS other than it and not ignored, at most 10. */
+  private otherFreqsInEss(bssid: string): number[] {
+    const ssid = this.bss.get(bssid)?.ssid;
+    if (!ssid) return [];
+    const freqs = new Set<number>();
+    for (const b of this.bss.list()) {
+      if (b.bssid === bssid || !b.ssid.equals(ssid) || this.bssidIgnore.countOf(b.bssid) > 0) continue;
+      freqs.add(b.freq);
+      if (freqs.size === 10) break;
+    }
+    return [...freqs];
   }
 
   /** 2.10's wpas_auth_failed(): the network is disabled for a while, longer at each failure until a connection succeeds. */
@@ -1166,6 +1189,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     if (this.scanning) this.flushedScan = true;
     this.queuedScan = undefined;
     this.selectScanFreqs = undefined;
+    this.nextScanFreqs = undefined;
     this.scanOnly = false;
     this.pendingScanId = undefined;
     this.stopTimers();

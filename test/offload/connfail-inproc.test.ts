@@ -22,13 +22,13 @@ const SSID = 'connfail-net';
 const PASS = 'connfail passphrase';
 const STATUS_AP_UNABLE_TO_HANDLE_NEW_STA = 17;
 
-function ap(name: string, bssid: string, signal: number): string {
-  return `[ap ${name}]\nbssid = ${bssid}\nssid = ${SSID}\nfreq = 2437\nsignal = ${signal}\nakm = WPA-PSK\npassphrase = ${PASS}\n\n`;
+function ap(name: string, bssid: string, signal: number, freq = 2437): string {
+  return `[ap ${name}]\nbssid = ${bssid}\nssid = ${SSID}\nfreq = ${freq}\nsignal = ${signal}\nakm = WPA-PSK\npassphrase = ${PASS}\n\n`;
 }
 
-/** A alone, or A (stronger) and B of one ESS. */
+/** A alone, or A (stronger, channel 6) and B (channel 1) of one ESS. */
 function scenario(withB: boolean): string {
-  return `${simSection(12)}[firmware]\nfour_way_psk = true\n\n${ap('a', A, -40)}${withB ? ap('b', B, -60) : ''}`;
+  return `${simSection(12)}[firmware]\nfour_way_psk = true\n\n${ap('a', A, -40)}${withB ? ap('b', B, -60, 2412) : ''}`;
 }
 
 /** The network, disabled until the test selects it; `other`: a second enabled network that matches no BSS. */
@@ -118,9 +118,15 @@ describe('association rejected (the driver\'s SME): 2.10\'s wpas_connection_fail
     expect(rig.station.ignoredBssids()).toEqual([A]);
   });
 
-  it('a stronger BSS refuses while another BSS of the ESS has been seen: it is listed twice (count 2) and the other is tried next; no temporary disabling', async () => {
+  it('a stronger BSS refuses while another BSS of the ESS has been seen: it is listed twice (count 2), the next scan covers only the other\'s channel, and the other is tried next; no temporary disabling', async () => {
     rig = await Inproc.start({ scenario: scenario(true), conf: conf() });
     rejectAt(rig, new Set([A]));
+    const scans: (number[] | undefined)[] = [];
+    const scan = rig.driver.scan.bind(rig.driver);
+    rig.driver.scan = (p) => {
+      scans.push(p.freqs);
+      return scan(p);
+    };
     const lines = ignoreLog();
     const states = stateLog(rig);
     const from = rig.mark();
@@ -131,6 +137,8 @@ describe('association rejected (the driver\'s SME): 2.10\'s wpas_connection_fail
     // wpa_supplicant_mark_disassoc(): DISCONNECTED from the rejection to the next scan.
     expect(states.slice(states.indexOf('ASSOCIATING'))).toEqual(['ASSOCIATING', 'DISCONNECTED', 'SCANNING', 'ASSOCIATING', 'ASSOCIATED', 'COMPLETED']);
     expect(lines).toEqual([`Added BSSID ${A} into ignore list, ignoring for 10 seconds`, `BSSID ${A} ignore list count incremented to 2, ignoring for 10 seconds`]);
+    // 2.10's next_scan_freqs: the scan after the failure, on B's channel only (the first scan, all channels).
+    expect(scans).toEqual([undefined, [2412]]);
     expect(all.some((e) => e.startsWith('CTRL-EVENT-SSID-TEMP-DISABLED')), all.join('\n')).toBe(false);
     expect(rig.station.ignoredBssids()).toEqual([A]);
   });
