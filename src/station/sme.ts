@@ -44,8 +44,8 @@ export interface SmeStation {
   attemptFailed(net: NetworkConfig, reason: SmeFailure): void;
   /** The driver is asked to leave `bssid` (2.10's wpa_drv_deauthenticate()); no event tells of it. */
   deauthenticate(bssid: string): void;
-  /** A roam from the association in use failed: the station leaves it (wpa_supplicant_deauthenticate()) and counts the failure. */
-  roamFailed(net: NetworkConfig): void;
+  /** A roam from the association in use to `target` failed: the station leaves it (wpa_supplicant_deauthenticate()) and counts the failure against `target`. */
+  roamFailed(net: NetworkConfig, target: string): void;
   /** The association in use ends without a disconnect event; a new one with `target` starts, from `prevBssid`. */
   reassociate(net: NetworkConfig, target: BssEntry, sec: SecurityChoice, prevBssid: string): void;
 }
@@ -219,7 +219,7 @@ export class Sme {
       }
       log.info(`${this.opts.ifname}: FT: authentication with ${target.bssid} failed: ${o.reason}`);
       if (o.peerStatus !== undefined) this.st.event(ev.authReject(target.bssid, WLAN_AUTH_FT, o.transaction ?? 2, o.peerStatus));
-      this.st.roamFailed(cur.net);
+      this.st.roamFailed(cur.net, target.bssid);
     });
   }
 

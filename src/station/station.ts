@@ -34,9 +34,14 @@ import { FtProtocolError } from '../rsn/ft-protocol.js';
 import { stateAtLeast, type WpaState } from './state.js';
 import { Sme, type SmeStation } from './sme.js';
 import { TempDisableTable } from './temp-disable.js';
+import { BssidIgnoreList } from './bssid-ignore.js';
 
 /** scan_res_valid_for_connect's default (config.h): how long scan results may start a connection without a new scan. */
 const SCAN_RES_VALID_FOR_CONNECT_S = 5;
+/** wpas_connection_failed(): the delay of the next scan after the 1st, 2nd, 3rd, 4th and any later consecutive failure. */
+const CONN_FAILED_SCAN_MS = [100, 500, 1000, 5000, 10000];
+/** wpa_supplicant_event_disconnect(): the scan asked for when a connection in progress is lost. */
+const DISCONNECT_SCAN_MS = 100;
 
 /** The driver refused the configured wowlan_triggers at interface start. */
 export class WowlanTriggersError extends Error {
@@ -122,6 +127,8 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   private flushing = false;
   /** SELECT_NETWORK ... freq=: the channels of the next scan of the station's own (select_network_scan_freqs). */
   private selectScanFreqs: number[] | undefined;
+  /** wpas_connection_failed(): the channels of the ESS's other BSSes, for the next scan of the station's own (next_scan_freqs). */
+  private nextScanFreqs: number[] | undefined;
   /** Consecutive connection failures, for the reconnect back-off. */
   private failures = 0;
   private hello: HelloResult | null = null;
@@ -129,8 +136,8 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   private readonly keyPath: KeyPath;
   /** The authentication the host runs itself (SAE, FT) and the roams through it. */
   private readonly sme: Sme;
-  /** BSSID_IGNORE: BSSes left out of selection (wpa_supplicant's bssid_ignore list), most recent first. */
-  private readonly bssidIgnore: string[] = [];
+  /** BSSID_IGNORE: BSSes tried last, or not at all for a while, after failures (2.10's bssid_ignore list). */
+  private readonly bssidIgnore: BssidIgnoreList;
   /** SIGNAL_MONITOR: report CTRL-EVENT-SIGNAL-CHANGE when the signal crosses threshold ± hysteresis. */
   private signalMonitor: { threshold: number; hysteresis: number; above?: boolean } | undefined;
   private terminated = false;
@@ -149,6 +156,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   constructor(private readonly opts: StationOptions) {
     super();
     this.now = opts.now ?? (() => Date.now() / 1000);
+    this.bssidIgnore = new BssidIgnoreList(this.now);
     opts.pmksa.rsnaConfig = () => ({ lifetime: this.config.dot11RSNAConfigPMKLifetime, reauthThreshold: this.config.dot11RSNAConfigPMKReauthThreshold });
     // 2.10's wpa_supplicant_add_pmkid(): every PMKSA of a configured network its cache takes (SAE, the driver's, PMKSA_ADD) is announced.
     opts.pmksa.announceAdded = (e) => {
@@ -191,14 +199,14 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
         const bssid = this.connecting?.bssid;
         this.endAssociation();
         this.setState('DISCONNECTED');
-        if (reason === 'CONN_FAILED' && bssid) this.smeConnectionFailed(net, bssid);
-        else this.connectionFailed(net, reason);
+        if (reason === 'CONN_FAILED' && bssid) this.connectionFailed(net, bssid);
+        else this.authFailed(net, reason);
       },
       deauthenticate: (bssid) => this.askDriverToLeave(bssid, Reason.DEAUTH_LEAVING),
-      roamFailed: (net) => {
+      roamFailed: (net, target) => {
         this.leave(Reason.DEAUTH_LEAVING);
         this.setState('DISCONNECTED');
-        this.connectionFailed(net, 'CONN_FAILED');
+        this.connectionFailed(net, target);
       },
       reassociate: (net, target, sec, prevBssid) => {
         this.endAssociation();
@@ -498,11 +506,17 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     });
   }
 
-  /** A scan of the station's own: the networks' scan_freq, else SELECT_NETWORK's freq= (used once), as wpa_supplicant_scan(). */
+  /**
+   * A scan of the station's own: the networks' scan_freq, else SELECT_NETWORK's
+   * freq=, else the channels a failed connection left (each used once), as
+   * wpa_supplicant_scan().
+   */
   private ownScanFreqs(): number[] | undefined {
     const once = this.selectScanFreqs;
+    const next = this.nextScanFreqs;
     this.selectScanFreqs = undefined;
-    return this.networksScanFreq() ?? once;
+    this.nextScanFreqs = undefined;
+    return this.networksScanFreq() ?? once ?? next;
   }
 
   /** The enabled networks' scan_freq lists joined, or undefined if one of them has none (then all channels). */
@@ -599,21 +613,25 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   /** The best candidate of the last scan's BSSes, if any (wpa_supplicant_pick_network()). */
   private pickCandidate(): ReturnType<typeof selectCandidate> {
     const pmf = this.config.pmf;
+    // wpa_scan_res_match(): with one enabled network a BSS is skipped from its
+    // first failure on; with more, only from its second, so that one failure
+    // does not push the station to a worse ESS.
+    const limit = this.config.networks.filter((n) => n.disabled === 0).length === 1 ? 0 : 1;
     const pick = (): ReturnType<typeof selectCandidate> =>
       selectCandidate(
         this.config.networks,
         this.bss.lastScan(),
         (n) => !this.tempDisabled.isDisabled(n.id, this.now()),
-        (b) => !this.bssidIgnore.includes(b.bssid),
+        (b) => this.bssidIgnore.countOf(b.bssid) <= limit,
         pmf,
         (n, b, akm) => this.keyPath.hasCachedPmk(b.bssid, n.id, akm),
         this.keyPath.saeRunnable(this.hostSae),
       );
     let cand = pick();
-    if (!cand && this.bssidIgnore.length > 0) {
+    if (!cand && !this.bssidIgnore.isEmpty) {
       // As wpa_supplicant_pick_network(): ignoring every AP must not keep the station off the air.
       log.debug(`${this.opts.ifname}: No APs found - clear BSSID ignore list and try again`);
-      this.bssidIgnore.length = 0;
+      this.bssidIgnore.clear();
       cand = pick();
     }
     return cand;
@@ -678,7 +696,9 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
         log.warning(`${this.opts.ifname}: connect failed: ${e instanceof Error ? e.message : String(e)}`);
         if (this.connecting?.bssid !== bss.bssid) return;
         this.endAssociation();
-        this.connectionFailed(net, 'CONN_FAILED');
+        // 2.10's "Association request to the driver failed" from a driver whose errors are final (VALID_ERROR_CODES): DISCONNECTED.
+        this.setState('DISCONNECTED');
+        this.connectionFailed(net, bss.bssid);
       });
   }
 
@@ -749,6 +769,8 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     this.setState('COMPLETED');
     this.failures = 0;
     this.tempDisabled.clear(cur.net.id);
+    // wpa_supplicant_cancel_auth_timeout(): the BSS that took us is no longer ignored.
+    this.bssidIgnore.del(cur.bssid);
     if (keyNegotiation) this.event(ev.keyNegotiationCompleted(cur.bssid, cur.sec.pairwise, cur.sec.group));
     this.event(ev.connected(cur.bssid, cur.net.id, cur.net.idStr ?? ''));
   }
@@ -789,7 +811,11 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
       this.connectTo(cur.net, bss, cur.sec);
       return;
     }
-    this.connectionFailed(cur.net, 'CONN_FAILED');
+    // wpas_event_assoc_reject(): the BSS the driver names, else the one being connected to.
+    const rejected = bssid === ZERO_ADDR ? cur.bssid : bssid.toLowerCase();
+    // wpa_supplicant_mark_disassoc(): DISCONNECTED until the next scan, however far off that is.
+    this.setState('DISCONNECTED');
+    this.connectionFailed(cur.net, rejected);
   }
 
   /** The driver's `disconnected`: any report settles the one we asked for; only a locally generated one can be it (the AP's deauthentication is news whenever it comes). */
@@ -825,18 +851,23 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
       this.requestScan(this.backoffMs());
       return;
     }
+    // 2.10's wpa_supplicant_event_disconnect() during a connection: a likely
+    // wrong key disables the network at once (wpas_auth_failed()); the attempt
+    // is then a failed connection like any other (wpas_connection_failed()),
+    // but the scan asked for 100 ms after the disconnect comes first.
     if (verdict === 'wrong-key') {
       this.event(ev.fourWayFailed());
-      this.connectionFailed(cur.net, 'WRONG_KEY');
+      this.authFailed(cur.net, 'WRONG_KEY');
+      this.connectionFailed(cur.net, cur.bssid, DISCONNECT_SCAN_MS);
       return;
     }
     if (verdict === 'auth-failed') {
-      this.connectionFailed(cur.net, 'AUTH_FAILED');
+      this.authFailed(cur.net, 'AUTH_FAILED');
+      this.connectionFailed(cur.net, cur.bssid, DISCONNECT_SCAN_MS);
       return;
     }
     if (neverAssociated) {
-      // The connect itself failed: counted, so a BSS that keeps refusing does not loop at the shortest back-off.
-      this.connectionFailed(cur.net, 'CONN_FAILED');
+      this.connectionFailed(cur.net, cur.bssid, DISCONNECT_SCAN_MS);
       return;
     }
     this.requestScan(this.backoffMs());
@@ -846,35 +877,52 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     return this.failures === 0 ? 100 : Math.min(100 * 2 ** this.failures, this.scanInterval * 1000);
   }
 
-  private connectionFailed(net: NetworkConfig, reason: string): void {
-    this.failures++;
-    this.tempDisable(net, reason);
-    this.requestScan(this.backoffMs());
-  }
-
   /**
-   * 2.10's wpas_connection_failed() for an attempt its SME ran and lost (an
-   * SAE or Open System authentication refused or unanswered, an association
-   * unanswered; a ROAM through the SME among them, whose old BSS mac80211
-   * has left by then): the BSS goes into the ignore list, so that the next
-   * selection tries another BSS of the ESS first (2.10 lists it twice when
-   * one has been seen, which skips it whatever the number of networks, for
-   * 10 s; this list, as BSSID_IGNORE's, has neither counts nor expiry: an
-   * entry goes when a selection finds nothing else); the network is disabled
-   * for a while only after more than three consecutive failures
-   * (CONN_FAILED); the station scans again after the back-off and connects
-   * where the selection says, the BSS it roamed from included.
+   * 2.10's wpas_connection_failed(), for every attempt that ended without a
+   * connection (refused or unanswered authentication or association, the
+   * driver's connect failing, a roam that failed, a loss during the
+   * handshake): the BSS goes into the ignore list, twice when another BSS of
+   * the ESS not ignored has been seen, so that the next selection tries that
+   * one first whatever the number of networks; the network is disabled for a
+   * while only after more than three consecutive failures (CONN_FAILED); the
+   * station scans again after 0.1, 0.5, 1, 5, then 10 s as the failures
+   * grow (or at `soonerMs`, a scan already asked for).
    */
-  private smeConnectionFailed(net: NetworkConfig, bssid: string): void {
-    this.ignoreBssid(bssid);
+  private connectionFailed(net: NetworkConfig, bssid: string, soonerMs = Infinity): void {
+    const count = this.bssidIgnore.add(bssid);
+    const freqs = count === 1 ? this.otherFreqsInEss(bssid) : [];
+    if (freqs.length > 0) {
+      log.debug(`${this.opts.ifname}: Another BSS in this ESS has been seen; try it next`);
+      this.bssidIgnore.add(bssid);
+      // The next scan goes through only the channels of those BSSes (load balancing between the APs of an ESS).
+      this.nextScanFreqs = freqs;
+    }
     this.failures++;
     if (this.failures > 3) {
       log.debug(`${this.opts.ifname}: Continuous association failures - consider temporary network disabling`);
-      this.tempDisable(net, 'CONN_FAILED');
+      this.authFailed(net, 'CONN_FAILED');
     }
-    const ms = this.backoffMs();
+    const ms = CONN_FAILED_SCAN_MS[Math.min(this.failures, CONN_FAILED_SCAN_MS.length) - 1];
     log.debug(`${this.opts.ifname}: Consecutive connection failures: ${this.failures} --> request scan in ${ms} ms`);
-    this.requestScan(ms);
+    this.requestScan(Math.min(ms, soonerMs));
+  }
+
+  /** get_bss_freqs_in_ess(): the channels of the BSSes of `bssid`'s ESS other than it and not ignored, at most 10. */
+  private otherFreqsInEss(bssid: string): number[] {
+    const ssid = this.bss.get(bssid)?.ssid;
+    if (!ssid) return [];
+    const freqs = new Set<number>();
+    for (const b of this.bss.list()) {
+      if (b.bssid === bssid || !b.ssid.equals(ssid) || this.bssidIgnore.countOf(b.bssid) > 0) continue;
+      freqs.add(b.freq);
+      if (freqs.size === 10) break;
+    }
+    return [...freqs];
+  }
+
+  /** 2.10's wpas_auth_failed(): the network is disabled for a while, longer at each failure until a connection succeeds. */
+  private authFailed(net: NetworkConfig, reason: string): void {
+    this.tempDisable(net, reason);
   }
 
   private tempDisable(net: NetworkConfig, reason: string): void {
@@ -1023,15 +1071,17 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   }
 
   ignoredBssids(): readonly string[] {
-    return this.bssidIgnore;
+    return this.bssidIgnore.bssids();
   }
 
+  /** BSSID_IGNORE <bssid>: added twice, as 2.10 does, so that the count (2) skips it whatever the number of networks. */
   ignoreBssid(bssid: string): void {
-    if (!this.bssidIgnore.includes(bssid)) this.bssidIgnore.unshift(bssid);
+    this.bssidIgnore.add(bssid);
+    this.bssidIgnore.add(bssid);
   }
 
   clearIgnoredBssids(): void {
-    this.bssidIgnore.length = 0;
+    this.bssidIgnore.clear();
   }
 
   setAutoconnect(on: boolean): void {
@@ -1139,11 +1189,12 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     if (this.scanning) this.flushedScan = true;
     this.queuedScan = undefined;
     this.selectScanFreqs = undefined;
+    this.nextScanFreqs = undefined;
     this.scanOnly = false;
     this.pendingScanId = undefined;
     this.stopTimers();
     const wasSettingUp = stateAtLeast(this.wpaState, 'AUTHENTICATING');
-    this.bssidIgnore.length = 0;
+    this.bssidIgnore.clear();
     this.flushing = true;
     try {
       removeNetworks();
@@ -1211,6 +1262,8 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     // Then wpa_supplicant_update_config() with every parameter marked changed.
     void this.updateWowlanTriggers();
     this.setState('DISCONNECTED');
+    // And it ends with wpa_bssid_ignore_clear().
+    this.bssidIgnore.clear();
     this.kick();
   }
 

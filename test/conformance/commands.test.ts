@@ -419,6 +419,11 @@ describe.skipIf(!referenceAvailable())('per-interface commands vs wpa_supplicant
     await pair().sameAll(['RECONFIGURE', 'LIST_NETWORKS']);
   });
 
+  it('RECONFIGURE empties the BSSID ignore list (wpa_supplicant_reload_configuration())', async () => {
+    await networks(1);
+    await pair().sameAll(['BSSID_IGNORE 02:00:00:00:00:21', 'BSSID_IGNORE', 'RECONFIGURE', 'BSSID_IGNORE']);
+  });
+
   it('unknown and lowercase commands', async () => {
     await pair().sameAll([
       'BOGUS',
