@@ -505,9 +505,12 @@ export class Simulator {
     return false;
   }
 
-  private associate(ap: SimAp, conn: ConnectParams, roam: boolean, key: { pmk: Buffer; pmkid?: Buffer } | undefined): void {
-    const staRsne = findRsne(conn.ies);
-    const a: Association = {
+  /**
+   * A new association with `ap` (a connect, a roam or an FT reassociation):
+   * not reported yet, no handshake run, no rekey data or key material.
+   */
+  private newAssociation(ap: SimAp, conn: ConnectParams, staRsne: Buffer, roam: boolean, keys: Pick<Association, 'pmk' | 'pmkid' | 'respIes'>): Association {
+    return {
       ap,
       conn: { ...conn, bssid: ap.bssid, freq: ap.cfg.freq },
       staRsne,
@@ -518,10 +521,14 @@ export class Simulator {
       rekeySm: null,
       rekeySeed: null,
       material: null,
-      pmk: key?.pmk,
-      pmkid: key?.pmkid,
       mode: this.mode,
+      ...keys,
     };
+  }
+
+  private associate(ap: SimAp, conn: ConnectParams, roam: boolean, key: { pmk: Buffer; pmkid?: Buffer } | undefined): void {
+    const staRsne = findRsne(conn.ies);
+    const a = this.newAssociation(ap, conn, staRsne, roam, { pmk: key?.pmk, pmkid: key?.pmkid });
     this.assoc = a;
     this.portAuthorized = false;
     this.hostKeys.clear();
@@ -656,20 +663,7 @@ export class Simulator {
         this.emit('assoc_reject', { bssid: target.bssid, status: r.status, timeout: false });
         return;
       }
-      const fa: Association = {
-        ap: target,
-        conn: { ...conn, bssid: target.bssid, freq: target.cfg.freq },
-        staRsne: findRsne(ies),
-        roam: true,
-        reported: false,
-        fwSm: null,
-        fwHandshakeDone: false,
-        rekeySm: null,
-        rekeySeed: null,
-        material: null,
-        mode: this.mode,
-        respIes: r.respIes,
-      };
+      const fa = this.newAssociation(target, conn, findRsne(ies), true, { respIes: r.respIes });
       this.assoc = fa;
       this.hostKeys.clear();
       log.info(`sim: reassociated with ${target.bssid} by FT; keys installed by the host`);
