@@ -161,10 +161,10 @@ export interface ConnectParams {
    */
   prevBssid?: string;
   /**
-   * Not on the wire: the global sae_pwe (0-3) of a connect with the SAE or
-   * FT-SAE AKM, as 2.10 gives it to the driver with every association
-   * (wpas_start_assoc_cb(): params.sae_pwe); nl80211 puts it in CONNECT's
-   * NL80211_ATTR_SAE_PWE. An offloading firmware's `sae` carries its own.
+   * Not on the wire: the global sae_pwe (0-3), as 2.10 gives it to the
+   * driver with every association (wpas_start_assoc_cb(): params.sae_pwe);
+   * nl80211 puts it in the CONNECT of the SAE and FT-SAE AKMs
+   * (NL80211_ATTR_SAE_PWE). An offloading firmware's `sae` carries its own.
    */
   saePwe?: number;
 }

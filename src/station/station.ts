@@ -682,7 +682,8 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
       fourWayOffload: keys.offload,
       ...(keys.sae ? { sae: keys.sae } : {}),
       ...(prevBssid ? { prevBssid } : {}),
-      ...(sec.akm === 'SAE' || sec.akm === 'FT-SAE' ? { saePwe: Number(this.config.getGlobal('sae_pwe') ?? 0) } : {}),
+      // wpas_start_assoc_cb(): params.sae_pwe with every association; the driver uses it for the SAE AKMs.
+      saePwe: Number(this.config.getGlobal('sae_pwe') ?? 0),
     };
     this.connecting = cur;
     this.setSuites(cur);

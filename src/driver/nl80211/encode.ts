@@ -99,6 +99,8 @@ export interface ConnectOptions {
 export function connect(ifindex: number, p: ConnectParams, o: ConnectOptions = {}): Request {
   const rsn = p.akm !== 'NONE';
   const sae = rsn ? p.sae : undefined;
+  // 2.10's wpa_key_mgmt_sae(): the AKMs whose CONNECT carries SAE's attributes.
+  const saeAkm = p.akm === 'SAE' || p.akm === 'FT-SAE';
   if (sae?.passwordId) throw new ConnectEncodeError('SAE password identifiers are not supported with SAE offload over nl80211');
   const attrs: AttrSpec[] = [...target(ifindex, p), [Attr.IE, p.ies]];
   if (rsn) {
@@ -108,9 +110,9 @@ export function connect(ifindex: number, p: ConnectParams, o: ConnectOptions = {
       else attrs.push([Attr.PMK, lenIn('PMK', p.pmk, [32, 48])]);
     }
     attrs.push([Attr.CONTROL_PORT, FLAG]);
-    if (o.externalAuth && (p.akm === 'SAE' || p.akm === 'FT-SAE')) attrs.push([Attr.EXTERNAL_AUTH_SUPPORT, FLAG]);
+    if (o.externalAuth && saeAkm) attrs.push([Attr.EXTERNAL_AUTH_SUPPORT, FLAG]);
     if (p.mfp !== 'none') attrs.push([Attr.USE_MFP, putU32(Mfp.REQUIRED)]);
-    if (!sae && (p.akm === 'SAE' || p.akm === 'FT-SAE')) attrs.push(...saePweAttr(p.saePwe ?? 0));
+    if (!sae && saeAkm) attrs.push(...saePweAttr(p.saePwe ?? 0));
     if (sae) {
       if (sae.password.length < 1 || sae.password.length > SAE_PASSWORD_MAX_LEN) {
         throw new ConnectEncodeError(`SAE password of ${sae.password.length} octets, expected 1..${SAE_PASSWORD_MAX_LEN}`);
