@@ -339,15 +339,20 @@ export class CtrlSocket {
   }
 }
 
-function bindError(sock: UnixDgramSocket, path: string): Error | undefined {
+/** The error unix-dgram emits synchronously from `call` (bind, connect), if any: it reports their failures as an event, not a throw. */
+function syncError(sock: UnixDgramSocket, call: () => void): Error | undefined {
   let err: Error | undefined;
   const onError = (e: Error): void => {
     err = e;
   };
   sock.once('error', onError);
-  sock.bind(path);
+  call();
   sock.removeListener('error', onError);
   return err;
+}
+
+function bindError(sock: UnixDgramSocket, path: string): Error | undefined {
+  return syncError(sock, () => sock.bind(path));
 }
 
 /** bind(); false on EADDRINUSE (someone's file is there), throws on anything else. */
@@ -360,14 +365,7 @@ function tryBind(sock: UnixDgramSocket, path: string): boolean {
 
 /** connect() succeeds only when a live socket is bound at path. */
 function tryConnect(sock: UnixDgramSocket, path: string): boolean {
-  let ok = true;
-  const onError = (): void => {
-    ok = false;
-  };
-  sock.once('error', onError);
-  sock.connect(path);
-  sock.removeListener('error', onError);
-  return ok;
+  return syncError(sock, () => sock.connect(path)) === undefined;
 }
 
 
