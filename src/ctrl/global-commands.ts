@@ -7,7 +7,7 @@
  */
 import { atoi } from '../config/cstr.js';
 import {
-  CommandTable, FAIL, GLOBAL_REPLY_SIZE, OK, PONG, ReplyBuffer, UNKNOWN_COMMAND, type CommandReply, type CommandSpec,
+  CommandTable, FAIL, GLOBAL_REPLY_SIZE, OK, PONG, ReplyBuffer, twoWordsAndRest, UNKNOWN_COMMAND, type CommandReply, type CommandSpec,
 } from './command-table.js';
 import { dupNetwork, interfacesList, type DaemonControl, type InterfaceControl } from './interface-commands.js';
 
@@ -78,14 +78,13 @@ function set(g: GlobalControl, args: string): string {
 
 /** "<src ifname> <dst ifname> <src id> <dst id> <name>". */
 function globalDup(g: GlobalControl, args: string): string {
-  const a = args.indexOf(' ');
-  if (a < 0) return FAIL;
-  const b = args.indexOf(' ', a + 1);
-  if (b < 0) return FAIL;
-  const src = g.find(args.slice(0, a));
-  const dst = g.find(args.slice(a + 1, b));
+  const words = twoWordsAndRest(args);
+  if (!words) return FAIL;
+  const [srcIfname, dstIfname, rest] = words;
+  const src = g.find(srcIfname);
+  const dst = g.find(dstIfname);
   if (!src || !dst) return FAIL;
-  return dupNetwork(src.control, dst.control, args.slice(b + 1));
+  return dupNetwork(src.control, dst.control, rest);
 }
 
 /** Global SAVE_CONFIG: every interface that allows it; FAIL if one fails or none could be saved. */
