@@ -110,11 +110,6 @@ export class CommandTable {
     }
     return undefined;
   }
-
-  /** Command names, for help and completion. */
-  names(): string[] {
-    return [...new Set([...this.exact.keys(), ...this.space.keys(), ...this.prefixes.map((p) => p.name)])].sort();
-  }
 }
 
 /**

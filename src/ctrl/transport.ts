@@ -178,11 +178,6 @@ export class CtrlSocket {
     this.perms = perms;
   }
 
-  /** Replaces the request handler (the global socket routes to interfaces that come and go). */
-  setHandler(handler: RequestHandler): void {
-    this.handler = handler;
-  }
-
   /** An event to this socket's monitors; `prefix` is 'IFNAME=<if> ' on the global socket. */
   event(level: number, text: string, prefix = ''): void {
     if (!this.closed) this.monitors.send(this.transmitTo, level, text, prefix);

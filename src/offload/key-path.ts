@@ -372,11 +372,6 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
     return this.cur?.keys?.params.pmkid;
   }
 
-  /** The association completed once (later 4-way handshakes are rekeys). */
-  get completed(): boolean {
-    return this.cur?.keys?.completed ?? false;
-  }
-
   /** The cached PMKSA this association named (its PMKID in our RSNE) is in use: an SAE one does not expire under it. */
   private markPmksaInUse(): void {
     const k = this.cur;

@@ -49,8 +49,4 @@ export class TempDisableTable {
   clear(id: number): void {
     this.entries.delete(id);
   }
-
-  get(id: number): TempDisableEntry | undefined {
-    return this.entries.get(id);
-  }
 }
