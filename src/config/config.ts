@@ -8,9 +8,9 @@ import { GLOBAL_FIELDS, GlobalValue, globalField } from './globals.js';
 import { NetworkConfig } from './network.js';
 
 /** wpa_sm defaults used when the dot11RSNAConfig* options are left at 0. */
-export const DEFAULT_PMK_LIFETIME = 43200;
-export const DEFAULT_PMK_REAUTH_THRESHOLD = 70;
-export const DEFAULT_SA_TIMEOUT = 60;
+const DEFAULT_PMK_LIFETIME = 43200;
+const DEFAULT_PMK_REAUTH_THRESHOLD = 70;
+const DEFAULT_SA_TIMEOUT = 60;
 
 /**
  * SET of these three goes to the RSN state machine first (atoi, then a range

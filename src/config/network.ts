@@ -13,7 +13,7 @@ import { savedText } from './file-line.js';
 import { AUTH_ALG, CIPHER, KEY_MGMT, PROTO, tokenNames } from './tokens.js';
 
 /** The ctrl interface's reply buffer: a GET_NETWORK value must leave room for the NUL. */
-export const GET_REPLY_LIMIT = 4096;
+const GET_REPLY_LIMIT = 4096;
 
 export type SetResult = 'FAIL' | 'UNCHANGED' | 'CHANGED';
 

@@ -37,7 +37,7 @@ export interface GlobalControl extends DaemonControl {
 }
 
 /** Splits INTERFACE_ADD's argument; undefined = FAIL (empty ifname, bad extra field). */
-export function parseInterfaceAdd(args: string): InterfaceAddRequest | undefined {
+function parseInterfaceAdd(args: string): InterfaceAddRequest | undefined {
   const f = args.split('\t');
   if (f[0] === '') return undefined;
   const opt = (i: number): string | undefined => (f[i] === undefined || f[i] === '' ? undefined : f[i]);
@@ -111,7 +111,7 @@ export const powerCommands: CommandSpec<DaemonControl>[] = [
   { name: 'RESUME', form: 'exact', handler: async (d) => (await d.power('resume'), OK) },
 ];
 
-export const globalCommands: CommandSpec<GlobalControl>[] = [
+const globalCommands: CommandSpec<GlobalControl>[] = [
   { name: 'PING', form: 'exact', handler: () => PONG },
   {
     name: 'INTERFACE_ADD',
