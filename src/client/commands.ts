@@ -4,7 +4,8 @@
  * turns its arguments into one control-interface request.
  */
 
-import type { ArgCompletion } from './completion.js';
+/** What a command's arguments complete to, by position (wpa_cli's completion callback; completion.ts completes them). */
+export type ArgCompletion = 'network_id' | 'network' | 'bss' | 'command';
 
 export interface CliCommand {
   name: string;

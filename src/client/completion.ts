@@ -13,9 +13,6 @@
 import { NETWORK_FIELDS } from '../config/fields.js';
 import { COMMANDS, lookup } from './commands.js';
 
-/** What a command's arguments complete to, by position (wpa_cli's completion callback). */
-export type ArgCompletion = 'network_id' | 'network' | 'bss' | 'command';
-
 const FIELD_NAMES = NETWORK_FIELDS.map((f) => f.name);
 
 export class CompletionState {

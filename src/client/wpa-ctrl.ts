@@ -25,7 +25,7 @@ import { unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { createDgramSocket, errnoName, type UnixDgramSocket } from '../net/dgram.js';
 
-export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000; // wpa_cli's wpa_ctrl_request timeout
+const DEFAULT_REQUEST_TIMEOUT_MS = 10_000; // wpa_cli's wpa_ctrl_request timeout
 
 export class WpaCtrlError extends Error {
   constructor(message: string, readonly errno?: string) {

@@ -8,9 +8,9 @@ import { GLOBAL_FIELDS, GlobalValue, globalField } from './globals.js';
 import { NetworkConfig } from './network.js';
 
 /** wpa_sm defaults used when the dot11RSNAConfig* options are left at 0. */
-export const DEFAULT_PMK_LIFETIME = 43200;
-export const DEFAULT_PMK_REAUTH_THRESHOLD = 70;
-export const DEFAULT_SA_TIMEOUT = 60;
+const DEFAULT_PMK_LIFETIME = 43200;
+const DEFAULT_PMK_REAUTH_THRESHOLD = 70;
+const DEFAULT_SA_TIMEOUT = 60;
 
 /**
  * SET of these three goes to the RSN state machine first (atoi, then a range
@@ -158,12 +158,8 @@ export class SupplicantConfig {
   get uuid(): string | undefined { return this.#str('uuid'); }
   get apScan(): number { return this.#int('ap_scan'); }
   get keyMgmtOffload(): boolean { return this.#int('key_mgmt_offload') !== 0; }
-  get fastReauth(): boolean { return this.#int('fast_reauth') !== 0; }
-  get okc(): boolean { return this.#int('okc') !== 0; }
   /** Global PMF policy: 0 disabled, 1 optional, 2 required. */
   get pmf(): number { return this.#int('pmf'); }
-  get eapolVersion(): number { return this.#int('eapol_version'); }
-  get driverParam(): string | undefined { return this.#str('driver_param'); }
   /** Two-character country code, if set. */
   get country(): string | undefined { return this.#str('country'); }
   get bssMaxCount(): number { return this.#int('bss_max_count'); }
@@ -175,8 +171,6 @@ export class SupplicantConfig {
     return Array.isArray(v) ? [...v] : undefined;
   }
   get bssExpirationAge(): number { return this.#int('bss_expiration_age'); }
-  get bssExpirationScanCount(): number { return this.#int('bss_expiration_scan_count'); }
-  get filterSsids(): boolean { return this.#int('filter_ssids') !== 0; }
   /** Effective PMK lifetime in seconds (0 in the config means the 43200 s default). */
   get dot11RSNAConfigPMKLifetime(): number {
     return (this.#int('dot11RSNAConfigPMKLifetime') >>> 0) || DEFAULT_PMK_LIFETIME;

@@ -36,7 +36,7 @@ function digitValue(ch: string | undefined): number {
  * glibc strtol(): returns the value as a 64-bit `long` (saturated) and the
  * index where parsing stopped (0 when no digits were found, like endptr=nptr).
  */
-export function strtol(s: string, base: 0 | 10): { value: bigint; end: number } {
+function strtol(s: string, base: 0 | 10): { value: bigint; end: number } {
   let i = 0;
   while (isCSpace(s[i])) i++;
   let neg = false;
@@ -73,7 +73,7 @@ export function strtol(s: string, base: 0 | 10): { value: bigint; end: number } 
 }
 
 /** Assigning a `long` to a C `int`: keep the low 32 bits, two's complement. */
-export function toInt32(v: bigint): number {
+function toInt32(v: bigint): number {
   return Number(BigInt.asIntN(32, v));
 }
 
@@ -104,12 +104,12 @@ export function atoi(s: string): number {
   return toInt32(strtol(s, 10).value);
 }
 
-export function hex2num(ch: string | undefined): number {
+function hex2num(ch: string | undefined): number {
   const d = digitValue(ch);
   return d >= 0 && d < 16 ? d : -1;
 }
 
-export function hex2byte(s: string, i: number): number {
+function hex2byte(s: string, i: number): number {
   const a = hex2num(s[i]);
   const b = hex2num(s[i + 1]);
   if (a < 0 || b < 0) return -1;
@@ -132,7 +132,7 @@ export function bin(s: string): Buffer {
 }
 
 /** hostap printf_decode(): the escapes of the P"..." string form. */
-export function printfDecode(str: string): Buffer {
+function printfDecode(str: string): Buffer {
   const out: number[] = [];
   let i = 0;
   while (i < str.length) {
@@ -252,7 +252,7 @@ export function printfEncodeQuoteFree(b: Buffer): string {
 }
 
 /** is_hex(): any byte outside 0x20..0x7e forces the hex form. */
-export function needsHex(b: Buffer): boolean {
+function needsHex(b: Buffer): boolean {
   for (const c of b) if (c < 32 || c >= 127) return true;
   return false;
 }

@@ -29,7 +29,7 @@ const DEFAULT_EAP_WORKAROUND = -1;
 const DEFAULT_FRAGMENT_SIZE = 1398;
 
 /** ieee80211w value meaning "use the global pmf setting" (MGMT_FRAME_PROTECTION_DEFAULT). */
-export const IEEE80211W_DEFAULT = 3;
+const IEEE80211W_DEFAULT = 3;
 
 export interface NetworkState {
   ssid: Buffer | undefined;

@@ -13,7 +13,7 @@ import { savedText } from './file-line.js';
 import { AUTH_ALG, CIPHER, KEY_MGMT, PROTO, tokenNames } from './tokens.js';
 
 /** The ctrl interface's reply buffer: a GET_NETWORK value must leave room for the NUL. */
-export const GET_REPLY_LIMIT = 4096;
+const GET_REPLY_LIMIT = 4096;
 
 export type SetResult = 'FAIL' | 'UNCHANGED' | 'CHANGED';
 
@@ -127,8 +127,6 @@ export class NetworkConfig {
   get scanFreq(): number[] | undefined { return this.#st.scanFreq?.slice(); }
   /** The only channels (MHz) on which a BSS of this network may be used. */
   get freqList(): number[] | undefined { return this.#st.freqList?.slice(); }
-  get frequency(): number { return this.#st.frequency; }
-  get mode(): number { return this.#st.mode; }
   get authAlg(): string[] | undefined { return this.#st.authAlg ? tokenNames(AUTH_ALG, this.#st.authAlg) : undefined; }
   get bssidIgnore(): string[] { return this.#st.bssidIgnore.map(formatAddrMask); }
   get bssidAccept(): string[] { return this.#st.bssidAccept.map(formatAddrMask); }

@@ -18,7 +18,7 @@ import { walkRsneBody, type RsneFields } from '../rsn/rsne.js';
 import { EID_RSN, EID_VENDOR, parseIes, type Ie } from '../station/ies.js';
 
 /** The per-interface control reply buffer (ctrl_iface_unix.c: reply_size). */
-export const CTRL_REPLY_SIZE = 4096;
+const CTRL_REPLY_SIZE = 4096;
 
 // Element IDs and vendor types the flags look at (ieee802_11_defs.h).
 const EID_SUPP_RATES = 1;
@@ -44,7 +44,7 @@ const CAP_PRIVACY = 0x0010;
 const P2P_WILDCARD_SSID = 'DIRECT-';
 
 // BSS MASK= bits (common/wpa_ctrl.h).
-export const BSS_MASK = {
+const BSS_MASK = {
   ID: 1 << 0,
   BSSID: 1 << 1,
   FREQ: 1 << 2,
@@ -72,7 +72,7 @@ export const BSS_MASK = {
   FILS_INDICATION: 1 << 24,
 } as const;
 /** Everything but DELIM: the mask a plain `BSS <x>` uses. */
-export const BSS_MASK_ALL = 0xfffdffffn;
+const BSS_MASK_ALL = 0xfffdffffn;
 
 /** os_snprintf into a fixed buffer: a piece is written only if it leaves room for the NUL. */
 class ReplyWriter {

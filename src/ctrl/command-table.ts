@@ -54,6 +54,19 @@ export const FAIL = 'FAIL\n';
 export const UNKNOWN_COMMAND = 'UNKNOWN COMMAND\n';
 export const PONG = 'PONG\n';
 
+/**
+ * "<word> <word> <rest>" as 2.10's handlers split it (os_strchr(' ') twice):
+ * the first two words and the rest verbatim; undefined with fewer than two
+ * spaces (FAIL).
+ */
+export function twoWordsAndRest(args: string): [string, string, string] | undefined {
+  const a = args.indexOf(' ');
+  if (a < 0) return undefined;
+  const b = args.indexOf(' ', a + 1);
+  if (b < 0) return undefined;
+  return [args.slice(0, a), args.slice(a + 1, b), args.slice(b + 1)];
+}
+
 type Bound = (args: string) => CommandReply;
 
 export class DuplicateCommandError extends Error {
@@ -96,11 +109,6 @@ export class CommandTable {
       if (cmd.startsWith(p.name)) return p.run(cmd.slice(p.name.length));
     }
     return undefined;
-  }
-
-  /** Command names, for help and completion. */
-  names(): string[] {
-    return [...new Set([...this.exact.keys(), ...this.space.keys(), ...this.prefixes.map((p) => p.name)])].sort();
   }
 }
 

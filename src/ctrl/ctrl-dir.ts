@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 
 /** sizeof(struct sockaddr_un.sun_path). */
-export const SUN_PATH_SIZE = 108;
+const SUN_PATH_SIZE = 108;
 
 export class CtrlIfaceError extends Error {
   constructor(message: string) {

@@ -7,7 +7,7 @@
  */
 import { atoi } from '../config/cstr.js';
 import {
-  CommandTable, FAIL, GLOBAL_REPLY_SIZE, OK, PONG, ReplyBuffer, UNKNOWN_COMMAND, type CommandReply, type CommandSpec,
+  CommandTable, FAIL, GLOBAL_REPLY_SIZE, OK, PONG, ReplyBuffer, twoWordsAndRest, UNKNOWN_COMMAND, type CommandReply, type CommandSpec,
 } from './command-table.js';
 import { dupNetwork, interfacesList, type DaemonControl, type InterfaceControl } from './interface-commands.js';
 
@@ -37,7 +37,7 @@ export interface GlobalControl extends DaemonControl {
 }
 
 /** Splits INTERFACE_ADD's argument; undefined = FAIL (empty ifname, bad extra field). */
-export function parseInterfaceAdd(args: string): InterfaceAddRequest | undefined {
+function parseInterfaceAdd(args: string): InterfaceAddRequest | undefined {
   const f = args.split('\t');
   if (f[0] === '') return undefined;
   const opt = (i: number): string | undefined => (f[i] === undefined || f[i] === '' ? undefined : f[i]);
@@ -78,14 +78,13 @@ function set(g: GlobalControl, args: string): string {
 
 /** "<src ifname> <dst ifname> <src id> <dst id> <name>". */
 function globalDup(g: GlobalControl, args: string): string {
-  const a = args.indexOf(' ');
-  if (a < 0) return FAIL;
-  const b = args.indexOf(' ', a + 1);
-  if (b < 0) return FAIL;
-  const src = g.find(args.slice(0, a));
-  const dst = g.find(args.slice(a + 1, b));
+  const words = twoWordsAndRest(args);
+  if (!words) return FAIL;
+  const [srcIfname, dstIfname, rest] = words;
+  const src = g.find(srcIfname);
+  const dst = g.find(dstIfname);
   if (!src || !dst) return FAIL;
-  return dupNetwork(src.control, dst.control, args.slice(b + 1));
+  return dupNetwork(src.control, dst.control, rest);
 }
 
 /** Global SAVE_CONFIG: every interface that allows it; FAIL if one fails or none could be saved. */
@@ -112,7 +111,7 @@ export const powerCommands: CommandSpec<DaemonControl>[] = [
   { name: 'RESUME', form: 'exact', handler: async (d) => (await d.power('resume'), OK) },
 ];
 
-export const globalCommands: CommandSpec<GlobalControl>[] = [
+const globalCommands: CommandSpec<GlobalControl>[] = [
   { name: 'PING', form: 'exact', handler: () => PONG },
   {
     name: 'INTERFACE_ADD',

@@ -20,7 +20,7 @@ import { stateAtLeast } from '../station/state.js';
 import { associationStatusLines } from './status-text.js';
 import { ev } from '../station/events.js';
 import { getCapability } from './capability.js';
-import { FAIL, IFACE_REPLY_SIZE, OK, PONG, ReplyBuffer, type CommandSpec } from './command-table.js';
+import { FAIL, IFACE_REPLY_SIZE, OK, PONG, ReplyBuffer, twoWordsAndRest, type CommandSpec } from './command-table.js';
 import { formatMib, type MibConfig } from './mib.js';
 import { freqRangeToChannels } from './channels.js';
 import { parseMac } from './station-commands.js';
@@ -157,14 +157,12 @@ function flush(c: InterfaceControl): string {
 
 /** "<id> <name> <value>": split at the first two spaces; the value is kept verbatim. */
 function setNetwork(c: InterfaceControl, args: string): string {
-  const a = args.indexOf(' ');
-  if (a < 0) return FAIL;
-  const b = args.indexOf(' ', a + 1);
-  if (b < 0) return FAIL;
-  const net = c.config.getNetwork(atoi(args.slice(0, a)));
+  const words = twoWordsAndRest(args);
+  if (!words) return FAIL;
+  const [id, name, value] = words;
+  const net = c.config.getNetwork(atoi(id));
   if (!net) return FAIL;
-  const name = args.slice(a + 1, b);
-  const result = net.update(name, args.slice(b + 1));
+  const result = net.update(name, value);
   if (result === 'FAIL') return FAIL;
   if (result === 'CHANGED') c.station.networkChanged(net, name);
   return OK;
@@ -222,14 +220,12 @@ function selectNetwork(c: InterfaceControl, args: string): string {
 
 /** "<src id> <dst id> <name>", possibly across interfaces (the global DUP_NETWORK). */
 export function dupNetwork(src: InterfaceControl, dst: InterfaceControl, args: string): string {
-  const a = args.indexOf(' ');
-  if (a < 0) return FAIL;
-  const b = args.indexOf(' ', a + 1);
-  if (b < 0) return FAIL;
-  const from = src.config.getNetwork(atoi(args.slice(0, a)));
-  const to = dst.config.getNetwork(atoi(args.slice(a + 1, b)));
+  const words = twoWordsAndRest(args);
+  if (!words) return FAIL;
+  const [srcId, dstId, name] = words;
+  const from = src.config.getNetwork(atoi(srcId));
+  const to = dst.config.getNetwork(atoi(dstId));
   if (!from || !to) return FAIL;
-  const name = args.slice(b + 1);
   const value = from.getRaw(name);
   if (value === undefined) return FAIL;
   const result = to.update(name, value);

@@ -29,10 +29,6 @@ export class MonitorList {
   /** Lowest level any monitor wants: lets callers skip formatting debug lines nobody reads. */
   private minLevel = Number.POSITIVE_INFINITY;
 
-  get size(): number {
-    return this.monitors.size;
-  }
-
   /** True if some monitor would receive a message at this level. */
   wants(level: number): boolean {
     return level >= this.minLevel;

@@ -178,11 +178,6 @@ export class CtrlSocket {
     this.perms = perms;
   }
 
-  /** Replaces the request handler (the global socket routes to interfaces that come and go). */
-  setHandler(handler: RequestHandler): void {
-    this.handler = handler;
-  }
-
   /** An event to this socket's monitors; `prefix` is 'IFNAME=<if> ' on the global socket. */
   event(level: number, text: string, prefix = ''): void {
     if (!this.closed) this.monitors.send(this.transmitTo, level, text, prefix);
@@ -339,15 +334,20 @@ export class CtrlSocket {
   }
 }
 
-function bindError(sock: UnixDgramSocket, path: string): Error | undefined {
+/** The error unix-dgram emits synchronously from `call` (bind, connect), if any: it reports their failures as an event, not a throw. */
+function syncError(sock: UnixDgramSocket, call: () => void): Error | undefined {
   let err: Error | undefined;
   const onError = (e: Error): void => {
     err = e;
   };
   sock.once('error', onError);
-  sock.bind(path);
+  call();
   sock.removeListener('error', onError);
   return err;
+}
+
+function bindError(sock: UnixDgramSocket, path: string): Error | undefined {
+  return syncError(sock, () => sock.bind(path));
 }
 
 /** bind(); false on EADDRINUSE (someone's file is there), throws on anything else. */
@@ -360,14 +360,7 @@ function tryBind(sock: UnixDgramSocket, path: string): boolean {
 
 /** connect() succeeds only when a live socket is bound at path. */
 function tryConnect(sock: UnixDgramSocket, path: string): boolean {
-  let ok = true;
-  const onError = (): void => {
-    ok = false;
-  };
-  sock.once('error', onError);
-  sock.connect(path);
-  sock.removeListener('error', onError);
-  return ok;
+  return syncError(sock, () => sock.connect(path)) === undefined;
 }
 
 

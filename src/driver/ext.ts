@@ -55,9 +55,9 @@ export interface ExtDriverOptions {
   backoffMaxMs?: number;
 }
 
-export const REPLY_TIMEOUT_MS = 5000;
-export const BACKOFF_MIN_MS = 100;
-export const BACKOFF_MAX_MS = 5000;
+const REPLY_TIMEOUT_MS = 5000;
+const BACKOFF_MIN_MS = 100;
+const BACKOFF_MAX_MS = 5000;
 
 interface Pending {
   op: string;

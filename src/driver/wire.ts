@@ -188,7 +188,7 @@ export function isMac(v: unknown): v is string {
   return typeof v === 'string' && MAC_RE.test(v);
 }
 
-export function hex(b: Buffer): string {
+function hex(b: Buffer): string {
   return b.toString('hex');
 }
 
@@ -210,7 +210,7 @@ export function getHex(o: WireObject, name: string): Buffer {
   return decodeHex(field(o, name), name);
 }
 
-export function optHex(o: WireObject, name: string): Buffer | undefined {
+function optHex(o: WireObject, name: string): Buffer | undefined {
   const v = o[name];
   // "" means absent: set_pmksa carries pmk "" for a firmware without pmksa_offload.
   if (v === undefined || v === null || v === '') return undefined;
@@ -224,7 +224,7 @@ function decodeHex(v: unknown, name: string): Buffer {
   return Buffer.from(s, 'hex');
 }
 
-export function getNum(o: WireObject, name: string): number {
+function getNum(o: WireObject, name: string): number {
   const v = field(o, name);
   if (typeof v !== 'number' || !Number.isFinite(v)) throw new WireFormatError(`field "${name}" is not a number`);
   return v;
@@ -277,11 +277,11 @@ function getEnum<T extends string>(o: WireObject, name: string, allowed: readonl
 
 /* ---------------------------------------------------------------- replies */
 
-export function encodeCapabilities(c: DriverCapabilities): WireObject {
+function encodeCapabilities(c: DriverCapabilities): WireObject {
   return { ...c };
 }
 
-export function decodeCapabilities(o: WireObject): DriverCapabilities {
+function decodeCapabilities(o: WireObject): DriverCapabilities {
   const names = (n: string): string[] => getList(o, n).map((x) => {
     if (typeof x !== 'string') throw new WireFormatError(`capabilities.${n} holds a non-string`);
     return x;

@@ -137,7 +137,7 @@ export interface KeyPathAudit {
 }
 
 /** The PMK for a PSK network: the raw PSK or PBKDF2(passphrase, SSID), cached by rsn. */
-export function pskPmk(net: NetworkConfig): Buffer | undefined {
+function pskPmk(net: NetworkConfig): Buffer | undefined {
   if (net.psk) return net.psk;
   const passphrase = net.state.passphrase;
   if (passphrase !== undefined && net.ssid) return pbkdf2Psk(passphrase, net.ssid);
@@ -145,7 +145,7 @@ export function pskPmk(net: NetworkConfig): Buffer | undefined {
 }
 
 /** Our RSNE for the (Re)Association Request, naming the PMKSA we want used. */
-export function ownRsne(sec: SecurityChoice, pmkid: Buffer | undefined): Buffer {
+function ownRsne(sec: SecurityChoice, pmkid: Buffer | undefined): Buffer {
   return buildRsne({
     group: sec.group,
     pairwise: [sec.pairwise],
@@ -370,11 +370,6 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
   /** The PMKID named in our RSNE (MIB). */
   get pmkid(): Buffer | undefined {
     return this.cur?.keys?.params.pmkid;
-  }
-
-  /** The association completed once (later 4-way handshakes are rekeys). */
-  get completed(): boolean {
-    return this.cur?.keys?.completed ?? false;
   }
 
   /** The cached PMKSA this association named (its PMKID in our RSNE) is in use: an SAE one does not expire under it. */

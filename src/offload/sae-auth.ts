@@ -37,10 +37,6 @@ export class SaeAuthExchange {
     private readonly sending: () => void = () => undefined,
   ) {}
 
-  get bssid(): string {
-    return this.target.bssid;
-  }
-
   start(): void {
     this.apply(this.sae.start());
   }

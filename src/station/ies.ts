@@ -8,7 +8,7 @@ export const EID_SSID = 0;
 export const EID_RSN = 48;
 export const EID_VENDOR = 221;
 /** RSN Extension element (802.11-2020 9.4.2.241). */
-export const EID_RSNX = 244;
+const EID_RSNX = 244;
 /** RSNXE capability bit 5: SAE hash-to-element (bits 0-3 are the field length). */
 const RSNX_SAE_H2E = 0x20;
 /** Capability Information bits of a Beacon / Probe Response (IEEE 802.11 9.4.1.4). */

@@ -1,7 +1,7 @@
 /**
  * wpa_state values exactly as wpa_supplicant names them (wpa_supplicant_state_txt()).
  */
-export const WPA_STATES = [
+const WPA_STATES = [
   'DISCONNECTED',
   'INTERFACE_DISABLED',
   'INACTIVE',

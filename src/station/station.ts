@@ -1,12 +1,14 @@
 /**
  * The station: wpa_supplicant's connection state machine (wpa_supplicant.c,
- * events.c, scan.c) on top of a DriverBackend. It scans, selects a network,
- * connects, and leaves everything about the association's keys to the
- * offload layer's KeyPath (PMK, offload decision, driver key operations,
- * EAPOL), hearing back through its typed events, and the authentication the
- * host runs itself (SAE, FT, the roams through the host's SME) to its Sme
- * (sme.ts), which reports back through SmeStation. The station neither knows
- * nor cares which driver backend it has.
+ * events.c) on top of a DriverBackend. It selects a network from its scans'
+ * results and connects; it leaves the scans themselves (when, which channels,
+ * the results into the BSS table) to its Scan (scan.ts, 2.10's scan.c), which
+ * reports back through ScanStation, everything about the association's keys
+ * to the offload layer's KeyPath (PMK, offload decision, driver key
+ * operations, EAPOL), hearing back through its typed events, and the
+ * authentication the host runs itself (SAE, FT, the roams through the host's
+ * SME) to its Sme (sme.ts), which reports back through SmeStation. The
+ * station neither knows nor cares which driver backend it has.
  */
 import { EventEmitter } from 'node:events';
 import type { SupplicantConfig } from '../config/config.js';
@@ -25,7 +27,6 @@ import { auditOffload, type OffloadAudit } from '../offload/audit.js';
 import { EAPOL_TIMER_DEFAULTS, type AssociationView, type EapolTimers, type MibState, type NetworkRef, type StationControl, type StationEvents, type UserScanResult } from './api.js';
 import type { Association } from './association.js';
 import { BssTable, type BssEntry } from './bss-table.js';
-import { sortScanResults } from './scan-order.js';
 import { ev } from './events.js';
 import { CAPAB_ESS, CAPAB_PRIVACY, EID_RSN, findIe } from './ies.js';
 import { chooseSecurity, hasCredentials, selectCandidate, type SecurityChoice } from './select.js';
@@ -33,6 +34,7 @@ import { akmFacts, akmFamily } from '../rsn/akm.js';
 import { FtProtocolError } from '../rsn/ft-protocol.js';
 import { stateAtLeast, type WpaState } from './state.js';
 import { Sme, type SmeStation } from './sme.js';
+import { networkEnabled, Scan, type ScanStation } from './scan.js';
 import { TempDisableTable } from './temp-disable.js';
 import { BssidIgnoreList } from './bssid-ignore.js';
 
@@ -96,39 +98,9 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   private userDisconnected = false;
   /** STA_AUTOCONNECT: reconnect on its own after losing an association. */
   private autoconnect = true;
-  /** SCAN_INTERVAL, seconds between scans while looking for a network. */
-  private scanInterval = 5;
-  private scanTimer: NodeJS.Timeout | undefined;
-  /** Station clock (s) of the last scan results that reached the BSS table (wpa_s->last_scan). */
-  private lastScanAt: number | undefined;
   private reenableTimer: NodeJS.Timeout | undefined;
-  private scanning = false;
-  /** The channels of the scan in progress (undefined: all). */
-  private scanFreqs: number[] | undefined;
-  private manualScanId = 0;
-  /** The id the running manual scan's results event carries (SCAN use_id=1). */
-  private pendingScanId: number | undefined;
-  /** SCAN TYPE=ONLY: report the results, select nothing (scan_only_handler). */
-  private scanOnly = false;
-  /**
-   * FLUSH came while the driver ran a scan: its results must not refill the
-   * BSS table (ignore_post_flush_scan_res). The driver protocol cannot abort
-   * a scan, so until that one reports, a new scan waits in `queuedScan`.
-   */
-  private flushedScan = false;
-  /**
-   * 2.10's clear_driver_scan_cache: set by wpa_bss_flush() (BSS_FLUSH 0,
-   * FLUSH), so the next scan asks the driver to drop the results it cached
-   * (only_new_results); cleared once a scan has been triggered.
-   */
-  private clearDriverScanCache = false;
-  private queuedScan: ScanParams | undefined;
   /** FLUSH is removing the networks: leaving the current one starts no new scan. */
   private flushing = false;
-  /** SELECT_NETWORK ... freq=: the channels of the next scan of the station's own (select_network_scan_freqs). */
-  private selectScanFreqs: number[] | undefined;
-  /** wpas_connection_failed(): the channels of the ESS's other BSSes, for the next scan of the station's own (next_scan_freqs). */
-  private nextScanFreqs: number[] | undefined;
   /** Consecutive connection failures, for the reconnect back-off. */
   private failures = 0;
   private hello: HelloResult | null = null;
@@ -136,6 +108,8 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   private readonly keyPath: KeyPath;
   /** The authentication the host runs itself (SAE, FT) and the roams through it. */
   private readonly sme: Sme;
+  /** The scans: when, which channels, their results into the BSS table. */
+  private readonly scan: Scan;
   /** BSSID_IGNORE: BSSes tried last, or not at all for a while, after failures (2.10's bssid_ignore list). */
   private readonly bssidIgnore: BssidIgnoreList;
   /** SIGNAL_MONITOR: report CTRL-EVENT-SIGNAL-CHANGE when the signal crosses threshold ± hysteresis. */
@@ -176,6 +150,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
       this.now,
     );
     this.sme = new Sme({ ifname: opts.ifname, driver: opts.driver, keyPath: this.keyPath, config: () => this.config, bss: this.bss, station: this.smeStation() });
+    this.scan = new Scan({ ifname: opts.ifname, driver: opts.driver, config: () => this.config, bss: this.bss, now: this.now, station: this.scanStation() });
     this.attachDriver();
   }
 
@@ -211,6 +186,24 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
       reassociate: (net, target, sec, prevBssid) => {
         this.endAssociation();
         this.connectTo(net, target, sec, undefined, prevBssid);
+      },
+    };
+  }
+
+  /** What the scans see of the station and report to it. */
+  private scanStation(): ScanStation {
+    return {
+      state: () => this.wpaState,
+      setState: (s) => this.setState(s),
+      event: (text, level) => this.event(text, level),
+      current: () => this.current,
+      attempt: () => this.connecting,
+      wantsConnection: () => this.wantsConnection(),
+      idleState: () => this.idleState(),
+      scanResultsAvailable: (scanOnly) => {
+        if (this.current) this.refreshSignal();
+        if (this.wantsConnection() && !scanOnly) this.selectAndConnect();
+        else if (!this.current && !this.connecting) this.setState(this.idleState());
       },
     };
   }
@@ -273,14 +266,14 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
       };
     d.on('link_up', guard('link_up', (h) => this.onLinkUp(h)));
     d.on('link_down', guard('link_down', () => {
-      this.forgetScan();
+      this.scan.forgetScan();
       this.onLinkLost('driver link lost');
       this.setState('INTERFACE_DISABLED');
     }));
     d.on('firmware_restarted', guard('firmware_restarted', () => this.onFirmwareRestarted()));
     d.on('scan_started', guard('scan_started', () => this.event(ev.scanStarted())));
-    d.on('scan_results', guard('scan_results', (bss) => this.onScanResults(bss)));
-    d.on('scan_results_lost', guard('scan_results_lost', () => this.onScanResultsLost()));
+    d.on('scan_results', guard('scan_results', (bss) => this.scan.onScanResults(bss)));
+    d.on('scan_results_lost', guard('scan_results_lost', () => this.scan.onScanResultsLost()));
     d.on('assoc', guard('assoc', (a) => this.onAssoc(a)));
     d.on('port_authorized', guard('port_authorized', (p) => this.keyPath.onPortAuthorized(p.bssid, p.material, p.tdBitmap, p.apMldAddr)));
     d.on('wake', guard('wake', (w) => this.keyPath.onWake(w.reason)));
@@ -347,7 +340,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     starting?.resolve();
     await this.opts.pmksa.resync(h.capabilities);
     if (this.current || this.connecting) this.onLinkLost('driver reconnected; firmware state is gone');
-    else this.requestScan(0);
+    else this.scan.reqScan(0);
   }
 
   /**
@@ -370,20 +363,10 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
 
   private async onFirmwareRestarted(): Promise<void> {
     log.warning(`${this.opts.ifname}: firmware restarted: resyncing PMKSA cache and reconnecting`);
-    this.forgetScan();
+    this.scan.forgetScan();
     this.keyPath.reset();
     if (this.hello) await this.opts.pmksa.resync(this.hello.capabilities);
     if (this.current || this.connecting) this.onLinkLost('firmware restarted');
-  }
-
-  /** A scan the lost driver or restarted firmware had accepted will never report. */
-  private forgetScan(): void {
-    this.scanning = false;
-    this.flushedScan = false;
-    this.queuedScan = undefined;
-    this.scanOnly = false;
-    this.pendingScanId = undefined;
-    this.scanFreqs = undefined;
   }
 
   /** The association is gone without a disconnect event (driver link or firmware lost). */
@@ -398,7 +381,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     this.disassociated({ bssid: cur.bssid, reason: Reason.DEAUTH_LEAVING, locallyGenerated: true }, false);
     this.setState('DISCONNECTED');
     this.noAutoReconnect();
-    this.requestScan(100);
+    this.scan.reqScan(100);
   }
 
   /**
@@ -414,133 +397,22 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
 
   /* ----------------------------------------------------------------- scan */
 
-  /**
-   * SCAN command: 'disabled' (FAIL) without a driver link; 'busy' (FAIL-BUSY)
-   * while a scan runs or a connection is being set up, as wpas_ctrl_scan()
-   * scans only up to SCANNING and in COMPLETED.
-   */
+  /** SCAN command: its bookkeeping is the scans' (Scan.ctrlScan()). */
   userScan(req: ScanParams = {}, opts: { useId?: boolean; only?: boolean } = {}): UserScanResult {
-    if (this.wpaState === 'INTERFACE_DISABLED') return { status: 'disabled' };
-    const settingUp = stateAtLeast(this.wpaState, 'AUTHENTICATING') && this.wpaState !== 'COMPLETED';
-    if (this.scanning || settingUp) return { status: 'busy' };
-    this.startScan(req, true);
-    this.scanOnly = opts.only ?? false;
-    // use_id=1: the reply and this scan's CTRL-EVENT-SCAN-RESULTS carry wpa_supplicant's manual_scan_id.
-    this.pendingScanId = opts.useId ? ++this.manualScanId : undefined;
-    return { status: 'ok', id: this.pendingScanId };
+    return this.scan.ctrlScan(req, opts);
   }
 
   abortScan(): boolean {
-    if (!this.scanning) return false;
-    this.scanning = false;
-    // A scan still waiting for the flushed one is dropped, not sent later.
-    this.queuedScan = undefined;
-    this.pendingScanId = undefined;
-    this.scanOnly = false;
-    return true;
+    return this.scan.abortScan();
   }
 
   private wantsConnection(): boolean {
     return !this.terminated && !this.userDisconnected && !this.current && !this.connecting;
   }
 
-  private requestScan(delayMs: number): void {
-    if (this.scanTimer) clearTimeout(this.scanTimer);
-    this.scanTimer = undefined;
-    if (this.wpaState === 'INTERFACE_DISABLED') return; // link_up starts over
-    if (!this.wantsConnection()) {
-      if (!this.current && !this.connecting) this.setState(this.hasEnabledNetwork() ? 'DISCONNECTED' : 'INACTIVE');
-      return;
-    }
-    if (!this.hasEnabledNetwork()) {
-      this.setState('INACTIVE');
-      return;
-    }
-    this.scanTimer = setTimeout(() => {
-      this.scanTimer = undefined;
-      if (this.wantsConnection()) this.startScan({}, false);
-    }, delayMs);
-  }
-
   /** The state after a scan that starts no connection: DISCONNECTED while disconnected (as 2.10's scan-results handler sets it), else INACTIVE without an enabled network. */
   private idleState(): WpaState {
-    return this.userDisconnected || this.hasEnabledNetwork() ? 'DISCONNECTED' : 'INACTIVE';
-  }
-
-  private hasEnabledNetwork(): boolean {
-    return this.config.networks.some(networkEnabled);
-  }
-
-  /**
-   * A scan: the SSIDs and channels of a SCAN command, else the scan_ssid
-   * networks' SSIDs. Channels as wpa_supplicant_scan() picks them: the
-   * command's freq=; for a scan of its own, the union of the enabled
-   * networks' scan_freq when every one of them has it; then the global
-   * freq_list; else all.
-   */
-  private startScan(req: ScanParams, manual: boolean): void {
-    if (!this.opts.driver.hello) return;
-    this.scanning = true;
-    const freqs = req.freqs ?? (manual ? undefined : this.ownScanFreqs()) ?? this.config.freqList;
-    this.scanFreqs = freqs;
-    if (!this.current && !this.connecting) this.setState('SCANNING');
-    const ssids = req.ssids ?? this.config.networks.filter((n) => networkEnabled(n) && n.scanSsid && n.ssid).map((n) => n.ssid as Buffer);
-    const params: ScanParams = {};
-    if (ssids.length) params.ssids = ssids;
-    if (freqs) params.freqs = freqs;
-    if (this.flushedScan) this.queuedScan = params;
-    else this.issueScan(params);
-  }
-
-  private issueScan(req: ScanParams): void {
-    const params = this.clearDriverScanCache ? { ...req, flush: true } : req;
-    this.opts.driver.scan(params).then(() => {
-      if (params.flush) this.clearDriverScanCache = false;
-    }, (e) => {
-      // While a flushed scan is outstanding no other is issued, so this is that one.
-      if (this.flushedScan) return this.flushedScanDone();
-      this.scanning = false;
-      this.event(ev.scanFailed(-1));
-      log.warning(`${this.opts.ifname}: scan failed: ${e instanceof Error ? e.message : String(e)}`);
-      this.requestScan(this.scanInterval * 1000);
-    });
-  }
-
-  /**
-   * A scan of the station's own: the networks' scan_freq, else SELECT_NETWORK's
-   * freq=, else the channels a failed connection left (each used once), as
-   * wpa_supplicant_scan().
-   */
-  private ownScanFreqs(): number[] | undefined {
-    const once = this.selectScanFreqs;
-    const next = this.nextScanFreqs;
-    this.selectScanFreqs = undefined;
-    this.nextScanFreqs = undefined;
-    return this.networksScanFreq() ?? once ?? next;
-  }
-
-  /** The enabled networks' scan_freq lists joined, or undefined if one of them has none (then all channels). */
-  private networksScanFreq(): number[] | undefined {
-    const union = new Set<number>();
-    for (const n of this.config.networks) {
-      if (!networkEnabled(n)) continue;
-      const list = n.scanFreq;
-      if (!list) return undefined;
-      for (const f of list) union.add(f);
-    }
-    return union.size ? [...union].sort((a, b) => a - b) : undefined;
-  }
-
-  /** The scan FLUSH dropped has ended in the driver: the scan asked for since, if any, goes out now. */
-  private flushedScanDone(): void {
-    this.flushedScan = false;
-    const next = this.queuedScan;
-    this.queuedScan = undefined;
-    if (next) return this.issueScan(next);
-    this.scanning = false;
-    if (this.wpaState === 'SCANNING' && !this.current && !this.connecting) {
-      this.setState(this.idleState());
-    }
+    return this.userDisconnected || this.scan.enabledNetworks() ? 'DISCONNECTED' : 'INACTIVE';
   }
 
   /**
@@ -553,8 +425,9 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
    * be re-enabled (2.10 postpones the selection then, silently).
    */
   private fastAssociate(): boolean {
-    if (this.lastScanAt === undefined || this.scanning || this.current || this.connecting) return false;
-    if (this.now() - this.lastScanAt >= SCAN_RES_VALID_FOR_CONNECT_S || this.bss.lastScan().length === 0) {
+    const lastScan = this.scan.lastScan;
+    if (lastScan === undefined || this.scan.scanning || this.current || this.connecting) return false;
+    if (this.now() - lastScan >= SCAN_RES_VALID_FOR_CONNECT_S || this.bss.lastScan().length === 0) {
       log.debug(`${this.opts.ifname}: Fast associate: ${this.bss.lastScan().length === 0 ? 'no scan results' : 'Old scan results'}`);
       return false;
     }
@@ -567,40 +440,6 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     }
     this.connectTo(cand.net, cand.bss, cand.sec);
     return true;
-  }
-
-  private onScanResults(results: ScanBss[]): void {
-    if (this.flushedScan) {
-      log.debug(`${this.opts.ifname}: Do not update BSS table based on pending post-FLUSH scan results`);
-      return this.flushedScanDone();
-    }
-    this.scanning = false;
-    this.bss.maxCount = this.config.bssMaxCount;
-    const ssids = this.config.networks.flatMap((n) => (n.ssid ? [n.ssid] : []));
-    this.lastScanAt = this.now();
-    this.bss.update(sortScanResults(results), { known: (ssid) => ssids.some((x) => x.equals(ssid)), freqs: this.scanFreqs, inUse: this.current?.bssid });
-    this.event(ev.scanResults(this.pendingScanId));
-    this.pendingScanId = undefined;
-    const scanOnly = this.scanOnly;
-    this.scanOnly = false;
-    if (this.current) this.refreshSignal();
-    if (this.wantsConnection() && !scanOnly) this.selectAndConnect();
-    else if (!this.current && !this.connecting) this.setState(this.idleState());
-  }
-
-  /**
-   * The scan ended without results the station can have (the driver sent
-   * more than the bounds allow). As 2.10 when it fails to get scan results:
-   * "try scanning again" a second later, no CTRL-EVENT-SCAN-RESULTS.
-   */
-  private onScanResultsLost(): void {
-    if (this.flushedScan) return this.flushedScanDone();
-    this.scanning = false;
-    this.pendingScanId = undefined;
-    this.scanOnly = false;
-    log.debug(`${this.opts.ifname}: Failed to get scan results - try scanning again`);
-    if (this.wantsConnection()) this.requestScan(1000);
-    else if (!this.current && !this.connecting) this.setState(this.idleState());
   }
 
   private refreshSignal(): void {
@@ -643,7 +482,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     if (!cand) {
       this.event(ev.networkNotFound());
       this.setState('DISCONNECTED');
-      this.requestScan(this.scanInterval * 1000);
+      this.scan.reqScan(this.scan.scanInterval * 1000);
       return;
     }
     this.connectTo(cand.net, cand.bss, cand.sec);
@@ -661,7 +500,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     const keys = this.keyPath.prepareConnect(net, bss.bssid, sec, this.ownAddress);
     if (!keys) {
       this.tempDisable(net, 'AUTH_FAILED');
-      this.requestScan(this.scanInterval * 1000);
+      this.scan.reqScan(this.scan.scanInterval * 1000);
       return;
     }
     const macPolicy = net.macAddr >= 0 ? net.macAddr : this.config.macAddr;
@@ -849,7 +688,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     this.noAutoReconnect();
     if (verdict === 'offload-failed') {
       // Not evidence of a wrong passphrase: the host retries at once, without temporary disabling.
-      this.requestScan(this.backoffMs());
+      this.scan.reqScan(this.backoffMs());
       return;
     }
     // 2.10's wpa_supplicant_event_disconnect() during a connection: a likely
@@ -871,11 +710,11 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
       this.connectionFailed(cur.net, cur.bssid, DISCONNECT_SCAN_MS);
       return;
     }
-    this.requestScan(this.backoffMs());
+    this.scan.reqScan(this.backoffMs());
   }
 
   private backoffMs(): number {
-    return this.failures === 0 ? 100 : Math.min(100 * 2 ** this.failures, this.scanInterval * 1000);
+    return this.failures === 0 ? 100 : Math.min(100 * 2 ** this.failures, this.scan.scanInterval * 1000);
   }
 
   /**
@@ -896,7 +735,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
       log.debug(`${this.opts.ifname}: Another BSS in this ESS has been seen; try it next`);
       this.bssidIgnore.add(bssid);
       // The next scan goes through only the channels of those BSSes (load balancing between the APs of an ESS).
-      this.nextScanFreqs = freqs;
+      this.scan.nextScanFreqs = freqs;
     }
     this.failures++;
     if (this.failures > 3) {
@@ -905,7 +744,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     }
     const ms = CONN_FAILED_SCAN_MS[Math.min(this.failures, CONN_FAILED_SCAN_MS.length) - 1];
     log.debug(`${this.opts.ifname}: Consecutive connection failures: ${this.failures} --> request scan in ${ms} ms`);
-    this.requestScan(Math.min(ms, soonerMs));
+    this.scan.reqScan(Math.min(ms, soonerMs));
   }
 
   /** get_bss_freqs_in_ess(): the channels of the BSSes of `bssid`'s ESS other than it and not ignored, at most 10. */
@@ -933,7 +772,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     this.reenableTimer = setTimeout(() => {
       this.reenableTimer = undefined;
       this.reenableExpired();
-      this.requestScan(0);
+      this.scan.reqScan(0);
     }, e.duration * 1000);
   }
 
@@ -1012,7 +851,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     if (force && this.current) this.leave(Reason.DEAUTH_LEAVING);
     // wpas_request_connection(): RECONNECT from the last results when fresh.
     if (!force && this.fastAssociate()) return;
-    this.requestScan(0);
+    this.scan.reqScan(0);
   }
 
   /** ROAM <bssid>: reassociate within the ESS; false means FAIL. */
@@ -1090,7 +929,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   }
 
   setScanInterval(seconds: number): void {
-    this.scanInterval = seconds;
+    this.scan.scanInterval = seconds;
   }
 
   driverCommand(cmd: string): Promise<string> {
@@ -1106,7 +945,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   /** RESUME (wpas_notify_resume): as 2.10, a disconnected station scans 100 ms later. */
   async resume(): Promise<void> {
     if (this.opts.driver.hello) await this.keyPath.resume();
-    if (this.wpaState === 'DISCONNECTED' && this.wantsConnection()) this.requestScan(100);
+    if (this.wpaState === 'DISCONNECTED' && this.wantsConnection()) this.scan.reqScan(100);
   }
 
   async offloadAudit(): Promise<OffloadAudit> {
@@ -1172,7 +1011,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     if (this.currentNetworkId === net.id) {
       this.leave(Reason.DEAUTH_LEAVING);
       this.setState('DISCONNECTED');
-      if (!this.flushing) this.requestScan(0);
+      if (!this.flushing) this.scan.reqScan(0);
     }
   }
 
@@ -1185,14 +1024,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
    * forgotten; every BSS not in use is dropped.
    */
   flush(removeNetworks: () => void): void {
-    // A scan under way stays "scanning" (SCAN answers FAIL-BUSY, as 2.10 does
-    // until the aborted scan has reported) but its results will be dropped.
-    if (this.scanning) this.flushedScan = true;
-    this.queuedScan = undefined;
-    this.selectScanFreqs = undefined;
-    this.nextScanFreqs = undefined;
-    this.scanOnly = false;
-    this.pendingScanId = undefined;
+    this.scan.flush();
     this.stopTimers();
     const wasSettingUp = stateAtLeast(this.wpaState, 'AUTHENTICATING');
     this.bssidIgnore.clear();
@@ -1214,7 +1046,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   flushBss(age: number): void {
     this.bss.flush(age, this.current?.bssid);
     // wpa_bss_flush(), for age 0 only (an age is wpa_bss_flush_by_age(), which leaves the driver's cache alone).
-    if (age === 0) this.clearDriverScanCache = true;
+    if (age === 0) this.scan.clearDriverScanCache = true;
   }
 
   networkChanged(net: NetworkRef, field: string): void {
@@ -1244,7 +1076,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
   selectNetwork(net: NetworkRef | undefined, scanFreqs?: number[]): void {
     this.userDisconnected = false;
     // A list replaces the pending one only when it is valid (2.10 keeps the old one otherwise).
-    if (scanFreqs) this.selectScanFreqs = scanFreqs;
+    if (scanFreqs) this.scan.selectNetworkScanFreqs = scanFreqs;
     const id = this.currentNetworkId;
     if (net && id !== undefined && id !== net.id) this.leave(Reason.DEAUTH_LEAVING);
     if (net) this.tempDisabled.clear(net.id);
@@ -1287,13 +1119,12 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
 
   /** Something changed the candidate set: (re)start looking if we are idle. */
   private kick(): void {
-    if (!this.current && !this.connecting) this.requestScan(0);
+    if (!this.current && !this.connecting) this.scan.reqScan(0);
   }
 
   /** No scan and no re-enabling pending (FLUSH, TERMINATE). */
   private stopTimers(): void {
-    if (this.scanTimer) clearTimeout(this.scanTimer);
-    this.scanTimer = undefined;
+    this.scan.cancelScan();
     if (this.reenableTimer) clearTimeout(this.reenableTimer);
     this.reenableTimer = undefined;
   }
@@ -1315,17 +1146,6 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     }
     await this.opts.driver.close();
   }
-}
-
-/**
- * wpas_network_disabled() inverted: enabled, and not a PSK-family network
- * without anything to derive its PMK from (such a network is neither scanned
- * for nor counts as enabled).
- */
-function networkEnabled(n: NetworkConfig): boolean {
-  if (n.disabled !== 0) return false;
-  const pskFamily = n.keyMgmt.some((k) => akmFamily(k) === 'psk' || akmFamily(k) === 'sae');
-  return !pskFamily || n.hasPsk || n.saePassword !== undefined || n.memOnlyPsk;
 }
 
 /**

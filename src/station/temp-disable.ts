@@ -3,7 +3,7 @@
  * durations of wpa_supplicant 2.10's wpas_auth_failed(): 10, 20, 30, 60, 90,
  * 120 and 300 seconds as the count of consecutive failures grows.
  */
-export function tempDisableDuration(authFailures: number): number {
+function tempDisableDuration(authFailures: number): number {
   if (authFailures > 50) return 300;
   if (authFailures > 10) return 120;
   if (authFailures > 5) return 90;
@@ -48,9 +48,5 @@ export class TempDisableTable {
 
   clear(id: number): void {
     this.entries.delete(id);
-  }
-
-  get(id: number): TempDisableEntry | undefined {
-    return this.entries.get(id);
   }
 }

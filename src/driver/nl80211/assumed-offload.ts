@@ -61,11 +61,6 @@ export class SilentFirmware {
 
   constructor(private readonly emulated: readonly AssumedOffload[]) {}
 
-  /** Offloads the radio is assumed to run without advertising them. */
-  get active(): boolean {
-    return this.emulated.length > 0;
-  }
-
   /**
    * The parameters to send for a connection: one the host handed to the
    * "firmware" goes without what the radio would refuse, and its EAPOL

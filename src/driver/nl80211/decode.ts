@@ -126,7 +126,7 @@ function decodeFrame(a: Attrs): Decoded {
 }
 
 /** The vendor data of KEY_MGMT_ROAM_AUTH; every attribute optional, each checked when present. */
-export function decodeRoamAuth(data: Buffer): RoamAuth {
+function decodeRoamAuth(data: Buffer): RoamAuth {
   const v = parseAttrs(data);
   const r: RoamAuth = {};
   if (v.has(RoamAuthAttr.BSSID)) r.bssid = getMac(v.get(RoamAuthAttr.BSSID), 'ROAM_AUTH_BSSID');

@@ -34,7 +34,7 @@ function material(a: RoamAuth): FirmwareMaterial | undefined {
   return Object.keys(m).length ? m : undefined;
 }
 
-export function mergeRoam(roam: AssocEvent, a: RoamAuth): AssocEvent {
+function mergeRoam(roam: AssocEvent, a: RoamAuth): AssocEvent {
   const authorized = a.authorized === true;
   const ev: AssocEvent = {
     ...roam,

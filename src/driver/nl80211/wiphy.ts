@@ -22,7 +22,7 @@ export interface WiphyInfo {
   wowlanTriggers: WowlanTrigger[];
 }
 
-export function hasExtFeature(ext: Buffer | undefined, bit: number): boolean {
+function hasExtFeature(ext: Buffer | undefined, bit: number): boolean {
   return !!ext && bit >> 3 < ext.length && (ext[bit >> 3] & (1 << (bit & 7))) !== 0;
 }
 

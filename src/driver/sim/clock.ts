@@ -52,9 +52,4 @@ export class ManualClock implements Clock {
     }
     this.t = end;
   }
-
-  /** Timers still waiting (for tests that assert the simulation went idle). */
-  pending(): number {
-    return this.timers.filter((x) => x.live).length;
-  }
 }

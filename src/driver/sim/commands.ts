@@ -8,7 +8,7 @@ import { isMac } from '../wire.js';
 import { FIRMWARE_MODES, RESTART_POINTS, type FirmwareMode, type RestartPoint } from './scenario.js';
 import type { Simulator } from './simulator.js';
 
-export const SIM_COMMANDS = [
+const SIM_COMMANDS = [
   'SIM_SIGNAL <bssid> <dBm>',
   'SIM_AP_DOWN <bssid>',
   'SIM_AP_UP <bssid>',

@@ -104,7 +104,7 @@ export function isFtAkm(akm: string): boolean {
 }
 
 /** The AP offers an FT AKM (among its `akms`): it beacons the MDE of its mobility domain. */
-export function offersFt(ap: ApConfig): boolean {
+function offersFt(ap: ApConfig): boolean {
   return ap.akms.some(isFtAkm);
 }
 

@@ -17,7 +17,7 @@ export type FirmwareMode = (typeof FIRMWARE_MODES)[number];
 export const RESTART_POINTS = ['connect', 'assoc', '4way'] as const;
 export type RestartPoint = (typeof RESTART_POINTS)[number];
 
-export const SIM_AKMS = ['NONE', 'WPA-PSK', 'WPA-PSK-SHA256', 'WPA-EAP', 'WPA-EAP-SHA256', 'SAE', 'FT-PSK', 'FT-EAP', 'FT-SAE'] as const;
+const SIM_AKMS = ['NONE', 'WPA-PSK', 'WPA-PSK-SHA256', 'WPA-EAP', 'WPA-EAP-SHA256', 'SAE', 'FT-PSK', 'FT-EAP', 'FT-SAE'] as const;
 export type SimAkm = (typeof SIM_AKMS)[number];
 
 export interface ApConfig {
@@ -189,7 +189,7 @@ class Reader {
   }
 }
 
-export function macAdd(mac: string, n: number): string {
+function macAdd(mac: string, n: number): string {
   const v = BigInt('0x' + mac.replace(/:/g, '')) + BigInt(n);
   const h = (v & 0xffffffffffffn).toString(16).padStart(12, '0');
   return h.match(/../g)!.join(':');

@@ -13,14 +13,13 @@
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HelloResult } from '../../../src/driver/backend.js';
-import { encodeAttrs, type GenlMessage } from '../../../src/driver/nl80211/attrs.js';
-import { Nl80211Driver, type Nl80211System } from '../../../src/driver/nl80211/backend.js';
-import type { Request } from '../../../src/driver/nl80211/encode.js';
+import type { GenlMessage } from '../../../src/driver/nl80211/attrs.js';
+import { Nl80211Driver } from '../../../src/driver/nl80211/backend.js';
 import type { EapolTransport } from '../../../src/driver/nl80211/eapol-transport.js';
-import type { Nl80211Link } from '../../../src/driver/nl80211/socket.js';
 import { Authenticator } from '../../../src/rsn/authenticator.js';
 import { SaeApPeer } from '../../../src/rsn/sae/authenticator.js';
 import { Inproc } from '../../offload/inproc.js';
+import { FakeNl80211Kernel, IFINDEX, type Sent } from './fake-kernel.js';
 import { cat, flag, hex, nla, u16, u32, u8 } from './nla.js';
 
 // nl80211.h: enum nl80211_commands.
@@ -49,7 +48,6 @@ const EXT_CONTROL_PORT = Buffer.from([0, 0, 0, 0x04, 0, 0]);
 const AKM_SAE = u32(0x000fac08);
 const AKM_SAE_2_10 = hex('000fac08');
 
-const IFINDEX = 7;
 const AP = '02:00:00:00:00:00';
 const OWN = '02:00:00:00:01:00';
 const SSID = 'ext-auth';
@@ -58,11 +56,6 @@ const FREQ = 2412;
 /** The AP's RSNE: CCMP, AKM SAE, MFP capable and required (RSN capabilities 0x00c0). */
 const AP_RSNE = hex('3014 0100 000fac04 0100 000fac04 0100 000fac08 c000');
 const BEACON_IES = cat(Buffer.from([0, SSID.length]), Buffer.from(SSID), hex('010482848b96'), AP_RSNE);
-
-interface Sent {
-  cmd: number;
-  data: Buffer;
-}
 
 /** IEEE 802.11 management header of an Authentication frame (frame control 0x00b0). */
 function authHeader(da: string, sa: string, bssid: string, seq: number): Buffer {
@@ -89,9 +82,7 @@ const attrOf = (data: Buffer, type: number): Buffer | undefined => attrList(data
  * CMD_FRAMEs to the AP's SAE, the AP's answers as CMD_FRAME events, the
  * host's EXTERNAL_AUTH status -> CONNECT event, then EAPOL over the control port).
  */
-class ConnectStyleKernel implements Nl80211System {
-  sent: Sent[] = [];
-  deliver: (m: GenlMessage) => void = () => undefined;
+class ConnectStyleKernel extends FakeNl80211Kernel {
   /** The AP's side, once the test sets it up. */
   ap: { sae: SaeApPeer; pmk?: Buffer; pmkid?: Buffer; fourWay?: Authenticator } | undefined;
   staRsne: Buffer | undefined;
@@ -102,71 +93,39 @@ class ConnectStyleKernel implements Nl80211System {
   /** GET_WOWLAN's reply carries triggers (NL80211_WOWLAN_TRIG_DISCONNECT): WoWLAN is enabled on the wiphy. */
   wowlanEnabled = false;
 
-  async open(onEvent: (m: GenlMessage) => void): Promise<Nl80211Link> {
-    this.deliver = onEvent;
-    return {
-      request: async (r: Request): Promise<GenlMessage[]> => {
-        const data = encodeAttrs(r.attrs);
-        this.sent.push({ cmd: r.cmd, data });
-        queueMicrotask(() => this.play(r.cmd, data));
-        if (r.cmd === CMD.GET_WOWLAN) return [{ cmd: CMD.GET_WOWLAN, data: cat(nla(A.WIPHY, u32(0)), ...(this.wowlanEnabled ? [nla(A.WOWLAN_TRIGGERS, flag(2))] : [])) }];
-        return [];
-      },
-      dump: async (r: Request): Promise<GenlMessage[]> => {
-        if (r.cmd === CMD.GET_INTERFACE) {
-          return [{ cmd: CMD.NEW_INTERFACE, data: cat(nla(A.IFINDEX, u32(IFINDEX)), nla(A.IFNAME, Buffer.from('wlan0\0')), nla(A.WIPHY, u32(0)), nla(A.MAC, hex(OWN))) }];
-        }
-        if (r.cmd === CMD.GET_WIPHY) {
-          // A FullMAC driver's commands: CONNECT and DISCONNECT, no AUTHENTICATE (2.10: no WPA_DRIVER_FLAGS_SME).
-          const commands = nla(A.SUPPORTED_COMMANDS, cat(nla(1, u32(CMD.CONNECT)), nla(2, u32(CMD.DISCONNECT))));
-          return [{ cmd: CMD.NEW_WIPHY, data: cat(nla(A.WIPHY, u32(0)), nla(A.EXT_FEATURES, EXT_CONTROL_PORT), nla(A.FEATURE_FLAGS, u32(FEATURE_SAE)), commands) }];
-        }
-        if (r.cmd === CMD.GET_SCAN) {
-          const bss = nla(A.BSS, cat(
-            nla(BSS.BSSID, hex(AP)), nla(BSS.FREQUENCY, u32(FREQ)), nla(BSS.BEACON_INTERVAL, u16(100)), nla(BSS.CAPABILITY, u16(0x0011)),
-            nla(BSS.INFORMATION_ELEMENTS, BEACON_IES), nla(BSS.SIGNAL_MBM, u32(-4000)),
-          ));
-          return [{ cmd: CMD.NEW_SCAN_RESULTS, data: cat(nla(A.IFINDEX, u32(IFINDEX)), bss) }];
-        }
-        return [];
-      },
-      close: () => undefined,
-    };
+  constructor() {
+    super('wlan0', OWN, 'qcacld');
   }
 
-  async setInterfaceUp(): Promise<boolean> {
-    return true;
+  protected override reply(cmd: number, data: Buffer): GenlMessage[] {
+    queueMicrotask(() => this.play(cmd, data));
+    if (cmd === CMD.GET_WOWLAN) return [{ cmd: CMD.GET_WOWLAN, data: cat(nla(A.WIPHY, u32(0)), ...(this.wowlanEnabled ? [nla(A.WOWLAN_TRIGGERS, flag(2))] : [])) }];
+    return [];
   }
-  netdevDriver(): string | undefined {
-    return 'qcacld';
+
+  protected override wiphy(): Buffer[] {
+    // A FullMAC driver's commands: CONNECT and DISCONNECT, no AUTHENTICATE (2.10: no WPA_DRIVER_FLAGS_SME).
+    const commands = nla(A.SUPPORTED_COMMANDS, cat(nla(1, u32(CMD.CONNECT)), nla(2, u32(CMD.DISCONNECT))));
+    return [nla(A.EXT_FEATURES, EXT_CONTROL_PORT), nla(A.FEATURE_FLAGS, u32(FEATURE_SAE)), commands];
   }
-  watchLinks(): { close(): void } {
-    return { close: () => undefined };
+
+  protected override scanResults(): Buffer[] {
+    const bss = nla(A.BSS, cat(
+      nla(BSS.BSSID, hex(AP)), nla(BSS.FREQUENCY, u32(FREQ)), nla(BSS.BEACON_INTERVAL, u16(100)), nla(BSS.CAPABILITY, u16(0x0011)),
+      nla(BSS.INFORMATION_ELEMENTS, BEACON_IES), nla(BSS.SIGNAL_MBM, u32(-4000)),
+    ));
+    return [cat(nla(A.IFINDEX, u32(IFINDEX)), bss)];
   }
+
   openPacketEapol(): EapolTransport {
     throw new Error('the control port is over nl80211 here');
-  }
-
-  event(cmd: number, ...attrs: Buffer[]): void {
-    this.deliver({ cmd, data: cat(nla(A.IFINDEX, u32(IFINDEX)), ...attrs) });
-  }
-
-  take(): Sent[] {
-    const s = this.sent;
-    this.sent = [];
-    return s;
   }
 
   /** The driver and the AP, when the test has set the AP up. */
   private play(cmd: number, data: Buffer): void {
     const ap = this.ap;
     if (!ap) return;
-    const attrs = new Map<number, Buffer>();
-    for (let o = 0; o + 4 <= data.length; ) {
-      const len = data.readUInt16LE(o);
-      attrs.set(data.readUInt16LE(o + 2) & 0x3fff, data.subarray(o + 4, o + len));
-      o += (len + 3) & ~3;
-    }
+    const attrs = new Map(attrList(data));
     if (cmd === CMD.TRIGGER_SCAN) this.event(CMD.NEW_SCAN_RESULTS);
     else if (cmd === CMD.CONNECT) {
       this.staRsne = attrs.get(A.IE);

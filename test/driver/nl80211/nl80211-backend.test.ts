@@ -10,13 +10,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type AssocEvent, type ConnectParams, type DriverEvents, type HelloResult, NoDriverCommandsError } from '../../../src/driver/backend.js';
 import type { AssumedOffload } from '../../../src/driver/nl80211/assumed-offload.js';
 import { type GenlMessage, parseAttrs } from '../../../src/driver/nl80211/attrs.js';
-import { Nl80211Driver, type Nl80211System } from '../../../src/driver/nl80211/backend.js';
-import type { LinkChange } from '../../../src/driver/nl80211/link-watch.js';
+import { Nl80211Driver } from '../../../src/driver/nl80211/backend.js';
 import type { EapolMode, EapolTransport } from '../../../src/driver/nl80211/eapol-transport.js';
-import type { Request } from '../../../src/driver/nl80211/encode.js';
-import { encodeAttrs } from '../../../src/driver/nl80211/attrs.js';
-import { type Nl80211Link, Nl80211RequestError } from '../../../src/driver/nl80211/socket.js';
+import { Nl80211RequestError } from '../../../src/driver/nl80211/socket.js';
 import { logLevel, MsgLevel, onLog, setLogLevel } from '../../../src/log.js';
+import { FakeNl80211Kernel, IFINDEX } from './fake-kernel.js';
 import { cat, flag, hex, nla, u16, u32, u8 } from './nla.js';
 
 
@@ -47,7 +45,6 @@ const s32 = (v: number): Buffer => {
   return b;
 };
 
-const IFINDEX = 7;
 const AP = '02:00:00:00:00:00';
 const AP2 = '02:00:00:00:02:00';
 const OWN = '02:00:00:00:01:00';
@@ -57,62 +54,37 @@ const EXT_CONTROL_PORT = Buffer.from([0, 0, 0, 0x04, 0, 0, 0, 0]);
 const BEACON_IES = hex('00026170 3014 0100 000fac04 0100 000fac04 0100 000fac02 0000');
 const OUR_RSNE = hex('3014 0100 000fac04 0100 000fac04 0100 000fac02 0000');
 
-interface Sent {
-  cmd: number;
-  data: Buffer;
-}
-
 /** The kernel's side: interface and wiphy dumps, recorded requests, refusals on demand, events pushed. */
-class FakeKernel implements Nl80211System {
-  sent: Sent[] = [];
+class FakeKernel extends FakeNl80211Kernel {
   /** The next request with this command fails with this errno name. */
   refuse = new Map<number, string>();
   /** The kernel's reply to a command (GET_STATION's NEW_STATION). */
   replies = new Map<number, GenlMessage[]>();
-  deliver: (m: GenlMessage) => void = () => undefined;
   scan: Buffer[] = [];
 
-  async open(onEvent: (m: GenlMessage) => void): Promise<Nl80211Link> {
-    this.deliver = onEvent;
-    const k = this;
-    return {
-      async request(r: Request): Promise<GenlMessage[]> {
-        k.sent.push({ cmd: r.cmd, data: encodeAttrs(r.attrs) });
-        const code = k.refuse.get(r.cmd);
-        if (code) {
-          k.refuse.delete(r.cmd);
-          throw new Nl80211RequestError(r.cmd, code, `nl80211 command ${r.cmd}: ${code}`);
-        }
-        return k.replies.get(r.cmd) ?? [];
-      },
-      async dump(r: Request): Promise<GenlMessage[]> {
-        if (r.cmd === CMD.GET_INTERFACE) {
-          return [{ cmd: CMD.NEW_INTERFACE, data: cat(nla(A.IFINDEX, u32(IFINDEX)), nla(A.IFNAME, Buffer.from('wlan1\0')), nla(A.WIPHY, u32(0)), nla(A.MAC, hex(OWN))) }];
-        }
-        if (r.cmd === CMD.GET_WIPHY) {
-          const features = k.features === undefined ? [] : [nla(A.FEATURE_FLAGS, u32(k.features))];
-          const wowlan = k.wowlan === undefined ? [] : [nla(A.WOWLAN_TRIGGERS_SUPPORTED, k.wowlan)];
-          // The supported commands nested as the kernel lists them: attribute i+1 holds a u32 command number.
-          const commands = nla(A.SUPPORTED_COMMANDS, cat(...k.commands.map((c, i) => nla(i + 1, u32(c)))));
-          return [{ cmd: CMD.NEW_WIPHY, data: cat(nla(A.WIPHY, u32(0)), nla(A.EXT_FEATURES, k.ext), ...features, ...wowlan, commands) }];
-        }
-        if (r.cmd === CMD.GET_SCAN) return k.scan.map((data) => ({ cmd: CMD.NEW_SCAN_RESULTS, data }));
-        return [];
-      },
-      close: () => undefined,
-    };
+  constructor() {
+    super('wlan1', OWN, 'mac80211_hwsim');
   }
 
-  async setInterfaceUp(_ifindex: number, up: boolean): Promise<boolean> {
-    this.upCalls.push(up);
-    return true;
+  protected override reply(cmd: number): GenlMessage[] {
+    const code = this.refuse.get(cmd);
+    if (code) {
+      this.refuse.delete(cmd);
+      throw new Nl80211RequestError(cmd, code, `nl80211 command ${cmd}: ${code}`);
+    }
+    return this.replies.get(cmd) ?? [];
   }
 
-  /** Route-netlink link notifications to the backend. */
-  link: (c: LinkChange) => void = () => undefined;
-  watchLinks(onChange: (c: LinkChange) => void): { close(): void } {
-    this.link = onChange;
-    return { close: () => (this.link = () => undefined) };
+  protected override wiphy(): Buffer[] {
+    const features = this.features === undefined ? [] : [nla(A.FEATURE_FLAGS, u32(this.features))];
+    const wowlan = this.wowlan === undefined ? [] : [nla(A.WOWLAN_TRIGGERS_SUPPORTED, this.wowlan)];
+    // The supported commands nested as the kernel lists them: attribute i+1 holds a u32 command number.
+    const commands = nla(A.SUPPORTED_COMMANDS, cat(...this.commands.map((c, i) => nla(i + 1, u32(c)))));
+    return [nla(A.EXT_FEATURES, this.ext), ...features, ...wowlan, commands];
+  }
+
+  protected override scanResults(): Buffer[] {
+    return this.scan;
   }
 
   /** The packet socket's frames sent, and its receive side; null until the backend opens it. */
@@ -128,10 +100,6 @@ class FakeKernel implements Nl80211System {
     };
   }
 
-  driver: string | undefined = 'mac80211_hwsim';
-  netdevDriver(): string | undefined {
-    return this.driver;
-  }
   /** EXT_FEATURES of the wiphy. */
   ext = EXT_CONTROL_PORT;
   /** ATTR_FEATURE_FLAGS of the wiphy, when it sends them. */
@@ -140,18 +108,6 @@ class FakeKernel implements Nl80211System {
   commands: number[] = [CMD.AUTHENTICATE, CMD.ASSOCIATE, CMD.DEAUTHENTICATE, CMD.CONNECT, CMD.DISCONNECT];
   /** ATTR_WOWLAN_TRIGGERS_SUPPORTED of the wiphy, when it has WoWLAN (mac80211_hwsim has not). */
   wowlan: Buffer | undefined;
-  upCalls: boolean[] = [];
-
-  event(cmd: number, ...attrs: Buffer[]): void {
-    this.deliver({ cmd, data: cat(nla(A.IFINDEX, u32(IFINDEX)), ...attrs) });
-  }
-
-  /** The requests since the last call. */
-  take(): Sent[] {
-    const s = this.sent;
-    this.sent = [];
-    return s;
-  }
 }
 
 const WPA2: ConnectParams = { bssid: AP, ssid: Buffer.from('ap'), freq: 2412, ies: OUR_RSNE, akm: 'WPA-PSK', pairwise: 'CCMP', group: 'CCMP', mfp: 'none' };

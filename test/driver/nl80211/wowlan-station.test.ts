@@ -11,59 +11,41 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/parse.js';
 import type { SupplicantConfig } from '../../../src/config/config.js';
-import { encodeAttrs, type GenlMessage } from '../../../src/driver/nl80211/attrs.js';
-import { Nl80211Driver, type Nl80211System } from '../../../src/driver/nl80211/backend.js';
+import type { GenlMessage } from '../../../src/driver/nl80211/attrs.js';
+import { Nl80211Driver } from '../../../src/driver/nl80211/backend.js';
 import type { EapolTransport } from '../../../src/driver/nl80211/eapol-transport.js';
-import type { Request } from '../../../src/driver/nl80211/encode.js';
-import { type Nl80211Link, Nl80211RequestError } from '../../../src/driver/nl80211/socket.js';
+import { Nl80211RequestError } from '../../../src/driver/nl80211/socket.js';
 import { logLevel, MsgLevel, onLog, setLogLevel } from '../../../src/log.js';
 import { DEFAULT_POLICY } from '../../../src/offload/policy.js';
 import { PmksaSync } from '../../../src/offload/pmksa-sync.js';
 import { PmksaCache } from '../../../src/rsn/pmksa.js';
 import { Station, WowlanTriggersError } from '../../../src/station/station.js';
-import { cat, flag, hex, nla, u32 } from './nla.js';
+import { FakeNl80211Kernel, IFINDEX } from './fake-kernel.js';
+import { cat, flag, nla, u32 } from './nla.js';
 
 // nl80211.h: enum nl80211_commands, enum nl80211_attrs, enum nl80211_wowlan_triggers.
-const CMD = { GET_WIPHY: 1, NEW_WIPHY: 3, GET_INTERFACE: 5, NEW_INTERFACE: 7, TRIGGER_SCAN: 33, SET_WOWLAN: 74 };
-const A = { WIPHY: 1, IFINDEX: 3, IFNAME: 4, MAC: 6, WOWLAN_TRIGGERS: 117, WOWLAN_TRIGGERS_SUPPORTED: 118, EXT_FEATURES: 217 };
+const CMD = { TRIGGER_SCAN: 33, SET_WOWLAN: 74 };
+const A = { IFINDEX: 3, WOWLAN_TRIGGERS: 117, WOWLAN_TRIGGERS_SUPPORTED: 118, EXT_FEATURES: 217 };
 const TRIG = { ANY: 1, DISCONNECT: 2, MAGIC_PKT: 3, GTK_REKEY_FAILURE: 6 };
-const IFINDEX = 7;
 
 /** A wiphy with WoWLAN (any, disconnect, magic_pkt, gtk_rekey_failure); SET_WOWLAN refused while `refuseWowlan`. */
-class WowlanKernel implements Nl80211System {
-  sent: { cmd: number; data: Buffer }[] = [];
+class WowlanKernel extends FakeNl80211Kernel {
   refuseWowlan = false;
 
-  async open(): Promise<Nl80211Link> {
-    return {
-      request: async (r: Request): Promise<GenlMessage[]> => {
-        this.sent.push({ cmd: r.cmd, data: encodeAttrs(r.attrs) });
-        if (r.cmd === CMD.SET_WOWLAN && this.refuseWowlan) throw new Nl80211RequestError(r.cmd, 'EINVAL', `nl80211 command ${r.cmd}: EINVAL`);
-        return [];
-      },
-      dump: async (r: Request): Promise<GenlMessage[]> => {
-        if (r.cmd === CMD.GET_INTERFACE) {
-          return [{ cmd: CMD.NEW_INTERFACE, data: cat(nla(A.IFINDEX, u32(IFINDEX)), nla(A.IFNAME, Buffer.from('wlan0\0')), nla(A.WIPHY, u32(0)), nla(A.MAC, hex('020000000100'))) }];
-        }
-        if (r.cmd === CMD.GET_WIPHY) {
-          const wowlan = nla(A.WOWLAN_TRIGGERS_SUPPORTED, cat(flag(TRIG.ANY), flag(TRIG.DISCONNECT), flag(TRIG.MAGIC_PKT), flag(TRIG.GTK_REKEY_FAILURE)));
-          return [{ cmd: CMD.NEW_WIPHY, data: cat(nla(A.WIPHY, u32(0)), nla(A.EXT_FEATURES, Buffer.alloc(8)), wowlan) }];
-        }
-        return [];
-      },
-      close: () => undefined,
-    };
+  constructor() {
+    super('wlan0', '020000000100', 'iwlwifi');
   }
 
-  async setInterfaceUp(): Promise<boolean> {
-    return true;
+  protected override reply(cmd: number): GenlMessage[] {
+    if (cmd === CMD.SET_WOWLAN && this.refuseWowlan) throw new Nl80211RequestError(cmd, 'EINVAL', `nl80211 command ${cmd}: EINVAL`);
+    return [];
   }
-  netdevDriver(): string | undefined {
-    return 'iwlwifi';
+
+  protected override wiphy(): Buffer[] {
+    const wowlan = nla(A.WOWLAN_TRIGGERS_SUPPORTED, cat(flag(TRIG.ANY), flag(TRIG.DISCONNECT), flag(TRIG.MAGIC_PKT), flag(TRIG.GTK_REKEY_FAILURE)));
+    return [nla(A.EXT_FEATURES, Buffer.alloc(8)), wowlan];
   }
-  watchLinks(): { close(): void } {
-    return { close: () => undefined };
-  }
+
   openPacketEapol(): EapolTransport {
     return { send: async () => undefined, close: () => undefined } as unknown as EapolTransport;
   }
