@@ -10,7 +10,7 @@ import { WLAN_AUTH_FT } from '../../rsn/ft-protocol.js';
 import { WLAN_EID_RSN } from '../../rsn/rsne.js';
 import type { AuthParams, ConnectParams, PmksaParams, RekeyData, ScanParams, SetKeyParams } from '../backend.js';
 import { type AttrSpec, FLAG, macBuf, putU16, putU32, putU8 } from './attrs.js';
-import { Attr, AuthType, Cmd, CqmAttr, ETH_P_PAE, KeyAttr, Mfp, RekeyAttr, SaePwe, ScanFlag, StaFlag } from './numbers.js';
+import { Attr, AuthType, Cmd, CqmAttr, ETH_P_PAE, KeyAttr, Mfp, OUI_QCA, QcaSubcmd, RekeyAttr, SaePwe, ScanFlag, StaFlag } from './numbers.js';
 
 export interface Request {
   cmd: number;
@@ -431,6 +431,19 @@ export function setCqm(ifindex: number, threshold: number, hysteresis: number): 
         [CqmAttr.RSSI_THOLD, thold],
         [CqmAttr.RSSI_HYST, putU32(hysteresis)],
       ]],
+    ],
+  };
+}
+
+/** QCA KEY_MGMT_SET_KEY: the PMK as the vendor data itself, also while not connected. */
+export function qcaKeyMgmtSetKey(ifindex: number, pmk: Buffer): Request {
+  return {
+    cmd: Cmd.VENDOR,
+    attrs: [
+      [Attr.IFINDEX, putU32(ifindex)],
+      [Attr.VENDOR_ID, putU32(OUI_QCA)],
+      [Attr.VENDOR_SUBCMD, putU32(QcaSubcmd.KEY_MGMT_SET_KEY)],
+      [Attr.VENDOR_DATA, lenIn('PMK', pmk, [32, 48])],
     ],
   };
 }
