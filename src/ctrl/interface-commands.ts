@@ -17,7 +17,7 @@ import { atoi, ssidTxt } from '../config/cstr.js';
 import { LEVEL_NAMES, MsgLevel, debug, info, keysShown, logLevel, logTimestamps, parseLevelName, setLogLevel } from '../log.js';
 import type { EapolTimers, StationControl } from '../station/api.js';
 import { stateAtLeast } from '../station/state.js';
-import { associationStatusLines } from './status-text.js';
+import { statusText } from './status-text.js';
 import { ev } from '../station/events.js';
 import { getCapability } from './capability.js';
 import { FAIL, IFACE_REPLY_SIZE, OK, PONG, ReplyBuffer, type CommandSpec } from './command-table.js';
@@ -78,13 +78,13 @@ function status(c: InterfaceControl, args: string): string {
   if (args === '-DRIVER') return FAIL; // no driver status op until a driver reports one
   const st = c.station;
   const cur = st.association();
-  let out = cur && stateAtLeast(st.wpaState, 'ASSOCIATED') ? associationStatusLines(cur) : '';
-  out += `wpa_state=${st.wpaState}\n`;
-  const ip = ipv4Of(c.ifname);
-  if (ip !== undefined) out += `ip_address=${ip}\n`;
-  out += `address=${st.ownAddress}\n`;
-  out += `uuid=${c.config.uuid ?? c.daemon.uuid()}\n`;
-  return out;
+  return statusText({
+    wpaState: st.wpaState,
+    association: cur && stateAtLeast(st.wpaState, 'ASSOCIATED') ? cur : undefined,
+    ipAddress: ipv4Of(c.ifname),
+    address: st.ownAddress,
+    uuid: c.config.uuid ?? c.daemon.uuid(),
+  });
 }
 
 // ---- LIST_NETWORKS ----
