@@ -28,12 +28,13 @@
  * source; V8 optimizes it the same way), the echo server's from its file.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createDgramSocket } from '../../src/net/dgram.js';
 import { IP, TestEnv, WPA_SUPPLICANT, ctrlConf, requireRoot, requireTools, type RunningDaemon } from '../harness/index.js';
 import { ManagedProcess, waitForCtrl } from '../harness/processes.js';
+import { cpuNs } from './cpu-time.js';
 import { addSummaryRow } from './summary.js';
 
 const RUN_MS = 1000;
@@ -60,20 +61,6 @@ interface Sample {
   serverUs: number;
   /** This process's (the clients') CPU time per round trip, in µs. */
   clientUs: number;
-}
-
-/** CPU time of every thread of `pid` so far, in ns (schedstat's first field: time on the CPU). */
-function cpuNs(pid: number | string): number {
-  const dir = `/proc/${pid}/task`;
-  let ns = 0;
-  for (const tid of readdirSync(dir)) {
-    try {
-      ns += Number(readFileSync(`${dir}/${tid}/schedstat`, 'utf8').split(' ')[0]);
-    } catch {
-      // A thread that ended between readdir and read: its time is gone from both readings alike.
-    }
-  }
-  return ns;
 }
 
 /**
