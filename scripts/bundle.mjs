@@ -167,6 +167,11 @@ rmSync(snapshotConfig, { force: true });
  * freeing returns them. The daemon's RSS, median of 5 runs: idle -1.0 MiB,
  * with 1000 BSSes and 1000 PMKSA_ADDs -3.5 to -4.5 MiB (the table's own
  * data is ~1.4 MiB of heap; the rest was freed memory malloc kept).
+ * NODE_EXTRA_CA_CERTS is dropped: with it, Node.js reads and parses that
+ * whole certificate bundle before it runs any JavaScript (OpenSSL's PEM and
+ * ASN.1 decoding: 50 ms of CPU for Debian's ca-certificates.crt on this
+ * machine, twice what the rest of a bare `node -e 0` costs), and the daemon
+ * opens no TLS connection.
  * A shell script rather than a JavaScript launcher, which would pay Node's
  * start-up twice. readlink runs only when the script is reached through a
  * symlink (/usr/bin/wpa-offloadd, node_modules/.bin) or without a
@@ -186,6 +191,7 @@ self=$0
 if [ -L "$self" ] || [ "\${self#*/}" = "$self" ]; then self=$(readlink -f -- "$self") || exit 255; fi
 dir=\${self%/*}
 blob=$dir/wpa-offloadd.blob
+unset NODE_EXTRA_CA_CERTS
 export MALLOC_ARENA_MAX="\${MALLOC_ARENA_MAX:-1}" MALLOC_TRIM_THRESHOLD_="\${MALLOC_TRIM_THRESHOLD_:-65536}" MALLOC_MMAP_THRESHOLD_="\${MALLOC_MMAP_THRESHOLD_:-65536}"
 here=
 read -r here 2>/dev/null </sys/devices/system/cpu/modalias

@@ -12,7 +12,8 @@
  *
  * wpa_supplicant.conf (SAVE_CONFIG) and the PMKSA persistence file share it.
  */
-import { open, readdir, rename, unlink } from 'node:fs/promises';
+import { readdirSync, unlinkSync } from 'node:fs';
+import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** Per path: the end of the last queued replacement. */
@@ -82,12 +83,14 @@ export function writeFileAtomic(path: string, data: Buffer | string): Promise<vo
 /**
  * Deletes the temporary files a crashed writer of `path` left beside it
  * (this process's own replacements under way are kept). Returns how many.
+ * Synchronous: the daemon calls it before it reads its configuration, at
+ * start-up before the control socket exists (see readConfigFile()).
  */
-export async function removeStaleTemporaries(path: string): Promise<number> {
+export function removeStaleTemporaries(path: string): number {
   const dir = dirname(path);
   let entries: string[];
   try {
-    entries = await readdir(dir);
+    entries = readdirSync(dir);
   } catch {
     return 0;
   }
@@ -96,7 +99,7 @@ export async function removeStaleTemporaries(path: string): Promise<number> {
     const full = join(dir, e);
     if (!isTempOf(path, e) || inFlight.has(full)) continue;
     try {
-      await unlink(full);
+      unlinkSync(full);
       removed++;
     } catch {
       // gone already, or not ours to remove

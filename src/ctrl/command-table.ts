@@ -80,8 +80,19 @@ export class CommandTable {
   private readonly exact = new Map<string, Bound>();
   private readonly space = new Map<string, Bound>();
   private readonly prefixes: { name: string; run: Bound }[] = [];
+  /**
+   * The last request dispatched, its handler and its arguments. A poller
+   * sends the same command over and over, and the transport hands over the
+   * very string it handed over before (CtrlSocket.commandText()), so one
+   * identity check replaces the Map lookups and, for a prefix command such
+   * as STATUS, the walk of the prefix list. Cleared by register().
+   */
+  private lastCmd: string | undefined;
+  private lastRun: Bound | undefined;
+  private lastArgs = '';
 
   register<C>(specs: readonly CommandSpec<C>[], ctx: C): this {
+    this.lastCmd = undefined;
     for (const { name, form, handler } of specs) {
       const run: Bound = (args) => handler(ctx, args);
       if (form === 'prefix') {
@@ -98,17 +109,31 @@ export class CommandTable {
 
   /** The reply, or undefined when nothing matches (the caller answers UNKNOWN COMMAND). */
   dispatch(cmd: string): CommandReply | undefined {
-    const exact = this.exact.get(cmd);
-    if (exact) return exact('');
-    const sp = cmd.indexOf(' ');
-    if (sp > 0) {
-      const spaced = this.space.get(cmd.slice(0, sp));
-      if (spaced) return spaced(cmd.slice(sp + 1));
+    if (cmd !== this.lastCmd && !this.resolve(cmd)) return undefined;
+    return this.lastRun!(this.lastArgs);
+  }
+
+  /** Finds cmd's handler and arguments and keeps them as the last dispatch; false when nothing matches. */
+  private resolve(cmd: string): boolean {
+    let run: Bound | undefined = this.exact.get(cmd);
+    let args = '';
+    if (!run) {
+      const sp = cmd.indexOf(' ');
+      if (sp > 0) {
+        run = this.space.get(cmd.slice(0, sp));
+        if (run) args = cmd.slice(sp + 1);
+      }
     }
-    for (const p of this.prefixes) {
-      if (cmd.startsWith(p.name)) return p.run(cmd.slice(p.name.length));
+    if (!run) {
+      const p = this.prefixes.find((q) => cmd.startsWith(q.name));
+      if (!p) return false;
+      run = p.run;
+      args = cmd.slice(p.name.length);
     }
-    return undefined;
+    this.lastCmd = cmd;
+    this.lastRun = run;
+    this.lastArgs = args;
+    return true;
   }
 }
 

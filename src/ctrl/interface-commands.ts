@@ -10,14 +10,14 @@
  * handler, so monitors see them before the reply.
  */
 import { createHash } from 'node:crypto';
-import os from 'node:os';
 import type { NetworkConfig } from '../config/network.js';
 import type { SupplicantConfig } from '../config/config.js';
 import { atoi, ssidTxt } from '../config/cstr.js';
 import { LEVEL_NAMES, MsgLevel, debug, info, keysShown, logLevel, logTimestamps, parseLevelName, setLogLevel } from '../log.js';
 import type { EapolTimers, StationControl } from '../station/api.js';
 import { stateAtLeast } from '../station/state.js';
-import { associationStatusLines } from './status-text.js';
+import { statusText } from './status-text.js';
+import { ipv4Address } from '../net/ipv4-address.js';
 import { ev } from '../station/events.js';
 import { getCapability } from './capability.js';
 import { FAIL, IFACE_REPLY_SIZE, OK, PONG, ReplyBuffer, twoWordsAndRest, type CommandSpec } from './command-table.js';
@@ -59,32 +59,18 @@ const VERSION = '2.10';
 
 // ---- STATUS ----
 
-/** ip_address= comes from the kernel; caching it briefly keeps STATUS cheap under load. */
-const IP_CACHE_MS = 1000;
-const ipCache = new Map<string, { ip: string | undefined }>();
-
-function ipv4Of(ifname: string): string | undefined {
-  const hit = ipCache.get(ifname);
-  if (hit) return hit.ip;
-  const ip = os.networkInterfaces()[ifname]?.find((a) => a.family === 'IPv4')?.address;
-  ipCache.set(ifname, { ip });
-  // A timer ends the entry, not a clock read per STATUS: Date.now() was about 1 % of a STATUS round trip.
-  setTimeout(() => ipCache.delete(ifname), IP_CACHE_MS).unref();
-  return ip;
-}
-
 function status(c: InterfaceControl, args: string): string {
   // Only the exact suffixes mean something; STATUSX, "STATUS bogus" are STATUS.
   if (args === '-DRIVER') return FAIL; // no driver status op until a driver reports one
   const st = c.station;
   const cur = st.association();
-  let out = cur && stateAtLeast(st.wpaState, 'ASSOCIATED') ? associationStatusLines(cur) : '';
-  out += `wpa_state=${st.wpaState}\n`;
-  const ip = ipv4Of(c.ifname);
-  if (ip !== undefined) out += `ip_address=${ip}\n`;
-  out += `address=${st.ownAddress}\n`;
-  out += `uuid=${c.config.uuid ?? c.daemon.uuid()}\n`;
-  return out;
+  return statusText({
+    wpaState: st.wpaState,
+    association: cur && stateAtLeast(st.wpaState, 'ASSOCIATED') ? cur : undefined,
+    ipAddress: ipv4Address(c.ifname),
+    address: st.ownAddress,
+    uuid: c.config.uuid ?? c.daemon.uuid(),
+  });
 }
 
 // ---- LIST_NETWORKS ----

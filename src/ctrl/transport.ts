@@ -12,15 +12,17 @@
  *   sent as is (no NUL, maybe empty).
  *
  * The hot path (PING, STATUS from a poller) allocates no Buffer and makes
- * at most one call into C++ besides the addon's recvmsg() and sendmsg(): a
- * request with the bytes of the one before reuses its text (commandText()),
- * fixed replies are encoded once, other replies into one Buffer kept for
- * them, and replies go out through trySendto(), without a callback.
- * Profiled (node --cpu-prof on the daemon under `npm run bench -- ctrl`'s
- * clients), Buffer#indexOf, #toString, a Map lookup of a long reply and
- * Buffer.from() each took 1-3 % of the daemon's CPU per STATUS; without
- * them its CPU per request fell by 10-19 % for STATUS and to within 2-8 %
- * of the bare echo server's for PING x8 (was 13-24 % above it).
+ * no call into C++ besides the addon's recvmsg() and sendmsg(): a request
+ * with the bytes of the one before reuses its text (commandText()), and a
+ * reply with the text of the one before reuses its bytes (reply()); fixed
+ * replies are encoded once, other replies into one Buffer kept for them, and
+ * replies go out through trySendto(), without a callback. Profiled (node
+ * --cpu-prof, perf on the daemon under `npm run bench -- ctrl`'s clients),
+ * Buffer#indexOf, #toString, a Map lookup of a long reply and Buffer.from()
+ * each took 1-3 % of the daemon's CPU per STATUS; without them its CPU per
+ * request fell by 10-19 % for STATUS and to within 2-8 % of the bare echo
+ * server's for PING x8 (was 13-24 % above it). Encoding STATUS's text
+ * (flattening the concatenation, then Buffer#write) was another 3-4 %.
  *
  * A full send buffer (ctrl_iface_unix.c's wpas_ctrl_iface_reinit()): replies
  * and events leave through this one socket, and every datagram waiting in a
@@ -121,8 +123,12 @@ export class CtrlSocket {
   private sock: UnixDgramSocket;
   /** Bound to `this`, handed to the monitor list: sends through whichever socket is current. */
   private readonly transmitTo = (msg: Buffer, to: string): number => this.transmit(msg, to);
-  /** Where reply() encodes: sendto() copies the bytes into the kernel at once, so one Buffer serves every reply. */
+  /** Where encode() writes: sendto() copies the bytes into the kernel at once, so one Buffer serves every reply. */
   private readonly replyBytes = Buffer.allocUnsafe(REPLY_BYTES);
+  /** The last reply's text and its bytes (a fixed reply's Buffer, replyBytes, or one of its own): see reply(). */
+  private lastReply = '';
+  private lastReplyBytes: Buffer = EMPTY;
+  private lastReplyLength = 0;
   /** The previous request and its text: see commandText(). */
   private lastRequest: Buffer = EMPTY;
   private lastCommand = '';
@@ -319,18 +325,37 @@ export class CtrlSocket {
     return this.lastCommand;
   }
 
+  /**
+   * Sends `text` to `to`. A poller gets the same reply over and over, and
+   * a handler that returns the very string it returned before (STATUS while
+   * nothing changed, every fixed reply) is recognised by identity: its bytes
+   * are sent again as they are. Equal text in another string is compared
+   * (what encoding it would cost anyway); any other text is encoded.
+   */
   private reply(text: string, to: string): void {
     if (this.closed) return;
-    // A fixed reply's Buffer, else the text in replyBytes (one byte per char).
-    const fixed = text.length <= FIXED_REPLY_MAX_LENGTH && FIXED_REPLIES.get(text);
-    let errno: number;
-    if (fixed) errno = this.transmit(fixed, to);
-    else if (text.length <= REPLY_BYTES) errno = this.transmit(this.replyBytes, to, this.replyBytes.write(text, 0, WIRE_ENCODING));
-    else errno = this.transmit(Buffer.from(text, WIRE_ENCODING), to);
+    if (text !== this.lastReply) this.encode(text);
+    const errno = this.transmit(this.lastReplyBytes, to, this.lastReplyLength);
     if (errno === 0) return;
     // EPERM: a client still connected to the socket a re-bind replaced; the reply cannot reach it.
     const log = errno === EPERM ? info : debug;
     log(`${this.label}: ctrl_iface sendto ${to} failed: ${errnoName({ code: -errno })}`);
+  }
+
+  /** `text` as lastReply's bytes: a fixed reply's Buffer, else replyBytes (one byte per char), else a Buffer of its own. */
+  private encode(text: string): void {
+    const fixed = text.length <= FIXED_REPLY_MAX_LENGTH && FIXED_REPLIES.get(text);
+    if (fixed) {
+      this.lastReplyBytes = fixed;
+      this.lastReplyLength = fixed.length;
+    } else if (text.length <= REPLY_BYTES) {
+      this.lastReplyBytes = this.replyBytes;
+      this.lastReplyLength = this.replyBytes.write(text, 0, WIRE_ENCODING);
+    } else {
+      this.lastReplyBytes = Buffer.from(text, WIRE_ENCODING);
+      this.lastReplyLength = this.lastReplyBytes.length;
+    }
+    this.lastReply = text;
   }
 }
 

@@ -4,6 +4,7 @@
  * flags, -v, -h and usage errors answered here; only a command line that asks
  * for a running daemon gets the daemon (start.ts), from `loadDaemon`.
  */
+import { writeSync } from 'node:fs';
 import { EXIT_FAILURE, parseArgs, USAGE, UsageError, VERSION, type Args } from './args.js';
 import { detach, mustDetach } from './detach.js';
 import { closeEarlyInspector } from './no-inspector.js';
@@ -20,12 +21,29 @@ export interface Entry {
   loadDaemon(): Promise<DaemonModule>;
 }
 
+/**
+ * `text` to fd 1 or 2, written directly rather than through process.stdout or
+ * process.stderr: Node.js builds those streams on first use (a pipe, tty or
+ * file stream and the modules behind it), about 4 ms of CPU, a fifth of
+ * Node's own start-up, for the one line of -v (`npm run bench -- startup`).
+ * What a full non-blocking pipe refuses (EAGAIN) goes through the stream.
+ */
+function print(fd: 1 | 2, text: string): void {
+  const bytes = Buffer.from(text);
+  let done = 0;
+  try {
+    while (done < bytes.length) done += writeSync(fd, bytes, done);
+  } catch {
+    (fd === 1 ? process.stdout : process.stderr).write(bytes.subarray(done));
+  }
+}
+
 function commandLine(argv: string[]): Args {
   try {
     return parseArgs(argv);
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`${e.message}\n\n${USAGE}`);
+      print(2, `${e.message}\n\n${USAGE}`);
       process.exit(EXIT_FAILURE);
     }
     throw e;
@@ -35,15 +53,15 @@ function commandLine(argv: string[]): Args {
 export function runCommandLine({ argv, self, loadDaemon }: Entry): void {
   const args = commandLine(argv);
   if (args.help) {
-    process.stdout.write(USAGE);
+    print(1, USAGE);
     process.exit(0);
   }
   if (args.version) {
-    process.stdout.write(`wpa-offloadd v${VERSION} (wpa_supplicant 2.10 control interface)\n`);
+    print(1, `wpa-offloadd v${VERSION} (wpa_supplicant 2.10 control interface)\n`);
     process.exit(0);
   }
   if (args.interfaces.length === 0 && args.globalCtrl === undefined) {
-    process.stderr.write(`Interface name (-i) or global control interface (-g) is required\n\n${USAGE}`);
+    print(2, `Interface name (-i) or global control interface (-g) is required\n\n${USAGE}`);
     process.exit(EXIT_FAILURE);
   }
   if (mustDetach(args.background)) {

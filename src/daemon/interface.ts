@@ -204,7 +204,7 @@ export class WpaInterface implements InterfaceControl, RoutedInterface {
 
   /** wpa_supplicant_add_iface(): reads the configuration and opens the control socket. */
   static async create(params: InterfaceParams, host: InterfaceHost): Promise<WpaInterface> {
-    const cfg = await loadConfig(params);
+    const cfg = loadConfig(params);
     const iface = new WpaInterface(params, cfg, host);
     try {
       iface.useCtrl(iface.openCtrl(cfg));
@@ -278,7 +278,7 @@ export class WpaInterface implements InterfaceControl, RoutedInterface {
     if (this.params.confname === undefined) return false;
     let next: SupplicantConfig;
     try {
-      next = await loadConfig(this.params);
+      next = loadConfig(this.params);
     } catch (e) {
       logError(`Failed to parse the configuration file '${this.params.confname}': ${(e as Error).message}`);
       this.event(MsgLevel.ERROR, `Failed to parse the configuration file '${this.params.confname}' - exiting`);
@@ -371,14 +371,18 @@ export class WpaInterface implements InterfaceControl, RoutedInterface {
   }
 }
 
-/** The interface's configuration: the file (with -C overriding ctrl_interface) or an empty one. */
-async function loadConfig(params: InterfaceParams): Promise<SupplicantConfig> {
+/**
+ * The interface's configuration: the file (with -C overriding ctrl_interface)
+ * or an empty one. Synchronous (see readConfigFile()): at start-up it comes
+ * before the control socket, and RECONFIGURE reads it as 2.10 does.
+ */
+function loadConfig(params: InterfaceParams): SupplicantConfig {
   let cfg: SupplicantConfig;
   if (params.confname !== undefined) {
     // What an interrupted SAVE_CONFIG left beside the file (the file itself is whole).
-    await removeStaleTemporaries(params.confname);
+    removeStaleTemporaries(params.confname);
     try {
-      cfg = await readConfigFile(params.confname);
+      cfg = readConfigFile(params.confname);
     } catch (e) {
       // wpa_supplicant's lines: every error, then the verdict.
       const why = e instanceof ConfigParseError ? e.message : `Failed to open config file '${params.confname}', error: ${strerror(e)}`;

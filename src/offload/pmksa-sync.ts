@@ -256,7 +256,7 @@ export class PmksaSync {
 
   async load(): Promise<void> {
     if (!this.file) return;
-    await removeStaleTemporaries(this.file);
+    removeStaleTemporaries(this.file);
     let text: string;
     try {
       text = await fs.readFile(this.file, 'utf8');

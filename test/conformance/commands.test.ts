@@ -3,7 +3,9 @@
  * compared byte for byte with wpa_supplicant 2.10 (see expected-differences.ts
  * for the only normalisation).
  */
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { IP } from '../harness/index.js';
 import { CAPABILITY_DIFFERENCES } from './expected-differences.js';
 import { show } from './pair.js';
 import { referenceAvailable, usePair } from './setup.js';
@@ -37,6 +39,30 @@ describe.skipIf(!referenceAvailable())('per-interface commands vs wpa_supplicant
 
   it('STATUS-VERBOSE (idle)', async () => {
     await pair().same('STATUS-VERBOSE');
+  });
+
+  it('STATUS ip_address= at the first STATUS after the address is added, replaced and removed', async () => {
+    const p = pair();
+    const addr = (...args: string[]): void => void execFileSync(IP, ['address', ...args, 'dev', p.ifname]);
+    // Polled first: whatever the daemon keeps between requests is in place before each change.
+    const poll = async (): Promise<string> => {
+      for (let i = 0; i < 3; i++) await p.same('STATUS');
+      return p.same('STATUS');
+    };
+    try {
+      expect(await poll()).not.toContain('ip_address=');
+      addr('add', '198.51.100.7/24');
+      expect(await p.same('STATUS')).toContain('\nip_address=198.51.100.7\n');
+      await poll();
+      addr('del', '198.51.100.7/24');
+      addr('add', '198.51.100.8/24');
+      expect(await p.same('STATUS')).toContain('\nip_address=198.51.100.8\n');
+      await poll();
+      addr('del', '198.51.100.8/24');
+      expect(await p.same('STATUS')).not.toContain('ip_address=');
+    } finally {
+      addr('flush');
+    }
   });
 
   it('LIST_NETWORKS: empty, rows, flags, LAST_ID paging', async () => {
