@@ -135,13 +135,11 @@ export class HmacSha1Key {
   private readonly states = new Int32Array(10);
 
   constructor(key: Uint8Array) {
-    const hashed = key.length > BLOCK ? sha1(key) : undefined;
-    const k = hashed ?? key;
+    const k = key.length > BLOCK ? sha1(key) : key;
     this.states.set(IV, 0);
     this.states.set(IV, 5);
     this.absorbKey(k, 0x36, 0);
     this.absorbKey(k, 0x5c, 5);
-    hashed?.fill(0);
   }
 
   private absorbKey(k: Uint8Array, pad: number, at: number): void {
