@@ -4,12 +4,11 @@
  * OpenSSL does the block cipher, the hashes, HMAC, PBKDF2 and RFC 3394 key
  * wrap; this module only adds the 802.11 constructions around them (PRF,
  * KDF, PTK and FT key hierarchies, EAPOL-Key MIC, PMKID) and AES-CMAC, which
- * node:crypto does not expose as a MAC. HMAC-SHA1, six of which run in every
- * 4-way handshake (PRF-SHA1 and the MICs), is sha1.ts's, for its cost.
+ * node:crypto does not expose as a MAC.
  */
-import { createCipheriv, createDecipheriv, createHash, createHmac, pbkdf2Sync, randomBytes, randomFillSync, timingSafeEqual } from 'node:crypto';
+import * as nodeCrypto from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, pbkdf2Sync, randomBytes, randomFillSync } from 'node:crypto';
 import { akmInfo, cipherInfo, type KdfHash, type MicAlgorithm } from './akm.js';
-import { HmacSha1Key, SHA1_LEN } from './sha1.js';
 
 export class CryptoInputError extends Error {
   constructor(message: string) {
@@ -91,52 +90,70 @@ export function clearPskCache(): void {
 
 /* ----------------------------------------------------------- HMAC-SHA1 */
 
-/** HMAC-SHA1(key, m) (sha1.ts: JavaScript, keyed once per key). */
+/**
+ * SHA-1 of one buffer. node:crypto's one-shot hash() (Node 20.12 and later)
+ * builds no Hash stream object; createHash() is the fallback for older Nodes.
+ */
+const sha1: (data: Buffer) => Buffer =
+  typeof nodeCrypto.hash === 'function' ? (d) => nodeCrypto.hash('sha1', d, 'buffer') : (d) => createHash('sha1').update(d).digest();
+
+const SHA1_BLOCK = 64;
+const SHA1_LEN = 20;
+
+/** The HMAC key (RFC 2104: hashed first when longer than a block) XORed with `pad` into out[0..64). */
+function padKey(out: Buffer, key: Buffer, pad: number): void {
+  const k = key.length > SHA1_BLOCK ? sha1(key) : key;
+  for (let i = 0; i < SHA1_BLOCK; i++) out[i] = i < k.length ? k[i] ^ pad : pad;
+}
+
+/**
+ * HMAC-SHA1 as RFC 2104 writes it, SHA-1((K ^ opad) || SHA-1((K ^ ipad) || m)),
+ * over `inner`, which holds (K ^ ipad) || m, and `outer` (84 octets), which
+ * holds K ^ opad (padKey() wrote the first 64 octets of both). Two one-shot
+ * hashes cost less than an Hmac object (createHmac() builds a stream and
+ * OpenSSL an HMAC context per MAC): this runs six times in a 4-way handshake.
+ */
+function hmacSha1Padded(inner: Buffer, outer: Buffer): Buffer {
+  sha1(inner).copy(outer, SHA1_BLOCK);
+  return sha1(outer);
+}
+
+/** HMAC-SHA1(key, m); the key-derived octets are zeroed before returning. */
 export function hmacSha1(key: Buffer, m: Buffer): Buffer {
-  const k = new HmacSha1Key(key);
-  const mac = k.mac(m);
-  k.wipe();
+  const inner = Buffer.allocUnsafe(SHA1_BLOCK + m.length);
+  const outer = Buffer.allocUnsafe(SHA1_BLOCK + SHA1_LEN);
+  padKey(inner, key, 0x36);
+  padKey(outer, key, 0x5c);
+  m.copy(inner, SHA1_BLOCK);
+  const mac = hmacSha1Padded(inner, outer);
+  inner.fill(0, 0, SHA1_BLOCK);
+  outer.fill(0, 0, SHA1_BLOCK);
   return mac;
 }
 
 /**
- * The keyed HMAC-SHA1 of a KCK, by the KCK's Buffer: a 4-way handshake's
- * three MICs (msg 2/4 signed, 3/4 checked, 4/4 signed) and a group key
- * handshake's two are made under one KCK, keyed once. An entry lives as long
- * as its Buffer; it is used only while the Buffer still holds the octets it
- * was keyed with (compared in constant time), so a KCK written to since is
- * keyed afresh.
- */
-const keyedKcks = new WeakMap<Buffer, { octets: Buffer; key: HmacSha1Key }>();
-
-function kckHmacSha1(kck: Buffer): HmacSha1Key {
-  const hit = keyedKcks.get(kck);
-  if (hit && timingSafeEqual(hit.octets, kck)) return hit.key;
-  const key = new HmacSha1Key(kck);
-  keyedKcks.set(kck, { octets: Buffer.from(kck), key });
-  return key;
-}
-
-/**
  * IEEE 802.11 PRF-n with HMAC-SHA1 (12.7.1.2): output of any length in octets.
- * HMAC(K, label || 0 || data || i) for i = 0, 1, ...: K keyed once, one
- * message buffer whose last octet is the counter, one output buffer (this
- * runs inside every 4-way handshake).
+ * HMAC(K, label || 0 || data || i) for i = 0, 1, ...: one inner message
+ * ((K ^ ipad) || label || 0 || data || i) whose last octet is the counter, one
+ * outer one, one output buffer (this runs inside every 4-way handshake).
  */
 export function prfSha1(key: Buffer, label: string, data: Buffer, length: number): Buffer {
   const labLen = Buffer.byteLength(label, 'ascii');
-  const msg = Buffer.allocUnsafe(labLen + 1 + data.length + 1);
-  msg.write(label, 0, 'ascii');
-  msg[labLen] = 0;
-  data.copy(msg, labLen + 1);
+  const inner = Buffer.allocUnsafe(SHA1_BLOCK + labLen + 1 + data.length + 1);
+  const outer = Buffer.allocUnsafe(SHA1_BLOCK + SHA1_LEN);
+  padKey(inner, key, 0x36);
+  padKey(outer, key, 0x5c);
+  inner.write(label, SHA1_BLOCK, 'ascii');
+  inner[SHA1_BLOCK + labLen] = 0;
+  data.copy(inner, SHA1_BLOCK + labLen + 1);
   const blocks = Math.ceil(length / SHA1_LEN);
   const out = Buffer.allocUnsafe(blocks * SHA1_LEN);
-  const k = new HmacSha1Key(key);
   for (let i = 0; i < blocks; i++) {
-    msg[msg.length - 1] = i;
-    k.macInto(msg, out, i * SHA1_LEN);
+    inner[inner.length - 1] = i;
+    hmacSha1Padded(inner, outer).copy(out, i * SHA1_LEN);
   }
-  k.wipe();
+  inner.fill(0, 0, SHA1_BLOCK);
+  outer.fill(0, 0, SHA1_BLOCK);
   return out.subarray(0, length);
 }
 
@@ -395,7 +412,7 @@ export function aesCmac(key: Buffer, message: Buffer): Buffer {
 export function eapolKeyMic(alg: MicAlgorithm, kck: Buffer, frame: Buffer): Buffer {
   switch (alg) {
     case 'hmac-sha1-128':
-      return kckHmacSha1(kck).mac(frame).subarray(0, 16);
+      return hmacSha1(kck, frame).subarray(0, 16);
     case 'aes-128-cmac':
       if (kck.length !== 16) throw new CryptoInputError(`AES-128-CMAC needs a 16-octet KCK, got ${kck.length}`);
       return aesCmac(kck, frame);
