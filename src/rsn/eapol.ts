@@ -185,15 +185,18 @@ export interface EapolKeyFields {
   keyData?: Buffer;
 }
 
-function field(name: string, v: Buffer | undefined, len: number): Buffer {
-  if (!v) return Buffer.alloc(len);
+/** Copies a fixed-length field in; an absent one stays zero (the frame is zero-filled). */
+function field(buf: Buffer, off: number, name: string, v: Buffer | undefined, len: number): void {
+  if (!v) return;
   if (v.length !== len) throw new EapolParseError(`${name} must be ${len} octets, got ${v.length}`);
-  return v;
+  v.copy(buf, off);
 }
+
+const NO_KEY_DATA = Buffer.alloc(0);
 
 /** Builds an RSN EAPOL-Key frame with a zero MIC field of `micLen` octets (see setMic). */
 export function buildEapolKey(f: EapolKeyFields, micLen = 16): Buffer {
-  const keyData = f.keyData ?? Buffer.alloc(0);
+  const keyData = f.keyData ?? NO_KEY_DATA;
   if (keyData.length > 0xffff) throw new EapolParseError('Key Data longer than 65535 octets');
   const bodyLen = KEY_FIXED + micLen + 2 + keyData.length;
   const buf = Buffer.alloc(EAPOL_HEADER_LEN + bodyLen);
@@ -203,11 +206,11 @@ export function buildEapolKey(f: EapolKeyFields, micLen = 16): Buffer {
   buf[OFF.descriptorType] = KeyDescriptorType.RSN;
   buf.writeUInt16BE(f.keyInfo & 0xffff, OFF.keyInfo);
   buf.writeUInt16BE(f.keyLength ?? 0, OFF.keyLength);
-  field('Replay Counter', f.replayCounter, 8).copy(buf, OFF.replayCounter);
-  field('Key Nonce', f.nonce, 32).copy(buf, OFF.nonce);
-  field('EAPOL-Key IV', f.iv, 16).copy(buf, OFF.iv);
-  field('Key RSC', f.rsc, 8).copy(buf, OFF.rsc);
-  field('Reserved', f.keyId, 8).copy(buf, OFF.keyId);
+  field(buf, OFF.replayCounter, 'Replay Counter', f.replayCounter, 8);
+  field(buf, OFF.nonce, 'Key Nonce', f.nonce, 32);
+  field(buf, OFF.iv, 'EAPOL-Key IV', f.iv, 16);
+  field(buf, OFF.rsc, 'Key RSC', f.rsc, 8);
+  field(buf, OFF.keyId, 'Reserved', f.keyId, 8);
   buf.writeUInt16BE(keyData.length, OFF.mic + micLen);
   keyData.copy(buf, OFF.mic + micLen + 2);
   return buf;
@@ -221,8 +224,13 @@ export function setMic(frame: Buffer, mic: Buffer): void {
 /** The frame with its MIC field zeroed: the input of the MIC computation. */
 export function zeroMic(frame: Buffer, micLen: number): Buffer {
   const out = Buffer.from(frame);
-  out.fill(0, OFF.mic, OFF.mic + micLen);
+  clearMic(out, micLen);
   return out;
+}
+
+/** Zeroes the frame's MIC field, in place. */
+export function clearMic(frame: Buffer, micLen: number): void {
+  frame.fill(0, OFF.mic, OFF.mic + micLen);
 }
 
 /** EAPOL-Start (an empty body), which asks the authenticator to (re)start authentication. */

@@ -93,23 +93,24 @@ export function parseKeyData(data: Buffer): KeyDataElements {
     if (pos + 2 > data.length) throw new KeyDataError(`Key Data element at ${pos} has no length octet`);
     const len = data[pos + 1];
     if (pos + 2 + len > data.length) throw new KeyDataError(`Key Data element ${id} at ${pos} claims ${len} octets, ${data.length - pos - 2} left`);
-    const body = data.subarray(pos + 2, pos + 2 + len);
+    // Offsets into `data`, no view per element: only a KDE's body is handed on.
+    const at = pos + 2;
     if (id === WLAN_EID_RSN) {
-      const ie = Buffer.from(data.subarray(pos, pos + 2 + len));
+      const ie = Buffer.from(data.subarray(pos, at + len));
       if (!out.rsne) out.rsne = ie;
       else if (!out.rsne2) out.rsne2 = ie;
     } else if (id === WLAN_EID_RSNX) {
-      out.rsnxe = Buffer.from(data.subarray(pos, pos + 2 + len));
+      out.rsnxe = Buffer.from(data.subarray(pos, at + len));
     } else if (id === WLAN_EID_MDE && !out.mde) {
-      out.mde = Buffer.from(data.subarray(pos, pos + 2 + len));
+      out.mde = Buffer.from(data.subarray(pos, at + len));
     } else if (id === WLAN_EID_FTE && !out.fte) {
-      out.fte = Buffer.from(data.subarray(pos, pos + 2 + len));
-    } else if (id === WLAN_EID_TIMEOUT_INTERVAL && len >= 5 && body[0] === TimeoutIntervalType.REASSOC_DEADLINE) {
-      out.reassocDeadline = body.readUInt32LE(1);
-    } else if (id === WLAN_EID_TIMEOUT_INTERVAL && len >= 5 && body[0] === TimeoutIntervalType.KEY_LIFETIME) {
-      out.keyLifetime = body.readUInt32LE(1);
-    } else if (id === WLAN_EID_VENDOR_SPECIFIC && len >= 4 && body.readUIntBE(0, 3) === IEEE80211_OUI) {
-      parseKde(body[3], body.subarray(4), out);
+      out.fte = Buffer.from(data.subarray(pos, at + len));
+    } else if (id === WLAN_EID_TIMEOUT_INTERVAL && len >= 5 && data[at] === TimeoutIntervalType.REASSOC_DEADLINE) {
+      out.reassocDeadline = data.readUInt32LE(at + 1);
+    } else if (id === WLAN_EID_TIMEOUT_INTERVAL && len >= 5 && data[at] === TimeoutIntervalType.KEY_LIFETIME) {
+      out.keyLifetime = data.readUInt32LE(at + 1);
+    } else if (id === WLAN_EID_VENDOR_SPECIFIC && len >= 4 && data.readUIntBE(at, 3) === IEEE80211_OUI) {
+      parseKde(data[at + 3], data.subarray(at + 4, at + len), out);
     } else {
       out.unknown++;
     }

@@ -6,7 +6,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { MicAlgorithm } from './akm.js';
 import { aesKeyUnwrap, aesKeyWrap, CryptoInputError, eapolKeyMic } from './crypto.js';
-import { EapolParseError, EapolType, parseEapol, parseEapolKey, setMic, zeroMic, type EapolKey } from './eapol.js';
+import { clearMic, EapolParseError, parseEapolKey, setMic, zeroMic, type EapolKey } from './eapol.js';
 import { padKeyData } from './kde.js';
 
 /**
@@ -15,8 +15,7 @@ import { padKeyData } from './kde.js';
  */
 export function readEapolKey(frame: Buffer, micLen: number): EapolKey | string {
   try {
-    const e = parseEapol(frame);
-    if (e.type !== EapolType.KEY) return `EAPOL packet type ${e.type} is not EAPOL-Key`;
+    // parseEapolKey() refuses another packet type with the same words.
     return parseEapolKey(frame, micLen);
   } catch (e) {
     if (e instanceof EapolParseError) return e.message;
@@ -24,12 +23,15 @@ export function readEapolKey(frame: Buffer, micLen: number): EapolKey | string {
   }
 }
 
-/** Fills in the MIC of a frame built with a zero MIC field. */
+/**
+ * Fills in the MIC of a frame fresh from buildEapolKey(), in place, and
+ * returns it: no copy of every frame sent (its MIC field is zeroed first,
+ * as the MIC's input has it).
+ */
 export function signEapolKey(frame: Buffer, alg: MicAlgorithm, kck: Buffer, micLen: number): Buffer {
-  // The zeroed copy is the MIC's input and, with the MIC written in, the result.
-  const out = zeroMic(frame, micLen);
-  setMic(out, eapolKeyMic(alg, kck, out));
-  return out;
+  clearMic(frame, micLen);
+  setMic(frame, eapolKeyMic(alg, kck, frame));
+  return frame;
 }
 
 /** True when the frame's MIC is the one `kck` gives (compared in constant time). */

@@ -15,9 +15,8 @@
  * (the firmware ran the handshake) and every change of it is reported, which
  * is what the host/firmware sync is built on.
  */
-import { randomBytes } from 'node:crypto';
 import { akmInfo, cipherFor, cipherInfo, descriptorVersion, micAlgorithm, type AkmInfo, type MicAlgorithm } from './akm.js';
-import { CryptoInputError, deriveFtPtk, derivePtk, KeyUnwrapError, macBytes, type MacAddress, type Ptk } from './crypto.js';
+import { CryptoInputError, deriveFtPtk, derivePtk, KeyUnwrapError, macBytes, randomNonce, type MacAddress, type Ptk } from './crypto.js';
 import { ftPmkR1, rsneWithPmkid, type FtAssoc } from './ft.js';
 import { buildEapolKey, encodeKeyInfo, type EapolKey } from './eapol.js';
 import { KeyDataError, parseKeyData, type KeyDataElements } from './kde.js';
@@ -175,7 +174,7 @@ export class Supplicant {
     const alg = micAlgorithm(this.akm.selector, this.ver);
     if (!alg) throw new SupplicantConfigError(`${this.akm.name} with ${this.pairwise} is not supported by the host handshake`);
     this.micAlg = alg;
-    this.random = opts.random ?? randomBytes;
+    this.random = opts.random ?? randomNonce;
     this.eapolVersion = opts.eapolVersion ?? 1;
     this.ft = opts.ft;
   }

@@ -21,6 +21,7 @@ import {
   pbkdf2Psk,
   pmkid,
   pmkidForAkm,
+  randomNonce,
 } from '../../src/rsn/crypto.js';
 
 const h = (s: string): Buffer => Buffer.from(s, 'hex');
@@ -133,9 +134,24 @@ describe('key derivation', () => {
     expect(() => eapolKeyMic('aes-128-cmac', Buffer.alloc(24), f)).toThrow(CryptoInputError);
   });
 
+  it('nonces from the pool: the length asked for, never the same twice, across refills of the pool', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 200; i++) {
+      const n = randomNonce(32);
+      expect(n.length).toBe(32);
+      seen.add(n.toString('hex'));
+    }
+    expect(seen.size).toBe(200);
+    expect(randomNonce(3000).length).toBe(3000);
+  });
+
   it('key wrap: bad lengths are CryptoInputError, a wrong KEK is KeyUnwrapError', () => {
     const w = aesKeyWrap(Buffer.alloc(16, 1), Buffer.alloc(32, 2));
     expect(() => aesKeyUnwrap(Buffer.alloc(16, 9), w)).toThrow(KeyUnwrapError);
+    const tampered = Buffer.from(w);
+    tampered[20] ^= 1;
+    expect(() => aesKeyUnwrap(Buffer.alloc(16, 1), tampered)).toThrow(KeyUnwrapError);
+    expect(aesKeyUnwrap(Buffer.alloc(16, 1), w).equals(Buffer.alloc(32, 2))).toBe(true);
     expect(() => aesKeyUnwrap(Buffer.alloc(16, 1), w.subarray(0, 20))).toThrow(CryptoInputError);
     expect(() => aesKeyUnwrap(Buffer.alloc(16, 1), w.subarray(0, 16))).toThrow(CryptoInputError);
     expect(() => aesKeyWrap(Buffer.alloc(16, 1), Buffer.alloc(12))).toThrow(CryptoInputError);

@@ -1,7 +1,7 @@
 /**
  * Every published vector in test/fixtures/vectors/published.json, each as its own
  * named test (IEEE 802.11 PSK, RFC 6070, PRF-SHA1, PTK, RFC 3394, RFC 4493,
- * RFC 4231, 802.11 KDF).
+ * RFC 4231, RFC 2202, 802.11 KDF).
  */
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import {
   aesKeyUnwrap,
   aesKeyWrap,
   derivePtk,
+  hmacSha1,
   kdfSha256,
   KeyUnwrapError,
   pbkdf2Psk,
@@ -86,6 +87,14 @@ describe('published vectors', () => {
     V.hmac_sha256.forEach((v: { key: string; data: string; mac: string }, i: number) => {
       it(`test case ${i + 1}`, () => {
         expect(createHmac('sha256', h(v.key)).update(h(v.data)).digest('hex')).toBe(v.mac);
+      });
+    });
+  });
+
+  describe('HMAC-SHA1 (RFC 2202)', () => {
+    V.hmac_sha1.forEach((v: { key: string; data: string; mac: string }, i: number) => {
+      it(`test case ${i + 1}`, () => {
+        expect(hmacSha1(h(v.key), h(v.data)).toString('hex')).toBe(v.mac);
       });
     });
   });
