@@ -15,7 +15,10 @@
  * `ft_auth`): AUTHENTICATE with the FT elements, then ASSOCIATE with
  * PREV_BSSID, whichever SME made the association it leaves. EAPOL
  * travels over the control port (eapol-transport.ts), keys with NEW_KEY, the
- * port opens with SET_STATION.
+ * port opens with SET_STATION. On a QCA wiphy with key management offload
+ * (capability `key_mgmt_offload`) the PSK for the firmware's own roams goes
+ * first with the KEY_MGMT_SET_KEY vendor command (tryConnect), and its roams
+ * come back as KEY_MGMT_ROAM_AUTH paired with ROAM (roam-auth.ts).
  *
  * Like wpa_supplicant, the backend does not require the interface to exist
  * at start-up: it keeps looking (every 5 s, warning once) until it does. It
