@@ -5,6 +5,8 @@
  * family (`four_way_psk` / `four_way_8021x` / `sae_offload`), the AKM and the daemon's policy
  * allow it, and wpa_supplicant's own global `key_mgmt_offload` (default 1) is
  * not 0 — so a wpa_supplicant.conf that turns offload off still does.
+ * And, apart from that, when the firmware gets the PSK for its own roams
+ * (key_mgmt_offload: wantsKeyMgmtOffloadPsk).
  */
 import type { DriverCapabilities } from '../driver/backend.js';
 import { akmFamily } from '../rsn/akm.js';
