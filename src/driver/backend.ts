@@ -135,6 +135,16 @@ export interface ConnectParams {
   mfp: MfpPolicy;
   /** Present only when the host asks the firmware to run the 4-way handshake. */
   pmk?: Buffer;
+  /**
+   * Version 2, capability `key_mgmt_offload`: the PSK (the 32-octet PMK of
+   * the PSK AKMs) the firmware keeps for the roams it makes on its own,
+   * whichever side runs this association's 4-way handshake (`pmk`,
+   * `fourWayOffload` say that). 2.10's params.psk with req_key_mgmt_offload
+   * (wpas_start_assoc_cb(), the global key_mgmt_offload not 0, AKM WPA-PSK,
+   * WPA-PSK-SHA256 or FT-PSK); nl80211 gives it to the firmware with the QCA
+   * vendor command KEY_MGMT_SET_KEY before CONNECT.
+   */
+  psk?: Buffer;
   /** The PMKSA the host wants used. */
   pmkid?: Buffer;
   /**

@@ -360,6 +360,8 @@ export const encodeArgs = {
     ...(p.pmk ? { pmk: hex(p.pmk) } : {}),
     ...(p.pmkid ? { pmkid: hex(p.pmkid) } : {}),
     ...(p.fourWayOffload !== undefined ? { four_way_offload: p.fourWayOffload } : {}),
+    // A secret like pmk and sae_password: neither side logs a connect's fields (only the op or event name).
+    ...(p.psk ? { psk: hex(p.psk) } : {}),
     ...(p.sae
       ? { sae_password: hex(p.sae.password), ...(p.sae.passwordId ? { sae_password_id: hex(p.sae.passwordId) } : {}), sae_pwe: p.sae.pwe }
       : {}),
@@ -412,6 +414,14 @@ function saeOffloadArgs(o: WireObject): { sae?: SaeOffloadParams } {
   return { sae: { password, pwe, ...(passwordId ? { passwordId } : {}) } };
 }
 
+/** `connect`'s `psk` (capability key_mgmt_offload): the 32-octet PSK, as 2.10 gives KEY_MGMT_SET_KEY; the error never shows the value. */
+function keyMgmtPskArg(o: WireObject): { psk?: Buffer } {
+  const psk = optHex(o, 'psk');
+  if (psk === undefined) return {};
+  if (psk.length !== 32) throw new WireFormatError(`field "psk" is ${psk.length} octets, not 32`);
+  return { psk };
+}
+
 export const decodeArgs = {
   /** `roam`: the target, and after FT Authentication the Reassociation Request's FT elements (`ft_ies`). */
   roam: (o: WireObject): { bssid: string; ft?: RoamFtParams } => {
@@ -445,6 +455,7 @@ export const decodeArgs = {
     pmk: optHex(o, 'pmk'),
     pmkid: optHex(o, 'pmkid'),
     ...(o.four_way_offload !== undefined ? { fourWayOffload: getBool(o, 'four_way_offload') } : {}),
+    ...keyMgmtPskArg(o),
     ...saeOffloadArgs(o),
   }),
   set_key: (o: WireObject): SetKeyParams => ({

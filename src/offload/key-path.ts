@@ -24,7 +24,7 @@ import { buildRsne } from '../rsn/rsne.js';
 import type { SecurityChoice } from '../rsn/security.js';
 import { Reason } from '../rsn/supplicant.js';
 import { AssociationKeys, FirmwareInputError, type Completion, type KeyOwner } from './key-owner.js';
-import { OffloadDecider, wantsOffload, type OffloadPolicy } from './policy.js';
+import { OffloadDecider, wantsKeyMgmtOffloadPsk, wantsOffload, type OffloadPolicy } from './policy.js';
 import type { PmksaSync } from './pmksa-sync.js';
 import { takeBackNeedsPmksa } from './take-back.js';
 import { SaeAuthExchange, type SaeOutcome, type SaeTarget } from './sae-auth.js';
@@ -63,6 +63,8 @@ export interface ConnectKeys {
   pmkid?: Buffer;
   /** The firmware is asked to run the 4-way handshake (connect's `four_way_offload`). */
   offload: boolean;
+  /** The PSK the firmware keeps for its own roams (connect's `psk`, policy.ts wantsKeyMgmtOffloadPsk), whoever runs this handshake. */
+  psk?: Buffer;
   /** Present only when the firmware is asked to run SAE too (capability sae_offload; `offload` is then true). */
   sae?: SaeOffloadParams;
 }
@@ -248,7 +250,8 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
     else keyed.saeOffload = { ownAddress, rsne };
     this.cur = keyed;
     // Offload off (the take-back rule, take-back.ts) is one thing for every AKM: four_way_offload false, no PMK and, for SAE, no password.
-    return { ies, pmk: decision.offload ? chosen?.pmk : undefined, pmkid: chosen?.pmkid, offload: decision.offload, ...(sae ? { sae } : {}) };
+    const psk = wantsKeyMgmtOffloadPsk(this.opts.config(), this.caps, sec.akm) ? pskPmk(net) : undefined;
+    return { ies, pmk: decision.offload ? chosen?.pmk : undefined, pmkid: chosen?.pmkid, offload: decision.offload, ...(psk ? { psk } : {}), ...(sae ? { sae } : {}) };
   }
 
   /** What a firmware with sae_offload runs SAE with (2.10 puts sae_password, else the passphrase, into CONNECT). */

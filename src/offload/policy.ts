@@ -5,6 +5,8 @@
  * family (`four_way_psk` / `four_way_8021x` / `sae_offload`), the AKM and the daemon's policy
  * allow it, and wpa_supplicant's own global `key_mgmt_offload` (default 1) is
  * not 0 — so a wpa_supplicant.conf that turns offload off still does.
+ * And, apart from that, when the firmware gets the PSK for its own roams
+ * (key_mgmt_offload: wantsKeyMgmtOffloadPsk).
  */
 import type { DriverCapabilities } from '../driver/backend.js';
 import { akmFamily } from '../rsn/akm.js';
@@ -46,7 +48,7 @@ export function wantsOffload(
   akm: string,
 ): boolean {
   if (!caps) return false;
-  if (config.getGlobal('key_mgmt_offload') === '0') return false;
+  if (!keyMgmtOffloadOn(config)) return false;
   if (caps.akms.length > 0 && !caps.akms.includes(akm)) return false;
   switch (akmFamily(akm)) {
     case 'psk':
@@ -59,6 +61,30 @@ export function wantsOffload(
     default:
       return false;
   }
+}
+
+/** wpa_supplicant's global `key_mgmt_offload` (default 1): 0 keeps key management on the host. */
+function keyMgmtOffloadOn(config: { getGlobal(name: string): string | undefined }): boolean {
+  return config.getGlobal('key_mgmt_offload') !== '0';
+}
+
+/**
+ * Whether the firmware gets the PSK for the roams it makes on its own
+ * (connect's `psk`), as 2.10's wpas_start_assoc_cb() sets
+ * req_key_mgmt_offload and params.psk: the global `key_mgmt_offload` not 0,
+ * a firmware that roams on its own (`key_mgmt_offload`), a PSK AKM (WPA-PSK,
+ * WPA-PSK-SHA256, FT-PSK). Apart from who runs this association's 4-way
+ * handshake (wantsOffload): with the host running it, the firmware still
+ * roams and keys its roams from this PSK (the founding design). The 802.1X
+ * AKMs' PMK would reach it after a fresh EAP exchange (2.10's set_key with
+ * KEY_FLAG_PMK), which the daemon never runs.
+ */
+export function wantsKeyMgmtOffloadPsk(
+  config: { getGlobal(name: string): string | undefined },
+  caps: DriverCapabilities | undefined,
+  akm: string,
+): boolean {
+  return caps?.key_mgmt_offload === true && keyMgmtOffloadOn(config) && akmFamily(akm) === 'psk';
 }
 
 /** Whether one association's 4-way handshake goes to the firmware, and why not when it does not. */

@@ -519,6 +519,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
       pmk: keys.pmk,
       pmkid: keys.pmkid,
       fourWayOffload: keys.offload,
+      ...(keys.psk ? { psk: keys.psk } : {}),
       ...(keys.sae ? { sae: keys.sae } : {}),
       ...(prevBssid ? { prevBssid } : {}),
       // wpas_start_assoc_cb(): params.sae_pwe with every association; the driver uses it for the SAE AKMs.

@@ -111,4 +111,19 @@ describe('driver protocol version 2', () => {
     expect('fourWayOffload' in decodeArgs.connect(JSON.parse(JSON.stringify(old)))).toBe(false);
     expect(() => decodeArgs.connect({ ...wire, four_way_offload: 'no' })).toThrow(WireFormatError);
   });
+
+  it('connect: psk (key_mgmt_offload) round-trips with four_way_offload false; absent it stays absent; not 32 octets is refused without showing the value', () => {
+    const psk = Buffer.alloc(32, 0xa5);
+    const p = { bssid: BSSID, ssid: Buffer.from('net'), freq: 2437, ies: Buffer.from('30140100', 'hex'), akm: 'WPA-PSK', pairwise: 'CCMP', group: 'CCMP', mfp: 'none' as const, fourWayOffload: false, psk };
+    const wire = JSON.parse(JSON.stringify(encodeArgs.connect(p)));
+    expect(wire.psk).toBe('a5'.repeat(32));
+    expect('pmk' in wire).toBe(false);
+    expect(decodeArgs.connect(wire)).toEqual({ ...p, pmk: undefined, pmkid: undefined });
+    const { psk: _, ...without } = p;
+    expect('psk' in encodeArgs.connect(without)).toBe(false);
+    expect('psk' in decodeArgs.connect(JSON.parse(JSON.stringify(encodeArgs.connect(without))))).toBe(false);
+    const short = 'a5'.repeat(31);
+    expect(() => decodeArgs.connect({ ...wire, psk: short })).toThrow('field "psk" is 31 octets, not 32');
+    expect(() => decodeArgs.connect({ ...wire, psk: 'zz' })).toThrow(WireFormatError);
+  });
 });

@@ -5,6 +5,7 @@
  * event), a CONNECT that already means "handshake done" (brcmfmac),
  * key lengths that follow the PMK, and a driver that cannot report its state.
  */
+import { pbkdf2Sync } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConnectParams } from '../../src/driver/backend.js';
 import { checkFirmwareMaterial, FirmwareInputError } from '../../src/offload/key-owner.js';
@@ -302,5 +303,79 @@ describe('FT: taking the handshake back from a silent firmware (initial mobility
     await rig!.until(/WPA: Group rekeying completed with 02:00:00:00:6c:03/, from);
     await rig!.run(10);
     expect(rig!.simStatus().host_gtk_ok).toBe('1');
+  });
+});
+
+describe('key management offload: the host runs the first 4-way handshake, the firmware roams with the PSK (QCA KEY_MGMT_SET_KEY)', () => {
+  const KA = '02:00:00:00:6c:11';
+  const KB = '02:00:00:00:6c:12';
+  const KM_FW = 'four_way_psk = false\nkey_mgmt_offload = true\ngtk_rekey_offload = true\npmksa_offload = true\nroam_threshold = -75\nroam_delta = 5\nmode = complete\n';
+  const kmScenario = (firmware: string): string =>
+    `${simSection(14)}[firmware]\n${firmware}\n` +
+    `[ap a]\nbssid = ${KA}\nssid = ${SSID}\nfreq = 2437\nsignal = -45\npassphrase = ${PASS}\n\n` +
+    `[ap b]\nbssid = ${KB}\nssid = ${SSID}\nfreq = 5180\nsignal = -60\npassphrase = ${PASS}\n`;
+  const psk = pbkdf2Sync(PASS, SSID, 4096, 32, 'sha1');
+
+  async function kmRig(firmware: string, globals = ''): Promise<{ r: Inproc; connects: ConnectParams[]; eapol: { n: number } }> {
+    const r = await Inproc.start({ scenario: kmScenario(firmware), conf: `${globals}${pskNetwork(SSID, PASS, '\tdisabled=1\n')}` });
+    rig = r;
+    const connects = r.recordConnects();
+    const eapol = r.countEapol();
+    const net = r.config.getNetwork(0)!;
+    net.set('disabled', '0');
+    r.station.selectNetwork(net);
+    await r.until(new RegExp(`CTRL-EVENT-CONNECTED - Connection to ${KA} completed`));
+    return { r, connects, eapol };
+  }
+
+  it('connect gives the firmware the PSK apart from the handshake; the firmware roams on its own, keys the roam and reports KCK/KEK; the host verifies the next group rekey with them', async () => {
+    const { r, connects, eapol } = await kmRig(KM_FW);
+    // The host runs this handshake (no pmk, four_way_offload false), the firmware gets the PSK for its own roams.
+    expect(connects).toHaveLength(1);
+    expect([connects[0].pmk, connects[0].fourWayOffload, connects[0].psk?.equals(psk)]).toEqual([undefined, false, true]);
+    // Msg 2/4 and 4/4 from the host; its TK is the AP's (once 4/4 has reached the AP).
+    await r.run(10);
+    expect(eapol.n).toBe(2);
+    expect(r.events.filter((e) => e.startsWith('OFFLOAD-KEY-OWNER'))).toEqual([`OFFLOAD-KEY-OWNER bssid=${KA} owner=host completion=host-only reason=firmware cannot offload this AKM or policy forbids it`]);
+    expect([r.simStatus().fw_handshake, r.simStatus().host_tk_ok]).toEqual(['0', '1']);
+
+    let from = r.mark();
+    expect(r.simCmd(`SIM_SIGNAL ${KA} -85`)).toBe('OK');
+    await r.until(new RegExp(`CTRL-EVENT-CONNECTED - Connection to ${KB} completed`), from);
+    const evs = r.eventsFrom(from);
+    expect(evs.some((e) => e.startsWith('CTRL-EVENT-DISCONNECTED') || e.startsWith('Trying to associate'))).toBe(false);
+    expect(evs.filter((e) => e.startsWith('OFFLOAD-KEY-OWNER'))).toEqual([`OFFLOAD-KEY-OWNER bssid=${KB} owner=firmware completion=firmware-at-assoc reason=firmware completed the 4-way handshake`]);
+    // No host handshake on the roam: no EAPOL frame from the host, no key installed by it; the firmware ran it.
+    expect(eapol.n).toBe(2);
+    expect(connects).toHaveLength(1);
+    let sim = r.simStatus();
+    expect([sim.bssid, sim.fw_handshake, sim.host_tk_ok]).toEqual([KB, '1', '']);
+
+    from = r.mark();
+    expect(r.simCmd('SIM_GTK_REKEY host')).toBe('OK');
+    await r.until(new RegExp(`WPA: Group rekeying completed with ${KB} \\[GTK=CCMP\\]`), from);
+    await r.run(10);
+    sim = r.simStatus();
+    expect(sim.host_gtk_ok).toBe('1');
+    // Msg 2/2 with the firmware's KCK; the firmware got the host's counter back.
+    expect(eapol.n).toBe(3);
+    const off = await r.offload();
+    expect([off.key_owner, off.in_sync, off.fw_replay_ctr, off.fw_kck_fp]).toEqual(['firmware', '1', off.host_replay_ctr, off.host_kck_fp]);
+    expect(r.station.wpaState).toBe('COMPLETED');
+  });
+
+  it('the global key_mgmt_offload=0: no PSK with connect, and the firmware does not roam', async () => {
+    const { r, connects } = await kmRig(KM_FW, 'key_mgmt_offload=0\n');
+    expect(connects[0].psk).toBeUndefined();
+    const from = r.mark();
+    expect(r.simCmd(`SIM_SIGNAL ${KA} -85`)).toBe('OK');
+    await r.run(5000);
+    expect(r.eventsFrom(from).filter((e) => e.startsWith('CTRL-EVENT-'))).toEqual([]);
+    expect(r.simStatus().bssid).toBe(KA);
+  });
+
+  it('a firmware without key_mgmt_offload gets no PSK', async () => {
+    const { connects } = await kmRig(KM_FW.replace('key_mgmt_offload = true', 'key_mgmt_offload = false'));
+    expect(connects[0].psk).toBeUndefined();
   });
 });

@@ -14,7 +14,7 @@ export interface Row {
   owner: 'firmware' | 'host';
   /** The firmware takes rekey data and answers group rekeys. */
   offloads: boolean;
-  /** The firmware roams on its own (it holds the PMK: it was given one with connect). */
+  /** The firmware roams on its own (it holds the PMK: it was given one with connect, `pmk` or `psk`). */
   roams: boolean;
   /** EAPOL-Starts the AP receives during the first connection (the take-back rule: at most one, PSK only). */
   eapolStarts: number;
@@ -35,8 +35,21 @@ export const ROWS: Row[] = [
   { name: 'mute', firmware: `${FULL}mode = mute\n`, completion: 'host-after-firmware-silence', owner: 'host', offloads: true, roams: true, eapolStarts: 1 },
   { name: 'no_material', firmware: `${FULL}mode = no_material\n`, completion: 'firmware-no-material', owner: 'firmware', offloads: true, roams: true, eapolStarts: 0 },
   // The firmware fails the offloaded handshake: the host runs that network's
-  // handshakes from then on, connect carries no PMK, so the firmware cannot roam.
+  // handshakes from then on and connect carries no PMK (the firmware still gets
+  // the PSK for roams of its own, key_mgmt_offload, whose handshakes it would fail too: not run here).
   { name: 'fail', firmware: `${FULL}mode = fail\n`, completion: 'host-only', owner: 'host', offloads: true, roams: false, eapolStarts: 0 },
+  // The founding design (QCA key management offload): the host runs the first
+  // 4-way handshake, the firmware, given the PSK with connect (nl80211: the
+  // KEY_MGMT_SET_KEY vendor command), roams on its own and keys its roams.
+  {
+    name: 'host handshake, firmware roams (key_mgmt_offload)',
+    firmware: 'four_way_psk = false\nkey_mgmt_offload = true\ngtk_rekey_offload = true\npmksa_offload = true\nroam_threshold = -75\nroam_delta = 5\nmode = complete\n',
+    completion: 'host-only',
+    owner: 'host',
+    offloads: true,
+    roams: true,
+    eapolStarts: 0,
+  },
   {
     name: 'host-only (no capability)',
     firmware: 'four_way_psk = false\nfour_way_8021x = false\nkey_mgmt_offload = false\ngtk_rekey_offload = false\npmksa_offload = false\n',

@@ -15,7 +15,10 @@
  * `ft_auth`): AUTHENTICATE with the FT elements, then ASSOCIATE with
  * PREV_BSSID, whichever SME made the association it leaves. EAPOL
  * travels over the control port (eapol-transport.ts), keys with NEW_KEY, the
- * port opens with SET_STATION.
+ * port opens with SET_STATION. On a QCA wiphy with key management offload
+ * (capability `key_mgmt_offload`) the PSK for the firmware's own roams goes
+ * first with the KEY_MGMT_SET_KEY vendor command (tryConnect), and its roams
+ * come back as KEY_MGMT_ROAM_AUTH paired with ROAM (roam-auth.ts).
  *
  * Like wpa_supplicant, the backend does not require the interface to exist
  * at start-up: it keeps looking (every 5 s, warning once) until it does. It
@@ -842,7 +845,7 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
     this.earlyEapol = undefined;
     this.connectingTo = p.bssid;
     try {
-      await sock.request(r);
+      await this.tryConnect(sock, iface, p, r);
     } catch (e) {
       if (!(e instanceof Nl80211RequestError && e.code === 'EALREADY')) {
         this.connectingTo = undefined;
@@ -851,8 +854,22 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
       log.debug('nl80211: already connected: disconnecting before the new connection (as wpa_supplicant 2.10)');
       await this.sendDisconnect(sock, iface, REASON_PREV_AUTH_NOT_VALID);
       this.connectingTo = p.bssid;
-      await sock.request(r);
+      await this.tryConnect(sock, iface, p, r);
     }
+  }
+
+  /**
+   * 2.10's wpa_driver_nl80211_try_connect(): the PSK for the firmware's own
+   * roams first (QCA KEY_MGMT_SET_KEY, on a wiphy that lists that vendor
+   * command: capability key_mgmt_offload), then CONNECT; a refused vendor
+   * command fails the connect, CONNECT is not sent.
+   */
+  private async tryConnect(sock: Nl80211Link, iface: WirelessInterface, p: ConnectParams, r: req.Request): Promise<void> {
+    if (p.psk && this.helloResult?.capabilities.key_mgmt_offload) {
+      log.debug('nl80211: Key management set PSK');
+      await sock.request(req.qcaKeyMgmtSetKey(iface.ifindex, p.psk));
+    }
+    await sock.request(r);
   }
 
   async disconnect(reason: number): Promise<void> {

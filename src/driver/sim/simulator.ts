@@ -14,7 +14,9 @@
  *   gtk_rekey_offload answers group key messages itself and says so with
  *   `gtk_rekey`; PTK rekeys always reach the host;
  * - with key_mgmt_offload it roams on its own when the signal drops, using a
- *   cached PMKSA (or the ESS-wide PSK it was given);
+ *   cached PMKSA (or the ESS-wide PSK it was given: connect's `pmk`, or
+ *   its `psk` for key_mgmt_offload, kept also when the host runs the
+ *   association's handshakes), and runs the roam's 4-way handshake itself;
  * - with sae_offload, a connect that carries the SAE password makes the
  *   firmware run SAE with the AP itself (the rsn SaeStation, as the host
  *   would), report the PMKSA with `pmksa_added` (unless sae_report_pmksa =
@@ -625,9 +627,10 @@ export class Simulator {
    * Reassociation to `target`, host- or firmware-initiated. SAE: with the
    * target's cached PMKSA, its PMKID in the RSNE and no SAE exchange; without
    * one, a firmware that was given the password runs SAE with the target first.
+   * `ownRoam`: the firmware's own decision (key_mgmt_offload), not the host's ROAM.
    */
-  private reassociate(a: Association, target: SimAp): void {
-    const key = this.roamKey(a, target);
+  private reassociate(a: Association, target: SimAp, ownRoam = false): void {
+    const key = this.roamKey(a, target, ownRoam);
     a.ap.disassociate();
     this.assoc = null;
     if (!key && this.runsSae(a.conn)) {
@@ -671,14 +674,27 @@ export class Simulator {
     });
   }
 
-  /** A cached PMKSA with its PMK for the target, or the ESS-wide PSK the firmware was given. */
-  private roamKey(a: Association, target: SimAp): { pmk: Buffer; pmkid?: Buffer } | undefined {
-    // An association the host asked to keep (four_way_offload false) is not offloaded on a roam either.
-    if (!this.canOffload(a.conn.akm) || a.conn.fourWayOffload === false) return undefined;
+  /**
+   * A cached PMKSA with its PMK for the target, or the ESS-wide PSK the
+   * firmware was given: with connect (`pmk`) to run the handshake, or (on
+   * its own roams, `ownRoam`) connect's `psk` for key_mgmt_offload, which
+   * the firmware keeps whoever ran the association's first handshake (as
+   * QCA's KEY_MGMT_SET_KEY).
+   */
+  private roamKey(a: Association, target: SimAp, ownRoam = false): { pmk: Buffer; pmkid?: Buffer } | undefined {
+    const psk = ownRoam ? this.keyMgmtPsk(a.conn) : undefined;
+    // An association the host asked to keep (four_way_offload false) is not offloaded on a roam either, unless the host gave the PSK for its own roams.
+    if (!this.canOffload(a.conn.akm) || a.conn.fourWayOffload === false) return psk && { pmk: psk };
     const cached = this.pmksa.find((e) => e.bssid === target.bssid && e.pmk && e.akm === a.conn.akm);
     if (cached) return { pmk: cached.pmk as Buffer, pmkid: cached.pmkid };
     if (a.pmk && akmFamily(a.conn.akm) === 'psk') return { pmk: a.pmk };
-    return undefined;
+    return psk && { pmk: psk };
+  }
+
+  /** connect's `psk`, when this firmware roams on its own (key_mgmt_offload) for that PSK AKM. */
+  private keyMgmtPsk(conn: ConnectParams): Buffer | undefined {
+    if (!conn.psk || !this.caps.key_mgmt_offload || akmFamily(conn.akm) !== 'psk' || !this.caps.akms.includes(conn.akm)) return undefined;
+    return conn.psk;
   }
 
   /* ---------------------------------------------------------------- EAPOL */
@@ -980,7 +996,7 @@ export class Simulator {
     if (a.ap.up && cur >= this.scenario.firmware.roamThreshold) return undefined;
     const best = this.aps
       .filter((x) => x !== a.ap && x.up && x.cfg.ssid.equals(a.ap.cfg.ssid) && (x.cfg.akms as readonly string[]).includes(a.conn.akm))
-      .filter((x) => x.signal >= cur + this.scenario.firmware.roamDelta && this.roamKey(a, x))
+      .filter((x) => x.signal >= cur + this.scenario.firmware.roamDelta && this.roamKey(a, x, true))
       .sort((x, y) => y.signal - x.signal)[0];
     return best;
   }
@@ -989,7 +1005,7 @@ export class Simulator {
     const t = this.firmwareRoamTarget(a);
     if (!t) return;
     log.info(`sim: firmware roams from ${a.ap.bssid} (${a.ap.signal} dBm) to ${t.bssid} (${t.signal} dBm)`);
-    this.reassociate(a, t);
+    this.reassociate(a, t, true);
   }
 
   /** SIM_DEAUTH: the AP deauthenticates the station. */
