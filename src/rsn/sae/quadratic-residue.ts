@@ -71,12 +71,18 @@ export function randomPool(octets: number, random: RandomOctets = randomBytes): 
   };
 }
 
+/** p's length in bits and the mask of that many bits, per prime (randomBelow runs 40 times per PWE). */
+const lengths = new Map<bigint, { octets: number; mask: bigint }>();
+
 /** Uniform in [1, p - 1], by rejection; the top octet's bits above p's length masked off. */
 function randomBelow(p: bigint, random: RandomOctets): bigint {
-  const bits = p.toString(2).length;
-  const mask = (1n << BigInt(bits)) - 1n;
+  let l = lengths.get(p);
+  if (!l) {
+    const bits = p.toString(2).length;
+    lengths.set(p, (l = { octets: Math.ceil(bits / 8), mask: (1n << BigInt(bits)) - 1n }));
+  }
   for (;;) {
-    const v = bigintFromBytes(random(Math.ceil(bits / 8))) & mask;
+    const v = bigintFromBytes(random(l.octets)) & l.mask;
     if (v > 0n && v < p) return v;
   }
 }
