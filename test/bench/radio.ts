@@ -51,7 +51,10 @@ const BASE = process.env.WPA_OFFLOADD_BENCH_BASE;
 /**
  * cpu_ns PID: the guest CPU time (ns) the process's threads have run so far,
  * from the scheduler's per-thread counters (V8's worker threads included).
- * Under icount that is guest work, whatever the host's load.
+ * Under icount that is guest work, whatever the host's load. The SAE case
+ * prints it per sample (`CPU sae DAEMON_NS HOSTAPD_NS`), read outside the
+ * timed span: from just before SELECT_NETWORK to the wake-up after
+ * CTRL-EVENT-CONNECTED.
  */
 const CPU_NS = String.raw`
 cpu_ns() { local t a rest s=0; for t in /proc/$1/task/*/schedstat; do read -r a rest < "$t" && s=$((s + a)); done; echo $s; }
@@ -94,17 +97,18 @@ ap_stop 0; ap_stop 1
   sae: String.raw`
 begin bench
 ap 0 sae
-cpu0=$(cpu_ns "$(cat "$D.pid")") ap0=$(cpu_ns "$(cat /tmp/radio/hostapd-wlan0.pid)")
+dpid=$(cat "$D.pid") appid=$(cat /tmp/radio/hostapd-wlan0.pid)
 for i in $(seq 1 ${SAMPLES}); do
+    c0=$(cpu_ns $dpid) a0=$(cpu_ns $appid)
     cmd select_network 4
     if ! wait_event CTRL-EVENT-CONNECTED 60; then echo "SAMPLE sae FAILED"; break; fi
     echo "SAMPLE sae $cmd_t0 $(event_time CTRL-EVENT-CONNECTED)"
+    echo "CPU sae $(( $(cpu_ns $dpid) - c0 )) $(( $(cpu_ns $appid) - a0 ))"
     cmd disconnect
     wait_event CTRL-EVENT-DISCONNECTED
     # Each sample runs SAE: without the PMKSA the next connection cannot skip it.
     cmd pmksa_flush
 done
-echo "CPU sae $i $(( $(cpu_ns "$(cat "$D.pid")") - cpu0 )) $(( $(cpu_ns "$(cat /tmp/radio/hostapd-wlan0.pid)") - ap0 ))"
 ap_stop 0
 `,
 };
@@ -143,6 +147,8 @@ const LABEL: Record<string, string> = { select: 'SELECT_NETWORK', roam: 'ROAM', 
 const fmt = (s: Stats | undefined): string =>
   s ? `median ${s.median.toFixed(0)} ms, IQR ${s.q1.toFixed(0)}-${s.q3.toFixed(0)}, range ${s.min.toFixed(0)}-${s.max.toFixed(0)} (n=${s.n})` : 'no samples';
 
+const fmtCpu = (s: Stats | undefined): string => (s ? `median ${s.median.toFixed(1)} ms, IQR ${s.q1.toFixed(1)}-${s.q3.toFixed(1)}` : 'no samples');
+
 export async function benchRadio(): Promise<void> {
   console.log('\n== kernel radio: SELECT_NETWORK (WPA2-PSK, WPA3-SAE) and ROAM to CTRL-EVENT-CONNECTED (guest clock) ==');
   const missing = radioVmMissing();
@@ -167,10 +173,10 @@ export async function benchRadio(): Promise<void> {
         byDaemon.set(d.name, st);
         const why = step === undefined ? ' (step never ran)' : failed ? ' (stopped: no CTRL-EVENT-CONNECTED within 60 s)' : step.status !== 0 ? ` (step status ${step.status})` : '';
         console.log(`  ${what.padEnd(6)} ${d.name.padEnd(5)} ${fmt(st)}${why}`);
-        const cpu = new RegExp(`^CPU ${what} (\\d+) (\\d+) (\\d+)$`, 'm').exec(step?.output ?? '');
-        if (cpu) {
-          const n = Number(cpu[1]);
-          console.log(`         guest CPU per sample: daemon ${(Number(cpu[2]) / n / 1e6).toFixed(1)} ms, hostapd ${(Number(cpu[3]) / n / 1e6).toFixed(1)} ms`);
+        const cpu = [...(step?.output ?? '').matchAll(new RegExp(`^CPU ${what} (\\d+) (\\d+)$`, 'gm'))];
+        if (cpu.length) {
+          const ms = (i: number): string => fmtCpu(stats(cpu.map((m) => Number(m[i]) / 1e6)));
+          console.log(`         guest CPU, SELECT_NETWORK to CONNECTED: daemon ${ms(1)}; hostapd ${ms(2)}`);
         }
         if (step && step.status !== 0) console.log(step.output.split('\n').slice(-15).join('\n'));
       }

@@ -14,14 +14,14 @@
  *
  *   yQ = (yQ^2 + yP^2 - (x(Q + P) + xQ + xP) * (xQ - xP)^2) / (2 * yP)
  *
- * with yQ^2 = xQ^3 + a * xQ + b. That costs one field inversion, of 2 * yP,
- * which depends on P only: an SAE exchange multiplies PWE twice (the commit
+ * with yQ^2 = xQ^3 + a * xQ + b. That costs one field inversion (blinded:
+ * inverseBlind), of 2 * yP, which depends on P only: an SAE exchange multiplies PWE twice (the commit
  * element, then peer-scalar * PWE for K) and inverts once. The build before
  * took a square root of yQ^2 (OpenSSL's point decompression) and a point
  * addition to choose between the two roots: in the radio VM, 2.6 of 6.3 ms of
  * guest CPU per commit element.
  */
-import { createECDH, ECDH } from 'node:crypto';
+import { createECDH, ECDH, randomBytes } from 'node:crypto';
 import { bigintFromBytes, bigintToBytes, encodeElement, mod, type SaeGroup, type SaePoint } from './group.js';
 
 /**
@@ -101,6 +101,19 @@ export function multiplyX(g: SaeGroup, p: SaePoint, k: bigint): bigint | undefin
   return curve ? ecdhX(curve, g, p, s) : p.multiply(s).toAffine().x;
 }
 
+/**
+ * 1 / v mod p for a secret v (PWE's y), as (v * u)^-1 * u for a fresh random
+ * u: noble's inversion is the extended Euclidean algorithm, whose number of
+ * steps depends on its input, and PWE depends only on the password and the
+ * two addresses; v * u is a uniform random non-zero value whatever v is.
+ */
+function inverseBlind(g: SaeGroup, v: bigint): bigint {
+  const Fp = g.Point.Fp;
+  let u = 0n;
+  while (u === 0n) u = mod(bigintFromBytes(randomBytes(g.primeLen + 8)), g.p);
+  return Fp.mul(Fp.inv(Fp.mul(v, u)), u);
+}
+
 /** 1 / (2 * yP) per point: PWE's serves both of an exchange's multiplications of it. */
 const inverseTwoY = new WeakMap<SaePoint, bigint>();
 
@@ -121,7 +134,7 @@ export function multiply(g: SaeGroup, p: SaePoint, k: bigint): SaePoint {
   let inv = inverseTwoY.get(p);
   if (inv === undefined) {
     // yP is not 0: a point with y = 0 has order 2, and these groups have prime order.
-    inv = Fp.inv(Fp.add(yp, yp));
+    inv = inverseBlind(g, Fp.add(yp, yp));
     inverseTwoY.set(p, inv);
   }
   const yq2 = Fp.add(Fp.mul(Fp.add(Fp.sqr(xq), a), xq), b);
