@@ -73,6 +73,9 @@ const LIMB = 2 ** LIMB_BITS;
 const F = new Float64Array(24);
 const G = new Float64Array(24);
 
+/** The moduli's limbs, per modulus (the few SAE primes). */
+const modulusLimbs = new Map<bigint, Float64Array>();
+
 /** v (0 <= v < 2^(24n)) into n limbs of `out`. */
 function toLimbs(v: bigint, out: Float64Array, n: number): void {
   const hex = v.toString(16);
@@ -101,11 +104,18 @@ export function legendreSteps(v: bigint, p: bigint, maxBatches?: number): -1 | 0
   let a = v % p;
   if (a < 0n) a += p;
   if (a === 0n) return 0;
-  let n = Math.ceil(p.toString(16).length / 6);
+  let pl = modulusLimbs.get(p);
+  if (!pl) {
+    const hexLen = p.toString(16).length;
+    pl = new Float64Array(Math.ceil(hexLen / 6));
+    if (pl.length <= F.length) toLimbs(p, pl, pl.length);
+    modulusLimbs.set(p, pl);
+  }
+  let n = pl.length;
   if (n > F.length) return undefined;
   // 5 steps per bit of n limbs: 5 * 24 * n steps, in batches of 24.
   const batches = maxBatches ?? 5 * n;
-  toLimbs(p, F, n);
+  F.set(pl);
   toLimbs(a, G, n);
   let delta = 1;
   let j = 0;
