@@ -15,11 +15,11 @@
  *   yQ = (yQ^2 + yP^2 - (x(Q + P) + xQ + xP) * (xQ - xP)^2) / (2 * yP)
  *
  * with yQ^2 = xQ^3 + a * xQ + b. That costs one field inversion (blinded:
- * inverseBlind), of 2 * yP, which depends on P only: an SAE exchange multiplies PWE twice (the commit
- * element, then peer-scalar * PWE for K) and inverts once. The build before
- * took a square root of yQ^2 (OpenSSL's point decompression) and a point
- * addition to choose between the two roots: in the radio VM, 2.6 of 6.3 ms of
- * guest CPU per commit element.
+ * inverseBlind), of 2 * yP, which depends on P only: an SAE exchange
+ * multiplies PWE twice (the commit element, then peer-scalar * PWE for K)
+ * and inverts once. The build before took a square root of yQ^2 (OpenSSL's
+ * point decompression) and a point addition to choose between the two roots
+ * each time: in the radio VM, 2.6 of 6.3 ms of guest CPU per commit element.
  */
 import { createECDH, ECDH, randomBytes } from 'node:crypto';
 import { bigintFromBytes, bigintToBytes, encodeElement, mod, type SaeGroup, type SaePoint } from './group.js';
@@ -71,16 +71,13 @@ export function liftX(g: SaeGroup, x: bigint, odd: boolean): SaePoint | undefine
 }
 
 /**
- * One ECDH object per curve, its private key replaced at each use: creating
- * one builds OpenSSL's group each time. The key is secret for as long as the
- * object holds it, as it was in a discarded object until the next GC.
+ * x(k * P) for 0 < k < r and P not the point at infinity (so k * P is not
+ * either). A fresh ECDH object each time: one kept per curve would save
+ * OpenSSL's group set-up (0.06 ms of guest CPU) but hold the last scalar, an
+ * exchange's rand, for as long as the process runs.
  */
-const ecdhByCurve = new Map<string, ECDH>();
-
-/** x(k * P) for 0 < k < r and P not the point at infinity (so k * P is not either). */
 function ecdhX(curve: string, g: SaeGroup, p: SaePoint, k: bigint): bigint {
-  let ecdh = ecdhByCurve.get(curve);
-  if (!ecdh) ecdhByCurve.set(curve, (ecdh = createECDH(curve)));
+  const ecdh = createECDH(curve);
   const key = bigintToBytes(k, g.primeLen);
   ecdh.setPrivateKey(key);
   key.fill(0);
