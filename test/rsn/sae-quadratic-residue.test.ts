@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { bigintFromBytes, bigintToBytes, saeGroup } from '../../src/rsn/sae/group.js';
-import { isQuadraticResidueBlind, legendre, randomPool, randomQrQnr, type RandomOctets } from '../../src/rsn/sae/quadratic-residue.js';
+import { isQuadraticResidueBlind, legendre, legendreJacobi, legendreSteps, randomPool, randomQrQnr, type RandomOctets } from '../../src/rsn/sae/quadratic-residue.js';
 
 /** Random octets whose value's lowest bit is `bit` (the blinding's r then picks that branch). */
 const withParity =
@@ -32,6 +32,15 @@ describe('SAE quadratic-residue test', () => {
 
     it(`group ${id}: the Legendre symbol equals Euler's criterion on random and edge values`, () => {
       for (const v of values) expect(legendre(v, g.p), `v=${v}`).toBe(euler(v));
+      // Both ways to it: posdivsteps on limbs, and the Jacobi algorithm that answers when they do not end in time.
+      for (const v of values) {
+        expect(legendreSteps(v, g.p), `v=${v}`).toBe(euler(v));
+        expect(legendreJacobi(v, g.p), `v=${v}`).toBe(euler(v));
+      }
+      // Cut short, the steps give no answer (but 0 needs none).
+      expect(legendreSteps(2n, g.p, 0)).toBeUndefined();
+      expect(legendreSteps(g.p - 3n, g.p, 3)).toBeUndefined();
+      expect(legendreSteps(g.p, g.p, 0)).toBe(0);
       // Squares are residues; a residue times a non-residue is not.
       const b = randomQrQnr(g.p);
       expect([euler(b.qr), euler(b.qnr)]).toEqual([1, -1]);
@@ -49,6 +58,23 @@ describe('SAE quadratic-residue test', () => {
       }
     });
   }
+
+  it('posdivsteps agree with the Jacobi algorithm: every v for small odd moduli (one limb, primes and not), many random v for each group', () => {
+    const gcd = (a: bigint, b: bigint): bigint => (b === 0n ? a : gcd(b, a % b));
+    for (let m = 3n; m < 400n; m += 2n) {
+      for (let v = 1n; v < m; v++) {
+        // With a common factor f ends at the gcd, never 1: no answer (legendre() asks the Jacobi algorithm then).
+        expect(legendreSteps(v, m), `(${v}/${m})`).toBe(gcd(m, v) === 1n ? legendreJacobi(v, m) : undefined);
+      }
+    }
+    for (const id of [19, 20, 21]) {
+      const p = saeGroup(id)!.p;
+      for (let i = 0; i < 2000; i++) {
+        const v = bigintFromBytes(randomBytes(saeGroup(id)!.primeLen + 4));
+        expect(legendreSteps(v, p), `group ${id} v=${v}`).toBe(legendreJacobi(v, p));
+      }
+    }
+  });
 
   it('the random octets pick the branch: an r of either parity comes out of them', () => {
     // A fixed source gives a fixed r: its value decides whether qr or qnr was used.

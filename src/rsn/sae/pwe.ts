@@ -33,12 +33,6 @@ export function maxMin(a: Buffer, b: Buffer): Buffer {
   return Buffer.compare(a, b) > 0 ? Buffer.concat([a, b]) : Buffer.concat([b, a]);
 }
 
-function curveRhs(g: SaeGroup, x: bigint): bigint {
-  const Fp = g.Point.Fp;
-  const { a, b } = g.Point.CURVE();
-  return Fp.add(Fp.add(Fp.mul(Fp.sqr(x), x), Fp.mul(a, x)), b);
-}
-
 /**
  * Hunting-and-pecking (12.4.4.2.2). The hash is SHA-256 for every group, as
  * AKM 8 defines it and hostap does; `identifier` (sae_password_id) is
@@ -53,21 +47,28 @@ export function huntAndPeck(g: SaeGroup, password: Buffer, addrA: Buffer, addrB:
   const blinding = randomQrQnr(g.p, random);
   let foundX: bigint | undefined;
   let foundSeed: Buffer | undefined;
+  const { a, b } = g.Point.CURVE();
+  // password || identifier || counter, the counter octet rewritten each round.
+  const message = Buffer.concat([base, Buffer.of(0)]);
   for (let counter = 1; counter <= HUNT_AND_PECK_ROUNDS || foundX === undefined; counter++) {
     if (counter > HUNT_AND_PECK_MAX_ROUNDS) throw new SaePweError('no password element found in 200 rounds');
-    const seed = createHmac('sha256', key).update(base).update(Buffer.of(counter)).digest();
+    message[message.length - 1] = counter;
+    const seed = createHmac('sha256', key).update(message).digest();
     const value = kdf('sha256', seed, 'SAE Hunting and Pecking', primeBytes, g.primeBits);
     // The KDF yields primeBits bits, leftmost first; as a number they are the top bits.
     let x = bigintFromBytes(value);
     if (g.primeBits % 8) x >>= BigInt(8 - (g.primeBits % 8));
     value.fill(0);
     if (x >= g.p) continue;
-    if (isQuadraticResidueBlind(blinding, curveRhs(g, x), random) && foundX === undefined) {
+    // y^2 = x^3 + ax + b as (x^2 + a) x + b, reduced once (a and b are below p).
+    const y2 = ((x * x + a) * x + b) % g.p;
+    if (isQuadraticResidueBlind(blinding, y2, random) && foundX === undefined) {
       foundX = x;
       foundSeed = seed;
     }
   }
   // y's parity is the last pwd-seed octet's; x passed the residue test, so it lifts.
+  message.fill(0);
   const pt = liftX(g, foundX!, (foundSeed![foundSeed!.length - 1] & 1) === 1);
   if (!pt) throw new SaePweError('the password element found has no y');
   pt.assertValidity();

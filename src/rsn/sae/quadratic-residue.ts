@@ -3,21 +3,31 @@
  * test hunting-and-pecking (pwe.ts) runs in each of its 40 rounds on
  * y^2 = x^3 + ax + b.
  *
- * The symbol is computed with the Jacobi algorithm (quadratic reciprocity,
- * a few hundred BigInt steps) instead of Euler's criterion v^((p-1)/2) mod p:
- * a 256-bit modular exponentiation in JavaScript BigInt costs ~0.1-0.2 ms on
- * the host, and 41 of them (40 rounds and the square root) were most of a
- * group-19 commit's CPU. node:crypto offers no native way: its
- * createDiffieHellman (g^x mod p in OpenSSL) refuses primes below 512 bits
- * ("modulus too small") and runs a primality check per prime (~12 ms for
- * P-521's).
+ * The symbol is a Jacobi symbol computation, not Euler's criterion
+ * v^((p-1)/2) mod p: a 256-bit modular exponentiation in JavaScript BigInt
+ * costs ~0.1-0.2 ms on the host. node:crypto offers no cheaper native way:
+ * its createDiffieHellman (g^x mod p in OpenSSL) refuses primes below 512
+ * bits ("modulus too small") and runs a primality check per prime (~12 ms for
+ * P-521's); the public operation of an RSA key with modulus p (measured in the
+ * radio VM) costs as much as the BigInt Jacobi algorithm, its per-call set-up
+ * being most of it.
  *
- * The Jacobi algorithm's running time depends on its input, so it is only
- * ever given a blinded value, as hostap's dragonfly_is_quadratic_residue_blind
- * does: v * r^2 * q for a fresh random r and q a random quadratic residue or
- * non-residue chosen by a random bit. Whatever v is, that product is a uniform
- * random residue or non-residue, so its timing tells nothing about v (and so
- * about the password); the bit then says how to read the answer.
+ * The Jacobi symbol runs as Bernstein and Yang's binary "posdivsteps" (the
+ * variant libsecp256k1 uses for it) on 24-bit limbs in plain numbers, 24
+ * steps at a time from the low limbs, then one pass over the limbs: no BigInt
+ * is made on the way. The Jacobi algorithm with a BigInt division per step
+ * (legendreJacobi) allocated a few hundred BigInts per symbol and cost 230 us
+ * of guest CPU in the radio VM, 40 symbols 9-10 ms per hunting-and-pecking,
+ * the largest part of an SAE exchange; this costs 62 us. Posdivsteps are not
+ * proven to end within a bound (they do in practice: at most ~3.8 steps per
+ * bit seen); past 5 per bit, the Jacobi algorithm answers.
+ *
+ * Neither is constant-time, so each is only ever given a blinded value, as
+ * hostap's dragonfly_is_quadratic_residue_blind does: v * r^2 * q for a fresh
+ * random r and q a random quadratic residue or non-residue chosen by a random
+ * bit. Whatever v is, that product is a uniform random residue or
+ * non-residue, so its timing tells nothing about v (and so about the
+ * password); the bit then says how to read the answer.
  */
 import { randomBytes } from 'node:crypto';
 import { bigintFromBytes } from './group.js';
@@ -26,11 +36,11 @@ import { bigintFromBytes } from './group.js';
 export type RandomOctets = (octets: number) => Buffer;
 
 /**
- * The Legendre symbol (v/p) for an odd prime p: 1 for a non-zero quadratic
- * residue, -1 for a non-residue, 0 when p divides v. Variable-time: callers
- * with secret values go through isQuadraticResidueBlind.
+ * The Legendre symbol (v/p) for an odd prime p by the Jacobi algorithm: 1
+ * for a non-zero quadratic residue, -1 for a non-residue, 0 when p divides v.
+ * Variable-time: callers with secret values go through isQuadraticResidueBlind.
  */
-export function legendre(v: bigint, p: bigint): -1 | 0 | 1 {
+export function legendreJacobi(v: bigint, p: bigint): -1 | 0 | 1 {
   let a = v % p;
   if (a < 0n) a += p;
   let n = p;
@@ -53,6 +63,133 @@ export function legendre(v: bigint, p: bigint): -1 | 0 | 1 {
 }
 
 /**
+ * Limbs of 24 bits: a batch of 24 steps has matrix entries below 2^24 + 1,
+ * so an entry times a limb plus the carry stays far below 2^53, and the
+ * batch's division by 2^24 is a shift by one limb.
+ */
+const LIMB_BITS = 24;
+const LIMB = 2 ** LIMB_BITS;
+/** Scratch limbs of f and g, least significant first (P-521: 22 limbs). */
+const F = new Float64Array(24);
+const G = new Float64Array(24);
+
+/** The moduli's limbs, per modulus (the few SAE primes). */
+const modulusLimbs = new Map<bigint, Float64Array>();
+
+/** v (0 <= v < 2^(24n)) into n limbs of `out`. */
+function toLimbs(v: bigint, out: Float64Array, n: number): void {
+  const hex = v.toString(16);
+  for (let i = 0, end = hex.length; i < n; i++, end -= 6) out[i] = end > 0 ? parseInt(hex.slice(Math.max(0, end - 6), end), 16) : 0;
+}
+
+/**
+ * The Jacobi symbol (v/p) for an odd p > 1 by posdivsteps, or undefined when
+ * they did not reach f = 1 within `maxBatches` batches of 24 steps (by
+ * default 5 steps per bit of p: well past the ~3.8 they take), or p has more
+ * limbs than the scratch space (above 576 bits: no SAE group).
+ *
+ * The state is f (odd), g >= 0, delta and a sign bit j with
+ * (v/p) = (-1)^j * (g/f), from f = p, g = v mod p:
+ * - delta > 0, g odd: (f, g) <- (g, (g + f) / 2), delta <- 1 - delta; j flips
+ *   by reciprocity (f and g both 3 mod 4) and by (2/g) (g 3 or 5 mod 8);
+ * - otherwise: g <- g / 2, or (g + f) / 2 when g is odd, delta <- delta + 1;
+ *   j flips by (2/f).
+ * Once f = 1, (g/1) = 1 and the answer is (-1)^j. Each step reads only the
+ * low three bits of f and g: a batch runs on the low 48 bits (two limbs),
+ * which stay exact for its 24 steps, and records what it did as the matrix
+ * (uf vf; ug vg) with 2^24 (f', g') = (uf f + vf g, ug f + vg g); the pass
+ * over the limbs then applies it.
+ */
+export function legendreSteps(v: bigint, p: bigint, maxBatches?: number): -1 | 0 | 1 | undefined {
+  let a = v % p;
+  if (a < 0n) a += p;
+  if (a === 0n) return 0;
+  let pl = modulusLimbs.get(p);
+  if (!pl) {
+    const hexLen = p.toString(16).length;
+    pl = new Float64Array(Math.ceil(hexLen / 6));
+    if (pl.length <= F.length) toLimbs(p, pl, pl.length);
+    modulusLimbs.set(p, pl);
+  }
+  let n = pl.length;
+  if (n > F.length) return undefined;
+  // 5 steps per bit of n limbs: 5 * 24 * n steps, in batches of 24.
+  const batches = maxBatches ?? 5 * n;
+  F.set(pl);
+  toLimbs(a, G, n);
+  let delta = 1;
+  let j = 0;
+  for (let batch = 0; ; batch++) {
+    if (F[0] === 1) {
+      let i = 1;
+      while (i < n && F[i] === 0) i++;
+      if (i === n) return (j & 1) === 1 ? -1 : 1;
+    }
+    if (batch === batches) return undefined;
+    // Number bit operations take the low 32 bits: of these 48, exact ones.
+    let fl = F[0] + (n > 1 ? F[1] * LIMB : 0);
+    let gl = G[0] + (n > 1 ? G[1] * LIMB : 0);
+    let uf = 1;
+    let vf = 0;
+    let ug = 0;
+    let vg = 1;
+    for (let i = 0; i < LIMB_BITS; i++) {
+      if (delta > 0 && (gl & 1) === 1) {
+        j ^= ((fl & gl) >> 1) ^ (gl >> 1) ^ (gl >> 2);
+        delta = 1 - delta;
+        const t = gl;
+        gl = (gl + fl) / 2;
+        fl = t;
+        const tu = ug;
+        const tv = vg;
+        ug += uf;
+        vg += vf;
+        uf = 2 * tu;
+        vf = 2 * tv;
+      } else {
+        j ^= (fl >> 1) ^ (fl >> 2);
+        delta++;
+        if ((gl & 1) === 1) {
+          gl = (gl + fl) / 2;
+          ug += uf;
+          vg += vf;
+        } else gl /= 2;
+        uf *= 2;
+        vf *= 2;
+      }
+    }
+    // The lowest limb of each sum is 0 (the division by 2^24 is exact): carry only.
+    let cf = (uf * F[0] + vf * G[0]) / LIMB;
+    let cg = (ug * F[0] + vg * G[0]) / LIMB;
+    for (let i = 1; i < n; i++) {
+      const fi = F[i];
+      const gi = G[i];
+      cf += uf * fi + vf * gi;
+      cg += ug * fi + vg * gi;
+      let q = Math.floor(cf / LIMB);
+      F[i - 1] = cf - q * LIMB;
+      cf = q;
+      q = Math.floor(cg / LIMB);
+      G[i - 1] = cg - q * LIMB;
+      cg = q;
+    }
+    F[n - 1] = cf;
+    G[n - 1] = cg;
+    // f and g never grow: drop the limbs both have emptied.
+    while (n > 1 && F[n - 1] === 0 && G[n - 1] === 0) n--;
+  }
+}
+
+/**
+ * The Legendre symbol (v/p) for an odd prime p: 1 for a non-zero quadratic
+ * residue, -1 for a non-residue, 0 when p divides v. Variable-time: callers
+ * with secret values go through isQuadraticResidueBlind.
+ */
+export function legendre(v: bigint, p: bigint): -1 | 0 | 1 {
+  return legendreSteps(v, p) ?? legendreJacobi(v, p);
+}
+
+/**
  * Random octets for many small draws from one node:crypto call: each call
  * has a fixed cost that, in hunting-and-pecking's 40 rounds of one r each,
  * was as large as the draws themselves. `octets` is the expected total; the
@@ -71,12 +208,18 @@ export function randomPool(octets: number, random: RandomOctets = randomBytes): 
   };
 }
 
+/** p's length in bits and the mask of that many bits, per prime (randomBelow runs 40 times per PWE). */
+const lengths = new Map<bigint, { octets: number; mask: bigint }>();
+
 /** Uniform in [1, p - 1], by rejection; the top octet's bits above p's length masked off. */
 function randomBelow(p: bigint, random: RandomOctets): bigint {
-  const bits = p.toString(2).length;
-  const mask = (1n << BigInt(bits)) - 1n;
+  let l = lengths.get(p);
+  if (!l) {
+    const bits = p.toString(2).length;
+    lengths.set(p, (l = { octets: Math.ceil(bits / 8), mask: (1n << BigInt(bits)) - 1n }));
+  }
   for (;;) {
-    const v = bigintFromBytes(random(Math.ceil(bits / 8))) & mask;
+    const v = bigintFromBytes(random(l.octets)) & l.mask;
     if (v > 0n && v < p) return v;
   }
 }
