@@ -43,6 +43,8 @@ const outdir = 'dist/bundle';
  *   collections do the steady work): host handshake CPU unchanged within noise.
  */
 const V8_FLAGS = ['--max-semi-space-size=1', '--compact-on-every-full-gc'];
+/** The built-ins the daemon loads after the snapshot's deserialization: the blob keeps their code cache (keepCodeCacheOf). */
+const LOADED_LATER = ['inspector', 'worker_threads', 'internal/worker', 'internal/perf/event_loop_utilization', 'internal/worker/io', 'internal/worker/messaging', 'internal/error_serdes'];
 /*
  * Whitespace and comments out, syntax shortened, names kept (stack traces,
  * class names in messages): V8 keeps each bundle's source in the heap, and
@@ -120,22 +122,22 @@ await build({
 });
 asciiOnly(`${outdir}/snapshot.cjs`);
 /*
- * Without Node's code cache: by default the blob also carries the compiled
- * code of every Node.js built-in module (~3 MB), which node copies into
- * malloc'ed memory at start and keeps for the process's life, though the
- * daemon's built-ins are already in the snapshot's heap and the few it loads
- * later (node:inspector, node:worker_threads) compile from source. Blob
- * 6.3 -> 3.2 MB, idle RSS -2.7 MiB, with 1000 BSSes about -4.7 MiB; exec to
- * first PONG, wall and CPU, unchanged within noise.
+ * The blob keeps the bytecode of every function that ran while it was built
+ * (Node's bootstrap and internals, the daemon's module bodies): V8's
+ * FunctionCodeHandling::kKeep, which is what `node --build-snapshot` asks for
+ * unless the snapshot is built `withoutCodeCache`. That option clears the
+ * bytecode of every function in the heap (kClear), Node's own internals
+ * included, and each one the daemon then calls (fs, events, net, timers) was
+ * compiled again from source at every start.
+ * What the option is for stays out all the same: Node appends the code cache
+ * of all its ~320 built-in modules (~2.9 MB), which node copies into
+ * malloc'ed memory at start and keeps for the process's life, though nearly
+ * all of them are in the snapshot's heap already. keepCodeCacheOf() keeps
+ * only the entries of the built-ins the daemon loads after deserialization
+ * (LOADED_LATER), which compile from that cache instead of from source.
  */
-const snapshotConfig = `${outdir}/snapshot-config.json`;
-// --build-snapshot-config came with Node.js 20.12 and 21.6: an older node builds the blob with the code cache.
-const [nodeMajor, nodeMinor] = process.versions.node.split('.').map(Number);
-const withConfig = nodeMajor > 21 || (nodeMajor === 21 && nodeMinor >= 6) || (nodeMajor === 20 && nodeMinor >= 12);
-if (withConfig) writeFileSync(snapshotConfig, JSON.stringify({ builder: `${outdir}/snapshot.cjs`, withoutCodeCache: true }));
-const snapshotFrom = withConfig ? ['--build-snapshot-config', snapshotConfig] : ['--build-snapshot', `${outdir}/snapshot.cjs`];
-execFileSync(process.execPath, [...V8_FLAGS, '--snapshot-blob', `${outdir}/wpa-offloadd.blob`, ...snapshotFrom], { stdio: 'inherit' });
-rmSync(snapshotConfig, { force: true });
+execFileSync(process.execPath, [...V8_FLAGS, '--snapshot-blob', `${outdir}/wpa-offloadd.blob`, '--build-snapshot', `${outdir}/snapshot.cjs`], { stdio: 'inherit' });
+keepCodeCacheOf(`${outdir}/wpa-offloadd.blob`, LOADED_LATER);
 
 /*
  * dist/bundle/wpa-offloadd, the executable (package.json bin, npm start, the
@@ -214,4 +216,54 @@ function cpuModalias() {
   } catch {
     return '';
   }
+}
+
+/**
+ * Rewrites the blob's code cache, the last part of Node's snapshot blob
+ * (SnapshotData::ToBlob: a count, then per built-in its id and its cache, each
+ * length-prefixed with a 64-bit little-endian size), keeping the entries
+ * named in `ids`. Its start is found as the one offset from which those
+ * entries end exactly at the end of the file; a blob of another layout fails
+ * the build rather than being cut at a guess.
+ */
+function keepCodeCacheOf(file, ids) {
+  const blob = readFileSync(file);
+  const u64 = (at) => (at + 8 <= blob.length ? Number(blob.readBigUInt64LE(at)) : -1);
+  const entriesFrom = (at) => {
+    const count = u64(at);
+    if (count < 1 || count > 5000) return undefined;
+    const entries = [];
+    let p = at + 8;
+    for (let i = 0; i < count; i++) {
+      const idLength = u64(p);
+      if (idLength < 1 || idLength > 256 || p + 8 + idLength > blob.length) return undefined;
+      const id = blob.toString('latin1', p + 8, p + 8 + idLength);
+      p += 8 + idLength;
+      const size = u64(p);
+      if (size < 0 || p + 8 + size > blob.length) return undefined;
+      entries.push({ id, bytes: blob.subarray(p, p + 8 + size) });
+      p += 8 + size;
+    }
+    return p === blob.length ? entries : undefined;
+  };
+  for (let at = blob.length - 8; at >= 0; at--) {
+    // Counts and id lengths are small: their upper four bytes are zero.
+    if (blob.readUInt32LE(at + 4) !== 0) continue;
+    const entries = entriesFrom(at);
+    if (entries === undefined) continue;
+    const kept = entries.filter((e) => ids.includes(e.id));
+    const missing = ids.filter((id) => !kept.some((e) => e.id === id));
+    if (missing.length > 0) throw new Error(`${file}: no code cache for ${missing.join(', ')}`);
+    const parts = [blob.subarray(0, at), u64le(kept.length)];
+    for (const e of kept) parts.push(u64le(e.id.length), Buffer.from(e.id, 'latin1'), e.bytes);
+    writeFileSync(file, Buffer.concat(parts));
+    return;
+  }
+  throw new Error(`${file}: no code cache found at the end of the snapshot blob`);
+}
+
+function u64le(n) {
+  const b = Buffer.alloc(8);
+  b.writeBigUInt64LE(BigInt(n));
+  return b;
 }
