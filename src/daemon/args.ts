@@ -14,6 +14,8 @@
 import type { InterfaceParams } from './interface.js';
 
 export const VERSION = '0.1.0';
+/** What -v prints. */
+export const VERSION_TEXT = `wpa-offloadd v${VERSION} (wpa_supplicant 2.10 control interface)\n`;
 /** wpa_supplicant's exit status for a failed start (return -1 from main). */
 export const EXIT_FAILURE = 255;
 

@@ -5,7 +5,7 @@
  * for a running daemon gets the daemon (start.ts), from `loadDaemon`.
  */
 import { writeSync } from 'node:fs';
-import { EXIT_FAILURE, parseArgs, USAGE, UsageError, VERSION, type Args } from './args.js';
+import { EXIT_FAILURE, parseArgs, USAGE, UsageError, VERSION_TEXT, type Args } from './args.js';
 import { detach, mustDetach } from './detach.js';
 import { closeEarlyInspector } from './no-inspector.js';
 
@@ -57,7 +57,7 @@ export function runCommandLine({ argv, self, loadDaemon }: Entry): void {
     process.exit(0);
   }
   if (args.version) {
-    print(1, `wpa-offloadd v${VERSION} (wpa_supplicant 2.10 control interface)\n`);
+    print(1, VERSION_TEXT);
     process.exit(0);
   }
   if (args.interfaces.length === 0 && args.globalCtrl === undefined) {

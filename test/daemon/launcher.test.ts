@@ -10,7 +10,7 @@
  * symlinks to the built bundles (node resolves them to dist/bundle, where
  * node_modules is found) and the blob under test.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -99,6 +99,30 @@ describe('dist/bundle/wpa-offloadd', () => {
     it(`runs the plain bundle when NODE_OPTIONS sets a V8 flag (${option})`, async () => {
       const cmdline = await startAndPing(layout({ blob: 'built' }), { NODE_OPTIONS: option });
       expect(ranPlainBundle(cmdline)).toBe(true);
+    });
+  }
+
+  for (const option of ['-v', '-h']) {
+    it(`answers \`${option}\` by itself, with the text and status the daemon's own parser gives`, () => {
+      // No node to exec: only the launcher can answer.
+      let edited = false;
+      const dir = layout({
+        blob: 'built',
+        launcher: (text) =>
+          text.replace(/^node='[^'\n]*'$/m, () => {
+            edited = true;
+            return "node='/nonexistent/node'";
+          }),
+      });
+      expect(edited).toBe(true);
+      const launcher = spawnSync(path.join(dir, 'wpa-offloadd'), [option], { encoding: 'utf8' });
+      const daemon = spawnSync(process.execPath, [path.join(bundle, 'wpa-offloadd.cjs'), option], { encoding: 'utf8' });
+      expect(daemon.stdout.length).toBeGreaterThan(0);
+      expect({ status: launcher.status, stdout: launcher.stdout, stderr: launcher.stderr }).toEqual({
+        status: daemon.status,
+        stdout: daemon.stdout,
+        stderr: daemon.stderr,
+      });
     });
   }
 
