@@ -5,8 +5,11 @@
  * the share of the profile's sampled time. For profiles taken in the radio VM
  * (test/bench/radio.ts's profile notes) as well as on the host.
  *
- * usage: node dist/test/bench/cpuprofile-top.js FILE.cpuprofile [N] [--from MS --to MS]
+ * usage: node dist/test/bench/cpuprofile-top.js FILE.cpuprofile [N] [--from MS --to MS] [--windows FILE]
  *   --from/--to: only the samples in that window, in ms from the profile's start.
+ *   --windows: only the samples inside the intervals of FILE's `SAMPLE TAG T0 T1 ...`
+ *   lines (radio-client.ts's, seconds of CLOCK_MONOTONIC, which V8's profile
+ *   timestamps count in microseconds): the measured connections alone.
  */
 import { readFileSync } from 'node:fs';
 
@@ -37,6 +40,15 @@ const opt = (name: string): number | undefined => {
   args.splice(i, 2);
   return v;
 };
+const windowsAt = args.indexOf('--windows');
+const windows: [number, number][] = [];
+if (windowsAt >= 0) {
+  for (const l of readFileSync(args[windowsAt + 1]!, 'utf8').split('\n')) {
+    const f = l.split(' ');
+    if (f[0] === 'SAMPLE' && Number(f[3]) > 0) windows.push([Number(f[2]) * 1e6, Number(f[3]) * 1e6]);
+  }
+  args.splice(windowsAt, 2);
+}
 const fromMs = opt('--from') ?? 0;
 const toMs = opt('--to') ?? Number.POSITIVE_INFINITY;
 const [file, nArg] = args;
@@ -67,6 +79,7 @@ for (let i = 0; i < p.samples.length; i++) {
   t += p.timeDeltas[i] ?? 0;
   const dt = (p.timeDeltas[i + 1] ?? p.timeDeltas[i] ?? 0) / 1000;
   if (t / 1000 < fromMs || t / 1000 > toMs) continue;
+  if (windowsAt >= 0 && !windows.some(([a, b]) => p.startTime + t >= a && p.startTime + t <= b)) continue;
   const leaf = byId.get(p.samples[i]!)!;
   if (leaf.callFrame.functionName === '(idle)') continue;
   total += dt;
@@ -87,6 +100,6 @@ const print = (title: string, m: Map<string, number>): void => {
     console.log(`${ms.toFixed(1).padStart(9)} ms ${((100 * ms) / total).toFixed(1).padStart(5)} %  ${name}`);
   }
 };
-console.log(`${file}: ${total.toFixed(1)} ms sampled (not idle) of ${((p.endTime - p.startTime) / 1000).toFixed(0)} ms`);
+console.log(`${file}: ${total.toFixed(1)} ms sampled (not idle) of ${((p.endTime - p.startTime) / 1000).toFixed(0)} ms${windowsAt >= 0 ? ` in ${windows.length} windows` : ''}`);
 print('self time', self);
 print('inclusive time', incl);
