@@ -60,10 +60,18 @@ export interface Nl80211Link {
 }
 
 export class Nl80211Socket implements Nl80211Link {
+  /**
+   * The socket's own netlink port, given with each request: without it the
+   * package asks the addon for the socket's address on every send.
+   */
+  private readonly localPort: number;
+
   private constructor(
     private readonly genl: GenericNetlinkSocket,
     readonly family: number,
-  ) {}
+  ) {
+    this.localPort = genl.socket.address().port;
+  }
 
   /** Opens the socket, finds the nl80211 family and joins its groups mlme, scan, config and vendor. */
   static async open(onEvent: (msg: GenlMessage) => void): Promise<Nl80211Socket> {
@@ -103,7 +111,7 @@ export class Nl80211Socket implements Nl80211Link {
   /** A command; resolves on the kernel's ACK. */
   async request(req: Request): Promise<GenlMessage[]> {
     try {
-      const [msgs] = await this.genl.request(this.family, req.cmd, 0, encodeAttrs(req.attrs), { timeout: REQUEST_TIMEOUT_MS });
+      const [msgs] = await this.genl.request(this.family, req.cmd, 0, encodeAttrs(req.attrs), { timeout: REQUEST_TIMEOUT_MS, localPort: this.localPort });
       return msgs.map((m) => ({ cmd: m.cmd, data: m.data }));
     } catch (e) {
       throw asRequestError(req.cmd, e);
@@ -113,7 +121,7 @@ export class Nl80211Socket implements Nl80211Link {
   /** A dump: every message of the multipart answer. */
   async dump(req: Request): Promise<GenlMessage[]> {
     try {
-      const [msgs] = await this.genl.request(this.family, req.cmd, 0, encodeAttrs(req.attrs), { flags: NLM_F_DUMP, timeout: REQUEST_TIMEOUT_MS });
+      const [msgs] = await this.genl.request(this.family, req.cmd, 0, encodeAttrs(req.attrs), { flags: NLM_F_DUMP, timeout: REQUEST_TIMEOUT_MS, localPort: this.localPort });
       return msgs.map((m) => ({ cmd: m.cmd, data: m.data }));
     } catch (e) {
       throw asRequestError(req.cmd, e);

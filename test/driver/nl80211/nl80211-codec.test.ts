@@ -7,6 +7,7 @@ import * as enc from '../../../src/driver/nl80211/encode.js';
 import { Attr, Cmd, KeyAttr, RekeyAttr } from '../../../src/driver/nl80211/numbers.js';
 import { RoamAuthPairing } from '../../../src/driver/nl80211/roam-auth.js';
 import { parseWiphy } from '../../../src/driver/nl80211/wiphy.js';
+import { cat, nla } from './nla.js';
 
 // From test/driver/nl80211 (vitest on the sources) to test/fixtures/nl80211.
 const fixture = (name: string): GenlMessage => {
@@ -129,6 +130,17 @@ describe('roam-auth pairing', () => {
 });
 
 describe('nl80211 encoders', () => {
+  it('attribute streams byte-exact as libnl writes them: odd lengths padded, nests nested, whatever the shape', () => {
+    type Spec = [number, Buffer | Spec[]];
+    // the expected bytes from nla.ts (built by hand), never from the encoder
+    const libnl = (specs: Spec[]): Buffer => cat(...specs.map(([t, v]) => nla(t, Buffer.isBuffer(v) ? v : libnl(v))));
+    const value = fc.uint8Array({ maxLength: 23 }).map((a) => Buffer.from(a));
+    const { stream } = fc.letrec<{ stream: Spec[] }>((tie) => ({
+      stream: fc.array(fc.tuple(fc.integer({ min: 1, max: 0x3fff }), fc.oneof({ depthSize: 'small' }, value, tie('stream'))), { maxLength: 5 }) as fc.Arbitrary<Spec[]>,
+    }));
+    fc.assert(fc.property(stream, (specs) => encodeAttrs(specs).equals(libnl(specs))));
+    expect(() => encodeAttrs([[1, Buffer.alloc(0xfffc)]])).toThrow(RangeError);
+  });
   const pmk = Buffer.alloc(32, 0xab);
   it('CONNECT with a PSK PMK for the firmware round-trips; an 802.1X PMK asks for WANT_1X_4WAY_HS instead', () => {
     const r = enc.connect(5, { bssid: '02:00:00:00:01:01', ssid: Buffer.from('test'), freq: 2437, ies: Buffer.from('30140100', 'hex'), akm: 'WPA-PSK', pairwise: 'CCMP', group: 'CCMP', mfp: 'optional', pmk });
