@@ -141,7 +141,8 @@ export class BssTable {
     for (const e of [...this.ordered]) if (pred(e)) this.remove(e);
   }
 
-  private remove(e: BssEntry): void {
+  /** wpa_bss_remove(): the entry goes, with CTRL-EVENT-BSS-REMOVED. */
+  remove(e: BssEntry): void {
     this.byKey.delete(key(e.bssid, e.ssid));
     this.ordered.splice(this.ordered.indexOf(e), 1);
     this.notify.removed(e);

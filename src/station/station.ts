@@ -42,8 +42,16 @@ import { BssidIgnoreList } from './bssid-ignore.js';
 const SCAN_RES_VALID_FOR_CONNECT_S = 5;
 /** wpas_connection_failed(): the delay of the next scan after the 1st, 2nd, 3rd, 4th and any later consecutive failure. */
 const CONN_FAILED_SCAN_MS = [100, 500, 1000, 5000, 10000];
-/** wpa_supplicant_event_disconnect(): the scan asked for when a connection in progress is lost. */
+/** wpa_supplicant_event_disassoc_finish(): the scan asked for when an association, in progress or in use, is lost. */
 const DISCONNECT_SCAN_MS = 100;
+/** WLAN_REASON_DISASSOC_DUE_TO_INACTIVITY: from the AP, or from mac80211 when the AP stopped answering (locally generated). */
+const REASON_DISASSOC_DUE_TO_INACTIVITY = 4;
+/**
+ * disconnect_reason_recoverable(): reasons an AP gives when it dropped the
+ * station's state but may take it back at once (4 inactivity, 6 CLASS2_FRAME_FROM_NONAUTH_STA,
+ * 7 CLASS3_FRAME_FROM_NONASSOC_STA): worth reconnecting to the same BSS without a scan.
+ */
+const RECOVERABLE_REASONS: ReadonlySet<number> = new Set([REASON_DISASSOC_DUE_TO_INACTIVITY, 6, 7]);
 
 /** The driver refused the configured wowlan_triggers at interface start. */
 export class WowlanTriggersError extends Error {
@@ -525,6 +533,8 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
       // wpas_start_assoc_cb(): params.sae_pwe with every association; the driver uses it for the SAE AKMs.
       saePwe: Number(this.config.getGlobal('sae_pwe') ?? 0),
     };
+    // wpas_start_assoc_cb(): a scan asked for earlier does not go out during the attempt.
+    this.scan.cancelScan();
     this.connecting = cur;
     this.setSuites(cur);
     this.setState('ASSOCIATING');
@@ -670,6 +680,16 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     this.onDisconnected(bssid, reason, locallyGenerated);
   }
 
+  /**
+   * wpa_supplicant_event_disassoc_finish(), for a link lost that the station
+   * did not end itself: a likely wrong key disables the network
+   * (wpas_auth_failed()); every loss from AUTHENTICATING on, after COMPLETED
+   * too, is a failed connection (wpas_connection_failed()), the scan asked
+   * for 100 ms after the loss of an association coming first; an AP the
+   * driver lost (locally generated reason 4) leaves the BSS table; and an
+   * association in use that the AP ended with a recoverable reason is taken
+   * up again with the same BSS at once, without a scan (fastReconnect()).
+   */
   private onDisconnected(bssid: string, reason: number, locallyGenerated: boolean): void {
     const cur = this.current ?? this.connecting;
     if (!cur) return;
@@ -680,8 +700,14 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
       log.debug(`${this.opts.ifname}: disconnect from ${bssid} ignored: not the current BSS ${cur.bssid}`);
       return;
     }
+    const state = this.wpaState;
     const neverAssociated = this.connecting === cur;
-    const verdict = this.keyPath.lossVerdict({ reason, locallyGenerated, associated: !neverAssociated, wpaState: this.wpaState });
+    const verdict = this.keyPath.lossVerdict({ reason, locallyGenerated, associated: !neverAssociated, wpaState: state });
+    const autoReconnect = this.autoconnect && !this.userDisconnected;
+    // The AP is probably out of range: "Connection to AP lost".
+    const lostBss = !this.userDisconnected && reason === REASON_DISASSOC_DUE_TO_INACTIVITY && locallyGenerated ? this.bss.get(cur.bssid) : undefined;
+    // It looks like the AP dropped the association but could let us back in.
+    const fastReconnect = autoReconnect && state === 'COMPLETED' && !locallyGenerated && RECOVERABLE_REASONS.has(reason) ? this.bss.get(cur.bssid) : undefined;
     this.endAssociation();
     this.disassociated({ bssid: bssid.toLowerCase(), reason, locallyGenerated }, this.deauthRequested);
     this.deauthRequested = false;
@@ -692,26 +718,36 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
       this.scan.reqScan(this.backoffMs());
       return;
     }
-    // 2.10's wpa_supplicant_event_disconnect() during a connection: a likely
-    // wrong key disables the network at once (wpas_auth_failed()); the attempt
-    // is then a failed connection like any other (wpas_connection_failed()),
-    // but the scan asked for 100 ms after the disconnect comes first.
     if (verdict === 'wrong-key') {
       this.event(ev.fourWayFailed());
       this.authFailed(cur.net, 'WRONG_KEY');
-      this.connectionFailed(cur.net, cur.bssid, DISCONNECT_SCAN_MS);
-      return;
-    }
-    if (verdict === 'auth-failed') {
+    } else if (verdict === 'auth-failed') {
       this.authFailed(cur.net, 'AUTH_FAILED');
-      this.connectionFailed(cur.net, cur.bssid, DISCONNECT_SCAN_MS);
+    }
+    const soonerMs = !fastReconnect && stateAtLeast(state, 'ASSOCIATING') ? DISCONNECT_SCAN_MS : Infinity;
+    if (stateAtLeast(state, 'AUTHENTICATING')) this.connectionFailed(cur.net, cur.bssid, soonerMs);
+    if (lostBss) {
+      log.debug(`${this.opts.ifname}: BSS: Remove id ${lostBss.id} BSSID ${lostBss.bssid} SSID '${ssidTxt(lostBss.ssid)}' due to Connection to AP lost`);
+      this.bss.remove(lostBss);
+    }
+    if (fastReconnect) this.fastReconnect(cur.net, fastReconnect);
+  }
+
+  /**
+   * "Try to reconnect to the same BSS": a connection to the BSS just lost,
+   * without a scan, unless its network may not be used now (disabled,
+   * temporarily disabled, nothing to authenticate with): then, as when the
+   * connection cannot start, a scan in 100 ms, which applies those rules.
+   */
+  private fastReconnect(net: NetworkConfig, bss: BssEntry): void {
+    const usable = networkEnabled(net) && this.config.networks.includes(net) && !this.tempDisabled.isDisabled(net.id, this.now());
+    const sec = usable ? chooseSecurity(net, bss, this.config.pmf, (akm) => hasCredentials(net, akm, this.keyPath.hasCachedPmk(bss.bssid, net.id, akm), this.hostSae)) : undefined;
+    if (!sec) {
+      this.scan.reqScan(DISCONNECT_SCAN_MS);
       return;
     }
-    if (neverAssociated) {
-      this.connectionFailed(cur.net, cur.bssid, DISCONNECT_SCAN_MS);
-      return;
-    }
-    this.scan.reqScan(this.backoffMs());
+    log.debug(`${this.opts.ifname}: Try to reconnect to the same BSS`);
+    this.connectTo(net, bss, sec);
   }
 
   private backoffMs(): number {
@@ -730,6 +766,11 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
    * grow (or at `soonerMs`, a scan already asked for).
    */
   private connectionFailed(net: NetworkConfig, bssid: string, soonerMs = Infinity): void {
+    if (this.userDisconnected) {
+      // DISCONNECT, or STA_AUTOCONNECT 0 after a lost association: nothing to retry, nothing to count.
+      log.debug(`${this.opts.ifname}: Ignore connection failure indication since interface has been put into disconnected state`);
+      return;
+    }
     const count = this.bssidIgnore.add(bssid);
     const freqs = count === 1 ? this.otherFreqsInEss(bssid) : [];
     if (freqs.length > 0) {

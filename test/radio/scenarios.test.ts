@@ -221,6 +221,18 @@ describe.skipIf(!requireRadioVm())('scenarios on the kernel radio: wpa_supplican
       expect(text).toContain('# ping over the air to the AP on wlan0: 3 packets received');
     });
 
+    it('deauth-recoverable: deauthenticated by the AP with reason 7, the station goes back to the same BSS at once, no scan first (though another BSS of the ESS was seen); the BSSID ignore list empty once connected; a ping', () => {
+      const t = norm(d, 'deauth-recoverable');
+      const text = t.join('\n');
+      const loss = text.slice(text.indexOf('# hostapd deauthenticates the station, reason 7'), text.indexOf('\n> status\n') + 1);
+      expect(loss, text).toMatch(/^# hostapd deauthenticates the station, reason 7\n<3>CTRL-EVENT-DISCONNECTED bssid=<wlan0> reason=7\n(.*\n)*<3>Trying to associate with <wlan0> \(SSID='radio-psk' freq=2412 MHz\)\n(.*\n)*<3>CTRL-EVENT-CONNECTED - Connection to <wlan0> completed \[id=0 id_str=\]\n$/);
+      expect(loss, text).not.toMatch(/CTRL-EVENT-SCAN-|Trying to associate with <wlan1>/);
+      expect(t, text).toEqual(expect.arrayContaining(['bssid=<wlan0>', 'wpa_state=COMPLETED']));
+      // An empty reply: the transcript goes on with the next action.
+      expect(t[t.indexOf('> bssid_ignore') + 1], text).toBe('# ping over the air to the AP on wlan0: 3 packets received');
+      expect(t, text).toContain('# ping over the air to the AP on wlan0: 3 packets received');
+    });
+
     it('wrong-key: the network is disabled for a while with reason=WRONG_KEY', () => {
       const text = norm(d, 'wrong-key').join('\n');
       expect(text).toMatch(/^<3>CTRL-EVENT-SSID-TEMP-DISABLED id=3 ssid="radio-psk" auth_failures=1 duration=10 reason=WRONG_KEY$/m);

@@ -333,6 +333,31 @@ cmd disconnect
 wait_event CTRL-EVENT-DISCONNECTED
 ap_stop 0
 `,
+  // Reason 7 (class 3 frame from a nonassociated station) is one an AP may
+  // take back at once: 2.10 goes back to the same BSS without a scan, though
+  // a second BSS of the ESS (started once connected to the first, so that
+  // the first connection's choice is not a tie) has been seen. The loss,
+  // counted as a failed connection, puts wlan0 into the BSSID ignore list
+  // (twice: the other BSS was seen) until the reconnection completes.
+  'deauth-recoverable': String.raw`
+ap 0 psk
+cmd select_network 0
+wait_event CTRL-EVENT-CONNECTED
+ap 1 psk-ch6
+cmd scan freq=2412,2437
+wait_event CTRL-EVENT-SCAN-RESULTS 60
+note "hostapd deauthenticates the station, reason 7"
+hostapd_cli -p /run/hostapd -i wlan0 deauthenticate $(addr $IF) reason=7 > /dev/null
+wait_event CTRL-EVENT-DISCONNECTED
+wait_event CTRL-EVENT-CONNECTED
+cmd status
+cmd bssid_ignore
+ping_ap 0
+cmd disconnect
+wait_event CTRL-EVENT-DISCONNECTED
+ap_stop 1
+ap_stop 0
+`,
   // No reconnection attempts (sta_autoconnect 0) once the 4-way handshake
   // failed: they would race the scenario's end.
   'wrong-key': String.raw`
