@@ -158,15 +158,26 @@ class Socket extends EventEmitter implements UnixDgramSocket {
  * of CPU before the control interface answered.
  */
 const addonFile = join(dirname(createRequire(import.meta.url).resolve('unix-dgram/package.json')), 'build/Release/unix_dgram.node');
-let addon: Addon | undefined;
+/*
+ * The loaded addon, kept process-wide: a second process.dlopen() of the same
+ * file fails ("Module did not self-register"; require() avoids that with its
+ * module cache, which a bare dlopen() does not use), and one process can
+ * hold this module twice (a test runner's source and built copies) or the
+ * package's own entry beside it.
+ */
+const LOADED = Symbol.for('wpa-offloadd.unix-dgram-addon');
+const registry = globalThis as { [LOADED]?: Addon };
 
 export function createDgramSocket(): UnixDgramSocket {
   // Loaded on first use, not on import: the daemon's start-up snapshot
   // (daemon/snapshot.ts) holds this module but cannot hold a native addon.
+  let addon = registry[LOADED];
   if (!addon) {
-    const module = { exports: {} as Addon };
-    process.dlopen(module, addonFile);
-    addon = module.exports;
+    // Required already (the package's own entry, in a test's reference client): that copy.
+    const required = createRequire(import.meta.url).cache[addonFile]?.exports as Addon | undefined;
+    const module = { exports: required ?? ({} as Addon) };
+    if (!required) process.dlopen(module, addonFile);
+    addon = registry[LOADED] = module.exports;
   }
   return new Socket(addon);
 }
