@@ -796,6 +796,28 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
     const sec = keyed.sec;
     // Reports of keys that are no longer the association's are dropped.
     const live = (): boolean => this.cur === keyed;
+    /*
+     * A 4-way handshake's msg 4/4 and the keys it installs, until the driver
+     * has answered for them. The first completion waits for them: 2.10 sends
+     * CTRL-EVENT-CONNECTED after msg 4/4 has gone out and the keys are in
+     * (its sends and NEW_KEY are synchronous), so a client acting on the
+     * event finds the keys installed; here the driver's requests are
+     * asynchronous (nl80211 sends on the next turn of the event loop) and the
+     * control socket's sends are not. Completions without an EAPOL frame of
+     * ours in flight (FT's keys from the Reassociation Response, a firmware's
+     * handshake) report at once, in the order 2.10 prints them.
+     */
+    const inFlight = new Set<Promise<void>>();
+    let eapolInFlight = 0;
+    const track = (op: string, p: Promise<unknown>): void => {
+      const eapol = op === 'tx_eapol';
+      if (eapol) eapolInFlight++;
+      const done: Promise<void> = this.driverOp(op, p).finally(() => {
+        inFlight.delete(done);
+        if (eapol) eapolInFlight--;
+      });
+      inFlight.add(done);
+    };
     const keys: AssociationKeys = new AssociationKeys(
       {
         bssid: keyed.bssid,
@@ -810,8 +832,8 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
         completesAtConnect: this.caps?.completion === 'connect',
       },
       {
-        txEapol: (dst, frame) => this.driverOp('tx_eapol', this.opts.driver.txEapol(dst, frame)),
-        setKey: (p) => this.driverOp('set_key', this.opts.driver.setKey(p)),
+        txEapol: (dst, frame) => track('tx_eapol', this.opts.driver.txEapol(dst, frame)),
+        setKey: (p) => track('set_key', this.opts.driver.setKey(p)),
         setPort: (a) => this.driverOp('set_port', this.opts.driver.setPort(a)),
         setRekeyData: (kck, kek, replayCtr) =>
           this.driverOp('set_rekey_data', this.opts.driver.setRekeyData({ kck, kek, replayCtr, akm: sec.akm }).then(() => {
@@ -820,7 +842,11 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
         handshakeState: (s) => live() && keyed.associated && this.emit('handshakeState', s),
         completed: (owner, how) => {
           log.debug(`${this.opts.ifname}: key owner ${owner} (${how})`);
-          if (live()) this.emit('completed', owner, how);
+          if (eapolInFlight === 0) {
+            if (live()) this.emit('completed', owner, how);
+            return;
+          }
+          void Promise.all(inFlight).then(() => live() && this.emit('completed', owner, how));
         },
         rekeyed: () => live() && this.emit('rekeyed'),
         groupRekeyed: () => live() && this.emit('groupRekeyed'),
@@ -850,7 +876,11 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
     return keys;
   }
 
-  private driverOp(op: string, p: Promise<unknown>): void {
-    p.catch((e) => log.warning(`${this.opts.ifname}: driver ${op} failed: ${e instanceof Error ? e.message : String(e)}`));
+  /** A driver request whose failure is logged, never thrown: settles once the driver has answered. */
+  private driverOp(op: string, p: Promise<unknown>): Promise<void> {
+    return p.then(
+      () => undefined,
+      (e) => log.warning(`${this.opts.ifname}: driver ${op} failed: ${e instanceof Error ? e.message : String(e)}`),
+    );
   }
 }
