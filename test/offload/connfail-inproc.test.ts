@@ -12,7 +12,6 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConnectParams } from '../../src/driver/backend.js';
-import { onLog } from '../../src/log.js';
 import { pskNetwork, simSection } from '../station/rig.js';
 import { Inproc } from './inproc.js';
 
@@ -37,31 +36,14 @@ function conf(other = false): string {
 }
 
 let rig: Inproc | undefined;
-let stopLog: (() => void) | undefined;
 const stopStates: (() => void)[] = [];
 afterEach(async () => {
   for (const stop of stopStates.splice(0)) stop();
-  stopLog?.();
-  stopLog = undefined;
   await rig?.stop();
   rig = undefined;
 });
 
-/** What the station logs about its BSSID ignore list (2.10 logs it; monitors get no event). */
-function ignoreLog(): string[] {
-  const lines: string[] = [];
-  stopLog = onLog((_level, text) => {
-    if (text.includes('ignore list')) lines.push(text);
-  });
-  return lines;
-}
 
-/** Events with their virtual time. */
-function stamped(r: Inproc): { t: number; e: string }[] {
-  const seen: { t: number; e: string }[] = [];
-  r.station.on('ctrlEvent', (_level: number, e: string) => seen.push({ t: Date.now(), e }));
-  return seen;
-}
 
 /** The driver refuses the association with these BSSes (status 17), as the AP's Association Response would. */
 function rejectAt(r: Inproc, bssids: Set<string>, times = Infinity): void {
@@ -96,8 +78,8 @@ describe('association rejected (the driver\'s SME): 2.10\'s wpas_connection_fail
   it('the only BSS keeps refusing: no temporary disabling before the fourth failure, CONN_FAILED then; scans 0.1, 0.5 and 1 s after the first three; the BSS ignored at each', async () => {
     rig = await Inproc.start({ scenario: scenario(false), conf: conf() });
     rejectAt(rig, new Set([A]));
-    const ev = stamped(rig);
-    const lines = ignoreLog();
+    const ev = rig.stamped();
+    const lines = rig!.ignoreLog();
     const from = rig.mark();
     await select(rig);
     await rig.until(/CTRL-EVENT-SSID-TEMP-DISABLED/, from);
@@ -127,7 +109,7 @@ describe('association rejected (the driver\'s SME): 2.10\'s wpas_connection_fail
       scans.push(p.freqs);
       return scan(p);
     };
-    const lines = ignoreLog();
+    const lines = rig!.ignoreLog();
     const states = stateLog(rig);
     const from = rig.mark();
     await select(rig);
@@ -146,7 +128,7 @@ describe('association rejected (the driver\'s SME): 2.10\'s wpas_connection_fail
   it('with more than one enabled network a BSS that failed once is not skipped; the connection that completes takes it off the list', async () => {
     rig = await Inproc.start({ scenario: scenario(false), conf: conf(true) });
     rejectAt(rig, new Set([A]), 1);
-    const lines = ignoreLog();
+    const lines = rig!.ignoreLog();
     const from = rig.mark();
     await select(rig);
     await rig.until(new RegExp(`CTRL-EVENT-CONNECTED - Connection to ${A} completed`), from);
@@ -165,7 +147,7 @@ describe('connect refused by the driver: 2.10\'s "Association request to the dri
       if (p.bssid === A) throw new Error('driver says no');
       return connect(p);
     };
-    const lines = ignoreLog();
+    const lines = rig!.ignoreLog();
     const from = rig.mark();
     await select(rig);
     await rig.until(new RegExp(`CTRL-EVENT-CONNECTED - Connection to ${B} completed`), from);
@@ -179,7 +161,7 @@ describe('connect refused by the driver: 2.10\'s "Association request to the dri
 describe('BSSID_IGNORE <bssid> (count 2) is in force for 10 s, as 2.10\'s list', () => {
   it('the stronger BSS ignored by hand is skipped, and taken again by a selection after 10 s; the entry stays listed', async () => {
     rig = await Inproc.start({ scenario: scenario(true), conf: conf() });
-    const lines = ignoreLog();
+    const lines = rig!.ignoreLog();
     rig.station.ignoreBssid(A);
     expect(lines).toEqual([`Added BSSID ${A} into ignore list, ignoring for 10 seconds`, `BSSID ${A} ignore list count incremented to 2, ignoring for 10 seconds`]);
     let from = rig.mark();

@@ -15,7 +15,7 @@ import type { ConnectParams, DriverBackend } from '../../src/driver/backend.js';
 import { runSimCommand } from '../../src/driver/sim/commands.js';
 import { parseScenario } from '../../src/driver/sim/scenario.js';
 import { SimDriver } from '../../src/driver/sim/sim-driver.js';
-import { configureLogging, MsgLevel } from '../../src/log.js';
+import { configureLogging, MsgLevel, onLog } from '../../src/log.js';
 import { DEFAULT_POLICY, type OffloadPolicy } from '../../src/offload/policy.js';
 import { PmksaSync } from '../../src/offload/pmksa-sync.js';
 import { PmksaCache } from '../../src/rsn/pmksa.js';
@@ -35,6 +35,7 @@ export interface InprocOptions {
 
 export class Inproc {
   readonly events: string[] = [];
+  private readonly stopLogs: (() => void)[] = [];
   private constructor(
     readonly station: Station,
     readonly driver: DriverBackend,
@@ -88,6 +89,24 @@ export class Inproc {
     return this.countEapol(1);
   }
 
+  /** Events from now on, with their virtual time. */
+  stamped(): { t: number; e: string }[] {
+    const seen: { t: number; e: string }[] = [];
+    this.station.on('ctrlEvent', (_level: number, e: string) => seen.push({ t: Date.now(), e }));
+    return seen;
+  }
+
+  /** What the station logs about its BSSID ignore list from now on (2.10 logs it; monitors get no event). */
+  ignoreLog(): string[] {
+    const lines: string[] = [];
+    this.stopLogs.push(
+      onLog((_level, text) => {
+        if (text.includes('ignore list')) lines.push(text);
+      }),
+    );
+    return lines;
+  }
+
   mark(): number {
     return this.events.length;
   }
@@ -127,6 +146,7 @@ export class Inproc {
   }
 
   async stop(): Promise<void> {
+    for (const stop of this.stopLogs.splice(0)) stop();
     await this.station.terminate();
     vi.clearAllTimers();
     vi.useRealTimers();

@@ -14,7 +14,6 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConnectParams } from '../../src/driver/backend.js';
-import { onLog } from '../../src/log.js';
 import { Inproc } from '../offload/inproc.js';
 import { pskNetwork, simSection } from './rig.js';
 
@@ -35,29 +34,12 @@ function scenario(withB: boolean): string {
 }
 
 let rig: Inproc | undefined;
-let stopLog: (() => void) | undefined;
 afterEach(async () => {
-  stopLog?.();
-  stopLog = undefined;
   await rig?.stop();
   rig = undefined;
 });
 
-/** What the station logs about its BSSID ignore list (2.10 logs it; monitors get no event). */
-function ignoreLog(): string[] {
-  const lines: string[] = [];
-  stopLog = onLog((_level, text) => {
-    if (text.includes('ignore list')) lines.push(text);
-  });
-  return lines;
-}
 
-/** Events with their virtual time. */
-function stamped(r: Inproc): { t: number; e: string }[] {
-  const seen: { t: number; e: string }[] = [];
-  r.station.on('ctrlEvent', (_level: number, e: string) => seen.push({ t: Date.now(), e }));
-  return seen;
-}
 
 /** Connected to A, the stronger BSS, from a network enabled in the configuration. */
 async function connected(withB: boolean): Promise<Inproc> {
@@ -71,7 +53,7 @@ const connectedTo = (bssid: string): RegExp => new RegExp(`CTRL-EVENT-CONNECTED 
 describe('the AP deauthenticates with a recoverable reason after COMPLETED: 2.10\'s fast reconnect', () => {
   it.each([4, 6, 7])('reason %i: the station goes back to the same BSS at once, without a scan, though another BSS of the ESS was seen; the loss counted in the ignore list, which the completed connection leaves', async (reason) => {
     const r = await connected(true);
-    const lines = ignoreLog();
+    const lines = rig!.ignoreLog();
     const from = r.mark();
     expect(r.simCmd(`SIM_DEAUTH ${reason}`)).toBe('OK');
     await r.until(/CTRL-EVENT-CONNECTED/, from);
@@ -98,7 +80,7 @@ describe('the AP deauthenticates with a recoverable reason after COMPLETED: 2.10
       if (refuse-- <= 0) return connect(p);
       setTimeout(() => r.driver.emit('assoc_reject', { bssid: p.bssid, status: STATUS_AP_UNABLE_TO_HANDLE_NEW_STA, timeout: false }), 5);
     };
-    const ev = stamped(r);
+    const ev = r.stamped();
     const from = r.mark();
     expect(r.simCmd('SIM_DEAUTH 7')).toBe('OK');
     await r.until(connectedTo(A), from);
@@ -124,8 +106,8 @@ describe('the AP deauthenticates with a reason it will not take back after COMPL
       scans.push(p.freqs);
       return scan(p);
     };
-    const lines = ignoreLog();
-    const ev = stamped(r);
+    const lines = rig!.ignoreLog();
+    const ev = r.stamped();
     const from = r.mark();
     expect(r.simCmd(`SIM_DEAUTH ${reason}`)).toBe('OK');
     await r.until(/CTRL-EVENT-CONNECTED/, from);
@@ -141,7 +123,7 @@ describe('the AP deauthenticates with a reason it will not take back after COMPL
 
   it('the only BSS: ignored from the loss on, taken again by the next selection once the list is cleared for want of another', async () => {
     const r = await connected(false);
-    const lines = ignoreLog();
+    const lines = rig!.ignoreLog();
     const from = r.mark();
     expect(r.simCmd('SIM_DEAUTH 2')).toBe('OK');
     await r.until(/CTRL-EVENT-CONNECTED/, from);
@@ -164,7 +146,7 @@ describe('the driver lost the AP (locally generated reason 4, as mac80211 report
   it('the BSS leaves the BSS table at once ("Connection to AP lost"), is ignored, and the scan 100 ms later finds the other BSS of the ESS', async () => {
     const r = await connected(true);
     const aId = r.station.bss.get(A)!.id;
-    const lines = ignoreLog();
+    const lines = rig!.ignoreLog();
     const from = r.mark();
     expect(r.simCmd(`SIM_AP_DOWN ${A}`)).toBe('OK');
     await r.until(/CTRL-EVENT-CONNECTED/, from);
@@ -180,7 +162,7 @@ describe('STA_AUTOCONNECT 0: a lost connection is no failed connection (2.10: "I
   it('neither a loss after COMPLETED nor one before the association puts the BSS into the ignore list; no reconnection', async () => {
     const r = await connected(true);
     r.station.setAutoconnect(false);
-    const lines = ignoreLog();
+    const lines = rig!.ignoreLog();
     let from = r.mark();
     expect(r.simCmd('SIM_DEAUTH 7')).toBe('OK');
     await r.until(/CTRL-EVENT-DISCONNECTED/, from);
