@@ -107,7 +107,13 @@ export class Rig {
 
   static async start(opts: RigOptions): Promise<Rig> {
     const r = new Rig(opts);
-    await r.startAll();
+    try {
+      await r.startAll();
+    } catch (e) {
+      // The caller never gets the rig to stop: a daemon (and simulator) left running would outlive the test run.
+      await r.stop();
+      throw e;
+    }
     return r;
   }
 
