@@ -123,16 +123,14 @@ function streamLength(specs: AttrSpec[]): number {
  */
 function writeStream(out: Buffer, at: number, specs: AttrSpec[]): number {
   for (const [type, value] of specs) {
-    const isValue = Buffer.isBuffer(value);
-    const payload = isValue ? value.length : streamLength(value);
-    const len = NLA_HDRLEN + payload;
+    const len = NLA_HDRLEN + payloadLength(value);
     if (len >= 0x10000) throw new RangeError(`netlink attribute ${type}: ${len} bytes, more than an attribute holds`);
     const t = type & NLA_TYPE_MASK;
     out[at] = len & 0xff;
     out[at + 1] = len >>> 8;
     out[at + 2] = t & 0xff;
     out[at + 3] = t >>> 8;
-    if (isValue) out.set(value, at + NLA_HDRLEN);
+    if (Buffer.isBuffer(value)) out.set(value, at + NLA_HDRLEN);
     else writeStream(out, at + NLA_HDRLEN, value);
     // the padding: zero, the buffer being taken from the pool unzeroed
     const end = at + len;
