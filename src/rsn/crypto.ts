@@ -25,26 +25,28 @@ export class KeyUnwrapError extends Error {
   }
 }
 
-/* ------------------------------------------------------------- nonces */
+/* ------------------------------------------------------ random octets */
 
 /**
- * Random octets for nonces (SNonce, ANonce), from a pool the CSPRNG fills
- * 1 KiB at a time: randomBytes() per 32-octet nonce is a call into OpenSSL's
- * DRBG and a new Buffer each time (~2.5 us of CPU against ~0.3 us from the
- * pool). Octets handed out are zeroed in the pool: none is given twice.
+ * Random octets for the small draws key management makes many of (SNonce,
+ * ANonce; SAE's blinding values, 40-odd per hunting-and-pecking), from a pool
+ * the CSPRNG fills 1 KiB at a time: randomBytes() per draw is a call into
+ * OpenSSL's DRBG and a new Buffer each time (~2.5 us of CPU against ~0.3 us
+ * from the pool). Octets handed out are zeroed in the pool: none is given
+ * twice, and none stays behind once used.
  */
-const noncePool = Buffer.alloc(1024);
-let noncePoolUsed = noncePool.length;
+const randomPool = Buffer.alloc(1024);
+let randomPoolUsed = randomPool.length;
 
-export function randomNonce(n: number): Buffer {
-  if (n > noncePool.length) return randomBytes(n);
-  if (noncePoolUsed + n > noncePool.length) {
-    randomFillSync(noncePool);
-    noncePoolUsed = 0;
+export function pooledRandom(n: number): Buffer {
+  if (n > randomPool.length) return randomBytes(n);
+  if (randomPoolUsed + n > randomPool.length) {
+    randomFillSync(randomPool);
+    randomPoolUsed = 0;
   }
-  const out = Buffer.from(noncePool.subarray(noncePoolUsed, noncePoolUsed + n));
-  noncePool.fill(0, noncePoolUsed, noncePoolUsed + n);
-  noncePoolUsed += n;
+  const out = Buffer.from(randomPool.subarray(randomPoolUsed, randomPoolUsed + n));
+  randomPool.fill(0, randomPoolUsed, randomPoolUsed + n);
+  randomPoolUsed += n;
   return out;
 }
 

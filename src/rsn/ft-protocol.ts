@@ -22,7 +22,7 @@
  * 24-octet MIC field) is refused.
  */
 import { akmInfo, cipherFor, cipherInfo } from './akm.js';
-import { aesCmac, aesKeyUnwrap, aesKeyWrap, deriveFtPmkR0, deriveFtPmkR1, deriveFtPtk, macBytes, randomNonce, type MacAddress, type Ptk } from './crypto.js';
+import { aesCmac, aesKeyUnwrap, aesKeyWrap, deriveFtPmkR0, deriveFtPmkR1, deriveFtPtk, macBytes, pooledRandom, type MacAddress, type Ptk } from './crypto.js';
 import { buildMde, findElement, rsneWithPmkid, WLAN_EID_FTE, WLAN_EID_MDE, type FtAssoc } from './ft.js';
 import { parseRsne, WLAN_EID_RSN } from './rsne.js';
 import type { KeyInstall } from './supplicant.js';
@@ -233,7 +233,7 @@ export class FtRoam {
     const r0 = deriveFtPmkR0({ akm: o.akm, xxkey: o.xxkey, ssid: o.ft.ssid, mdid: o.ft.mdid, r0khId: o.ft.r0khId, s0khId: o.spa });
     this.pmkR0 = r0.pmkR0;
     this.pmkR0Name = r0.pmkR0Name;
-    this.snonce = (o.random ?? randomNonce)(32);
+    this.snonce = (o.random ?? pooledRandom)(32);
   }
 
   /** The elements of the FT Authentication Request (seq 1). */
@@ -353,7 +353,7 @@ export class FtTarget {
     const r0 = deriveFtPmkR0({ akm: o.akm, xxkey: o.xxkey, ssid: o.ssid, mdid: o.mdid, r0khId: f.r0khId, s0khId: o.spa });
     if (!r0.pmkR0Name.equals(e.pmkid)) throw new FtProtocolError('no PMK-R0 of that PMKR0Name', FtStatus.INVALID_PMKID);
     const r1 = deriveFtPmkR1({ akm: o.akm, pmkR0: r0.pmkR0, pmkR0Name: r0.pmkR0Name, r1khId: this.aa, s1khId: o.spa });
-    const anonce = (o.random ?? randomNonce)(32);
+    const anonce = (o.random ?? pooledRandom)(32);
     const ptk = deriveFtPtk({ akm: o.akm, pairwise: o.pairwise, pmkR1: r1.pmkR1, pmkR1Name: r1.pmkR1Name, snonce: f.snonce, anonce, bssid: this.aa, sta: o.spa });
     const resp = Buffer.concat([rsneWithPmkid(o.apRsne, r0.pmkR0Name), o.mde, buildFtFte({ anonce, snonce: f.snonce, r1khId: this.aa, r0khId: f.r0khId })]);
     this.state = { anonce, snonce: f.snonce, r0khId: f.r0khId, pmkR1Name: r1.pmkR1Name, ptk, authResp: resp };

@@ -16,7 +16,7 @@
  * is what the host/firmware sync is built on.
  */
 import { akmInfo, cipherFor, cipherInfo, descriptorVersion, micAlgorithm, type AkmInfo, type MicAlgorithm } from './akm.js';
-import { CryptoInputError, deriveFtPtk, derivePtk, KeyUnwrapError, macBytes, randomNonce, type MacAddress, type Ptk } from './crypto.js';
+import { CryptoInputError, deriveFtPtk, derivePtk, KeyUnwrapError, macBytes, pooledRandom, type MacAddress, type Ptk } from './crypto.js';
 import { ftPmkR1, rsneWithPmkid, type FtAssoc } from './ft.js';
 import { buildEapolKey, encodeKeyInfo, type EapolKey } from './eapol.js';
 import { KeyDataError, parseKeyData, type KeyDataElements } from './kde.js';
@@ -174,7 +174,7 @@ export class Supplicant {
     const alg = micAlgorithm(this.akm.selector, this.ver);
     if (!alg) throw new SupplicantConfigError(`${this.akm.name} with ${this.pairwise} is not supported by the host handshake`);
     this.micAlg = alg;
-    this.random = opts.random ?? randomNonce;
+    this.random = opts.random ?? pooledRandom;
     this.eapolVersion = opts.eapolVersion ?? 1;
     this.ft = opts.ft;
   }

@@ -11,7 +11,7 @@
  * of msg 3/4's Key Data (RSNE and GTK KDE: 56 octets wrapped).
  */
 import { Authenticator } from '../../src/rsn/authenticator.js';
-import { aesCmac, aesKeyUnwrap, aesKeyWrap, clearPskCache, derivePtk, eapolKeyMic, pbkdf2Psk, randomNonce } from '../../src/rsn/crypto.js';
+import { aesCmac, aesKeyUnwrap, aesKeyWrap, clearPskCache, derivePtk, eapolKeyMic, pbkdf2Psk, pooledRandom } from '../../src/rsn/crypto.js';
 import { gtkKde, padKeyData } from '../../src/rsn/kde.js';
 import { buildRsne } from '../../src/rsn/rsne.js';
 import { Supplicant } from '../../src/rsn/supplicant.js';
@@ -89,7 +89,7 @@ export async function benchRsn(): Promise<void> {
   const frame3 = Buffer.alloc(155, 3);
   const frame4 = Buffer.alloc(99, 4);
   const floor = [
-    measure('floor: SNonce (pooled CSPRNG)', 20000, () => randomNonce(32)),
+    measure('floor: SNonce (pooled CSPRNG)', 20000, () => pooledRandom(32)),
     measure('floor: PTK (PRF-SHA1, CCMP)', 20000, () => derivePtk({ akm: 'WPA-PSK', pairwise: 'CCMP', pmk, aa, spa, anonce, snonce })),
     // A new KCK Buffer each time: msg 2/4's MIC keys the KCK.
     measure('floor: msg 2/4 MIC, KCK keyed for it', 20000, () => eapolKeyMic('hmac-sha1-128', Buffer.from(kck), frame2)),

@@ -21,7 +21,7 @@ import {
   pbkdf2Psk,
   pmkid,
   pmkidForAkm,
-  randomNonce,
+  pooledRandom,
 } from '../../src/rsn/crypto.js';
 
 const h = (s: string): Buffer => Buffer.from(s, 'hex');
@@ -137,12 +137,12 @@ describe('key derivation', () => {
   it('nonces from the pool: the length asked for, never the same twice, across refills of the pool', () => {
     const seen = new Set<string>();
     for (let i = 0; i < 200; i++) {
-      const n = randomNonce(32);
+      const n = pooledRandom(32);
       expect(n.length).toBe(32);
       seen.add(n.toString('hex'));
     }
     expect(seen.size).toBe(200);
-    expect(randomNonce(3000).length).toBe(3000);
+    expect(pooledRandom(3000).length).toBe(3000);
   });
 
   it('key wrap: bad lengths are CryptoInputError, a wrong KEK is KeyUnwrapError', () => {

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { bigintFromBytes, bigintToBytes, saeGroup } from '../../src/rsn/sae/group.js';
-import { isQuadraticResidueBlind, legendre, legendreJacobi, legendreSteps, randomPool, randomQrQnr, type RandomOctets } from '../../src/rsn/sae/quadratic-residue.js';
+import { isQuadraticResidueBlind, legendre, legendreJacobi, legendreSteps, randomQrQnr, type RandomOctets } from '../../src/rsn/sae/quadratic-residue.js';
 
 /** Random octets whose value's lowest bit is `bit` (the blinding's r then picks that branch). */
 const withParity =
@@ -87,20 +87,5 @@ describe('SAE quadratic-residue test', () => {
     expect(isQuadraticResidueBlind(b, 1n, () => Buffer.from(even))).toBe(true);
     expect(isQuadraticResidueBlind(b, g.p - 1n, () => Buffer.from(odd))).toBe(false);
     expect(isQuadraticResidueBlind(b, g.p - 1n, () => Buffer.from(even))).toBe(false);
-  });
-
-  it('the random pool hands out its octets in order, never the same twice, and refills when drawn dry', () => {
-    const calls: number[] = [];
-    let next = 0;
-    const source: RandomOctets = (n) => {
-      calls.push(n);
-      return Buffer.from(Array.from({ length: n }, () => next++ & 0xff));
-    };
-    const pool = randomPool(10, source);
-    expect([...pool(4)]).toEqual([0, 1, 2, 3]);
-    expect([...pool(6)]).toEqual([4, 5, 6, 7, 8, 9]);
-    expect([...pool(3)]).toEqual([10, 11, 12]); // refilled: a second draw of 10
-    expect([...pool(20)]).toEqual(Array.from({ length: 20 }, (_, i) => 20 + i)); // larger than the pool: a draw of its own
-    expect(calls).toEqual([10, 10, 20]);
   });
 });

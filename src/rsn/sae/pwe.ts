@@ -13,7 +13,7 @@
 import { createHmac } from 'node:crypto';
 import { kdf } from '../crypto.js';
 import { bigintFromBytes, mod, type SaeGroup, type SaePoint } from './group.js';
-import { isQuadraticResidueBlind, randomPool, randomQrQnr } from './quadratic-residue.js';
+import { isQuadraticResidueBlind, randomQrQnr } from './quadratic-residue.js';
 import { liftX, multiply } from './scalar-mult.js';
 
 /** 12.4.4.2.2: at least 40 rounds; hostap's k. */
@@ -42,9 +42,8 @@ export function huntAndPeck(g: SaeGroup, password: Buffer, addrA: Buffer, addrB:
   const key = maxMin(addrA, addrB);
   const base = identifier ? Buffer.concat([password, identifier]) : password;
   const primeBytes = Buffer.from(g.p.toString(16).padStart(g.primeLen * 2, '0'), 'hex');
-  // One r per round, and a few values for the residue and non-residue.
-  const random = randomPool((HUNT_AND_PECK_ROUNDS + 8) * g.primeLen);
-  const blinding = randomQrQnr(g.p, random);
+  // The blinding draws (one r per round, the residue and non-residue) come from crypto.ts's pooled CSPRNG octets.
+  const blinding = randomQrQnr(g.p);
   let foundX: bigint | undefined;
   let foundSeed: Buffer | undefined;
   const { a, b } = g.Point.CURVE();
@@ -62,7 +61,7 @@ export function huntAndPeck(g: SaeGroup, password: Buffer, addrA: Buffer, addrB:
     if (x >= g.p) continue;
     // y^2 = x^3 + ax + b as (x^2 + a) x + b, reduced once (a and b are below p).
     const y2 = ((x * x + a) * x + b) % g.p;
-    if (isQuadraticResidueBlind(blinding, y2, random) && foundX === undefined) {
+    if (isQuadraticResidueBlind(blinding, y2) && foundX === undefined) {
       foundX = x;
       foundSeed = seed;
     }

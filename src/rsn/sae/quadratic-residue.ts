@@ -29,10 +29,10 @@
  * non-residue, so its timing tells nothing about v (and so about the
  * password); the bit then says how to read the answer.
  */
-import { randomBytes } from 'node:crypto';
+import { pooledRandom } from '../crypto.js';
 import { bigintFromBytes } from './group.js';
 
-/** Octets in, the same count of random octets out (node:crypto's randomBytes by default). */
+/** Octets in, the same count of random octets out (crypto.ts's pooledRandom by default). */
 export type RandomOctets = (octets: number) => Buffer;
 
 /**
@@ -189,25 +189,6 @@ export function legendre(v: bigint, p: bigint): -1 | 0 | 1 {
   return legendreSteps(v, p) ?? legendreJacobi(v, p);
 }
 
-/**
- * Random octets for many small draws from one node:crypto call: each call
- * has a fixed cost that, in hunting-and-pecking's 40 rounds of one r each,
- * was as large as the draws themselves. `octets` is the expected total; the
- * pool refills if the draws (rejections included) need more.
- */
-export function randomPool(octets: number, random: RandomOctets = randomBytes): RandomOctets {
-  let pool = random(octets);
-  let at = 0;
-  return (n) => {
-    if (at + n > pool.length) {
-      pool = random(Math.max(octets, n));
-      at = 0;
-    }
-    at += n;
-    return pool.subarray(at - n, at);
-  };
-}
-
 /** p's length in bits and the mask of that many bits, per prime (randomBelow runs 40 times per PWE). */
 const lengths = new Map<bigint, { octets: number; mask: bigint }>();
 
@@ -232,7 +213,7 @@ export interface QrBlinding {
 }
 
 /** hostap's dragonfly_get_random_qr_qnr: random values until one of each kind turned up. */
-export function randomQrQnr(p: bigint, random: RandomOctets = randomBytes): QrBlinding {
+export function randomQrQnr(p: bigint, random: RandomOctets = pooledRandom): QrBlinding {
   let qr: bigint | undefined;
   let qnr: bigint | undefined;
   while (qr === undefined || qnr === undefined) {
@@ -249,7 +230,7 @@ export function randomQrQnr(p: bigint, random: RandomOctets = randomBytes): QrBl
  * symbol computed on v * r^2 * (qr or qnr) only. r's parity picks qr or qnr:
  * times a residue the symbol is v's own, times a non-residue its opposite.
  */
-export function isQuadraticResidueBlind(b: QrBlinding, v: bigint, random: RandomOctets = randomBytes): boolean {
+export function isQuadraticResidueBlind(b: QrBlinding, v: bigint, random: RandomOctets = pooledRandom): boolean {
   const r = randomBelow(b.p, random);
   const byQr = (r & 1n) === 1n;
   const blinded = (((v * r) % b.p) * r * (byQr ? b.qr : b.qnr)) % b.p;
