@@ -106,6 +106,11 @@ export function hasCredentials(net: NetworkConfig, akm: string, cachedPmk: boole
   return cachedPmk;
 }
 
+/** The security a network would use with a BSS, given the credentials it has (chooseSecurity with hasCredentials): undefined when none. */
+export function securityFor(net: NetworkConfig, bss: BssEntry, pmfDefault: number, cachedPmk: (akm: string) => boolean, hostSae = false): SecurityChoice | undefined {
+  return chooseSecurity(net, bss, pmfDefault, (akm) => hasCredentials(net, akm, cachedPmk(akm), hostSae));
+}
+
 export interface Candidate {
   net: NetworkConfig;
   bss: BssEntry;
@@ -134,7 +139,7 @@ export function selectCandidate(
         if (net.bssidAccept.length > 0 && !net.bssidAccept.includes(bss.bssid)) continue;
         // freq_allowed(): freq_list confines the network to those channels.
         if (net.freqList && !net.freqList.includes(bss.freq)) continue;
-        const sec = chooseSecurity(net, bss, pmfDefault, (akm) => hasCredentials(net, akm, cachedPmk(net, bss, akm), hostSae));
+        const sec = securityFor(net, bss, pmfDefault, (akm) => cachedPmk(net, bss, akm), hostSae);
         if (!sec) continue;
         if (!best || bss.level > best.bss.level) best = { net, bss, sec };
       }

@@ -29,7 +29,7 @@ import type { Association } from './association.js';
 import { BssTable, type BssEntry } from './bss-table.js';
 import { ev } from './events.js';
 import { CAPAB_ESS, CAPAB_PRIVACY, EID_RSN, findIe } from './ies.js';
-import { chooseSecurity, hasCredentials, selectCandidate, type SecurityChoice } from './select.js';
+import { chooseSecurity, hasCredentials, securityFor, selectCandidate, type SecurityChoice } from './select.js';
 import { akmFacts, akmFamily } from '../rsn/akm.js';
 import { FtProtocolError } from '../rsn/ft-protocol.js';
 import { stateAtLeast, type WpaState } from './state.js';
@@ -741,7 +741,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
    */
   private fastReconnect(net: NetworkConfig, bss: BssEntry): void {
     const usable = networkEnabled(net) && this.config.networks.includes(net) && !this.tempDisabled.isDisabled(net.id, this.now());
-    const sec = usable ? chooseSecurity(net, bss, this.config.pmf, (akm) => hasCredentials(net, akm, this.keyPath.hasCachedPmk(bss.bssid, net.id, akm), this.hostSae)) : undefined;
+    const sec = usable ? securityFor(net, bss, this.config.pmf, (akm) => this.keyPath.hasCachedPmk(bss.bssid, net.id, akm), this.hostSae) : undefined;
     if (!sec) {
       this.scan.reqScan(DISCONNECT_SCAN_MS);
       return;

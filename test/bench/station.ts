@@ -35,7 +35,7 @@ import { configureLogging, MsgLevel } from '../../src/log.js';
 import { DEFAULT_POLICY } from '../../src/offload/policy.js';
 import { PmksaSync } from '../../src/offload/pmksa-sync.js';
 import { PmksaCache } from '../../src/rsn/pmksa.js';
-import { aesKeyUnwrap, aesKeyWrap, derivePtk, eapolKeyMic, randomNonce } from '../../src/rsn/crypto.js';
+import { aesKeyUnwrap, aesKeyWrap, derivePtk, eapolKeyMic, pooledRandom } from '../../src/rsn/crypto.js';
 import { buildRsne } from '../../src/rsn/rsne.js';
 import { gtkKde, padKeyData } from '../../src/rsn/kde.js';
 import { Station } from '../../src/station/station.js';
@@ -210,7 +210,7 @@ function handshakeCryptoAlone(): () => Promise<number> {
     new Promise((resolve) =>
       setTimeout(() => {
         const t0 = performance.now();
-        const snonce = randomNonce(32);
+        const snonce = pooledRandom(32);
         const ptk = derivePtk({ akm: 'WPA-PSK', pairwise: 'CCMP', pmk, aa: '02:00:00:01:01:00', spa: '02:00:00:00:00:01', anonce, snonce });
         for (const f of frames) eapolKeyMic('hmac-sha1-128', ptk.kck, f);
         aesKeyUnwrap(kck, wrapped);
