@@ -4,7 +4,9 @@
  * OpenSSL does the block cipher, the hashes, HMAC, PBKDF2 and RFC 3394 key
  * wrap; this module only adds the 802.11 constructions around them (PRF,
  * KDF, PTK and FT key hierarchies, EAPOL-Key MIC, PMKID) and AES-CMAC, which
- * node:crypto does not expose as a MAC.
+ * node:crypto does not expose as a MAC. HMAC-SHA1, on every 4-way handshake's
+ * path, is RFC 2104 written out over OpenSSL's SHA-1 (hmacSha1: two one-shot
+ * hashes cost less than an Hmac object); the other HMACs are OpenSSL's.
  */
 import * as nodeCrypto from 'node:crypto';
 import { createCipheriv, createDecipheriv, createHash, createHmac, pbkdf2Sync, randomBytes, randomFillSync } from 'node:crypto';
