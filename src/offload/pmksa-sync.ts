@@ -135,17 +135,22 @@ export class PmksaSync {
     };
   }
 
-  /** Rebuilds the firmware's table from the host's (new driver link, firmware restart). */
+  /**
+   * Rebuilds the firmware's table from the host's (new driver link, firmware
+   * restart). The flush and every entry are handed to the driver in one turn:
+   * its link delivers requests in order, so a change the host cache mirrors
+   * later, or a second resync (a firmware restart while the link-up one is
+   * still running), lands after this one instead of between its requests,
+   * where a delete could be undone by a set sent after it, or a flush could
+   * wipe entries already written.
+   */
   async resync(caps: DriverCapabilities): Promise<void> {
     this.caps = caps;
-    await this.driver.flushPmksa();
     this.acked.clear();
     this.firmwareOwned.clear();
-    for (const e of this.cache.list()) {
-      await this.driver.setPmksa(this.params(e));
-      this.ack(e);
-    }
-    log.debug(`${this.ifname}: PMKSA sync: firmware table rebuilt with ${this.cache.list().length} entries`);
+    const entries = this.cache.list();
+    await Promise.all([this.driver.flushPmksa(), ...entries.map((e) => this.driver.setPmksa(this.params(e)).then(() => this.ack(e)))]);
+    log.debug(`${this.ifname}: PMKSA sync: firmware table rebuilt with ${entries.length} entries`);
   }
 
   lookup(aa: string, networkId: number, akm: string): PmksaEntry | undefined {
