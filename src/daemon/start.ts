@@ -16,6 +16,7 @@
  * only with -B); it is removed at exit.
  */
 import fs from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { CtrlSocketInUseError } from '../ctrl/transport.js';
 import { configureLogging, debug, error as logError, info, MsgLevel, type LogOptions } from '../log.js';
 import { EXIT_FAILURE, type Args } from './args.js';
@@ -135,6 +136,18 @@ export async function start(args: Args): Promise<void> {
     process.send({ ready: true } satisfies ChildReport);
     process.disconnect();
   }
+  /*
+   * From here on every function V8 compiles gets Sparkplug's baseline code at
+   * its first call. A connection runs most of its code once (scan results,
+   * CONNECT, the EAPOL-Key handlers, the events): in the interpreter, each
+   * pass also feeds V8's tier-up and its optimizing compiler's thread, which
+   * on a one-CPU device competes with the connection itself. On the kernel
+   * radio (one guest CPU, run/bench notes in the README's benchmark table)
+   * the daemon's CPU per WPA2-PSK connection fell from 6.0 to 4.3-4.6 ms.
+   * Set only now: at start-up the flag cost 5-8 ms of CPU before the first
+   * PONG (everything start-up runs once would be compiled twice).
+   */
+  setFlagsFromString('--always-sparkplug');
 }
 
 // A bug in one request must not take the daemon down: log it and keep serving.
