@@ -143,25 +143,30 @@ export interface EapolKey {
  * SHA-384 AKMs). Only the RSN descriptor type is accepted.
  */
 export function parseEapolKey(frame: Buffer, micLen = 16): EapolKey {
-  const e = parseEapol(frame);
-  if (e.type !== EapolType.KEY) throw new EapolParseError(`EAPOL packet type ${e.type} is not EAPOL-Key`);
+  // parseEapol()'s checks, without its header object: every EAPOL-Key frame
+  // of every handshake passes here.
+  if (frame.length < EAPOL_HEADER_LEN) throw new EapolParseError(`EAPOL frame of ${frame.length} octets is shorter than its header`);
+  const bodyLen = (frame[2] << 8) | frame[3];
+  if (bodyLen > frame.length - EAPOL_HEADER_LEN) throw new EapolParseError(`EAPOL body length ${bodyLen} exceeds the ${frame.length - EAPOL_HEADER_LEN} octets received`);
+  if (frame[1] !== EapolType.KEY) throw new EapolParseError(`EAPOL packet type ${frame[1]} is not EAPOL-Key`);
   const fixed = KEY_FIXED + micLen + 2;
-  if (e.body.length < fixed) throw new EapolParseError(`EAPOL-Key body of ${e.body.length} octets, at least ${fixed} needed`);
+  if (bodyLen < fixed) throw new EapolParseError(`EAPOL-Key body of ${bodyLen} octets, at least ${fixed} needed`);
   const descriptorType = frame[OFF.descriptorType];
   if (descriptorType !== KeyDescriptorType.RSN) throw new EapolParseError(`EAPOL-Key descriptor type ${descriptorType} is not RSN (2)`);
   const kdlOff = OFF.mic + micLen;
-  const keyDataLen = frame.readUInt16BE(kdlOff);
-  if (keyDataLen > e.body.length - fixed) throw new EapolParseError(`Key Data Length ${keyDataLen} overflows the ${e.body.length - fixed} octets left`);
-  const keyInfo = frame.readUInt16BE(OFF.keyInfo);
+  const keyDataLen = (frame[kdlOff] << 8) | frame[kdlOff + 1];
+  if (keyDataLen > bodyLen - fixed) throw new EapolParseError(`Key Data Length ${keyDataLen} overflows the ${bodyLen - fixed} octets left`);
+  const keyInfo = (frame[OFF.keyInfo] << 8) | frame[OFF.keyInfo + 1];
   // One copy, so that nothing of the result shares memory with the caller's
   // frame; the fields are views into it (every handshake frame passes here).
-  const raw = Buffer.from(frame.subarray(0, EAPOL_HEADER_LEN + e.body.length));
+  const raw = Buffer.allocUnsafe(EAPOL_HEADER_LEN + bodyLen);
+  frame.copy(raw, 0, 0, raw.length);
   return {
-    eapolVersion: e.version,
+    eapolVersion: frame[0],
     descriptorType,
     keyInfo,
     flags: decodeKeyInfo(keyInfo),
-    keyLength: raw.readUInt16BE(OFF.keyLength),
+    keyLength: (raw[OFF.keyLength] << 8) | raw[OFF.keyLength + 1],
     replayCounter: raw.subarray(OFF.replayCounter, OFF.nonce),
     nonce: raw.subarray(OFF.nonce, OFF.iv),
     iv: raw.subarray(OFF.iv, OFF.rsc),
@@ -258,13 +263,12 @@ export type EapolKind =
  * claims to be. Nothing here is verified; it is for routing and logs.
  */
 export function classifyEapol(frame: Buffer): EapolKind {
-  let e: EapolFrame;
-  try {
-    e = parseEapol(frame);
-  } catch {
-    return 'invalid';
-  }
-  switch (e.type) {
+  // Read in place, no header object or flags object: every EAPOL frame the
+  // host receives is classified before the handshake parses it for real.
+  if (frame.length < EAPOL_HEADER_LEN) return 'invalid';
+  const bodyLen = (frame[2] << 8) | frame[3];
+  if (bodyLen > frame.length - EAPOL_HEADER_LEN) return 'invalid';
+  switch (frame[1]) {
     case EapolType.EAP_PACKET:
       return 'eap';
     case EapolType.START:
@@ -276,17 +280,22 @@ export function classifyEapol(frame: Buffer): EapolKind {
     default:
       return 'other';
   }
-  if (e.body.length < KEY_FIXED + 16 + 2 || frame[OFF.descriptorType] !== KeyDescriptorType.RSN) return 'invalid';
-  const f = decodeKeyInfo(frame.readUInt16BE(OFF.keyInfo));
-  if (f.request) return 'request';
-  if (f.pairwise) {
-    if (f.ack) return f.mic ? 'pairwise-3' : 'pairwise-1';
-    if (!f.mic) return 'invalid';
-    const nonceZero = frame.subarray(OFF.nonce, OFF.iv).every((b) => b === 0);
-    return nonceZero ? 'pairwise-4' : 'pairwise-2';
+  if (bodyLen < KEY_FIXED + 16 + 2 || frame[OFF.descriptorType] !== KeyDescriptorType.RSN) return 'invalid';
+  const info = (frame[OFF.keyInfo] << 8) | frame[OFF.keyInfo + 1];
+  const mic = (info & KeyInfo.MIC) !== 0;
+  if (info & KeyInfo.REQUEST) return 'request';
+  if (info & KeyInfo.KEY_TYPE) {
+    if (info & KeyInfo.ACK) return mic ? 'pairwise-3' : 'pairwise-1';
+    if (!mic) return 'invalid';
+    return nonceIsZero(frame) ? 'pairwise-4' : 'pairwise-2';
   }
-  if (f.ack) return f.mic ? 'group-1' : 'invalid';
-  return f.mic ? 'group-2' : 'invalid';
+  if (info & KeyInfo.ACK) return mic ? 'group-1' : 'invalid';
+  return mic ? 'group-2' : 'invalid';
+}
+
+function nonceIsZero(frame: Buffer): boolean {
+  for (let i = OFF.nonce; i < OFF.iv; i++) if (frame[i] !== 0) return false;
+  return true;
 }
 
 /** Replay counters are 64-bit big-endian; helpers to move between Buffer and bigint. */
