@@ -298,11 +298,12 @@ export function derivePtk(p: PtkParams): Ptk {
   return splitPtk(ptk, a.kckLen, a.kekLen);
 }
 
+/** KCK | KEK | TK as views into `ptk`, a buffer of the caller's own that nothing else holds (no copies: this runs in every 4-way handshake). */
 function splitPtk(ptk: Buffer, kckLen: number, kekLen: number): Ptk {
   return {
-    kck: Buffer.from(ptk.subarray(0, kckLen)),
-    kek: Buffer.from(ptk.subarray(kckLen, kckLen + kekLen)),
-    tk: Buffer.from(ptk.subarray(kckLen + kekLen)),
+    kck: ptk.subarray(0, kckLen),
+    kek: ptk.subarray(kckLen, kckLen + kekLen),
+    tk: ptk.subarray(kckLen + kekLen),
   };
 }
 

@@ -204,7 +204,8 @@ export function buildEapolKey(f: EapolKeyFields, micLen = 16): Buffer {
   const keyData = f.keyData ?? NO_KEY_DATA;
   if (keyData.length > 0xffff) throw new EapolParseError('Key Data longer than 65535 octets');
   const bodyLen = KEY_FIXED + micLen + 2 + keyData.length;
-  const buf = Buffer.alloc(EAPOL_HEADER_LEN + bodyLen);
+  // Zeroed by hand: Buffer.alloc() gives every frame an ArrayBuffer of its own, allocUnsafe() a slice of Node's pool.
+  const buf = Buffer.allocUnsafe(EAPOL_HEADER_LEN + bodyLen).fill(0);
   buf[0] = f.eapolVersion ?? 2;
   buf[1] = EapolType.KEY;
   buf.writeUInt16BE(bodyLen, 2);
