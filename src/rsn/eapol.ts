@@ -161,21 +161,52 @@ export function parseEapolKey(frame: Buffer, micLen = 16): EapolKey {
   // frame; the fields are views into it (every handshake frame passes here).
   const raw = Buffer.allocUnsafe(EAPOL_HEADER_LEN + bodyLen);
   frame.copy(raw, 0, 0, raw.length);
-  return {
-    eapolVersion: frame[0],
-    descriptorType,
-    keyInfo,
-    flags: decodeKeyInfo(keyInfo),
-    keyLength: (raw[OFF.keyLength] << 8) | raw[OFF.keyLength + 1],
-    replayCounter: raw.subarray(OFF.replayCounter, OFF.nonce),
-    nonce: raw.subarray(OFF.nonce, OFF.iv),
-    iv: raw.subarray(OFF.iv, OFF.rsc),
-    rsc: raw.subarray(OFF.rsc, OFF.keyId),
-    keyId: raw.subarray(OFF.keyId, OFF.mic),
-    mic: raw.subarray(OFF.mic, kdlOff),
-    keyData: raw.subarray(kdlOff + 2, kdlOff + 2 + keyDataLen),
-    raw,
-  };
+  return new ParsedEapolKey(raw, descriptorType, keyInfo, micLen, keyDataLen);
+}
+
+/**
+ * parseEapolKey()'s result. The fields every handshake message reads are
+ * views made at once; the IV, Key RSC and Key ID views only when read (the
+ * RSC once, by msg 3/4 and group msg 1/2; the IV and Key ID never): views
+ * cost more than the rest of the parse.
+ */
+class ParsedEapolKey implements EapolKey {
+  readonly eapolVersion: number;
+  readonly flags: KeyInfoFlags;
+  readonly keyLength: number;
+  readonly replayCounter: Buffer;
+  readonly nonce: Buffer;
+  readonly mic: Buffer;
+  readonly keyData: Buffer;
+
+  constructor(
+    readonly raw: Buffer,
+    readonly descriptorType: number,
+    readonly keyInfo: number,
+    micLen: number,
+    keyDataLen: number,
+  ) {
+    const kdlOff = OFF.mic + micLen;
+    this.eapolVersion = raw[0];
+    this.flags = decodeKeyInfo(keyInfo);
+    this.keyLength = (raw[OFF.keyLength] << 8) | raw[OFF.keyLength + 1];
+    this.replayCounter = raw.subarray(OFF.replayCounter, OFF.nonce);
+    this.nonce = raw.subarray(OFF.nonce, OFF.iv);
+    this.mic = raw.subarray(OFF.mic, kdlOff);
+    this.keyData = raw.subarray(kdlOff + 2, kdlOff + 2 + keyDataLen);
+  }
+
+  get iv(): Buffer {
+    return this.raw.subarray(OFF.iv, OFF.rsc);
+  }
+
+  get rsc(): Buffer {
+    return this.raw.subarray(OFF.rsc, OFF.keyId);
+  }
+
+  get keyId(): Buffer {
+    return this.raw.subarray(OFF.keyId, OFF.mic);
+  }
 }
 
 export interface EapolKeyFields {

@@ -109,7 +109,7 @@ export function parseKeyData(data: Buffer): KeyDataElements {
       out.reassocDeadline = data.readUInt32LE(at + 1);
     } else if (id === WLAN_EID_TIMEOUT_INTERVAL && len >= 5 && data[at] === TimeoutIntervalType.KEY_LIFETIME) {
       out.keyLifetime = data.readUInt32LE(at + 1);
-    } else if (id === WLAN_EID_VENDOR_SPECIFIC && len >= 4 && data.readUIntBE(at, 3) === IEEE80211_OUI) {
+    } else if (id === WLAN_EID_VENDOR_SPECIFIC && len >= 4 && ((data[at] << 16) | (data[at + 1] << 8) | data[at + 2]) === IEEE80211_OUI) {
       parseKde(data[at + 3], data.subarray(at + 4, at + len), out);
     } else {
       out.unknown++;
