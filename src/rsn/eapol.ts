@@ -24,23 +24,27 @@ export const EapolType = {
 /** Descriptor Type of an EAPOL-Key frame: 2 for RSN (IEEE 802.11), 254 for WPA1. */
 export const KeyDescriptorType = { RSN: 2, WPA: 254 } as const;
 
-/** Key Information bits (802.11-2020 Figure 12-33). */
-export const KeyInfo = {
-  VERSION_MASK: 0x0007,
+/**
+ * Key Information bits (802.11-2020 Figure 12-33). A const enum: the values
+ * are written into the code that uses them (every EAPOL-Key frame is
+ * classified, parsed and built with them) rather than read off an object.
+ */
+export const enum KeyInfo {
+  VERSION_MASK = 0x0007,
   /** Key Type: 1 = pairwise, 0 = group. */
-  KEY_TYPE: 0x0008,
+  KEY_TYPE = 0x0008,
   /** Bits 4-5: key index in WPA1 group frames; reserved (0) in RSN. */
-  KEY_INDEX_MASK: 0x0030,
-  KEY_INDEX_SHIFT: 4,
-  INSTALL: 0x0040,
-  ACK: 0x0080,
-  MIC: 0x0100,
-  SECURE: 0x0200,
-  ERROR: 0x0400,
-  REQUEST: 0x0800,
-  ENCR_KEY_DATA: 0x1000,
-  SMK_MESSAGE: 0x2000,
-} as const;
+  KEY_INDEX_MASK = 0x0030,
+  KEY_INDEX_SHIFT = 4,
+  INSTALL = 0x0040,
+  ACK = 0x0080,
+  MIC = 0x0100,
+  SECURE = 0x0200,
+  ERROR = 0x0400,
+  REQUEST = 0x0800,
+  ENCR_KEY_DATA = 0x1000,
+  SMK_MESSAGE = 0x2000,
+}
 
 export interface KeyInfoFlags {
   version: number;
@@ -88,18 +92,18 @@ export function encodeKeyInfo(f: Partial<KeyInfoFlags>): number {
 }
 
 export const EAPOL_HEADER_LEN = 4;
-/** Offsets inside the EAPOL frame (from the version octet). */
-const OFF = {
-  descriptorType: 4,
-  keyInfo: 5,
-  keyLength: 7,
-  replayCounter: 9,
-  nonce: 17,
-  iv: 49,
-  rsc: 65,
-  keyId: 73,
-  mic: 81,
-} as const;
+/** Offsets inside the EAPOL frame (from the version octet); a const enum, as KeyInfo. */
+const enum OFF {
+  descriptorType = 4,
+  keyInfo = 5,
+  keyLength = 7,
+  replayCounter = 9,
+  nonce = 17,
+  iv = 49,
+  rsc = 65,
+  keyId = 73,
+  mic = 81,
+}
 /** EAPOL-Key body without MIC, Key Data Length and Key Data. */
 const KEY_FIXED = OFF.mic - EAPOL_HEADER_LEN;
 

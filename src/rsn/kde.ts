@@ -28,19 +28,19 @@ export const TimeoutIntervalType = {
   KEY_LIFETIME: 2,
 } as const;
 
-/** KDE data types under 00-0F-AC. */
-export const KdeType = {
-  GTK: 1,
-  MAC_ADDR: 3,
-  PMKID: 4,
-  NONCE: 6,
-  LIFETIME: 7,
-  ERROR: 8,
-  IGTK: 9,
-  KEY_ID: 10,
-  OCI: 13,
-  BIGTK: 14,
-} as const;
+/** KDE data types under 00-0F-AC (a const enum: parseKde()'s cases are numbers in the code, not reads of an object). */
+export const enum KdeType {
+  GTK = 1,
+  MAC_ADDR = 3,
+  PMKID = 4,
+  NONCE = 6,
+  LIFETIME = 7,
+  ERROR = 8,
+  IGTK = 9,
+  KEY_ID = 10,
+  OCI = 13,
+  BIGTK = 14,
+}
 
 export interface GtkKde {
   keyId: number;
