@@ -324,8 +324,11 @@ export class AssociationKeys {
     // PTK: a driver that encrypts EAPOL once a pairwise key is in place
     // (mac80211's control port) would otherwise send 4/4 under a key the AP
     // does not have yet, and a PTK rekey's 4/4 under the new key.
-    for (const f of r.tx) this.hooks.txEapol(this.params.bssid, f);
-    for (const k of r.install) {
+    // Indexed loops: this runs for every EAPOL-Key frame, mostly in V8's
+    // unoptimised tiers, where for-of steps an iterator object per element.
+    for (let i = 0; i < r.tx.length; i++) this.hooks.txEapol(this.params.bssid, r.tx[i]!);
+    for (let i = 0; i < r.install.length; i++) {
+      const k = r.install[i]!;
       this.hooks.setKey({ kind: k.kind, idx: k.idx, cipher: k.cipher, key: k.key, rsc: k.rsc, addr: k.kind === 'pairwise' ? this.params.bssid : 'ff:ff:ff:ff:ff:ff' });
     }
     if (r.failure) {
