@@ -128,8 +128,17 @@ export class AssociationKeys {
   how: Completion = 'pending';
   private completedOnce = false;
   private readonly sm: Supplicant;
-  private offloadTimer: NodeJS.Timeout | undefined;
-  private authTimer: NodeJS.Timeout | undefined;
+  /**
+   * One timer for the association's two deadlines, both counted from
+   * `assoc`: the offload wait (while the firmware was asked to run the
+   * handshake), then the authentication timeout. One, not one per deadline:
+   * the host taking the handshake over (msg 1/4 during the offload wait)
+   * touches no timer (the offload wait, if it comes, finds the host the
+   * owner), and a completion clears the one timer, as without offload.
+   */
+  private deadline: NodeJS.Timeout | undefined;
+  /** clearTimers() ran: the end of the offload wait does not start the authentication timeout again. */
+  private timersCleared = false;
   /** Completion was reported without KCK/KEK: group messages cannot be answered. */
   private materialMissing = false;
   private eapolStartSent = false;
@@ -205,15 +214,13 @@ export class AssociationKeys {
 
   /** Association done. `ev.authorized` tells whether the firmware already ran the 4-way handshake. */
   onAssoc(authorized: boolean, material: FirmwareMaterial | undefined): void {
-    this.startAuthTimer();
-    if (authorized || (this.params.offloadRequested && this.params.completesAtConnect)) {
+    const firmwareDone = authorized || (this.params.offloadRequested && this.params.completesAtConnect);
+    this.startTimers(this.params.offloadRequested && !firmwareDone);
+    if (firmwareDone) {
       this.firmwareCompleted(material, 'firmware-at-assoc');
       return;
     }
-    if (this.params.offloadRequested) {
-      this.offloadTimer = setTimeout(() => this.firmwareSilent(), this.timers.offloadWaitMs);
-      return;
-    }
+    if (this.params.offloadRequested) return;
     this.setOwner('host', 'host-only', this.params.hostOnlyReason);
   }
 
@@ -237,8 +244,7 @@ export class AssociationKeys {
       this.materialMissing = true;
       how = 'firmware-no-material';
     }
-    this.clearOffloadTimer();
-    this.clearAuthTimer();
+    this.clearDeadline();
     this.setOwner('firmware', how, adopted ? 'firmware completed the 4-way handshake' : 'firmware completed the 4-way handshake without reporting KCK/KEK');
     this.completeOnce();
   }
@@ -290,7 +296,6 @@ export class AssociationKeys {
       const why = this.owner === 'firmware'
         ? (this.materialMissing ? 'host restarted the 4-way handshake to reclaim keys' : 'AP started a PTK rekey that reached the host')
         : 'firmware forwarded EAPOL-Key msg 1/4 instead of completing';
-      this.clearOffloadTimer();
       this.setOwner('host', this.owner === 'firmware' ? 'host-reclaimed' : 'host-after-firmware-silence', why);
       this.materialMissing = false;
     } else if (kind === 'group-1' && this.materialMissing) {
@@ -319,8 +324,11 @@ export class AssociationKeys {
     // PTK: a driver that encrypts EAPOL once a pairwise key is in place
     // (mac80211's control port) would otherwise send 4/4 under a key the AP
     // does not have yet, and a PTK rekey's 4/4 under the new key.
-    for (const f of r.tx) this.hooks.txEapol(this.params.bssid, f);
-    for (const k of r.install) {
+    // Indexed loops: this runs for every EAPOL-Key frame, mostly in V8's
+    // unoptimised tiers, where for-of steps an iterator object per element.
+    for (let i = 0; i < r.tx.length; i++) this.hooks.txEapol(this.params.bssid, r.tx[i]!);
+    for (let i = 0; i < r.install.length; i++) {
+      const k = r.install[i]!;
       this.hooks.setKey({ kind: k.kind, idx: k.idx, cipher: k.cipher, key: k.key, rsc: k.rsc, addr: k.kind === 'pairwise' ? this.params.bssid : 'ff:ff:ff:ff:ff:ff' });
     }
     if (r.failure) {
@@ -330,7 +338,7 @@ export class AssociationKeys {
       return;
     }
     if (r.event === '4way-complete' || r.event === 'ptk-rekeyed') {
-      this.clearAuthTimer();
+      this.clearDeadline();
       if (this.owner !== 'host') this.setOwner('host', 'host-only', 'host ran the 4-way handshake');
       this.hooks.setPort(true);
       this.pushRekeyData();
@@ -367,7 +375,6 @@ export class AssociationKeys {
    * EAPOL-Start twice (hostapd disconnects after more than three restarts).
    */
   private firmwareSilent(): void {
-    this.offloadTimer = undefined;
     if (this.owner !== 'none') return;
     if (this.eapolStartIsSafe() && !this.eapolStartSent) {
       this.setOwner('host', 'host-after-firmware-silence', `no completion from the firmware within ${this.timers.offloadWaitMs} ms; sent EAPOL-Start`);
@@ -396,28 +403,37 @@ export class AssociationKeys {
     this.hooks.ownerChanged(owner, how, why);
   }
 
-  private startAuthTimer(): void {
-    this.clearAuthTimer();
-    this.authTimer = setTimeout(() => {
-      this.authTimer = undefined;
-      if (this.completedOnce) return;
-      this.clearTimers();
-      this.hooks.failed(Reason.FOURWAY_HANDSHAKE_TIMEOUT, 'Authentication with the AP timed out', false);
-    }, this.timers.authTimeoutMs);
+  /** From `assoc`: the offload wait first when `offloadWait` (and it ends before the authentication timeout), else the authentication timeout. */
+  private startTimers(offloadWait: boolean): void {
+    this.clearDeadline();
+    this.timersCleared = false;
+    const { offloadWaitMs, authTimeoutMs } = this.timers;
+    if (offloadWait && offloadWaitMs < authTimeoutMs) this.deadline = setTimeout(() => this.offloadWaitOver(), offloadWaitMs);
+    else this.deadline = setTimeout(() => this.authTimedOut(), authTimeoutMs);
   }
 
-  private clearOffloadTimer(): void {
-    if (this.offloadTimer) clearTimeout(this.offloadTimer);
-    this.offloadTimer = undefined;
+  /** The offload wait ran out: take the handshake back if nobody has it yet; the authentication timeout goes on from `assoc`. */
+  private offloadWaitOver(): void {
+    this.deadline = undefined;
+    this.firmwareSilent();
+    if (this.timersCleared || this.completedOnce) return;
+    this.deadline = setTimeout(() => this.authTimedOut(), this.timers.authTimeoutMs - this.timers.offloadWaitMs);
   }
 
-  private clearAuthTimer(): void {
-    if (this.authTimer) clearTimeout(this.authTimer);
-    this.authTimer = undefined;
+  private authTimedOut(): void {
+    this.deadline = undefined;
+    if (this.completedOnce) return;
+    this.clearTimers();
+    this.hooks.failed(Reason.FOURWAY_HANDSHAKE_TIMEOUT, 'Authentication with the AP timed out', false);
+  }
+
+  private clearDeadline(): void {
+    if (this.deadline) clearTimeout(this.deadline);
+    this.deadline = undefined;
   }
 
   clearTimers(): void {
-    this.clearOffloadTimer();
-    this.clearAuthTimer();
+    this.clearDeadline();
+    this.timersCleared = true;
   }
 }

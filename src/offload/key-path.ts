@@ -807,17 +807,8 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
      * ours in flight (FT's keys from the Reassociation Response, a firmware's
      * handshake) report at once, in the order 2.10 prints them.
      */
-    const inFlight = new Set<Promise<void>>();
-    let eapolInFlight = 0;
-    const track = (op: string, p: Promise<unknown>): void => {
-      const eapol = op === 'tx_eapol';
-      if (eapol) eapolInFlight++;
-      const done: Promise<void> = this.driverOp(op, p).finally(() => {
-        inFlight.delete(done);
-        if (eapol) eapolInFlight--;
-      });
-      inFlight.add(done);
-    };
+    const unanswered = new Unanswered();
+    const track = (op: string, p: Promise<unknown>): void => this.driverOp(op, p, undefined, unanswered.start(op === 'tx_eapol'));
     const keys: AssociationKeys = new AssociationKeys(
       {
         bssid: keyed.bssid,
@@ -836,17 +827,17 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
         setKey: (p) => track('set_key', this.opts.driver.setKey(p)),
         setPort: (a) => this.driverOp('set_port', this.opts.driver.setPort(a)),
         setRekeyData: (kck, kek, replayCtr) =>
-          this.driverOp('set_rekey_data', this.opts.driver.setRekeyData({ kck, kek, replayCtr, akm: sec.akm }).then(() => {
+          this.driverOp('set_rekey_data', this.opts.driver.setRekeyData({ kck, kek, replayCtr, akm: sec.akm }), () => {
             keyed.fwKnown = { kck, kek, keyReplayCtr: replayCtr };
-          })),
+          }),
         handshakeState: (s) => live() && keyed.associated && this.emit('handshakeState', s),
         completed: (owner, how) => {
-          log.debug(`${this.opts.ifname}: key owner ${owner} (${how})`);
-          if (eapolInFlight === 0) {
+          log.debug(() => `${this.opts.ifname}: key owner ${owner} (${how})`);
+          if (unanswered.eapol === 0) {
             if (live()) this.emit('completed', owner, how);
             return;
           }
-          void Promise.all(inFlight).then(() => live() && this.emit('completed', owner, how));
+          unanswered.afterAnswered(() => live() && this.emit('completed', owner, how));
         },
         rekeyed: () => live() && this.emit('rekeyed'),
         groupRekeyed: () => live() && this.emit('groupRekeyed'),
@@ -876,11 +867,61 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
     return keys;
   }
 
-  /** A driver request whose failure is logged, never thrown: settles once the driver has answered. */
-  private driverOp(op: string, p: Promise<unknown>): Promise<void> {
-    return p.then(
-      () => undefined,
-      (e) => log.warning(`${this.opts.ifname}: driver ${op} failed: ${e instanceof Error ? e.message : String(e)}`),
+  /**
+   * A driver request whose failure is logged, never thrown: `succeeded` runs
+   * once the driver accepted it, `answered` once it answered either way. One
+   * reaction on the driver's promise, no chain (every key operation of every
+   * handshake comes through here).
+   */
+  private driverOp(op: string, p: Promise<unknown>, succeeded?: () => void, answered?: () => void): void {
+    p.then(
+      () => {
+        succeeded?.();
+        answered?.();
+      },
+      (e) => {
+        log.warning(`${this.opts.ifname}: driver ${op} failed: ${e instanceof Error ? e.message : String(e)}`);
+        answered?.();
+      },
     );
+  }
+}
+
+/**
+ * An association's tx_eapol and set_key requests the driver has not answered
+ * yet, and the first completion's wait for them (newKeys()): counters and one
+ * callback rather than a promise per request and a Promise.all.
+ */
+class Unanswered {
+  /** Requests started so far: a request's number orders it against the wait. */
+  private started = 0;
+  private pending = 0;
+  /** tx_eapol requests unanswered. */
+  eapol = 0;
+  private wait: { before: number; left: number; then: () => void } | undefined;
+
+  /** A request goes to the driver; call the function returned when it has answered. */
+  start(eapol: boolean): () => void {
+    const n = this.started++;
+    this.pending++;
+    if (eapol) this.eapol++;
+    return () => {
+      this.pending--;
+      if (eapol) this.eapol--;
+      const w = this.wait;
+      if (w && n < w.before && --w.left === 0) {
+        this.wait = undefined;
+        w.then();
+      }
+    };
+  }
+
+  /** `then` once every request started so far has been answered (at once if none is pending). */
+  afterAnswered(then: () => void): void {
+    if (this.pending === 0) {
+      then();
+      return;
+    }
+    this.wait = { before: this.started, left: this.pending, then };
   }
 }

@@ -94,32 +94,43 @@ export function clearPskCache(): void {
 
 /* ----------------------------------------------------------- HMAC-SHA1 */
 
-/**
- * SHA-1 of one buffer. node:crypto's one-shot hash() (Node 20.12 and later)
- * builds no Hash stream object; createHash() is the fallback for older Nodes.
- */
-const sha1: (data: Buffer) => Buffer =
-  typeof nodeCrypto.hash === 'function' ? (d) => nodeCrypto.hash('sha1', d, 'buffer') : (d) => createHash('sha1').update(d).digest();
-
 const SHA1_BLOCK = 64;
 const SHA1_LEN = 20;
 
+/**
+ * SHA-1 of `data` written into out[at..at+20). node:crypto's one-shot hash()
+ * (Node 20.12 and later) builds no Hash stream object, and its digest as a
+ * 'binary' (latin1) string, one octet per character, written in place costs less than
+ * half of a digest Buffer, which is a new native allocation per hash (12 of
+ * them in a 4-way handshake). createHash() is the fallback for older Nodes.
+ */
+const sha1Into: (data: Buffer, out: Buffer, at: number) => void =
+  typeof nodeCrypto.hash === 'function'
+    ? (d, out, at) => void out.write(nodeCrypto.hash('sha1', d, 'binary'), at, SHA1_LEN, 'latin1')
+    : (d, out, at) => void out.write(createHash('sha1').update(d).digest('binary'), at, SHA1_LEN, 'latin1');
+
 /** The HMAC key (RFC 2104: hashed first when longer than a block) XORed with `pad` into out[0..64). */
 function padKey(out: Buffer, key: Buffer, pad: number): void {
-  const k = key.length > SHA1_BLOCK ? sha1(key) : key;
+  let k = key;
+  if (key.length > SHA1_BLOCK) {
+    k = Buffer.allocUnsafe(SHA1_LEN);
+    sha1Into(key, k, 0);
+  }
   for (let i = 0; i < SHA1_BLOCK; i++) out[i] = i < k.length ? k[i] ^ pad : pad;
+  if (k !== key) k.fill(0);
 }
 
 /**
  * HMAC-SHA1 as RFC 2104 writes it, SHA-1((K ^ opad) || SHA-1((K ^ ipad) || m)),
  * over `inner`, which holds (K ^ ipad) || m, and `outer` (84 octets), which
- * holds K ^ opad (padKey() wrote the first 64 octets of both). Two one-shot
- * hashes cost less than an Hmac object (createHmac() builds a stream and
- * OpenSSL an HMAC context per MAC): this runs six times in a 4-way handshake.
+ * holds K ^ opad (padKey() wrote the first 64 octets of both), into
+ * out[at..at+20). Two one-shot hashes cost less than an Hmac object
+ * (createHmac() builds a stream and OpenSSL an HMAC context per MAC): this
+ * runs six times in a 4-way handshake.
  */
-function hmacSha1Padded(inner: Buffer, outer: Buffer): Buffer {
-  sha1(inner).copy(outer, SHA1_BLOCK);
-  return sha1(outer);
+function hmacSha1Padded(inner: Buffer, outer: Buffer, out: Buffer, at: number): void {
+  sha1Into(inner, outer, SHA1_BLOCK);
+  sha1Into(outer, out, at);
 }
 
 /** HMAC-SHA1(key, m); the key-derived octets are zeroed before returning. */
@@ -129,7 +140,8 @@ export function hmacSha1(key: Buffer, m: Buffer): Buffer {
   padKey(inner, key, 0x36);
   padKey(outer, key, 0x5c);
   m.copy(inner, SHA1_BLOCK);
-  const mac = hmacSha1Padded(inner, outer);
+  const mac = Buffer.allocUnsafe(SHA1_LEN);
+  hmacSha1Padded(inner, outer, mac, 0);
   inner.fill(0, 0, SHA1_BLOCK);
   outer.fill(0, 0, SHA1_BLOCK);
   return mac;
@@ -154,7 +166,7 @@ export function prfSha1(key: Buffer, label: string, data: Buffer, length: number
   const out = Buffer.allocUnsafe(blocks * SHA1_LEN);
   for (let i = 0; i < blocks; i++) {
     inner[inner.length - 1] = i;
-    hmacSha1Padded(inner, outer).copy(out, i * SHA1_LEN);
+    hmacSha1Padded(inner, outer, out, i * SHA1_LEN);
   }
   inner.fill(0, 0, SHA1_BLOCK);
   outer.fill(0, 0, SHA1_BLOCK);
@@ -250,8 +262,11 @@ function otherMacBytes(addr: string): Buffer {
   return Buffer.from(hex, 'hex');
 }
 
-function minMax(a: Buffer, b: Buffer): Buffer {
-  return Buffer.compare(a, b) < 0 ? Buffer.concat([a, b]) : Buffer.concat([b, a]);
+/** Min(a, b) || Max(a, b) written into `out` at `at` (no concatenation: this runs in every 4-way handshake). */
+function putMinMax(out: Buffer, at: number, a: Buffer, b: Buffer): void {
+  const aFirst = Buffer.compare(a, b) < 0;
+  (aFirst ? a : b).copy(out, at);
+  (aFirst ? b : a).copy(out, at + a.length);
 }
 
 export interface PtkParams {
@@ -276,16 +291,19 @@ export function derivePtk(p: PtkParams): Ptk {
   if (p.anonce.length !== 32 || p.snonce.length !== 32) throw new CryptoInputError('nonces must be 32 octets');
   if (p.pmk.length < 16) throw new CryptoInputError(`PMK of ${p.pmk.length} octets`);
   const tkLen = cipherInfo(p.pairwise).keyLen;
-  const data = Buffer.concat([minMax(macBytes(p.aa), macBytes(p.spa)), minMax(p.anonce, p.snonce)]);
+  const data = Buffer.allocUnsafe(6 + 6 + 32 + 32);
+  putMinMax(data, 0, macBytes(p.aa), macBytes(p.spa));
+  putMinMax(data, 12, p.anonce, p.snonce);
   const ptk = prfByHash(a.hash, p.pmk, 'Pairwise key expansion', data, a.kckLen + a.kekLen + tkLen);
   return splitPtk(ptk, a.kckLen, a.kekLen);
 }
 
+/** KCK | KEK | TK as views into `ptk`, a buffer of the caller's own that nothing else holds (no copies: this runs in every 4-way handshake). */
 function splitPtk(ptk: Buffer, kckLen: number, kekLen: number): Ptk {
   return {
-    kck: Buffer.from(ptk.subarray(0, kckLen)),
-    kek: Buffer.from(ptk.subarray(kckLen, kckLen + kekLen)),
-    tk: Buffer.from(ptk.subarray(kckLen + kekLen)),
+    kck: ptk.subarray(0, kckLen),
+    kek: ptk.subarray(kckLen, kckLen + kekLen),
+    tk: ptk.subarray(kckLen + kekLen),
   };
 }
 

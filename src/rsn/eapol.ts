@@ -24,23 +24,27 @@ export const EapolType = {
 /** Descriptor Type of an EAPOL-Key frame: 2 for RSN (IEEE 802.11), 254 for WPA1. */
 export const KeyDescriptorType = { RSN: 2, WPA: 254 } as const;
 
-/** Key Information bits (802.11-2020 Figure 12-33). */
-export const KeyInfo = {
-  VERSION_MASK: 0x0007,
+/**
+ * Key Information bits (802.11-2020 Figure 12-33). A const enum: the values
+ * are written into the code that uses them (every EAPOL-Key frame is
+ * classified, parsed and built with them) rather than read off an object.
+ */
+export const enum KeyInfo {
+  VERSION_MASK = 0x0007,
   /** Key Type: 1 = pairwise, 0 = group. */
-  KEY_TYPE: 0x0008,
+  KEY_TYPE = 0x0008,
   /** Bits 4-5: key index in WPA1 group frames; reserved (0) in RSN. */
-  KEY_INDEX_MASK: 0x0030,
-  KEY_INDEX_SHIFT: 4,
-  INSTALL: 0x0040,
-  ACK: 0x0080,
-  MIC: 0x0100,
-  SECURE: 0x0200,
-  ERROR: 0x0400,
-  REQUEST: 0x0800,
-  ENCR_KEY_DATA: 0x1000,
-  SMK_MESSAGE: 0x2000,
-} as const;
+  KEY_INDEX_MASK = 0x0030,
+  KEY_INDEX_SHIFT = 4,
+  INSTALL = 0x0040,
+  ACK = 0x0080,
+  MIC = 0x0100,
+  SECURE = 0x0200,
+  ERROR = 0x0400,
+  REQUEST = 0x0800,
+  ENCR_KEY_DATA = 0x1000,
+  SMK_MESSAGE = 0x2000,
+}
 
 export interface KeyInfoFlags {
   version: number;
@@ -88,18 +92,18 @@ export function encodeKeyInfo(f: Partial<KeyInfoFlags>): number {
 }
 
 export const EAPOL_HEADER_LEN = 4;
-/** Offsets inside the EAPOL frame (from the version octet). */
-const OFF = {
-  descriptorType: 4,
-  keyInfo: 5,
-  keyLength: 7,
-  replayCounter: 9,
-  nonce: 17,
-  iv: 49,
-  rsc: 65,
-  keyId: 73,
-  mic: 81,
-} as const;
+/** Offsets inside the EAPOL frame (from the version octet); a const enum, as KeyInfo. */
+const enum OFF {
+  descriptorType = 4,
+  keyInfo = 5,
+  keyLength = 7,
+  replayCounter = 9,
+  nonce = 17,
+  iv = 49,
+  rsc = 65,
+  keyId = 73,
+  mic = 81,
+}
 /** EAPOL-Key body without MIC, Key Data Length and Key Data. */
 const KEY_FIXED = OFF.mic - EAPOL_HEADER_LEN;
 
@@ -143,34 +147,70 @@ export interface EapolKey {
  * SHA-384 AKMs). Only the RSN descriptor type is accepted.
  */
 export function parseEapolKey(frame: Buffer, micLen = 16): EapolKey {
-  const e = parseEapol(frame);
-  if (e.type !== EapolType.KEY) throw new EapolParseError(`EAPOL packet type ${e.type} is not EAPOL-Key`);
+  // parseEapol()'s checks, without its header object: every EAPOL-Key frame
+  // of every handshake passes here.
+  if (frame.length < EAPOL_HEADER_LEN) throw new EapolParseError(`EAPOL frame of ${frame.length} octets is shorter than its header`);
+  const bodyLen = (frame[2] << 8) | frame[3];
+  if (bodyLen > frame.length - EAPOL_HEADER_LEN) throw new EapolParseError(`EAPOL body length ${bodyLen} exceeds the ${frame.length - EAPOL_HEADER_LEN} octets received`);
+  if (frame[1] !== EapolType.KEY) throw new EapolParseError(`EAPOL packet type ${frame[1]} is not EAPOL-Key`);
   const fixed = KEY_FIXED + micLen + 2;
-  if (e.body.length < fixed) throw new EapolParseError(`EAPOL-Key body of ${e.body.length} octets, at least ${fixed} needed`);
+  if (bodyLen < fixed) throw new EapolParseError(`EAPOL-Key body of ${bodyLen} octets, at least ${fixed} needed`);
   const descriptorType = frame[OFF.descriptorType];
   if (descriptorType !== KeyDescriptorType.RSN) throw new EapolParseError(`EAPOL-Key descriptor type ${descriptorType} is not RSN (2)`);
   const kdlOff = OFF.mic + micLen;
-  const keyDataLen = frame.readUInt16BE(kdlOff);
-  if (keyDataLen > e.body.length - fixed) throw new EapolParseError(`Key Data Length ${keyDataLen} overflows the ${e.body.length - fixed} octets left`);
-  const keyInfo = frame.readUInt16BE(OFF.keyInfo);
+  const keyDataLen = (frame[kdlOff] << 8) | frame[kdlOff + 1];
+  if (keyDataLen > bodyLen - fixed) throw new EapolParseError(`Key Data Length ${keyDataLen} overflows the ${bodyLen - fixed} octets left`);
+  const keyInfo = (frame[OFF.keyInfo] << 8) | frame[OFF.keyInfo + 1];
   // One copy, so that nothing of the result shares memory with the caller's
   // frame; the fields are views into it (every handshake frame passes here).
-  const raw = Buffer.from(frame.subarray(0, EAPOL_HEADER_LEN + e.body.length));
-  return {
-    eapolVersion: e.version,
-    descriptorType,
-    keyInfo,
-    flags: decodeKeyInfo(keyInfo),
-    keyLength: raw.readUInt16BE(OFF.keyLength),
-    replayCounter: raw.subarray(OFF.replayCounter, OFF.nonce),
-    nonce: raw.subarray(OFF.nonce, OFF.iv),
-    iv: raw.subarray(OFF.iv, OFF.rsc),
-    rsc: raw.subarray(OFF.rsc, OFF.keyId),
-    keyId: raw.subarray(OFF.keyId, OFF.mic),
-    mic: raw.subarray(OFF.mic, kdlOff),
-    keyData: raw.subarray(kdlOff + 2, kdlOff + 2 + keyDataLen),
-    raw,
-  };
+  const raw = Buffer.allocUnsafe(EAPOL_HEADER_LEN + bodyLen);
+  frame.copy(raw, 0, 0, raw.length);
+  return new ParsedEapolKey(raw, descriptorType, keyInfo, micLen, keyDataLen);
+}
+
+/**
+ * parseEapolKey()'s result. The fields every handshake message reads are
+ * views made at once; the IV, Key RSC and Key ID views only when read (the
+ * RSC once, by msg 3/4 and group msg 1/2; the IV and Key ID never): views
+ * cost more than the rest of the parse.
+ */
+class ParsedEapolKey implements EapolKey {
+  readonly eapolVersion: number;
+  readonly flags: KeyInfoFlags;
+  readonly keyLength: number;
+  readonly replayCounter: Buffer;
+  readonly nonce: Buffer;
+  readonly mic: Buffer;
+  readonly keyData: Buffer;
+
+  constructor(
+    readonly raw: Buffer,
+    readonly descriptorType: number,
+    readonly keyInfo: number,
+    micLen: number,
+    keyDataLen: number,
+  ) {
+    const kdlOff = OFF.mic + micLen;
+    this.eapolVersion = raw[0];
+    this.flags = decodeKeyInfo(keyInfo);
+    this.keyLength = (raw[OFF.keyLength] << 8) | raw[OFF.keyLength + 1];
+    this.replayCounter = raw.subarray(OFF.replayCounter, OFF.nonce);
+    this.nonce = raw.subarray(OFF.nonce, OFF.iv);
+    this.mic = raw.subarray(OFF.mic, kdlOff);
+    this.keyData = raw.subarray(kdlOff + 2, kdlOff + 2 + keyDataLen);
+  }
+
+  get iv(): Buffer {
+    return this.raw.subarray(OFF.iv, OFF.rsc);
+  }
+
+  get rsc(): Buffer {
+    return this.raw.subarray(OFF.rsc, OFF.keyId);
+  }
+
+  get keyId(): Buffer {
+    return this.raw.subarray(OFF.keyId, OFF.mic);
+  }
 }
 
 export interface EapolKeyFields {
@@ -199,7 +239,8 @@ export function buildEapolKey(f: EapolKeyFields, micLen = 16): Buffer {
   const keyData = f.keyData ?? NO_KEY_DATA;
   if (keyData.length > 0xffff) throw new EapolParseError('Key Data longer than 65535 octets');
   const bodyLen = KEY_FIXED + micLen + 2 + keyData.length;
-  const buf = Buffer.alloc(EAPOL_HEADER_LEN + bodyLen);
+  // Zeroed by hand: Buffer.alloc() gives every frame an ArrayBuffer of its own, allocUnsafe() a slice of Node's pool.
+  const buf = Buffer.allocUnsafe(EAPOL_HEADER_LEN + bodyLen).fill(0);
   buf[0] = f.eapolVersion ?? 2;
   buf[1] = EapolType.KEY;
   buf.writeUInt16BE(bodyLen, 2);
@@ -258,13 +299,12 @@ export type EapolKind =
  * claims to be. Nothing here is verified; it is for routing and logs.
  */
 export function classifyEapol(frame: Buffer): EapolKind {
-  let e: EapolFrame;
-  try {
-    e = parseEapol(frame);
-  } catch {
-    return 'invalid';
-  }
-  switch (e.type) {
+  // Read in place, no header object or flags object: every EAPOL frame the
+  // host receives is classified before the handshake parses it for real.
+  if (frame.length < EAPOL_HEADER_LEN) return 'invalid';
+  const bodyLen = (frame[2] << 8) | frame[3];
+  if (bodyLen > frame.length - EAPOL_HEADER_LEN) return 'invalid';
+  switch (frame[1]) {
     case EapolType.EAP_PACKET:
       return 'eap';
     case EapolType.START:
@@ -276,17 +316,22 @@ export function classifyEapol(frame: Buffer): EapolKind {
     default:
       return 'other';
   }
-  if (e.body.length < KEY_FIXED + 16 + 2 || frame[OFF.descriptorType] !== KeyDescriptorType.RSN) return 'invalid';
-  const f = decodeKeyInfo(frame.readUInt16BE(OFF.keyInfo));
-  if (f.request) return 'request';
-  if (f.pairwise) {
-    if (f.ack) return f.mic ? 'pairwise-3' : 'pairwise-1';
-    if (!f.mic) return 'invalid';
-    const nonceZero = frame.subarray(OFF.nonce, OFF.iv).every((b) => b === 0);
-    return nonceZero ? 'pairwise-4' : 'pairwise-2';
+  if (bodyLen < KEY_FIXED + 16 + 2 || frame[OFF.descriptorType] !== KeyDescriptorType.RSN) return 'invalid';
+  const info = (frame[OFF.keyInfo] << 8) | frame[OFF.keyInfo + 1];
+  const mic = (info & KeyInfo.MIC) !== 0;
+  if (info & KeyInfo.REQUEST) return 'request';
+  if (info & KeyInfo.KEY_TYPE) {
+    if (info & KeyInfo.ACK) return mic ? 'pairwise-3' : 'pairwise-1';
+    if (!mic) return 'invalid';
+    return nonceIsZero(frame) ? 'pairwise-4' : 'pairwise-2';
   }
-  if (f.ack) return f.mic ? 'group-1' : 'invalid';
-  return f.mic ? 'group-2' : 'invalid';
+  if (info & KeyInfo.ACK) return mic ? 'group-1' : 'invalid';
+  return mic ? 'group-2' : 'invalid';
+}
+
+function nonceIsZero(frame: Buffer): boolean {
+  for (let i = OFF.nonce; i < OFF.iv; i++) if (frame[i] !== 0) return false;
+  return true;
 }
 
 /** Replay counters are 64-bit big-endian; helpers to move between Buffer and bigint. */

@@ -28,19 +28,19 @@ export const TimeoutIntervalType = {
   KEY_LIFETIME: 2,
 } as const;
 
-/** KDE data types under 00-0F-AC. */
-export const KdeType = {
-  GTK: 1,
-  MAC_ADDR: 3,
-  PMKID: 4,
-  NONCE: 6,
-  LIFETIME: 7,
-  ERROR: 8,
-  IGTK: 9,
-  KEY_ID: 10,
-  OCI: 13,
-  BIGTK: 14,
-} as const;
+/** KDE data types under 00-0F-AC (a const enum: parseKde()'s cases are numbers in the code, not reads of an object). */
+export const enum KdeType {
+  GTK = 1,
+  MAC_ADDR = 3,
+  PMKID = 4,
+  NONCE = 6,
+  LIFETIME = 7,
+  ERROR = 8,
+  IGTK = 9,
+  KEY_ID = 10,
+  OCI = 13,
+  BIGTK = 14,
+}
 
 export interface GtkKde {
   keyId: number;
@@ -109,7 +109,7 @@ export function parseKeyData(data: Buffer): KeyDataElements {
       out.reassocDeadline = data.readUInt32LE(at + 1);
     } else if (id === WLAN_EID_TIMEOUT_INTERVAL && len >= 5 && data[at] === TimeoutIntervalType.KEY_LIFETIME) {
       out.keyLifetime = data.readUInt32LE(at + 1);
-    } else if (id === WLAN_EID_VENDOR_SPECIFIC && len >= 4 && data.readUIntBE(at, 3) === IEEE80211_OUI) {
+    } else if (id === WLAN_EID_VENDOR_SPECIFIC && len >= 4 && ((data[at] << 16) | (data[at + 1] << 8) | data[at + 2]) === IEEE80211_OUI) {
       parseKde(data[at + 3], data.subarray(at + 4, at + len), out);
     } else {
       out.unknown++;

@@ -15,7 +15,7 @@
  * (the firmware ran the handshake) and every change of it is reported, which
  * is what the host/firmware sync is built on.
  */
-import { akmInfo, cipherFor, cipherInfo, descriptorVersion, micAlgorithm, type AkmInfo, type MicAlgorithm } from './akm.js';
+import { akmInfo, cipherFor, cipherInfo, descriptorVersion, micAlgorithm, type AkmInfo, type CipherInfo, type MicAlgorithm } from './akm.js';
 import { CryptoInputError, deriveFtPtk, derivePtk, KeyUnwrapError, macBytes, pooledRandom, type MacAddress, type Ptk } from './crypto.js';
 import { ftPmkR1, rsneWithPmkid, type FtAssoc } from './ft.js';
 import { buildEapolKey, encodeKeyInfo, type EapolKey } from './eapol.js';
@@ -134,6 +134,9 @@ export class Supplicant {
   private readonly micAlg: MicAlgorithm;
   private readonly pairwise: string;
   private readonly group: string;
+  /** The two ciphers' table entries, looked up once rather than by name in every handshake. */
+  private readonly pairwiseCipher: CipherInfo;
+  private readonly groupCipher: CipherInfo;
   private readonly groupMgmt: string | undefined;
   private readonly aa: Buffer;
   private readonly spa: Buffer;
@@ -161,8 +164,10 @@ export class Supplicant {
   constructor(private readonly opts: SupplicantOptions) {
     try {
       this.akm = akmInfo(opts.akm);
-      this.pairwise = cipherFor('pairwise', opts.pairwise).name;
-      this.group = cipherFor('group', opts.group).name;
+      this.pairwiseCipher = cipherFor('pairwise', opts.pairwise);
+      this.pairwise = this.pairwiseCipher.name;
+      this.groupCipher = cipherFor('group', opts.group);
+      this.group = this.groupCipher.name;
       this.groupMgmt = opts.mfp ? cipherFor('group-mgmt', opts.groupMgmt ?? 'AES-128-CMAC').name : undefined;
       this.ver = descriptorVersion(this.akm.selector, this.pairwise);
       this.aa = macBytes(opts.aa);
@@ -251,9 +256,10 @@ export class Supplicant {
   /** One EAPOL frame (from the version octet) from the authenticator. */
   receive(frame: Buffer): SupplicantResult {
     const res: SupplicantResult = { tx: [], install: [], materialChanged: false };
-    // The buffers themselves, not material()'s copies: they are replaced,
-    // never written to, so the comparison after the frame sees every change.
-    const before = this.materialRefs();
+    // The PTK and the counter themselves, not material()'s copies: they are
+    // replaced, never written to, so the comparison after the frame sees every change.
+    const ptk0 = this.ptk;
+    const replay0 = this.rxReplay;
     try {
       const out = this.process(frame, res);
       if (out) {
@@ -267,12 +273,17 @@ export class Supplicant {
       // Only a defect can get here; keep the caller running and say what happened.
       res.dropped = `internal error: ${(e as Error).message}`;
     }
-    res.materialChanged = !sameMaterial(before, this.materialRefs());
+    res.materialChanged = this.materialChangedSince(ptk0, replay0);
     return res;
   }
 
-  private materialRefs(): PtkMaterial | null {
-    return this.ptk && this.rxReplay ? { kck: this.ptk.kck, kek: this.ptk.kek, replayCounter: this.rxReplay } : null;
+  /** KCK, KEK or replay counter differ from those of `ptk` and `replay` (material() was null and is no longer, or the reverse). */
+  private materialChangedSince(ptk: Ptk | null, replay: Buffer | null): boolean {
+    const had = ptk !== null && replay !== null;
+    const has = this.ptk !== null && this.rxReplay !== null;
+    if (!had || !has) return had !== has;
+    const now = this.ptk as Ptk;
+    return !(ptk.kck.equals(now.kck) && ptk.kek.equals(now.kek) && replay.equals(this.rxReplay as Buffer));
   }
 
   private process(frame: Buffer, res: SupplicantResult): Outcome | undefined {
@@ -340,15 +351,17 @@ export class Supplicant {
     }
     if (!pmk) return fail('msg 1/4 with no PMK known');
     this.newSnonce(key);
-    this.tptk = derivePtk({ akm: this.akm.selector, pairwise: this.pairwise, pmk, aa: this.aa, spa: this.spa, anonce: key.nonce, snonce: this.snonce as Buffer });
+    this.tptk = derivePtk({ akm: this.akm.selector, pairwise: this.pairwiseCipher.selector, pmk, aa: this.aa, spa: this.spa, anonce: key.nonce, snonce: this.snonce as Buffer });
     return this.sendMsg2(key, this.opts.ownRsne, res);
   }
 
   private newSnonce(key: EapolKey): void {
     if (!this.snonce || this.renewSnonce || !this.snonceAnonce || !this.snonceAnonce.equals(key.nonce)) {
       this.snonce = Buffer.from(this.random(32));
-      this.snonceAnonce = Buffer.from(key.nonce);
       this.renewSnonce = false;
+      // One copy for both: neither is ever written to.
+      this.anonce = this.snonceAnonce = Buffer.from(key.nonce);
+      return;
     }
     this.anonce = Buffer.from(key.nonce);
   }
@@ -415,7 +428,7 @@ export class Supplicant {
       if (ie.reassocDeadline !== undefined || ie.keyLifetime !== undefined) res.ftTimeouts = { reassocDeadline: ie.reassocDeadline, keyLifetime: ie.keyLifetime };
     }
     if (!this.anonce || !key.nonce.equals(this.anonce)) return fail('ANonce from msg 1/4 differs from msg 3/4');
-    const tkLen = cipherInfo(this.pairwise).keyLen;
+    const tkLen = this.pairwiseCipher.keyLen;
     if (key.keyLength !== tkLen) return fail(`invalid ${this.pairwise} key length ${key.keyLength}`);
 
     const msg4 = buildEapolKey(
@@ -494,7 +507,7 @@ export class Supplicant {
 
   /** The GTK to install, null when it is the one already installed (KRACK), or the failure. */
   private gtkInstall(keyId: number, gtk: Buffer, rsc: Buffer): KeyInstall | null | Outcome {
-    const g = cipherInfo(this.group);
+    const g = this.groupCipher;
     if (gtk.length > 32) return fail(`too long GTK in GTK KDE (len=${gtk.length})`);
     if (gtk.length !== g.keyLen) return fail(`unsupported ${g.name} group cipher key length ${gtk.length}`);
     if (this.installedGtk && this.installedGtk.equals(gtk)) return null;
@@ -519,10 +532,5 @@ export class Supplicant {
     this.installedIgtk = Buffer.from(key);
     return { kind: 'igtk', idx: keyId, cipher: this.groupMgmt, key: Buffer.from(key), rsc: Buffer.from(ipn) };
   }
-}
-
-function sameMaterial(a: PtkMaterial | null, b: PtkMaterial | null): boolean {
-  if (!a || !b) return a === b;
-  return a.kck.equals(b.kck) && a.kek.equals(b.kek) && a.replayCounter.equals(b.replayCounter);
 }
 

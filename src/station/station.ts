@@ -254,7 +254,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     if (s === this.wpaState) return;
     // Only the driver link coming up ends INTERFACE_DISABLED.
     if (this.wpaState === 'INTERFACE_DISABLED' && !this.opts.driver.hello) return;
-    log.debug(`${this.opts.ifname}: State: ${this.wpaState} -> ${s}`);
+    log.debug(() => `${this.opts.ifname}: State: ${this.wpaState} -> ${s}`);
     this.wpaState = s;
     this.sme.stateChanged(s);
   }
