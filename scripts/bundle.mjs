@@ -73,6 +73,23 @@ const startIsExternal = {
 };
 
 /*
+ * In the snapshot, SAE's state machines are loaded at first use
+ * (src/rsn/sae/load.ts says why): load.ts's static import becomes a
+ * require() of machines.ts, which esbuild bundles as functions that run on
+ * the first call (its __esm wrappers) for machines.ts and every module only
+ * it reaches (rsn/sae, @noble/curves).
+ */
+const saeAtFirstUse = {
+  name: 'sae-at-first-use',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]src[\\/]rsn[\\/]sae[\\/]load\.ts$/ }, () => ({
+      contents: "let machines; export function saeMachines() { return (machines ??= require('./machines.js')); }",
+      loader: 'js',
+    }));
+  },
+};
+
+/*
  * V8 keeps a script's source in the heap for the process's life (lazy
  * compilation, Function.prototype.toString), as one byte per character only
  * if every character is Latin-1; one other character anywhere and the whole
@@ -119,6 +136,7 @@ await build({
   // A deserialized snapshot has no dynamic import(): the built-ins that
   // modules load lazily (node:inspector, node:child_process) come by require.
   supported: { 'dynamic-import': false },
+  plugins: [saeAtFirstUse],
   banner: { js: "const __snapshotScriptUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
 asciiOnly(`${outdir}/snapshot.cjs`);
