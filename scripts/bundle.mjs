@@ -285,10 +285,14 @@ function startupCodeCache(bundle) {
       `[driver]\nbackend = sim\nparams = scenario=${path.resolve('conf/sim.ini')}\n[offload]\npmksa_file = pmksa-%i\n[log]\nlevel = INFO\n`,
     );
     const cache = path.join(dir, 'start-up.codecache');
+    // A build run by a service manager must not tell it that this daemon is ready.
+    const env = { ...process.env };
+    for (const k of ['NOTIFY_SOCKET', 'WATCHDOG_USEC', 'WATCHDOG_PID']) delete env[k];
     const run = (args, from) => {
       const r = spawnSync(process.execPath, [...V8_FLAGS, 'scripts/snapshot-entry.cjs', bundle, cache, ...(from ? [from] : []), '--', ...args], {
         encoding: 'utf8',
         timeout: 60_000,
+        env,
       });
       if (r.status !== 0) throw new Error(`the start-up code-cache run (${args.join(' ')}) failed:\n${r.stdout}${r.stderr}`);
     };
