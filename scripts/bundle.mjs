@@ -75,9 +75,11 @@ const startIsExternal = {
 /*
  * In the snapshot, SAE's state machines are loaded at first use
  * (src/rsn/sae/load.ts says why): load.ts's static import becomes a
- * require() of machines.ts, which esbuild bundles as functions that run on
- * the first call (its __esm wrappers) for machines.ts and every module only
- * it reaches (rsn/sae, @noble/curves).
+ * require() of machines.ts, for which esbuild turns machines.ts and every
+ * module it reaches into functions run on the first call (its __esm
+ * wrappers). Those that other modules import too (rsn/crypto, log...) are
+ * still called at start by those importers; the rest, rsn/sae and
+ * @noble/curves, at the first saeMachines().
  */
 const saeAtFirstUse = {
   name: 'sae-at-first-use',
@@ -142,7 +144,8 @@ await build({
    * Local names shortened too, in this bundle only: every start reads,
    * checksums and deserializes the blob, and shorter names make its source
    * (489 -> 395 kB) and its string table smaller: blob -0.1 MB, CPU to the
-   * first PONG about -1 ms of ~25 (31 interleaved rounds, load 4.7). Methods
+   * first PONG -0.4 to -1 ms of ~27 (31 and 71 interleaved rounds, load
+   * 3.5-4.7, a spread of the same order). Methods
    * and properties keep their names; a stack trace of an internal error names
    * top-level functions and classes as minified (at Xe.receive), which
    * dist/bundle/snapshot.cjs.map maps back. esbuild's keepNames would keep
