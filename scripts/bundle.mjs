@@ -26,8 +26,10 @@
  * packages in start.mjs (ini) get a real `require` from the banner
  * (esbuild's ESM output has none).
  */
-import { execFileSync } from 'node:child_process';
-import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { build } from 'esbuild';
 import { USAGE, VERSION_TEXT } from '../dist/src/daemon/args.js';
 
@@ -44,8 +46,6 @@ const outdir = 'dist/bundle';
  *   collections do the steady work): host handshake CPU unchanged within noise.
  */
 const V8_FLAGS = ['--max-semi-space-size=1', '--compact-on-every-full-gc'];
-/** The built-ins the daemon loads after the snapshot's deserialization: the blob keeps their code cache (keepCodeCacheOf). */
-const LOADED_LATER = ['inspector', 'worker_threads', 'internal/worker', 'internal/perf/event_loop_utilization', 'internal/worker/io', 'internal/worker/messaging', 'internal/error_serdes'];
 /*
  * Whitespace and comments out, syntax shortened, names kept (stack traces,
  * class names in messages): V8 keeps each bundle's source in the heap, and
@@ -69,6 +69,25 @@ const startIsExternal = {
   name: 'start-is-external',
   setup(b) {
     b.onResolve({ filter: /^\.\/start\.js$/ }, () => ({ path: './start.mjs', external: true }));
+  },
+};
+
+/*
+ * In the snapshot, SAE's state machines are loaded at first use
+ * (src/rsn/sae/load.ts says why): load.ts's static import becomes a
+ * require() of machines.ts, for which esbuild turns machines.ts and every
+ * module it reaches into functions run on the first call (its __esm
+ * wrappers). Those that other modules import too (rsn/crypto, log...) are
+ * still called at start by those importers; the rest, rsn/sae and
+ * @noble/curves, at the first saeMachines().
+ */
+const saeAtFirstUse = {
+  name: 'sae-at-first-use',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]src[\\/]rsn[\\/]sae[\\/]load\.ts$/ }, () => ({
+      contents: "let machines; export function saeMachines() { return (machines ??= require('./machines.js')); }",
+      loader: 'js',
+    }));
   },
 };
 
@@ -119,26 +138,48 @@ await build({
   // A deserialized snapshot has no dynamic import(): the built-ins that
   // modules load lazily (node:inspector, node:child_process) come by require.
   supported: { 'dynamic-import': false },
+  plugins: [saeAtFirstUse],
   banner: { js: "const __snapshotScriptUrl = require('node:url').pathToFileURL(__filename).href;" },
+  /*
+   * Local names shortened too, in this bundle only: every start reads,
+   * checksums and deserializes the blob, and shorter names make its source
+   * (489 -> 395 kB) and its string table smaller: blob -0.1 MB, CPU to the
+   * first PONG -0.4 to -1 ms of ~27 (31 and 71 interleaved rounds, load
+   * 3.5-4.7, a spread of the same order). Methods
+   * and properties keep their names; a stack trace of an internal error names
+   * top-level functions and classes as minified (at Xe.receive), which
+   * dist/bundle/snapshot.cjs.map maps back. esbuild's keepNames would keep
+   * them, at +0.08 MB of blob (a name property defined on every function).
+   * The plain bundles, which nothing reads at a snapshot start, keep theirs.
+   */
+  minifyIdentifiers: true,
 });
 asciiOnly(`${outdir}/snapshot.cjs`);
 /*
- * The blob keeps the bytecode of every function that ran while it was built
+ * The blob keeps the bytecode of every function compiled while it was built
  * (Node's bootstrap and internals, the daemon's module bodies): V8's
  * FunctionCodeHandling::kKeep, which is what `node --build-snapshot` asks for
  * unless the snapshot is built `withoutCodeCache`. That option clears the
  * bytecode of every function in the heap (kClear), Node's own internals
  * included, and each one the daemon then calls (fs, events, net, timers) was
- * compiled again from source at every start.
+ * compiled again from source at every start. The daemon's own start-up path
+ * is compiled into the blob too: snapshot-entry.cjs compiles the bundle with
+ * the code cache of a run to the first PONG (startupCodeCache() below).
  * What the option is for stays out all the same: Node appends the code cache
  * of all its ~320 built-in modules (~2.9 MB), which node copies into
- * malloc'ed memory at start and keeps for the process's life, though nearly
- * all of them are in the snapshot's heap already. keepCodeCacheOf() keeps
- * only the entries of the built-ins the daemon loads after deserialization
- * (LOADED_LATER), which compile from that cache instead of from source.
+ * malloc'ed memory at start and keeps for the process's life, though the
+ * daemon loads none of them after deserialization (node:inspector was the
+ * last, see daemon/no-inspector.ts): dropBuiltinCodeCache() removes it.
  */
-execFileSync(process.execPath, [...V8_FLAGS, '--snapshot-blob', `${outdir}/wpa-offloadd.blob`, '--build-snapshot', `${outdir}/snapshot.cjs`], { stdio: 'inherit' });
-keepCodeCacheOf(`${outdir}/wpa-offloadd.blob`, LOADED_LATER);
+const snapshotBundle = path.resolve(`${outdir}/snapshot.cjs`);
+const startupCache = startupCodeCache(snapshotBundle);
+execFileSync(
+  process.execPath,
+  [...V8_FLAGS, '--snapshot-blob', `${outdir}/wpa-offloadd.blob`, '--build-snapshot', 'scripts/snapshot-entry.cjs', snapshotBundle, startupCache],
+  { stdio: 'inherit' },
+);
+rmSync(startupCache);
+dropBuiltinCodeCache(`${outdir}/wpa-offloadd.blob`);
 
 /*
  * dist/bundle/wpa-offloadd, the executable (package.json bin, npm start, the
@@ -223,6 +264,53 @@ exec "$node" ${V8_FLAGS.join(' ')} "$dir/wpa-offloadd.cjs" "$@"
 );
 chmodSync(launcher, 0o755);
 
+/**
+ * The code cache of the daemon's start-up path, for the snapshot
+ * (scripts/snapshot-entry.cjs says why): the bundle runs the daemon in a
+ * throwaway directory up to its first PONG, twice, the second run starting
+ * from the first's cache so that the cache holds both: an interface that
+ * names no driver and has no settings file (driver none), then what `npm
+ * start` and a service run: a settings file (log level, a PMKSA file) and
+ * the embedded simulator. nl80211 needs a wireless netdev, which a build
+ * machine may not have: its functions compile at run time, as before.
+ */
+function startupCodeCache(bundle) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'wpa-offloadd-build-'));
+  try {
+    const conf = (name) => {
+      const file = path.join(dir, `${name}.conf`);
+      writeFileSync(file, `ctrl_interface=${dir}/ctrl\n`, { mode: 0o600 });
+      return file;
+    };
+    const settings = path.join(dir, 'settings.ini');
+    writeFileSync(
+      settings,
+      `[driver]\nbackend = sim\nparams = scenario=${path.resolve('conf/sim.ini')}\n[offload]\npmksa_file = pmksa-%i\n[log]\nlevel = INFO\n`,
+    );
+    const cache = path.join(dir, 'start-up.codecache');
+    // A build run by a service manager must not tell it that this daemon is ready.
+    const env = { ...process.env };
+    for (const k of ['NOTIFY_SOCKET', 'WATCHDOG_USEC', 'WATCHDOG_PID']) delete env[k];
+    const run = (args, from) => {
+      const r = spawnSync(process.execPath, [...V8_FLAGS, 'scripts/snapshot-entry.cjs', bundle, cache, ...(from ? [from] : []), '--', ...args], {
+        encoding: 'utf8',
+        timeout: 60_000,
+        env,
+      });
+      if (r.status !== 0) throw new Error(`the start-up code-cache run (${args.join(' ')}) failed:\n${r.stdout}${r.stderr}`);
+    };
+    run(['-i', 'wpo-build0', '-c', conf('none')]);
+    const first = `${cache}.none`;
+    renameSync(cache, first);
+    run(['--settings', settings, '-i', 'wpo-build1', '-c', conf('sim')], first);
+    const out = `${outdir}/start-up.codecache`;
+    renameSync(cache, out);
+    return out;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** This machine's CPU as the kernel names it ('' where sysfs has no such file: then no CPU check). */
 function cpuModalias() {
   try {
@@ -233,47 +321,36 @@ function cpuModalias() {
 }
 
 /**
- * Rewrites the blob's code cache, the last part of Node's snapshot blob
+ * Empties the blob's code cache, the last part of Node's snapshot blob
  * (SnapshotData::ToBlob: a count, then per built-in its id and its cache, each
- * length-prefixed with a 64-bit little-endian size), keeping the entries
- * named in `ids`. Its start is found from the end: the last offset from
- * which such entries, each with a built-in's id, end exactly at the end of
- * the file; a blob of another layout fails the build rather than being cut
- * at a guess.
+ * length-prefixed with a 64-bit little-endian size): the count becomes 0.
+ * Its start is found from the end: the last offset from which such entries,
+ * each with a built-in's id, end exactly at the end of the file; a blob of
+ * another layout is kept whole rather than cut at a guess.
  */
-function keepCodeCacheOf(file, ids) {
+function dropBuiltinCodeCache(file) {
   const blob = readFileSync(file);
   const u64 = (at) => (at + 8 <= blob.length ? Number(blob.readBigUInt64LE(at)) : -1);
-  const entriesFrom = (at) => {
+  const isCodeCacheAt = (at) => {
     const count = u64(at);
-    if (count < 1 || count > 5000) return undefined;
-    const entries = [];
+    if (count < 1 || count > 5000) return false;
     let p = at + 8;
     for (let i = 0; i < count; i++) {
       const idLength = u64(p);
-      if (idLength < 1 || idLength > 256 || p + 8 + idLength > blob.length) return undefined;
+      if (idLength < 1 || idLength > 256 || p + 8 + idLength > blob.length) return false;
       const id = blob.toString('latin1', p + 8, p + 8 + idLength);
-      if (!/^[\w/.-]+$/.test(id)) return undefined; // a built-in's id, as internal/worker/io
+      if (!/^[\w/.-]+$/.test(id)) return false; // a built-in's id, as internal/worker/io
       p += 8 + idLength;
       const size = u64(p);
-      if (size < 0 || p + 8 + size > blob.length) return undefined;
-      entries.push({ id, bytes: blob.subarray(p, p + 8 + size) });
+      if (size < 0 || p + 8 + size > blob.length) return false;
       p += 8 + size;
     }
-    return p === blob.length ? entries : undefined;
+    return p === blob.length;
   };
   for (let at = blob.length - 8; at >= 0; at--) {
     // Counts and id lengths are small: their upper four bytes are zero.
-    if (blob.readUInt32LE(at + 4) !== 0) continue;
-    const entries = entriesFrom(at);
-    if (entries === undefined) continue;
-    const kept = entries.filter((e) => ids.includes(e.id));
-    // Another Node.js may have renamed one: it then compiles from source, slower but the same.
-    const missing = ids.filter((id) => !kept.some((e) => e.id === id));
-    if (missing.length > 0) console.warn(`${file}: this node has no built-in ${missing.join(', ')} (LOADED_LATER in scripts/bundle.mjs)`);
-    const parts = [blob.subarray(0, at), u64le(kept.length)];
-    for (const e of kept) parts.push(u64le(e.id.length), Buffer.from(e.id, 'latin1'), e.bytes);
-    writeFileSync(file, Buffer.concat(parts));
+    if (blob.readUInt32LE(at + 4) !== 0 || !isCodeCacheAt(at)) continue;
+    writeFileSync(file, Buffer.concat([blob.subarray(0, at), u64le(0)]));
     return;
   }
   // Another Node.js may lay the blob out otherwise: keep it whole (a start as fast, about 3 MB more memory), never fail the build for it.

@@ -14,8 +14,14 @@
  * A SIGUSR1 that arrived during Node's own start-up, before this listener,
  * may already have opened the inspector: closeEarlyInspector() closes it,
  * unless the operator asked for one on the command line (`node --inspect
- * ...`). main.ts calls it before it loads the daemon; node:inspector is
- * loaded only then, so that -v and -h do not pay for it.
+ * ...`). cli.ts calls it before it loads the daemon. It calls
+ * process._debugEnd(), the very function node:inspector exports as close()
+ * (Node 20's lib/inspector.js: `close: _debugEnd`), which stops the inspector
+ * if it listens and does nothing otherwise. Loading node:inspector to reach
+ * it also loads worker_threads and the worker internals (7 built-ins): that
+ * was 1-2 ms of the daemon's start-up CPU, and the start-up snapshot had to
+ * carry their code cache. node:inspector is loaded only by a Node.js without
+ * process._debugEnd.
  */
 
 import { startupSnapshot } from 'node:v8';
@@ -34,6 +40,9 @@ if (!startupSnapshot.isBuildingSnapshot()) keepSigusr1FromInspector();
 
 export async function closeEarlyInspector(): Promise<void> {
   const inspectRequested = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].some((a) => a.startsWith('--inspect'));
+  if (inspectRequested) return;
+  const debugEnd = (process as { _debugEnd?: () => void })._debugEnd;
+  if (debugEnd !== undefined) return debugEnd();
   const inspector = await import('node:inspector');
-  if (inspector.url() !== undefined && !inspectRequested) inspector.close();
+  if (inspector.url() !== undefined) inspector.close();
 }

@@ -28,8 +28,9 @@ import { OffloadDecider, wantsKeyMgmtOffloadPsk, wantsOffload, type OffloadPolic
 import type { PmksaSync } from './pmksa-sync.js';
 import { takeBackNeedsPmksa } from './take-back.js';
 import { SaeAuthExchange, type SaeOutcome, type SaeTarget } from './sae-auth.js';
-import { SaeStation } from '../rsn/sae/station.js';
-import { SaeConfigError, type SaePwe } from '../rsn/sae/session.js';
+import { saeMachines } from '../rsn/sae/load.js';
+import type { SaePwe } from '../rsn/sae/session.js';
+import type { SaeStation } from '../rsn/sae/station.js';
 
 export interface KeyPathEvents {
   /** The host's handshake moved wpa_state. */
@@ -525,9 +526,10 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
     // sae_groups has no GET text (2.10 answers FAIL), so its stored list is read.
     const stored = cfg.globalValue('sae_groups');
     const groups = Array.isArray(stored) ? stored.map(Number) : [];
+    const sae = saeMachines();
     let station: SaeStation;
     try {
-      station = new SaeStation({
+      station = new sae.SaeStation({
         ownAddr: ownAddress,
         bssid: target.bssid,
         ssid: target.ssid,
@@ -540,7 +542,7 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
         akm: akmInfo(sec.akm).selector,
       });
     } catch (e) {
-      if (!(e instanceof SaeConfigError)) throw e;
+      if (!(e instanceof sae.SaeConfigError)) throw e;
       done({ ok: false, status: 1, reason: e.message });
       return;
     }

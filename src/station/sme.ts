@@ -15,7 +15,7 @@ import * as log from '../log.js';
 import type { KeyPath } from '../offload/key-path.js';
 import { akmFamily } from '../rsn/akm.js';
 import { WLAN_AUTH_FT } from '../rsn/ft-protocol.js';
-import { SaeStatus, WLAN_AUTH_OPEN, WLAN_AUTH_SAE } from '../rsn/sae/frames.js';
+import { SaeStatus, WLAN_AUTH_OPEN, WLAN_AUTH_SAE } from '../rsn/sae/status.js';
 import type { Association } from './association.js';
 import type { BssEntry, BssTable } from './bss-table.js';
 import { ev } from './events.js';

@@ -8,6 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { closeEarlyInspector } from '../../src/daemon/no-inspector.js';
 import { exitedWithin, TestEnv, uniqueIfname, type RunningDaemon } from '../harness/index.js';
 
 const env = new TestEnv();
@@ -71,5 +72,18 @@ describe('SIGUSR1 opens no debugger', () => {
 
     d.proc.kill('SIGTERM');
     expect(await exitedWithin(d.proc, 10_000)).toEqual({ code: 0, signal: null });
+  });
+
+  it('closeEarlyInspector() closes an inspector that a SIGUSR1 opened before the daemon could ignore the signal', async () => {
+    // What Node's SIGUSR1 handler does, here in the test's own process (no --inspect asked for).
+    const inspector = await import('node:inspector');
+    inspector.open(0, '127.0.0.1');
+    try {
+      expect(inspector.url()).toMatch(/^ws:\/\/127\.0\.0\.1:/);
+      await closeEarlyInspector();
+      expect(inspector.url()).toBeUndefined();
+    } finally {
+      inspector.close();
+    }
   });
 });

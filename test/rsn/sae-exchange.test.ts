@@ -7,7 +7,8 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { SaeApPeer, type SaeApConfig } from '../../src/rsn/sae/authenticator.js';
-import { decodeSaeAuth, encodeSaeAuth, encodeConfirm, parseCommit, SaeStatus } from '../../src/rsn/sae/frames.js';
+import { decodeSaeAuth, encodeSaeAuth, encodeConfirm, parseCommit } from '../../src/rsn/sae/frames.js';
+import { SaeStatus } from '../../src/rsn/sae/status.js';
 import { SaeConfigError, type SaeAction } from '../../src/rsn/sae/session.js';
 import { SaeStation, type SaeStationConfig } from '../../src/rsn/sae/station.js';
 import { readVector } from '../fixtures/vectors.js';

@@ -7,7 +7,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SaeApPeer } from '../../src/rsn/sae/authenticator.js';
-import { decodeSaeAuth, encodeCommit, encodeSaeAuth, parseCommit, parseConfirm, parseTokenRequest, SaeStatus } from '../../src/rsn/sae/frames.js';
+import { decodeSaeAuth, encodeCommit, encodeSaeAuth, parseCommit, parseConfirm, parseTokenRequest } from '../../src/rsn/sae/frames.js';
+import { SaeStatus } from '../../src/rsn/sae/status.js';
 import { bigintToBytes, saeGroup } from '../../src/rsn/sae/group.js';
 import type { SaeAction } from '../../src/rsn/sae/session.js';
 import { SaeStation } from '../../src/rsn/sae/station.js';

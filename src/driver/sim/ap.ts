@@ -15,8 +15,9 @@ import type { Clock, TimerHandle } from './clock.js';
 import type { SeededRandom } from './random.js';
 import type { ApConfig } from './scenario.js';
 import { apRsn, apRsne, ftAssocFor } from './ies.js';
-import { SaeApPeer } from '../../rsn/sae/authenticator.js';
-import { SaeStatus } from '../../rsn/sae/frames.js';
+import type { SaeApPeer } from '../../rsn/sae/authenticator.js';
+import { saeMachines } from '../../rsn/sae/load.js';
+import { SaeStatus } from '../../rsn/sae/status.js';
 import { parseRsne, WLAN_EID_RSN } from '../../rsn/rsne.js';
 import { buildMde, findElement, WLAN_EID_FTE } from '../../rsn/ft.js';
 import { FtProtocolError, FtStatus, FtTarget, parseFte, WLAN_AUTH_FT } from '../../rsn/ft-protocol.js';
@@ -175,7 +176,7 @@ export class SimAp {
     }
     if (!this.saePeer || this.saePeer.peer.state === 'failed') {
       this.saePeer?.timer?.cancel();
-      const peer = new SaeApPeer({
+      const peer = new (saeMachines().SaeApPeer)({
         bssid: this.bssid,
         staAddr: sta,
         ssid: this.cfg.ssid,

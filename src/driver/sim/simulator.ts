@@ -31,8 +31,9 @@ import { Reason, Supplicant, type SupplicantResult } from '../../rsn/supplicant.
 import { classifyEapol } from '../../rsn/eapol.js';
 import { pmkidForAkm } from '../../rsn/crypto.js';
 import { akmFamily, akmInfo } from '../../rsn/akm.js';
-import { SaeStation } from '../../rsn/sae/station.js';
-import { SaeConfigError, type SaeAction } from '../../rsn/sae/session.js';
+import { saeMachines } from '../../rsn/sae/load.js';
+import type { SaeAction } from '../../rsn/sae/session.js';
+import type { SaeStation } from '../../rsn/sae/station.js';
 import {
   DRIVER_PROTOCOL_VERSION,
   type AuthParams,
@@ -372,9 +373,10 @@ export class Simulator {
    */
   private firmwareSae(ap: SimAp, conn: ConnectParams, roam: boolean): void {
     const sp = conn.sae!;
+    const machines = saeMachines();
     let sae: SaeStation;
     try {
-      sae = new SaeStation({
+      sae = new machines.SaeStation({
         ownAddr: this.own,
         bssid: ap.bssid,
         ssid: ap.cfg.ssid,
@@ -385,7 +387,7 @@ export class Simulator {
         random: (n: number) => this.random.bytes(n),
       });
     } catch (e) {
-      if (!(e instanceof SaeConfigError)) throw e;
+      if (!(e instanceof machines.SaeConfigError)) throw e;
       log.info(`sim: firmware cannot run SAE with ${ap.bssid}: ${e.message}`);
       this.air(() => this.emit('assoc_reject', { bssid: ap.bssid, status: STATUS_UNSPECIFIED, timeout: false }));
       return;

@@ -22,7 +22,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { macBytes, type MacAddress } from '../crypto.js';
 import { SAE_AKMS, type RandomSource } from './core.js';
-import { decodeSaeAuth, encodeSaeAuth, encodeTokenRequest, parseCommit, SaeStatus, type SaeCommit } from './frames.js';
+import { decodeSaeAuth, encodeSaeAuth, encodeTokenRequest, parseCommit, type SaeCommit } from './frames.js';
+import { SaeStatus } from './status.js';
 import { saeGroup, type SaeGroup, type SaePoint } from './group.js';
 import { derivePt, huntAndPeck, pweFromPt } from './pwe.js';
 import { SAE_MAX_SYNC, SAE_RETRANS_PERIOD_MS, SaeConfigError, SaeSession, type SaeAction, type SaePwe, type SaeState } from './session.js';

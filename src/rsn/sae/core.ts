@@ -7,7 +7,8 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { kdf } from '../crypto.js';
 import { bigintFromBytes, bigintToBytes, decodeElement, encodeElement, mod, type SaeGroup, type SaeHash, type SaePoint } from './group.js';
-import { SaeStatus, type SaeCommit } from './frames.js';
+import type { SaeCommit } from './frames.js';
+import { SaeStatus } from './status.js';
 import { multiply, multiplyX } from './scalar-mult.js';
 
 /**

@@ -5,7 +5,8 @@
  * action, state and configuration types both machines answer with.
  */
 import { checkPeerCommit, confirmValue, checkConfirm, deriveKeys, makeCommit, type OwnCommit, type PeerCommit, type RandomSource, type SaeKeys } from './core.js';
-import { encodeCommit, encodeConfirm, encodeSaeAuth, parseConfirm, SaeStatus, type SaeCommit } from './frames.js';
+import { encodeCommit, encodeConfirm, encodeSaeAuth, parseConfirm, type SaeCommit } from './frames.js';
+import { SaeStatus } from './status.js';
 import type { SaeGroup, SaePoint } from './group.js';
 
 /** wpa_supplicant's DEFAULT_DOT11_RSNA_SAE_RETRANS_PERIOD, in ms. */

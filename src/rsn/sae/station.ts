@@ -30,7 +30,8 @@
  */
 import { macBytes, type MacAddress } from '../crypto.js';
 import { SAE_AKMS, type RandomSource } from './core.js';
-import { decodeSaeAuth, parseCommit, parseTokenRequest, SaeStatus } from './frames.js';
+import { decodeSaeAuth, parseCommit, parseTokenRequest } from './frames.js';
+import { SaeStatus } from './status.js';
 import { DEFAULT_SAE_GROUPS, saeGroup, type SaeGroup, type SaePoint } from './group.js';
 import { derivePt, huntAndPeck, pweFromPt } from './pwe.js';
 import { SAE_MAX_SYNC, SAE_RETRANS_PERIOD_MS, SaeConfigError, SaeSession, type SaeAction, type SaePwe, type SaeState } from './session.js';

@@ -1,0 +1,20 @@
+/**
+ * SAE's state machines (machines.ts) for the modules that run them (the key
+ * path, the simulator), at first use rather than by a static import.
+ *
+ * Why: SAE and its group arithmetic (@noble/curves, which builds its curves
+ * when loaded) are a fifth of the daemon's code, and most daemons never run
+ * SAE. In the start-up snapshot (scripts/bundle.mjs) the body below is
+ * replaced by a require() of machines.ts, which makes esbuild put those
+ * modules into functions that run on the first call: the blob then holds
+ * their source but not their functions, curves and tables, which every start
+ * read and deserialized (blob -83 kB). Everywhere else (tsc's output, the
+ * tests) it is this static import.
+ */
+import * as machines from './machines.js';
+
+export type SaeMachines = typeof machines;
+
+export function saeMachines(): SaeMachines {
+  return machines;
+}
