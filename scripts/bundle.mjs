@@ -140,19 +140,6 @@ await build({
   supported: { 'dynamic-import': false },
   plugins: [saeAtFirstUse],
   banner: { js: "const __snapshotScriptUrl = require('node:url').pathToFileURL(__filename).href;" },
-  /*
-   * Local names shortened too, in this bundle only: every start reads,
-   * checksums and deserializes the blob, and shorter names make its source
-   * (489 -> 395 kB) and its string table smaller: blob -0.1 MB, CPU to the
-   * first PONG -0.4 to -1 ms of ~27 (31 and 71 interleaved rounds, load
-   * 3.5-4.7, a spread of the same order). Methods
-   * and properties keep their names; a stack trace of an internal error names
-   * top-level functions and classes as minified (at Xe.receive), which
-   * dist/bundle/snapshot.cjs.map maps back. esbuild's keepNames would keep
-   * them, at +0.08 MB of blob (a name property defined on every function).
-   * The plain bundles, which nothing reads at a snapshot start, keep theirs.
-   */
-  minifyIdentifiers: true,
 });
 asciiOnly(`${outdir}/snapshot.cjs`);
 /*
