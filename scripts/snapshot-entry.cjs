@@ -112,6 +112,10 @@ function codeCacheRun(bundle, cacheIn, daemonArgs) {
       if (msg.toString() !== 'PONG\n') return;
       clearInterval(ping);
       clearTimeout(timeout);
+      // V8 takes a code cache only under the flags it was made with, and the
+      // daemon, once ready, turned on --always-sparkplug (src/daemon/start.ts),
+      // which the next run and the blob start without: off again first.
+      require('node:v8').setFlagsFromString('--no-always-sparkplug');
       resolve(script.createCachedData());
     });
   });
