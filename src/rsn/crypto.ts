@@ -4,9 +4,10 @@
  * OpenSSL does the block cipher, the hashes, HMAC, PBKDF2 and RFC 3394 key
  * wrap; this module only adds the 802.11 constructions around them (PRF,
  * KDF, PTK and FT key hierarchies, EAPOL-Key MIC, PMKID) and AES-CMAC, which
- * node:crypto does not expose as a MAC. HMAC-SHA1, on every 4-way handshake's
- * path, is RFC 2104 written out over OpenSSL's SHA-1 (hmacSha1: two one-shot
- * hashes cost less than an Hmac object); the other HMACs are OpenSSL's.
+ * node:crypto does not expose as a MAC. The HMACs of PRF-n, the KDF and the
+ * HMAC-SHA1 MIC are RFC 2104 written out over OpenSSL's one-shot digests
+ * (HmacPads: two one-shot digests cost less than an Hmac object); the other
+ * HMACs are OpenSSL's.
  */
 import * as nodeCrypto from 'node:crypto';
 import { createCipheriv, createDecipheriv, createHash, createHmac, pbkdf2Sync, randomBytes, randomFillSync } from 'node:crypto';
@@ -90,100 +91,170 @@ export function clearPskCache(): void {
   pskCache.clear();
 }
 
-/* ------------------------------------------------------- PRF and KDF */
+/* ----------------------------------------------------------------- HMAC */
 
-/* ----------------------------------------------------------- HMAC-SHA1 */
-
-/**
- * SHA-1 of one buffer. node:crypto's one-shot hash() (Node 20.12 and later)
- * builds no Hash stream object; createHash() is the fallback for older Nodes.
- */
-const sha1: (data: Buffer) => Buffer =
-  typeof nodeCrypto.hash === 'function' ? (d) => nodeCrypto.hash('sha1', d, 'buffer') : (d) => createHash('sha1').update(d).digest();
-
-const SHA1_BLOCK = 64;
-const SHA1_LEN = 20;
-
-/** The HMAC key (RFC 2104: hashed first when longer than a block) XORed with `pad` into out[0..64). */
-function padKey(out: Buffer, key: Buffer, pad: number): void {
-  const k = key.length > SHA1_BLOCK ? sha1(key) : key;
-  for (let i = 0; i < SHA1_BLOCK; i++) out[i] = i < k.length ? k[i] ^ pad : pad;
-}
+export type HmacHash = 'sha1' | 'sha256' | 'sha384' | 'sha512';
 
 /**
- * HMAC-SHA1 as RFC 2104 writes it, SHA-1((K ^ opad) || SHA-1((K ^ ipad) || m)),
- * over `inner`, which holds (K ^ ipad) || m, and `outer` (84 octets), which
- * holds K ^ opad (padKey() wrote the first 64 octets of both). Two one-shot
- * hashes cost less than an Hmac object (createHmac() builds a stream and
- * OpenSSL an HMAC context per MAC): this runs six times in a 4-way handshake.
+ * The digest of one buffer. node:crypto's one-shot hash() (Node 20.12 and
+ * later) builds no Hash stream object and keeps OpenSSL's digest fetched;
+ * createHash() is the fallback for older Nodes.
  */
-function hmacSha1Padded(inner: Buffer, outer: Buffer): Buffer {
-  sha1(inner).copy(outer, SHA1_BLOCK);
-  return sha1(outer);
+const digest: (alg: HmacHash, data: Buffer) => Buffer =
+  typeof nodeCrypto.hash === 'function' ? (alg, d) => nodeCrypto.hash(alg, d, 'buffer') : (alg, d) => createHash(alg).update(d).digest();
+
+const HASH_LEN: Readonly<Record<HmacHash, number>> = { sha1: 20, sha256: 32, sha384: 48, sha512: 64 };
+
+/**
+ * HMAC as RFC 2104 writes it, SHA((K ^ opad) || SHA((K ^ ipad) || m)), with
+ * two one-shot digests over buffers this object keeps: `inner` holds
+ * (K ^ ipad) || m, `outer` K ^ opad and room for the inner digest. Two
+ * one-shot digests cost less than an Hmac object (createHmac() builds a
+ * stream, and OpenSSL an HMAC context and a digest fetch, per MAC: in the
+ * radio VM about 45 us each), and a run of MACs under one key (PRF-n's
+ * blocks, hunting-and-pecking's 40 pwd-seeds) or over one message layout
+ * (the KDF's) writes the pads or the message once.
+ */
+export class HmacPads {
+  /** Where the caller writes the message: `messageLength` octets after the inner pad. */
+  readonly message: Buffer;
+  private readonly inner: Buffer;
+  private readonly outer: Buffer;
+  private readonly block: number;
+
+  constructor(
+    private readonly alg: HmacHash,
+    messageLength: number,
+  ) {
+    this.block = alg === 'sha384' || alg === 'sha512' ? 128 : 64;
+    this.inner = Buffer.alloc(this.block + messageLength);
+    this.outer = Buffer.alloc(this.block + HASH_LEN[alg]);
+    this.message = this.inner.subarray(this.block);
+  }
+
+  /** K ^ ipad and K ^ opad, K hashed first when longer than a block (RFC 2104). */
+  setKey(key: Buffer): void {
+    const k = key.length > this.block ? digest(this.alg, key) : key;
+    for (let i = 0; i < this.block; i++) {
+      const v = i < k.length ? k[i] : 0;
+      this.inner[i] = v ^ 0x36;
+      this.outer[i] = v ^ 0x5c;
+    }
+  }
+
+  /** HMAC(K, message) into a new buffer. */
+  mac(): Buffer {
+    digest(this.alg, this.inner).copy(this.outer, this.block);
+    return digest(this.alg, this.outer);
+  }
+
+  /** Zeroes the key pads, the message and the inner digest. */
+  clear(): void {
+    this.inner.fill(0);
+    this.outer.fill(0);
+  }
 }
 
-/** HMAC-SHA1(key, m); the key-derived octets are zeroed before returning. */
-export function hmacSha1(key: Buffer, m: Buffer): Buffer {
-  const inner = Buffer.allocUnsafe(SHA1_BLOCK + m.length);
-  const outer = Buffer.allocUnsafe(SHA1_BLOCK + SHA1_LEN);
-  padKey(inner, key, 0x36);
-  padKey(outer, key, 0x5c);
-  m.copy(inner, SHA1_BLOCK);
-  const mac = hmacSha1Padded(inner, outer);
-  inner.fill(0, 0, SHA1_BLOCK);
-  outer.fill(0, 0, SHA1_BLOCK);
+/** HMAC(key, m); the key-derived octets are zeroed before returning. */
+export function hmac(alg: HmacHash, key: Buffer, m: Buffer): Buffer {
+  const h = new HmacPads(alg, m.length);
+  h.setKey(key);
+  m.copy(h.message);
+  const mac = h.mac();
+  h.clear();
   return mac;
 }
 
+/** HMAC-SHA1(key, m): the EAPOL-Key MIC of AKMs 1 and 2, six times in a 4-way handshake. */
+export function hmacSha1(key: Buffer, m: Buffer): Buffer {
+  return hmac('sha1', key, m);
+}
+
+/* ------------------------------------------------------- PRF and KDF */
+
+const SHA1_LEN = 20;
+
 /**
  * IEEE 802.11 PRF-n with HMAC-SHA1 (12.7.1.2): output of any length in octets.
- * HMAC(K, label || 0 || data || i) for i = 0, 1, ...: one inner message
- * ((K ^ ipad) || label || 0 || data || i) whose last octet is the counter, one
- * outer one, one output buffer (this runs inside every 4-way handshake).
+ * HMAC(K, label || 0 || data || i) for i = 0, 1, ...: one message whose last
+ * octet is the counter, the key's pads written once, one output buffer (this
+ * runs inside every 4-way handshake).
  */
 export function prfSha1(key: Buffer, label: string, data: Buffer, length: number): Buffer {
   const labLen = Buffer.byteLength(label, 'ascii');
-  const inner = Buffer.allocUnsafe(SHA1_BLOCK + labLen + 1 + data.length + 1);
-  const outer = Buffer.allocUnsafe(SHA1_BLOCK + SHA1_LEN);
-  padKey(inner, key, 0x36);
-  padKey(outer, key, 0x5c);
-  inner.write(label, SHA1_BLOCK, 'ascii');
-  inner[SHA1_BLOCK + labLen] = 0;
-  data.copy(inner, SHA1_BLOCK + labLen + 1);
+  const h = new HmacPads('sha1', labLen + 1 + data.length + 1);
+  h.setKey(key);
+  h.message.write(label, 0, 'ascii');
+  h.message[labLen] = 0;
+  data.copy(h.message, labLen + 1);
   const blocks = Math.ceil(length / SHA1_LEN);
   const out = Buffer.allocUnsafe(blocks * SHA1_LEN);
   for (let i = 0; i < blocks; i++) {
-    inner[inner.length - 1] = i;
-    hmacSha1Padded(inner, outer).copy(out, i * SHA1_LEN);
+    h.message[h.message.length - 1] = i;
+    h.mac().copy(out, i * SHA1_LEN);
   }
-  inner.fill(0, 0, SHA1_BLOCK);
-  outer.fill(0, 0, SHA1_BLOCK);
+  h.clear();
   return out.subarray(0, length);
 }
 
 /**
- * IEEE 802.11 KDF-Hash-Length (12.7.1.6.2): HMAC(K, i || label || context || L)
- * with i and L as little-endian 16-bit counters, L in bits. A length that is
- * not a whole number of octets (SAE's hunting-and-pecking over P-521 asks for
- * 521 bits) gives ceil(L/8) octets whose unused low-order bits are zero.
+ * IEEE 802.11 KDF-Hash-Length (12.7.1.6.2) for one label, context and
+ * length, under as many keys as the caller has: HMAC(K, i || label ||
+ * context || L) with i and L as little-endian 16-bit counters, L in bits.
+ * The message is written once; each key writes its pads (hunting-and-pecking
+ * derives a value under each of its 40 pwd-seeds). A length that is not a
+ * whole number of octets (SAE's hunting-and-pecking over P-521 asks for 521
+ * bits) gives ceil(L/8) octets whose unused low-order bits are zero.
  */
-export function kdf(hash: 'sha256' | 'sha384' | 'sha512', key: Buffer, label: string, context: Buffer, bits: number): Buffer {
-  if (!Number.isInteger(bits) || bits <= 0 || bits > 0xffff) throw new CryptoInputError(`KDF length ${bits} bits`);
-  const len = Buffer.alloc(2);
-  len.writeUInt16LE(bits);
-  const lab = Buffer.from(label, 'ascii');
-  const out: Buffer[] = [];
-  let have = 0;
-  for (let i = 1; have * 8 < bits; i++) {
-    const ctr = Buffer.alloc(2);
-    ctr.writeUInt16LE(i);
-    const h = createHmac(hash, key).update(ctr).update(lab).update(context).update(len).digest();
-    out.push(h);
-    have += h.length;
+export class Kdf {
+  private readonly h: HmacPads;
+  private readonly blocks: number;
+  private readonly hashLen: number;
+
+  constructor(
+    hash: 'sha256' | 'sha384' | 'sha512',
+    label: string,
+    context: Buffer,
+    private readonly bits: number,
+  ) {
+    if (!Number.isInteger(bits) || bits <= 0 || bits > 0xffff) throw new CryptoInputError(`KDF length ${bits} bits`);
+    const labLen = Buffer.byteLength(label, 'ascii');
+    this.h = new HmacPads(hash, 2 + labLen + context.length + 2);
+    const m = this.h.message;
+    m.write(label, 2, 'ascii');
+    context.copy(m, 2 + labLen);
+    m.writeUInt16LE(bits, m.length - 2);
+    this.hashLen = HASH_LEN[hash];
+    this.blocks = Math.ceil(bits / 8 / this.hashLen);
   }
-  const result = Buffer.concat(out).subarray(0, Math.ceil(bits / 8));
-  if (bits % 8) result[result.length - 1] &= 0xff << (8 - (bits % 8));
-  return result;
+
+  /** KDF-Hash-Length(key, label, context) in a new buffer. */
+  derive(key: Buffer): Buffer {
+    this.h.setKey(key);
+    const out = Buffer.alloc(this.blocks * this.hashLen);
+    for (let i = 1; i <= this.blocks; i++) {
+      this.h.message.writeUInt16LE(i, 0);
+      const block = this.h.mac();
+      block.copy(out, (i - 1) * this.hashLen);
+      block.fill(0);
+    }
+    const result = out.subarray(0, Math.ceil(this.bits / 8));
+    if (this.bits % 8) result[result.length - 1] &= 0xff << (8 - (this.bits % 8));
+    return result;
+  }
+
+  /** Zeroes the last key's pads and the message. */
+  clear(): void {
+    this.h.clear();
+  }
+}
+
+/** KDF-Hash-Length(key, label, context) once (class Kdf). */
+export function kdf(hash: 'sha256' | 'sha384' | 'sha512', key: Buffer, label: string, context: Buffer, bits: number): Buffer {
+  const k = new Kdf(hash, label, context, bits);
+  const out = k.derive(key);
+  k.clear();
+  return out;
 }
 
 export function kdfSha256(key: Buffer, label: string, context: Buffer, bits: number): Buffer {
