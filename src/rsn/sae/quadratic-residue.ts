@@ -69,6 +69,8 @@ export function legendreJacobi(v: bigint, p: bigint): -1 | 0 | 1 {
  */
 const LIMB_BITS = 24;
 const LIMB = 2 ** LIMB_BITS;
+/** 2^z for the runs of halvings (z <= LIMB_BITS). */
+const POW2 = Array.from({ length: LIMB_BITS + 1 }, (_, z) => 2 ** z);
 /** Scratch limbs of f and g, least significant first (P-521: 22 limbs). */
 const F = new Float64Array(24);
 const G = new Float64Array(24);
@@ -133,8 +135,25 @@ export function legendreSteps(v: bigint, p: bigint, maxBatches?: number): -1 | 0
     let vf = 0;
     let ug = 0;
     let vg = 1;
-    for (let i = 0; i < LIMB_BITS; i++) {
-      if (delta > 0 && (gl & 1) === 1) {
+    for (let left = LIMB_BITS; ; ) {
+      // A run of z halvings of an even g at once: g's trailing zeros (of
+      // its low 32 bits; all of them when those are 0), at most the steps left.
+      const low = gl | 0;
+      if ((low & 1) === 0) {
+        let z = low === 0 ? 32 : 31 - Math.clz32(low & -low);
+        if (z > left) z = left;
+        const scale = POW2[z];
+        gl /= scale;
+        uf *= scale;
+        vf *= scale;
+        delta += z;
+        // (2/f) once per halving: an odd number of them flips j.
+        j ^= z & ((fl >> 1) ^ (fl >> 2));
+        left -= z;
+        if (left === 0) break;
+      }
+      // g is odd: one step.
+      if (delta > 0) {
         j ^= ((fl & gl) >> 1) ^ (gl >> 1) ^ (gl >> 2);
         delta = 1 - delta;
         const t = gl;
@@ -149,14 +168,13 @@ export function legendreSteps(v: bigint, p: bigint, maxBatches?: number): -1 | 0
       } else {
         j ^= (fl >> 1) ^ (fl >> 2);
         delta++;
-        if ((gl & 1) === 1) {
-          gl = (gl + fl) / 2;
-          ug += uf;
-          vg += vf;
-        } else gl /= 2;
+        gl = (gl + fl) / 2;
+        ug += uf;
+        vg += vf;
         uf *= 2;
         vf *= 2;
       }
+      if (--left === 0) break;
     }
     // The lowest limb of each sum is 0 (the division by 2^24 is exact): carry only.
     let cf = (uf * F[0] + vf * G[0]) / LIMB;
