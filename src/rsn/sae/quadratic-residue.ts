@@ -69,7 +69,7 @@ export function legendreJacobi(v: bigint, p: bigint): -1 | 0 | 1 {
  */
 const LIMB_BITS = 24;
 const LIMB = 2 ** LIMB_BITS;
-/** 2^z for the runs of halvings (z <= LIMB_BITS). */
+/** 2^z for a run of z halvings (z <= LIMB_BITS). */
 const POW2 = Array.from({ length: LIMB_BITS + 1 }, (_, z) => 2 ** z);
 /** Scratch limbs of f and g, least significant first (P-521: 22 limbs). */
 const F = new Float64Array(24);
@@ -90,17 +90,20 @@ function toLimbs(v: bigint, out: Float64Array, n: number): void {
  * default 5 steps per bit of p: well past the ~3.8 they take), or p has more
  * limbs than the scratch space (above 576 bits: no SAE group).
  *
- * The state is f (odd), g >= 0, delta and a sign bit j with
- * (v/p) = (-1)^j * (g/f), from f = p, g = v mod p:
- * - delta > 0, g odd: (f, g) <- (g, (g + f) / 2), delta <- 1 - delta; j flips
- *   by reciprocity (f and g both 3 mod 4) and by (2/g) (g 3 or 5 mod 8);
- * - otherwise: g <- g / 2, or (g + f) / 2 when g is odd, delta <- delta + 1;
- *   j flips by (2/f).
- * Once f = 1, (g/1) = 1 and the answer is (-1)^j. Each step reads only the
- * low three bits of f and g: a batch runs on the low 48 bits (two limbs),
- * which stay exact for its 24 steps, and records what it did as the matrix
- * (uf vf; ug vg) with 2^24 (f', g') = (uf f + vf g, ug f + vg g); the pass
- * over the limbs then applies it.
+ * The state is f (odd), g >= 0, eta and a sign bit j with
+ * (v/p) = (-1)^j * (g/f), from f = p, g = v mod p, eta = -1; a step is:
+ * - eta < 0, g odd: swap f and g, eta <- -eta; j flips by reciprocity (f
+ *   and g both 3 mod 4);
+ * - g odd: g <- g + f;
+ * - then g <- g / 2, eta <- eta - 1; j flips by (2/f) (f 3 or 5 mod 8).
+ * Once f = 1, (g/1) = 1 and the answer is (-1)^j. The steps read only the
+ * low bits of f and g, so a batch of 24 runs on their low 32 bits and
+ * records what it did as the matrix (uf vf; ug vg) with
+ * 2^24 (f', g') = (uf f + vf g, ug f + vg g); the pass over the limbs then
+ * applies it. Inside a batch, as libsecp256k1's posdivsteps_62_var: a run of
+ * halvings at once (g's trailing zeros), and between two swaps, which come
+ * no sooner than eta + 1 halvings, the additions of f for several steps as
+ * one multiple of f that clears as many low bits of g.
  */
 export function legendreSteps(v: bigint, p: bigint, maxBatches?: number): -1 | 0 | 1 | undefined {
   let a = v % p;
@@ -119,7 +122,8 @@ export function legendreSteps(v: bigint, p: bigint, maxBatches?: number): -1 | 0
   const batches = maxBatches ?? 5 * n;
   F.set(pl);
   toLimbs(a, G, n);
-  let delta = 1;
+  // eta = -delta: the steps swap f and g when it is negative and g odd.
+  let eta = -1;
   let j = 0;
   for (let batch = 0; ; batch++) {
     if (F[0] === 1) {
@@ -128,53 +132,58 @@ export function legendreSteps(v: bigint, p: bigint, maxBatches?: number): -1 | 0
       if (i === n) return (j & 1) === 1 ? -1 : 1;
     }
     if (batch === batches) return undefined;
-    // Number bit operations take the low 32 bits: of these 48, exact ones.
-    let fl = F[0] + (n > 1 ? F[1] * LIMB : 0);
-    let gl = G[0] + (n > 1 ? G[1] * LIMB : 0);
+    // The low 32 bits of f and g, wrapping int32 arithmetic: each step
+    // spoils one top bit, so after the batch's 24 steps 8 exact bits remain
+    // (the steps read at most 6).
+    let fl = (F[0] + (n > 1 ? F[1] * LIMB : 0)) | 0;
+    let gl = (G[0] + (n > 1 ? G[1] * LIMB : 0)) | 0;
     let uf = 1;
     let vf = 0;
     let ug = 0;
     let vg = 1;
     for (let left = LIMB_BITS; ; ) {
-      // A run of z halvings of an even g at once: g's trailing zeros (of
-      // its low 32 bits; all of them when those are 0), at most the steps left.
-      const low = gl | 0;
-      if ((low & 1) === 0) {
-        let z = low === 0 ? 32 : 31 - Math.clz32(low & -low);
-        if (z > left) z = left;
-        const scale = POW2[z];
-        gl /= scale;
-        uf *= scale;
-        vf *= scale;
-        delta += z;
-        // (2/f) once per halving: an odd number of them flips j.
-        j ^= z & ((fl >> 1) ^ (fl >> 2));
-        left -= z;
-        if (left === 0) break;
-      }
-      // g is odd: one step.
-      if (delta > 0) {
-        j ^= ((fl & gl) >> 1) ^ (gl >> 1) ^ (gl >> 2);
-        delta = 1 - delta;
-        const t = gl;
-        gl = (gl + fl) / 2;
-        fl = t;
-        const tu = ug;
-        const tv = vg;
-        ug += uf;
-        vg += vf;
-        uf = 2 * tu;
-        vf = 2 * tv;
+      // g's trailing zeros, at most the steps left (the sentinel bits
+      // from bit `left` up): that many halvings at once.
+      const w0 = gl | (-1 << left);
+      const zeros = 31 - Math.clz32(w0 & -w0);
+      gl >>= zeros;
+      uf *= POW2[zeros];
+      vf *= POW2[zeros];
+      eta -= zeros;
+      left -= zeros;
+      // (2/f) once per halving: an odd number of them flips j.
+      j ^= zeros & ((fl >> 1) ^ (fl >> 2));
+      if (left === 0) break;
+      // g is odd. The next eta + 1 steps cannot swap: g gets the multiple w
+      // of f that clears as many of its low bits (up to 6 after a swap, 4
+      // otherwise), whose halvings the next turn counts.
+      let w: number;
+      let bits: number;
+      if (eta < 0) {
+        eta = -eta;
+        let t = fl;
+        fl = gl;
+        gl = t;
+        t = uf;
+        uf = ug;
+        ug = t;
+        t = vf;
+        vf = vg;
+        vg = t;
+        // Reciprocity: both odd, the sign flips when both are 3 mod 4.
+        j ^= (fl & gl) >> 1;
+        bits = Math.min(eta + 1, left, 6);
+        // -g / f mod 64: f (f^2 - 2) is -1/f mod 64 for odd f.
+        w = Math.imul(Math.imul(fl, gl), Math.imul(fl, fl) - 2);
       } else {
-        j ^= (fl >> 1) ^ (fl >> 2);
-        delta++;
-        gl = (gl + fl) / 2;
-        ug += uf;
-        vg += vf;
-        uf *= 2;
-        vf *= 2;
+        bits = Math.min(eta + 1, left, 4);
+        // -g / f mod 16, with f + 8 ((f + 1) / 4 mod 2) as 1/f mod 16.
+        w = Math.imul(-(fl + (((fl + 1) & 4) << 1)), gl);
       }
-      if (--left === 0) break;
+      w &= (1 << bits) - 1;
+      gl = (gl + Math.imul(fl, w)) | 0;
+      ug += uf * w;
+      vg += vf * w;
     }
     // The lowest limb of each sum is 0 (the division by 2^24 is exact): carry only.
     let cf = (uf * F[0] + vf * G[0]) / LIMB;
