@@ -108,16 +108,35 @@ export function multiplyX(g: SaeGroup, p: SaePoint, k: bigint): bigint | undefin
 }
 
 /**
- * 1 / v mod p for a secret v (PWE's y), as (v * u)^-1 * u for a fresh random
- * u: noble's inversion is the extended Euclidean algorithm, whose number of
- * steps depends on its input, and PWE depends only on the password and the
- * two addresses; v * u is a uniform random non-zero value whatever v is.
+ * 1 / v mod p for a secret v (PWE's y, a coordinate of a multiple of PWE),
+ * as (v * u)^-1 * u for a fresh random u: noble's inversion is the extended
+ * Euclidean algorithm, whose number of steps depends on its input, and PWE
+ * depends only on the password and the two addresses; v * u is a uniform
+ * random non-zero value whatever v is.
  */
 function inverseBlind(g: SaeGroup, v: bigint): bigint {
   const Fp = g.Point.Fp;
   let u = 0n;
   while (u === 0n) u = mod(bigintFromBytes(pooledRandom(g.primeLen + 8)), g.p);
   return Fp.mul(Fp.inv(Fp.mul(v, u)), u);
+}
+
+/**
+ * P + Q in affine coordinates, its one inversion blinded (inverseBlind): for
+ * K's peer-scalar * PWE + PEER-ELEMENT, whose coordinates depend on PWE, as
+ * the next multiplication needs them (noble's add and toAffine would invert
+ * with the variable-time Euclid). P = Q and P = -Q are left to noble: a
+ * PEER-ELEMENT of +-peer-scalar * PWE needs PWE to be chosen.
+ */
+export function addBlind(g: SaeGroup, p: SaePoint, q: SaePoint): SaePoint {
+  if (p.is0() || q.is0()) return p.add(q);
+  const { x: x1, y: y1 } = p.toAffine();
+  const { x: x2, y: y2 } = q.toAffine();
+  if (x1 === x2) return p.add(q);
+  const Fp = g.Point.Fp;
+  const l = Fp.mul(Fp.sub(y2, y1), inverseBlind(g, Fp.sub(x2, x1)));
+  const x3 = Fp.sub(Fp.sub(Fp.sqr(l), x1), x2);
+  return g.Point.fromAffine({ x: x3, y: Fp.sub(Fp.mul(l, Fp.sub(x1, x3)), y1) });
 }
 
 /** 1 / (2 * yP) per point: PWE's serves both of an exchange's multiplications of it. */
