@@ -10,7 +10,7 @@
  * HMACs are OpenSSL's.
  */
 import * as nodeCrypto from 'node:crypto';
-import { createCipheriv, createDecipheriv, createHash, createHmac, pbkdf2Sync, randomBytes, randomFillSync } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, pbkdf2Sync, randomBytes, randomFillSync } from 'node:crypto';
 import { akmInfo, cipherInfo, type KdfHash, type MicAlgorithm } from './akm.js';
 
 export class CryptoInputError extends Error {
@@ -426,12 +426,14 @@ export function deriveFtPtk(p: { akm: string | number; pairwise: string | number
 
 /* --------------------------------------------------------------- PMKID */
 
+const PMK_NAME = Buffer.from('PMK Name', 'ascii');
+
 /**
  * PMKID = Truncate-128(HMAC-Hash(PMK, "PMK Name" || AA || SPA)), 12.7.1.3:
  * SHA-1 for AKMs 1 and 2, SHA-256 for the SHA-256 AKMs.
  */
 export function pmkid(pmk: Buffer, aa: MacAddress, spa: MacAddress, hash: 'sha1' | 'sha256' = 'sha1'): Buffer {
-  return createHmac(hash, pmk).update('PMK Name').update(macBytes(aa)).update(macBytes(spa)).digest().subarray(0, 16);
+  return hmac(hash, pmk, Buffer.concat([PMK_NAME, macBytes(aa), macBytes(spa)])).subarray(0, 16);
 }
 
 /** PMKID with the hash the AKM specifies. */
@@ -492,9 +494,9 @@ export function eapolKeyMic(alg: MicAlgorithm, kck: Buffer, frame: Buffer): Buff
       if (kck.length !== 16) throw new CryptoInputError(`AES-128-CMAC needs a 16-octet KCK, got ${kck.length}`);
       return aesCmac(kck, frame);
     case 'hmac-sha256-128':
-      return createHmac('sha256', kck).update(frame).digest().subarray(0, 16);
+      return hmac('sha256', kck, frame).subarray(0, 16);
     case 'hmac-sha384-192':
-      return createHmac('sha384', kck).update(frame).digest().subarray(0, 24);
+      return hmac('sha384', kck, frame).subarray(0, 24);
   }
 }
 

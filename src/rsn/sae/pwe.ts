@@ -10,8 +10,7 @@
  *   that depends on SSID and password only (computable once per network),
  *   then PWE = val * PT with val from the MAC addresses.
  */
-import { createHmac } from 'node:crypto';
-import { HmacPads, Kdf } from '../crypto.js';
+import { hmac, HmacPads, Kdf } from '../crypto.js';
 import { bigintFromBytes, mod, type SaeGroup, type SaePoint } from './group.js';
 import { isQuadraticResidueBlind, randomQrQnr } from './quadratic-residue.js';
 import { liftX, multiply } from './scalar-mult.js';
@@ -79,14 +78,14 @@ export function huntAndPeck(g: SaeGroup, password: Buffer, addrA: Buffer, addrB:
 }
 
 function hkdfExtract(g: SaeGroup, salt: Buffer, ikm: Buffer): Buffer {
-  return createHmac(g.hash, salt).update(ikm).digest();
+  return hmac(g.hash, salt, ikm);
 }
 
 function hkdfExpand(g: SaeGroup, prk: Buffer, info: string, len: number): Buffer {
   const out: Buffer[] = [];
-  let prev = Buffer.alloc(0);
+  let prev: Buffer = Buffer.alloc(0);
   for (let i = 1; out.length * g.hashLen < len; i++) {
-    prev = createHmac(g.hash, prk).update(prev).update(info, 'ascii').update(Buffer.of(i)).digest();
+    prev = hmac(g.hash, prk, Buffer.concat([prev, Buffer.from(info, 'ascii'), Buffer.of(i)]));
     out.push(prev);
   }
   return Buffer.concat(out).subarray(0, len);
