@@ -47,7 +47,9 @@ export function pooledRandom(n: number): Buffer {
     randomFillSync(randomPool);
     randomPoolUsed = 0;
   }
-  const out = Buffer.from(randomPool.subarray(randomPoolUsed, randomPoolUsed + n));
+  // allocUnsafe and set(): Buffer.from(a view) copies octet by octet.
+  const out = Buffer.allocUnsafe(n);
+  out.set(randomPool.subarray(randomPoolUsed, randomPoolUsed + n));
   randomPool.fill(0, randomPoolUsed, randomPoolUsed + n);
   randomPoolUsed += n;
   return out;
@@ -142,9 +144,9 @@ export class HmacPads {
     }
   }
 
-  /** HMAC(K, message) into a new buffer. */
+  /** HMAC(K, message) into a new buffer. TypedArray#set, not Buffer#copy and its argument checks. */
   mac(): Buffer {
-    digest(this.alg, this.inner).copy(this.outer, this.block);
+    this.outer.set(digest(this.alg, this.inner), this.block);
     return digest(this.alg, this.outer);
   }
 
@@ -159,7 +161,7 @@ export class HmacPads {
 export function hmac(alg: HmacHash, key: Buffer, m: Buffer): Buffer {
   const h = new HmacPads(alg, m.length);
   h.setKey(key);
-  m.copy(h.message);
+  h.message.set(m);
   const mac = h.mac();
   h.clear();
   return mac;
@@ -191,7 +193,7 @@ export function prfSha1(key: Buffer, label: string, data: Buffer, length: number
   const out = Buffer.allocUnsafe(blocks * SHA1_LEN);
   for (let i = 0; i < blocks; i++) {
     h.message[h.message.length - 1] = i;
-    h.mac().copy(out, i * SHA1_LEN);
+    out.set(h.mac(), i * SHA1_LEN);
   }
   h.clear();
   return out.subarray(0, length);
@@ -235,7 +237,7 @@ export class Kdf {
     for (let i = 1; i <= this.blocks; i++) {
       this.h.message.writeUInt16LE(i, 0);
       const block = this.h.mac();
-      block.copy(out, (i - 1) * this.hashLen);
+      out.set(block, (i - 1) * this.hashLen);
       block.fill(0);
     }
     const result = out.subarray(0, Math.ceil(this.bits / 8));
