@@ -42,7 +42,7 @@ const LIMB_BITS = 24;
 const LIMB = 2 ** LIMB_BITS;
 const LIMB_MASK = LIMB - 1;
 /** 2^z for a run of z halvings (z <= LIMB_BITS). */
-const POW2 = Array.from({ length: LIMB_BITS + 1 }, (_, z) => 2 ** z);
+const POW2 = Array.from({ length: LIMB_BITS + 1 }, (_, z) => 1 << z);
 /** Scratch limbs, least significant first (P-521: 22 limbs; d and e take one more). */
 const MAX_LIMBS = 24;
 const F = new Float64Array(MAX_LIMBS);
@@ -92,148 +92,138 @@ function modulus(p: bigint): Modulus | null {
 }
 
 /**
- * One batch's outcome, in typed arrays rather than module variables (those
- * live in a context, where V8 boxes each number stored: the Legendre symbol
- * took 60 % longer): the matrix (uf, vf, ug, vg), and eta and j, carried
- * from batch to batch.
+ * The steps from f = p, g = a (0 < a < p) until f = 1, at most `batches`
+ * batches: the answer's sign bit j, or -1 when they did not get there. With
+ * `inverse`, d (in D) carried along as well.
+ *
+ * One function with every loop inside, on purpose: with the batch and the
+ * passes over the limbs as functions of their own, V8 optimized those first
+ * and the caller later with them inlined again, a second TurboFan compile of
+ * the same code that cost ~35 ms of guest CPU in the radio VM's third SAE
+ * connection; module variables between them (a context's slots) had V8 box
+ * each number stored.
  */
-const MATRIX = new Float64Array(4);
-const STATE = new Int32Array(2);
-
-/** 24 steps on f and g's low bits (the limbs F[0], F[1], G[0], G[1]): sets MATRIX and STATE. */
-function batch(n: number): void {
-  // The low 32 bits of f and g, wrapping int32 arithmetic: each step
-  // spoils one top bit, so after the batch's 24 steps 8 exact bits remain
-  // (the steps read at most 6).
-  let fl = (F[0] + (n > 1 ? F[1] * LIMB : 0)) | 0;
-  let gl = (G[0] + (n > 1 ? G[1] * LIMB : 0)) | 0;
-  let eta = STATE[0];
-  let j = STATE[1];
-  let uf = 1;
-  let vf = 0;
-  let ug = 0;
-  let vg = 1;
-  for (let left = LIMB_BITS; ; ) {
-    // g's trailing zeros, at most the steps left (the sentinel bits from
-    // bit `left` up): that many halvings at once.
-    const w0 = gl | (-1 << left);
-    const zeros = 31 - Math.clz32(w0 & -w0);
-    gl >>= zeros;
-    uf *= POW2[zeros];
-    vf *= POW2[zeros];
-    eta -= zeros;
-    left -= zeros;
-    // (2/f) once per halving: an odd number of them flips j.
-    j ^= zeros & ((fl >> 1) ^ (fl >> 2));
-    if (left === 0) break;
-    // g is odd. The next eta + 1 steps cannot swap: g gets the multiple w
-    // of f that clears as many of its low bits (up to 6 after a swap, 4
-    // otherwise), whose halvings the next turn counts.
-    let w: number;
-    let bits: number;
-    if (eta < 0) {
-      eta = -eta;
-      let t = fl;
-      fl = gl;
-      gl = t;
-      t = uf;
-      uf = ug;
-      ug = t;
-      t = vf;
-      vf = vg;
-      vg = t;
-      // Reciprocity: both odd, the sign flips when both are 3 mod 4.
-      j ^= (fl & gl) >> 1;
-      bits = Math.min(eta + 1, left, 6);
-      // -g / f mod 64: f (f^2 - 2) is -1/f mod 64 for odd f.
-      w = Math.imul(Math.imul(fl, gl), Math.imul(fl, fl) - 2);
-    } else {
-      bits = Math.min(eta + 1, left, 4);
-      // -g / f mod 16, with f + 8 ((f + 1) / 4 mod 2) as 1/f mod 16.
-      w = Math.imul(-(fl + (((fl + 1) & 4) << 1)), gl);
-    }
-    w &= (1 << bits) - 1;
-    gl = (gl + Math.imul(fl, w)) | 0;
-    ug += uf * w;
-    vg += vf * w;
-  }
-  MATRIX[0] = uf;
-  MATRIX[1] = vf;
-  MATRIX[2] = ug;
-  MATRIX[3] = vg;
-  STATE[0] = eta;
-  STATE[1] = j;
-}
-
-/** (f, g) <- (uf f + vf g, ug f + vg g) / 2^24 over n limbs; returns the limbs both still use. */
-function applyFg(n: number): number {
-  const uf = MATRIX[0];
-  const vf = MATRIX[1];
-  const ug = MATRIX[2];
-  const vg = MATRIX[3];
-  // The lowest limb of each sum is 0 (the division by 2^24 is exact): carry only.
-  let cf = (uf * F[0] + vf * G[0]) / LIMB;
-  let cg = (ug * F[0] + vg * G[0]) / LIMB;
-  for (let i = 1; i < n; i++) {
-    const fi = F[i];
-    const gi = G[i];
-    cf += uf * fi + vf * gi;
-    cg += ug * fi + vg * gi;
-    let q = Math.floor(cf / LIMB);
-    F[i - 1] = cf - q * LIMB;
-    cf = q;
-    q = Math.floor(cg / LIMB);
-    G[i - 1] = cg - q * LIMB;
-    cg = q;
-  }
-  F[n - 1] = cf;
-  G[n - 1] = cg;
-  // f and g never grow: drop the limbs both have emptied.
-  while (n > 1 && F[n - 1] === 0 && G[n - 1] === 0) n--;
-  return n;
-}
-
-/**
- * (d, e) <- (uf d + vf e, ug d + vg e) / 2^24 mod p over nd limbs, each sum
- * made divisible by 2^24 with a multiple of p below 2^24 p. The row sums of
- * the matrix are at most 2^24, so d and e grow by at most p per batch: they
- * stay non-negative and below (batches + 1) p, one limb above p's.
- */
-function applyDe(m: Modulus, nd: number): void {
-  const uf = MATRIX[0];
-  const vf = MATRIX[1];
-  const ug = MATRIX[2];
-  const vg = MATRIX[3];
+function steps(m: Modulus, a: bigint, batches: number, inverse: boolean): number {
+  let n = m.limbs.length;
+  const nd = n + 1;
   const P = m.limbs;
-  const np = P.length;
-  const d0 = D[0];
-  const e0 = E[0];
-  const md = Math.imul(-((Math.imul(uf, d0) + Math.imul(vf, e0)) & LIMB_MASK), m.inv24) & LIMB_MASK;
-  const me = Math.imul(-((Math.imul(ug, d0) + Math.imul(vg, e0)) & LIMB_MASK), m.inv24) & LIMB_MASK;
-  let cd = (uf * d0 + vf * e0 + md * P[0]) / LIMB;
-  let ce = (ug * d0 + vg * e0 + me * P[0]) / LIMB;
-  for (let i = 1; i < nd; i++) {
-    const di = D[i];
-    const ei = E[i];
-    const pi = i < np ? P[i] : 0;
-    cd += uf * di + vf * ei + md * pi;
-    ce += ug * di + vg * ei + me * pi;
-    let q = Math.floor(cd / LIMB);
-    D[i - 1] = cd - q * LIMB;
-    cd = q;
-    q = Math.floor(ce / LIMB);
-    E[i - 1] = ce - q * LIMB;
-    ce = q;
+  F.set(P);
+  toLimbs(a, G, n);
+  if (inverse) {
+    D.fill(0, 0, nd);
+    E.fill(0, 0, nd);
+    E[0] = 1;
   }
-  D[nd - 1] = cd;
-  E[nd - 1] = ce;
-}
-
-/** Whether f = 1 (its n limbs). */
-function fIsOne(n: number): boolean {
-  if (F[0] !== 1) return false;
-  for (let i = 1; i < n; i++) if (F[i] !== 0) return false;
-  return true;
+  let eta = -1;
+  let j = 0;
+  for (let b = 0; ; b++) {
+    if (F[0] === 1) {
+      let i = 1;
+      while (i < n && F[i] === 0) i++;
+      if (i === n) return j & 1;
+    }
+    if (b === batches) return -1;
+    // The low 32 bits of f and g, wrapping int32 arithmetic: each step
+    // spoils one top bit, so after the batch's 24 steps 8 exact bits remain
+    // (the steps read at most 6).
+    let fl = (F[0] + (n > 1 ? F[1] * LIMB : 0)) | 0;
+    let gl = (G[0] + (n > 1 ? G[1] * LIMB : 0)) | 0;
+    let uf = 1;
+    let vf = 0;
+    let ug = 0;
+    let vg = 1;
+    for (let left = LIMB_BITS; ; ) {
+      // g's trailing zeros, at most the steps left (the sentinel bits from
+      // bit `left` up): that many halvings at once.
+      const w0 = gl | (-1 << left);
+      const zeros = 31 - Math.clz32(w0 & -w0);
+      gl >>= zeros;
+      uf *= POW2[zeros];
+      vf *= POW2[zeros];
+      eta -= zeros;
+      left -= zeros;
+      // (2/f) once per halving: an odd number of them flips j.
+      j ^= zeros & ((fl >> 1) ^ (fl >> 2));
+      if (left === 0) break;
+      // g is odd. The next eta + 1 steps cannot swap: g gets the multiple w
+      // of f that clears as many of its low bits (up to 6 after a swap, 4
+      // otherwise), whose halvings the next turn counts.
+      let w: number;
+      let bits: number;
+      if (eta < 0) {
+        eta = -eta;
+        let t = fl;
+        fl = gl;
+        gl = t;
+        t = uf;
+        uf = ug;
+        ug = t;
+        t = vf;
+        vf = vg;
+        vg = t;
+        // Reciprocity: both odd, the sign flips when both are 3 mod 4.
+        j ^= (fl & gl) >> 1;
+        bits = Math.min(eta + 1, left, 6);
+        // -g / f mod 64: f (f^2 - 2) is -1/f mod 64 for odd f.
+        w = Math.imul(Math.imul(fl, gl), Math.imul(fl, fl) - 2);
+      } else {
+        bits = Math.min(eta + 1, left, 4);
+        // -g / f mod 16, with f + 8 ((f + 1) / 4 mod 2) as 1/f mod 16.
+        w = Math.imul(-(fl + (((fl + 1) & 4) << 1)), gl);
+      }
+      w &= (1 << bits) - 1;
+      gl = (gl + Math.imul(fl, w)) | 0;
+      ug += uf * w;
+      vg += vf * w;
+    }
+    if (inverse) {
+      // (d, e) <- (uf d + vf e, ug d + vg e) / 2^24 mod p, each sum made
+      // divisible by 2^24 with a multiple of p below 2^24 p. The matrix's
+      // row sums are at most 2^24, so d and e grow by at most p per batch:
+      // they stay non-negative and below (batches + 1) p, in one limb more.
+      const d0 = D[0];
+      const e0 = E[0];
+      const md = Math.imul(-((Math.imul(uf, d0) + Math.imul(vf, e0)) & LIMB_MASK), m.inv24) & LIMB_MASK;
+      const me = Math.imul(-((Math.imul(ug, d0) + Math.imul(vg, e0)) & LIMB_MASK), m.inv24) & LIMB_MASK;
+      let cd = (uf * d0 + vf * e0 + md * P[0]) / LIMB;
+      let ce = (ug * d0 + vg * e0 + me * P[0]) / LIMB;
+      for (let i = 1; i < nd; i++) {
+        const di = D[i];
+        const ei = E[i];
+        const pi = i < P.length ? P[i] : 0;
+        cd += uf * di + vf * ei + md * pi;
+        ce += ug * di + vg * ei + me * pi;
+        let q = Math.floor(cd / LIMB);
+        D[i - 1] = cd - q * LIMB;
+        cd = q;
+        q = Math.floor(ce / LIMB);
+        E[i - 1] = ce - q * LIMB;
+        ce = q;
+      }
+      D[nd - 1] = cd;
+      E[nd - 1] = ce;
+    }
+    // (f, g) <- (uf f + vf g, ug f + vg g) / 2^24: the lowest limb of each
+    // sum is 0 (the division is exact), carry only.
+    let cf = (uf * F[0] + vf * G[0]) / LIMB;
+    let cg = (ug * F[0] + vg * G[0]) / LIMB;
+    for (let i = 1; i < n; i++) {
+      const fi = F[i];
+      const gi = G[i];
+      cf += uf * fi + vf * gi;
+      cg += ug * fi + vg * gi;
+      let q = Math.floor(cf / LIMB);
+      F[i - 1] = cf - q * LIMB;
+      cf = q;
+      q = Math.floor(cg / LIMB);
+      G[i - 1] = cg - q * LIMB;
+      cg = q;
+    }
+    F[n - 1] = cf;
+    G[n - 1] = cg;
+    // f and g never grow: drop the limbs both have emptied.
+    while (n > 1 && F[n - 1] === 0 && G[n - 1] === 0) n--;
+  }
 }
 
 /**
@@ -247,18 +237,8 @@ export function legendreSteps(v: bigint, p: bigint, maxBatches?: number): -1 | 0
   if (a === 0n) return 0;
   const m = modulus(p);
   if (!m) return undefined;
-  let n = m.limbs.length;
-  const batches = maxBatches ?? 5 * n;
-  F.set(m.limbs);
-  toLimbs(a, G, n);
-  STATE[0] = -1;
-  STATE[1] = 0;
-  for (let b = 0; ; b++) {
-    if (fIsOne(n)) return (STATE[1] & 1) === 1 ? -1 : 1;
-    if (b === batches) return undefined;
-    batch(n);
-    n = applyFg(n);
-  }
+  const j = steps(m, a, maxBatches ?? 5 * m.limbs.length, false);
+  return j < 0 ? undefined : j === 1 ? -1 : 1;
 }
 
 /**
@@ -272,21 +252,6 @@ export function inverseSteps(v: bigint, p: bigint): bigint | undefined {
   if (a === 0n) return undefined;
   const m = modulus(p);
   if (!m) return undefined;
-  let n = m.limbs.length;
-  const nd = n + 1;
-  const batches = 5 * n;
-  F.set(m.limbs);
-  toLimbs(a, G, n);
-  D.fill(0, 0, nd);
-  E.fill(0, 0, nd);
-  E[0] = 1;
-  STATE[0] = -1;
-  STATE[1] = 0;
-  for (let b = 0; ; b++) {
-    if (fIsOne(n)) return fromLimbs(D, nd) % p;
-    if (b === batches) return undefined;
-    batch(n);
-    applyDe(m, nd);
-    n = applyFg(n);
-  }
+  if (steps(m, a, 5 * m.limbs.length, true) < 0) return undefined;
+  return fromLimbs(D, m.limbs.length + 1) % p;
 }
