@@ -8,8 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { bigintFromBytes, bigintToBytes, saeGroup } from '../../src/rsn/sae/group.js';
-import { legendreSteps } from '../../src/rsn/sae/posdivsteps.js';
-import { isQuadraticResidueBlind, legendre, legendreJacobi, randomQrQnr, type RandomOctets } from '../../src/rsn/sae/quadratic-residue.js';
+import { isQuadraticResidueBlind, legendre, legendreJacobi, legendreSteps, randomQrQnr, type RandomOctets } from '../../src/rsn/sae/quadratic-residue.js';
 
 /** Random octets whose value's lowest bit is `bit` (the blinding's r then picks that branch). */
 const withParity =

@@ -24,7 +24,6 @@
 import { createECDH, ECDH } from 'node:crypto';
 import { pooledRandom } from '../crypto.js';
 import { bigintFromBytes, bigintToBytes, encodeElement, mod, type SaeGroup, type SaePoint } from './group.js';
-import { inverseSteps } from './posdivsteps.js';
 
 /**
  * OpenSSL's name of the curves it multiplies faster than @noble/curves: only
@@ -110,18 +109,16 @@ export function multiplyX(g: SaeGroup, p: SaePoint, k: bigint): bigint | undefin
 
 /**
  * 1 / v mod p for a secret v (PWE's y, a coordinate of a multiple of PWE),
- * as (v * u)^-1 * u for a fresh random u: the inversion (posdivsteps.ts;
- * noble's extended Euclid when the steps give no answer) takes a number of
- * steps that depends on its input, and PWE depends only on the password and
- * the two addresses; v * u is a uniform random non-zero value whatever v is.
- * The steps cost about a quarter of noble's BigInt Euclid (host, P-256).
+ * as (v * u)^-1 * u for a fresh random u: noble's inversion is the extended
+ * Euclidean algorithm, whose number of steps depends on its input, and PWE
+ * depends only on the password and the two addresses; v * u is a uniform
+ * random non-zero value whatever v is.
  */
 function inverseBlind(g: SaeGroup, v: bigint): bigint {
   const Fp = g.Point.Fp;
   let u = 0n;
   while (u === 0n) u = mod(bigintFromBytes(pooledRandom(g.primeLen + 8)), g.p);
-  const vu = Fp.mul(v, u);
-  return Fp.mul(inverseSteps(vu, g.p) ?? Fp.inv(vu), u);
+  return Fp.mul(Fp.inv(Fp.mul(v, u)), u);
 }
 
 /**
