@@ -31,6 +31,17 @@ export class KeyUnwrapError extends Error {
 /* ------------------------------------------------------ random octets */
 
 /**
+ * Zeroes `b`. For the few dozen octets zeroed per round of a loop (the
+ * random draws, hunting-and-pecking's values): Buffer#fill is a JavaScript
+ * wrapper that, called that often, V8 compiles with TurboFan, ~15 ms of guest
+ * CPU in the radio VM landing on some later SAE connection; a loop here is
+ * compiled with its caller.
+ */
+export function wipe(b: Uint8Array, start = 0, end = b.length): void {
+  for (let i = start; i < end; i++) b[i] = 0;
+}
+
+/**
  * Random octets for the small draws key management makes many of (SNonce,
  * ANonce; SAE's blinding values, 40-odd per hunting-and-pecking), from a pool
  * the CSPRNG fills 1 KiB at a time: randomBytes() per draw is a call into
@@ -50,7 +61,7 @@ export function pooledRandom(n: number): Buffer {
   // allocUnsafe and set(): Buffer.from(a view) copies octet by octet.
   const out = Buffer.allocUnsafe(n);
   out.set(randomPool.subarray(randomPoolUsed, randomPoolUsed + n));
-  randomPool.fill(0, randomPoolUsed, randomPoolUsed + n);
+  wipe(randomPool, randomPoolUsed, randomPoolUsed + n);
   randomPoolUsed += n;
   return out;
 }
@@ -235,10 +246,12 @@ export class Kdf {
     this.h.setKey(key);
     const out = Buffer.alloc(this.blocks * this.hashLen);
     for (let i = 1; i <= this.blocks; i++) {
-      this.h.message.writeUInt16LE(i, 0);
+      // i as a little-endian 16-bit counter (octet stores: see wipe()).
+      this.h.message[0] = i & 0xff;
+      this.h.message[1] = i >>> 8;
       const block = this.h.mac();
       out.set(block, (i - 1) * this.hashLen);
-      block.fill(0);
+      wipe(block);
     }
     const result = out.subarray(0, Math.ceil(this.bits / 8));
     if (this.bits % 8) result[result.length - 1] &= 0xff << (8 - (this.bits % 8));

@@ -10,7 +10,7 @@
  *   that depends on SSID and password only (computable once per network),
  *   then PWE = val * PT with val from the MAC addresses.
  */
-import { hmac, HmacPads, Kdf } from '../crypto.js';
+import { hmac, HmacPads, Kdf, wipe } from '../crypto.js';
 import { bigintFromBytes, mod, type SaeGroup, type SaePoint } from './group.js';
 import { isQuadraticResidueBlind, randomQrQnr } from './quadratic-residue.js';
 import { liftX, multiply } from './scalar-mult.js';
@@ -59,7 +59,7 @@ export function huntAndPeck(g: SaeGroup, password: Buffer, addrA: Buffer, addrB:
     // The KDF yields primeBits bits, leftmost first; as a number they are the top bits.
     let x = bigintFromBytes(value);
     if (g.primeBits % 8) x >>= BigInt(8 - (g.primeBits % 8));
-    value.fill(0);
+    wipe(value);
     if (x >= g.p) continue;
     // y^2 = x^3 + ax + b as (x^2 + a) x + b, reduced once (a and b are below p).
     const y2 = ((x * x + a) * x + b) % g.p;
