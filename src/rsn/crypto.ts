@@ -4,12 +4,13 @@
  * OpenSSL does the block cipher, the hashes, HMAC, PBKDF2 and RFC 3394 key
  * wrap; this module only adds the 802.11 constructions around them (PRF,
  * KDF, PTK and FT key hierarchies, EAPOL-Key MIC, PMKID) and AES-CMAC, which
- * node:crypto does not expose as a MAC. HMAC-SHA1, on every 4-way handshake's
- * path, is RFC 2104 written out over OpenSSL's SHA-1 (hmacSha1: two one-shot
- * hashes cost less than an Hmac object); the other HMACs are OpenSSL's.
+ * node:crypto does not expose as a MAC. The HMACs of PRF-n, the KDF and the
+ * HMAC-SHA1 MIC are RFC 2104 written out over OpenSSL's one-shot digests
+ * (HmacPads: two one-shot digests cost less than an Hmac object); the other
+ * HMACs are OpenSSL's.
  */
 import * as nodeCrypto from 'node:crypto';
-import { createCipheriv, createDecipheriv, createHash, createHmac, pbkdf2Sync, randomBytes, randomFillSync } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, pbkdf2Sync, randomBytes, randomFillSync } from 'node:crypto';
 import { akmInfo, cipherInfo, type KdfHash, type MicAlgorithm } from './akm.js';
 
 export class CryptoInputError extends Error {
@@ -30,6 +31,17 @@ export class KeyUnwrapError extends Error {
 /* ------------------------------------------------------ random octets */
 
 /**
+ * Zeroes `b`. For the few dozen octets zeroed per round of a loop (the
+ * random draws, hunting-and-pecking's values): Buffer#fill is a JavaScript
+ * wrapper that, called that often, V8 compiles with TurboFan, ~15 ms of guest
+ * CPU in the radio VM landing on some later SAE connection; a loop here is
+ * compiled with its caller.
+ */
+export function wipe(b: Uint8Array, start = 0, end = b.length): void {
+  for (let i = start; i < end; i++) b[i] = 0;
+}
+
+/**
  * Random octets for the small draws key management makes many of (SNonce,
  * ANonce; SAE's blinding values, 40-odd per hunting-and-pecking), from a pool
  * the CSPRNG fills 1 KiB at a time: randomBytes() per draw is a call into
@@ -46,8 +58,10 @@ export function pooledRandom(n: number): Buffer {
     randomFillSync(randomPool);
     randomPoolUsed = 0;
   }
-  const out = Buffer.from(randomPool.subarray(randomPoolUsed, randomPoolUsed + n));
-  randomPool.fill(0, randomPoolUsed, randomPoolUsed + n);
+  // allocUnsafe and set(): Buffer.from(a view) copies octet by octet.
+  const out = Buffer.allocUnsafe(n);
+  out.set(randomPool.subarray(randomPoolUsed, randomPoolUsed + n));
+  wipe(randomPool, randomPoolUsed, randomPoolUsed + n);
   randomPoolUsed += n;
   return out;
 }
@@ -90,112 +104,188 @@ export function clearPskCache(): void {
   pskCache.clear();
 }
 
-/* ------------------------------------------------------- PRF and KDF */
+/* ----------------------------------------------------------------- HMAC */
 
-/* ----------------------------------------------------------- HMAC-SHA1 */
+export type HmacHash = 'sha1' | 'sha256' | 'sha384' | 'sha512';
 
-const SHA1_BLOCK = 64;
-const SHA1_LEN = 20;
+const HASH_LEN: Readonly<Record<HmacHash, number>> = { sha1: 20, sha256: 32, sha384: 48, sha512: 64 };
 
 /**
- * SHA-1 of `data` written into out[at..at+20). node:crypto's one-shot hash()
- * (Node 20.12 and later) builds no Hash stream object, and its digest as a
- * 'binary' (latin1) string, one octet per character, written in place costs less than
- * half of a digest Buffer, which is a new native allocation per hash (12 of
- * them in a 4-way handshake). createHash() is the fallback for older Nodes.
+ * The digest of `data` written into out[at..at + its length). node:crypto's
+ * one-shot hash() (Node 20.12 and later) builds no Hash stream object and
+ * keeps OpenSSL's digest fetched, and its digest as a 'binary' (latin1)
+ * string, one octet per character, written in place costs less than half of
+ * a digest Buffer, a new native allocation per hash (0.40 against 1.0-1.1 us
+ * hot; 12 of them in a 4-way handshake). createHash() is the fallback for
+ * older Nodes.
  */
-const sha1Into: (data: Buffer, out: Buffer, at: number) => void =
+const digestInto: (alg: HmacHash, data: Buffer, out: Buffer, at: number) => void =
   typeof nodeCrypto.hash === 'function'
-    ? (d, out, at) => void out.write(nodeCrypto.hash('sha1', d, 'binary'), at, SHA1_LEN, 'latin1')
-    : (d, out, at) => void out.write(createHash('sha1').update(d).digest('binary'), at, SHA1_LEN, 'latin1');
-
-/** The HMAC key (RFC 2104: hashed first when longer than a block) XORed with `pad` into out[0..64). */
-function padKey(out: Buffer, key: Buffer, pad: number): void {
-  let k = key;
-  if (key.length > SHA1_BLOCK) {
-    k = Buffer.allocUnsafe(SHA1_LEN);
-    sha1Into(key, k, 0);
-  }
-  for (let i = 0; i < SHA1_BLOCK; i++) out[i] = i < k.length ? k[i] ^ pad : pad;
-  if (k !== key) k.fill(0);
-}
+    ? (alg, d, out, at) => void out.write(nodeCrypto.hash(alg, d, 'binary'), at, HASH_LEN[alg], 'latin1')
+    : (alg, d, out, at) => void out.write(createHash(alg).update(d).digest('binary'), at, HASH_LEN[alg], 'latin1');
 
 /**
- * HMAC-SHA1 as RFC 2104 writes it, SHA-1((K ^ opad) || SHA-1((K ^ ipad) || m)),
- * over `inner`, which holds (K ^ ipad) || m, and `outer` (84 octets), which
- * holds K ^ opad (padKey() wrote the first 64 octets of both), into
- * out[at..at+20). Two one-shot hashes cost less than an Hmac object
- * (createHmac() builds a stream and OpenSSL an HMAC context per MAC): this
- * runs six times in a 4-way handshake.
+ * HMAC as RFC 2104 writes it, SHA((K ^ opad) || SHA((K ^ ipad) || m)), with
+ * two one-shot digests over buffers this object keeps: `inner` holds
+ * (K ^ ipad) || m, `outer` K ^ opad and room for the inner digest. Two
+ * one-shot digests cost less than an Hmac object (createHmac() builds a
+ * stream, and OpenSSL an HMAC context and a digest fetch, per MAC: in the
+ * radio VM about 45 us each), and a run of MACs under one key (PRF-n's
+ * blocks, hunting-and-pecking's 40 pwd-seeds) or over one message layout
+ * (the KDF's) writes the pads or the message once.
  */
-function hmacSha1Padded(inner: Buffer, outer: Buffer, out: Buffer, at: number): void {
-  sha1Into(inner, outer, SHA1_BLOCK);
-  sha1Into(outer, out, at);
+export class HmacPads {
+  /** Where the caller writes the message: `messageLength` octets after the inner pad. */
+  readonly message: Buffer;
+  private readonly inner: Buffer;
+  private readonly outer: Buffer;
+  private readonly block: number;
+
+  constructor(
+    private readonly alg: HmacHash,
+    messageLength: number,
+  ) {
+    this.block = alg === 'sha384' || alg === 'sha512' ? 128 : 64;
+    this.inner = Buffer.alloc(this.block + messageLength);
+    this.outer = Buffer.alloc(this.block + HASH_LEN[alg]);
+    this.message = this.inner.subarray(this.block);
+  }
+
+  /** K ^ ipad and K ^ opad, K hashed first when longer than a block (RFC 2104). */
+  setKey(key: Buffer): void {
+    let k = key;
+    if (key.length > this.block) {
+      k = Buffer.allocUnsafe(HASH_LEN[this.alg]);
+      digestInto(this.alg, key, k, 0);
+    }
+    for (let i = 0; i < this.block; i++) {
+      const v = i < k.length ? k[i]! : 0;
+      this.inner[i] = v ^ 0x36;
+      this.outer[i] = v ^ 0x5c;
+    }
+    if (k !== key) wipe(k);
+  }
+
+  /** HMAC(K, message) into out[at..at + the hash's length). */
+  macInto(out: Buffer, at: number): void {
+    digestInto(this.alg, this.inner, this.outer, this.block);
+    digestInto(this.alg, this.outer, out, at);
+  }
+
+  /** HMAC(K, message) in a new buffer. */
+  mac(): Buffer {
+    const out = Buffer.allocUnsafe(HASH_LEN[this.alg]);
+    this.macInto(out, 0);
+    return out;
+  }
+
+  /** Zeroes the key pads, the message and the inner digest. */
+  clear(): void {
+    this.inner.fill(0);
+    this.outer.fill(0);
+  }
 }
 
-/** HMAC-SHA1(key, m); the key-derived octets are zeroed before returning. */
-export function hmacSha1(key: Buffer, m: Buffer): Buffer {
-  const inner = Buffer.allocUnsafe(SHA1_BLOCK + m.length);
-  const outer = Buffer.allocUnsafe(SHA1_BLOCK + SHA1_LEN);
-  padKey(inner, key, 0x36);
-  padKey(outer, key, 0x5c);
-  m.copy(inner, SHA1_BLOCK);
-  const mac = Buffer.allocUnsafe(SHA1_LEN);
-  hmacSha1Padded(inner, outer, mac, 0);
-  inner.fill(0, 0, SHA1_BLOCK);
-  outer.fill(0, 0, SHA1_BLOCK);
+/** HMAC(key, m); the key-derived octets are zeroed before returning. */
+export function hmac(alg: HmacHash, key: Buffer, m: Buffer): Buffer {
+  const h = new HmacPads(alg, m.length);
+  h.setKey(key);
+  h.message.set(m);
+  const mac = h.mac();
+  h.clear();
   return mac;
 }
 
+/** HMAC-SHA1(key, m): the EAPOL-Key MIC of AKMs 1 and 2, six times in a 4-way handshake. */
+export function hmacSha1(key: Buffer, m: Buffer): Buffer {
+  return hmac('sha1', key, m);
+}
+
+/* ------------------------------------------------------- PRF and KDF */
+
+const SHA1_LEN = 20;
+
 /**
  * IEEE 802.11 PRF-n with HMAC-SHA1 (12.7.1.2): output of any length in octets.
- * HMAC(K, label || 0 || data || i) for i = 0, 1, ...: one inner message
- * ((K ^ ipad) || label || 0 || data || i) whose last octet is the counter, one
- * outer one, one output buffer (this runs inside every 4-way handshake).
+ * HMAC(K, label || 0 || data || i) for i = 0, 1, ...: one message whose last
+ * octet is the counter, the key's pads written once, one output buffer (this
+ * runs inside every 4-way handshake).
  */
 export function prfSha1(key: Buffer, label: string, data: Buffer, length: number): Buffer {
   const labLen = Buffer.byteLength(label, 'ascii');
-  const inner = Buffer.allocUnsafe(SHA1_BLOCK + labLen + 1 + data.length + 1);
-  const outer = Buffer.allocUnsafe(SHA1_BLOCK + SHA1_LEN);
-  padKey(inner, key, 0x36);
-  padKey(outer, key, 0x5c);
-  inner.write(label, SHA1_BLOCK, 'ascii');
-  inner[SHA1_BLOCK + labLen] = 0;
-  data.copy(inner, SHA1_BLOCK + labLen + 1);
+  const h = new HmacPads('sha1', labLen + 1 + data.length + 1);
+  h.setKey(key);
+  h.message.write(label, 0, 'ascii');
+  h.message[labLen] = 0;
+  data.copy(h.message, labLen + 1);
   const blocks = Math.ceil(length / SHA1_LEN);
   const out = Buffer.allocUnsafe(blocks * SHA1_LEN);
   for (let i = 0; i < blocks; i++) {
-    inner[inner.length - 1] = i;
-    hmacSha1Padded(inner, outer, out, i * SHA1_LEN);
+    h.message[h.message.length - 1] = i;
+    h.macInto(out, i * SHA1_LEN);
   }
-  inner.fill(0, 0, SHA1_BLOCK);
-  outer.fill(0, 0, SHA1_BLOCK);
+  h.clear();
   return out.subarray(0, length);
 }
 
 /**
- * IEEE 802.11 KDF-Hash-Length (12.7.1.6.2): HMAC(K, i || label || context || L)
- * with i and L as little-endian 16-bit counters, L in bits. A length that is
- * not a whole number of octets (SAE's hunting-and-pecking over P-521 asks for
- * 521 bits) gives ceil(L/8) octets whose unused low-order bits are zero.
+ * IEEE 802.11 KDF-Hash-Length (12.7.1.6.2) for one label, context and
+ * length, under as many keys as the caller has: HMAC(K, i || label ||
+ * context || L) with i and L as little-endian 16-bit counters, L in bits.
+ * The message is written once; each key writes its pads (hunting-and-pecking
+ * derives a value under each of its 40 pwd-seeds). A length that is not a
+ * whole number of octets (SAE's hunting-and-pecking over P-521 asks for 521
+ * bits) gives ceil(L/8) octets whose unused low-order bits are zero.
  */
-export function kdf(hash: 'sha256' | 'sha384' | 'sha512', key: Buffer, label: string, context: Buffer, bits: number): Buffer {
-  if (!Number.isInteger(bits) || bits <= 0 || bits > 0xffff) throw new CryptoInputError(`KDF length ${bits} bits`);
-  const len = Buffer.alloc(2);
-  len.writeUInt16LE(bits);
-  const lab = Buffer.from(label, 'ascii');
-  const out: Buffer[] = [];
-  let have = 0;
-  for (let i = 1; have * 8 < bits; i++) {
-    const ctr = Buffer.alloc(2);
-    ctr.writeUInt16LE(i);
-    const h = createHmac(hash, key).update(ctr).update(lab).update(context).update(len).digest();
-    out.push(h);
-    have += h.length;
+export class Kdf {
+  private readonly h: HmacPads;
+  private readonly blocks: number;
+  private readonly hashLen: number;
+
+  constructor(
+    hash: 'sha256' | 'sha384' | 'sha512',
+    label: string,
+    context: Buffer,
+    private readonly bits: number,
+  ) {
+    if (!Number.isInteger(bits) || bits <= 0 || bits > 0xffff) throw new CryptoInputError(`KDF length ${bits} bits`);
+    const labLen = Buffer.byteLength(label, 'ascii');
+    this.h = new HmacPads(hash, 2 + labLen + context.length + 2);
+    const m = this.h.message;
+    m.write(label, 2, 'ascii');
+    context.copy(m, 2 + labLen);
+    m.writeUInt16LE(bits, m.length - 2);
+    this.hashLen = HASH_LEN[hash];
+    this.blocks = Math.ceil(bits / 8 / this.hashLen);
   }
-  const result = Buffer.concat(out).subarray(0, Math.ceil(bits / 8));
-  if (bits % 8) result[result.length - 1] &= 0xff << (8 - (bits % 8));
-  return result;
+
+  /** KDF-Hash-Length(key, label, context) in a new buffer. */
+  derive(key: Buffer): Buffer {
+    this.h.setKey(key);
+    const out = Buffer.alloc(this.blocks * this.hashLen);
+    for (let i = 1; i <= this.blocks; i++) {
+      // i as a little-endian 16-bit counter (octet stores: see wipe()).
+      this.h.message[0] = i & 0xff;
+      this.h.message[1] = i >>> 8;
+      this.h.macInto(out, (i - 1) * this.hashLen);
+    }
+    const result = out.subarray(0, Math.ceil(this.bits / 8));
+    if (this.bits % 8) result[result.length - 1] &= 0xff << (8 - (this.bits % 8));
+    return result;
+  }
+
+  /** Zeroes the last key's pads and the message. */
+  clear(): void {
+    this.h.clear();
+  }
+}
+
+/** KDF-Hash-Length(key, label, context) once (class Kdf). */
+export function kdf(hash: 'sha256' | 'sha384' | 'sha512', key: Buffer, label: string, context: Buffer, bits: number): Buffer {
+  const k = new Kdf(hash, label, context, bits);
+  const out = k.derive(key);
+  k.clear();
+  return out;
 }
 
 export function kdfSha256(key: Buffer, label: string, context: Buffer, bits: number): Buffer {
@@ -373,12 +463,14 @@ export function deriveFtPtk(p: { akm: string | number; pairwise: string | number
 
 /* --------------------------------------------------------------- PMKID */
 
+const PMK_NAME = Buffer.from('PMK Name', 'ascii');
+
 /**
  * PMKID = Truncate-128(HMAC-Hash(PMK, "PMK Name" || AA || SPA)), 12.7.1.3:
  * SHA-1 for AKMs 1 and 2, SHA-256 for the SHA-256 AKMs.
  */
 export function pmkid(pmk: Buffer, aa: MacAddress, spa: MacAddress, hash: 'sha1' | 'sha256' = 'sha1'): Buffer {
-  return createHmac(hash, pmk).update('PMK Name').update(macBytes(aa)).update(macBytes(spa)).digest().subarray(0, 16);
+  return hmac(hash, pmk, Buffer.concat([PMK_NAME, macBytes(aa), macBytes(spa)])).subarray(0, 16);
 }
 
 /** PMKID with the hash the AKM specifies. */
@@ -439,9 +531,9 @@ export function eapolKeyMic(alg: MicAlgorithm, kck: Buffer, frame: Buffer): Buff
       if (kck.length !== 16) throw new CryptoInputError(`AES-128-CMAC needs a 16-octet KCK, got ${kck.length}`);
       return aesCmac(kck, frame);
     case 'hmac-sha256-128':
-      return createHmac('sha256', kck).update(frame).digest().subarray(0, 16);
+      return hmac('sha256', kck, frame).subarray(0, 16);
     case 'hmac-sha384-192':
-      return createHmac('sha384', kck).update(frame).digest().subarray(0, 24);
+      return hmac('sha384', kck, frame).subarray(0, 24);
   }
 }
 

@@ -27,6 +27,8 @@
  * WPA_OFFLOADD_BENCH_SAMPLES=N (default 20) samples per case and daemon;
  * WPA_OFFLOADD_BENCH_ROUNDS=R (default 2) steps per daemon;
  * WPA_OFFLOADD_BENCH_CASES=select,roam,sae (default all);
+ * WPA_OFFLOADD_BENCH_RAW=1 prints each sample (ms / daemon CPU ms, in order;
+ * a turn per line), to see what makes a wide spread;
  * WPA_OFFLOADD_BENCH_BASE=DIR a copy of another build's dist/ inside the
  * checkout (the guest sees only the checkout and the root filesystem), measured
  * as a third daemon `base` in the same turns: before/after in the same minutes.
@@ -40,6 +42,7 @@ const SAMPLES = Math.max(1, Number(process.env.WPA_OFFLOADD_BENCH_SAMPLES) || 20
 const ROUNDS = Math.max(1, Number(process.env.WPA_OFFLOADD_BENCH_ROUNDS) || 2);
 const CASES = (process.env.WPA_OFFLOADD_BENCH_CASES ?? 'select,roam,sae').split(',').filter((c) => c in { select: 1, roam: 1, sae: 1 });
 const BASE = process.env.WPA_OFFLOADD_BENCH_BASE;
+const RAW = process.env.WPA_OFFLOADD_BENCH_RAW === '1';
 
 /** Warm-up connections per case and step, left out of the medians. */
 const WARMUP = 1;
@@ -220,6 +223,12 @@ export async function benchRadio(): Promise<void> {
         medians.set(c.daemon.name, { all: st, rounds });
         console.log(`  ${what.padEnd(6)} ${c.daemon.name.padEnd(5)} ${fmt(st)}${failed ? ' (a sample failed: no CTRL-EVENT-CONNECTED within 60 s)' : ''}`);
         console.log(`         ${''.padEnd(5)} per turn: ${rounds.map((x) => (x ? x.median.toFixed(1) : '-')).join(', ')} ms; warm-ups ${warm.map((x) => x.toFixed(1)).join(', ')} ms; CPU per connection ${cpu ? `${cpu.median.toFixed(1)} ms (IQR ${cpu.q1.toFixed(1)}-${cpu.q3.toFixed(1)})` : '-'}`);
+        if (RAW) {
+          for (const name of c.steps) {
+            const xs = samples(run.steps.find((s) => s.name === name)?.output ?? '', what).xs;
+            console.log(`         ${''.padEnd(5)} ${name}: ${xs.map((x) => `${x.ms.toFixed(1)}/${x.cpuMs.toFixed(1)}`).join(' ')}`);
+          }
+        }
       }
       const ref = medians.get(WPA_SUPPLICANT.name);
       for (const name of [WPA_OFFLOADD.name, 'base']) {

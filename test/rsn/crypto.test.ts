@@ -16,6 +16,10 @@ import {
   deriveFtPtk,
   derivePtk,
   eapolKeyMic,
+  hmac,
+  HmacPads,
+  Kdf,
+  kdf,
   kdfSha384,
   KeyUnwrapError,
   pbkdf2Psk,
@@ -84,6 +88,42 @@ describe('key derivation', () => {
     const b192 = derivePtk({ akm: 'WPA-EAP-SUITE-B-192', pairwise: 'GCMP-256', pmk: Buffer.alloc(48, 1), aa: AA, spa: SPA, anonce, snonce });
     expect([b192.kck.length, b192.kek.length, b192.tk.length]).toEqual([24, 32, 32]);
     expect(Buffer.concat([b192.kck, b192.kek, b192.tk]).equals(kdfSha384(Buffer.alloc(48, 1), 'Pairwise key expansion', ctx, 88 * 8))).toBe(true);
+  });
+
+  it('HMAC over one-shot digests (HmacPads) equals OpenSSL\'s HMAC for every hash, key lengths around the block sizes, reused pads', () => {
+    for (const alg of ['sha1', 'sha256', 'sha384', 'sha512'] as const) {
+      for (const keyLen of [0, 1, 20, 63, 64, 65, 127, 128, 129, 200]) {
+        const key = Buffer.alloc(keyLen, keyLen + 1);
+        const m = Buffer.from(`message under a ${keyLen}-octet key`);
+        expect(hmac(alg, key, m).equals(createHmac(alg, key).update(m).digest()), `${alg} key ${keyLen}`).toBe(true);
+      }
+      // One object, its message rewritten and its key changed: each MAC as OpenSSL's.
+      const pads = new HmacPads(alg, 5);
+      for (const [key, msg] of [[Buffer.alloc(16, 1), 'first'], [Buffer.alloc(16, 1), 'again'], [Buffer.alloc(150, 2), 'other']] as const) {
+        pads.setKey(key);
+        pads.message.write(msg);
+        expect(pads.mac().equals(createHmac(alg, key).update(msg).digest()), `${alg} ${msg}`).toBe(true);
+      }
+      pads.clear();
+      expect(pads.message.equals(Buffer.alloc(5))).toBe(true);
+    }
+  });
+
+  it('the KDF under several keys (class Kdf) equals the KDF written out, whole and partial octets', () => {
+    const ctx = Buffer.alloc(32, 0xfe);
+    for (const [hash, bits] of [['sha256', 256], ['sha256', 384], ['sha384', 384], ['sha384', 768], ['sha256', 512]] as const) {
+      const k = new Kdf(hash, 'SAE Hunting and Pecking', ctx, bits);
+      for (let i = 0; i < 3; i++) {
+        const key = Buffer.alloc(32, i);
+        expect(k.derive(key).equals(refKdf(hash, key, 'SAE Hunting and Pecking', ctx, bits)), `${hash} ${bits} key ${i}`).toBe(true);
+      }
+    }
+    // 521 bits (P-521's hunting-and-pecking): 66 octets, the last one's low 7 bits zero.
+    const key = Buffer.alloc(32, 9);
+    const v = kdf('sha256', key, 'SAE Hunting and Pecking', ctx, 521);
+    const ref = Buffer.concat([1, 2, 3].map((i) => createHmac('sha256', key).update(Buffer.concat([Buffer.of(i, 0), Buffer.from('SAE Hunting and Pecking'), ctx, Buffer.of(0x09, 0x02)])).digest())).subarray(0, 66);
+    ref[65] &= 0x80;
+    expect(v.equals(ref)).toBe(true);
   });
 
   it('rejects bad inputs with CryptoInputError', () => {

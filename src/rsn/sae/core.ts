@@ -4,12 +4,12 @@
  * shared secret k with KCK, PMK and PMKID, and the confirm value. The station
  * and authenticator state machines (station.ts, authenticator.ts) decide when.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { kdf } from '../crypto.js';
+import { timingSafeEqual } from 'node:crypto';
+import { hmac, kdf, pooledRandom } from '../crypto.js';
 import { bigintFromBytes, bigintToBytes, decodeElement, encodeElement, mod, type SaeGroup, type SaeHash, type SaePoint } from './group.js';
 import type { SaeCommit } from './frames.js';
 import { SaeStatus } from './status.js';
-import { multiply, multiplyX } from './scalar-mult.js';
+import { addBlind, multiply, multiplyX } from './scalar-mult.js';
 
 /**
  * The AKM suite types that authenticate with SAE: 8 SAE, 9 FT-SAE, 24
@@ -33,7 +33,7 @@ export interface OwnCommit {
 }
 
 /** Uniform in [2, r - 1], by rejection: 12.4.5.2 wants rand and mask in 1 < x < r. */
-export function randomScalar(g: SaeGroup, random: RandomSource = randomBytes): bigint {
+export function randomScalar(g: SaeGroup, random: RandomSource = pooledRandom): bigint {
   const excess = BigInt(g.primeLen * 8 - g.primeBits);
   for (;;) {
     const v = bigintFromBytes(random(g.primeLen)) >> excess;
@@ -102,7 +102,7 @@ export interface KeyOptions {
  * Undefined when K is the point at infinity (the peer's values are rejected).
  */
 export function deriveKeys(g: SaeGroup, pwe: SaePoint, own: OwnCommit, peer: PeerCommit, opts: KeyOptions): SaeKeys | undefined {
-  const kx = multiplyX(g, multiply(g, pwe, peer.scalar).add(peer.element), own.rand);
+  const kx = multiplyX(g, addBlind(g, multiply(g, pwe, peer.scalar), peer.element), own.rand);
   if (kx === undefined) return undefined;
   const k = bigintToBytes(kx, g.primeLen);
   const hash: SaeHash = opts.h2e ? g.hash : 'sha256';
@@ -112,7 +112,7 @@ export function deriveKeys(g: SaeGroup, pwe: SaePoint, own: OwnCommit, peer: Pee
     salt = Buffer.alloc(2 * opts.rejectedGroups.length);
     opts.rejectedGroups.forEach((id, i) => salt.writeUInt16LE(id, 2 * i));
   }
-  const keyseed = createHmac(hash, salt).update(k).digest();
+  const keyseed = hmac(hash, salt, k);
   const ctx = bigintToBytes(mod(own.scalar + peer.scalar, g.r), g.primeLen);
   const pmkLen = SAE_EXT_KEY_AKMS.has(opts.akm) ? hashLen : SAE_PMK_LEN;
   const keys = kdf(hash, keyseed, 'SAE KCK and PMK', ctx, (hashLen + pmkLen) * 8);
@@ -127,7 +127,7 @@ export function deriveKeys(g: SaeGroup, pwe: SaePoint, own: OwnCommit, peer: Pee
 export function confirmValue(keys: SaeKeys, sendConfirm: number, first: { scalarBytes: Buffer; elementBytes: Buffer }, second: { scalarBytes: Buffer; elementBytes: Buffer }): Buffer {
   const sc = Buffer.alloc(2);
   sc.writeUInt16LE(sendConfirm);
-  return createHmac(keys.hash, keys.kck).update(sc).update(first.scalarBytes).update(first.elementBytes).update(second.scalarBytes).update(second.elementBytes).digest();
+  return hmac(keys.hash, keys.kck, Buffer.concat([sc, first.scalarBytes, first.elementBytes, second.scalarBytes, second.elementBytes]));
 }
 
 /** Whether the peer's confirm is the one its commit and ours imply (12.4.5.6). */

@@ -62,8 +62,11 @@ export function saeGroup(id: number): SaeGroup | undefined {
   return GROUPS.get(id);
 }
 
+/** Big-endian; a Buffer is read in place (no copy: this runs a few hundred times per SAE exchange). */
 export function bigintFromBytes(b: Uint8Array): bigint {
-  return b.length === 0 ? 0n : BigInt('0x' + Buffer.from(b).toString('hex'));
+  if (b.length === 0) return 0n;
+  const buf = Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+  return BigInt('0x' + buf.toString('hex'));
 }
 
 /** Big-endian, left-padded to `len` octets. */

@@ -10,8 +10,7 @@
  *   that depends on SSID and password only (computable once per network),
  *   then PWE = val * PT with val from the MAC addresses.
  */
-import { createHmac } from 'node:crypto';
-import { kdf } from '../crypto.js';
+import { hmac, HmacPads, Kdf, wipe } from '../crypto.js';
 import { bigintFromBytes, mod, type SaeGroup, type SaePoint } from './group.js';
 import { isQuadraticResidueBlind, randomQrQnr } from './quadratic-residue.js';
 import { liftX, multiply } from './scalar-mult.js';
@@ -39,7 +38,6 @@ export function maxMin(a: Buffer, b: Buffer): Buffer {
  * appended to the password.
  */
 export function huntAndPeck(g: SaeGroup, password: Buffer, addrA: Buffer, addrB: Buffer, identifier?: Buffer): SaePoint {
-  const key = maxMin(addrA, addrB);
   const base = identifier ? Buffer.concat([password, identifier]) : password;
   const primeBytes = Buffer.from(g.p.toString(16).padStart(g.primeLen * 2, '0'), 'hex');
   // The blinding draws (one r per round, the residue and non-residue) come from crypto.ts's pooled CSPRNG octets.
@@ -47,17 +45,21 @@ export function huntAndPeck(g: SaeGroup, password: Buffer, addrA: Buffer, addrB:
   let foundX: bigint | undefined;
   let foundSeed: Buffer | undefined;
   const { a, b } = g.Point.CURVE();
-  // password || identifier || counter, the counter octet rewritten each round.
-  const message = Buffer.concat([base, Buffer.of(0)]);
+  // pwd-seed = HMAC-SHA256(MAX || MIN, password || identifier || counter):
+  // the key's pads written once, the counter octet rewritten each round.
+  const seedMac = new HmacPads('sha256', base.length + 1);
+  seedMac.setKey(maxMin(addrA, addrB));
+  base.copy(seedMac.message);
+  const valueKdf = new Kdf('sha256', 'SAE Hunting and Pecking', primeBytes, g.primeBits);
   for (let counter = 1; counter <= HUNT_AND_PECK_ROUNDS || foundX === undefined; counter++) {
     if (counter > HUNT_AND_PECK_MAX_ROUNDS) throw new SaePweError('no password element found in 200 rounds');
-    message[message.length - 1] = counter;
-    const seed = createHmac('sha256', key).update(message).digest();
-    const value = kdf('sha256', seed, 'SAE Hunting and Pecking', primeBytes, g.primeBits);
+    seedMac.message[seedMac.message.length - 1] = counter;
+    const seed = seedMac.mac();
+    const value = valueKdf.derive(seed);
     // The KDF yields primeBits bits, leftmost first; as a number they are the top bits.
     let x = bigintFromBytes(value);
     if (g.primeBits % 8) x >>= BigInt(8 - (g.primeBits % 8));
-    value.fill(0);
+    wipe(value);
     if (x >= g.p) continue;
     // y^2 = x^3 + ax + b as (x^2 + a) x + b, reduced once (a and b are below p).
     const y2 = ((x * x + a) * x + b) % g.p;
@@ -66,8 +68,9 @@ export function huntAndPeck(g: SaeGroup, password: Buffer, addrA: Buffer, addrB:
       foundSeed = seed;
     }
   }
+  seedMac.clear();
+  valueKdf.clear();
   // y's parity is the last pwd-seed octet's; x passed the residue test, so it lifts.
-  message.fill(0);
   const pt = liftX(g, foundX!, (foundSeed![foundSeed!.length - 1] & 1) === 1);
   if (!pt) throw new SaePweError('the password element found has no y');
   pt.assertValidity();
@@ -75,14 +78,14 @@ export function huntAndPeck(g: SaeGroup, password: Buffer, addrA: Buffer, addrB:
 }
 
 function hkdfExtract(g: SaeGroup, salt: Buffer, ikm: Buffer): Buffer {
-  return createHmac(g.hash, salt).update(ikm).digest();
+  return hmac(g.hash, salt, ikm);
 }
 
 function hkdfExpand(g: SaeGroup, prk: Buffer, info: string, len: number): Buffer {
   const out: Buffer[] = [];
-  let prev = Buffer.alloc(0);
+  let prev: Buffer = Buffer.alloc(0);
   for (let i = 1; out.length * g.hashLen < len; i++) {
-    prev = createHmac(g.hash, prk).update(prev).update(info, 'ascii').update(Buffer.of(i)).digest();
+    prev = hmac(g.hash, prk, Buffer.concat([prev, Buffer.from(info, 'ascii'), Buffer.of(i)]));
     out.push(prev);
   }
   return Buffer.concat(out).subarray(0, len);

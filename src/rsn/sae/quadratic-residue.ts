@@ -18,9 +18,18 @@
  * is made on the way. The Jacobi algorithm with a BigInt division per step
  * (legendreJacobi) allocated a few hundred BigInts per symbol and cost 230 us
  * of guest CPU in the radio VM, 40 symbols 9-10 ms per hunting-and-pecking,
- * the largest part of an SAE exchange; this costs 62 us. Posdivsteps are not
- * proven to end within a bound (they do in practice: at most ~3.8 steps per
- * bit seen); past 5 per bit, the Jacobi algorithm answers.
+ * the largest part of an SAE exchange; one step at a time they cost 60 us,
+ * with runs of halvings and multiples of f several steps at a time (below)
+ * less than half of that (host: 10 -> 4.5 us). Posdivsteps are not proven to
+ * end within a bound (they do in practice: at most ~3.8 steps per bit seen);
+ * past 5 per bit, the Jacobi algorithm answers.
+ *
+ * legendreSteps is one function with its loops inside on purpose: V8
+ * optimizes it once, on the first hunting-and-pecking's loop. Split into a
+ * batch function and a pass over the limbs (with the batch's state in module
+ * variables, which V8 boxes), it was optimized in pieces and then again
+ * whole, TurboFan compiles of ~35 ms of guest CPU each in the radio VM that
+ * fell on the daemon's second to fourth SAE connections.
  *
  * Neither is constant-time, so each is only ever given a blinded value, as
  * hostap's dragonfly_is_quadratic_residue_blind does: v * r^2 * q for a fresh
@@ -69,6 +78,8 @@ export function legendreJacobi(v: bigint, p: bigint): -1 | 0 | 1 {
  */
 const LIMB_BITS = 24;
 const LIMB = 2 ** LIMB_BITS;
+/** 2^z for a run of z halvings (z <= LIMB_BITS). */
+const POW2 = Array.from({ length: LIMB_BITS + 1 }, (_, z) => 1 << z);
 /** Scratch limbs of f and g, least significant first (P-521: 22 limbs). */
 const F = new Float64Array(24);
 const G = new Float64Array(24);
@@ -88,17 +99,20 @@ function toLimbs(v: bigint, out: Float64Array, n: number): void {
  * default 5 steps per bit of p: well past the ~3.8 they take), or p has more
  * limbs than the scratch space (above 576 bits: no SAE group).
  *
- * The state is f (odd), g >= 0, delta and a sign bit j with
- * (v/p) = (-1)^j * (g/f), from f = p, g = v mod p:
- * - delta > 0, g odd: (f, g) <- (g, (g + f) / 2), delta <- 1 - delta; j flips
- *   by reciprocity (f and g both 3 mod 4) and by (2/g) (g 3 or 5 mod 8);
- * - otherwise: g <- g / 2, or (g + f) / 2 when g is odd, delta <- delta + 1;
- *   j flips by (2/f).
- * Once f = 1, (g/1) = 1 and the answer is (-1)^j. Each step reads only the
- * low three bits of f and g: a batch runs on the low 48 bits (two limbs),
- * which stay exact for its 24 steps, and records what it did as the matrix
- * (uf vf; ug vg) with 2^24 (f', g') = (uf f + vf g, ug f + vg g); the pass
- * over the limbs then applies it.
+ * The state is f (odd), g >= 0, eta and a sign bit j with
+ * (v/p) = (-1)^j * (g/f), from f = p, g = v mod p, eta = -1; a step is:
+ * - eta < 0, g odd: swap f and g, eta <- -eta; j flips by reciprocity (f
+ *   and g both 3 mod 4);
+ * - g odd: g <- g + f;
+ * - then g <- g / 2, eta <- eta - 1; j flips by (2/f) (f 3 or 5 mod 8).
+ * Once f = 1, (g/1) = 1 and the answer is (-1)^j. The steps read only the
+ * low bits of f and g, so a batch of 24 runs on their low 32 bits and
+ * records what it did as the matrix (uf vf; ug vg) with
+ * 2^24 (f', g') = (uf f + vf g, ug f + vg g); the pass over the limbs then
+ * applies it. Inside a batch, as libsecp256k1's posdivsteps_62_var: a run of
+ * halvings at once (g's trailing zeros), and between two swaps, which come
+ * no sooner than eta + 1 halvings, the additions of f for several steps as
+ * one multiple of f that clears as many low bits of g.
  */
 export function legendreSteps(v: bigint, p: bigint, maxBatches?: number): -1 | 0 | 1 | undefined {
   let a = v % p;
@@ -117,7 +131,8 @@ export function legendreSteps(v: bigint, p: bigint, maxBatches?: number): -1 | 0
   const batches = maxBatches ?? 5 * n;
   F.set(pl);
   toLimbs(a, G, n);
-  let delta = 1;
+  // eta = -delta: the steps swap f and g when it is negative and g odd.
+  let eta = -1;
   let j = 0;
   for (let batch = 0; ; batch++) {
     if (F[0] === 1) {
@@ -126,37 +141,58 @@ export function legendreSteps(v: bigint, p: bigint, maxBatches?: number): -1 | 0
       if (i === n) return (j & 1) === 1 ? -1 : 1;
     }
     if (batch === batches) return undefined;
-    // Number bit operations take the low 32 bits: of these 48, exact ones.
-    let fl = F[0] + (n > 1 ? F[1] * LIMB : 0);
-    let gl = G[0] + (n > 1 ? G[1] * LIMB : 0);
+    // The low 32 bits of f and g, wrapping int32 arithmetic: each step
+    // spoils one top bit, so after the batch's 24 steps 8 exact bits remain
+    // (the steps read at most 6).
+    let fl = (F[0] + (n > 1 ? F[1] * LIMB : 0)) | 0;
+    let gl = (G[0] + (n > 1 ? G[1] * LIMB : 0)) | 0;
     let uf = 1;
     let vf = 0;
     let ug = 0;
     let vg = 1;
-    for (let i = 0; i < LIMB_BITS; i++) {
-      if (delta > 0 && (gl & 1) === 1) {
-        j ^= ((fl & gl) >> 1) ^ (gl >> 1) ^ (gl >> 2);
-        delta = 1 - delta;
-        const t = gl;
-        gl = (gl + fl) / 2;
-        fl = t;
-        const tu = ug;
-        const tv = vg;
-        ug += uf;
-        vg += vf;
-        uf = 2 * tu;
-        vf = 2 * tv;
+    for (let left = LIMB_BITS; ; ) {
+      // g's trailing zeros, at most the steps left (the sentinel bits
+      // from bit `left` up): that many halvings at once.
+      const w0 = gl | (-1 << left);
+      const zeros = 31 - Math.clz32(w0 & -w0);
+      gl >>= zeros;
+      uf *= POW2[zeros];
+      vf *= POW2[zeros];
+      eta -= zeros;
+      left -= zeros;
+      // (2/f) once per halving: an odd number of them flips j.
+      j ^= zeros & ((fl >> 1) ^ (fl >> 2));
+      if (left === 0) break;
+      // g is odd. The next eta + 1 steps cannot swap: g gets the multiple w
+      // of f that clears as many of its low bits (up to 6 after a swap, 4
+      // otherwise), whose halvings the next turn counts.
+      let w: number;
+      let bits: number;
+      if (eta < 0) {
+        eta = -eta;
+        let t = fl;
+        fl = gl;
+        gl = t;
+        t = uf;
+        uf = ug;
+        ug = t;
+        t = vf;
+        vf = vg;
+        vg = t;
+        // Reciprocity: both odd, the sign flips when both are 3 mod 4.
+        j ^= (fl & gl) >> 1;
+        bits = Math.min(eta + 1, left, 6);
+        // -g / f mod 64: f (f^2 - 2) is -1/f mod 64 for odd f.
+        w = Math.imul(Math.imul(fl, gl), Math.imul(fl, fl) - 2);
       } else {
-        j ^= (fl >> 1) ^ (fl >> 2);
-        delta++;
-        if ((gl & 1) === 1) {
-          gl = (gl + fl) / 2;
-          ug += uf;
-          vg += vf;
-        } else gl /= 2;
-        uf *= 2;
-        vf *= 2;
+        bits = Math.min(eta + 1, left, 4);
+        // -g / f mod 16, with f + 8 ((f + 1) / 4 mod 2) as 1/f mod 16.
+        w = Math.imul(-(fl + (((fl + 1) & 4) << 1)), gl);
       }
+      w &= (1 << bits) - 1;
+      gl = (gl + Math.imul(fl, w)) | 0;
+      ug += uf * w;
+      vg += vf * w;
     }
     // The lowest limb of each sum is 0 (the division by 2^24 is exact): carry only.
     let cf = (uf * F[0] + vf * G[0]) / LIMB;

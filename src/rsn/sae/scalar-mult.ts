@@ -21,7 +21,8 @@
  * point decompression) and a point addition to choose between the two roots
  * each time: in the radio VM, 2.6 of 6.3 ms of guest CPU per commit element.
  */
-import { createECDH, ECDH, randomBytes } from 'node:crypto';
+import { createECDH, ECDH } from 'node:crypto';
+import { pooledRandom } from '../crypto.js';
 import { bigintFromBytes, bigintToBytes, encodeElement, mod, type SaeGroup, type SaePoint } from './group.js';
 
 /**
@@ -72,22 +73,30 @@ export function liftX(g: SaeGroup, x: bigint, odd: boolean): SaePoint | undefine
 
 /**
  * x(k * P) for 0 < k < r and P not the point at infinity (so k * P is not
- * either). A fresh ECDH object each time: one kept per curve would save
- * OpenSSL's group set-up (0.06 ms of guest CPU) but hold the last scalar, an
- * exchange's rand, for as long as the process runs.
+ * either), P given in SEC 1's uncompressed form (sec1()), with `ecdh` an
+ * ECDH object of P's curve whose private key this sets. Callers make a fresh
+ * one per multiplication (multiply() one for both of its products:
+ * createECDH's group set-up is 0.13 ms of guest CPU): one kept per curve
+ * would save the rest of the set-up but hold the last scalar, an exchange's
+ * rand, for as long as the process runs.
  */
-function ecdhX(curve: string, g: SaeGroup, p: SaePoint, k: bigint): bigint {
-  const ecdh = createECDH(curve);
+function ecdhX(ecdh: ECDH, g: SaeGroup, p: Buffer, k: bigint): bigint {
   const key = bigintToBytes(k, g.primeLen);
   ecdh.setPrivateKey(key);
   key.fill(0);
-  // SEC 1's uncompressed form, 0x04 || x || y. Not noble's toBytes(), which
-  // checks the point on the curve first (BigInt work as costly as a quarter of
-  // the native multiplication): OpenSSL checks it as it decodes the key.
-  const x = ecdh.computeSecret(Buffer.concat([UNCOMPRESSED, encodeElement(g, p)]));
+  const x = ecdh.computeSecret(p);
   const v = bigintFromBytes(x);
   x.fill(0);
   return v;
+}
+
+/**
+ * SEC 1's uncompressed form, 0x04 || x || y. Not noble's toBytes(), which
+ * checks the point on the curve first (BigInt work as costly as a quarter of
+ * the native multiplication): OpenSSL checks it as it decodes the key.
+ */
+function sec1(g: SaeGroup, p: SaePoint): Buffer {
+  return Buffer.concat([UNCOMPRESSED, encodeElement(g, p)]);
 }
 
 /** x(k * P), k reduced mod r; undefined when k * P is the point at infinity. */
@@ -95,20 +104,39 @@ export function multiplyX(g: SaeGroup, p: SaePoint, k: bigint): bigint | undefin
   const s = mod(k, g.r);
   if (s === 0n || p.is0()) return undefined;
   const curve = NATIVE.get(g.id);
-  return curve ? ecdhX(curve, g, p, s) : p.multiply(s).toAffine().x;
+  return curve ? ecdhX(createECDH(curve), g, sec1(g, p), s) : p.multiply(s).toAffine().x;
 }
 
 /**
- * 1 / v mod p for a secret v (PWE's y), as (v * u)^-1 * u for a fresh random
- * u: noble's inversion is the extended Euclidean algorithm, whose number of
- * steps depends on its input, and PWE depends only on the password and the
- * two addresses; v * u is a uniform random non-zero value whatever v is.
+ * 1 / v mod p for a secret v (PWE's y, a coordinate of a multiple of PWE),
+ * as (v * u)^-1 * u for a fresh random u: noble's inversion is the extended
+ * Euclidean algorithm, whose number of steps depends on its input, and PWE
+ * depends only on the password and the two addresses; v * u is a uniform
+ * random non-zero value whatever v is.
  */
 function inverseBlind(g: SaeGroup, v: bigint): bigint {
   const Fp = g.Point.Fp;
   let u = 0n;
-  while (u === 0n) u = mod(bigintFromBytes(randomBytes(g.primeLen + 8)), g.p);
+  while (u === 0n) u = mod(bigintFromBytes(pooledRandom(g.primeLen + 8)), g.p);
   return Fp.mul(Fp.inv(Fp.mul(v, u)), u);
+}
+
+/**
+ * P + Q in affine coordinates, its one inversion blinded (inverseBlind): for
+ * K's peer-scalar * PWE + PEER-ELEMENT, whose coordinates depend on PWE, as
+ * the next multiplication needs them (noble's add and toAffine would invert
+ * with the variable-time Euclid). P = Q and P = -Q are left to noble: a
+ * PEER-ELEMENT of +-peer-scalar * PWE needs PWE to be chosen.
+ */
+export function addBlind(g: SaeGroup, p: SaePoint, q: SaePoint): SaePoint {
+  if (p.is0() || q.is0()) return p.add(q);
+  const { x: x1, y: y1 } = p.toAffine();
+  const { x: x2, y: y2 } = q.toAffine();
+  if (x1 === x2) return p.add(q);
+  const Fp = g.Point.Fp;
+  const l = Fp.mul(Fp.sub(y2, y1), inverseBlind(g, Fp.sub(x2, x1)));
+  const x3 = Fp.sub(Fp.sub(Fp.sqr(l), x1), x2);
+  return g.Point.fromAffine({ x: x3, y: Fp.sub(Fp.mul(l, Fp.sub(x1, x3)), y1) });
 }
 
 /** 1 / (2 * yP) per point: PWE's serves both of an exchange's multiplications of it. */
@@ -123,8 +151,10 @@ export function multiply(g: SaeGroup, p: SaePoint, k: bigint): SaePoint {
   // Q = P and Q = -P have xQ = xP, where the recovery divides by zero.
   if (s === 1n) return p;
   if (s === g.r - 1n) return p.negate();
-  const xq = ecdhX(curve, g, p, s);
-  const xsum = ecdhX(curve, g, p, s + 1n);
+  const ecdh = createECDH(curve);
+  const encoded = sec1(g, p);
+  const xq = ecdhX(ecdh, g, encoded, s);
+  const xsum = ecdhX(ecdh, g, encoded, s + 1n);
   const Fp = g.Point.Fp;
   const { a, b } = g.Point.CURVE();
   const { x: xp, y: yp } = p.toAffine();
