@@ -116,11 +116,22 @@ export interface EapolFrame {
   trailing: number;
 }
 
+/**
+ * The header's Packet Body Length, checked against the octets received, or
+ * what is wrong with the header: the one check every EAPOL frame passes
+ * (parseEapol, parseEapolKey, classifyEapol), read in place.
+ */
+function eapolBodyLength(frame: Buffer): number | string {
+  if (frame.length < EAPOL_HEADER_LEN) return `EAPOL frame of ${frame.length} octets is shorter than its header`;
+  const len = (frame[2] << 8) | frame[3];
+  if (len > frame.length - EAPOL_HEADER_LEN) return `EAPOL body length ${len} exceeds the ${frame.length - EAPOL_HEADER_LEN} octets received`;
+  return len;
+}
+
 /** EAPOL header; the body length must fit in the frame (shorter than the frame is padding). */
 export function parseEapol(frame: Buffer): EapolFrame {
-  if (frame.length < EAPOL_HEADER_LEN) throw new EapolParseError(`EAPOL frame of ${frame.length} octets is shorter than its header`);
-  const len = frame.readUInt16BE(2);
-  if (len > frame.length - EAPOL_HEADER_LEN) throw new EapolParseError(`EAPOL body length ${len} exceeds the ${frame.length - EAPOL_HEADER_LEN} octets received`);
+  const len = eapolBodyLength(frame);
+  if (typeof len === 'string') throw new EapolParseError(len);
   return { version: frame[0], type: frame[1], body: frame.subarray(EAPOL_HEADER_LEN, EAPOL_HEADER_LEN + len), trailing: frame.length - EAPOL_HEADER_LEN - len };
 }
 
@@ -149,9 +160,8 @@ export interface EapolKey {
 export function parseEapolKey(frame: Buffer, micLen = 16): EapolKey {
   // parseEapol()'s checks, without its header object: every EAPOL-Key frame
   // of every handshake passes here.
-  if (frame.length < EAPOL_HEADER_LEN) throw new EapolParseError(`EAPOL frame of ${frame.length} octets is shorter than its header`);
-  const bodyLen = (frame[2] << 8) | frame[3];
-  if (bodyLen > frame.length - EAPOL_HEADER_LEN) throw new EapolParseError(`EAPOL body length ${bodyLen} exceeds the ${frame.length - EAPOL_HEADER_LEN} octets received`);
+  const bodyLen = eapolBodyLength(frame);
+  if (typeof bodyLen === 'string') throw new EapolParseError(bodyLen);
   if (frame[1] !== EapolType.KEY) throw new EapolParseError(`EAPOL packet type ${frame[1]} is not EAPOL-Key`);
   const fixed = KEY_FIXED + micLen + 2;
   if (bodyLen < fixed) throw new EapolParseError(`EAPOL-Key body of ${bodyLen} octets, at least ${fixed} needed`);
@@ -301,9 +311,8 @@ export type EapolKind =
 export function classifyEapol(frame: Buffer): EapolKind {
   // Read in place, no header object or flags object: every EAPOL frame the
   // host receives is classified before the handshake parses it for real.
-  if (frame.length < EAPOL_HEADER_LEN) return 'invalid';
-  const bodyLen = (frame[2] << 8) | frame[3];
-  if (bodyLen > frame.length - EAPOL_HEADER_LEN) return 'invalid';
+  const bodyLen = eapolBodyLength(frame);
+  if (typeof bodyLen === 'string') return 'invalid';
   switch (frame[1]) {
     case EapolType.EAP_PACKET:
       return 'eap';
