@@ -4,10 +4,9 @@
  * OpenSSL does the block cipher, the hashes, HMAC, PBKDF2 and RFC 3394 key
  * wrap; this module only adds the 802.11 constructions around them (PRF,
  * KDF, PTK and FT key hierarchies, EAPOL-Key MIC, PMKID) and AES-CMAC, which
- * node:crypto does not expose as a MAC. The HMACs of PRF-n, the KDF and the
- * HMAC-SHA1 MIC are RFC 2104 written out over OpenSSL's one-shot digests
- * (HmacPads: two one-shot digests cost less than an Hmac object); the other
- * HMACs are OpenSSL's.
+ * node:crypto does not expose as a MAC. HMAC (PRF-n, the KDF, the EAPOL-Key
+ * MICs, PMKIDs, SAE) is RFC 2104 written out over OpenSSL's one-shot digests
+ * (HmacPads: two one-shot digests cost less than an Hmac object).
  */
 import * as nodeCrypto from 'node:crypto';
 import { createCipheriv, createDecipheriv, createHash, pbkdf2Sync, randomBytes, randomFillSync } from 'node:crypto';
@@ -194,11 +193,6 @@ export function hmac(alg: HmacHash, key: Buffer, m: Buffer): Buffer {
   const mac = h.mac();
   h.clear();
   return mac;
-}
-
-/** HMAC-SHA1(key, m): the EAPOL-Key MIC of AKMs 1 and 2, six times in a 4-way handshake. */
-export function hmacSha1(key: Buffer, m: Buffer): Buffer {
-  return hmac('sha1', key, m);
 }
 
 /* ------------------------------------------------------- PRF and KDF */
@@ -526,7 +520,7 @@ export function aesCmac(key: Buffer, message: Buffer): Buffer {
 export function eapolKeyMic(alg: MicAlgorithm, kck: Buffer, frame: Buffer): Buffer {
   switch (alg) {
     case 'hmac-sha1-128':
-      return hmacSha1(kck, frame).subarray(0, 16);
+      return hmac('sha1', kck, frame).subarray(0, 16);
     case 'aes-128-cmac':
       if (kck.length !== 16) throw new CryptoInputError(`AES-128-CMAC needs a 16-octet KCK, got ${kck.length}`);
       return aesCmac(kck, frame);

@@ -19,8 +19,8 @@
  *   dot11RSNASAERetransPeriod, at most dot11RSNASAESync times; a repeated
  *   commit is answered with commit and confirm again (counted the same way).
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import { macBytes, type MacAddress } from '../crypto.js';
+import { timingSafeEqual } from 'node:crypto';
+import { hmac, macBytes, type MacAddress } from '../crypto.js';
 import { SAE_AKMS, type RandomSource } from './core.js';
 import { decodeSaeAuth, encodeSaeAuth, encodeTokenRequest, parseCommit, type SaeCommit } from './frames.js';
 import { SaeStatus } from './status.js';
@@ -105,7 +105,7 @@ export class SaeApPeer {
   }
 
   private token(): Buffer {
-    return createHmac('sha256', this.cfg.antiClogging!.secret).update(this.sta).digest();
+    return hmac('sha256', this.cfg.antiClogging!.secret, this.sta);
   }
 
   private reply(transaction: number, status: number, body: Buffer = Buffer.alloc(0)): SaeAction {
