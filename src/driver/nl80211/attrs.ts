@@ -99,9 +99,9 @@ export function macBuf(mac: string): Buffer {
 export type AttrSpec = [type: number, value: Buffer | AttrSpec[]];
 
 /** NLA_TYPE_MASK: the codec's 14 type bits (NLA_F_NESTED and NLA_F_NET_BYTEORDER are not ours to set). */
-const NLA_TYPE_MASK = (1 << 14) - 1;
-const NLA_HDRLEN = 4;
-const align4 = (n: number): number => (n + 3) & ~3;
+export const NLA_TYPE_MASK = (1 << 14) - 1;
+export const NLA_HDRLEN = 4;
+export const align4 = (n: number): number => (n + 3) & ~3;
 
 /** The payload length of one attribute: its value, or its nested stream (each attribute of it padded). */
 function payloadLength(value: Buffer | AttrSpec[]): number {

@@ -16,13 +16,13 @@
  * connection on the kernel radio (test/bench/radio-profile.ts).
  */
 import type { NetlinkMessage } from 'netlink';
+import { align4, NLA_HDRLEN, NLA_TYPE_MASK } from './attrs.js';
 import { loadNetlink } from './socket.js';
 
 /** sizeof(struct ifinfomsg): family, pad, type, index, flags, change. */
 const IFINFOMSG_LEN = 16;
 const IFLA_IFNAME = 3;
 const IFF_UP = 0x1;
-const NLA_TYPE_MASK = 0x3fff;
 
 export type LinkChange =
   /** RTM_NEWLINK: the netdev exists (new, or its flags changed); `up` is IFF_UP. */
@@ -63,14 +63,14 @@ export function parseLinkNotification(del: boolean, data: Buffer): LinkChange {
   const ifindex = data.readInt32LE(4);
   const up = (data.readUInt32LE(8) & IFF_UP) !== 0;
   let ifname: string | undefined;
-  for (let at = IFINFOMSG_LEN; at + 4 <= data.length; ) {
+  for (let at = IFINFOMSG_LEN; at + NLA_HDRLEN <= data.length; ) {
     const len = data.readUInt16LE(at);
-    if (len < 4 || at + len > data.length) return { kind: 'dropped', reason: `bad link notification: attribute at ${at} of ${len} bytes in ${data.length}` };
+    if (len < NLA_HDRLEN || at + len > data.length) return { kind: 'dropped', reason: `bad link notification: attribute at ${at} of ${len} bytes in ${data.length}` };
     if ((data.readUInt16LE(at + 2) & NLA_TYPE_MASK) === IFLA_IFNAME) {
-      const end = data.indexOf(0, at + 4);
-      ifname = data.toString('utf8', at + 4, end < 0 || end > at + len ? at + len : end);
+      const end = data.indexOf(0, at + NLA_HDRLEN);
+      ifname = data.toString('utf8', at + NLA_HDRLEN, end < 0 || end > at + len ? at + len : end);
     }
-    at += (len + 3) & ~3;
+    at += align4(len);
   }
   return del ? { kind: 'del', ifindex, ifname } : { kind: 'new', ifindex, ifname, up };
 }
