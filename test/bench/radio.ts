@@ -74,20 +74,20 @@ bc() { echo "$*" >&"${toClient}"; read -r -t 120 -u "${fromClient}" reply || rep
 bc - - BSS_FLUSH 0
 `,
   ];
-  if (CASES.includes('select')) {
-    parts.push(String.raw`
-ap 0 psk
+  /** SELECT_NETWORK `net` to CTRL-EVENT-CONNECTED on AP `ap`'s configuration, `n` times, with DISCONNECT (and `between`) after each. */
+  const selectLoop = (what: string, ap: string, net: number, between = ''): string => String.raw`
+ap 0 ${ap}
 for i in $(seq 1 ${n}); do
-    ${tag('select')}
-    bc $tag CTRL-EVENT-CONNECTED SELECT_NETWORK 0
+    ${tag(what)}
+    bc $tag CTRL-EVENT-CONNECTED SELECT_NETWORK ${net}
     echo "$reply"
     case $reply in *FAILED*) break ;; esac
     bc - CTRL-EVENT-DISCONNECTED DISCONNECT
-    sleep 0.1
+${between}    sleep 0.1
 done
 ap_stop 0
-`);
-  }
+`;
+  if (CASES.includes('select')) parts.push(selectLoop('select', 'psk', 0));
   if (CASES.includes('roam')) {
     parts.push(String.raw`
 ap 0 psk
@@ -107,22 +107,8 @@ bc - CTRL-EVENT-DISCONNECTED DISCONNECT
 ap_stop 0; ap_stop 1
 `);
   }
-  if (CASES.includes('sae')) {
-    parts.push(String.raw`
-ap 0 sae
-for i in $(seq 1 ${n}); do
-    ${tag('sae')}
-    bc $tag CTRL-EVENT-CONNECTED SELECT_NETWORK 4
-    echo "$reply"
-    case $reply in *FAILED*) break ;; esac
-    bc - CTRL-EVENT-DISCONNECTED DISCONNECT
-    # Each sample runs SAE: without the PMKSA the next connection cannot skip it.
-    bc - - PMKSA_FLUSH
-    sleep 0.1
-done
-ap_stop 0
-`);
-  }
+  // Each sample runs SAE: without the PMKSA the next connection cannot skip it.
+  if (CASES.includes('sae')) parts.push(selectLoop('sae', 'sae', 4, '    bc - - PMKSA_FLUSH\n'));
   parts.push('stop_pidfile /tmp/radio/bench-client.pid\n');
   return parts.join('');
 }
