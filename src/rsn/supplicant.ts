@@ -132,9 +132,7 @@ export class Supplicant {
   private readonly akm: AkmInfo;
   private readonly ver: number;
   private readonly micAlg: MicAlgorithm;
-  private readonly pairwise: string;
-  private readonly group: string;
-  /** The two ciphers' table entries, looked up once rather than by name in every handshake. */
+  /** The two ciphers' table entries (their names too), looked up once rather than by name in every handshake. */
   private readonly pairwiseCipher: CipherInfo;
   private readonly groupCipher: CipherInfo;
   private readonly groupMgmt: string | undefined;
@@ -165,11 +163,9 @@ export class Supplicant {
     try {
       this.akm = akmInfo(opts.akm);
       this.pairwiseCipher = cipherFor('pairwise', opts.pairwise);
-      this.pairwise = this.pairwiseCipher.name;
       this.groupCipher = cipherFor('group', opts.group);
-      this.group = this.groupCipher.name;
       this.groupMgmt = opts.mfp ? cipherFor('group-mgmt', opts.groupMgmt ?? 'AES-128-CMAC').name : undefined;
-      this.ver = descriptorVersion(this.akm.selector, this.pairwise);
+      this.ver = descriptorVersion(this.akm.selector, this.pairwiseCipher.name);
       this.aa = macBytes(opts.aa);
       this.spa = macBytes(opts.spa);
     } catch (e) {
@@ -177,7 +173,7 @@ export class Supplicant {
     }
     if (opts.pmk && (opts.pmk.length < 32 || opts.pmk.length > 64)) throw new SupplicantConfigError(`PMK of ${opts.pmk.length} octets`);
     const alg = micAlgorithm(this.akm.selector, this.ver);
-    if (!alg) throw new SupplicantConfigError(`${this.akm.name} with ${this.pairwise} is not supported by the host handshake`);
+    if (!alg) throw new SupplicantConfigError(`${this.akm.name} with ${this.pairwiseCipher.name} is not supported by the host handshake`);
     this.micAlg = alg;
     this.random = opts.random ?? pooledRandom;
     this.eapolVersion = opts.eapolVersion ?? 1;
@@ -294,7 +290,7 @@ export class Supplicant {
     if (f.request) return drop('EAPOL-Key with Request bit from the authenticator');
     if (f.smk) return drop('EAPOL-Key SMK message');
     if (!f.ack) return drop('EAPOL-Key without Ack bit');
-    if (f.version !== this.ver) return drop(`unexpected EAPOL-Key descriptor version ${f.version} (${this.akm.name} with ${this.pairwise} uses ${this.ver})`);
+    if (f.version !== this.ver) return drop(`unexpected EAPOL-Key descriptor version ${f.version} (${this.akm.name} with ${this.pairwiseCipher.name} uses ${this.ver})`);
     if (f.pairwise && f.keyIndex !== 0) return drop('pairwise EAPOL-Key with non-zero key index');
     if (this.rxReplay && Buffer.compare(key.replayCounter, this.rxReplay) <= 0) {
       return drop(`replay counter ${key.replayCounter.toString('hex')} did not increase (last ${this.rxReplay.toString('hex')})`);
@@ -395,7 +391,7 @@ export class Supplicant {
     if (!this.opts.pmk) return fail('FT 4-way handshake with no PMK known');
     this.ftKeys ??= ftPmkR1(this.akm.name, this.opts.pmk, ft, this.spa);
     this.newSnonce(key);
-    const ptk = deriveFtPtk({ akm: this.akm.name, pairwise: this.pairwise, pmkR1: this.ftKeys.pmkR1, pmkR1Name: this.ftKeys.pmkR1Name, snonce: this.snonce as Buffer, anonce: key.nonce, bssid: this.aa, sta: this.spa });
+    const ptk = deriveFtPtk({ akm: this.akm.name, pairwise: this.pairwiseCipher.name, pmkR1: this.ftKeys.pmkR1, pmkR1Name: this.ftKeys.pmkR1Name, snonce: this.snonce as Buffer, anonce: key.nonce, bssid: this.aa, sta: this.spa });
     this.tptk = { kck: ptk.kck, kek: ptk.kek, tk: ptk.tk };
     return this.sendMsg2(key, Buffer.concat([rsneWithPmkid(this.opts.ownRsne, this.ftKeys.pmkR1Name), ft.mde, ft.fte]), res);
   }
@@ -429,7 +425,7 @@ export class Supplicant {
     }
     if (!this.anonce || !key.nonce.equals(this.anonce)) return fail('ANonce from msg 1/4 differs from msg 3/4');
     const tkLen = this.pairwiseCipher.keyLen;
-    if (key.keyLength !== tkLen) return fail(`invalid ${this.pairwise} key length ${key.keyLength}`);
+    if (key.keyLength !== tkLen) return fail(`invalid ${this.pairwiseCipher.name} key length ${key.keyLength}`);
 
     const msg4 = buildEapolKey(
       {
@@ -446,14 +442,14 @@ export class Supplicant {
 
     let newPtk = false;
     if (key.flags.install && !this.ptkInstalled) {
-      res.install.push({ kind: 'pairwise', idx: 0, cipher: this.pairwise, key: Buffer.from(ptk.tk), rsc: Buffer.alloc(6) });
+      res.install.push({ kind: 'pairwise', idx: 0, cipher: this.pairwiseCipher.name, key: Buffer.from(ptk.tk), rsc: Buffer.alloc(6) });
       this.ptkInstalled = true;
       newPtk = true;
     }
     this.msg3Ok = true;
     this.st = 'complete';
 
-    if (this.group !== 'GTK_NOT_USED') {
+    if (this.groupCipher.name !== 'GTK_NOT_USED') {
       if (!ie.gtk) return fail('no GTK KDE in msg 3/4');
       const g = this.gtkInstall(ie.gtk.keyId, ie.gtk.key, key.rsc);
       if (g instanceof Outcome) return g;
