@@ -10,11 +10,15 @@
  * AP's Authentication frame given as mac80211 passes it up.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../../src/config/parse.js';
+import { Nl80211Driver } from '../../../src/driver/nl80211/backend.js';
 import type { EapolTransport } from '../../../src/driver/nl80211/eapol-transport.js';
-import type { Station } from '../../../src/station/station.js';
+import { DEFAULT_POLICY } from '../../../src/offload/policy.js';
+import { PmksaSync } from '../../../src/offload/pmksa-sync.js';
+import { PmksaCache } from '../../../src/rsn/pmksa.js';
+import { Station } from '../../../src/station/station.js';
 import { FakeNl80211Kernel, IFINDEX } from './fake-kernel.js';
 import { cat, hex, nla, u16, u32 } from './nla.js';
-import { stationOnKernel } from './station-on-kernel.js';
 
 // nl80211.h: enum nl80211_commands, enum nl80211_attrs, enum nl80211_bss.
 const CMD = { TRIGGER_SCAN: 33, NEW_SCAN_RESULTS: 34, AUTHENTICATE: 37, ASSOCIATE: 38, DEAUTHENTICATE: 39, CONNECT: 46, DISCONNECT: 48 };
@@ -65,8 +69,12 @@ const settle = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 /** The station up to its Open System AUTHENTICATE for the one BSS. */
 async function authenticating(k: Mac80211Kernel): Promise<{ s: Station; events: string[] }> {
-  const { s, events } = stationOnKernel(k, `network={\n\tssid="${SSID}"\n\tpsk="sme passphrase"\n\tkey_mgmt=WPA-PSK\n}\n`);
+  const cfg = parseConfig(`network={\n\tssid="${SSID}"\n\tpsk="sme passphrase"\n\tkey_mgmt=WPA-PSK\n}\n`);
+  const driver = new Nl80211Driver('wlan0', k);
+  const s = new Station({ ifname: 'wlan0', driver, config: () => cfg, policy: DEFAULT_POLICY, pmksa: new PmksaSync(new PmksaCache(), driver, 'wlan0') });
   station = s;
+  const events: string[] = [];
+  s.on('ctrlEvent', (_level: number, text: string) => events.push(text));
   await s.start();
   for (let i = 0; i < 20 && !k.sent.some((m) => m.cmd === CMD.TRIGGER_SCAN); i++) await settle();
   k.event(CMD.NEW_SCAN_RESULTS);

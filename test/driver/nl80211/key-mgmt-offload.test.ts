@@ -13,15 +13,18 @@
  */
 import { pbkdf2Sync } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../../src/config/parse.js';
 import { encodeAttrs, type GenlMessage } from '../../../src/driver/nl80211/attrs.js';
 import { Nl80211Driver, type Nl80211System } from '../../../src/driver/nl80211/backend.js';
 import type { EapolTransport } from '../../../src/driver/nl80211/eapol-transport.js';
 import type { Request } from '../../../src/driver/nl80211/encode.js';
 import { type Nl80211Link, Nl80211RequestError } from '../../../src/driver/nl80211/socket.js';
 import { MsgLevel, onLog, setLogLevel, logLevel } from '../../../src/log.js';
-import type { Station } from '../../../src/station/station.js';
+import { DEFAULT_POLICY } from '../../../src/offload/policy.js';
+import { PmksaSync } from '../../../src/offload/pmksa-sync.js';
+import { PmksaCache } from '../../../src/rsn/pmksa.js';
+import { Station } from '../../../src/station/station.js';
 import { cat, flag, hex, nla, u16, u32 } from './nla.js';
-import { stationOnKernel } from './station-on-kernel.js';
 
 // nl80211.h: enum nl80211_commands, enum nl80211_attrs, enum nl80211_bss.
 const CMD = { GET_WIPHY: 1, NEW_WIPHY: 3, GET_INTERFACE: 5, NEW_INTERFACE: 7, GET_SCAN: 32, TRIGGER_SCAN: 33, NEW_SCAN_RESULTS: 34, CONNECT: 46, DISCONNECT: 48, VENDOR: 103 };
@@ -135,8 +138,12 @@ const settle = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 /** The station on the kernel, its network enabled, up to the first connect attempt (or its failure). */
 async function connectAttempt(k: QcaKernel, globals = ''): Promise<{ s: Station; events: string[] }> {
-  const { s, events } = stationOnKernel(k, `${globals}network={\n\tssid="${SSID}"\n\tpsk="${PASS}"\n\tkey_mgmt=WPA-PSK\n}\n`);
+  const cfg = parseConfig(`${globals}network={\n\tssid="${SSID}"\n\tpsk="${PASS}"\n\tkey_mgmt=WPA-PSK\n}\n`);
+  const driver = new Nl80211Driver('wlan0', k);
+  const s = new Station({ ifname: 'wlan0', driver, config: () => cfg, policy: DEFAULT_POLICY, pmksa: new PmksaSync(new PmksaCache(), driver, 'wlan0') });
   station = s;
+  const events: string[] = [];
+  s.on('ctrlEvent', (_level: number, text: string) => events.push(text));
   await s.start();
   for (let i = 0; i < 20 && !k.sent.some((m) => m.cmd === CMD.TRIGGER_SCAN); i++) await settle();
   k.deliver({ cmd: CMD.NEW_SCAN_RESULTS, data: nla(A.IFINDEX, u32(IFINDEX)) });
