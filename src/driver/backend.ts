@@ -327,12 +327,6 @@ export interface DriverEvents {
    */
   auth_timeout: [ev: { bssid: string }];
   /**
-   * Not a protocol event: the AP accepted the host SME's Open System
-   * authentication, and the association request goes out (nl80211
-   * AUTHENTICATE event with status 0), as 2.10's sme_associate() takes it.
-   */
-  authenticated: [ev: { bssid: string }];
-  /**
    * Not a protocol event: the host SME's association got no answer (nl80211
    * ASSOCIATE with TIMED_OUT), as 2.10's EVENT_ASSOC_TIMED_OUT; no
    * rejection is reported for it.

@@ -288,7 +288,6 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     d.on('assoc_reject', guard('assoc_reject', (r) => this.onAssocReject(r.bssid, r.status, r.timeout)));
     d.on('eapol_rx', guard('eapol_rx', (e) => this.keyPath.onEapolRx(e.src, e.data)));
     d.on('auth_rx', guard('auth_rx', (e) => this.sme.onAuthRx(e.bssid, e.data, e.status)));
-    d.on('authenticated', guard('authenticated', (e) => this.onAuthenticated(e.bssid)));
     d.on('auth_timeout', guard('auth_timeout', (e) => this.sme.authFailed(e.bssid)));
     d.on('assoc_timeout', guard('assoc_timeout', (e) => this.sme.authFailed(e.bssid, undefined, 'Association')));
     d.on('external_auth', guard('external_auth', (e) => this.sme.onExternalAuth(e.action, e.bssid, e.ssid)));
@@ -538,15 +537,10 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     this.scan.cancelScan();
     this.connecting = cur;
     this.setSuites(cur);
-    // Without SAE just run, the host's SME authenticates first with Open System (2.10's
-    // sme_send_authentication()); "Trying to associate" then waits for the AP's answer (onAuthenticated).
-    if (!sae && this.opts.driver.usesHostSme?.(params)) {
-      this.setState('AUTHENTICATING');
-      this.event(ev.smeTrying(bss.bssid, ssidTxt(bss.ssid), bss.freq));
-    } else {
-      this.setState('ASSOCIATING');
-      this.event(ev.trying(bss.bssid, ssidTxt(bss.ssid), bss.freq));
-    }
+    this.setState('ASSOCIATING');
+    // Without SAE just run, the host's SME authenticates first with Open System (2.10's sme_send_authentication()).
+    if (!sae && this.opts.driver.usesHostSme?.(params)) this.event(ev.smeTrying(bss.bssid, ssidTxt(bss.ssid), bss.freq));
+    this.event(ev.trying(bss.bssid, ssidTxt(bss.ssid), bss.freq));
     this.opts.driver
       .connect(params)
       .catch((e) => {
@@ -557,14 +551,6 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
         this.setState('DISCONNECTED');
         this.connectionFailed(net, bss.bssid);
       });
-  }
-
-  /** The AP accepted the host SME's Open System authentication: 2.10's sme_associate() (ASSOCIATING, "Trying to associate with"). */
-  private onAuthenticated(bssid: string): void {
-    const cur = this.connecting;
-    if (!cur || cur.bssid !== bssid.toLowerCase() || this.wpaState !== 'AUTHENTICATING') return;
-    this.setState('ASSOCIATING');
-    this.event(ev.trying(cur.bssid, ssidTxt(cur.ssid), cur.freq));
   }
 
   private onAssoc(a: AssocEvent): void {

@@ -428,7 +428,6 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
         this.emit('auth_rx', { bssid: d.bssid, data: d.body, status: d.status });
         return;
       }
-      this.emit('authenticated', { bssid: d.bssid });
       void this.sendAssociate(p).catch((e: Error) => this.smeFailed(p.bssid, `ASSOCIATE failed: ${e.message}`));
       return;
     }
