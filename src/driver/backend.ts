@@ -440,18 +440,18 @@ export interface DriverBackend extends EventEmitter<DriverEvents> {
   driverCmd(cmd: string): Promise<string>;
   /**
    * Not a protocol operation: true while the association in place was made
-   * by the host's SME (nl80211 on mac80211: AUTHENTICATE, then ASSOCIATE;
-   * 2.10's WPA_DRIVER_FLAGS_SME). A ROAM on it is then the station's own, as
-   * in 2.10's sme.c: authentication with the target (SAE, or Open System)
-   * and `connect` with `prevBssid`, never `roam`. Absent: false.
+   * by the host's SME (nl80211 on mac80211 for SAE: AUTHENTICATE, then
+   * ASSOCIATE; 2.10's WPA_DRIVER_FLAGS_SME). A ROAM on it is then the
+   * station's own, as in 2.10's sme.c: authentication with the target (SAE,
+   * or Open System with a cached PMKSA) and `connect` with `prevBssid`,
+   * never `roam`. Absent: false.
    */
   readonly smeAssociated?: boolean;
   /**
    * Not a protocol operation: whether `connect(p)` authenticates through the
-   * host's SME before it associates (nl80211 on mac80211: Open System, for
-   * every network but what a firmware is handed), which 2.10 announces with
-   * "SME: Trying to authenticate". Absent: never (a connect-API driver
-   * authenticates itself).
+   * host's SME before it associates (nl80211 on mac80211: Open System for an
+   * SAE network with a cached PMKSA), which 2.10 announces with "SME: Trying
+   * to authenticate". Absent: never (a connect-API driver authenticates itself).
    */
   usesHostSme?(p: ConnectParams): boolean;
   /**

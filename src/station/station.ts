@@ -538,7 +538,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
     this.connecting = cur;
     this.setSuites(cur);
     this.setState('ASSOCIATING');
-    // Without SAE just run, the host's SME authenticates first with Open System (2.10's sme_send_authentication()).
+    // Without SAE just run, the host's SME authenticates first (Open System, a cached PMKSA).
     if (!sae && this.opts.driver.usesHostSme?.(params)) this.event(ev.smeTrying(bss.bssid, ssidTxt(bss.ssid), bss.freq));
     this.event(ev.trying(bss.bssid, ssidTxt(bss.ssid), bss.freq));
     this.opts.driver

@@ -83,11 +83,6 @@ export class SilentFirmware {
     return { ...rest, fourWayOffload: false };
   }
 
-  /** The connection asked for last was handed to the silent firmware, which has not given it back yet. */
-  get silencing(): boolean {
-    return this.dropping;
-  }
-
   /** A received EAPOL frame: true when the silent firmware consumes it. */
   consumes(src: string): boolean {
     if (!this.dropping) return false;

@@ -3,16 +3,17 @@
  * link comes up once the socket is open, the interface found by name
  * (GET_INTERFACE dump: ifindex, wiphy, MAC address) and the wiphy's
  * capabilities read (split GET_WIPHY dump); scans run (TRIGGER_SCAN, then on
- * NEW_SCAN_RESULTS a GET_SCAN dump). On a wiphy that takes AUTHENTICATE
- * (every mac80211 driver) connections go through the host's own SME, as
- * 2.10's sme.c with WPA_DRIVER_FLAGS_SME (usesHostSme): Open System
- * AUTHENTICATE, then ASSOCIATE once the AP accepts; SAE (NL80211_FEATURE_SAE,
- * capability `sae_auth`) sends AUTHENTICATE per SAE frame (`auth`), the AP's
- * frames back as AUTHENTICATE events (`auth_rx`); FT over the air (capability
- * `ft_auth`) AUTHENTICATE with the FT elements, then ASSOCIATE with
- * PREV_BSSID. Connect-style (FullMAC) drivers, and whatever is handed to a
- * firmware (an offloaded handshake's PMK, SAE offload's password), get
- * NL80211_CMD_CONNECT. EAPOL
+ * NEW_SCAN_RESULTS a GET_SCAN dump). Connections use NL80211_CMD_CONNECT:
+ * cfg80211's own SME authenticates and associates for drivers without a
+ * connect op (mac80211_hwsim and every mac80211 driver), the firmware for
+ * FullMAC ones. SAE networks, when the wiphy takes SAE frames from user
+ * space (NL80211_FEATURE_SAE, capability `sae_auth`), go through the host's
+ * own SME instead, as 2.10's sme.c: AUTHENTICATE per SAE frame (`auth`), the
+ * AP's frames back as AUTHENTICATE events (`auth_rx`), then ASSOCIATE; a
+ * PMKSA-cached reconnect authenticates with Open System before it. On such
+ * a wiphy FT over the air runs through the host's SME as well (capability
+ * `ft_auth`): AUTHENTICATE with the FT elements, then ASSOCIATE with
+ * PREV_BSSID, whichever SME made the association it leaves. EAPOL
  * travels over the control port (eapol-transport.ts), keys with NEW_KEY, the
  * port opens with SET_STATION. On a QCA wiphy with key management offload
  * (capability `key_mgmt_offload`) the PSK for the firmware's own roams goes
@@ -168,7 +169,7 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
    * the AP's answer is auth_rx, and roam() with the FT elements reassociates.
    */
   private ftAuth: { from: string; to: string; freq: number } | undefined;
-  /** Open System authentication sent by the host's SME: ASSOCIATE with these once the AP accepts. */
+  /** Open System authentication sent for a PMKSA-cached reconnect: ASSOCIATE with these once the AP accepts. */
   private openAuthFor: ConnectParams | undefined;
   /**
    * External authentication the driver asked for (EXTERNAL_AUTH start) and
@@ -179,8 +180,6 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
   private extAuth: { bssid: string; ssid: Buffer; seq: number } | undefined;
   /** The wowlan_triggers words the wiphy takes. */
   private wowlanSupported: readonly WowlanTrigger[] = [];
-  /** The wiphy takes AUTHENTICATE/ASSOCIATE (WiphyInfo.sme). */
-  private wiphySme = false;
   /** The last scan's BSSes: Beacon IEs for an association event that carries none, and roam targets' channels. */
   private scanTable = new Map<string, ScanBss>();
   private readonly eapolMode: EapolMode;
@@ -272,7 +271,6 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
       this.eapol = this.eapolTransport(this.sock, iface, wiphy);
       this.pairing = new RoamAuthPairing(wiphy.capabilities.key_mgmt_offload);
       this.wowlanSupported = wiphy.wowlanTriggers;
-      this.wiphySme = wiphy.sme;
       if (wiphy.capabilities.sae_external_auth) await this.registerSaeFrames(this.sock, iface);
       this.forgetAssociation();
       this.roaming = undefined;
@@ -704,27 +702,18 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
   }
 
   /**
-   * On a wiphy that takes AUTHENTICATE and ASSOCIATE (every mac80211
-   * driver) the host runs the SME for every connection, as 2.10 does with
-   * WPA_DRIVER_FLAGS_SME: Open System authentication (or SAE, sent by the
-   * station before), then the association; SAE needs it (CONNECT would have
-   * cfg80211 start an authentication an SAE BSS refuses). What is handed to
-   * a firmware goes with CONNECT, as to a connect-style driver: the PMK of
-   * an offloaded 4-way handshake, the SAE password of SAE offload, the PSK
-   * of QCA key management offload, and the assumed offload's silent PSK
-   * firmware (assumed-offload.ts), which plays such a driver.
+   * SAE on a wiphy that takes SAE frames from user space: the host's SME,
+   * never CONNECT (cfg80211 would start a new authentication). Unless the
+   * host hands SAE to the firmware (SAE offload: the password in CONNECT).
    */
   usesHostSme(p: ConnectParams): boolean {
-    if (!this.wiphySme || p.fourWayOffload || p.sae !== undefined) return false;
-    if (p.psk !== undefined && this.helloResult?.capabilities.key_mgmt_offload) return false;
-    return !(this.silent.silencing && akmFamily(p.akm) === 'psk');
+    return akmFamily(p.akm) === 'sae' && !p.sae && this.helloResult?.capabilities.sae_auth === true;
   }
 
   /**
    * The association after the host's SAE (2.10's sme_associate()); without
-   * an SAE exchange just run (any other network, or SAE with a cached
-   * PMKSA), Open System authentication, then the association once the AP
-   * accepts it.
+   * an SAE exchange first (a PMKSA-cached reconnect), Open System
+   * authentication, then the association once the AP accepts it.
    */
   private async smeConnect(sock: Nl80211Link, iface: WirelessInterface, p: ConnectParams): Promise<void> {
     this.smeMode = true;
@@ -914,8 +903,7 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
   }
 
   /**
-   * ROAM on an association CONNECT made (a connect-style driver, or a
-   * firmware's handshake), as wpa_supplicant 2.10 does it: a new
+   * ROAM on a connect-API driver, as wpa_supplicant 2.10 does it: a new
    * CONNECT to the target BSS; cfg80211 answers EALREADY while connected, so
    * (sendConnect) the old association is left with reason 2 and the target
    * connected from scratch: a full 4-way handshake follows, no reassociation.
@@ -928,7 +916,8 @@ export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverB
     const from = this.bssid;
     const p = this.lastConnect;
     if (!from || !p) throw new DriverError('roam', 'not associated');
-    // The station roams an association of the host's SME itself (smeAssociated: authentication, then connect with prevBssid).
+    // CONNECT would have cfg80211 authenticate with Open System, which an SAE BSS refuses without a PMKSA for it:
+    // the station roams such an association itself (smeAssociated: connect with prevBssid).
     if (this.usesHostSme(p)) throw new DriverError('roam', 'an association of the host SME roams through connect with prevBssid');
     const next: ConnectParams = { ...p, bssid, freq: this.scanTable.get(bssid)?.freq ?? p.freq };
     this.lastConnect = next;

@@ -177,8 +177,8 @@ export const WLAN_AUTH_SAE = 3;
  * - FT (over the air, 2.10's WPA_AUTH_ALG_FT): the FT elements (RSNE, MDE,
  *   FTE) after the 6-octet fixed fields go in ATTR_IE, before AUTH_TYPE as
  *   2.10 puts them; mac80211 builds the fixed fields itself.
- * Open System (every network but SAE without a cached PMKSA, as 2.10's
- * sme_send_authentication()) carries no body.
+ * Open System (a PMKSA-cached reconnect, 2.10's "try to use PMKSA caching
+ * instead of new SAE authentication") carries no body.
  */
 export function authenticate(ifindex: number, p: { bssid: string; freq: number; ssid: Buffer }, frame?: Pick<AuthParams, 'algorithm' | 'data'>): Request {
   const attrs: AttrSpec[] = [

@@ -20,8 +20,6 @@ export interface WiphyInfo {
   controlPortOverNl80211: boolean;
   /** The wowlan_triggers words the wiphy takes (NL80211_ATTR_WOWLAN_TRIGGERS_SUPPORTED; none without WoWLAN). */
   wowlanTriggers: WowlanTrigger[];
-  /** The wiphy takes AUTHENTICATE and ASSOCIATE (every mac80211 driver): the host may run the SME, 2.10's WPA_DRIVER_FLAGS_SME. */
-  sme: boolean;
 }
 
 function hasExtFeature(ext: Buffer | undefined, bit: number): boolean {
@@ -79,7 +77,6 @@ export function parseWiphy(a: Attrs): WiphyInfo {
     wiphy,
     controlPortOverNl80211: hasExtFeature(ext, ExtFeature.CONTROL_PORT_OVER_NL80211),
     wowlanTriggers: supportedWowlanTriggers(wowlan),
-    sme,
     capabilities: {
       four_way_psk: psk,
       four_way_8021x: x1,

@@ -55,11 +55,6 @@ const BEACON_IES = hex('00026170 3014 0100 000fac04 0100 000fac04 0100 000fac02 
 const OUR_RSNE = hex('3014 0100 000fac04 0100 000fac04 0100 000fac02 0000');
 
 /** The kernel's side: interface and wiphy dumps, recorded requests, refusals on demand, events pushed. */
-/** A connect-style driver's commands (brcmfmac): no AUTHENTICATE. */
-const FULLMAC = [CMD.CONNECT, CMD.DISCONNECT];
-/** A mac80211 driver's (mac80211_hwsim): AUTHENTICATE and ASSOCIATE, 2.10's WPA_DRIVER_FLAGS_SME. */
-const MAC80211 = [CMD.AUTHENTICATE, CMD.ASSOCIATE, CMD.DEAUTHENTICATE, CMD.CONNECT, CMD.DISCONNECT];
-
 class FakeKernel extends FakeNl80211Kernel {
   /** The next request with this command fails with this errno name. */
   refuse = new Map<number, string>();
@@ -109,12 +104,8 @@ class FakeKernel extends FakeNl80211Kernel {
   ext = EXT_CONTROL_PORT;
   /** ATTR_FEATURE_FLAGS of the wiphy, when it sends them. */
   features: number | undefined;
-  /**
-   * ATTR_SUPPORTED_COMMANDS of the wiphy: by default a connect-style
-   * (full-MAC) driver's, whose connections go through CONNECT; MAC80211's
-   * take AUTHENTICATE, and the host runs the SME.
-   */
-  commands: number[] = FULLMAC;
+  /** ATTR_SUPPORTED_COMMANDS of the wiphy: a mac80211 driver's take AUTHENTICATE (the host may run the SME); a connect-style one's not. */
+  commands: number[] = [CMD.AUTHENTICATE, CMD.ASSOCIATE, CMD.DEAUTHENTICATE, CMD.CONNECT, CMD.DISCONNECT];
   /** ATTR_WOWLAN_TRIGGERS_SUPPORTED of the wiphy, when it has WoWLAN (mac80211_hwsim has not). */
   wowlan: Buffer | undefined;
 }
@@ -590,16 +581,9 @@ const authFrame = (from: string, body: Buffer): Buffer => mgmt('b000', from, bod
 const assocResp = (from: string, status: number, ies: Buffer): Buffer => mgmt('1000', from, cat(hex('1104'), u16(status), hex('01c0'), ies));
 const RESP_IES = hex('010482848b96');
 
-/** A mac80211 wiphy (the host runs the SME), NL80211_FEATURE_SAE among its features or not. */
-function mac80211(features?: number): FakeKernel {
-  const k = new FakeKernel();
-  k.commands = MAC80211;
-  k.features = features;
-  return k;
-}
-
 async function saeUp(): Promise<{ d: Nl80211Driver; k: FakeKernel; hello: HelloResult }> {
-  const k = mac80211(FEATURE_SAE);
+  const k = new FakeKernel();
+  k.features = FEATURE_SAE;
   return up(k);
 }
 
@@ -607,7 +591,9 @@ describe('nl80211 backend: SAE in the host SME (AUTHENTICATE, ASSOCIATE)', () =>
   it('sae_auth comes from NL80211_FEATURE_SAE in the wiphy\'s feature flags', async () => {
     expect((await saeUp()).hello.capabilities.sae_auth).toBe(true);
     await driver?.close();
-    expect((await up(mac80211(1 << 0))).hello.capabilities.sae_auth).toBe(false);
+    const k = new FakeKernel();
+    k.features = 1 << 0;
+    expect((await up(k)).hello.capabilities.sae_auth).toBe(false);
   });
 
   it('auth: AUTHENTICATE with AUTH_TYPE SAE and AUTH_DATA from the transaction number on (byte-exact)', async () => {
@@ -727,7 +713,7 @@ describe('nl80211 backend: SAE in the host SME (AUTHENTICATE, ASSOCIATE)', () =>
     expect(gone).toEqual([]);
   });
 
-  it('on a connect-style wiphy without NL80211_FEATURE_SAE an SAE network goes through CONNECT (the driver\'s SME)', async () => {
+  it('without NL80211_FEATURE_SAE an SAE network still goes through CONNECT (cfg80211\'s SME)', async () => {
     const { d, k } = await up();
     k.take();
     await d.connect(SAE);
@@ -837,70 +823,6 @@ describe('nl80211 backend: SAE, the kernel refusing the association', () => {
   });
 });
 
-describe('nl80211 backend: the host SME on a mac80211 wiphy (2.10 with WPA_DRIVER_FLAGS_SME)', () => {
-  const PMK = Buffer.alloc(32, 0x5a);
-
-  it('WPA2-PSK: Open System AUTHENTICATE, ASSOCIATE once the AP accepts (byte-exact), never CONNECT; the ASSOCIATE event is the assoc, cfg80211\'s CONNECT event after it is not reported again', async () => {
-    const { d, k } = await up(mac80211());
-    const assoc = next(d, 'assoc');
-    k.take();
-    expect(d.usesHostSme(WPA2)).toBe(true);
-    await d.connect(WPA2);
-    expect(k.take()).toEqual([
-      { cmd: CMD.AUTHENTICATE, data: cat(nla(A.IFINDEX, u32(IFINDEX)), nla(A.MAC, hex(AP)), nla(A.WIPHY_FREQ, u32(2412)), nla(A.SSID, Buffer.from('ap')), nla(A.AUTH_TYPE, u32(0))) },
-    ]);
-    k.event(CMD.AUTHENTICATE, nla(A.FRAME, authFrame(AP, hex('0000 0200 0000'))));
-    await new Promise((r) => setImmediate(r));
-    expect(k.take()).toEqual([
-      {
-        cmd: CMD.ASSOCIATE,
-        data: cat(
-          nla(A.IFINDEX, u32(IFINDEX)),
-          flag(A.SOCKET_OWNER),
-          nla(A.MAC, hex(AP)),
-          nla(A.WIPHY_FREQ, u32(2412)),
-          nla(A.SSID, Buffer.from('ap')),
-          nla(A.IE, OUR_RSNE),
-          nla(A.WPA_VERSIONS, u32(2)),
-          nla(A.CIPHER_SUITES_PAIRWISE, u32(0x000fac04)),
-          nla(A.CIPHER_SUITE_GROUP, u32(0x000fac04)),
-          nla(A.AKM_SUITES, u32(0x000fac02)),
-          flag(A.CONTROL_PORT),
-          flag(A.CONTROL_PORT_OVER_NL80211),
-          nla(A.CONTROL_PORT_ETHERTYPE, u16(0x888e)),
-          flag(A.CONTROL_PORT_NO_PREAUTH),
-        ),
-      },
-    ]);
-    k.event(CMD.ASSOCIATE, nla(A.FRAME, assocResp(AP, 0, RESP_IES)));
-    k.event(CMD.CONNECT, ...connectEvent(AP));
-    expect(assoc.map(([a]) => [a.bssid, a.reqIes])).toEqual([[AP, OUR_RSNE]]);
-    expect(d.smeAssociated).toBe(true);
-    await d.disconnect(3);
-    expect(k.take().map((s) => s.cmd)).toEqual([CMD.DEAUTHENTICATE]);
-  });
-
-  it('what a firmware is handed goes with CONNECT, as to a connect-style driver: the PMK of an offloaded handshake, the SAE password of SAE offload', async () => {
-    const { d, k } = await up(mac80211(FEATURE_SAE));
-    k.take();
-    const offloaded = { ...WPA2, pmk: PMK, fourWayOffload: true };
-    expect(d.usesHostSme(offloaded)).toBe(false);
-    await d.connect(offloaded);
-    const sae = { ...SAE, sae: { password: Buffer.from('secret-password'), pwe: 0 as const } };
-    expect(d.usesHostSme(sae)).toBe(false);
-    await d.connect(sae);
-    expect(k.take().map((s) => s.cmd)).toEqual([CMD.CONNECT, CMD.CONNECT]);
-  });
-
-  it('a connect-style wiphy (no AUTHENTICATE) gets CONNECT for every connection', async () => {
-    const { d, k } = await up();
-    k.take();
-    expect(d.usesHostSme(WPA2)).toBe(false);
-    await d.connect(WPA2);
-    expect(k.take().map((s) => s.cmd)).toEqual([CMD.CONNECT]);
-  });
-});
-
 // FT-PSK (00-0f-ac:4), mobility domain a1b2 (FT over the air), and an Extended Capabilities element the reassociation keeps.
 const FT_RSNE = hex('3014 0100 000fac04 0100 000fac04 0100 000fac04 0000');
 const FT_MDE = hex('3603 a1b2 00');
@@ -914,21 +836,21 @@ const FT_REASSOC_IES = hex(['3026 0100 000fac04 0100 000fac04 0100 000fac04 0000
 const FT_AUTH_BODY = cat(hex('0200 0100 0000'), FT_AUTH_IES);
 
 describe('nl80211 backend: FT over the air through the host SME (AUTHENTICATE with AUTH_TYPE FT, ASSOCIATE with PREV_BSSID)', () => {
-  /** Associated with AP through the host SME (Open System, then ASSOCIATE with the MDE), FT-PSK: the initial mobility domain association. */
+  /** Associated with AP by CONNECT (cfg80211's SME), FT-PSK: the initial mobility domain association. */
   async function ftAssociated(): Promise<{ d: Nl80211Driver; k: FakeKernel; hello: HelloResult }> {
-    const r = await up(mac80211());
+    const r = await up();
     await r.d.connect(FT_PSK);
-    r.k.event(CMD.AUTHENTICATE, nla(A.FRAME, authFrame(AP, hex('0000 0200 0000'))));
-    await new Promise((res) => setImmediate(res));
-    r.k.event(CMD.ASSOCIATE, nla(A.FRAME, assocResp(AP, 0, RESP_IES)));
+    r.k.event(CMD.CONNECT, ...connectEvent(AP));
     r.k.take();
     return r;
   }
 
   it('ft_auth comes from AUTHENTICATE among the wiphy\'s commands (2.10\'s WPA_DRIVER_FLAGS_SME): mac80211 has it, a full-MAC wiphy not', async () => {
-    expect((await up(mac80211())).hello.capabilities.ft_auth).toBe(true);
+    expect((await up()).hello.capabilities.ft_auth).toBe(true);
     await driver?.close();
-    expect((await up()).hello.capabilities.ft_auth).toBe(false);
+    const k = new FakeKernel();
+    k.commands = [CMD.CONNECT, CMD.DISCONNECT];
+    expect((await up(k)).hello.capabilities.ft_auth).toBe(false);
   });
 
   it('auth with algorithm ft: AUTHENTICATE with the FT elements in ATTR_IE and AUTH_TYPE FT (2), no AUTH_DATA (byte-exact)', async () => {
@@ -1156,26 +1078,15 @@ describe('nl80211 backend: [driver] assume_4way_offload (a radio taken to run th
   });
 
   it('a PSK connect handed to the "firmware": CONNECT without ATTR_PMK (the kernel would refuse it); the AP\'s EAPOL frames are dropped until the host sends one', async () => {
-    // mac80211_hwsim's kind of wiphy, where the setting is used: the silent firmware plays a connect-style driver.
-    const { d, k } = await up(mac80211(), 'auto', ['psk']);
+    const { d, k } = await up(new FakeKernel(), 'auto', ['psk']);
     const rx = next(d, 'eapol_rx');
     k.take();
     await d.connect({ ...WPA2, pmk: PMK, fourWayOffload: true });
     const [c] = k.take();
     expect(c.cmd).toBe(CMD.CONNECT);
-    // Byte-exact the CONNECT a connect-style wiphy gets for a connection without offload.
-    const fullMac = new FakeKernel();
-    const plain = new Nl80211Driver('wlan1', fullMac, {});
-    const plainUp = once(plain, 'link_up');
-    plain.start();
-    await plainUp;
-    fullMac.take();
-    await plain.connect(WPA2);
-    expect(fullMac.take()[0]).toEqual(c);
-    await plain.close();
-    // Without offload, the host's SME.
+    // Byte-exact the CONNECT of a connection without offload.
     await d.connect(WPA2);
-    expect(k.take().map((s) => s.cmd)).toEqual([CMD.AUTHENTICATE]);
+    expect(k.take()[0]).toEqual(c);
     await d.connect({ ...WPA2, pmk: PMK, fourWayOffload: true });
     k.event(CMD.CONNECT, ...connectEvent(AP));
     msg1(k);
@@ -1223,7 +1134,8 @@ describe('nl80211 backend: [driver] assume_4way_offload (a radio taken to run th
   });
 
   it('sae: sae_offload reported on a wiphy with NL80211_FEATURE_SAE; a PMKSA-cached connect goes through the host SME without the password; without a PMKSA it is refused', async () => {
-    const k = mac80211(FEATURE_SAE);
+    const k = new FakeKernel();
+    k.features = FEATURE_SAE;
     const { d, hello } = await up(k, 'auto', ['sae']);
     expect(hello.capabilities.sae_offload).toBe(true);
     expect(hello.capabilities.four_way_psk).toBe(false);
