@@ -36,7 +36,7 @@
 import { Cleanup } from '../harness/cleanup.js';
 import { stationScript, RADIOS, WPA_OFFLOADD, WPA_SUPPLICANT, type StationDaemon } from '../radio/scenarios.js';
 import { radioVmMissing, runInVm, type VmStep } from '../radio/vm.js';
-import { addSummaryRow } from './summary.js';
+import { addRatioRow } from './summary.js';
 
 const SAMPLES = Math.max(1, Number(process.env.WPA_OFFLOADD_BENCH_SAMPLES) || 20);
 const ROUNDS = Math.max(1, Number(process.env.WPA_OFFLOADD_BENCH_ROUNDS) || 2);
@@ -225,14 +225,10 @@ export async function benchRadio(): Promise<void> {
       }
       const ours = medians.get(WPA_OFFLOADD.name)?.all;
       if (ref?.all && ours) {
-        addSummaryRow({
-          what: `kernel radio: ${LABEL[what]} to CONNECTED (guest clock)`,
-          value: ours.median,
-          unit: 'ms',
-          yardstick: { name: 'wpa_supplicant', value: ref.all.median },
-          goal: '<= 1.0x',
-          met: ours.median <= ref.all.median,
-        });
+        addRatioRow(
+          { what: `kernel radio: ${LABEL[what]} to CONNECTED (guest clock)`, value: ours.median, unit: 'ms', yardstick: { name: 'wpa_supplicant', value: ref.all.median } },
+          { atMost: 1.0 },
+        );
       }
     }
   } finally {

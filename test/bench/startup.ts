@@ -23,7 +23,7 @@ import { IP, TestEnv, WPA_SUPPLICANT, requireRoot, requireTools } from '../harne
 import { daemonEntry } from '../harness/processes.js';
 import { cpuNs } from './cpu-time.js';
 import { scanUntilBsses } from './scan-fill.js';
-import { addSummaryRow } from './summary.js';
+import { addRatioRow, addSummaryRow } from './summary.js';
 
 const ROUNDS = 15;
 const MiB = 1024 * 1024;
@@ -245,20 +245,10 @@ async function startupTimes(env: TestEnv, ifname: string, haveRef: boolean): Pro
   console.log(`CPU to the first PONG over bare node's, per round: median ${median(perRound).toFixed(2)}x (${range(perRound)})`);
   const yard = { name: 'node -e 0', value: bare };
   const dut = median(t.dut!);
-  addSummaryRow({ what: 'start-up: exec to first PONG', value: dut, unit: 'ms', yardstick: yard, goal: '<= 1.3x', met: dut <= 1.3 * bare });
-  const dutCpu = median(cpu.dut);
-  const bareCpu = median(cpu.bare);
-  addSummaryRow({
-    what: 'start-up: CPU, exec to first PONG',
-    value: dutCpu,
-    unit: 'ms',
-    yardstick: { name: 'node -e 0', value: bareCpu },
-    goal: '<= 1.3x',
-    met: dutCpu <= 1.3 * bareCpu,
-  });
+  addRatioRow({ what: 'start-up: exec to first PONG', value: dut, unit: 'ms', yardstick: yard }, { atMost: 1.3 });
+  addRatioRow({ what: 'start-up: CPU, exec to first PONG', value: median(cpu.dut), unit: 'ms', yardstick: { name: 'node -e 0', value: median(cpu.bare) } }, { atMost: 1.3 });
   for (const [k, name] of [['v', '-v'], ['h', '-h']] as const) {
-    const v = median(t[k]!);
-    addSummaryRow({ what: `start-up: ${name} (exec to exit)`, value: v, unit: 'ms', yardstick: yard, goal: '<= 1.2x', met: v <= 1.2 * bare });
+    addRatioRow({ what: `start-up: ${name} (exec to exit)`, value: median(t[k]!), unit: 'ms', yardstick: yard }, { atMost: 1.2 });
   }
   if (haveRef) {
     const r = median(t.ref!);

@@ -23,6 +23,22 @@ export function addSummaryRow(row: SummaryRow): void {
   rows.push(row);
 }
 
+/** The goal's bound as the table prints it: 1.0x, 1.3x, 0.97x. */
+const ratioTxt = (n: number): string => (Number.isInteger(n) ? n.toFixed(1) : String(n));
+
+/**
+ * A row whose goal is a ratio to its yardstick: the goal's words and whether
+ * it was met both come from the one bound, so the two cannot disagree.
+ */
+export function addRatioRow(row: Omit<SummaryRow, 'goal' | 'met' | 'yardstick'> & { yardstick: { name: string; value: number } }, bound: { atMost: number } | { atLeast: number }): void {
+  const limit = row.yardstick.value * ('atMost' in bound ? bound.atMost : bound.atLeast);
+  rows.push(
+    'atMost' in bound
+      ? { ...row, goal: `<= ${ratioTxt(bound.atMost)}x`, met: row.value <= limit }
+      : { ...row, goal: `>= ${ratioTxt(bound.atLeast)}x`, met: row.value >= limit },
+  );
+}
+
 const num = (n: number): string => (Math.abs(n) >= 100 ? n.toFixed(0) : n.toFixed(1));
 
 export function printSummary(): void {
