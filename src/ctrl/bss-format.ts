@@ -13,7 +13,7 @@
  */
 import { ssidTxt } from '../config/cstr.js';
 import type { BssEntry, BssTable } from '../station/bss-table.js';
-import { allAkms, IEEE80211_OUI, WFA_OUI } from '../rsn/akm.js';
+import { allAkms, IEEE80211_OUI, suite32, WFA_OUI } from '../rsn/akm.js';
 import { walkRsneBody, type RsneFields } from '../rsn/rsne.js';
 import { EID_RSN, EID_VENDOR, parseIes, type Ie } from '../station/ies.js';
 
@@ -188,10 +188,10 @@ const WPA1_AKM_NONE = 0x0050f200;
 const AKM_TEXT: ReadonlyArray<{ name: string; rsn?: number; wpa?: number }> = allAkms()
   .filter((a) => a.flagTxt !== undefined)
   .flatMap((a) => {
-    const e = { name: a.flagTxt as string, rsn: ((a.oui << 8) | a.selector) >>> 0, wpa: WPA1_AKM[a.name] };
+    const e = { name: a.flagTxt as string, rsn: suite32(a.oui, a.selector), wpa: WPA1_AKM[a.name] };
     return a.name === 'WPA-PSK' ? [e, { name: 'None', wpa: WPA1_AKM_NONE }] : [e];
   });
-const AKM_OSEN = ((WFA_OUI << 8) | 1) >>> 0;
+const AKM_OSEN = suite32(WFA_OUI, 1);
 
 interface WpaIeData {
   kind: 'rsn' | 'wpa';

@@ -179,7 +179,8 @@ const CIPHERS: readonly CipherInfo[] = [
 /** Names people use for the default group management cipher besides wpa_supplicant's. */
 const CIPHER_ALIASES: Record<string, string> = { BIP: 'AES-128-CMAC', 'BIP-CMAC-128': 'AES-128-CMAC' };
 
-const suite32 = (oui: number, type: number): number => ((oui << 8) | type) >>> 0;
+/** A suite selector as one 32-bit number, OUI << 8 | type (how RSNE readers and nl80211 carry it). */
+export const suite32 = (oui: number, type: number): number => ((oui << 8) | type) >>> 0;
 const AKM_BY_NAME = new Map(AKMS.map((a) => [a.name, a]));
 const AKM_BY_SUITE = new Map(AKMS.map((a) => [suite32(a.oui, a.selector), a]));
 const CIPHER_BY_NAME = new Map(CIPHERS.map((c) => [c.name, c]));

@@ -4,7 +4,7 @@
  * Values are checked here, before the kernel sees them: a wrong length is a
  * RangeError naming the field, never a silent truncation.
  */
-import { akmFacts, akmFamily, cipherInfo, IEEE80211_OUI } from '../../rsn/akm.js';
+import { akmFacts, akmFamily, cipherInfo, IEEE80211_OUI, suite32 } from '../../rsn/akm.js';
 import { WLAN_EID_MDE } from '../../rsn/ft.js';
 import { WLAN_AUTH_FT } from '../../rsn/ft-protocol.js';
 import { WLAN_EID_RSN } from '../../rsn/rsne.js';
@@ -46,10 +46,10 @@ function lenAtMost(what: string, b: Buffer, max: number): Buffer {
 function akmSuite(akm: string): number {
   const info = akmFacts(akm);
   if (!info) throw new RangeError(`unknown AKM ${akm}`);
-  return ((info.oui << 8) | info.selector) >>> 0;
+  return suite32(info.oui, info.selector);
 }
 
-const cipherSuite = (c: string): number => ((IEEE80211_OUI << 8) | cipherInfo(c).selector) >>> 0;
+const cipherSuite = (c: string): number => suite32(IEEE80211_OUI, cipherInfo(c).selector);
 
 export interface ConnectOptions {
   /**
