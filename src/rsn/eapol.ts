@@ -107,6 +107,9 @@ const enum OFF {
 /** EAPOL-Key body without MIC, Key Data Length and Key Data. */
 const KEY_FIXED = OFF.mic - EAPOL_HEADER_LEN;
 
+/** The big-endian 16-bit field at `at`, read octet by octet: every EAPOL frame's lengths and Key Information pass here, and readUInt16BE() is a bounds-checking call. */
+const be16 = (b: Buffer, at: number): number => (b[at] << 8) | b[at + 1];
+
 export interface EapolFrame {
   version: number;
   type: number;
@@ -123,7 +126,7 @@ export interface EapolFrame {
  */
 function eapolBodyLength(frame: Buffer): number | string {
   if (frame.length < EAPOL_HEADER_LEN) return `EAPOL frame of ${frame.length} octets is shorter than its header`;
-  const len = (frame[2] << 8) | frame[3];
+  const len = be16(frame, 2);
   if (len > frame.length - EAPOL_HEADER_LEN) return `EAPOL body length ${len} exceeds the ${frame.length - EAPOL_HEADER_LEN} octets received`;
   return len;
 }
@@ -168,9 +171,9 @@ export function parseEapolKey(frame: Buffer, micLen = 16): EapolKey {
   const descriptorType = frame[OFF.descriptorType];
   if (descriptorType !== KeyDescriptorType.RSN) throw new EapolParseError(`EAPOL-Key descriptor type ${descriptorType} is not RSN (2)`);
   const kdlOff = OFF.mic + micLen;
-  const keyDataLen = (frame[kdlOff] << 8) | frame[kdlOff + 1];
+  const keyDataLen = be16(frame, kdlOff);
   if (keyDataLen > bodyLen - fixed) throw new EapolParseError(`Key Data Length ${keyDataLen} overflows the ${bodyLen - fixed} octets left`);
-  const keyInfo = (frame[OFF.keyInfo] << 8) | frame[OFF.keyInfo + 1];
+  const keyInfo = be16(frame, OFF.keyInfo);
   // One copy, so that nothing of the result shares memory with the caller's
   // frame; the fields are views into it (every handshake frame passes here).
   const raw = Buffer.allocUnsafe(EAPOL_HEADER_LEN + bodyLen);
@@ -203,7 +206,7 @@ class ParsedEapolKey implements EapolKey {
     const kdlOff = OFF.mic + micLen;
     this.eapolVersion = raw[0];
     this.flags = decodeKeyInfo(keyInfo);
-    this.keyLength = (raw[OFF.keyLength] << 8) | raw[OFF.keyLength + 1];
+    this.keyLength = be16(raw, OFF.keyLength);
     this.replayCounter = raw.subarray(OFF.replayCounter, OFF.nonce);
     this.nonce = raw.subarray(OFF.nonce, OFF.iv);
     this.mic = raw.subarray(OFF.mic, kdlOff);
@@ -326,7 +329,7 @@ export function classifyEapol(frame: Buffer): EapolKind {
       return 'other';
   }
   if (bodyLen < KEY_FIXED + 16 + 2 || frame[OFF.descriptorType] !== KeyDescriptorType.RSN) return 'invalid';
-  const info = (frame[OFF.keyInfo] << 8) | frame[OFF.keyInfo + 1];
+  const info = be16(frame, OFF.keyInfo);
   const mic = (info & KeyInfo.MIC) !== 0;
   if (info & KeyInfo.REQUEST) return 'request';
   if (info & KeyInfo.KEY_TYPE) {
