@@ -25,7 +25,7 @@ import { SAE_AKMS, type RandomSource } from './core.js';
 import { decodeSaeAuth, encodeSaeAuth, encodeTokenRequest, parseCommit, type SaeCommit } from './frames.js';
 import { SaeStatus } from './status.js';
 import { saeGroup, type SaeGroup, type SaePoint } from './group.js';
-import { derivePt, huntAndPeck, pweFromPt } from './pwe.js';
+import { passwordElement } from './pwe.js';
 import { SAE_MAX_SYNC, SAE_RETRANS_PERIOD_MS, SaeConfigError, SaeSession, type SaeAction, type SaePwe, type SaeState } from './session.js';
 
 /** One sae_password line: the password and its optional identifier. */
@@ -65,8 +65,6 @@ export class SaeApPeer {
   private sync = 0;
   private tokenAsked = false;
   private _state: SaeState = 'nothing';
-  /** PT per group and password entry, computed on first use. */
-  private readonly pts = new Map<string, SaePoint>();
 
   constructor(private readonly cfg: SaeApConfig) {
     this.bssid = macBytes(cfg.bssid);
@@ -176,14 +174,7 @@ export class SaeApPeer {
   private pwe(g: SaeGroup, entry: SaePasswordEntry, h2e: boolean): SaePoint {
     const password = Buffer.from(entry.password, 'utf8');
     const identifier = entry.identifier !== undefined ? Buffer.from(entry.identifier, 'utf8') : undefined;
-    if (!h2e) return huntAndPeck(g, password, this.bssid, this.sta, identifier);
-    const key = `${g.id}\0${entry.identifier ?? ''}\0${entry.password}`;
-    let pt = this.pts.get(key);
-    if (!pt) {
-      pt = derivePt(g, this.ssid, password, identifier);
-      this.pts.set(key, pt);
-    }
-    return pweFromPt(g, pt, this.bssid, this.sta);
+    return passwordElement(g, h2e, { password, identifier, ssid: this.ssid, addrA: this.bssid, addrB: this.sta });
   }
 
   private fail(status: number, reason: string): SaeAction[] {

@@ -109,3 +109,57 @@ export function pweFromPt(g: SaeGroup, pt: SaePoint, addrA: Buffer, addrB: Buffe
   const val = mod(bigintFromBytes(hkdfExtract(g, Buffer.alloc(g.hashLen), maxMin(addrA, addrB))), g.r - 1n) + 1n;
   return multiply(g, pt, val);
 }
+
+/** What a password element derives from: the password and identifier, the SSID (PT), and the two addresses. */
+export interface PweInputs {
+  password: Buffer;
+  identifier?: Buffer;
+  ssid: Buffer;
+  addrA: Buffer;
+  addrB: Buffer;
+}
+
+/**
+ * PWE and PT by their inputs, most recently used last. Hunting-and-pecking
+ * costs its 40 rounds whatever round found the point, and H2E's PWE a
+ * scalar multiplication (on the radio VM together about a seventh of an SAE
+ * connection's CPU), yet both depend only on the inputs above: a station
+ * that runs SAE again with the same AP (its PMKSA expired, or the AP
+ * restarted and rejected the PMKID) need not derive them again. wpa_supplicant
+ * 2.10 keeps PT per network and derives PWE at every commit. Whether a
+ * derivation is cached shows only in its timing, and depends on the password
+ * only as far as the same password was used before with the same addresses.
+ * Bounded, as the PSK cache, so that a client cycling passwords or addresses
+ * cannot grow it.
+ */
+const PWE_CACHE_MAX = 32;
+const pweCache = new Map<string, SaePoint>();
+
+function cached(key: string, derive: () => SaePoint): SaePoint {
+  let p = pweCache.get(key);
+  if (p) {
+    pweCache.delete(key); // move to the most recently used end
+  } else {
+    p = derive();
+    if (pweCache.size >= PWE_CACHE_MAX) pweCache.delete(pweCache.keys().next().value as string);
+  }
+  pweCache.set(key, p);
+  return p;
+}
+
+/** The PWE for group `g`, by hunting-and-pecking or (h2e) from PT, from the cache when these inputs were seen before. */
+export function passwordElement(g: SaeGroup, h2e: boolean, inp: PweInputs): SaePoint {
+  const secret = `${g.id}/${inp.password.toString('hex')}/${inp.identifier ? inp.identifier.toString('hex') : '-'}`;
+  const addrs = maxMin(inp.addrA, inp.addrB).toString('hex');
+  if (!h2e) return cached(`hnp/${secret}/${addrs}`, () => huntAndPeck(g, inp.password, inp.addrA, inp.addrB, inp.identifier));
+  const ssid = inp.ssid.toString('hex');
+  return cached(`h2e/${secret}/${ssid}/${addrs}`, () => {
+    const pt = cached(`pt/${secret}/${ssid}`, () => derivePt(g, inp.ssid, inp.password, inp.identifier));
+    return pweFromPt(g, pt, inp.addrA, inp.addrB);
+  });
+}
+
+/** Forgets every cached PWE and PT (a benchmark that wants the cold cost). */
+export function clearPweCache(): void {
+  pweCache.clear();
+}

@@ -33,7 +33,7 @@ import { SAE_AKMS, type RandomSource } from './core.js';
 import { decodeSaeAuth, parseCommit, parseTokenRequest } from './frames.js';
 import { SaeStatus } from './status.js';
 import { DEFAULT_SAE_GROUPS, saeGroup, type SaeGroup, type SaePoint } from './group.js';
-import { derivePt, huntAndPeck, pweFromPt } from './pwe.js';
+import { passwordElement } from './pwe.js';
 import { SAE_MAX_SYNC, SAE_RETRANS_PERIOD_MS, SaeConfigError, SaeSession, type SaeAction, type SaePwe, type SaeState } from './session.js';
 
 export interface SaeStationConfig {
@@ -77,8 +77,6 @@ export class SaeStation {
   private token?: Buffer;
   private sync = 0;
   private _state: SaeState = 'nothing';
-  /** PT per group: it depends only on SSID, password and identifier. */
-  private readonly pts = new Map<number, SaePoint>();
 
   constructor(cfg: SaeStationConfig) {
     const password = cfg.saePassword ?? cfg.passphrase;
@@ -135,13 +133,7 @@ export class SaeStation {
   }
 
   private pwe(g: SaeGroup): SaePoint {
-    if (!this.h2e) return huntAndPeck(g, this.password, this.own, this.bssid, this.passwordId);
-    let pt = this.pts.get(g.id);
-    if (!pt) {
-      pt = derivePt(g, this.ssid, this.password, this.passwordId);
-      this.pts.set(g.id, pt);
-    }
-    return pweFromPt(g, pt, this.own, this.bssid);
+    return passwordElement(g, this.h2e, { password: this.password, identifier: this.passwordId, ssid: this.ssid, addrA: this.own, addrB: this.bssid });
   }
 
   private commitToGroup(): SaeAction[] {
