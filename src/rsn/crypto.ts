@@ -9,7 +9,7 @@
  * (HmacPads: two one-shot digests cost less than an Hmac object).
  */
 import * as nodeCrypto from 'node:crypto';
-import { createCipheriv, createDecipheriv, createHash, pbkdf2Sync, randomBytes, randomFillSync } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, pbkdf2, pbkdf2Sync, randomBytes, randomFillSync } from 'node:crypto';
 import { akmInfo, cipherInfo, type KdfHash, type MicAlgorithm } from './akm.js';
 
 export class CryptoInputError extends Error {
@@ -79,22 +79,62 @@ export function pbkdf2Sha1(password: Buffer | string, salt: Buffer | string, ite
 const PSK_CACHE_MAX = 64;
 const pskCache = new Map<string, Buffer>();
 
-/** Passphrase-to-PSK (IEEE 802.11 Annex J.4): PBKDF2-SHA1(passphrase, SSID, 4096, 32), cached. */
-export function pbkdf2Psk(passphrase: string | Buffer, ssid: string | Buffer): Buffer {
+/** The passphrase and SSID as octets, checked as Annex J.4 requires, and their cache key. */
+function pskInputs(passphrase: string | Buffer, ssid: string | Buffer): { p: Buffer; s: Buffer; key: string } {
   const p = typeof passphrase === 'string' ? Buffer.from(passphrase, 'utf8') : passphrase;
   const s = typeof ssid === 'string' ? Buffer.from(ssid, 'utf8') : ssid;
   if (p.length < 8 || p.length > 63) throw new CryptoInputError(`passphrase must be 8..63 characters, got ${p.length}`);
   if (s.length > 32) throw new CryptoInputError(`SSID longer than 32 octets (${s.length})`);
-  const key = `${p.toString('hex')}/${s.toString('hex')}`;
-  let psk = pskCache.get(key);
-  if (psk) {
-    pskCache.delete(key); // move to the most recently used end
-  } else {
-    psk = pbkdf2Sha1(p, s, 4096, 32);
-    if (pskCache.size >= PSK_CACHE_MAX) pskCache.delete(pskCache.keys().next().value as string);
-  }
+  return { p, s, key: `${p.toString('hex')}/${s.toString('hex')}` };
+}
+
+function cachePsk(key: string, psk: Buffer): void {
+  pskCache.delete(key); // move to the most recently used end
+  if (pskCache.size >= PSK_CACHE_MAX) pskCache.delete(pskCache.keys().next().value as string);
   pskCache.set(key, psk);
+}
+
+/** Passphrase-to-PSK (IEEE 802.11 Annex J.4): PBKDF2-SHA1(passphrase, SSID, 4096, 32), cached. */
+export function pbkdf2Psk(passphrase: string | Buffer, ssid: string | Buffer): Buffer {
+  const { p, s, key } = pskInputs(passphrase, ssid);
+  const psk = pskCache.get(key) ?? pbkdf2Sha1(p, s, 4096, 32);
+  cachePsk(key, psk);
   return Buffer.from(psk);
+}
+
+/** The derivations pbkdf2PskAhead() has started and not finished, by cache key. */
+const pskPending = new Map<string, Promise<void>>();
+
+/**
+ * pbkdf2Psk() started ahead of its use, off the event loop (libuv's thread
+ * pool): the next pbkdf2Psk() for the pair finds it cached. For a connection
+ * about to be made (its scan running), so that PBKDF2's rounds are not
+ * between the scan results and the association. Input that pbkdf2Psk()
+ * would refuse is left for it to refuse. Settles once the PSK is cached (or
+ * its derivation failed); callers need not wait.
+ */
+export function pbkdf2PskAhead(passphrase: string | Buffer, ssid: string | Buffer): Promise<void> {
+  let inputs: ReturnType<typeof pskInputs>;
+  try {
+    inputs = pskInputs(passphrase, ssid);
+  } catch (e) {
+    if (e instanceof CryptoInputError) return Promise.resolve();
+    throw e;
+  }
+  const { p, s, key } = inputs;
+  if (pskCache.has(key)) return Promise.resolve();
+  let pending = pskPending.get(key);
+  if (!pending) {
+    pending = new Promise((resolve) => {
+      pbkdf2(p, s, 4096, 32, 'sha1', (err, psk) => {
+        pskPending.delete(key);
+        if (!err && !pskCache.has(key)) cachePsk(key, psk);
+        resolve();
+      });
+    });
+    pskPending.set(key, pending);
+  }
+  return pending;
 }
 
 /** Forgets every cached PSK (configuration reload, or a benchmark that wants the cold cost). */

@@ -37,6 +37,8 @@ export interface ScanStation {
   idleState(): WpaState;
   /** A scan's results are in the BSS table and announced: the station selects from them, unless the scan was SCAN TYPE=ONLY. */
   scanResultsAvailable(scanOnly: boolean): void;
+  /** A scan of the station's own went out: what a connection after it will need can be prepared while the radio scans. */
+  ownScanStarted(): void;
 }
 
 export interface ScanOptions {
@@ -196,6 +198,7 @@ export class Scan {
     if (freqs) params.freqs = freqs;
     if (this.ignorePostFlushScanRes) this.queuedScan = params;
     else this.triggerScan(params);
+    if (!manual) this.st.ownScanStarted();
   }
 
   /** wpa_supplicant_trigger_scan(): the scan to the driver, flushing its cache when clear_driver_scan_cache asks. */

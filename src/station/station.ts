@@ -213,6 +213,7 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
         if (this.wantsConnection() && !scanOnly) this.selectAndConnect();
         else if (!this.current && !this.connecting) this.setState(this.idleState());
       },
+      ownScanStarted: () => this.keyPath.derivePsksAhead(this.config.networks.filter(networkEnabled)),
     };
   }
 

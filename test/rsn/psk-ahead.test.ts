@@ -1,0 +1,51 @@
+/**
+ * pbkdf2PskAhead(): the PSK derived in libuv's thread pool while a scan
+ * runs, so that the connection's pbkdf2Psk() does not run PBKDF2 on the
+ * event loop. node:crypto's pbkdf2Sync is watched to see which path derived;
+ * the values are the IEEE 802.11 Annex J.4 vectors.
+ */
+import * as nodeCrypto from 'node:crypto';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { clearPskCache, pbkdf2Psk, pbkdf2PskAhead } from '../../src/rsn/crypto.js';
+import { readVector } from '../fixtures/vectors.js';
+
+vi.mock('node:crypto', async (importOriginal) => {
+  const real = await importOriginal<typeof nodeCrypto>();
+  return { ...real, pbkdf2Sync: vi.fn(real.pbkdf2Sync) };
+});
+
+const vectors = readVector('published.json').pbkdf2_psk as { passphrase: string; ssid: string; psk: string }[];
+const syncDerivations = vi.mocked(nodeCrypto.pbkdf2Sync);
+
+describe('pbkdf2PskAhead', () => {
+  beforeEach(() => {
+    clearPskCache();
+    syncDerivations.mockClear();
+  });
+
+  it('leaves the published PSK cached: pbkdf2Psk() then derives nothing on the event loop', async () => {
+    for (const v of vectors) await pbkdf2PskAhead(v.passphrase, v.ssid);
+    for (const v of vectors) expect(pbkdf2Psk(v.passphrase, v.ssid).toString('hex')).toBe(v.psk);
+    expect(syncDerivations).not.toHaveBeenCalled();
+  });
+
+  it('starts one derivation per pair however often it is asked', async () => {
+    const v = vectors[0]!;
+    const first = pbkdf2PskAhead(v.passphrase, v.ssid);
+    expect(pbkdf2PskAhead(Buffer.from(v.passphrase), Buffer.from(v.ssid))).toBe(first);
+    await first;
+    expect(pbkdf2Psk(v.passphrase, v.ssid).toString('hex')).toBe(v.psk);
+    expect(syncDerivations).not.toHaveBeenCalled();
+  });
+
+  it('leaves input Annex J.4 refuses to pbkdf2Psk, which throws', async () => {
+    await pbkdf2PskAhead('short', 'ssid');
+    expect(() => pbkdf2Psk('short', 'ssid')).toThrow(/8\.\.63/);
+  });
+
+  it('without it, pbkdf2Psk() derives on the event loop (what the watch above would see)', () => {
+    const v = vectors[0]!;
+    expect(pbkdf2Psk(v.passphrase, v.ssid).toString('hex')).toBe(v.psk);
+    expect(syncDerivations).toHaveBeenCalledTimes(1);
+  });
+});
