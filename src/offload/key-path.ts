@@ -207,14 +207,13 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
     this.offload.forget(networkId);
   }
 
-  /** A PMKSA is cached for this BSS, network and AKM (selection: can an 802.1X/SAE AKM authenticate?). */
   /**
    * The PSKs of `nets` (those with a passphrase and a PSK AKM) derived in the
    * background, as the station's scan starts: wpa_supplicant 2.10 derives
    * them when it reads the configuration, at start-up; here they are ready
    * when the scan's results are, and cost neither the start-up nor the time
-   * from the results to the association (on the radio VM ~50 ms of the first
-   * connection's CPU).
+   * from the results to the association (on the radio VM about 35 ms of a
+   * fresh daemon's first connection).
    */
   derivePsksAhead(nets: readonly NetworkConfig[]): void {
     for (const net of nets) {
@@ -224,6 +223,7 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
     }
   }
 
+  /** A PMKSA is cached for this BSS, network and AKM (selection: can an 802.1X/SAE AKM authenticate?). */
   hasCachedPmk(bssid: string, networkId: number, akm: string): boolean {
     return this.opts.pmksa.lookup(bssid, networkId, akm) !== undefined;
   }
