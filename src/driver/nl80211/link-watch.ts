@@ -11,9 +11,13 @@
  *
  * Only the ifinfomsg header and IFLA_IFNAME are read (parseLinkNotification):
  * a link notification carries ~1.5 kB of attributes (statistics, AF_SPEC...)
- * that the package's parseLinkMessage() decoded in full, several times per
+ * that the package's parseLinkMessage() decodes in full, several times per
  * connection (carrier, operstate), about 0.3 ms of the guest's CPU per
- * connection on the kernel radio (test/bench/radio-profile.ts).
+ * connection on the kernel radio (test/bench/radio-profile.ts). So the
+ * socket is the package's netlink-level one (createNetlink), not
+ * createRtNetlink()'s: that wrapper runs parseLinkMessage() on every
+ * message from its own listener, whoever else listens, and on the radio
+ * those messages arrive while a connection waits for its last acks.
  */
 import type { NetlinkMessage } from 'netlink';
 import { align4, NLA_HDRLEN, NLA_TYPE_MASK } from './attrs.js';
@@ -38,14 +42,14 @@ export class LinkWatch {
   static open(onChange: (c: LinkChange) => void): LinkWatch {
     const netlink = loadNetlink();
     const { MessageType, MulticastGroups } = netlink.rt;
-    const rt = netlink.createRtNetlink();
-    rt.addMembership(MulticastGroups.LINK);
-    rt.socket.on('message', (msgs: NetlinkMessage[]) => {
+    const sock = netlink.createNetlink(netlink.Protocol.ROUTE);
+    sock.addMembership(MulticastGroups.LINK);
+    sock.on('message', (msgs: NetlinkMessage[]) => {
       for (const m of msgs) {
         if (m.type === MessageType.NEWLINK || m.type === MessageType.DELLINK) onChange(parseLinkNotification(m.type === MessageType.DELLINK, m.data));
       }
     });
-    return new LinkWatch(() => rt.socket.close());
+    return new LinkWatch(() => sock.close());
   }
 
   close(): void {
