@@ -88,17 +88,23 @@ function pskInputs(passphrase: string | Buffer, ssid: string | Buffer): { p: Buf
   return { p, s, key: `${p.toString('hex')}/${s.toString('hex')}` };
 }
 
-function cachePsk(key: string, psk: Buffer): void {
-  pskCache.delete(key); // move to the most recently used end
-  if (pskCache.size >= PSK_CACHE_MAX) pskCache.delete(pskCache.keys().next().value as string);
-  pskCache.set(key, psk);
+/**
+ * `value` under `key` at the most recently used end of `cache`, the least
+ * recently used entry dropped when that would exceed `max`: the bounded
+ * caches of derived key material (the PSK here, SAE's PWE and PT in
+ * sae/pwe.ts), whose key order is their use order.
+ */
+export function lruPut<V>(cache: Map<string, V>, key: string, value: V, max: number): void {
+  cache.delete(key);
+  if (cache.size >= max) cache.delete(cache.keys().next().value as string);
+  cache.set(key, value);
 }
 
 /** Passphrase-to-PSK (IEEE 802.11 Annex J.4): PBKDF2-SHA1(passphrase, SSID, 4096, 32), cached. */
 export function pbkdf2Psk(passphrase: string | Buffer, ssid: string | Buffer): Buffer {
   const { p, s, key } = pskInputs(passphrase, ssid);
   const psk = pskCache.get(key) ?? pbkdf2Sha1(p, s, 4096, 32);
-  cachePsk(key, psk);
+  lruPut(pskCache, key, psk, PSK_CACHE_MAX);
   return Buffer.from(psk);
 }
 
@@ -128,7 +134,7 @@ export function pbkdf2PskAhead(passphrase: string | Buffer, ssid: string | Buffe
     pending = new Promise((resolve) => {
       pbkdf2(p, s, 4096, 32, 'sha1', (err, psk) => {
         pskPending.delete(key);
-        if (!err && !pskCache.has(key)) cachePsk(key, psk);
+        if (!err && !pskCache.has(key)) lruPut(pskCache, key, psk, PSK_CACHE_MAX);
         resolve();
       });
     });

@@ -10,7 +10,7 @@
  *   that depends on SSID and password only (computable once per network),
  *   then PWE = val * PT with val from the MAC addresses.
  */
-import { hmac, HmacPads, Kdf, wipe } from '../crypto.js';
+import { hmac, HmacPads, Kdf, lruPut, wipe } from '../crypto.js';
 import { bigintFromBytes, mod, type SaeGroup, type SaePoint } from './group.js';
 import { isQuadraticResidueBlind, randomQrQnr } from './quadratic-residue.js';
 import { liftX, multiply } from './scalar-mult.js';
@@ -137,14 +137,8 @@ const PWE_CACHE_MAX = 32;
 const pweCache = new Map<string, SaePoint>();
 
 function cached(key: string, derive: () => SaePoint): SaePoint {
-  let p = pweCache.get(key);
-  if (p) {
-    pweCache.delete(key); // move to the most recently used end
-  } else {
-    p = derive();
-    if (pweCache.size >= PWE_CACHE_MAX) pweCache.delete(pweCache.keys().next().value as string);
-  }
-  pweCache.set(key, p);
+  const p = pweCache.get(key) ?? derive();
+  lruPut(pweCache, key, p, PWE_CACHE_MAX);
   return p;
 }
 
