@@ -18,16 +18,31 @@
  * daemon's CPU time in ms between the two, all its threads, from
  * /proc/PID/task/TID/schedstat, or -1), or `SAMPLE TAG FAILED` on a timeout.
  * `-` as TAG waits the same way and prints `DONE` (or `DONE FAILED`); `-` as
- * EVENT waits for the reply only. argv: the control socket path, the
- * daemon's PID file.
+ * EVENT waits for the reply only.
+ *
+ * The kernel's tick: mac80211 sends the Association Request from a timer it
+ * sets due at once (ieee80211_mgd_assoc() -> run_again()), which runs at the
+ * next tick, so a connection waits 0 to one tick period (4 ms with Debian's
+ * CONFIG_HZ=250) depending on where in the period its command went out: the
+ * widest spread between samples of either daemon. Given the tick period and
+ * the number of samples per step, each measured sample's command goes out at
+ * its own phase of the tick period, spread evenly over it ((k + 1/2) / n of
+ * the period for the step's k-th sample), the same phases in the same order
+ * for every daemon: a sample of the phases instead of whatever phase the
+ * step's timing gave. Ticks fall on multiples of the period of the
+ * monotonic clock (the kernel aligns its first tick so); warm-ups go out at
+ * once.
+ *
+ * argv: the control socket path, the daemon's PID file, and optionally the
+ * tick period in ns and the samples per step (phases off without them).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { WpaCtrl, type CtrlEvent } from '../../src/client/wpa-ctrl.js';
 
-const [ctrlPath, pidFile] = process.argv.slice(2);
+const [ctrlPath, pidFile, tickArg, perStepArg] = process.argv.slice(2);
 if (!ctrlPath || !pidFile) {
-  console.error('usage: radio-client CTRL_PATH PID_FILE');
+  console.error('usage: radio-client CTRL_PATH PID_FILE [TICK_NS SAMPLES_PER_STEP]');
   process.exit(2);
 }
 const pid = readFileSync(pidFile, 'utf8').trim();
@@ -44,6 +59,25 @@ function cpuNs(): number {
 }
 
 const now = (): number => Number(process.hrtime.bigint()) / 1e9;
+
+const tickNs = BigInt(Number(tickArg) || 0);
+const perStep = BigInt(Number(perStepArg) || 0);
+/** Measured samples so far: the next one's phase. */
+let sampled = 0n;
+/** A command sent sooner than this after the previous event would still share the CPU with the kernel and AP finishing it. */
+const LEAD_NS = 3_000_000n;
+
+/** Until the monotonic clock is at the next sample's phase of the tick period (see above); at once without a period. */
+async function atNextPhase(): Promise<void> {
+  if (tickNs === 0n || perStep === 0n) return;
+  const phase = ((2n * (sampled++ % perStep) + 1n) * tickNs) / (2n * perStep);
+  const t = process.hrtime.bigint();
+  let at = t - (t % tickNs) + phase;
+  while (at < t + LEAD_NS) at += tickNs;
+  // a timer to within a millisecond, then the clock itself: timers are not that exact
+  await new Promise((resolve) => setTimeout(resolve, Number(at - t) / 1e6 - 1));
+  while (process.hrtime.bigint() < at);
+}
 
 const ctrl = await WpaCtrl.open(ctrlPath, { clientDir: '/tmp' });
 await ctrl.attach();
@@ -71,8 +105,11 @@ async function run(line: string): Promise<string> {
   const [tag, event, ...command] = line.trim().split(/\s+/);
   if (!tag || !event || command.length === 0) return `ERROR bad line: ${line}`;
   // listening before the command goes out: an event may beat the reply
-  const wait = event === '-' ? { arrived: Promise.resolve(0) } : waitFor(event, 60_000);
+  // Read before the phase wait: reading every thread's schedstat takes the
+  // guest longer for a daemon with more threads, which would shift its phases.
   const cpu0 = cpuNs();
+  if (tag !== '-' && !tag.startsWith('w-')) await atNextPhase();
+  const wait = event === '-' ? { arrived: Promise.resolve(0) } : waitFor(event, 60_000);
   const t0 = now();
   const reply = (await ctrl.request(command.join(' '))).toString().trim();
   if (reply.startsWith('FAIL') || reply.startsWith('UNKNOWN')) return `${tag === '-' ? 'DONE' : `SAMPLE ${tag}`} FAILED: ${command[0]} answered ${reply}`;

@@ -17,7 +17,14 @@
  * process starts inside the measured interval (a wpa_cli start per command
  * read its files over 9p and was most of the spread between runs), and the
  * interactive wpa_cli monitor is stopped so that nothing else wakes on the
- * daemon's events. The daemons take turns: ROUNDS steps each, alternating
+ * daemon's events. Each measured sample's command goes out at its own phase
+ * of the guest kernel's tick period, the same phases in the same order for
+ * every daemon (radio-client.ts: mac80211 sends the Association Request at
+ * the next tick, so the phase alone moved a sample by up to 4 ms). With the
+ * 0.6 s pauses below, every eighth SELECT_NETWORK or so finds scan results
+ * older than 5 s and scans first (2.10's scan_res_valid_for_connect, which
+ * this daemon follows), in both daemons' runs alike: ~150 ms samples at the
+ * top of the range, outside the medians. The daemons take turns: ROUNDS steps each, alternating
  * (ref, ours; then ours, ref; ...), each step a fresh daemon whose first
  * connection of each case is a warm-up, printed apart and left out of the
  * medians (the same for both). Printed as median and spread, with the ratio
@@ -35,7 +42,7 @@
  */
 import { Cleanup } from '../harness/cleanup.js';
 import { stationScript, RADIOS, WPA_OFFLOADD, WPA_SUPPLICANT, type StationDaemon } from '../radio/scenarios.js';
-import { radioVmMissing, runInVm, type VmStep } from '../radio/vm.js';
+import { guestTickNs, radioVmMissing, runInVm, type VmStep } from '../radio/vm.js';
 import { addRatioRow } from './summary.js';
 
 const SAMPLES = Math.max(1, Number(process.env.WPA_OFFLOADD_BENCH_SAMPLES) || 20);
@@ -51,7 +58,7 @@ const WARMUP = 1;
  * A step's samples: `SAMPLE TAG T0 T1 CPU_MS` lines from the client (TAG
  * `w-CASE` for a warm-up), or `SAMPLE TAG FAILED` and the case stops.
  */
-function body(samples: number): string {
+function body(samples: number, tickNs: number | undefined): string {
   const n = samples + WARMUP;
   // bash's own, written here so the template does not read them as its own
   const toClient = '${BC[1]}';
@@ -63,7 +70,7 @@ function body(samples: number): string {
 # The interactive wpa_cli monitor would wake on every event: stopped.
 exec {monin}>&-
 stop_pidfile $D-monitor.pid
-coproc BC { exec node dist/test/bench/radio-client.js "$CTRL/$IF" "$D.pid"; }
+coproc BC { exec node dist/test/bench/radio-client.js "$CTRL/$IF" "$D.pid" ${tickNs ?? 0} ${samples}; }
 echo $BC_PID > /tmp/radio/bench-client.pid
 reply=
 read -r -t 300 -u "${fromClient}" reply || true
@@ -74,7 +81,21 @@ bc() { echo "$*" >&"${toClient}"; read -r -t 120 -u "${fromClient}" reply || rep
 bc - - BSS_FLUSH 0
 `,
   ];
-  /** SELECT_NETWORK `net` to CTRL-EVENT-CONNECTED on AP `ap`'s configuration, `n` times, with DISCONNECT (and `between`) after each. */
+  /**
+   * SELECT_NETWORK `net` to CTRL-EVENT-CONNECTED on AP `ap`'s configuration,
+   * `n` times, with DISCONNECT (and `between`) after each. The pause between
+   * samples is spent connected, and the next command follows the DISCONNECT
+   * within milliseconds (radio-client's lead and tick phase). mac80211 counts
+   * an interface's keys that need tail room and lowers the count for removed
+   * keys half a second after the first removal (ieee80211_delayed_tailroom_dec()
+   * in a delayed work); the first key installed while the count is zero
+   * waits for an RCU grace period in NEW_KEY (synchronize_net(): ~7 ms of
+   * idle time on the guest). That happened when the work ran between a
+   * DISCONNECT and the next connection's pairwise key: with 0.1 s pauses,
+   * every third or fourth sample of either daemon, as the cycle's length put
+   * it. With 0.6 s connected, the work always runs while connected, so the
+   * count never reaches zero and no sample waits.
+   */
   const selectLoop = (what: string, ap: string, net: number, between = ''): string => String.raw`
 ap 0 ${ap}
 for i in $(seq 1 ${n}); do
@@ -82,9 +103,9 @@ for i in $(seq 1 ${n}); do
     bc $tag CTRL-EVENT-CONNECTED SELECT_NETWORK ${net}
     echo "$reply"
     case $reply in *FAILED*) break ;; esac
+    sleep 0.6
     bc - CTRL-EVENT-DISCONNECTED DISCONNECT
-${between}    sleep 0.1
-done
+${between}done
 ap_stop 0
 `;
   if (CASES.includes('select')) parts.push(selectLoop('select', 'psk', 0));
@@ -171,6 +192,8 @@ export async function benchRadio(): Promise<void> {
     daemons.push({ ...WPA_OFFLOADD, name: 'base', start: WPA_OFFLOADD.start.replace('dist/bundle/', `${BASE.replace(/\/$/, '')}/bundle/`) });
   }
   const perRound = Math.ceil(SAMPLES / ROUNDS);
+  const tickNs = guestTickNs();
+  console.log(tickNs ? `each step's samples spread over the guest kernel's tick period (${tickNs / 1e6} ms) in ${perRound} phases, the same for every daemon` : 'the guest kernel\'s tick period is unknown (no CONFIG_HZ): samples at whatever phase of it they fall');
   const contenders: Contender[] = daemons.map((daemon) => ({ daemon, steps: [] }));
   const steps: VmStep[] = [];
   for (let r = 1; r <= ROUNDS; r++) {
@@ -179,7 +202,7 @@ export async function benchRadio(): Promise<void> {
     for (const c of order) {
       const name = `${c.daemon.name}-${r}`;
       c.steps.push(name);
-      steps.push({ name, script: stationScript({ ...c.daemon, name }, body(perRound)) });
+      steps.push({ name, script: stationScript({ ...c.daemon, name }, body(perRound, tickNs)) });
     }
   }
   const cleanup = new Cleanup();

@@ -91,6 +91,21 @@ export function radioVmMissing(): string | undefined {
   return undefined;
 }
 
+/**
+ * The guest kernel's tick period in ns, from CONFIG_HZ in the prepared
+ * kernel's config (the radio bench spreads its samples over it:
+ * test/bench/radio-client.ts); undefined if the config does not say.
+ */
+export function guestTickNs(): number | undefined {
+  try {
+    const kver = readFileSync(join(CACHE, 'kver'), 'utf8').trim();
+    const hz = Number(/^CONFIG_HZ=(\d+)$/m.exec(readFileSync(join(CACHE, kver, 'root', 'boot', `config-${kver}`), 'utf8'))?.[1]);
+    return hz > 0 ? Math.round(1e9 / hz) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Skip (locally) or fail (CI=true) a test file that needs the radio VM. */
 export function requireRadioVm(): boolean {
   return requirePrepared(radioVmMissing());
