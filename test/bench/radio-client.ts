@@ -29,8 +29,9 @@
  * its own phase of the tick period, spread evenly over it ((k + 1/2) / n of
  * the period for the step's k-th sample), the same phases in the same order
  * for every daemon: a sample of the phases instead of whatever phase the
- * step's timing gave. Ticks fall on multiples of the period of the
- * monotonic clock (the kernel aligns its first tick so); warm-ups go out at
+ * step's timing gave. Phases are taken on the monotonic clock, on whose
+ * multiples of the period the ticks fall (in kernel traces of the guest the
+ * Association Request left 0.02 to 0.3 ms after one); warm-ups go out at
  * once.
  *
  * argv: the control socket path, the daemon's PID file, and optionally the
