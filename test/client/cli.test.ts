@@ -144,7 +144,8 @@ describe.skipIf(!available())('wpa-offload-cli against wpa_supplicant 2.10 and w
     for (const tag of ['wpa_supplicant', 'wpa-offloadd'] as const) {
       const ctrlDir = env.path(`${tag}-ctl`);
       const conf = env.writeConf(`${tag}.conf`, ctrlConf(ctrlDir));
-      const opts = { ifname: veth.name, conf, ctrlDir, global: env.path(`${tag}-g`) };
+      // The reference at -d: it says when a monitor has attached (the -a test waits for that).
+      const opts = { ifname: veth.name, conf, ctrlDir, global: env.path(`${tag}-g`), ...(tag === 'wpa_supplicant' ? { extraArgs: ['-d'] } : {}) };
       daemons[tag] = tag === 'wpa_supplicant' ? await env.startReference(opts) : await env.startDaemon(opts);
     }
   });
@@ -232,7 +233,9 @@ describe.skipIf(!available())('wpa-offload-cli against wpa_supplicant 2.10 and w
     chmodSync(script, 0o755);
     const cli = new ManagedProcess('wpa-offload-cli -a', process.execPath, [CLI_JS, '-p', d.opts.ctrlDir, '-i', d.opts.ifname, '-a', script], env.cleanupSteps);
     const c = await env.client(d.ctrlPath);
-    await until(() => existsSync(`/tmp/wpa_ctrl_${cli.pid}-1`));
+    // Attached, not only its socket bound: the wired connection's CONNECTED
+    // follows ENABLE_NETWORK at once, and a monitor not yet attached misses it.
+    await until(() => d.proc.output.includes(`CTRL_IFACE monitor attached /tmp/wpa_ctrl_${cli.pid}-1`));
     await c.request('PING');
     const id = (await c.request('ADD_NETWORK')).toString().trim();
     for (const cmd of [`SET_NETWORK ${id} key_mgmt NONE`, `SET_NETWORK ${id} id_str "lab"`, `ENABLE_NETWORK ${id}`]) {
