@@ -8,8 +8,7 @@ import { execFile } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { WpaCtrl } from '../../src/client/wpa-ctrl.js';
-import { IP, ManagedProcess, TestEnv, WPA_CLI, WPA_SUPPLICANT, ctrlConf, requireRoot, requireTools } from '../harness/index.js';
+import { IP, ManagedProcess, TestEnv, WPA_CLI, WPA_SUPPLICANT, ctrlConf, requireRoot, requireTools, type RunningDaemon } from '../harness/index.js';
 import { normaliseReply, type SideContext } from './expected-differences.js';
 import { show, type Side } from './pair.js';
 import { usePair } from './setup.js';
@@ -147,14 +146,12 @@ describe.skipIf(!available())('wpa_cli -a against wpa-offloadd', () => {
   }
 
   /**
-   * wpa_cli -a binds /tmp/wpa_ctrl_<pid>-1 and sends ATTACH right after; once
-   * the file exists, a PING of ours queued behind that ATTACH comes back after
-   * the daemon has registered the monitor.
+   * wpa_cli -a has attached: the daemon (at -d) says so. Its socket file alone
+   * is not enough: the ATTACH that follows the bind may not have been taken
+   * yet, and an event sent before it is lost to the monitor.
    */
-  async function attached(cli: ManagedProcess, c: WpaCtrl): Promise<void> {
-    await until('wpa_cli to open its socket', () => existsSync(`/tmp/wpa_ctrl_${cli.pid}-1`));
-    await new Promise((r) => setTimeout(r, 50));
-    await c.request('PING', 2000);
+  async function attached(cli: ManagedProcess, d: RunningDaemon): Promise<void> {
+    await until('the daemon to take wpa_cli\'s ATTACH', () => d.proc.output.includes(`CTRL_IFACE monitor attached /tmp/wpa_ctrl_${cli.pid}-1`));
   }
 
   async function until(what: string, cond: () => boolean, ms = 10_000): Promise<void> {
@@ -168,10 +165,10 @@ describe.skipIf(!available())('wpa_cli -a against wpa-offloadd', () => {
   it('CTRL-EVENT-TERMINATING ends wpa_cli -a with its message and status 0', async () => {
     const ctrlDir = env.path('term-ctl');
     const conf = env.writeConf('term.conf', ctrlConf(ctrlDir));
-    const d = await env.startDaemon({ ifname: 'wpoterm0', conf, ctrlDir });
+    const d = await env.startDaemon({ ifname: 'wpoterm0', conf, ctrlDir, extraArgs: ['-d'] });
     const cli = new ManagedProcess('wpa_cli -a', WPA_CLI, ['-G', '1', '-p', ctrlDir, '-i', 'wpoterm0', '-a', actionScript(env.path('term.log'))], env.cleanupSteps);
     const c = await env.client(d.ctrlPath);
-    await attached(cli, c);
+    await attached(cli, d);
     expect((await c.request('TERMINATE', 2000)).toString()).toBe('OK\n');
     const st = await cli.exited;
     expect(cli.output).toContain('wpa_supplicant is terminating - stop monitoring');
@@ -185,11 +182,11 @@ describe.skipIf(!available())('wpa_cli -a against wpa-offloadd', () => {
       ctrlConf(ctrlDir, 'network={\n\tssid="wpa-offload-demo"\n\tpsk="correct horse battery"\n\tid_str="demo"\n\tdisabled=1\n}\n'),
     );
     const scenario = resolve(process.cwd(), 'conf/sim.ini');
-    const d = await env.startDaemon({ ifname: 'wpoact0', conf, ctrlDir, extraArgs: ['-D', 'sim', '-p', `scenario=${scenario}`] });
+    const d = await env.startDaemon({ ifname: 'wpoact0', conf, ctrlDir, extraArgs: ['-d', '-D', 'sim', '-p', `scenario=${scenario}`] });
     const log = env.path('act.log');
     const cli = new ManagedProcess('wpa_cli -a', WPA_CLI, ['-p', ctrlDir, '-i', 'wpoact0', '-a', actionScript(log)], env.cleanupSteps);
     const c = await env.client(d.ctrlPath);
-    await attached(cli, c);
+    await attached(cli, d);
     // Enabled only now, so wpa_cli is listening before the connection completes.
     expect((await c.request('ENABLE_NETWORK 0', 2000)).toString()).toBe('OK\n');
     const read = (): string => (existsSync(log) ? readFileSync(log, 'utf8') : '');
