@@ -139,12 +139,17 @@ export interface KeyPathAudit {
   power: string;
 }
 
+/** What a PSK network's PMK is derived from by PBKDF2: none for a raw PSK, or without a passphrase or SSID. */
+function pskSource(net: NetworkConfig): { passphrase: string | Buffer; ssid: Buffer } | undefined {
+  const passphrase = net.state.passphrase;
+  return !net.psk && passphrase !== undefined && net.ssid ? { passphrase, ssid: net.ssid } : undefined;
+}
+
 /** The PMK for a PSK network: the raw PSK or PBKDF2(passphrase, SSID), cached by rsn. */
 function pskPmk(net: NetworkConfig): Buffer | undefined {
   if (net.psk) return net.psk;
-  const passphrase = net.state.passphrase;
-  if (passphrase !== undefined && net.ssid) return pbkdf2Psk(passphrase, net.ssid);
-  return undefined;
+  const src = pskSource(net);
+  return src && pbkdf2Psk(src.passphrase, src.ssid);
 }
 
 /** Our RSNE for the (Re)Association Request, naming the PMKSA we want used. */
@@ -217,9 +222,8 @@ export class KeyPath extends EventEmitter<KeyPathEvents> {
    */
   derivePsksAhead(nets: readonly NetworkConfig[]): void {
     for (const net of nets) {
-      const passphrase = net.state.passphrase;
-      if (net.psk || passphrase === undefined || !net.ssid || !net.keyMgmt.some((k) => akmFamily(k) === 'psk')) continue;
-      void pbkdf2PskAhead(passphrase, net.ssid);
+      const src = net.keyMgmt.some((k) => akmFamily(k) === 'psk') ? pskSource(net) : undefined;
+      if (src) void pbkdf2PskAhead(src.passphrase, src.ssid);
     }
   }
 
