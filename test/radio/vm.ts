@@ -72,6 +72,15 @@ export interface VmOptions {
   timeoutS?: number;
 }
 
+/** The version of the kernel test/radio/setup prepared, or undefined if none is. */
+function preparedKernel(): string | undefined {
+  try {
+    return readFileSync(join(CACHE, 'kver'), 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Why the radio VM cannot run on this machine, or undefined when it can: qemu
  * and the kernel prepared by test/radio/setup (which .ci/run calls).
@@ -79,12 +88,8 @@ export interface VmOptions {
 export function radioVmMissing(): string | undefined {
   if (process.getuid?.() !== 0) return 'the radio VM needs root (it shares the host root with the guest)';
   if (!existsSync(QEMU)) return `${QEMU} is missing (run test/radio/setup, or apt-get install qemu-system-x86)`;
-  let kver: string;
-  try {
-    kver = readFileSync(join(CACHE, 'kver'), 'utf8').trim();
-  } catch {
-    return `no kernel prepared in ${CACHE} (run test/radio/setup)`;
-  }
+  const kver = preparedKernel();
+  if (kver === undefined) return `no kernel prepared in ${CACHE} (run test/radio/setup)`;
   if (!existsSync(join(CACHE, kver, 'root', 'lib', 'modules', kver, 'modules.dep'))) {
     return `kernel ${kver} in ${CACHE} is incomplete (run test/radio/setup)`;
   }
@@ -97,8 +102,9 @@ export function radioVmMissing(): string | undefined {
  * test/bench/radio-client.ts); undefined if the config does not say.
  */
 export function guestTickNs(): number | undefined {
+  const kver = preparedKernel();
+  if (kver === undefined) return undefined;
   try {
-    const kver = readFileSync(join(CACHE, 'kver'), 'utf8').trim();
     const hz = Number(/^CONFIG_HZ=(\d+)$/m.exec(readFileSync(join(CACHE, kver, 'root', 'boot', `config-${kver}`), 'utf8'))?.[1]);
     return hz > 0 ? Math.round(1e9 / hz) : undefined;
   } catch {
