@@ -18,6 +18,7 @@ import {
   WPA_CLI,
   WPA_SUPPLICANT,
   ctrlConf,
+  monitorAttached,
   requireRoot,
   requireTools,
   type RunningDaemon,
@@ -233,9 +234,8 @@ describe.skipIf(!available())('wpa-offload-cli against wpa_supplicant 2.10 and w
     chmodSync(script, 0o755);
     const cli = new ManagedProcess('wpa-offload-cli -a', process.execPath, [CLI_JS, '-p', d.opts.ctrlDir, '-i', d.opts.ifname, '-a', script], env.cleanupSteps);
     const c = await env.client(d.ctrlPath);
-    // Attached, not only its socket bound: the wired connection's CONNECTED
-    // follows ENABLE_NETWORK at once, and a monitor not yet attached misses it.
-    await until(() => d.proc.output.includes(`CTRL_IFACE monitor attached /tmp/wpa_ctrl_${cli.pid}-1`));
+    // Attached, not only its socket bound: the wired connection's CONNECTED follows ENABLE_NETWORK at once.
+    await until(() => monitorAttached(d, cli.pid));
     await c.request('PING');
     const id = (await c.request('ADD_NETWORK')).toString().trim();
     for (const cmd of [`SET_NETWORK ${id} key_mgmt NONE`, `SET_NETWORK ${id} id_str "lab"`, `ENABLE_NETWORK ${id}`]) {

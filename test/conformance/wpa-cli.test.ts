@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { IP, ManagedProcess, TestEnv, WPA_CLI, WPA_SUPPLICANT, ctrlConf, requireRoot, requireTools, type RunningDaemon } from '../harness/index.js';
+import { IP, ManagedProcess, TestEnv, WPA_CLI, WPA_SUPPLICANT, ctrlConf, requireRoot, requireTools, monitorAttached, type RunningDaemon } from '../harness/index.js';
 import { normaliseReply, type SideContext } from './expected-differences.js';
 import { show, type Side } from './pair.js';
 import { usePair } from './setup.js';
@@ -145,13 +145,8 @@ describe.skipIf(!available())('wpa_cli -a against wpa-offloadd', () => {
     return path;
   }
 
-  /**
-   * wpa_cli -a has attached: the daemon (at -d) says so. Its socket file alone
-   * is not enough: the ATTACH that follows the bind may not have been taken
-   * yet, and an event sent before it is lost to the monitor.
-   */
   async function attached(cli: ManagedProcess, d: RunningDaemon): Promise<void> {
-    await until('the daemon to take wpa_cli\'s ATTACH', () => d.proc.output.includes(`CTRL_IFACE monitor attached /tmp/wpa_ctrl_${cli.pid}-1`));
+    await until('the daemon to take wpa_cli\'s ATTACH', () => monitorAttached(d, cli.pid));
   }
 
   async function until(what: string, cond: () => boolean, ms = 10_000): Promise<void> {

@@ -23,6 +23,7 @@ export { createVeth, uniqueIfname, type Veth } from './veth.js';
 export {
   ManagedProcess,
   waitForCtrl,
+  monitorAttached,
   exitedWithin,
   startDaemon,
   startReference,

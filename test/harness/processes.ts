@@ -98,6 +98,17 @@ export async function exitedWithin(
 }
 
 /**
+ * Whether `daemon`, run at -d (either daemon), has taken the ATTACH of the
+ * wpa_ctrl client with process id `clientPid` on its first socket
+ * (/tmp/wpa_ctrl_PID-1): both print `CTRL_IFACE monitor attached PATH` then.
+ * The client's socket file alone says less: its ATTACH may not have been
+ * taken yet, and an event sent before it is lost to the monitor.
+ */
+export function monitorAttached(daemon: RunningDaemon, clientPid: number | undefined): boolean {
+  return daemon.proc.output.includes(`CTRL_IFACE monitor attached /tmp/wpa_ctrl_${clientPid}-1`);
+}
+
+/**
  * Waits until `ctrlPath` exists and answers PING with PONG. Fails early, with
  * the process output, if the process exits first.
  */
