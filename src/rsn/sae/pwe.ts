@@ -41,7 +41,7 @@ export function huntAndPeck(g: SaeGroup, password: Buffer, addrA: Buffer, addrB:
   const base = identifier ? Buffer.concat([password, identifier]) : password;
   const primeBytes = Buffer.from(g.p.toString(16).padStart(g.primeLen * 2, '0'), 'hex');
   // The blinding draws (one r per round, the residue and non-residue) come from crypto.ts's pooled CSPRNG octets.
-  const blinding = randomQrQnr(g.p);
+  const blinding = randomQrQnr(g);
   let foundX: bigint | undefined;
   let foundSeed: Buffer | undefined;
   const { a, b } = g.Point.CURVE();
