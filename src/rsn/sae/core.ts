@@ -9,7 +9,7 @@ import { hmac, kdf, pooledRandom } from '../crypto.js';
 import { bigintFromBytes, bigintToBytes, decodeElement, encodeElement, mod, type SaeGroup, type SaeHash, type SaePoint } from './group.js';
 import type { SaeCommit } from './frames.js';
 import { SaeStatus } from './status.js';
-import { addBlind, multiply, multiplyX } from './scalar-mult.js';
+import { multiply, multiplyX } from './scalar-mult.js';
 
 /**
  * The AKM suite types that authenticate with SAE: 8 SAE, 9 FT-SAE, 24
@@ -102,7 +102,7 @@ export interface KeyOptions {
  * Undefined when K is the point at infinity (the peer's values are rejected).
  */
 export function deriveKeys(g: SaeGroup, pwe: SaePoint, own: OwnCommit, peer: PeerCommit, opts: KeyOptions): SaeKeys | undefined {
-  const kx = multiplyX(g, addBlind(g, multiply(g, pwe, peer.scalar), peer.element), own.rand);
+  const kx = multiplyX(g, multiply(g, pwe, peer.scalar).add(peer.element), own.rand);
   if (kx === undefined) return undefined;
   const k = bigintToBytes(kx, g.primeLen);
   const hash: SaeHash = opts.h2e ? g.hash : 'sha256';
