@@ -44,6 +44,7 @@ export function huntAndPeck(g: SaeGroup, password: Buffer, addrA: Buffer, addrB:
   const blinding = randomQrQnr(g);
   let foundX: bigint | undefined;
   let foundSeed: Buffer | undefined;
+  const Fp = g.Point.Fp;
   const { a, b } = g.Point.CURVE();
   // pwd-seed = HMAC-SHA256(MAX || MIN, password || identifier || counter):
   // the key's pads written once, the counter octet rewritten each round.
@@ -61,8 +62,8 @@ export function huntAndPeck(g: SaeGroup, password: Buffer, addrA: Buffer, addrB:
     if (g.primeBits % 8) x >>= BigInt(8 - (g.primeBits % 8));
     wipe(value);
     if (x >= g.p) continue;
-    // y^2 = x^3 + ax + b as (x^2 + a) x + b, reduced once (a and b are below p).
-    const y2 = ((x * x + a) * x + b) % g.p;
+    // y^2 = x^3 + ax + b, in noble's field.
+    const y2 = Fp.add(Fp.mul(Fp.add(Fp.sqr(x), a), x), b);
     if (isQuadraticResidueBlind(blinding, y2) && foundX === undefined) {
       foundX = x;
       foundSeed = seed;
