@@ -12,7 +12,8 @@
  * OpenSSL's decompression of x(k * P) gives +-Q, and a second ECDH,
  * x((k + 1) * P), tells which of the two is k * P: noble's Q + P has that x,
  * -Q + P = (1 - k) * P has not (these groups have prime order, and k is not
- * +-1).
+ * +-1). The comparison is made on the projective sum, so it needs no
+ * inversion.
  *
  * Points whose coordinates depend on the password (multiples of PWE, and
  * K's sum) are brought to affine coordinates with noble's invertCt (Fermat's
@@ -133,5 +134,8 @@ export function multiply(g: SaeGroup, p: SaePoint, k: bigint): SaePoint {
   // OpenSSL's x of a multiple of a valid point is always on the curve; no point means a broken library.
   if (!q) throw new SaeScalarMultError('x(k * P) is on no point');
   const negated = q.negate();
-  return affine(g, q.add(p)).x === xsum ? q : negated;
+  // x(Q + P) = X / Z of noble's projective sum: compared as X = x((k + 1)P) * Z, with no inversion.
+  const sum = q.add(p);
+  const Fp = g.Point.Fp;
+  return Fp.eql(sum.X, Fp.mul(xsum, sum.Z)) ? q : negated;
 }
