@@ -12,11 +12,12 @@
  * its timing tells nothing about v (and so about the password); the parity
  * then says how to read the answer.
  *
- * The exponentiation costs ~0.1 ms on the host, about twice the hand-written
- * Jacobi symbol on 24-bit limbs that stood here before (commit 3363175's
- * tree): hunting-and-pecking's 40 rounds pay ~2 ms more on the host, once per
- * password element (pwe.ts caches it). Issue 13 asks for the curve
- * arithmetic from the library rather than our own big-number code.
+ * The exponentiation costs ~0.1 ms on the host, where the hand-written
+ * Jacobi symbol on 24-bit limbs that stood here before (commit a954247's
+ * tree) took ~5 us: hunting-and-pecking's 40 or more rounds pay ~6 ms more
+ * on the host, once per password element (pwe.ts caches it). Issue 13 asks
+ * for the curve arithmetic from the library rather than our own big-number
+ * code.
  */
 import { FpLegendre } from '@noble/curves/abstract/modular.js';
 import { pooledRandom } from '../crypto.js';
