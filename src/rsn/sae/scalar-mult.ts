@@ -5,8 +5,8 @@
  * the commit element, peer-scalar * PWE and rand * (...) for K). On the host
  * noble takes ~5 ms per such multiplication of a P-256 point, OpenSSL's
  * ECDH ~0.2 ms; with a precomputed table per PWE noble takes ~0.7 ms, but
- * building the table costs ~28 ms per PWE. (Measured 2026-12-06, loaded
- * machine; the radio VM multiplies these by about ten.)
+ * building the table costs ~28 ms per PWE (measured 2026-12-06 on a loaded
+ * machine).
  *
  * ECDH gives only x(k * P). The full point comes from the libraries too:
  * OpenSSL's decompression of x(k * P) gives +-Q, and a second ECDH,
@@ -15,10 +15,11 @@
  * +-1). The comparison is made on the projective sum, so it needs no
  * inversion.
  *
- * Points whose coordinates depend on the password (multiples of PWE, and
- * K's sum) are brought to affine coordinates with noble's invertCt (Fermat's
- * inversion, whose steps do not depend on the value), not the extended
- * Euclid that toAffine() uses by default.
+ * The multiples come out affine (decompression gives x and y). A projective
+ * point given to ECDH, K's sum peer-scalar * PWE + PEER-ELEMENT, whose
+ * coordinates depend on the password, is made affine with noble's invertCt
+ * (Fermat's inversion, whose steps do not depend on the value), not the
+ * extended Euclid that toAffine() uses by default.
  */
 import { createECDH, ECDH } from 'node:crypto';
 import { invertCt } from '@noble/curves/abstract/modular.js';
