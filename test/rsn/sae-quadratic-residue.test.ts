@@ -1,16 +1,16 @@
 /**
- * The blinded quadratic-residue test of hunting-and-pecking
+ * The quadratic-residue test of hunting-and-pecking
  * (src/rsn/sae/quadratic-residue.ts) against Euler's criterion
  * v^((p-1)/2) mod p written out here with node's own BigInt arithmetic (not
- * noble's exponentiation, which the test under check calls), for the primes
- * of groups 19, 20 and 21: on random and edge values, through both branches
- * of the blinding (times a residue, times a non-residue) and with
- * node:crypto's randomness.
+ * OpenSSL's or noble's exponentiation, which the code under test calls), for
+ * the primes of groups 19, 20 and 21: OpenSSL's symbol on random and edge
+ * values, and the blinded test through both branches of the blinding (times
+ * a residue, times a non-residue) and with node:crypto's randomness.
  */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { bigintFromBytes, bigintToBytes, saeGroup } from '../../src/rsn/sae/group.js';
-import { isQuadraticResidueBlind, randomQrQnr, type RandomOctets } from '../../src/rsn/sae/quadratic-residue.js';
+import { eulerCriterionNative, isQuadraticResidueBlind, randomQrQnr, type RandomOctets } from '../../src/rsn/sae/quadratic-residue.js';
 
 /** Random octets whose value's lowest bit is `bit` (the blinding's r then picks that branch). */
 const withParity =
@@ -41,6 +41,11 @@ describe('SAE quadratic-residue test', () => {
       return e === 0n ? 0 : e === 1n ? 1 : -1;
     };
     const values = [0n, 1n, 2n, 3n, g.p - 1n, g.p - 2n, ...Array.from({ length: 100 }, () => bigintFromBytes(randomBytes(g.primeLen)) % g.p)];
+
+    it(`group ${id}: OpenSSL's Euler criterion is the symbol, on random and edge values`, () => {
+      // This machine's OpenSSL takes the key: undefined here would mean the noble fallback runs everywhere.
+      for (const v of values) expect(eulerCriterionNative(g, v), `v=${v}`).toBe(euler(v));
+    });
 
     it(`group ${id}: the blinding factors are a residue and a non-residue`, () => {
       const b = randomQrQnr(g);
