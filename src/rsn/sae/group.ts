@@ -10,6 +10,7 @@
  * when sae_groups names them, and they are not part of WPA3-Personal.
  */
 import { mapToCurveSimpleSWU } from '@noble/curves/abstract/hash-to-curve.js';
+import { invertCt } from '@noble/curves/abstract/modular.js';
 import { p256, p384, p521 } from '@noble/curves/nist.js';
 import type { WeierstrassPoint, WeierstrassPointCons } from '@noble/curves/abstract/weierstrass.js';
 
@@ -74,9 +75,19 @@ export function bigintToBytes(v: bigint, len: number): Buffer {
   return Buffer.from(v.toString(16).padStart(len * 2, '0'), 'hex');
 }
 
+/**
+ * P's affine coordinates, for a P that is not the point at infinity, with
+ * Z inverted by noble's invertCt (a fixed exponent) where P is projective:
+ * noble's own toAffine() would invert with the extended Euclid, whose number
+ * of steps depends on Z, and Z depends on PWE for the points SAE encodes.
+ */
+function affine(g: SaeGroup, p: SaePoint): { x: bigint; y: bigint } {
+  return p.Z === 1n ? p.toAffine() : p.toAffine(invertCt(p.Z, g.p));
+}
+
 /** An element as 802.11 carries it (12.4.7.2.4): x || y, each the length of p. */
 export function encodeElement(g: SaeGroup, pt: SaePoint): Buffer {
-  const { x, y } = pt.toAffine();
+  const { x, y } = affine(g, pt);
   return Buffer.concat([bigintToBytes(x, g.primeLen), bigintToBytes(y, g.primeLen)]);
 }
 

@@ -17,13 +17,13 @@
  *
  * The multiples come out affine (decompression gives x and y). A projective
  * point given to ECDH, K's sum peer-scalar * PWE + PEER-ELEMENT, whose
- * coordinates depend on the password, is made affine with noble's invertCt
- * (Fermat's inversion, whose steps do not depend on the value), not the
- * extended Euclid that toAffine() uses by default.
+ * coordinates depend on the password, is made affine by group.ts's
+ * encodeElement with noble's invertCt (Fermat's inversion, whose steps do
+ * not depend on the value), not the extended Euclid that toAffine() uses by
+ * default.
  */
 import { createECDH, ECDH } from 'node:crypto';
-import { invertCt } from '@noble/curves/abstract/modular.js';
-import { bigintFromBytes, bigintToBytes, mod, type SaeGroup, type SaePoint } from './group.js';
+import { bigintFromBytes, bigintToBytes, encodeElement, mod, type SaeGroup, type SaePoint } from './group.js';
 
 /**
  * OpenSSL's name of the curves it multiplies faster than @noble/curves: only
@@ -91,23 +91,12 @@ function ecdhX(ecdh: ECDH, g: SaeGroup, p: Buffer, k: bigint): bigint {
 }
 
 /**
- * P's affine coordinates, for a P that is not the point at infinity, with
- * Z inverted by noble's invertCt (a fixed exponent) where P is projective:
- * noble's own toAffine() would invert with the extended Euclid, whose number
- * of steps depends on Z, and Z here depends on PWE.
- */
-function affine(g: SaeGroup, p: SaePoint): { x: bigint; y: bigint } {
-  return p.Z === 1n ? p.toAffine() : p.toAffine(invertCt(p.Z, g.p));
-}
-
-/**
  * SEC 1's uncompressed form, 0x04 || x || y. Not noble's toBytes(), which
  * checks the point on the curve first (BigInt work as costly as a quarter of
  * the native multiplication): OpenSSL checks it as it decodes the key.
  */
 function sec1(g: SaeGroup, p: SaePoint): Buffer {
-  const { x, y } = affine(g, p);
-  return Buffer.concat([UNCOMPRESSED, bigintToBytes(x, g.primeLen), bigintToBytes(y, g.primeLen)]);
+  return Buffer.concat([UNCOMPRESSED, encodeElement(g, p)]);
 }
 
 /** x(k * P), k reduced mod r; undefined when k * P is the point at infinity. */
