@@ -110,6 +110,13 @@ export function decodeElement(g: SaeGroup, b: Buffer): SaePoint | undefined {
   }
 }
 
+/** x^3 + ax + b in the group's field: y^2 of the points with x coordinate x, if any. */
+export function curveRhs(g: SaeGroup, x: bigint): bigint {
+  const Fp = g.Point.Fp;
+  const { a, b } = g.Point.CURVE();
+  return Fp.add(Fp.mul(Fp.add(Fp.sqr(x), a), x), b);
+}
+
 /** Non-negative a mod m. */
 export function mod(a: bigint, m: bigint): bigint {
   const v = a % m;

@@ -11,7 +11,7 @@
  *   then PWE = val * PT with val from the MAC addresses.
  */
 import { hmac, HmacPads, Kdf, lruPut, wipe } from '../crypto.js';
-import { bigintFromBytes, mod, type SaeGroup, type SaePoint } from './group.js';
+import { bigintFromBytes, curveRhs, mod, type SaeGroup, type SaePoint } from './group.js';
 import { isQuadraticResidueBlind, randomQrQnr } from './quadratic-residue.js';
 import { liftX, multiply } from './scalar-mult.js';
 
@@ -44,8 +44,6 @@ export function huntAndPeck(g: SaeGroup, password: Buffer, addrA: Buffer, addrB:
   const blinding = randomQrQnr(g);
   let foundX: bigint | undefined;
   let foundSeed: Buffer | undefined;
-  const Fp = g.Point.Fp;
-  const { a, b } = g.Point.CURVE();
   // pwd-seed = HMAC-SHA256(MAX || MIN, password || identifier || counter):
   // the key's pads written once, the counter octet rewritten each round.
   const seedMac = new HmacPads('sha256', base.length + 1);
@@ -62,9 +60,7 @@ export function huntAndPeck(g: SaeGroup, password: Buffer, addrA: Buffer, addrB:
     if (g.primeBits % 8) x >>= BigInt(8 - (g.primeBits % 8));
     wipe(value);
     if (x >= g.p) continue;
-    // y^2 = x^3 + ax + b, in noble's field.
-    const y2 = Fp.add(Fp.mul(Fp.add(Fp.sqr(x), a), x), b);
-    if (isQuadraticResidueBlind(blinding, y2) && foundX === undefined) {
+    if (isQuadraticResidueBlind(blinding, curveRhs(g, x)) && foundX === undefined) {
       foundX = x;
       foundSeed = seed;
     }

@@ -23,7 +23,7 @@
  * default.
  */
 import { createECDH, ECDH } from 'node:crypto';
-import { bigintFromBytes, bigintToBytes, encodeElement, mod, type SaeGroup, type SaePoint } from './group.js';
+import { bigintFromBytes, bigintToBytes, curveRhs, encodeElement, mod, type SaeGroup, type SaePoint } from './group.js';
 
 /**
  * OpenSSL's name of the curves it multiplies faster than @noble/curves: only
@@ -61,10 +61,9 @@ export function liftX(g: SaeGroup, x: bigint, odd: boolean): SaePoint | undefine
     return g.Point.fromAffine({ x, y: bigintFromBytes(u.subarray(1 + g.primeLen)) });
   }
   const Fp = g.Point.Fp;
-  const { a, b } = g.Point.CURVE();
   let y: bigint;
   try {
-    y = Fp.sqrt(Fp.add(Fp.add(Fp.mul(Fp.sqr(x), x), Fp.mul(a, x)), b));
+    y = Fp.sqrt(curveRhs(g, x));
   } catch {
     return undefined;
   }
