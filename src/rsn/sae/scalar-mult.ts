@@ -122,6 +122,7 @@ export function multiply(g: SaeGroup, p: SaePoint, k: bigint): SaePoint {
   const q = liftX(g, xq, false);
   // OpenSSL's x of a multiple of a valid point is always on the curve; no point means a broken library.
   if (!q) throw new SaeScalarMultError('x(k * P) is on no point');
+  // Both roots at hand before the comparison: which one is kP (a bit of y) does not show in the time taken.
   const negated = q.negate();
   // x(Q + P) = X / Z of noble's projective sum: compared as X = x((k + 1)P) * Z, with no inversion.
   const sum = q.add(p);
