@@ -30,10 +30,14 @@ async function startSim(scenarioText: string, sock: string, extra: string[] = []
   } catch {
     // not there yet
   }
-  const p = spawn(process.execPath, [MAIN, '--socket', sock, '--scenario', file, ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const p = spawn(process.execPath, [MAIN, '--socket', sock, '--scenario', file, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
   let stderr = '';
+  p.stdout?.on('data', (d) => (stdout += d));
   p.stderr?.on('data', (d) => (stderr += d));
-  await until(() => fs.existsSync(sock) || p.exitCode !== null, 'simulator socket');
+  // Its own word that it listens: the socket file exists from bind(), a moment
+  // before listen(), and a connect in between is refused.
+  await until(() => stdout.includes('wpa-offload-sim: serving') || p.exitCode !== null, 'simulator socket');
   if (p.exitCode !== null) throw new Error(`wpa-offload-sim exited: ${stderr}`);
   return p;
 }

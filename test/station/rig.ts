@@ -59,23 +59,16 @@ export class SimProcess {
     fs.rmSync(this.socket, { force: true });
     const p = spawn(process.execPath, [SIM_MAIN, '--socket', this.socket, '--scenario', this.scenarioFile], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.proc = p;
-    p.stdout?.on('data', (d: Buffer) => (this.stderr += d.toString()));
-    p.stderr?.on('data', (d: Buffer) => (this.stderr += d.toString()));
-    // The socket file appears once the server listens; fs.watch on the directory tells us when.
+    // Its own word that it listens: the socket file exists from bind(), a
+    // moment before listen(), and a connect in between is refused.
     await new Promise<void>((resolve, reject) => {
-      const dir = path.dirname(this.socket);
-      const w = fs.watch(dir, () => {
-        if (fs.existsSync(this.socket)) done();
-      });
-      const done = (): void => {
-        w.close();
-        resolve();
+      const take = (d: Buffer): void => {
+        this.stderr += d.toString();
+        if (this.stderr.includes('wpa-offload-sim: serving')) resolve();
       };
-      p.once('exit', (code) => {
-        w.close();
-        reject(new Error(`wpa-offload-sim exited (${code}): ${this.stderr}`));
-      });
-      if (fs.existsSync(this.socket)) done();
+      p.stdout?.on('data', take);
+      p.stderr?.on('data', take);
+      p.once('exit', (code) => reject(new Error(`wpa-offload-sim exited (${code}): ${this.stderr}`)));
     });
   }
 
