@@ -73,21 +73,37 @@ const startIsExternal = {
 };
 
 /*
- * In the snapshot, SAE's state machines are loaded at first use
- * (src/rsn/sae/load.ts says why): load.ts's static import becomes a
- * require() of machines.ts, for which esbuild turns machines.ts and every
- * module it reaches into functions run on the first call (its __esm
- * wrappers). Those that other modules import too (rsn/crypto, log...) are
- * still called at start by those importers; the rest, rsn/sae and
- * @noble/curves, at the first saeMachines().
+ * In the snapshot, the modules behind a `load.ts` (src/rsn/sae/load.ts,
+ * src/driver/load.ts: SAE's state machines, the driver backends) are loaded
+ * at first use. Such a file has only `import * as M from './m.js'` lines and
+ * functions that `return M;`: each import becomes a `let M;` and each
+ * `return M;` a `return (M ??= require('./m.js'));`, for which esbuild puts
+ * m.js and every module it reaches into functions run at the first call (its
+ * __esm wrappers). Those that other modules import too (rsn/crypto, log...)
+ * are still run at start by those importers; esbuild also keeps every
+ * module's function declarations at the bundle's top level. What stays out
+ * of the blob is the rest: classes, tables, @noble/curves' curves, and the
+ * built-ins those modules alone use (node:net for the ext client).
  */
-const saeAtFirstUse = {
-  name: 'sae-at-first-use',
+const atFirstUse = {
+  name: 'at-first-use',
   setup(b) {
-    b.onLoad({ filter: /[\\/]src[\\/]rsn[\\/]sae[\\/]load\.ts$/ }, () => ({
-      contents: "let machines; export function saeMachines() { return (machines ??= require('./machines.js')); }",
-      loader: 'js',
-    }));
+    b.onLoad({ filter: /[\\/]src[\\/].*[\\/]load\.ts$/ }, (args) => {
+      let text = readFileSync(args.path, 'utf8');
+      const specs = new Map();
+      text = text.replace(/^import (.*);$/gm, (line, what) => {
+        const m = /^\* as (\w+) from '([^']+)'$/.exec(what);
+        if (!m) throw new Error(`${args.path}: a load.ts imports only whole modules (import * as M from '...'), not: ${line}`);
+        specs.set(m[1], m[2]);
+        return `let ${m[1]};`;
+      });
+      for (const [name, spec] of specs) {
+        const returns = new RegExp(`return ${name};`, 'g');
+        if (!returns.test(text)) throw new Error(`${args.path}: ${name} is imported but no function returns it`);
+        text = text.replace(returns, `return (${name} ??= require('${spec}'));`);
+      }
+      return { contents: text, loader: 'ts' };
+    });
   },
 };
 
@@ -138,7 +154,7 @@ await build({
   // A deserialized snapshot has no dynamic import(): the built-ins that
   // modules load lazily (node:inspector, node:child_process) come by require.
   supported: { 'dynamic-import': false },
-  plugins: [saeAtFirstUse],
+  plugins: [atFirstUse],
   banner: { js: "const __snapshotScriptUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
 asciiOnly(`${outdir}/snapshot.cjs`);

@@ -9,7 +9,7 @@ import { CtrlSocket } from '../ctrl/transport.js';
 import { ZERO_ADDR } from '../driver/backend.js';
 import { pickDriverName } from '../driver/index.js';
 import { isWirelessNetdev, netdevExists } from '../driver/netdev.js';
-import type { Nl80211Options } from '../driver/nl80211/backend.js';
+import type { Nl80211Options } from '../driver/nl80211/options.js';
 import { error as logError, info, MsgLevel, warning } from '../log.js';
 import type { OffloadPolicy } from '../offload/policy.js';
 import { ev } from '../station/events.js';

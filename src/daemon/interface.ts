@@ -19,7 +19,7 @@ import { Station, WowlanTriggersError } from '../station/station.js';
 import type { DriverBackend } from '../driver/backend.js';
 import { createDriver, parseDriverParams, pickDriverName } from '../driver/index.js';
 import { defaultDriverFor } from '../driver/netdev.js';
-import type { Nl80211Options } from '../driver/nl80211/backend.js';
+import type { Nl80211Options } from '../driver/nl80211/options.js';
 import { PmksaCache } from '../rsn/pmksa.js';
 import { PmksaSync } from '../offload/pmksa-sync.js';
 import { stationCommands } from '../ctrl/station-commands.js';

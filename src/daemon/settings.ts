@@ -26,8 +26,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ini from 'ini';
 import { DRIVER_NAMES, DriverParamError, parseDriverParams } from '../driver/index.js';
-import { ASSUMABLE_OFFLOADS, type AssumedOffload } from '../driver/nl80211/assumed-offload.js';
-import { EAPOL_MODES, type EapolMode } from '../driver/nl80211/eapol-transport.js';
+import { ASSUMABLE_OFFLOADS, type AssumedOffload, EAPOL_MODES, type EapolMode } from '../driver/nl80211/options.js';
 import { parseLevelName, type MsgLevel } from '../log.js';
 import { DEFAULT_POLICY, type OffloadPolicy } from '../offload/policy.js';
 

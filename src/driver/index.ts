@@ -5,12 +5,9 @@
  * also what an interface without `-D` gets).
  */
 import type { DriverBackend } from './backend.js';
-import { ExtDriver } from './ext.js';
-import { Nl80211Driver } from './nl80211/backend.js';
-import type { Nl80211Options } from './nl80211/backend.js';
+import type { Nl80211Options } from './nl80211/options.js';
+import { extBackend, nl80211Backend, simBackend, simScenario } from './load.js';
 import { NoneDriver } from './none.js';
-import { loadScenario } from './sim/scenario.js';
-import { SimDriver } from './sim/sim-driver.js';
 import type { Clock } from './sim/clock.js';
 
 export const DRIVER_NAMES = ['sim', 'ext', 'nl80211', 'none'] as const;
@@ -71,15 +68,15 @@ export function createDriver(name: string, params: Record<string, string>, opts:
         if (!/^\d+$/.test(params.seed)) throw new DriverParamError(`seed=${params.seed} is not a non-negative integer`);
         seed = Number(params.seed);
       }
-      return new SimDriver(loadScenario(scenario), { clock: opts.clock, seed });
+      return new (simBackend().SimDriver)(simScenario().loadScenario(scenario), { clock: opts.clock, seed });
     }
     case 'ext': {
       const socket = params.socket;
       if (!socket) throw new DriverParamError('driver ext needs socket=PATH');
-      return new ExtDriver({ socket, ifname: opts.ifname });
+      return new (extBackend().ExtDriver)({ socket, ifname: opts.ifname });
     }
     case 'nl80211':
-      return new Nl80211Driver(opts.ifname ?? '', undefined, opts.nl80211);
+      return new (nl80211Backend().Nl80211Driver)(opts.ifname ?? '', undefined, opts.nl80211);
     case 'none':
       return new NoneDriver(opts.ifname ?? '');
     default:

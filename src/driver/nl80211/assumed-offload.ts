@@ -30,9 +30,7 @@
 import * as log from '../../log.js';
 import { akmFamily } from '../../rsn/akm.js';
 import { type ConnectParams, type DriverCapabilities, DriverError } from '../backend.js';
-
-export const ASSUMABLE_OFFLOADS = ['psk', 'sae'] as const;
-export type AssumedOffload = (typeof ASSUMABLE_OFFLOADS)[number];
+import type { AssumedOffload } from './options.js';
 
 /** The capabilities with the assumed offloads; `emulated`: those the radio does not really have. */
 export function assumeOffload(caps: DriverCapabilities, assumed: readonly AssumedOffload[]): { caps: DriverCapabilities; emulated: AssumedOffload[] } {

@@ -48,12 +48,13 @@ import {
   type ScanParams,
   type SetKeyParams,
 } from '../backend.js';
-import { type AssumedOffload, assumeOffload, SilentFirmware } from './assumed-offload.js';
+import { assumeOffload, SilentFirmware } from './assumed-offload.js';
 import { type GenlMessage, Nl80211DecodeError, parseAttrs } from './attrs.js';
 import { type Decoded, decodeEvent, type DriverEventMsg } from './decode.js';
 import { completionSignal, netdevDriver } from './completion.js';
 import { PacketTransport } from './eapol-packet.js';
-import { ControlPortTransport, type EapolMode, type EapolTransport } from './eapol-transport.js';
+import { ControlPortTransport, type EapolTransport } from './eapol-transport.js';
+import type { EapolMode, Nl80211Options } from './options.js';
 import * as req from './encode.js';
 import { parseInterface, type WirelessInterface } from './interfaces.js';
 import { setInterfaceUp } from './link-updown.js';
@@ -106,14 +107,6 @@ const KERNEL: Nl80211System = {
 
 /** The driver has no such operation. Node names errno 95 ENOTSUP (the same number as EOPNOTSUPP on Linux). */
 const unsupported = (e: unknown): boolean => e instanceof Nl80211RequestError && (e.code === 'EOPNOTSUPP' || e.code === 'ENOTSUP');
-
-/** The settings' `[driver]` keys for nl80211. */
-export interface Nl80211Options {
-  /** `eapol`: how EAPOL travels (eapol-transport.ts). */
-  eapol?: EapolMode;
-  /** `assume_4way_offload`: validation only (assumed-offload.ts). */
-  assume4WayOffload?: readonly AssumedOffload[];
-}
 
 export class Nl80211Driver extends EventEmitter<DriverEvents> implements DriverBackend {
   readonly name = 'nl80211';

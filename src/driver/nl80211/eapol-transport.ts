@@ -16,13 +16,6 @@ export interface EapolTransport {
   close?(): void;
 }
 
-/**
- * Which transport (`[driver] eapol`): `auto` takes the control port where
- * the wiphy has it, else the packet socket; the others force one.
- */
-export const EAPOL_MODES = ['auto', 'control_port', 'packet'] as const;
-export type EapolMode = (typeof EAPOL_MODES)[number];
-
 /** NL80211_CMD_CONTROL_PORT_FRAME on the socket that made the connection (SOCKET_OWNER). */
 export class ControlPortTransport implements EapolTransport {
   constructor(

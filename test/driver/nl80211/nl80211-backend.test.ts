@@ -8,10 +8,10 @@
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AssocEvent, type ConnectParams, type DriverEvents, type HelloResult, NoDriverCommandsError } from '../../../src/driver/backend.js';
-import type { AssumedOffload } from '../../../src/driver/nl80211/assumed-offload.js';
 import { type GenlMessage, parseAttrs } from '../../../src/driver/nl80211/attrs.js';
 import { Nl80211Driver } from '../../../src/driver/nl80211/backend.js';
-import type { EapolMode, EapolTransport } from '../../../src/driver/nl80211/eapol-transport.js';
+import type { EapolTransport } from '../../../src/driver/nl80211/eapol-transport.js';
+import type { AssumedOffload, EapolMode } from '../../../src/driver/nl80211/options.js';
 import { Nl80211RequestError } from '../../../src/driver/nl80211/socket.js';
 import { logLevel, MsgLevel, onLog, setLogLevel } from '../../../src/log.js';
 import { FakeNl80211Kernel, IFINDEX } from './fake-kernel.js';

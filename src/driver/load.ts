@@ -1,0 +1,32 @@
+/**
+ * The backends' modules, for createDriver (index.ts), at first use rather
+ * than by static imports.
+ *
+ * Why: an interface uses one backend, and the nl80211 backend, the simulator
+ * and the ext client are a quarter of the daemon's code. In the start-up
+ * snapshot (scripts/bundle.mjs, `atFirstUse`) each function below becomes a
+ * require() of its module at its first call: the blob then holds those
+ * modules' source but not their classes and tables, which every start
+ * deserialized (and the ext client's node:net). Everywhere else (tsc's
+ * output, the tests) these are static imports.
+ */
+import * as ext from './ext.js';
+import * as nl80211 from './nl80211/backend.js';
+import * as scenario from './sim/scenario.js';
+import * as sim from './sim/sim-driver.js';
+
+export function extBackend(): typeof ext {
+  return ext;
+}
+
+export function nl80211Backend(): typeof nl80211 {
+  return nl80211;
+}
+
+export function simBackend(): typeof sim {
+  return sim;
+}
+
+export function simScenario(): typeof scenario {
+  return scenario;
+}
