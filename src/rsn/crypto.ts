@@ -8,8 +8,7 @@
  * MICs, PMKIDs, SAE) is RFC 2104 written out over OpenSSL's one-shot digests
  * (HmacPads: two one-shot digests cost less than an Hmac object).
  */
-import * as nodeCrypto from 'node:crypto';
-import { createCipheriv, createDecipheriv, createHash, pbkdf2, pbkdf2Sync, randomBytes, randomFillSync } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hash, pbkdf2, pbkdf2Sync, randomBytes, randomFillSync } from 'node:crypto';
 import { akmInfo, cipherInfo, type KdfHash, type MicAlgorithm } from './akm.js';
 
 export class CryptoInputError extends Error {
@@ -157,17 +156,15 @@ const HASH_LEN: Readonly<Record<HmacHash, number>> = { sha1: 20, sha256: 32, sha
 
 /**
  * The digest of `data` written into out[at..at + its length). node:crypto's
- * one-shot hash() (Node 20.12 and later) builds no Hash stream object and
- * keeps OpenSSL's digest fetched, and its digest as a 'binary' (latin1)
- * string, one octet per character, written in place costs less than half of
- * a digest Buffer, a new native allocation per hash (0.40 against 1.0-1.1 us
- * hot; 12 of them in a 4-way handshake). createHash() is the fallback for
- * older Nodes.
+ * one-shot hash() (Node 20.12 and later: package.json's engines) builds no
+ * Hash stream object and keeps OpenSSL's digest fetched, and its digest as a
+ * 'binary' (latin1) string, one octet per character, written in place costs
+ * less than half of a digest Buffer, a new native allocation per hash (0.40
+ * against 1.0-1.1 us hot; 12 of them in a 4-way handshake).
  */
-const digestInto: (alg: HmacHash, data: Buffer, out: Buffer, at: number) => void =
-  typeof nodeCrypto.hash === 'function'
-    ? (alg, d, out, at) => void out.write(nodeCrypto.hash(alg, d, 'binary'), at, HASH_LEN[alg], 'latin1')
-    : (alg, d, out, at) => void out.write(createHash(alg).update(d).digest('binary'), at, HASH_LEN[alg], 'latin1');
+function digestInto(alg: HmacHash, data: Buffer, out: Buffer, at: number): void {
+  out.write(hash(alg, data, 'binary'), at, HASH_LEN[alg], 'latin1');
+}
 
 /**
  * HMAC as RFC 2104 writes it, SHA((K ^ opad) || SHA((K ^ ipad) || m)), with
