@@ -108,6 +108,35 @@ const atFirstUse = {
 };
 
 /*
+ * The built-ins that start-up does not use are required, in the snapshot, at
+ * their first use: node:crypto (the handshakes, PBKDF2, SAE) and
+ * node:fs/promises (atomic-file.ts: SAVE_CONFIG, the PMKSA file). A module
+ * that imports one gets an object whose getters require it at the first
+ * property read. Loaded while the snapshot was built, they and the ~25
+ * internal modules they load were in the blob and deserialized at every start
+ * (CPU to the first PONG -5 to -10 %, `npm run bench -- startup`); the code
+ * cache of those modules stays in the blob (trimBuiltinCodeCache() below), so
+ * that the first use costs ~2 ms, not the ~13 ms of compiling them from source.
+ */
+const BUILTINS_AT_FIRST_USE = ['node:crypto', 'node:fs/promises'];
+const builtinsAtFirstUse = {
+  name: 'builtins-at-first-use',
+  setup(b) {
+    b.onResolve({ filter: /^node:/ }, (args) => {
+      if (!BUILTINS_AT_FIRST_USE.includes(args.path)) return undefined;
+      // The getters' own require() is the built-in itself.
+      if (args.namespace === 'builtin-at-first-use') return { path: args.path, external: true };
+      return { path: args.path, namespace: 'builtin-at-first-use' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'builtin-at-first-use' }, async (args) => {
+      const names = Object.keys(await import(args.path)).filter((n) => n !== 'default');
+      const getters = names.map((n) => `  get ${n}() { return load().${n}; },`).join('\n');
+      return { contents: `let m;\nconst load = () => (m ??= require('${args.path}'));\nmodule.exports = {\n${getters}\n};\n`, loader: 'js' };
+    });
+  },
+};
+
+/*
  * V8 keeps a script's source in the heap for the process's life (lazy
  * compilation, Function.prototype.toString), as one byte per character only
  * if every character is Latin-1; one other character anywhere and the whole
@@ -154,7 +183,7 @@ await build({
   // A deserialized snapshot has no dynamic import(): the built-ins that
   // modules load lazily (node:inspector, node:child_process) come by require.
   supported: { 'dynamic-import': false },
-  plugins: [atFirstUse],
+  plugins: [atFirstUse, builtinsAtFirstUse],
   banner: { js: "const __snapshotScriptUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
 asciiOnly(`${outdir}/snapshot.cjs`);
@@ -171,8 +200,9 @@ asciiOnly(`${outdir}/snapshot.cjs`);
  * What the option is for stays out all the same: Node appends the code cache
  * of all its ~320 built-in modules (~2.9 MB), which node copies into
  * malloc'ed memory at start and keeps for the process's life, though the
- * daemon loads none of them after deserialization (node:inspector was the
- * last, see daemon/no-inspector.ts): dropBuiltinCodeCache() removes it.
+ * daemon loads only a few of them after deserialization: those of
+ * BUILTINS_AT_FIRST_USE (node:inspector no longer, see
+ * daemon/no-inspector.ts). trimBuiltinCodeCache() keeps theirs alone.
  */
 const snapshotBundle = path.resolve(`${outdir}/snapshot.cjs`);
 const startupCache = startupCodeCache(snapshotBundle);
@@ -188,7 +218,7 @@ execFileSync(
   { stdio: 'inherit' },
 );
 rmSync(startupCache);
-dropBuiltinCodeCache(`${outdir}/wpa-offloadd.blob`);
+trimBuiltinCodeCache(`${outdir}/wpa-offloadd.blob`, builtinsLoadedBy(BUILTINS_AT_FIRST_USE));
 
 /*
  * dist/bundle/wpa-offloadd, the executable (package.json bin, npm start, the
@@ -330,36 +360,56 @@ function cpuModalias() {
 }
 
 /**
- * Empties the blob's code cache, the last part of Node's snapshot blob
+ * The ids of the built-in modules that requiring `builtins` loads, in a node
+ * that has loaded nothing else (internal/crypto/cipher, ...): those whose
+ * code cache the blob keeps. The script comes on stdin: `node -e` itself
+ * loads node:crypto before it runs one.
+ */
+function builtinsLoadedBy(builtins) {
+  const script = `const before = new Set(process.moduleLoadList); for (const b of ${JSON.stringify(builtins)}) require(b);
+    console.log(JSON.stringify(process.moduleLoadList.filter((m) => !before.has(m) && m.startsWith('NativeModule ')).map((m) => m.slice(13))));`;
+  const ids = new Set(JSON.parse(execFileSync(process.execPath, ['-'], { input: script, encoding: 'utf8' })));
+  for (const b of builtins) if (!ids.has(b.slice('node:'.length))) throw new Error(`${b}: not among the modules that requiring it loads (${[...ids].join(' ')})`);
+  return ids;
+}
+
+/**
+ * Trims the blob's code cache, the last part of Node's snapshot blob
  * (SnapshotData::ToBlob: a count, then per built-in its id and its cache, each
- * length-prefixed with a 64-bit little-endian size): the count becomes 0.
+ * length-prefixed with a 64-bit little-endian size), to the entries of `keep`.
  * Its start is found from the end: the last offset from which such entries,
  * each with a built-in's id, end exactly at the end of the file; a blob of
  * another layout is kept whole rather than cut at a guess.
  */
-function dropBuiltinCodeCache(file) {
+function trimBuiltinCodeCache(file, keep) {
   const blob = readFileSync(file);
   const u64 = (at) => (at + 8 <= blob.length ? Number(blob.readBigUInt64LE(at)) : -1);
-  const isCodeCacheAt = (at) => {
+  /** The entries from `at` ({id, bytes}), or null if the code cache does not start there. */
+  const entriesAt = (at) => {
     const count = u64(at);
-    if (count < 1 || count > 5000) return false;
+    if (count < 1 || count > 5000) return null;
+    const entries = [];
     let p = at + 8;
     for (let i = 0; i < count; i++) {
       const idLength = u64(p);
-      if (idLength < 1 || idLength > 256 || p + 8 + idLength > blob.length) return false;
+      if (idLength < 1 || idLength > 256 || p + 8 + idLength > blob.length) return null;
       const id = blob.toString('latin1', p + 8, p + 8 + idLength);
-      if (!/^[\w/.-]+$/.test(id)) return false; // a built-in's id, as internal/worker/io
-      p += 8 + idLength;
-      const size = u64(p);
-      if (size < 0 || p + 8 + size > blob.length) return false;
-      p += 8 + size;
+      if (!/^[\w/.-]+$/.test(id)) return null; // a built-in's id, as internal/worker/io
+      const size = u64(p + 8 + idLength);
+      const end = p + 16 + idLength + size;
+      if (size < 0 || end > blob.length) return null;
+      entries.push({ id, bytes: blob.subarray(p, end) });
+      p = end;
     }
-    return p === blob.length;
+    return p === blob.length ? entries : null;
   };
   for (let at = blob.length - 8; at >= 0; at--) {
     // Counts and id lengths are small: their upper four bytes are zero.
-    if (blob.readUInt32LE(at + 4) !== 0 || !isCodeCacheAt(at)) continue;
-    writeFileSync(file, Buffer.concat([blob.subarray(0, at), u64le(0)]));
+    if (blob.readUInt32LE(at + 4) !== 0) continue;
+    const entries = entriesAt(at);
+    if (!entries) continue;
+    const kept = entries.filter((e) => keep.has(e.id));
+    writeFileSync(file, Buffer.concat([blob.subarray(0, at), u64le(kept.length), ...kept.map((e) => e.bytes)]));
     return;
   }
   // Another Node.js may lay the blob out otherwise: keep it whole (a start as fast, about 3 MB more memory), never fail the build for it.
