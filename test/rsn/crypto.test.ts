@@ -26,6 +26,7 @@ import {
   pmkid,
   pmkidForAkm,
   pooledRandom,
+  prfSha1,
 } from '../../src/rsn/crypto.js';
 
 const h = (s: string): Buffer => Buffer.from(s, 'hex');
@@ -90,7 +91,7 @@ describe('key derivation', () => {
     expect(Buffer.concat([b192.kck, b192.kek, b192.tk]).equals(kdfSha384(Buffer.alloc(48, 1), 'Pairwise key expansion', ctx, 88 * 8))).toBe(true);
   });
 
-  it('HMAC over one-shot digests (HmacPads) equals OpenSSL\'s HMAC for every hash, key lengths around the block sizes, reused pads', () => {
+  it('HMAC over one-shot digests (HmacPads) equals OpenSSL\'s HMAC for every hash, key lengths around the block sizes, reused pads, messages of every length in turn', () => {
     for (const alg of ['sha1', 'sha256', 'sha384', 'sha512'] as const) {
       for (const keyLen of [0, 1, 20, 63, 64, 65, 127, 128, 129, 200]) {
         const key = Buffer.alloc(keyLen, keyLen + 1);
@@ -106,7 +107,18 @@ describe('key derivation', () => {
       }
       pads.clear();
       expect(pads.message.equals(Buffer.alloc(5))).toBe(true);
+      // hmac() reuses its pads: a long message, then shorter ones, then one longer than the pads have room for.
+      for (const len of [300, 121, 0, 99, 1000, 7]) {
+        const key = Buffer.alloc(16, len & 0xff);
+        const m = Buffer.alloc(len, 0x5a ^ len);
+        expect(hmac(alg, key, m).equals(createHmac(alg, key).update(m).digest()), `${alg} message of ${len}`).toBe(true);
+      }
     }
+    // PRF-SHA1 shares hmac()'s SHA-1 pads, which the loop above left 1000 octets long.
+    const key = Buffer.alloc(32, 3);
+    const data = Buffer.alloc(76, 4);
+    const blocks = [0, 1, 2].map((i) => createHmac('sha1', key).update(Buffer.concat([Buffer.from('Pairwise key expansion\0'), data, Buffer.of(i)])).digest());
+    expect(prfSha1(key, 'Pairwise key expansion', data, 48).equals(Buffer.concat(blocks).subarray(0, 48))).toBe(true);
   });
 
   it('the KDF under several keys (class Kdf) equals the KDF written out, whole and partial octets', () => {
