@@ -40,6 +40,11 @@ function layout(l: Layout): string {
 
 /** Starts the launcher in `dir`; resolves with node's command line once the daemon answers PING. */
 async function startAndPing(dir: string, env: NodeJS.ProcessEnv = {}): Promise<string[]> {
+  return (await startAndRead(dir, env)).cmdline;
+}
+
+/** Starts the launcher in `dir`; resolves with node's command line and environment once the daemon answers PING. */
+async function startAndRead(dir: string, env: NodeJS.ProcessEnv = {}): Promise<{ cmdline: string[]; environ: Map<string, string> }> {
   const ctrlDir = path.join(dir, 'ctrl');
   const conf = path.join(dir, 'w.conf');
   fs.writeFileSync(conf, ctrlConf(ctrlDir), { mode: 0o600 });
@@ -48,10 +53,17 @@ async function startAndPing(dir: string, env: NodeJS.ProcessEnv = {}): Promise<s
     ...env,
   });
   await waitForCtrl(proc, path.join(ctrlDir, 'wolaunch0'));
-  // The launcher exec'ed node: the same pid, node's arguments.
+  // The launcher exec'ed node: the same pid, node's arguments and environment.
   const cmdline = fs.readFileSync(`/proc/${proc.pid}/cmdline`, 'utf8').split('\0');
+  const environ = new Map(
+    fs
+      .readFileSync(`/proc/${proc.pid}/environ`, 'utf8')
+      .split('\0')
+      .filter((kv) => kv.includes('='))
+      .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)] as [string, string]),
+  );
   await proc.stop();
-  return cmdline;
+  return { cmdline, environ };
 }
 
 const ranSnapshot = (cmdline: string[]): boolean => cmdline.includes('--snapshot-blob');
@@ -125,6 +137,17 @@ describe('dist/bundle/wpa-offloadd', () => {
       });
     });
   }
+
+  it("gives node glibc malloc's settings and drops NODE_EXTRA_CA_CERTS, keeping what the environment already set", async () => {
+    const { environ } = await startAndRead(layout({ blob: 'built' }), { NODE_EXTRA_CA_CERTS: '/etc/ssl/certs/ca-certificates.crt', MALLOC_ARENA_MAX: '2', GLIBC_TUNABLES: undefined });
+    expect(environ.has('NODE_EXTRA_CA_CERTS')).toBe(false);
+    expect(environ.get('MALLOC_ARENA_MAX')).toBe('2');
+    expect(environ.get('MALLOC_TRIM_THRESHOLD_')).toBe('65536');
+    expect(environ.get('MALLOC_MMAP_THRESHOLD_')).toBe('65536');
+    expect(environ.get('GLIBC_TUNABLES')).toBe('glibc.malloc.hugetlb=1');
+    const own = await startAndRead(layout({ blob: 'built' }), { GLIBC_TUNABLES: 'glibc.malloc.hugetlb=0' });
+    expect(own.environ.get('GLIBC_TUNABLES')).toBe('glibc.malloc.hugetlb=0');
+  });
 
   it("keeps the snapshot when NODE_OPTIONS has only Node's own options", async () => {
     const cmdline = await startAndPing(layout({ blob: 'built' }), { NODE_OPTIONS: '--max-http-header-size=16384' });
