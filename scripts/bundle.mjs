@@ -249,14 +249,7 @@ trimBuiltinCodeCache(`${outdir}/wpa-offloadd.blob`, builtinsLoadedBy(BUILTINS_AT
  * 64 KiB and more (socket reads, driver lines) mmap'ed so that their
  * freeing returns them. The daemon's RSS, median of 5 runs: idle -1.0 MiB,
  * with 1000 BSSes and 1000 PMKSA_ADDs -3.5 to -4.5 MiB (the table's own
- * data is ~1.4 MiB of heap; the rest was freed memory malloc kept). And
- * glibc.malloc.hugetlb=1 (GLIBC_TUNABLES, unless set): malloc asks for
- * transparent huge pages on the blocks it maps, so that the ~2.8 MB copies
- * node makes of the blob at start fault in as one huge page and some small
- * ones rather than ~700 small ones (minor faults at start 3860 -> 3250; CPU to
- * the first PONG -0.06x bare node's, two interleaved runs of 31 and 41
- * rounds; idle RSS +0.1 MiB, none of it huge pages once started). Where the
- * kernel's THP setting is `never`, it changes nothing.
+ * data is ~1.4 MiB of heap; the rest was freed memory malloc kept).
  * NODE_EXTRA_CA_CERTS is dropped: with it, Node.js reads and parses that
  * whole certificate bundle before it runs any JavaScript (OpenSSL's PEM and
  * ASN.1 decoding: 50 ms of CPU for Debian's ca-certificates.crt on this
@@ -295,7 +288,7 @@ if [ -L "$self" ] || [ "\${self#*/}" = "$self" ]; then self=$(readlink -f -- "$s
 dir=\${self%/*}
 blob=$dir/wpa-offloadd.blob
 unset NODE_EXTRA_CA_CERTS
-export MALLOC_ARENA_MAX="\${MALLOC_ARENA_MAX:-1}" MALLOC_TRIM_THRESHOLD_="\${MALLOC_TRIM_THRESHOLD_:-65536}" MALLOC_MMAP_THRESHOLD_="\${MALLOC_MMAP_THRESHOLD_:-65536}" GLIBC_TUNABLES="\${GLIBC_TUNABLES:-glibc.malloc.hugetlb=1}"
+export MALLOC_ARENA_MAX="\${MALLOC_ARENA_MAX:-1}" MALLOC_TRIM_THRESHOLD_="\${MALLOC_TRIM_THRESHOLD_:-65536}" MALLOC_MMAP_THRESHOLD_="\${MALLOC_MMAP_THRESHOLD_:-65536}"
 here=
 read -r here 2>/dev/null </sys/devices/system/cpu/modalias
 if [ "$here" = "$cpu" ] && [ -f "$blob" ] && ! [ "$node" -nt "$blob" ] && ! [ "$node" -ot "$blob" ]; then

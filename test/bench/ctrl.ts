@@ -20,7 +20,7 @@
  *
  * The echo server runs under the daemon's conditions, read from the running
  * daemon: its node flags (/proc/<pid>/cmdline, e.g. --max-semi-space-size=1)
- * and the launcher's glibc malloc settings (MALLOC_* and GLIBC_TUNABLES in /proc/<pid>/environ),
+ * and the launcher's glibc malloc settings (MALLOC_* in /proc/<pid>/environ),
  * the same unix-dgram addon loaded the same way (net/dgram.ts), default socket
  * buffers for both (neither sets SO_SNDBUF/SO_RCVBUF; the bench prints what
  * `ss` reports). What it cannot share is the daemon's start-up snapshot:
@@ -169,7 +169,7 @@ function conditionsOf(pid: number): RunConditions {
   const mallocEnv: Record<string, string> = {};
   for (const kv of readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0')) {
     const eq = kv.indexOf('=');
-    if ((kv.startsWith('MALLOC_') || kv.startsWith('GLIBC_TUNABLES=')) && eq > 0) mallocEnv[kv.slice(0, eq)] = kv.slice(eq + 1);
+    if (kv.startsWith('MALLOC_') && eq > 0) mallocEnv[kv.slice(0, eq)] = kv.slice(eq + 1);
   }
   return { nodeFlags, mallocEnv, snapshot };
 }
