@@ -14,18 +14,13 @@
  * each: a STATUS sent after a change sees it. Without netlink (socket
  * refused), every STATUS asks.
  *
- * On the `netlink` package's raw socket, loaded at the first STATUS (its
- * addon cannot be part of the start-up snapshot, see net/dgram.ts); the
- * messages are not parsed: any of them is a change.
+ * On a raw route-netlink socket (route-netlink.ts), opened at the first
+ * STATUS; the messages are not parsed: any of them is a change.
  */
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import type { RawNetlinkSocket } from 'netlink';
 import { debug } from '../log.js';
-
-const NETLINK_ROUTE = 0;
-const RTNLGRP_LINK = 1;
-const RTNLGRP_IPV4_IFADDR = 5;
+import { RTNLGRP_IPV4_IFADDR, RTNLGRP_LINK, routeSocket } from './route-netlink.js';
 
 /** ifname -> its first IPv4 address ('' for none: one lookup per STATUS), valid until the next notification. */
 const cache = new Map<string, string>();
@@ -46,8 +41,7 @@ export function ipv4Address(ifname: string): string | undefined {
 function watching(): boolean {
   if (watch === undefined) {
     try {
-      const { RawNetlinkSocket: Socket } = createRequire(import.meta.url)('netlink/dist/raw.js') as typeof import('netlink');
-      const sock = new Socket(NETLINK_ROUTE);
+      const sock = routeSocket();
       sock.addMembership(RTNLGRP_IPV4_IFADDR);
       sock.addMembership(RTNLGRP_LINK);
       sock.on('message', () => cache.clear());

@@ -5,28 +5,22 @@
  * (RTM_DELLINK: `iw dev wlan0 del`, or its wiphy gone) and a netdev of the
  * name appearing (RTM_NEWLINK: re-added, or a radio that came back).
  *
- * On the `netlink` package's rtnetlink socket, read at the message level: its
- * parsed form drops the message type, which tells a new link from a removed
- * one. A message that does not parse is reported as dropped, never thrown.
+ * On a raw route-netlink socket (net/route-netlink.ts), read at the message
+ * level: the message type tells a new link from a removed one. A message
+ * that does not parse, or notifications the kernel could not queue (the
+ * socket's error), are reported as dropped, never thrown.
  *
  * Only the ifinfomsg header and IFLA_IFNAME are read (parseLinkNotification):
  * a link notification carries ~1.5 kB of attributes (statistics, AF_SPEC...)
- * that the package's parseLinkMessage() decodes in full, several times per
- * connection (carrier, operstate), about 0.3 ms of the guest's CPU per
- * connection on the kernel radio (test/bench/radio-profile.ts). So the
- * socket is the package's netlink-level one (createNetlink), not
- * createRtNetlink()'s: that wrapper runs parseLinkMessage() on every
- * message from its own listener, whoever else listens, and on the radio
- * those messages arrive while a connection waits for its last acks.
+ * that the `netlink` package's parseLinkMessage() decoded in full, several
+ * times per connection (carrier, operstate), about 0.3 ms of the guest's CPU
+ * per connection on the kernel radio (test/bench/radio-profile.ts); and
+ * loading the package's codecs cost 25 ms of CPU at start.
  */
-import type { NetlinkMessage } from 'netlink';
+import { IFF_UP, IFINFOMSG_LEN, netlinkMessages, RTM_DELLINK, RTM_NEWLINK, RTNLGRP_LINK, routeSocket } from '../../net/route-netlink.js';
 import { align4, NLA_HDRLEN, NLA_TYPE_MASK } from './attrs.js';
-import { loadNetlink } from './socket.js';
 
-/** sizeof(struct ifinfomsg): family, pad, type, index, flags, change. */
-const IFINFOMSG_LEN = 16;
 const IFLA_IFNAME = 3;
-const IFF_UP = 0x1;
 
 export type LinkChange =
   /** RTM_NEWLINK: the netdev exists (new, or its flags changed); `up` is IFF_UP. */
@@ -40,15 +34,17 @@ export class LinkWatch {
 
   /** Joins RTNLGRP_LINK; every link notification of the network namespace goes to `onChange`. */
   static open(onChange: (c: LinkChange) => void): LinkWatch {
-    const netlink = loadNetlink();
-    const { MessageType, MulticastGroups } = netlink.rt;
-    const sock = netlink.createNetlink(netlink.Protocol.ROUTE);
-    sock.addMembership(MulticastGroups.LINK);
-    sock.on('message', (msgs: NetlinkMessage[]) => {
-      for (const m of msgs) {
-        if (m.type === MessageType.NEWLINK || m.type === MessageType.DELLINK) onChange(parseLinkNotification(m.type === MessageType.DELLINK, m.data));
+    const sock = routeSocket();
+    sock.addMembership(RTNLGRP_LINK);
+    sock.on('message', (datagram: Buffer) => {
+      const { messages, rest } = netlinkMessages(datagram);
+      for (const m of messages) {
+        if (m.type === RTM_NEWLINK || m.type === RTM_DELLINK) onChange(parseLinkNotification(m.type === RTM_DELLINK, m.data));
       }
+      if (rest) onChange({ kind: 'dropped', reason: `bad link notification datagram: its last ${rest} of ${datagram.length} bytes frame no message` });
     });
+    // ENOBUFS: notifications lost to a full receive buffer.
+    sock.on('error', (e: Error) => onChange({ kind: 'dropped', reason: `link notifications: ${e.message}` }));
     return new LinkWatch(() => sock.close());
   }
 
