@@ -14,8 +14,8 @@
  * net/dgram.ts): it is loaded at the first socket.
  */
 import { createRequire } from 'node:module';
-import { constants as osConstants } from 'node:os';
 import type { RawNetlinkSocket } from 'netlink';
+import { errnoName } from './dgram.js';
 
 export const NETLINK_ROUTE = 0;
 export const RTNLGRP_LINK = 1;
@@ -116,8 +116,7 @@ export function routeRequest(sock: RawNetlinkSocket, what: string, type: number,
         // struct nlmsgerr: a negative errno, 0 for the acknowledgement.
         const errno = m.data.length >= 4 ? -m.data.readInt32LE(0) : 0;
         if (errno === 0) return done();
-        const code = Object.entries(osConstants.errno).find(([, n]) => n === errno)?.[0] ?? `errno ${errno}`;
-        return done(new RouteNetlinkError(what, code));
+        return done(new RouteNetlinkError(what, errnoName({ code: -errno })));
       }
     };
     const timer = setTimeout(() => done(new Error(`${what}: no answer from the kernel within ${REQUEST_TIMEOUT_MS / 1000} s`)), REQUEST_TIMEOUT_MS);
