@@ -2,9 +2,10 @@
  * Route netlink (NETLINK_ROUTE) on the `netlink` package's raw socket alone:
  * the daemon's three uses of it are a netdev's IFF_UP (read and set, the
  * nl80211 backend's bring-up), link notifications (the nl80211 backend) and
- * IPv4 address notifications (ipv4-address.ts). Each needs a header and a
- * flag word, written and read here as the kernel's ABI (linux/netlink.h,
- * linux/rtnetlink.h) lays them out.
+ * IPv4 address notifications (ipv4-address.ts). Each needs the netlink
+ * header, which the package's base codec (netlink/dist/structs.js, bundled,
+ * as for attrs.ts) frames, and a flag word of the rtnetlink messages, read
+ * and written here as linux/rtnetlink.h lays them out.
  *
  * Why not the package's entry or its createRtNetlink(): loading them compiles
  * the package's codecs for every rtnetlink and generic-netlink message, 25 ms
@@ -15,6 +16,7 @@
  */
 import { createRequire } from 'node:module';
 import type { RawNetlinkSocket } from 'netlink';
+import { align, formatMessage, type NetlinkMessage, parseMessage } from 'netlink/dist/structs.js';
 import { errnoName } from './dgram.js';
 
 export const NETLINK_ROUTE = 0;
@@ -28,8 +30,6 @@ const NLMSG_ERROR = 2;
 const NLMSG_DONE = 3;
 const NLM_F_REQUEST = 0x1;
 const NLM_F_ACK = 0x4;
-/** sizeof(struct nlmsghdr): len, type, flags, seq, pid. */
-const NLMSG_HDRLEN = 16;
 /** sizeof(struct ifinfomsg): family, pad, type, index, flags, change. */
 export const IFINFOMSG_LEN = 16;
 export const IFF_UP = 0x1;
@@ -44,27 +44,26 @@ export function routeSocket(): RawNetlinkSocket {
   return new raw.RawNetlinkSocket(NETLINK_ROUTE);
 }
 
-/** One netlink message of a datagram; `data` is its payload, a view into the datagram. */
-export interface NetlinkMessage {
-  type: number;
-  flags: number;
-  seq: number;
-  data: Buffer;
-}
-
 /**
  * The messages of one netlink datagram (several nlmsghdr-framed messages, each
- * padded to 4 octets), in host byte order. Stops at the first header that
- * does not fit, which `rest` then reports (0 for a datagram read whole).
+ * padded to 4 octets), read with the package's header codec (attrs.ts's too);
+ * each message's `data` is a view into the datagram. Unlike the package's
+ * parseMessages(), which throws, it stops at the first header that does not
+ * fit and reports in `rest` what is left (0 for a datagram read whole), so
+ * that the messages before it are not lost.
  */
 export function netlinkMessages(buf: Buffer): { messages: NetlinkMessage[]; rest: number } {
   const messages: NetlinkMessage[] = [];
   let at = 0;
-  while (at + NLMSG_HDRLEN <= buf.length) {
-    const len = buf.readUInt32LE(at);
-    if (len < NLMSG_HDRLEN || at + len > buf.length) break;
-    messages.push({ type: buf.readUInt16LE(at + 4), flags: buf.readUInt16LE(at + 6), seq: buf.readUInt32LE(at + 8), data: buf.subarray(at + NLMSG_HDRLEN, at + len) });
-    at += (len + 3) & ~3;
+  while (at < buf.length) {
+    let m: ReturnType<typeof parseMessage>;
+    try {
+      m = parseMessage(buf.subarray(at));
+    } catch {
+      break; // shorter than a header, or a length the datagram does not hold
+    }
+    messages.push(m.x);
+    at += align(m.consumed);
   }
   return { messages, rest: Math.max(0, buf.length - at) };
 }
@@ -90,12 +89,7 @@ let lastSeq = 0;
  */
 export function routeRequest(sock: RawNetlinkSocket, what: string, type: number, payload: Buffer): Promise<NetlinkMessage[]> {
   const seq = (lastSeq = (lastSeq + 1) >>> 0);
-  const msg = Buffer.alloc(NLMSG_HDRLEN + payload.length);
-  msg.writeUInt32LE(msg.length, 0);
-  msg.writeUInt16LE(type, 4);
-  msg.writeUInt16LE(NLM_F_REQUEST | NLM_F_ACK, 6);
-  msg.writeUInt32LE(seq, 8);
-  payload.copy(msg, NLMSG_HDRLEN);
+  const msg = formatMessage({ type, flags: NLM_F_REQUEST | NLM_F_ACK, seq, port: 0, data: payload });
   return new Promise((resolve, reject) => {
     const answer: NetlinkMessage[] = [];
     const done = (err?: Error): void => {
