@@ -3,17 +3,16 @@
  * the shared driver sequences end to end, the process killed and restarted,
  * and garbage sent straight to the simulator's socket.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ScanBss } from '../../src/driver/backend.js';
 import { ExtDriver } from '../../src/driver/ext.js';
+import { SimProcess, SIM_MAIN as MAIN } from '../station/rig.js';
 import { driverSequences, testScenario, OWN } from './sequences.js';
 import { tmpDir, until } from './helpers.js';
-
-const MAIN = path.resolve(process.cwd(), 'dist/src/driver/sim/main.js');
 
 beforeAll(() => {
   // Other parts of the tree may not compile yet; tsc emits anyway.
@@ -21,25 +20,13 @@ beforeAll(() => {
   if (!fs.existsSync(MAIN)) throw new Error(`${MAIN} was not built`);
 }, 120_000);
 
-async function startSim(scenarioText: string, sock: string, extra: string[] = []): Promise<ChildProcess> {
-  const dir = path.dirname(sock);
-  const file = path.join(dir, `scenario-${Date.now()}.ini`);
+/** wpa-offload-sim serving `scenarioText` on `sock`, once it listens (the rig's SimProcess). */
+async function startSim(scenarioText: string, sock: string): Promise<ChildProcess> {
+  const file = path.join(path.dirname(sock), `scenario-${Date.now()}.ini`);
   fs.writeFileSync(file, scenarioText);
-  try {
-    fs.unlinkSync(sock);
-  } catch {
-    // not there yet
-  }
-  const p = spawn(process.execPath, [MAIN, '--socket', sock, '--scenario', file, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  p.stdout?.on('data', (d) => (stdout += d));
-  p.stderr?.on('data', (d) => (stderr += d));
-  // Its own word that it listens: the socket file exists from bind(), a moment
-  // before listen(), and a connect in between is refused.
-  await until(() => stdout.includes('wpa-offload-sim: serving') || p.exitCode !== null, 'simulator socket');
-  if (p.exitCode !== null) throw new Error(`wpa-offload-sim exited: ${stderr}`);
-  return p;
+  const sim = new SimProcess(sock, file);
+  await sim.start();
+  return sim.proc!;
 }
 
 function stop(p: ChildProcess): Promise<void> {
