@@ -12,25 +12,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WpaCtrl } from '../../src/client/wpa-ctrl.js';
+import { until } from '../driver/helpers.js';
 import { Cleanup, ManagedProcess, waitForCtrl } from '../harness/index.js';
 import { daemonEntry } from '../harness/processes.js';
 
 const cleanup = new Cleanup();
 afterAll(() => cleanup.run());
 
-async function until(what: string, cond: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 /** The built-in modules the daemon has loaded, as `NativeModule x` ids. */
 async function loadedBuiltins(proc: ManagedProcess, out: string): Promise<string[]> {
   fs.rmSync(out, { force: true });
   process.kill(proc.pid!, 'SIGUSR2');
-  await until('the probe', () => fs.existsSync(out));
+  await until(() => fs.existsSync(out), 'the probe');
   return fs
     .readFileSync(out, 'utf8')
     .split('\n')
@@ -66,7 +59,7 @@ describe('the start-up snapshot', () => {
     } finally {
       ctrl.close();
     }
-    await until('CTRL-EVENT-CONNECTED', () => proc.output.includes('CTRL-EVENT-CONNECTED'));
+    await until(() => proc.output.includes('CTRL-EVENT-CONNECTED'), 'CTRL-EVENT-CONNECTED');
     const connected = await loadedBuiltins(proc, out);
     expect(connected).toContain('crypto');
     expect(connected).not.toContain('net');
