@@ -346,10 +346,14 @@ export class Station extends EventEmitter<StationEvents> implements StationContr
       if (!starting) throw e;
       return starting.reject(e as Error);
     }
+    // What the firmware lost is the association of before this link-up, not
+    // one started while the PMKSA resync below waits on the driver (a
+    // SELECT_NETWORK right after the interface came up, say).
+    const stale = this.current ?? this.connecting;
     starting?.resolve();
     await this.opts.pmksa.resync(h.capabilities);
-    if (this.current || this.connecting) this.onLinkLost('driver reconnected; firmware state is gone');
-    else this.scan.reqScan(0);
+    if (stale && (stale === this.current || stale === this.connecting)) this.onLinkLost('driver reconnected; firmware state is gone');
+    else if (!this.current && !this.connecting) this.scan.reqScan(0);
   }
 
   /**
