@@ -152,6 +152,30 @@ function asciiOnly(file) {
   if (ascii !== text) writeFileSync(file, ascii);
 }
 
+/*
+ * esbuild's CommonJS output reaches a built-in or a CommonJS package through
+ * `__toESM(require(...))` at each importing module: a new object with one
+ * getter (a closure and an AccessorPair) per property of the module. The
+ * snapshot held six copies of node:fs's 104 properties, four of the lazy
+ * node:crypto's 67 and more: ~1400 closures and accessor pairs, ~0.15 MB of
+ * heap that every start deserializes. The helper is replaced by one that
+ * returns an object whose prototype is the module itself, with the same
+ * `default`: named imports (`import_fs.readFileSync`) read the module's
+ * property at each use, as the getters did. Only enumerating such a
+ * namespace differs (its own keys are `default` alone), which the daemon
+ * never does. The replacement is padded to the helper's length so that the
+ * source map's columns hold, and the build fails if esbuild's helper is not
+ * the one this expects (another esbuild version).
+ */
+function prototypeToEsm(file) {
+  const text = readFileSync(file, 'utf8');
+  const helper = /var __toESM=\((\w+),(\w+),(\w+)\)=>\(\3=\1!=null\?__create\(__getProtoOf\(\1\)\):\{\},__copyProps\(\2\|\|!\1\|\|!\1\.__esModule\?__defProp\(\3,"default",\{value:\1,enumerable:!0\}\):\3,\1\)\)/;
+  const found = helper.exec(text);
+  if (!found) throw new Error(`${file}: esbuild's __toESM helper is not the expected one; see prototypeToEsm() in scripts/bundle.mjs`);
+  const mine = 'var __toESM=(m,n,t)=>(t=m!=null?__create(m):{},n||!m||!m.__esModule?__defProp(t,"default",{value:m,enumerable:!0}):t)';
+  writeFileSync(file, text.replace(helper, mine.padEnd(found[0].length, ' ')));
+}
+
 rmSync(outdir, { recursive: true, force: true });
 await build({ ...common, entryPoints: ['src/daemon/main.ts'], outfile: `${outdir}/wpa-offloadd.cjs`, format: 'cjs', plugins: [startIsExternal] });
 await build({
@@ -187,6 +211,7 @@ await build({
   banner: { js: "const __snapshotScriptUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
 asciiOnly(`${outdir}/snapshot.cjs`);
+prototypeToEsm(`${outdir}/snapshot.cjs`);
 /*
  * The blob keeps the bytecode of every function compiled while it was built
  * (Node's bootstrap and internals, the daemon's module bodies): V8's
