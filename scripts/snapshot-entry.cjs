@@ -83,6 +83,29 @@ function runBuiltinsOfStartUp() {
 }
 
 /**
+ * node:vm for the bundle's first-use chunk loader (scripts/first-use-chunks.mjs),
+ * recording the chunks it compiles; writeCaches() writes each one's code
+ * cache, the bytecode of every function of it run so far, next to it
+ * (<chunk>.codecache), where the loader looks for it.
+ */
+function firstUseChunks() {
+  const vm = require('node:vm');
+  const compiled = [];
+  class Script extends vm.Script {
+    constructor(source, options) {
+      super(source, options);
+      if (/[\\/]first-use[\\/][^\\/]+\.cjs$/.test(options.filename)) compiled.push({ script: this, file: options.filename });
+    }
+  }
+  return {
+    vm: { ...vm, Script },
+    writeCaches: () => {
+      for (const { script, file } of compiled) fs.writeFileSync(`${file}.codecache`, script.createCachedData());
+    },
+  };
+}
+
+/**
  * The daemon on the caller's command line, run in this process; resolves
  * with the bundle's code cache once the last `-i` interface's socket
  * (`ctrl_interface=DIR` in its `-c` file) answers PING.
@@ -99,7 +122,8 @@ function codeCacheRun(bundle, cacheIn, daemonArgs) {
   // The daemon's own argv: [node, ...ARGS], as in a process started from the blob.
   process.argv = [process.execPath, ...daemonArgs];
   const req = createRequire(bundle);
-  script.runInThisContext()(req, bundle);
+  const chunks = firstUseChunks();
+  script.runInThisContext()((id) => (id === 'node:vm' ? chunks.vm : req(id)), bundle);
   const client = req('unix-dgram').createSocket('unix_dgram');
   client.on('error', () => undefined); // not bound yet: the next PING
   client.bind(me);
@@ -116,6 +140,7 @@ function codeCacheRun(bundle, cacheIn, daemonArgs) {
       // daemon, once ready, turned on --always-sparkplug (src/daemon/start.ts),
       // which the next run and the blob start without: off again first.
       require('node:v8').setFlagsFromString('--no-always-sparkplug');
+      chunks.writeCaches();
       resolve(script.createCachedData());
     });
   });

@@ -4,11 +4,12 @@
  *
  * Why: an interface uses one backend, and the nl80211 backend, the simulator
  * and the ext client are a quarter of the daemon's code. In the start-up
- * snapshot (scripts/bundle.mjs, `atFirstUse`) each function below becomes a
- * require() of its module at its first call: the blob then holds those
- * modules' source but not their classes and tables, which every start
- * deserialized (and the ext client's node:net). Everywhere else (tsc's
- * output, the tests) these are static imports.
+ * snapshot each function below loads its module at its first call
+ * (scripts/first-use-chunks.mjs): the simulator, its scenarios and the ext
+ * client from files of their own, which the blob does not hold at all; the
+ * nl80211 backend, which a service starts with, from the bundle, where it is
+ * evaluated then (the blob holds its source, not its classes and tables).
+ * Everywhere else (tsc's output, the tests) these are static imports.
  */
 import * as ext from './ext.js';
 import * as nl80211 from './nl80211/backend.js';

@@ -10,12 +10,27 @@ import { describe, expect, it } from 'vitest';
 
 const dir = path.resolve('dist/bundle');
 
+/** The chunks the snapshot's load.ts functions load at first use (scripts/first-use-chunks.mjs). */
+const chunks = fs.readdirSync(path.join(dir, 'first-use')).filter((f) => f.endsWith('.cjs'));
+
 describe('dist/bundle', () => {
-  for (const file of ['wpa-offloadd.cjs', 'start.mjs', 'snapshot.cjs']) {
+  for (const file of ['wpa-offloadd.cjs', 'start.mjs', 'snapshot.cjs', ...chunks.map((c) => `first-use/${c}`)]) {
     it(`${file} is ASCII, so V8 stores its source one byte per character`, () => {
       const text = fs.readFileSync(path.join(dir, file), 'utf8');
       const at = text.search(/[^\x00-\x7f]/);
       expect(at === -1 ? '' : text.slice(Math.max(0, at - 40), at + 10)).toBe('');
     });
   }
+
+  it('the start-up snapshot leaves the simulator, the ext client and SAE to first-use chunks, and keeps the nl80211 backend', () => {
+    const snapshot = fs.readFileSync(path.join(dir, 'snapshot.cjs'), 'utf8');
+    // esbuild's output for `export class Name ...`: `Name=class{` or `Name=class extends ...`.
+    const defines = (text: string, name: string): boolean => new RegExp(`\\b${name}=class[ {]`).test(text);
+    const where = (name: string): string[] =>
+      [['snapshot.cjs', snapshot] as const, ...chunks.map((c) => [c, fs.readFileSync(path.join(dir, 'first-use', c), 'utf8')] as const)].filter(([, t]) => defines(t, name)).map(([f]) => f);
+    expect(where('SimDriver')).toEqual(['driver-sim-sim-driver.cjs']);
+    expect(where('ExtDriver')).toEqual(['driver-ext.cjs']);
+    expect(where('SaeSession')).toEqual(['rsn-sae-machines.cjs']);
+    expect(where('Nl80211Driver')).toEqual(['snapshot.cjs']);
+  });
 });

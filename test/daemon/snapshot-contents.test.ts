@@ -1,6 +1,6 @@
 /**
- * What the start-up snapshot leaves for first use (scripts/bundle.mjs:
- * atFirstUse, builtinsAtFirstUse): a daemon started from the blob answers
+ * What the start-up snapshot leaves for first use (scripts/bundle.mjs's
+ * builtinsAtFirstUse, first-use-chunks.mjs): a daemon started from the blob answers
  * its first PING with none of node:crypto, node:fs/promises and node:net
  * loaded, each of which the blob would otherwise hold and deserialize at
  * every start; the simulator's connection then loads node:crypto, and the

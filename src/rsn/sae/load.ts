@@ -4,12 +4,11 @@
  *
  * Why: SAE and its group arithmetic (@noble/curves, which builds its curves
  * when loaded) are a fifth of the daemon's code, and most daemons never run
- * SAE. In the start-up snapshot (scripts/bundle.mjs, `atFirstUse`) the
- * import below becomes a require() of machines.ts at the first call, which
- * makes esbuild put those modules into functions run then: the blob holds
- * their source and function declarations but not their classes, curves and
- * tables, which every start read and deserialized (blob -83 kB). Everywhere
- * else (tsc's output, the tests) it is this static import.
+ * SAE. In the start-up snapshot the import below becomes the loading of
+ * machines.ts and what only it needs, from a file of their own, at the first
+ * call (scripts/first-use-chunks.mjs): the blob holds none of it, neither
+ * their classes, curves and tables nor their source. Everywhere else (tsc's
+ * output, the tests) it is this static import.
  */
 import * as machines from './machines.js';
 
