@@ -28,6 +28,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
@@ -103,6 +104,59 @@ const builtinsAtFirstUse = {
 };
 
 /*
+ * The `netlink` package's JavaScript (the generic-netlink socket of the
+ * nl80211 backend, driver/nl80211/socket.ts; the raw route socket,
+ * net/route-netlink.ts) is bundled: those modules createRequire() it at
+ * first use, which in tsc's output (the tests) stays as it is, and which
+ * here becomes a require() esbuild bundles, still run at first use. Loaded
+ * through Node's CommonJS loader, it was parsed and compiled at every start
+ * with -D nl80211, ~6 ms of CPU before the first PONG (V8's function-events
+ * log, 2026-12-07: netlink.js, raw.js, genl, a second copy of structs.js,
+ * node-gyp-build and the loader itself): 1.57x -> 1.40x bare node's CPU to
+ * the first PONG (interleaved rounds), the start without a driver unchanged
+ * (1.317x and 1.318x, 61 rounds). node-gyp-build,
+ * which raw.js calls to find the package's addon among its prebuilds, is
+ * replaced by process.dlopen() of the file it finds here, at build time, as
+ * a path relative to the bundle (net/dgram.ts opens unix-dgram's the same
+ * way).
+ */
+const NETLINK_LOADS = {
+  'src/driver/nl80211/socket.ts': 'netlink/dist/genl/genl.js',
+  'src/net/route-netlink.ts': 'netlink/dist/raw.js',
+};
+const netlinkAddon = createRequire(import.meta.url)('node-gyp-build').resolve(path.resolve('node_modules/netlink'));
+const netlinkBundled = {
+  name: 'netlink-bundled',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]src[\\/](driver[\\/]nl80211[\\/]socket|net[\\/]route-netlink)\.ts$/ }, (args) => {
+      const spec = NETLINK_LOADS[path.relative(process.cwd(), args.path).split(path.sep).join('/')];
+      const load = `createRequire(import.meta.url)('${spec}')`;
+      const text = readFileSync(args.path, 'utf8');
+      if (!spec || !text.includes(load)) throw new Error(`${args.path}: expected ${load} (netlinkBundled in scripts/bundle.mjs)`);
+      return { contents: text.replace(load, `require('${spec}')`), loader: 'ts' };
+    });
+    b.onLoad({ filter: /[\\/]node_modules[\\/]netlink[\\/]dist[\\/]raw\.js$/ }, (args) => {
+      // The addon's directory, which the stub below does not need, from a __dirname a bundle has not.
+      const call = "require('node-gyp-build')(__dirname + '/..')";
+      const text = readFileSync(args.path, 'utf8');
+      if (!text.includes(call)) throw new Error(`${args.path}: expected ${call} (netlinkBundled in scripts/bundle.mjs)`);
+      return { contents: text.replace(call, "require('node-gyp-build')()"), loader: 'js' };
+    });
+    b.onResolve({ filter: /^node-gyp-build$/ }, (args) => {
+      if (!/[\\/]node_modules[\\/]netlink[\\/]/.test(args.importer)) return undefined;
+      return { path: 'node-gyp-build', namespace: 'netlink-addon' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'netlink-addon' }, () => {
+      const rel = path.relative(path.resolve(outdir), netlinkAddon).split(path.sep).join('/');
+      return {
+        contents: `const file = require('node:url').fileURLToPath(new URL(${JSON.stringify(rel)}, __bundleUrl));\nmodule.exports = () => {\n  const m = { exports: {} };\n  process.dlopen(m, file);\n  return m.exports;\n};\n`,
+        loader: 'js',
+      };
+    });
+  },
+};
+
+/*
  * V8 keeps a script's source in the heap for the process's life (lazy
  * compilation, Function.prototype.toString), as one byte per character only
  * if every character is Latin-1; one other character anywhere and the whole
@@ -149,7 +203,8 @@ await build({
   entryPoints: ['src/daemon/start.ts'],
   outfile: `${outdir}/start.mjs`,
   format: 'esm',
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  plugins: [netlinkBundled],
+  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url); const __bundleUrl = import.meta.url;" },
 });
 asciiOnly(`${outdir}/wpa-offloadd.cjs`);
 asciiOnly(`${outdir}/start.mjs`);
@@ -175,13 +230,13 @@ const snapshotScript = {
 /*
  * The modules behind a load.ts are first-use chunks (first-use-chunks.mjs),
  * except the nl80211 backend, which a service starts with at every boot: it
- * stays in the bundle, evaluated at its first use, with its start path's
- * bytecode in the blob (the third code-cache run, startupCodeCache()).
- * Start to the first PONG with -D nl80211, CPU against bare node's, in
- * interleaved rounds on 2026-12-07: as a chunk (read with its code cache)
- * 1.73-1.83x against 1.65-1.66x for the build before; in the bundle without
- * that bytecode 1.70x, with it 1.60x; the figure without a driver moved by
- * 0.01x between the last two.
+ * stays in the bundle, evaluated at its first use. Start to the first PONG
+ * with -D nl80211, CPU against bare node's, in interleaved rounds on
+ * 2026-12-07: as a chunk (read with its code cache) 1.73-1.83x against
+ * 1.65-1.66x for the build before. Its start path's bytecode is not in the
+ * blob: a code-cache run with -D nl80211 took it from 1.40x to 1.33x (with
+ * the netlink package bundled, below), but the start without a driver, the
+ * performance goal's figure, took 0.45-1.7 ms longer in four runs (medians).
  */
 const { chunks } = await buildWithFirstUseChunks({
   loadTs: ['src/driver/load.ts', 'src/rsn/sae/load.ts'],
@@ -190,8 +245,8 @@ const { chunks } = await buildWithFirstUseChunks({
     ...snapshotScript,
     entryPoints: ['src/daemon/snapshot.ts'],
     outfile: `${outdir}/snapshot.cjs`,
-    plugins: [builtinsAtFirstUse],
-    banner: { js: "const __snapshotScriptUrl = require('node:url').pathToFileURL(__filename).href;" },
+    plugins: [builtinsAtFirstUse, netlinkBundled],
+    banner: { js: "const __snapshotScriptUrl = require('node:url').pathToFileURL(__filename).href; const __bundleUrl = __snapshotScriptUrl;" },
   },
   chunk: { ...snapshotScript, plugins: [builtinsAtFirstUse] },
   outdir,
@@ -354,12 +409,6 @@ function startupCodeCache(bundle) {
     const first = `${cache}.none`;
     renameSync(cache, first);
     run(['--settings', settings, '-i', 'wpo-build1', '-c', conf('sim')], first);
-    const second = `${cache}.sim`;
-    renameSync(cache, second);
-    // The nl80211 backend's start: on a machine without cfg80211, or without
-    // this interface, it retries quietly and the control interface answers,
-    // as at a device's boot before its radio is there.
-    run(['-D', 'nl80211', '-i', 'wpo-build2', '-c', conf('nl80211')], second);
     const out = `${outdir}/start-up.codecache`;
     renameSync(cache, out);
     return out;

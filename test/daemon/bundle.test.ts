@@ -33,4 +33,13 @@ describe('dist/bundle', () => {
     expect(where('SaeSession')).toEqual(['rsn-sae-machines.cjs']);
     expect(where('Nl80211Driver')).toEqual(['snapshot.cjs']);
   });
+
+  it('the daemon bundles carry the netlink package\'s JavaScript and open its addon directly, without node-gyp-build', () => {
+    for (const file of ['start.mjs', 'snapshot.cjs']) {
+      const text = fs.readFileSync(path.join(dir, file), 'utf8');
+      for (const m of ['netlink.js', 'raw.js', 'genl/genl.js', 'structs.js']) expect(text, `${file}: ${m}`).toContain(`"node_modules/netlink/dist/${m}"(`);
+      expect(text, file).toContain('"netlink-addon:node-gyp-build"(');
+      expect(text, file).not.toMatch(/require\("node-gyp-build"\)|createRequire\([^)]*\)\("netlink/);
+    }
+  });
 });
