@@ -33,6 +33,21 @@ const NLM_F_ACK = 0x4;
 /** sizeof(struct ifinfomsg): family, pad, type, index, flags, change. */
 export const IFINFOMSG_LEN = 16;
 export const IFF_UP = 0x1;
+
+/** struct ifinfomsg for `ifindex` (family AF_UNSPEC), with its flags and the mask of those to change. */
+export function ifinfomsg(ifindex: number, flags: number, change: number): Buffer {
+  const b = Buffer.alloc(IFINFOMSG_LEN);
+  b.writeInt32LE(ifindex, 4);
+  b.writeUInt32LE(flags, 8);
+  b.writeUInt32LE(change, 12);
+  return b;
+}
+
+/** The interface index and IFF_UP of an RTM_NEWLINK/RTM_DELLINK payload's ifinfomsg; undefined when it is shorter than one. */
+export function readIfinfomsg(data: Buffer): { ifindex: number; up: boolean } | undefined {
+  if (data.length < IFINFOMSG_LEN) return undefined;
+  return { ifindex: data.readInt32LE(4), up: (data.readUInt32LE(8) & IFF_UP) !== 0 };
+}
 const REQUEST_TIMEOUT_MS = 10_000;
 
 type RawSocketModule = { RawNetlinkSocket: typeof RawNetlinkSocket };

@@ -17,7 +17,7 @@
  * per connection on the kernel radio (test/bench/radio-profile.ts); and
  * loading the package's codecs cost 25 ms of CPU at start.
  */
-import { IFF_UP, IFINFOMSG_LEN, netlinkMessages, RTM_DELLINK, RTM_NEWLINK, RTNLGRP_LINK, routeSocket } from '../../net/route-netlink.js';
+import { IFINFOMSG_LEN, netlinkMessages, readIfinfomsg, RTM_DELLINK, RTM_NEWLINK, RTNLGRP_LINK, routeSocket } from '../../net/route-netlink.js';
 import { align4, NLA_HDRLEN, NLA_TYPE_MASK } from './attrs.js';
 
 const IFLA_IFNAME = 3;
@@ -59,9 +59,9 @@ export class LinkWatch {
  * and IFLA_IFNAME, nothing else decoded.
  */
 export function parseLinkNotification(del: boolean, data: Buffer): LinkChange {
-  if (data.length < IFINFOMSG_LEN) return { kind: 'dropped', reason: `bad link notification: ${data.length} bytes, shorter than ifinfomsg` };
-  const ifindex = data.readInt32LE(4);
-  const up = (data.readUInt32LE(8) & IFF_UP) !== 0;
+  const info = readIfinfomsg(data);
+  if (info === undefined) return { kind: 'dropped', reason: `bad link notification: ${data.length} bytes, shorter than ifinfomsg` };
+  const { ifindex, up } = info;
   let ifname: string | undefined;
   for (let at = IFINFOMSG_LEN; at + NLA_HDRLEN <= data.length; ) {
     const len = data.readUInt16LE(at);
