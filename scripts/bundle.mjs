@@ -15,12 +15,8 @@
  * quarter (`npm run bench -- startup`).
  *
  * unix-dgram stays outside: a native addon, found at run time through
- * node_modules. So does the `netlink` package's addon (the nl80211 driver),
- * without an `external` entry: driver/nl80211/socket.ts loads it through
- * createRequire, which esbuild leaves alone. Marking `netlink` external would
- * also make its pure-JavaScript codec (netlink/dist/structs.js, which the
- * nl80211 message layer imports) a run-time require, and the snapshot
- * script below can require built-ins only. winston, needed only for -s
+ * node_modules. The `netlink` package's JavaScript is bundled, and its addon
+ * opened directly (netlinkBundled below). winston, needed only for -s
  * (syslog), is left out the same way (daemon/syslog.ts loads it through
  * createRequire): a third of the bundle's source before. The CommonJS
  * packages in start.mjs (ini) get a real `require` from the banner
@@ -222,7 +218,7 @@ asciiOnly(`${outdir}/start.mjs`);
 const snapshotScript = {
   ...common,
   format: 'cjs',
-  define: { 'import.meta.url': '__snapshotScriptUrl' },
+  define: { 'import.meta.url': '__bundleUrl' },
   // A deserialized snapshot has no dynamic import(): the built-ins that
   // modules load lazily (node:inspector, node:child_process) come by require.
   supported: { 'dynamic-import': false },
@@ -246,7 +242,7 @@ const { chunks } = await buildWithFirstUseChunks({
     entryPoints: ['src/daemon/snapshot.ts'],
     outfile: `${outdir}/snapshot.cjs`,
     plugins: [builtinsAtFirstUse, netlinkBundled],
-    banner: { js: "const __snapshotScriptUrl = require('node:url').pathToFileURL(__filename).href; const __bundleUrl = __snapshotScriptUrl;" },
+    banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   },
   chunk: { ...snapshotScript, plugins: [builtinsAtFirstUse] },
   outdir,

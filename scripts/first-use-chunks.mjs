@@ -55,10 +55,10 @@ const chunkName = (entry) => `${entry.replace(/^src\//, '').replace(/\.ts$/, '')
 /**
  * esbuild plugin for the snapshot bundle: each `return M;` of a load.ts
  * becomes `return (M ??= firstUse('<entry>'));` (for an `inBundle` entry,
- * `require('<spec>')`), and the loader below, with its registry of
- * `registered` modules, is bundled with it.
+ * `require('<spec>')`), and the loader below, for the chunks of `entries`
+ * and with its registry of `registered` modules, is bundled with it.
  */
-function firstUseInBundle(loads, registered) {
+function firstUseInBundle(loads, entries, registered) {
   const byFile = new Map(loads.map((l) => [path.resolve(l.file), l]));
   return {
     name: 'first-use-in-bundle',
@@ -78,7 +78,7 @@ function firstUseInBundle(loads, registered) {
         return { contents: `import { firstUse as __wpoFirstUse } from 'wpo-first-use';\n${text}`, loader: 'ts', resolveDir: path.dirname(args.path) };
       });
       b.onResolve({ filter: /^wpo-first-use$/ }, () => ({ path: 'wpo-first-use', namespace: 'wpo-first-use' }));
-      b.onLoad({ filter: /.*/, namespace: 'wpo-first-use' }, () => ({ contents: loaderSource(loads, registered), loader: 'js', resolveDir: process.cwd() }));
+      b.onLoad({ filter: /.*/, namespace: 'wpo-first-use' }, () => ({ contents: loaderSource(entries, registered), loader: 'js', resolveDir: process.cwd() }));
     },
   };
 }
@@ -86,7 +86,7 @@ function firstUseInBundle(loads, registered) {
 /*
  * The loader, bundled into the snapshot: a chunk runs as a function of its
  * own `require` (the registry, other chunks, else the built-ins), `module`,
- * `exports` and the snapshot script's URL (which stands for import.meta.url,
+ * `exports` and the bundle's URL (which stands for import.meta.url,
  * as in the bundle). Compiled by node:vm, which the snapshot holds already,
  * with the chunk's code cache (<chunk>.codecache) where the build wrote one:
  * the build's code-cache runs (scripts/snapshot-entry.cjs) write it for the
@@ -94,8 +94,7 @@ function firstUseInBundle(loads, registered) {
  * compile them from source at every start. V8 refuses a cache of another
  * node or other flags and compiles instead.
  */
-function loaderSource(loads, registered) {
-  const entries = loads.flatMap((l) => l.imports.filter((i) => i.chunk).map((i) => i.entry));
+function loaderSource(entries, registered) {
   const imports = [...registered].map((p, i) => `import * as m${i} from ${JSON.stringify(path.resolve(p))};`).join('\n');
   const registry = [...registered].map((p, i) => `  ${JSON.stringify(p)}: m${i},`).join('\n');
   const files = entries.map((e) => `  ${JSON.stringify(e)}: ${JSON.stringify(chunkName(e))},`).join('\n');
@@ -109,7 +108,7 @@ const chunks = {
 ${files}
 };
 const loaded = new Map();
-const dir = new URL('first-use/', __snapshotScriptUrl);
+const dir = new URL('first-use/', __bundleUrl);
 function chunkRequire(id) {
   if (!id.startsWith('wpo:')) return require(id);
   const p = id.slice(4);
@@ -125,9 +124,9 @@ export function firstUse(entry) {
   } catch {
     // None written for this chunk: compiled from source.
   }
-  const source = '(function (require, module, exports, __snapshotScriptUrl) {' + readFileSync(file, 'utf8') + '\\n})';
+  const source = '(function (require, module, exports, __bundleUrl) {' + readFileSync(file, 'utf8') + '\\n})';
   const module = { exports: {} };
-  new Script(source, { filename: file.pathname, cachedData }).runInThisContext()(chunkRequire, module, module.exports, __snapshotScriptUrl);
+  new Script(source, { filename: file.pathname, cachedData }).runInThisContext()(chunkRequire, module, module.exports, __bundleUrl);
   loaded.set(entry, module.exports);
   return module.exports;
 }
@@ -168,7 +167,7 @@ export async function buildWithFirstUseChunks({ loadTs, inBundle, bundle, chunk,
   const entries = loads.flatMap((l) => l.imports.filter((i) => i.chunk).map((i) => i.entry));
   const inputs = async (opts) => Object.keys((await build({ ...opts, write: false, metafile: true, logLevel: 'silent' })).metafile.inputs).filter((p) => !p.includes(':'));
   // The snapshot bundle without any chunk: the modules it has of its own.
-  const own = new Set(await inputs({ ...bundle, plugins: [...bundle.plugins, firstUseInBundle(loads, new Set())] }));
+  const own = new Set(await inputs({ ...bundle, plugins: [...bundle.plugins, firstUseInBundle(loads, entries, new Set())] }));
   // Each chunk's modules; those that two would hold go to the bundle.
   const holds = new Map();
   for (const e of entries) {
@@ -189,7 +188,7 @@ export async function buildWithFirstUseChunks({ loadTs, inBundle, bundle, chunk,
     chunkModules.set(e, Object.keys(r.metafile.inputs).filter((p) => !p.includes(':')));
     for (const p of seen) if (bundled.has(p)) registered.add(p);
   }
-  const r = await build({ ...bundle, metafile: true, plugins: [...bundle.plugins, firstUseInBundle(loads, registered)] });
+  const r = await build({ ...bundle, metafile: true, plugins: [...bundle.plugins, firstUseInBundle(loads, entries, registered)] });
   // One instance of each module: none in two chunks, none in a chunk and the bundle.
   const where = new Map([...Object.keys(r.metafile.inputs)].filter((p) => !p.includes(':')).map((p) => [p, 'the snapshot bundle']));
   for (const [e, ms] of chunkModules) {
