@@ -38,6 +38,23 @@ describe('pbkdf2PskAhead', () => {
     expect(syncDerivations).not.toHaveBeenCalled();
   });
 
+  it('caches by octets: a non-ASCII passphrase as text or as its UTF-8 octets is one entry', async () => {
+    const text = 'pässwörd-ünïcode';
+    const first = pbkdf2PskAhead(text, 'ssid');
+    expect(pbkdf2PskAhead(Buffer.from(text, 'utf8'), Buffer.from('ssid'))).toBe(first);
+    await first;
+    // The value is PBKDF2 over the UTF-8 octets (Annex J.4), not over the chars.
+    expect(pbkdf2Psk(text, 'ssid')).toEqual(nodeCrypto.pbkdf2Sync(Buffer.from(text, 'utf8'), 'ssid', 4096, 32, 'sha1'));
+    expect(syncDerivations).toHaveBeenCalledTimes(1);
+  });
+
+  it('never gives two pairs with the same octets end to end one entry', () => {
+    const a = pbkdf2Psk('12345678', 'ab');
+    const b = pbkdf2Psk('12345678a', 'b');
+    expect(a.equals(b)).toBe(false);
+    expect(b).toEqual(nodeCrypto.pbkdf2Sync('12345678a', 'b', 4096, 32, 'sha1'));
+  });
+
   it('leaves input Annex J.4 refuses to pbkdf2Psk, which throws', async () => {
     await pbkdf2PskAhead('short', 'ssid');
     expect(() => pbkdf2Psk('short', 'ssid')).toThrow(/8\.\.63/);
