@@ -272,12 +272,18 @@ export async function benchCtrl(): Promise<void> {
         const ds: Sample[] = [];
         const es: Sample[] = [];
         const bs: Sample[] = [];
+        const runs: (() => Promise<number>)[] = [
+          async () => rs.push(await measure(ref.ctrlPath, ref.proc.pid!, command, clients)),
+          async () => ds.push(await measure(dut.ctrlPath, dut.proc.pid!, command, clients)),
+        ];
+        if (base) runs.push(async () => bs.push(await measure(base.ctrlPath, base.pid, command, clients)));
+        // The echo server answers PONG to anything: it is PING's yardstick only.
+        if (command === 'PING') runs.push(async () => es.push(await measure(echo.path, echo.pid, command, clients)));
+        // Each round starts with the next server: in a fixed order each one
+        // would always follow the same other (its caches, the scheduler's
+        // state), and a ratio would carry that order.
         for (let i = 0; i < ROUNDS; i++) {
-          rs.push(await measure(ref.ctrlPath, ref.proc.pid!, command, clients));
-          ds.push(await measure(dut.ctrlPath, dut.proc.pid!, command, clients));
-          if (base) bs.push(await measure(base.ctrlPath, base.pid, command, clients));
-          // The echo server answers PONG to anything: it is PING's yardstick only.
-          if (command === 'PING') es.push(await measure(echo.path, echo.pid, command, clients));
+          for (let j = 0; j < runs.length; j++) await runs[(i + j) % runs.length]!();
         }
         const what = `${command} x${clients}`;
         const cpuOf = (xs: Sample[]): number => median(xs.map((x) => x.serverUs));
