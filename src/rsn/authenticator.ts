@@ -309,6 +309,6 @@ export class Authenticator {
       },
       this.akm.micLen,
     );
-    return signEapolKey(frame, this.micAlg, ptk.kck, this.akm.micLen);
+    return signEapolKey(frame, this.micAlg, ptk.kck);
   }
 }

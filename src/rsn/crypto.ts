@@ -200,6 +200,9 @@ export class HmacPads {
   private readonly inner: Buffer;
   private readonly outer: Buffer;
   private readonly block: number;
+  /** The pads and the first `viewLength` octets of the message: PRF-n hashes the same length once per block. */
+  private view: Buffer;
+  private viewLength = -1;
 
   constructor(
     private readonly alg: HmacHash,
@@ -209,6 +212,7 @@ export class HmacPads {
     this.inner = Buffer.alloc(this.block + messageLength);
     this.outer = Buffer.alloc(this.block + HASH_LEN[alg]);
     this.message = this.inner.subarray(this.block);
+    this.view = this.inner;
   }
 
   /** K ^ ipad and K ^ opad, K hashed first when longer than a block (RFC 2104). */
@@ -231,7 +235,15 @@ export class HmacPads {
    * the first `length` octets of `message` (all of them by default).
    */
   macInto(out: Buffer, at: number, length = this.message.length): void {
-    digestInto(this.alg, length === this.message.length ? this.inner : this.inner.subarray(0, this.block + length), this.outer, this.block);
+    let input = this.inner;
+    if (length !== this.message.length) {
+      if (length !== this.viewLength) {
+        this.view = this.inner.subarray(0, this.block + length);
+        this.viewLength = length;
+      }
+      input = this.view;
+    }
+    digestInto(this.alg, input, this.outer, this.block);
     digestInto(this.alg, this.outer, out, at);
   }
 
@@ -600,19 +612,44 @@ export function aesCmac(key: Buffer, message: Buffer): Buffer {
 
 /* ------------------------------------------------------ EAPOL-Key MIC */
 
-/** The EAPOL-Key MIC over `frame` (the whole EAPOL frame with the MIC field zeroed). */
+/** The MIC's length in octets for each algorithm (the AKM's MIC field). */
+export const MIC_LENGTH: Readonly<Record<MicAlgorithm, number>> = { 'hmac-sha1-128': 16, 'aes-128-cmac': 16, 'hmac-sha256-128': 16, 'hmac-sha384-192': 24 };
+
+const MIC_HMAC: Readonly<Record<Exclude<MicAlgorithm, 'aes-128-cmac'>, HmacHash>> = { 'hmac-sha1-128': 'sha1', 'hmac-sha256-128': 'sha256', 'hmac-sha384-192': 'sha384' };
+
+/** Where eapolKeyMicInto() puts a whole HMAC (SHA-384's 48 octets at most) before its first MIC_LENGTH octets are copied out. */
+const wholeMac = Buffer.alloc(48);
+
+/** The EAPOL-Key MIC over `frame` as it is (the whole EAPOL frame, its MIC field zeroed by the caller), in a new buffer. */
 export function eapolKeyMic(alg: MicAlgorithm, kck: Buffer, frame: Buffer): Buffer {
-  switch (alg) {
-    case 'hmac-sha1-128':
-      return hmac('sha1', kck, frame).subarray(0, 16);
-    case 'aes-128-cmac':
-      if (kck.length !== 16) throw new CryptoInputError(`AES-128-CMAC needs a 16-octet KCK, got ${kck.length}`);
-      return aesCmac(kck, frame);
-    case 'hmac-sha256-128':
-      return hmac('sha256', kck, frame).subarray(0, 16);
-    case 'hmac-sha384-192':
-      return hmac('sha384', kck, frame).subarray(0, 24);
+  const out = Buffer.allocUnsafe(MIC_LENGTH[alg]);
+  eapolKeyMicInto(alg, kck, frame, -1, out, 0);
+  return out;
+}
+
+/**
+ * The EAPOL-Key MIC over `frame` with the MIC field at `micAt` read as zero
+ * (-1: the frame as it is), written into out[at..at + MIC_LENGTH[alg]).
+ * `frame` itself is not changed, and `out` may be it (signing in place):
+ * the HMACs copy the frame into their pads' message and zero the field
+ * there, so neither a zeroed copy of a received frame nor a MIC Buffer is
+ * made (three MICs a 4-way handshake, each of them two Buffers before).
+ */
+export function eapolKeyMicInto(alg: MicAlgorithm, kck: Buffer, frame: Buffer, micAt: number, out: Buffer, at: number): void {
+  const micLength = MIC_LENGTH[alg];
+  if (alg === 'aes-128-cmac') {
+    if (kck.length !== 16) throw new CryptoInputError(`AES-128-CMAC needs a 16-octet KCK, got ${kck.length}`);
+    const message = micAt < 0 ? frame : Buffer.from(frame).fill(0, micAt, micAt + micLength);
+    aesCmac(kck, message).copy(out, at);
+    return;
   }
+  const h = scratchPads(MIC_HMAC[alg], frame.length);
+  h.setKey(kck);
+  h.message.set(frame);
+  if (micAt >= 0) h.message.fill(0, micAt, micAt + micLength);
+  h.macInto(wholeMac, 0, frame.length);
+  h.clear(frame.length);
+  wholeMac.copy(out, at, 0, micLength);
 }
 
 /* ------------------------------------------------- AES key wrap (RFC 3394) */

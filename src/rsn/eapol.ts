@@ -104,6 +104,8 @@ const enum OFF {
   keyId = 73,
   mic = 81,
 }
+/** Where an EAPOL-Key frame's MIC field starts (its length is the AKM's). */
+export const EAPOL_KEY_MIC_OFFSET: number = OFF.mic;
 /** EAPOL-Key body without MIC, Key Data Length and Key Data. */
 const KEY_FIXED = OFF.mic - EAPOL_HEADER_LEN;
 
@@ -268,23 +270,6 @@ export function buildEapolKey(f: EapolKeyFields, micLen = 16): Buffer {
   buf.writeUInt16BE(keyData.length, OFF.mic + micLen);
   keyData.copy(buf, OFF.mic + micLen + 2);
   return buf;
-}
-
-/** Writes `mic` into the frame's MIC field, in place. */
-export function setMic(frame: Buffer, mic: Buffer): void {
-  mic.copy(frame, OFF.mic);
-}
-
-/** The frame with its MIC field zeroed: the input of the MIC computation. */
-export function zeroMic(frame: Buffer, micLen: number): Buffer {
-  const out = Buffer.from(frame);
-  clearMic(out, micLen);
-  return out;
-}
-
-/** Zeroes the frame's MIC field, in place. */
-export function clearMic(frame: Buffer, micLen: number): void {
-  frame.fill(0, OFF.mic, OFF.mic + micLen);
 }
 
 /** EAPOL-Start (an empty body), which asks the authenticator to (re)start authentication. */

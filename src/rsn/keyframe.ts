@@ -5,8 +5,8 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { MicAlgorithm } from './akm.js';
-import { aesKeyUnwrap, aesKeyWrap, CryptoInputError, eapolKeyMic } from './crypto.js';
-import { clearMic, EapolParseError, parseEapolKey, setMic, zeroMic, type EapolKey } from './eapol.js';
+import { aesKeyUnwrap, aesKeyWrap, CryptoInputError, eapolKeyMicInto, MIC_LENGTH } from './crypto.js';
+import { EAPOL_KEY_MIC_OFFSET, EapolParseError, parseEapolKey, type EapolKey } from './eapol.js';
 import { padKeyData } from './kde.js';
 
 /**
@@ -25,25 +25,28 @@ export function readEapolKey(frame: Buffer, micLen: number): EapolKey | string {
 
 /**
  * Fills in the MIC of a frame fresh from buildEapolKey(), in place, and
- * returns it: no copy of every frame sent (its MIC field is zeroed first,
- * as the MIC's input has it).
+ * returns it: no copy of every frame sent (the MIC is computed with its
+ * field read as zero, as the MIC's input has it).
  */
-export function signEapolKey(frame: Buffer, alg: MicAlgorithm, kck: Buffer, micLen: number): Buffer {
-  clearMic(frame, micLen);
-  setMic(frame, eapolKeyMic(alg, kck, frame));
+export function signEapolKey(frame: Buffer, alg: MicAlgorithm, kck: Buffer): Buffer {
+  eapolKeyMicInto(alg, kck, frame, EAPOL_KEY_MIC_OFFSET, frame, EAPOL_KEY_MIC_OFFSET);
   return frame;
 }
 
+/** Where eapolKeyMicValid() computes the MIC it compares, with a view of each MIC length (timingSafeEqual compares whole views). */
+const expectedMic = Buffer.alloc(24);
+const expectedMicOf: Readonly<Record<number, Buffer>> = { 16: expectedMic.subarray(0, 16), 24: expectedMic.subarray(0, 24) };
+
 /** True when the frame's MIC is the one `kck` gives (compared in constant time). */
 export function eapolKeyMicValid(key: EapolKey, alg: MicAlgorithm, kck: Buffer): boolean {
-  let expected: Buffer;
+  if (key.mic.length !== MIC_LENGTH[alg]) return false;
   try {
-    expected = eapolKeyMic(alg, kck, zeroMic(key.raw, key.mic.length));
+    eapolKeyMicInto(alg, kck, key.raw, EAPOL_KEY_MIC_OFFSET, expectedMic, 0);
   } catch (e) {
     if (e instanceof CryptoInputError) return false;
     throw e;
   }
-  return expected.length === key.mic.length && timingSafeEqual(expected, key.mic);
+  return timingSafeEqual(expectedMicOf[key.mic.length]!, key.mic);
 }
 
 /** Key Data as sent encrypted: padded, then AES-key-wrapped with the KEK. */

@@ -246,7 +246,7 @@ export class Supplicant {
       },
       this.akm.micLen,
     );
-    return signEapolKey(frame, this.micAlg, this.ptk.kck, this.akm.micLen);
+    return signEapolKey(frame, this.micAlg, this.ptk.kck);
   }
 
   /** One EAPOL frame (from the version octet) from the authenticator. */
@@ -373,7 +373,7 @@ export class Supplicant {
       },
       this.akm.micLen,
     );
-    res.tx.push(signEapolKey(msg2, this.micAlg, (this.tptk as Ptk).kck, this.akm.micLen));
+    res.tx.push(signEapolKey(msg2, this.micAlg, (this.tptk as Ptk).kck));
     this.st = '4way';
     res.event = '4way-started';
     return undefined;
@@ -435,7 +435,7 @@ export class Supplicant {
       },
       this.akm.micLen,
     );
-    res.tx.push(signEapolKey(msg4, this.micAlg, ptk.kck, this.akm.micLen));
+    res.tx.push(signEapolKey(msg4, this.micAlg, ptk.kck));
     // This SNonce has been answered with a msg 3: a new msg 1 gets a new one,
     // while a retransmitted msg 3 still verifies with the same PTK.
     this.renewSnonce = true;
@@ -493,7 +493,7 @@ export class Supplicant {
       },
       this.akm.micLen,
     );
-    res.tx.push(signEapolKey(msg2, this.micAlg, ptk.kck, this.akm.micLen));
+    res.tx.push(signEapolKey(msg2, this.micAlg, ptk.kck));
     // The state stays as it is: 'complete', or '4way' when a PTK rekey is under way.
     res.event = 'group-complete';
     return undefined;

@@ -16,6 +16,8 @@ import {
   deriveFtPtk,
   derivePtk,
   eapolKeyMic,
+  eapolKeyMicInto,
+  MIC_LENGTH,
   hmac,
   HmacPads,
   Kdf,
@@ -184,6 +186,26 @@ describe('key derivation', () => {
     expect(eapolKeyMic('hmac-sha256-128', Buffer.alloc(16), f).equals(createHmac('sha256', Buffer.alloc(16)).update(f).digest().subarray(0, 16))).toBe(true);
     expect(eapolKeyMic('hmac-sha384-192', Buffer.alloc(24), f).length).toBe(24);
     expect(() => eapolKeyMic('aes-128-cmac', Buffer.alloc(24), f)).toThrow(CryptoInputError);
+  });
+
+  it('EAPOL-Key MIC with its field read as zero: the frame untouched, the MIC written where asked, in place too', () => {
+    const kcks = { 'hmac-sha1-128': 16, 'aes-128-cmac': 16, 'hmac-sha256-128': 16, 'hmac-sha384-192': 24 } as const;
+    for (const [alg, kckLen] of Object.entries(kcks) as [keyof typeof kcks, number][]) {
+      const kck = Buffer.alloc(kckLen, 0x4b);
+      const len = MIC_LENGTH[alg];
+      const frame = Buffer.alloc(121, 0x5a);
+      const zeroed = Buffer.from(frame).fill(0, 81, 81 + len);
+      const before = Buffer.from(frame);
+      const out = Buffer.alloc(len + 2, 0xee);
+      eapolKeyMicInto(alg, kck, frame, 81, out, 1);
+      expect(frame.equals(before)).toBe(true);
+      expect(out.subarray(1, 1 + len).equals(eapolKeyMic(alg, kck, zeroed))).toBe(true);
+      expect([out[0], out[len + 1]]).toEqual([0xee, 0xee]);
+      // Signing: the frame is its own output, its MIC field overwritten.
+      eapolKeyMicInto(alg, kck, frame, 81, frame, 81);
+      expect(frame.subarray(81, 81 + len).equals(eapolKeyMic(alg, kck, zeroed))).toBe(true);
+      expect(frame.subarray(0, 81).equals(before.subarray(0, 81))).toBe(true);
+    }
   });
 
   it('nonces from the pool: the length asked for, never the same twice, across refills of the pool', () => {

@@ -91,7 +91,7 @@ export class Rig {
       nonce: o.anonce ?? this.anonce,
       keyData: o.rawKeyData ?? (encrypt ? wrapKeyData(ptk.kek, plain) : plain),
     });
-    return signEapolKey(f, this.alg, ptk.kck, 16);
+    return signEapolKey(f, this.alg, ptk.kck);
   }
 
   group1(o: { plain?: Buffer; ctr?: bigint; encrypt?: boolean; kck?: Buffer } = {}): Buffer {
@@ -103,6 +103,6 @@ export class Rig {
       replayCounter: bigIntToCounter(o.ctr ?? ++this.counter),
       keyData: encrypt ? wrapKeyData(ptk.kek, plain) : plain,
     });
-    return signEapolKey(f, this.alg, o.kck ?? ptk.kck, 16);
+    return signEapolKey(f, this.alg, o.kck ?? ptk.kck);
   }
 }
