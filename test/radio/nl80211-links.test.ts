@@ -19,7 +19,7 @@ import { requireRadioVm, runInVm, type VmRun } from './vm.js';
 const SSID = 'radio-nl80211-links';
 const AP = '02:00:00:00:00:00';
 
-// Waits as the other radio tests do: tail -f | grep for log lines; wpa_state
+// Waits as the other radio tests do: tail -F | grep for log lines; wpa_state
 // by asking every half second (a few dozen wpa_cli runs in all).
 const LINKS = String.raw`${PRELUDE}
 finish() {

@@ -7,10 +7,16 @@
 
 /**
  * Bash functions every step starts with. Why they are written this way:
- * - wait_for blocks on `tail -f | grep -m1` (inotify): a polling loop would
+ * - wait_for blocks on `tail -F | grep -m1` (inotify): a polling loop would
  *   start processes that take the guest's only CPU from the daemons being
  *   waited for. Its timeout counts guest time (guest work plus idle time, see
  *   vm-run's icount): a connect takes ~1 s of it, a node start seconds.
+ *   -F, not -f: the file may not be there yet (the scenarios' monitor file is
+ *   created by a process started just before), and `tail -f` on a missing
+ *   file exits at once; grep then saw no match, and the kill of a tail
+ *   already gone failed the step under set -e (a CI run lost its whole
+ *   reference step so: "kill: (209) - No such process"). A tail that is gone
+ *   is no longer an error either way.
  * - Daemons log to the guest's /tmp (tmpfs), never to the 9p share: verbose
  *   logs written there slow the daemons enough to break frame exchanges.
  * - warm reads binaries and their libraries into the page cache before a
@@ -24,10 +30,10 @@ wait_for() {
     local fd tailpid rc=0 to=60 from=1
     [ $# -lt 3 ] || to=$3
     [ $# -lt 4 ] || from=$4
-    exec {fd}< <(exec tail -n "+$from" -f "$1" 2>/dev/null)
+    exec {fd}< <(exec tail -n "+$from" -F "$1" 2>/dev/null)
     tailpid=$!
     timeout "$to" grep -q -m1 -- "$2" <&$fd || rc=$?
-    kill $tailpid
+    kill $tailpid 2>/dev/null || true
     exec {fd}<&-
     [ $rc = 0 ] || echo "TIMEOUT waiting for $2 in $1"
     return $rc
@@ -36,10 +42,10 @@ wait_for() {
 # GNU grep then acts as -q and -m N no longer ends it.
 wait_count() {
     local fd tailpid rc=0
-    exec {fd}< <(exec tail -n +1 -f "$1" 2>/dev/null)
+    exec {fd}< <(exec tail -n +1 -F "$1" 2>/dev/null)
     tailpid=$!
     timeout "$4" grep -m"$3" -- "$2" <&$fd | cat > /dev/null; rc=$PIPESTATUS
-    kill $tailpid
+    kill $tailpid 2>/dev/null || true
     exec {fd}<&-
     [ $rc = 0 ] || echo "TIMEOUT waiting for $3 x $2 in $1"
     return $rc
