@@ -620,33 +620,25 @@ const MIC_HMAC: Readonly<Record<Exclude<MicAlgorithm, 'aes-128-cmac'>, HmacHash>
 /** Where eapolKeyMicInto() puts a whole HMAC (SHA-384's 48 octets at most) before its first MIC_LENGTH octets are copied out. */
 const wholeMac = Buffer.alloc(48);
 
-/** The EAPOL-Key MIC over `frame` as it is (the whole EAPOL frame, its MIC field zeroed by the caller), in a new buffer. */
-export function eapolKeyMic(alg: MicAlgorithm, kck: Buffer, frame: Buffer): Buffer {
-  const out = Buffer.allocUnsafe(MIC_LENGTH[alg]);
-  eapolKeyMicInto(alg, kck, frame, -1, out, 0);
-  return out;
-}
-
 /**
- * The EAPOL-Key MIC over `frame` with the MIC field at `micAt` read as zero
- * (-1: the frame as it is), written into out[at..at + MIC_LENGTH[alg]).
- * `frame` itself is not changed, and `out` may be it (signing in place):
- * the HMACs copy the frame into their pads' message and zero the field
- * there, so neither a zeroed copy of a received frame nor a MIC Buffer is
- * made (three MICs a 4-way handshake, each of them two Buffers before).
+ * The EAPOL-Key MIC over `frame` with its MIC field (at `micAt`) read as
+ * zero, written into out[at..at + MIC_LENGTH[alg]). `frame` itself is not
+ * changed, and `out` may be it (signing in place): the HMACs copy the frame
+ * into their pads' message and zero the field there, so neither a zeroed
+ * copy of a received frame nor a MIC Buffer is made (three MICs a 4-way
+ * handshake, each of them two Buffers before).
  */
 export function eapolKeyMicInto(alg: MicAlgorithm, kck: Buffer, frame: Buffer, micAt: number, out: Buffer, at: number): void {
   const micLength = MIC_LENGTH[alg];
   if (alg === 'aes-128-cmac') {
     if (kck.length !== 16) throw new CryptoInputError(`AES-128-CMAC needs a 16-octet KCK, got ${kck.length}`);
-    const message = micAt < 0 ? frame : Buffer.from(frame).fill(0, micAt, micAt + micLength);
-    aesCmac(kck, message).copy(out, at);
+    aesCmac(kck, Buffer.from(frame).fill(0, micAt, micAt + micLength)).copy(out, at);
     return;
   }
   const h = scratchPads(MIC_HMAC[alg], frame.length);
   h.setKey(kck);
   h.message.set(frame);
-  if (micAt >= 0) h.message.fill(0, micAt, micAt + micLength);
+  h.message.fill(0, micAt, micAt + micLength);
   h.macInto(wholeMac, 0, frame.length);
   h.clear(frame.length);
   wholeMac.copy(out, at, 0, micLength);

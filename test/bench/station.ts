@@ -36,7 +36,8 @@ import { configureLogging, MsgLevel } from '../../src/log.js';
 import { DEFAULT_POLICY } from '../../src/offload/policy.js';
 import { PmksaSync } from '../../src/offload/pmksa-sync.js';
 import { PmksaCache } from '../../src/rsn/pmksa.js';
-import { aesKeyUnwrap, aesKeyWrap, derivePtk, eapolKeyMic, pooledRandom } from '../../src/rsn/crypto.js';
+import { aesKeyUnwrap, aesKeyWrap, derivePtk, eapolKeyMicInto, pooledRandom } from '../../src/rsn/crypto.js';
+import { EAPOL_KEY_MIC_OFFSET } from '../../src/rsn/eapol.js';
 import { buildRsne } from '../../src/rsn/rsne.js';
 import { gtkKde, padKeyData } from '../../src/rsn/kde.js';
 import { Station } from '../../src/station/station.js';
@@ -209,13 +210,14 @@ function handshakeCryptoAlone(): () => Promise<number> {
   const wrapped = aesKeyWrap(kck, padKeyData(Buffer.concat([buildRsne({ group: 'CCMP', pairwise: ['CCMP'], akms: ['WPA-PSK'] }), gtkKde(1, Buffer.alloc(16, 0x33))])));
   const frames = [Buffer.alloc(121, 2), Buffer.alloc(155, 3), Buffer.alloc(99, 4)];
   const anonce = Buffer.alloc(32, 0xa1);
+  const mic = Buffer.alloc(16);
   return () =>
     new Promise((resolve) =>
       setTimeout(() => {
         const t0 = performance.now();
         const snonce = pooledRandom(32);
         const ptk = derivePtk({ akm: 'WPA-PSK', pairwise: 'CCMP', pmk, aa: '02:00:00:01:01:00', spa: '02:00:00:00:00:01', anonce, snonce });
-        for (const f of frames) eapolKeyMic('hmac-sha1-128', ptk.kck, f);
+        for (const f of frames) eapolKeyMicInto('hmac-sha1-128', ptk.kck, f, EAPOL_KEY_MIC_OFFSET, mic, 0);
         aesKeyUnwrap(kck, wrapped);
         resolve(performance.now() - t0);
       }, 1),
