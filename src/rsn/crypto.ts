@@ -1,14 +1,16 @@
 /**
- * The key-management primitives of IEEE 802.11 on top of node:crypto.
+ * The key-management primitives of IEEE 802.11 on top of node:crypto and
+ * aes.ts.
  *
- * OpenSSL does the block cipher, the hashes, HMAC, PBKDF2 and RFC 3394 key
- * wrap; this module only adds the 802.11 constructions around them (PRF,
- * KDF, PTK and FT key hierarchies, EAPOL-Key MIC, PMKID) and AES-CMAC, which
- * node:crypto does not expose as a MAC. HMAC (PRF-n, the KDF, the EAPOL-Key
- * MICs, PMKIDs, SAE) is RFC 2104 written out over OpenSSL's one-shot digests
- * (HmacPads: two one-shot digests cost less than an Hmac object).
+ * OpenSSL does the hashes and PBKDF2; AES (key wrap, CMAC) is aes.ts's,
+ * checked here; this module adds the 802.11 constructions around them (PRF,
+ * KDF, PTK and FT key hierarchies, EAPOL-Key MIC, PMKID). HMAC (PRF-n, the
+ * KDF, the EAPOL-Key MICs, PMKIDs, SAE) is RFC 2104 written out over
+ * OpenSSL's one-shot digests (HmacPads: two one-shot digests cost less than
+ * an Hmac object).
  */
-import { createCipheriv, createDecipheriv, createHash, hash, pbkdf2, pbkdf2Sync, randomBytes, randomFillSync } from 'node:crypto';
+import { createHash, hash, pbkdf2, pbkdf2Sync, randomBytes, randomFillSync } from 'node:crypto';
+import * as aes from './aes.js';
 import { akmInfo, cipherInfo, type KdfHash, type MicAlgorithm } from './akm.js';
 
 export class CryptoInputError extends Error {
@@ -570,44 +572,15 @@ export function pmkidForAkm(akm: string | number, pmk: Buffer, aa: MacAddress, s
 
 /* ------------------------------------------------------------ AES-CMAC */
 
-function aesEcb(key: Buffer): string {
-  if (key.length === 16) return 'aes-128';
-  if (key.length === 24) return 'aes-192';
-  if (key.length === 32) return 'aes-256';
-  throw new CryptoInputError(`AES key of ${key.length} octets`);
+/** AES takes keys of 16, 24 or 32 octets (FIPS 197); aes.ts does not check. */
+function checkAesKey(key: Buffer): void {
+  if (key.length !== 16 && key.length !== 24 && key.length !== 32) throw new CryptoInputError(`AES key of ${key.length} octets`);
 }
 
-function dbl(b: Buffer): Buffer {
-  const out = Buffer.alloc(16);
-  let carry = 0;
-  for (let i = 15; i >= 0; i--) {
-    const v = (b[i] << 1) | carry;
-    out[i] = v & 0xff;
-    carry = b[i] >> 7;
-  }
-  if (carry) out[15] ^= 0x87;
-  return out;
-}
-
-/** AES-CMAC (RFC 4493 / NIST SP 800-38B): one CBC pass over the message with the last block masked. */
+/** AES-CMAC (RFC 4493). */
 export function aesCmac(key: Buffer, message: Buffer): Buffer {
-  const alg = aesEcb(key);
-  const ecb = createCipheriv(`${alg}-ecb`, key, null);
-  ecb.setAutoPadding(false);
-  const l = ecb.update(Buffer.alloc(16));
-  const k1 = dbl(l);
-  const k2 = dbl(k1);
-  const n = Math.max(1, Math.ceil(message.length / 16));
-  const complete = message.length > 0 && message.length % 16 === 0;
-  const m = Buffer.alloc(n * 16);
-  message.copy(m);
-  if (!complete) m[message.length] = 0x80;
-  const sub = complete ? k1 : k2;
-  for (let i = 0; i < 16; i++) m[(n - 1) * 16 + i] ^= sub[i];
-  const cbc = createCipheriv(`${alg}-cbc`, key, Buffer.alloc(16));
-  cbc.setAutoPadding(false);
-  const out = cbc.update(m);
-  return out.subarray(out.length - 16);
+  checkAesKey(key);
+  return aes.cmac(key, message);
 }
 
 /* ------------------------------------------------------ EAPOL-Key MIC */
@@ -646,28 +619,18 @@ export function eapolKeyMicInto(alg: MicAlgorithm, kck: Buffer, frame: Buffer, m
 
 /* ------------------------------------------------- AES key wrap (RFC 3394) */
 
-const KW_IV = Buffer.from('a6a6a6a6a6a6a6a6', 'hex');
-
-function wrapAlg(kek: Buffer): string {
-  return `id-${aesEcb(kek).replace('-', '')}-wrap`;
-}
-
 /** RFC 3394 AES key wrap; the plaintext must be a multiple of 8 octets, at least 16. */
 export function aesKeyWrap(kek: Buffer, plaintext: Buffer): Buffer {
+  checkAesKey(kek);
   if (plaintext.length < 16 || plaintext.length % 8 !== 0) throw new CryptoInputError(`key wrap input of ${plaintext.length} octets (need a multiple of 8, >= 16)`);
-  const c = createCipheriv(wrapAlg(kek), kek, KW_IV);
-  return Buffer.concat([c.update(plaintext), c.final()]);
+  return aes.keyWrap(kek, plaintext);
 }
 
 /** RFC 3394 AES key unwrap; a failed integrity check throws KeyUnwrapError, never returns data. */
 export function aesKeyUnwrap(kek: Buffer, ciphertext: Buffer): Buffer {
+  checkAesKey(kek);
   if (ciphertext.length < 24 || ciphertext.length % 8 !== 0) throw new CryptoInputError(`key unwrap input of ${ciphertext.length} octets (need a multiple of 8, >= 24)`);
-  const d = createDecipheriv(wrapAlg(kek), kek, KW_IV);
-  try {
-    // OpenSSL's wrap modes unwrap and check the whole input in the one
-    // update (it fails on a wrong integrity check value); final() adds nothing.
-    return d.update(ciphertext);
-  } catch {
-    throw new KeyUnwrapError();
-  }
+  const plaintext = aes.keyUnwrap(kek, ciphertext);
+  if (!plaintext) throw new KeyUnwrapError();
+  return plaintext;
 }

@@ -1,0 +1,102 @@
+/**
+ * src/rsn/aes.ts against OpenSSL as an independent oracle, for random keys of
+ * every AES size and random lengths: key wrap against node:crypto's
+ * id-aes{128,192,256}-wrap ciphers, CMAC against RFC 4493 written out here
+ * over node:crypto's ECB and CBC. The published vectors (RFC 3394 4.1-4.6,
+ * RFC 4493) are in vectors.test.ts.
+ */
+import { createCipheriv } from 'node:crypto';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import * as aes from '../../src/rsn/aes.js';
+
+const KW_IV = Buffer.from('a6a6a6a6a6a6a6a6', 'hex');
+const aesKey = fc.constantFrom(16, 24, 32).chain((n) => fc.uint8Array({ minLength: n, maxLength: n }));
+/** Key data as 802.11 wraps it: a multiple of 8 octets, at least 16 (up to 40 blocks). */
+const keyData = fc.integer({ min: 2, max: 40 }).chain((n) => fc.uint8Array({ minLength: 8 * n, maxLength: 8 * n }));
+
+function opensslWrap(kek: Buffer, plaintext: Buffer): Buffer {
+  const c = createCipheriv(`id-aes${kek.length * 8}-wrap`, kek, KW_IV);
+  return Buffer.concat([c.update(plaintext), c.final()]);
+}
+
+/** RFC 4493 2.4 over OpenSSL's block cipher: subkeys from ECB, the pass in CBC. */
+function opensslCmac(key: Buffer, message: Buffer): Buffer {
+  const alg = `aes-${key.length * 8}`;
+  const ecb = createCipheriv(`${alg}-ecb`, key, null).setAutoPadding(false);
+  const double = (b: Buffer): Buffer => {
+    const out = Buffer.alloc(16);
+    for (let i = 0; i < 16; i++) out[i] = ((b[i]! << 1) | (i < 15 ? b[i + 1]! >> 7 : 0)) & 0xff;
+    if (b[0]! & 0x80) out[15]! ^= 0x87;
+    return out;
+  };
+  const k1 = double(ecb.update(Buffer.alloc(16)));
+  const k2 = double(k1);
+  const n = Math.max(1, Math.ceil(message.length / 16));
+  const complete = message.length > 0 && message.length % 16 === 0;
+  const m = Buffer.alloc(16 * n);
+  message.copy(m);
+  if (!complete) m[message.length] = 0x80;
+  for (let i = 0; i < 16; i++) m[16 * (n - 1) + i]! ^= (complete ? k1 : k2)[i]!;
+  const cbc = createCipheriv(`${alg}-cbc`, key, Buffer.alloc(16)).setAutoPadding(false);
+  return cbc.update(m).subarray(16 * (n - 1));
+}
+
+describe('AES (aes.ts) against OpenSSL', () => {
+  it('key wrap gives what OpenSSL gives, and unwrap takes it back', () => {
+    fc.assert(
+      fc.property(aesKey, keyData, (k, p) => {
+        const kek = Buffer.from(k);
+        const plaintext = Buffer.from(p);
+        const wrapped = aes.keyWrap(kek, plaintext);
+        expect(wrapped.toString('hex')).toBe(opensslWrap(kek, plaintext).toString('hex'));
+        expect(aes.keyUnwrap(kek, wrapped)?.toString('hex')).toBe(plaintext.toString('hex'));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('unwrap refuses any flipped bit and a wrong KEK, returning no data', () => {
+    fc.assert(
+      fc.property(aesKey, keyData, fc.nat(), (k, p, flip) => {
+        const kek = Buffer.from(k);
+        const wrapped = opensslWrap(kek, Buffer.from(p));
+        const tampered = Buffer.from(wrapped);
+        tampered[flip % tampered.length]! ^= 1 << (flip % 8);
+        expect(aes.keyUnwrap(kek, tampered)).toBeUndefined();
+        const other = Buffer.from(kek);
+        other[flip % other.length]! ^= 0x01;
+        expect(aes.keyUnwrap(other, wrapped)).toBeUndefined();
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('CMAC gives what RFC 4493 over OpenSSL gives, for every message length around the block edges', () => {
+    fc.assert(
+      fc.property(aesKey, fc.uint8Array({ maxLength: 200 }), (k, m) => {
+        const key = Buffer.from(k);
+        const message = Buffer.from(m);
+        expect(aes.cmac(key, message).toString('hex')).toBe(opensslCmac(key, message).toString('hex'));
+      }),
+      { numRuns: 300 },
+    );
+    const key = Buffer.alloc(16, 0x2b);
+    for (const len of [0, 1, 15, 16, 17, 31, 32, 33, 121]) {
+      const message = Buffer.alloc(len, 0xa5);
+      expect(aes.cmac(key, message).toString('hex')).toBe(opensslCmac(key, message).toString('hex'));
+    }
+  });
+
+  it('leaves its inputs as they were', () => {
+    const kek = Buffer.alloc(32, 7);
+    const plaintext = Buffer.alloc(48, 9);
+    const wrapped = aes.keyWrap(kek, plaintext);
+    const copy = Buffer.from(wrapped);
+    aes.keyUnwrap(kek, wrapped);
+    aes.cmac(kek, wrapped);
+    expect(wrapped.equals(copy)).toBe(true);
+    expect(kek.equals(Buffer.alloc(32, 7))).toBe(true);
+    expect(plaintext.equals(Buffer.alloc(48, 9))).toBe(true);
+  });
+});
