@@ -1,7 +1,8 @@
 /**
  * AES key wrap and CMAC through OpenSSL (node:crypto), as the rsn library
  * did them before src/rsn/aes.ts: the oracle test/rsn/aes.test.ts checks
- * aes.ts against, and the yardstick `npm run bench -- rsn` times it beside.
+ * aes.ts against (and crypto.test.ts its AES-CMAC EAPOL-Key MIC), and the
+ * yardstick `npm run bench -- rsn` times it beside.
  */
 import { createCipheriv, createDecipheriv } from 'node:crypto';
 
